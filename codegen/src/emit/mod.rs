@@ -1,0 +1,206 @@
+//! IR to Rust source files. Each submodule emits one generated file; this
+//! module holds what they share: names, types, doc comments, formatting.
+
+mod errors;
+mod operations;
+mod types;
+
+use crate::docs::to_markdown;
+use crate::ir::{Service, ShapeKind};
+use crate::naming::{field_name, type_name, unique};
+use crate::Error;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One generated file: a path relative to the output directory, and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// e.g. `types.rs`.
+    pub path: String,
+    /// Formatted Rust source, starting with the generated-code header.
+    pub contents: String,
+}
+
+/// Emits the files of `service`. `header` is the comment every file starts
+/// with (it names the command that made it).
+pub fn emit(service: &Service, header: &str) -> Result<Vec<File>, Error> {
+    let names = Names::new(service);
+    let files = [
+        ("mod.rs", module(service, &names)),
+        ("types.rs", types::emit(service, &names)),
+        ("operations.rs", operations::emit(service, &names)),
+        ("errors.rs", errors::emit(service, &names)),
+    ];
+    files
+        .into_iter()
+        .map(|(path, tokens)| {
+            let file = syn::parse2::<syn::File>(tokens)
+                .map_err(|e| Error::at(format!("generated {path}"), format!("emitted invalid Rust: {e}")))?;
+            Ok(File { path: path.to_owned(), contents: format!("{header}\n{}", prettyplease::unparse(&file)) })
+        })
+        .collect()
+}
+
+fn module(service: &Service, names: &Names) -> TokenStream {
+    let docs = inner_docs(service.docs.as_deref());
+    let marker = &names.marker;
+    let marker_doc = doc_lines(&[format!(
+        "The `{}` service: {} (API {}). Its facts, from the document, for the runtime.",
+        service.name, service.title, service.api_version
+    )]);
+    let client_doc = doc_lines(&[
+        format!("A client for {} (API {}).", service.title, service.api_version),
+        String::new(),
+        "Every operation is a method that returns a request builder; see the [`operations`] module.".into(),
+    ]);
+    let (name, version, signing) = (&service.name, &service.api_version, &service.signing_name);
+    let content_type = format!("application/x-amz-json-{}", service.json_version);
+    let endpoints = service.endpoints.iter().map(|e| {
+        let (url, regions) = (&e.url, &e.regions);
+        quote!(crate::runtime::EndpointTemplate { url: #url, regions: &[#(#regions),*] })
+    });
+    quote! {
+        #docs
+        pub mod errors;
+        pub mod operations;
+        pub mod types;
+
+        #marker_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct #marker;
+
+        impl crate::runtime::Service for #marker {
+            const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
+                name: #name,
+                api_version: #version,
+                signing_name: #signing,
+                content_type: #content_type,
+                endpoints: &[#(#endpoints),*],
+            };
+        }
+
+        #client_doc
+        pub type Client = crate::runtime::Client<#marker>;
+    }
+}
+
+/// The Rust names of everything emitted, decided once so every file agrees.
+pub(crate) struct Names {
+    /// The service marker type.
+    pub marker: Ident,
+    /// Shape name to Rust type name (structures and enums).
+    types: BTreeMap<String, Ident>,
+    /// (structure, member wire name) to field name.
+    fields: BTreeMap<(String, String), Ident>,
+    /// Whether a generated type shadows a prelude type in `types.rs`.
+    shadows_prelude: bool,
+}
+
+impl Names {
+    fn new(service: &Service) -> Self {
+        let mut taken = BTreeSet::new();
+        let mut types = BTreeMap::new();
+        for shape in service.shapes.values() {
+            if matches!(shape.kind, ShapeKind::Structure { .. } | ShapeKind::Enum { .. }) {
+                types.insert(shape.name.clone(), ident(&unique(type_name(&shape.name), &mut taken)));
+            }
+        }
+        let mut fields = BTreeMap::new();
+        for shape in service.shapes.values() {
+            let mut taken = BTreeSet::new();
+            for member in service.members(&shape.name) {
+                let name = unique(field_name(&member.name), &mut taken);
+                fields.insert((shape.name.clone(), member.name.clone()), ident(&name));
+            }
+        }
+        let prelude = ["Option", "String", "Vec", "Box", "Result", "Default"];
+        let shadows_prelude = types.values().any(|t| prelude.contains(&t.to_string().as_str()));
+        Self { marker: ident(&unique(type_name(&service.name), &mut BTreeSet::from(["Client".into()]))), types, fields, shadows_prelude }
+    }
+
+    /// The Rust type name of a structure or enum shape.
+    pub fn type_ident(&self, shape: &str) -> &Ident {
+        &self.types[shape]
+    }
+
+    /// The field name of a structure member.
+    pub fn field(&self, shape: &str, member: &str) -> &Ident {
+        &self.fields[&(shape.to_owned(), member.to_owned())]
+    }
+
+    /// `Option`, or its full path where a generated type shadows it.
+    pub fn option(&self) -> TokenStream {
+        if self.shadows_prelude {
+            quote!(::std::option::Option)
+        } else {
+            quote!(Option)
+        }
+    }
+
+    /// The Rust type of values of `shape`, with structures and enums named
+    /// through `types` (empty inside `types.rs`, `super::types::` elsewhere).
+    pub fn rust_type(&self, service: &Service, shape: &str, types: &TokenStream) -> TokenStream {
+        let kind = &service.shapes[shape].kind;
+        let full = self.shadows_prelude;
+        match kind {
+            ShapeKind::Structure { .. } | ShapeKind::Enum { .. } => {
+                let name = self.type_ident(shape);
+                quote!(#types #name)
+            }
+            ShapeKind::List { member } => {
+                let inner = self.rust_type(service, member, types);
+                if full { quote!(::std::vec::Vec<#inner>) } else { quote!(Vec<#inner>) }
+            }
+            ShapeKind::Map { value } => {
+                let inner = self.rust_type(service, value, types);
+                let string = self.string();
+                quote!(::std::collections::BTreeMap<#string, #inner>)
+            }
+            ShapeKind::String => self.string(),
+            ShapeKind::Integer => quote!(i32),
+            ShapeKind::Long => quote!(i64),
+            ShapeKind::Double => quote!(f64),
+            ShapeKind::Boolean => quote!(bool),
+            ShapeKind::Timestamp => quote!(crate::runtime::DateTime),
+            ShapeKind::Blob => quote!(crate::runtime::Blob),
+        }
+    }
+
+    /// `String`, or its full path where a generated type shadows it.
+    pub fn string(&self) -> TokenStream {
+        if self.shadows_prelude {
+            quote!(::std::string::String)
+        } else {
+            quote!(String)
+        }
+    }
+}
+
+/// An identifier from a name that [`crate::naming`] made valid (raw
+/// identifiers included).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// `#[doc]` attributes from documentation HTML, or `fallback` when there is
+/// none.
+pub(crate) fn docs(html: Option<&str>, fallback: &str) -> TokenStream {
+    let lines = html.map(to_markdown).filter(|l| !l.is_empty()).unwrap_or_else(|| vec![fallback.to_owned()]);
+    doc_lines(&lines)
+}
+
+/// One `#[doc]` attribute per line, so the output reads as `///` comments.
+pub(crate) fn doc_lines(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote!(#(#[doc = #lines])*)
+}
+
+fn inner_docs(html: Option<&str>) -> TokenStream {
+    let lines = html.map(to_markdown).unwrap_or_default();
+    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote!(#(#![doc = #lines])*)
+}

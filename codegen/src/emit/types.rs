@@ -1,0 +1,169 @@
+//! `types.rs`: a struct for every structure shape and an enum for every
+//! string enum, in the exact wire form through serde.
+
+use super::{docs, ident, Names};
+use crate::ir::{Member, Service, Shape, ShapeKind};
+use crate::naming::{type_name, unique};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
+    let errors_only = service.error_only_shapes();
+    let items = service.shapes.values().filter(|s| !errors_only.contains(s.name.as_str())).map(|shape| match &shape.kind {
+        ShapeKind::Structure { members } => structure(service, names, shape, members),
+        ShapeKind::Enum { values } => string_enum(names, shape, values),
+        _ => TokenStream::new(),
+    });
+    let title = format!(" Data types of {}: the inputs, outputs and the values they hold.", service.title);
+    quote! {
+        #![doc = #title]
+        #(#items)*
+    }
+}
+
+fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]) -> TokenStream {
+    let name = names.type_ident(&shape.name);
+    let doc = docs(shape.docs.as_deref(), &format!("The `{}` structure.", shape.name));
+    let option = names.option();
+    let is_none = format!("{option}::is_none").replace(' ', "");
+    let none = quote!();
+    let fields = members.iter().map(|member| {
+        let field = names.field(&shape.name, &member.name);
+        let doc = docs(member.docs.as_deref(), &format!("The `{}` member.", member.name));
+        let ty = names.rust_type(service, &member.target, &none);
+        let ty = boxed_if_recursive(service, &shape.name, member, ty);
+        // serde's `rename_all = "camelCase"` covers most members; the rest
+        // are renamed one by one.
+        let plain = serde_camel_case(field.to_string().trim_start_matches("r#"));
+        let rename = (plain != member.name).then(|| {
+            let wire = &member.name;
+            quote!(rename = #wire,)
+        });
+        if member.required {
+            let attr = rename.map(|r| quote!(#[serde(#r)]));
+            quote!(#doc #attr pub #field: #ty,)
+        } else {
+            quote! {
+                #doc
+                #[serde(#rename skip_serializing_if = #is_none)]
+                pub #field: #option<#ty>,
+            }
+        }
+    });
+    let default = members.iter().all(|m| !m.required).then(|| quote!(Default,));
+    let sensitive = members.iter().any(|m| m.sensitive);
+    let derive_debug = (!sensitive).then(|| quote!(Debug,));
+    let debug_impl = sensitive.then(|| redacted_debug(names, shape, members));
+    quote! {
+        #doc
+        #[derive(#derive_debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct #name { #(#fields)* }
+        #debug_impl
+    }
+}
+
+/// A `Debug` that shows sensitive members only as set or unset.
+fn redacted_debug(names: &Names, shape: &Shape, members: &[Member]) -> TokenStream {
+    let name = names.type_ident(&shape.name);
+    let label = name.to_string();
+    let fields = members.iter().map(|member| {
+        let field = names.field(&shape.name, &member.name);
+        let label = field.to_string().trim_start_matches("r#").to_owned();
+        match (member.sensitive, member.required) {
+            (false, _) => quote!(.field(#label, &self.#field)),
+            (true, false) => quote!(.field(#label, &self.#field.as_ref().map(|_| crate::runtime::Redacted))),
+            (true, true) => quote!(.field(#label, &crate::runtime::Redacted)),
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+/// Boxes a member whose structure contains the parent again through
+/// structure members alone (a type of infinite size otherwise).
+fn boxed_if_recursive(service: &Service, parent: &str, member: &Member, ty: TokenStream) -> TokenStream {
+    let mut stack = vec![member.target.as_str()];
+    let mut seen = BTreeSet::new();
+    while let Some(shape) = stack.pop() {
+        if shape == parent {
+            return quote!(::std::boxed::Box<#ty>);
+        }
+        if seen.insert(shape) {
+            stack.extend(service.members(shape).iter().map(|m| m.target.as_str()));
+        }
+    }
+    ty
+}
+
+fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
+    let name = names.type_ident(&shape.name);
+    let doc = docs(shape.docs.as_deref(), &format!("Values of `{}`.", shape.name));
+    let mut taken = BTreeSet::from(["Unknown".to_owned()]);
+    let variants: Vec<_> = values.iter().map(|v| ident(&unique(type_name(v), &mut taken))).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let type_doc = format!(" Values of `{}` as the service sends them.", shape.name);
+    let string = names.string();
+    quote! {
+        #doc
+        ///
+        /// A value this version does not know parses as `Unknown`, so a value the
+        /// service adds later never breaks a response.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value this version of the client does not know.
+            Unknown(#string),
+        }
+
+        impl #name {
+            #[doc = #type_doc]
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        crate::runtime::string_enum!(#name);
+    }
+}
+
+/// The wire name serde's `rename_all = "camelCase"` gives a field: serde's
+/// own rule (`RenameRule::CamelCase`), which differs from heck's.
+fn serde_camel_case(field: &str) -> String {
+    let mut pascal = String::with_capacity(field.len());
+    let mut capitalize = true;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(c);
+        }
+    }
+    let mut chars = pascal.chars();
+    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+}

@@ -1,0 +1,37 @@
+//! The hints file: facts about a service that the OpenAPI conversion lost.
+//! Everything else comes from the document itself.
+
+use crate::error::{parse_json, Error};
+use serde::Deserialize;
+
+/// Facts the document cannot say. All fields are optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Hints {
+    /// Free text for humans (where the facts came from).
+    #[serde(rename = "_comment")]
+    pub comment: Option<String>,
+    /// The awsJson protocol version, `1.0` or `1.1` (default `1.1`).
+    #[serde(rename = "jsonVersion")]
+    pub json_version: Option<String>,
+    /// Names of string shapes that are blobs (base64 on the wire).
+    pub blobs: Vec<String>,
+    /// Members (`Shape.member`) that hold secrets: redacted in `Debug`.
+    pub sensitive: Vec<String>,
+}
+
+impl Hints {
+    /// Parses a hints file; errors name the offending key.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        let hints: Hints = parse_json(text, "hints")?;
+        if let Some(version) = &hints.json_version {
+            if version != "1.0" && version != "1.1" {
+                return Err(Error::at(
+                    "hints #/jsonVersion",
+                    format!("expected \"1.0\" or \"1.1\", found {version:?}"),
+                ));
+            }
+        }
+        Ok(hints)
+    }
+}

@@ -1,0 +1,403 @@
+//! Lowering: the typed document ([`crate::spec`]) becomes the IR
+//! ([`crate::ir`]). Every `$ref` is resolved here, inline schemas get names,
+//! and every error names the JSON pointer of the node at fault.
+
+use crate::error::{child, Error};
+use crate::hints::Hints;
+use crate::ir::{Constraints, Endpoint, Member, Operation, Service, Shape, ShapeKind};
+use crate::spec::{self, AdditionalProperties, Document, Schema};
+use heck::ToUpperCamelCase;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Lowers a parsed document plus its hints into the IR.
+pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
+    let (schemas, base) = schemas_of(doc)?;
+    let mut lowerer = Lowerer {
+        schemas,
+        base,
+        hints,
+        shapes: BTreeMap::new(),
+    };
+    for (name, schema) in schemas {
+        let pointer = child(base, name);
+        lowerer.lower_named(name, schema, &pointer)?;
+    }
+    let operations = lowerer.lower_operations(doc)?;
+    lowerer.apply_hints()?;
+
+    let info = &doc.info;
+    let name = info
+        .service_name
+        .clone()
+        .ok_or_else(|| Error::at("#/info/x-serviceName", "missing: the service's short name"))?;
+    Ok(Service {
+        signing_name: info.signing_name.clone().unwrap_or_else(|| name.clone()),
+        name,
+        title: info.title.clone(),
+        api_version: info.version.clone(),
+        docs: info.description.clone(),
+        json_version: hints.json_version.clone().unwrap_or_else(|| "1.1".to_owned()),
+        endpoints: endpoints_of(doc)?,
+        operations,
+        shapes: lowerer.shapes,
+    })
+}
+
+/// The named schemas and the pointer prefix `$ref`s use for them.
+fn schemas_of(doc: &Document) -> Result<(&BTreeMap<String, Schema>, &'static str), Error> {
+    match (&doc.openapi, &doc.swagger) {
+        (Some(v), _) if v.starts_with("3.0") => Ok((
+            doc.components
+                .as_ref()
+                .map(|c| &c.schemas)
+                .ok_or_else(|| Error::at("#/components", "missing: an OpenAPI 3 document needs components/schemas"))?,
+            "#/components/schemas",
+        )),
+        (None, Some(v)) if v == "2.0" => Ok((
+            doc.definitions
+                .as_ref()
+                .ok_or_else(|| Error::at("#/definitions", "missing: a Swagger 2.0 document needs definitions"))?,
+            "#/definitions",
+        )),
+        (Some(v), _) => Err(Error::at("#/openapi", format!("expected an OpenAPI 3.0.x document, found version {v:?}"))),
+        (None, Some(v)) => Err(Error::at("#/swagger", format!("expected Swagger \"2.0\", found {v:?}"))),
+        (None, None) => Err(Error::at("#", "expected an `openapi` (3.0) or `swagger` (2.0) version key")),
+    }
+}
+
+/// HTTPS endpoint templates from `servers` (OpenAPI 3) or `host` (Swagger 2).
+fn endpoints_of(doc: &Document) -> Result<Vec<Endpoint>, Error> {
+    let mut endpoints = Vec::new();
+    for (i, server) in doc.servers.iter().enumerate() {
+        if !server.url.starts_with("https://") {
+            continue;
+        }
+        if let Some(var) = server.variables.keys().find(|v| *v != "region") {
+            return Err(Error::at(
+                format!("#/servers/{i}/variables/{var}"),
+                "unsupported server variable: only {region} is understood",
+            ));
+        }
+        endpoints.push(Endpoint {
+            url: server.url.clone(),
+            regions: server.variables.get("region").map(|v| v.values.clone()).unwrap_or_default(),
+        });
+    }
+    if endpoints.is_empty() {
+        if let Some(host) = &doc.host {
+            endpoints.push(Endpoint { url: format!("https://{host}"), regions: Vec::new() });
+        }
+    }
+    Ok(endpoints)
+}
+
+struct Lowerer<'a> {
+    schemas: &'a BTreeMap<String, Schema>,
+    base: &'static str,
+    hints: &'a Hints,
+    shapes: BTreeMap<String, Shape>,
+}
+
+impl Lowerer<'_> {
+    /// Lowers the schema named `name` (a named or a synthesized inline one).
+    fn lower_named(&mut self, name: &str, schema: &Schema, pointer: &str) -> Result<(), Error> {
+        if schema.reference.is_some() {
+            // An alias: members that point at it are redirected in `resolve`.
+            self.resolve(schema, pointer)?;
+            return Ok(());
+        }
+        let kind = self.kind_of(name, schema, pointer)?;
+        let constraints = Constraints {
+            min_length: schema.min_length,
+            max_length: schema.max_length,
+            pattern: schema.pattern.clone(),
+            min_value: schema.minimum,
+            max_value: schema.maximum,
+            min_items: schema.min_items,
+            max_items: schema.max_items,
+        };
+        let shape = Shape { name: name.to_owned(), docs: schema.description.clone(), kind, constraints };
+        if self.shapes.insert(name.to_owned(), shape).is_some() {
+            return Err(Error::at(pointer, format!("an inline schema would be named {name:?}, a name the document already uses")));
+        }
+        Ok(())
+    }
+
+    fn kind_of(&mut self, name: &str, schema: &Schema, pointer: &str) -> Result<ShapeKind, Error> {
+        let kind = schema.kind.as_deref();
+        let format = schema.format.as_deref();
+        Ok(match kind {
+            Some("object") | None if !schema.properties.is_empty() || schema.additional_properties.is_none() => {
+                if kind.is_none() && !schema.values.is_empty() {
+                    return Err(Error::at(pointer, "an enum without `type: string`"));
+                }
+                ShapeKind::Structure { members: self.members(name, schema, pointer)? }
+            }
+            Some("object") | None => match &schema.additional_properties {
+                Some(AdditionalProperties::Schema(value)) => ShapeKind::Map {
+                    value: self.target(name, "Value", value, &child(pointer, "additionalProperties"))?,
+                },
+                _ => return Err(Error::at(child(pointer, "additionalProperties"), "expected a schema for the map's values")),
+            },
+            Some("array") => {
+                let items = schema
+                    .items
+                    .as_ref()
+                    .ok_or_else(|| Error::at(pointer, "an array without `items`"))?;
+                ShapeKind::List { member: self.target(name, "Item", items, &child(pointer, "items"))? }
+            }
+            Some("string") if !schema.values.is_empty() => {
+                let mut values = Vec::new();
+                for (i, value) in schema.values.iter().enumerate() {
+                    let value = value.as_str().ok_or_else(|| {
+                        Error::at(child(&child(pointer, "enum"), &i.to_string()), format!("expected a string enum value, found {value}"))
+                    })?;
+                    values.push(value.to_owned());
+                }
+                ShapeKind::Enum { values }
+            }
+            Some("string") => match format {
+                Some("date-time") => ShapeKind::Timestamp,
+                Some("byte" | "binary") => ShapeKind::Blob,
+                _ => ShapeKind::String,
+            },
+            Some("integer") if format == Some("int32") => ShapeKind::Integer,
+            Some("integer") => ShapeKind::Long,
+            Some("number") => ShapeKind::Double,
+            Some("boolean") => ShapeKind::Boolean,
+            Some(other) => {
+                return Err(Error::at(child(pointer, "type"), format!("unsupported type {other:?}")));
+            }
+        })
+    }
+
+    fn members(&mut self, name: &str, schema: &Schema, pointer: &str) -> Result<Vec<Member>, Error> {
+        let properties = child(pointer, "properties");
+        for (i, required) in schema.required.iter().enumerate() {
+            if !schema.properties.contains_key(required) {
+                return Err(Error::at(
+                    child(&child(pointer, "required"), &i.to_string()),
+                    format!("required member {required:?} is not among the properties"),
+                ));
+            }
+        }
+        let mut members = Vec::new();
+        for (member, member_schema) in &schema.properties {
+            let member_pointer = child(&properties, member);
+            let (type_schema, docs) = unwrap_member(member_schema, &member_pointer)?;
+            members.push(Member {
+                name: member.clone(),
+                target: self.target(name, &member.to_upper_camel_case(), type_schema, &member_pointer)?,
+                docs: docs.cloned(),
+                required: schema.required.contains(member),
+                sensitive: false,
+            });
+        }
+        Ok(members)
+    }
+
+    /// The shape a member, item or map value refers to: the `$ref`'s target,
+    /// or a new shape `{parent}{suffix}` for an inline schema.
+    fn target(&mut self, parent: &str, suffix: &str, schema: &Schema, pointer: &str) -> Result<String, Error> {
+        if schema.reference.is_some() {
+            return self.resolve(schema, pointer);
+        }
+        let name = format!("{parent}{suffix}");
+        self.lower_named(&name, schema, pointer)?;
+        Ok(name)
+    }
+
+    /// The name of the schema a `$ref` points at, following aliases.
+    fn resolve(&self, schema: &Schema, pointer: &str) -> Result<String, Error> {
+        let mut seen = BTreeSet::new();
+        let mut current = schema;
+        let mut at = child(pointer, "$ref");
+        while let Some(reference) = &current.reference {
+            let name = reference
+                .strip_prefix(self.base)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .ok_or_else(|| Error::at(&at, format!("unsupported $ref {reference:?}: expected {}/<name>", self.base)))?;
+            let target = self
+                .schemas
+                .get(name)
+                .ok_or_else(|| Error::at(&at, format!("$ref to missing schema {name:?}")))?;
+            if !seen.insert(name) {
+                return Err(Error::at(&at, format!("$ref cycle through {name:?}")));
+            }
+            if target.reference.is_none() {
+                return Ok(name.to_owned());
+            }
+            current = target;
+            at = child(&child(self.base, name), "$ref");
+        }
+        Err(Error::at(pointer, "expected a $ref"))
+    }
+
+    fn lower_operations(&mut self, doc: &Document) -> Result<Vec<Operation>, Error> {
+        let mut operations = Vec::new();
+        let mut inputs: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &doc.paths {
+            let path_pointer = child("#/paths", path);
+            let Some(op) = &item.post else {
+                return Err(Error::at(path_pointer, "expected a `post` operation (awsJson services use POST only)"));
+            };
+            let pointer = child(&path_pointer, "post");
+            let name = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| Error::at(child(&pointer, "operationId"), "missing"))?;
+            let target = target_of(path, op, &pointer)?;
+            let input = match input_schema(op, &pointer)? {
+                Some((schema, at)) => self.target(&name, "Request", schema, &at)?,
+                None => self.synthesize_empty(&format!("{name}Request"), &pointer)?,
+            };
+            let output = match output_schema(op, &pointer)? {
+                Some((schema, at)) => self.target(&name, "Response", schema, &at)?,
+                None => self.synthesize_empty(&format!("{name}Response"), &pointer)?,
+            };
+            for (shape, at) in [(&input, "input"), (&output, "output")] {
+                if !matches!(self.shapes[shape].kind, ShapeKind::Structure { .. }) {
+                    return Err(Error::at(&pointer, format!("the {at} shape {shape:?} is not an object")));
+                }
+            }
+            if let Some(other) = inputs.insert(input.clone(), name.clone()) {
+                return Err(Error::at(&pointer, format!("input shape {input:?} is also the input of {other}; each operation needs its own")));
+            }
+            let mut errors = BTreeSet::new();
+            for (status, response) in &op.responses {
+                if status.starts_with('2') {
+                    continue;
+                }
+                let at = child(&child(&pointer, "responses"), status);
+                let error = match response_schema(response) {
+                    Some(schema) if schema.reference.is_some() => self.resolve(schema, &child(&at, "schema"))?,
+                    _ => response
+                        .description
+                        .clone()
+                        .filter(|d| is_identifier(d))
+                        .ok_or_else(|| Error::at(&at, "an error response needs a $ref schema or an error name as description"))?,
+                };
+                if !self.shapes.contains_key(&error) {
+                    self.synthesize_empty(&error, &at)?;
+                }
+                errors.insert(error);
+            }
+            operations.push(Operation {
+                name,
+                target,
+                docs: op.description.clone(),
+                input,
+                output,
+                errors: errors.into_iter().collect(),
+            });
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+        for pair in operations.windows(2) {
+            if pair[0].name == pair[1].name {
+                return Err(Error::at("#/paths", format!("operation {:?} is defined twice", pair[0].name)));
+            }
+        }
+        Ok(operations)
+    }
+
+    fn synthesize_empty(&mut self, name: &str, pointer: &str) -> Result<String, Error> {
+        self.lower_named(name, &Schema { kind: Some("object".into()), ..Schema::default() }, pointer)?;
+        Ok(name.to_owned())
+    }
+
+    /// Marks hinted blobs and secrets; a hint that names nothing is an error,
+    /// so a stale hints file cannot silently stop applying.
+    fn apply_hints(&mut self) -> Result<(), Error> {
+        for (i, blob) in self.hints.blobs.iter().enumerate() {
+            let at = format!("hints #/blobs/{i}");
+            let shape = self.shapes.get_mut(blob).ok_or_else(|| Error::at(&at, format!("no shape named {blob:?}")))?;
+            if shape.kind != ShapeKind::String {
+                return Err(Error::at(at, format!("{blob:?} is not a plain string shape")));
+            }
+            shape.kind = ShapeKind::Blob;
+        }
+        for (i, path) in self.hints.sensitive.iter().enumerate() {
+            let at = format!("hints #/sensitive/{i}");
+            let member = path.split_once('.').and_then(|(shape, member)| match self.shapes.get_mut(shape) {
+                Some(Shape { kind: ShapeKind::Structure { members }, .. }) => members.iter_mut().find(|m| m.name == member),
+                _ => None,
+            });
+            member.ok_or_else(|| Error::at(at, format!("no structure member {path:?} (expected Shape.member)")))?.sensitive = true;
+        }
+        Ok(())
+    }
+}
+
+/// A member schema is `{$ref}`, `{allOf: [{$ref}, {description}]}` (the
+/// conversion's way to document a member), or an inline schema.
+fn unwrap_member<'s>(schema: &'s Schema, pointer: &str) -> Result<(&'s Schema, Option<&'s String>), Error> {
+    if schema.all_of.is_empty() {
+        return Ok((schema, schema.description.as_ref()));
+    }
+    let mut refs = schema.all_of.iter().filter(|s| s.reference.is_some());
+    let (Some(target), None) = (refs.next(), refs.next()) else {
+        return Err(Error::at(child(pointer, "allOf"), "expected exactly one $ref among allOf"));
+    };
+    let docs = schema.all_of.iter().find_map(|s| s.description.as_ref());
+    Ok((target, docs.or(schema.description.as_ref())))
+}
+
+/// The `X-Amz-Target` value: the header parameter's single enum value, else
+/// the `#X-Amz-Target=` fragment of the path.
+fn target_of(path: &str, op: &spec::Operation, pointer: &str) -> Result<String, Error> {
+    let header = op.parameters.iter().find(|p| {
+        p.location.as_deref() == Some("header") && p.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("X-Amz-Target"))
+    });
+    let from_header = header.and_then(|p| {
+        let values = p.schema.as_ref().map_or(&p.values, |s| &s.values);
+        values.first().and_then(|v| v.as_str()).map(str::to_owned)
+    });
+    let from_path = path.split_once("#X-Amz-Target=").map(|(_, t)| t.to_owned());
+    from_header
+        .or(from_path)
+        .filter(|t| t.contains('.'))
+        .ok_or_else(|| Error::at(pointer, "no X-Amz-Target (expected a header parameter or a `#X-Amz-Target=Prefix.Operation` path)"))
+}
+
+fn input_schema<'s>(op: &'s spec::Operation, pointer: &str) -> Result<Option<(&'s Schema, String)>, Error> {
+    if let Some(body) = &op.request_body {
+        let at = child(pointer, "requestBody");
+        let (media, content) = body
+            .content
+            .iter()
+            .next()
+            .ok_or_else(|| Error::at(child(&at, "content"), "a request body without content"))?;
+        let schema = content
+            .schema
+            .as_ref()
+            .ok_or_else(|| Error::at(child(&child(&at, "content"), media), "missing schema"))?;
+        return Ok(Some((schema, child(&child(&child(&at, "content"), media), "schema"))));
+    }
+    let body = op.parameters.iter().enumerate().find(|(_, p)| p.location.as_deref() == Some("body"));
+    Ok(match body {
+        Some((i, p)) => {
+            let at = child(&child(pointer, "parameters"), &i.to_string());
+            let schema = p.schema.as_ref().ok_or_else(|| Error::at(&at, "a body parameter without schema"))?;
+            Some((schema, child(&at, "schema")))
+        }
+        None => None,
+    })
+}
+
+fn output_schema<'s>(op: &'s spec::Operation, pointer: &str) -> Result<Option<(&'s Schema, String)>, Error> {
+    let success = op.responses.iter().find(|(status, _)| status.starts_with('2'));
+    let Some((status, response)) = success else {
+        return Err(Error::at(child(pointer, "responses"), "no 2xx response"));
+    };
+    let at = child(&child(pointer, "responses"), status);
+    Ok(response_schema(response).map(|schema| (schema, at)))
+}
+
+fn response_schema(response: &spec::Response) -> Option<&Schema> {
+    response.schema.as_ref().or_else(|| response.content.values().find_map(|m| m.schema.as_ref()))
+}
+
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

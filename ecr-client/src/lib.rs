@@ -1,0 +1,34 @@
+//! A typed, lean client for Amazon Elastic Container Registry (ECR), API
+//! version 2015-09-21.
+//!
+//! The operations and data types are generated from the APIs.guru OpenAPI
+//! document of ECR by `cargo xtask regen`; the runtime beneath them (signing,
+//! sending, the wire format, errors) is written by hand.
+//!
+//! ```no_run
+//! use ecr_client::{Client, Config, Credentials};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = Config::builder()
+//!     .region("us-east-1")
+//!     .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
+//!     .build()?;
+//! let client = Client::new(config)?;
+//! let images = client.list_images().repository_name("app").send().await?;
+//! for id in images.image_ids.unwrap_or_default() {
+//!     println!("{:?} {:?}", id.image_tag, id.image_digest);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors name the operation, the service's error code and message, the
+//! HTTP status and the request id; match on the operation's error enum in
+//! [`errors`] to handle a specific one.
+#![warn(missing_docs)]
+
+mod generated;
+pub mod runtime;
+
+pub use generated::{errors, operations, types, Client, Ecr};
+pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, SdkError};

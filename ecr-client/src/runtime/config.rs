@@ -1,0 +1,178 @@
+//! Client configuration: region, credentials, endpoint and timeouts.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time one attempt may take, from sending to the end of the body.
+/// Generous enough for a 20 MiB layer part on a slow link; calls never hang.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// AWS credentials. `Debug` never shows the secret key or session token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: String,
+    pub(crate) session_token: Option<String>,
+}
+
+impl Credentials {
+    /// Long-term credentials (an access key pair).
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        Self { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token: None }
+    }
+
+    /// Adds a session token (temporary credentials); it is sent and signed
+    /// as `X-Amz-Security-Token`.
+    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+
+    /// The access key id (not a secret).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &super::Redacted)
+            .field("session_token", &self.session_token.as_ref().map(|_| super::Redacted))
+            .finish()
+    }
+}
+
+/// Everything a client needs to call a service. Build one with
+/// [`Config::builder`].
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) region: String,
+    pub(crate) credentials: Credentials,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
+}
+
+impl Config {
+    /// A builder with default timeouts and nothing else set.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The region requests are sent to and signed for.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The endpoint override, if one is set.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+}
+
+/// Builds a [`Config`]; region and credentials are required.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    credentials: Option<Credentials>,
+    endpoint_url: Option<String>,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+}
+
+impl ConfigBuilder {
+    /// The region, e.g. `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The credentials requests are signed with.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Sends every request to this URL instead of the region's endpoint
+    /// (a local emulator, a VPC endpoint, a proxy).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Time allowed to establish a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for one attempt, from sending the request to the end of
+    /// the answer's body (default 60 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the settings and builds the configuration.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let region = self.region.filter(|r| !r.is_empty()).ok_or(ConfigError::MissingRegion)?;
+        if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(ConfigError::InvalidRegion(region));
+        }
+        let credentials = self.credentials.ok_or(ConfigError::MissingCredentials)?;
+        let endpoint_url = match self.endpoint_url {
+            Some(url) => {
+                let parsed = reqwest::Url::parse(&url).map_err(|e| ConfigError::InvalidEndpoint(url.clone(), e.to_string()))?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                    return Err(ConfigError::InvalidEndpoint(url, "expected an http:// or https:// URL with a host".into()));
+                }
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            None => None,
+        };
+        Ok(Config {
+            region,
+            credentials,
+            endpoint_url,
+            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+        })
+    }
+}
+
+/// A configuration that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No region was set.
+    MissingRegion,
+    /// The region is not a region name.
+    InvalidRegion(String),
+    /// No credentials were set.
+    MissingCredentials,
+    /// The endpoint URL cannot be used (the URL, and why).
+    InvalidEndpoint(String, String),
+    /// The service's document names no endpoint for the region.
+    NoEndpoint(String),
+    /// The HTTP client could not be built.
+    Http(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingRegion => f.write_str("no region is configured: set one with ConfigBuilder::region"),
+            Self::InvalidRegion(r) => write!(f, "invalid region {r:?}: expected a name like us-east-1"),
+            Self::MissingCredentials => f.write_str("no credentials are configured: set them with ConfigBuilder::credentials"),
+            Self::InvalidEndpoint(url, why) => write!(f, "invalid endpoint URL {url:?}: {why}"),
+            Self::NoEndpoint(region) => write!(f, "no endpoint is known for region {region:?}: set one with ConfigBuilder::endpoint_url"),
+            Self::Http(why) => write!(f, "cannot build the HTTP client: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

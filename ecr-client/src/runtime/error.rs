@@ -1,0 +1,272 @@
+//! Errors: what a call can fail with, each saying in words which operation
+//! failed, what happened and, where the service answered, its code, message,
+//! HTTP status and request id.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// Why a call failed. `E` is the operation's own error enum, with one variant
+/// per error the service documents for it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SdkError<E> {
+    /// The service answered with an error.
+    Service(E),
+    /// The request was not sent because its input is not valid.
+    InvalidInput(InvalidInput),
+    /// The request could not be sent, or no answer arrived.
+    Transport(TransportError),
+    /// An answer arrived that is not what the protocol promises.
+    Response(ResponseError),
+}
+
+impl<E: OperationError> SdkError<E> {
+    /// The service's error, if the service answered with one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            Self::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`RepositoryNotFoundException`), if any.
+    pub fn code(&self) -> Option<&str> {
+        self.service_error().map(|e| e.service_error().code())
+    }
+
+    /// The service's error, owned, if the service answered with one.
+    pub fn into_service_error(self) -> Result<E, Self> {
+        match self {
+            Self::Service(e) => Ok(e),
+            other => Err(other),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Service(e) => e.fmt(f),
+            Self::InvalidInput(e) => e.fmt(f),
+            Self::Transport(e) => e.fmt(f),
+            Self::Response(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: StdError + 'static> StdError for SdkError<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::Service(e) => Some(e),
+            Self::InvalidInput(e) => Some(e),
+            Self::Transport(e) => Some(e),
+            Self::Response(e) => Some(e),
+        }
+    }
+}
+
+impl<E> From<InvalidInput> for SdkError<E> {
+    fn from(e: InvalidInput) -> Self {
+        Self::InvalidInput(e)
+    }
+}
+
+/// Implemented by every generated operation error enum.
+pub trait OperationError: StdError + Sized + Send + Sync + 'static {
+    /// Sorts a service error into the operation's variant for its code.
+    fn from_service_error(error: ServiceError) -> Self;
+    /// The details every variant carries.
+    fn service_error(&self) -> &ServiceError;
+}
+
+/// An error the service answered with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceError {
+    pub(crate) operation: &'static str,
+    pub(crate) code: String,
+    pub(crate) message: Option<String>,
+    pub(crate) status: u16,
+    pub(crate) request_id: Option<String>,
+    pub(crate) fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ServiceError {
+    /// The operation that failed, e.g. `CreateRepository`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The error code without namespace, e.g. `RepositoryNotFoundException`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The service's message, if it sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The request id AWS assigned (`x-amzn-RequestId`), for support cases.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// A member of the error body beyond code and message (for example
+    /// `lastValidByteReceived`), as JSON.
+    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.fields.get(name)
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: {}", self.operation, self.code)?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        write!(f, " (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl StdError for ServiceError {}
+
+/// A request that was not sent because its input is not valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    operation: &'static str,
+    member: &'static str,
+    problem: String,
+}
+
+impl InvalidInput {
+    pub(crate) fn missing(operation: &'static str, member: &'static str) -> Self {
+        Self { operation, member, problem: "is required but was not set".into() }
+    }
+
+    pub(crate) fn unserializable(operation: &'static str, error: &serde_json::Error) -> Self {
+        Self { operation, member: "", problem: format!("cannot be serialized: {error}") }
+    }
+
+    /// The operation, e.g. `CreateRepository`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The member at fault, by wire name, e.g. `repositoryName`.
+    pub fn member(&self) -> &'static str {
+        self.member
+    }
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dot = if self.member.is_empty() { "" } else { "." };
+        write!(f, "{}{dot}{} {}; the request was not sent", self.operation, self.member, self.problem)
+    }
+}
+
+impl StdError for InvalidInput {}
+
+/// What went wrong on the way to the service or back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made.
+    Connect,
+    /// A timeout fired.
+    Timeout,
+    /// The connection failed while sending or receiving.
+    Io,
+    /// The request could not be built or signed.
+    Request,
+}
+
+/// The request could not be sent, or no complete answer arrived.
+#[derive(Debug)]
+pub struct TransportError {
+    pub(crate) operation: &'static str,
+    pub(crate) kind: TransportErrorKind,
+    pub(crate) url: String,
+    pub(crate) source: Box<dyn StdError + Send + Sync>,
+}
+
+impl TransportError {
+    /// What kind of failure it was.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether a timeout fired.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::Connect => "could not connect to",
+            TransportErrorKind::Timeout => "timed out waiting for",
+            TransportErrorKind::Io => "connection failed while talking to",
+            TransportErrorKind::Request => "could not build the request for",
+        };
+        write!(f, "{} failed: {what} {}", self.operation, self.url)?;
+        // reqwest's own message is terse; the cause chain says what happened.
+        let mut source: Option<&(dyn StdError + 'static)> = Some(&*self.source);
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// An answer that does not follow the protocol: a body that is not JSON, not
+/// the expected shape, or an error without a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseError {
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    pub(crate) problem: String,
+    pub(crate) body_start: String,
+}
+
+impl ResponseError {
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The start of the body, for diagnosis.
+    pub fn body_start(&self) -> &str {
+        &self.body_start
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: HTTP {} answer {}", self.operation, self.status, self.problem)?;
+        if self.body_start.is_empty() {
+            f.write_str(" (empty body)")
+        } else {
+            write!(f, "; body starts with: {:?}", self.body_start)
+        }
+    }
+}
+
+impl StdError for ResponseError {}

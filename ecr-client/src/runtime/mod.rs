@@ -1,0 +1,134 @@
+//! The hand-written runtime that generated code calls into: configuration,
+//! signing, sending, the awsJson wire format, and errors.
+//!
+//! Nothing here knows a particular service: a service is described by the
+//! generated [`ServiceMeta`], and an operation by the generated
+//! [`Operation`] impl of its input type.
+
+mod client;
+mod config;
+mod error;
+mod protocol;
+mod signing;
+pub(crate) mod wire;
+
+pub use client::Client;
+pub use config::{Config, ConfigBuilder, ConfigError, Credentials};
+pub use error::{InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
+pub use wire::{Blob, DateTime};
+
+/// Static facts about a service, generated from its document.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceMeta {
+    /// Short name, e.g. `ecr`.
+    pub name: &'static str,
+    /// API version, e.g. `2015-09-21`.
+    pub api_version: &'static str,
+    /// SigV4 signing name.
+    pub signing_name: &'static str,
+    /// `application/x-amz-json-1.0` or `-1.1`.
+    pub content_type: &'static str,
+    /// Endpoint templates, in the document's order.
+    pub endpoints: &'static [EndpointTemplate],
+}
+
+/// An endpoint URL template with a `{region}` placeholder.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointTemplate {
+    /// e.g. `https://api.ecr.{region}.amazonaws.com`.
+    pub url: &'static str,
+    /// Regions the document says this template serves; empty for any.
+    pub regions: &'static [&'static str],
+}
+
+/// A service: a marker type the generated code defines, carrying its facts.
+pub trait Service: Send + Sync + 'static {
+    /// The service's facts.
+    const META: ServiceMeta;
+}
+
+/// An operation, implemented by the generated code on the operation's input
+/// type, so `client.send(input)` knows where and how to send it.
+pub trait Operation: serde::Serialize {
+    /// The service the operation belongs to.
+    type Service: Service;
+    /// What a successful call returns.
+    type Output: serde::de::DeserializeOwned;
+    /// The errors the operation can return.
+    type Error: OperationError;
+    /// Operation name, e.g. `CreateRepository`.
+    const NAME: &'static str;
+    /// The `X-Amz-Target` header value.
+    const TARGET: &'static str;
+}
+
+/// Stands in for a secret in `Debug` output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+/// A required member of a request, or an error naming what is missing.
+#[doc(hidden)]
+pub fn required<T>(value: Option<T>, operation: &'static str, member: &'static str) -> Result<T, InvalidInput> {
+    value.ok_or_else(|| InvalidInput::missing(operation, member))
+}
+
+/// Serde and `Display` for a generated string enum, through its `as_str`
+/// and `From<&str>`.
+macro_rules! string_enum {
+    ($name:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::wire::deserialize_str(deserializer).map(|s| Self::from(s.as_ref()))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// `Display` and `Error` for a generated operation error enum, through its
+/// [`OperationError`] impl.
+macro_rules! operation_error {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt($crate::runtime::OperationError::service_error(self), f)
+            }
+        }
+
+        impl ::std::error::Error for $name {}
+
+        impl $name {
+            /// The error's details: code, message, status, request id.
+            pub fn details(&self) -> &$crate::runtime::ServiceError {
+                $crate::runtime::OperationError::service_error(self)
+            }
+        }
+    };
+}
+pub(crate) use operation_error;

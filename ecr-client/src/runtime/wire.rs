@@ -1,0 +1,279 @@
+//! awsJson value forms that serde does not have built in: timestamps (epoch
+//! seconds, possibly fractional or with an exponent) and blobs (base64).
+
+use base64::Engine as _;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A point in time, as awsJson carries it: seconds since the Unix epoch, to
+/// the microsecond (AWS sends at most milliseconds).
+///
+/// Converts to and from [`SystemTime`]; `Display` is RFC 3339 in UTC.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    seconds: i64,
+    nanos: u32,
+}
+
+impl DateTime {
+    /// Whole seconds since the epoch.
+    pub const fn from_secs(seconds: i64) -> Self {
+        Self { seconds, nanos: 0 }
+    }
+
+    /// Fractional seconds since the epoch, rounded to the microsecond; `None`
+    /// when not finite or out of range.
+    pub fn from_secs_f64(seconds: f64) -> Option<Self> {
+        if !seconds.is_finite() || seconds.abs() >= 9.2e15 {
+            return None;
+        }
+        let micros = (seconds * 1e6).round() as i64;
+        Some(Self { seconds: micros.div_euclid(1_000_000), nanos: (micros.rem_euclid(1_000_000) * 1000) as u32 })
+    }
+
+    /// Whole seconds since the epoch (rounded down).
+    pub const fn secs(&self) -> i64 {
+        self.seconds
+    }
+
+    /// The fraction of the second, in nanoseconds.
+    pub const fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// Seconds since the epoch as a float.
+    pub fn as_secs_f64(&self) -> f64 {
+        self.seconds as f64 + f64::from(self.nanos) / 1e9
+    }
+}
+
+impl From<SystemTime> for DateTime {
+    fn from(time: SystemTime) -> Self {
+        match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => Self { seconds: after.as_secs() as i64, nanos: after.subsec_micros() * 1000 },
+            Err(before) => {
+                let before = before.duration();
+                let micros = before.as_micros() as i64;
+                Self { seconds: (-micros).div_euclid(1_000_000), nanos: ((-micros).rem_euclid(1_000_000) * 1000) as u32 }
+            }
+        }
+    }
+}
+
+impl From<DateTime> for SystemTime {
+    fn from(time: DateTime) -> Self {
+        let whole = Duration::from_secs(time.seconds.unsigned_abs());
+        let base = if time.seconds >= 0 { UNIX_EPOCH + whole } else { UNIX_EPOCH - whole };
+        base + Duration::from_nanos(u64::from(time.nanos))
+    }
+}
+
+impl fmt::Display for DateTime {
+    /// RFC 3339 in UTC, e.g. `2024-01-12T15:09:06.123Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.seconds.div_euclid(86_400);
+        let secs = self.seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        write!(f, "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)?;
+        if self.nanos != 0 {
+            let frac = format!("{:06}", self.nanos / 1000);
+            write!(f, ".{}", frac.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.nanos == 0 {
+            serializer.serialize_i64(self.seconds)
+        } else {
+            serializer.serialize_f64(self.as_secs_f64())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EpochSeconds;
+        impl Visitor<'_> for EpochSeconds {
+            type Value = DateTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a timestamp in seconds since the Unix epoch")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateTime, E> {
+                Ok(DateTime::from_secs(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
+                i64::try_from(v).map(DateTime::from_secs).map_err(|_| E::custom(format!("timestamp {v} is out of range")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DateTime, E> {
+                DateTime::from_secs_f64(v).ok_or_else(|| E::custom(format!("timestamp {v} is out of range")))
+            }
+        }
+        deserializer.deserialize_any(EpochSeconds)
+    }
+}
+
+/// Bytes, carried on the wire as standard base64 with padding.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Blob(Vec<u8>);
+
+impl Blob {
+    /// Wraps bytes.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self(bytes.into())
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, owned.
+    pub fn into_inner(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+impl From<&[u8]> for Blob {
+    fn from(bytes: &[u8]) -> Self {
+        Self(bytes.to_vec())
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Blob {
+    /// The length only: blobs are large and binary.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Blob({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Blob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = deserialize_str(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(Blob)
+            .map_err(|e| de::Error::custom(format!("invalid base64 blob: {e}")))
+    }
+}
+
+/// A string, borrowed from the input where it can be.
+pub(crate) fn deserialize_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+    struct Str;
+    impl<'de> Visitor<'de> for Str {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+    }
+    deserializer.deserialize_str(Str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<DateTime, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn timestamps_parse_every_number_form() {
+        assert_eq!(parse("1705072146").unwrap(), DateTime::from_secs(1_705_072_146));
+        assert_eq!(parse("1.705072146E9").unwrap(), DateTime::from_secs(1_705_072_146));
+        assert_eq!(parse("1.705072146e9").unwrap(), DateTime::from_secs(1_705_072_146));
+        let fractional = parse("1705072146.123").unwrap();
+        assert_eq!((fractional.secs(), fractional.subsec_nanos()), (1_705_072_146, 123_000_000));
+        let exp_fraction = parse("1.7050721461234E9").unwrap();
+        assert_eq!((exp_fraction.secs(), exp_fraction.subsec_nanos()), (1_705_072_146, 123_400_000));
+        let negative = parse("-1.5").unwrap();
+        assert_eq!((negative.secs(), negative.subsec_nanos()), (-2, 500_000_000));
+    }
+
+    #[test]
+    fn timestamps_reject_non_numbers_and_out_of_range() {
+        assert!(parse("\"2024-01-01\"").unwrap_err().to_string().contains("seconds since the Unix epoch"));
+        assert!(parse("1e300").unwrap_err().to_string().contains("out of range"));
+        assert!(parse("18446744073709551615").unwrap_err().to_string().contains("out of range"));
+    }
+
+    #[test]
+    fn timestamps_serialize_as_integers_or_fractions() {
+        assert_eq!(serde_json::to_string(&DateTime::from_secs(1_705_072_146)).unwrap(), "1705072146");
+        let t = DateTime::from_secs_f64(1_705_072_146.25).unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "1705072146.25");
+    }
+
+    #[test]
+    fn timestamps_display_as_rfc3339_and_convert_to_system_time() {
+        assert_eq!(DateTime::from_secs(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(DateTime::from_secs_f64(1_705_072_146.5).unwrap().to_string(), "2024-01-12T15:09:06.5Z");
+        assert_eq!(DateTime::from_secs(951_782_400).to_string(), "2000-02-29T00:00:00Z");
+        let t = DateTime::from_secs_f64(-0.25).unwrap();
+        assert_eq!(DateTime::from(SystemTime::from(t)), t);
+        let now = DateTime::from(SystemTime::now());
+        assert_eq!(DateTime::from(SystemTime::from(now)), now);
+    }
+
+    #[test]
+    fn blobs_are_base64() {
+        let blob = Blob::new(b"hello\x00\xff".to_vec());
+        let json = serde_json::to_string(&blob).unwrap();
+        assert_eq!(json, "\"aGVsbG8A/w==\"");
+        assert_eq!(serde_json::from_str::<Blob>(&json).unwrap(), blob);
+        let err = serde_json::from_str::<Blob>("\"not base64!\"").unwrap_err();
+        assert!(err.to_string().contains("invalid base64 blob"), "{err}");
+        assert_eq!(format!("{blob:?}"), "Blob(7 bytes)");
+    }
+}

@@ -1,0 +1,46 @@
+//! The project's commands: `cargo xtask <task>`.
+//!
+//! - `regen [--check] [--spec PATH] [--hints PATH] [--out DIR]`: generate the
+//!   client module from an OpenAPI document (default: the ECR document into
+//!   `ecr-client/src/generated`); `--check` changes nothing and fails if the
+//!   checked-in code is stale.
+//! - `bench [--runs N]`: time regen of the ECR document, from reading the
+//!   document to writing the files.
+
+mod bench;
+mod regen;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  regen [--check] [--spec PATH] [--hints PATH] [--out DIR]
+        generate client code from an OpenAPI document (default: the ECR
+        document in specs/ into ecr-client/src/generated); --check writes
+        nothing and fails when the checked-in code differs
+  bench [--runs N]
+        measure regen of the ECR document (build with --release for figures)";
+
+fn main() -> ExitCode {
+    match try_main(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main(args: Vec<String>) -> Result<(), String> {
+    let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_owned())?;
+    match task.as_str() {
+        "regen" => regen::run(regen::Options::parse(rest)?),
+        "bench" => bench::run(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown task {other:?}\n\n{USAGE}")),
+    }
+}

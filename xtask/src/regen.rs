@@ -1,0 +1,180 @@
+//! `cargo xtask regen`: run the generator and write (or check) its files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The document the project is built from, relative to the workspace root.
+pub const ECR_SPEC: &str = "specs/amazonaws.com/ecr/2015-09-21/openapi.json";
+/// Where the generated client module lives, relative to the workspace root.
+pub const ECR_OUT: &str = "ecr-client/src/generated";
+
+/// What `regen` was asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Compare instead of writing.
+    pub check: bool,
+    /// The OpenAPI document.
+    pub spec: PathBuf,
+    /// The hints file; by default `hints.json` beside the document, if any.
+    pub hints: Option<PathBuf>,
+    /// The output directory.
+    pub out: PathBuf,
+}
+
+impl Options {
+    /// Parses `regen`'s arguments; paths are relative to the current directory,
+    /// defaults to the workspace root.
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let root = workspace_root();
+        let mut options = Options { check: false, spec: root.join(ECR_SPEC), hints: None, out: root.join(ECR_OUT) };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| {
+                args.next().map(PathBuf::from).ok_or_else(|| format!("{name} needs a path"))
+            };
+            match arg.as_str() {
+                "--check" => options.check = true,
+                "--spec" => options.spec = value("--spec")?,
+                "--hints" => options.hints = Some(value("--hints")?),
+                "--out" => options.out = value("--out")?,
+                other => return Err(format!("regen: unknown argument {other:?}")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// Generates from `options.spec` and writes or checks `options.out`.
+pub fn run(options: Options) -> Result<(), String> {
+    let files = generate(&options)?;
+    let stale = sync(&options.out, &files, options.check)?;
+    if options.check && !stale.is_empty() {
+        return Err(format!(
+            "generated code is not up to date, run `cargo xtask regen`:\n  {}",
+            stale.join("\n  ")
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the document and hints and runs the generator.
+pub fn generate(options: &Options) -> Result<Vec<codegen::File>, String> {
+    let spec = fs::read_to_string(&options.spec).map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
+    let hints_path = options.hints.clone().or_else(|| {
+        let beside = options.spec.with_file_name("hints.json");
+        beside.exists().then_some(beside)
+    });
+    let hints = match &hints_path {
+        Some(path) => Some(fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?),
+        None => None,
+    };
+    let source = display_path(&options.spec);
+    codegen::generate(&spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))
+}
+
+/// Writes the files whose contents differ (or, with `check`, only lists
+/// them), and removes generated files the generator no longer makes.
+/// Returns the paths that were (or would be) changed.
+fn sync(out: &Path, files: &[codegen::File], check: bool) -> Result<Vec<String>, String> {
+    let mut changed = Vec::new();
+    if !check {
+        fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    }
+    for file in files {
+        let path = out.join(&file.path);
+        if fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+            continue;
+        }
+        changed.push(display_path(&path));
+        if !check {
+            fs::write(&path, &file.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+    }
+    for leftover in leftovers(out, files) {
+        changed.push(format!("{} (no longer generated)", display_path(&leftover)));
+        if !check {
+            fs::remove_file(&leftover).map_err(|e| format!("cannot remove {}: {e}", leftover.display()))?;
+        }
+    }
+    Ok(changed)
+}
+
+/// Files in `out` that carry the generated header but are not in `files`.
+fn leftovers(out: &Path, files: &[codegen::File]) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(out) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .filter(|p| !files.iter().any(|f| p.file_name().is_some_and(|n| n == f.path.as_str())))
+        .filter(|p| fs::read_to_string(p).is_ok_and(|t| t.starts_with("// @generated")))
+        .collect();
+    found.sort();
+    found
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// `path` relative to the workspace root when it is inside it, so headers and
+/// messages do not depend on where the checkout lives.
+fn display_path(path: &Path) -> String {
+    let root = workspace_root();
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    absolute.strip_prefix(&root).unwrap_or(path).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` fails when the checked-in generated code is stale.
+    #[test]
+    fn checked_in_code_is_up_to_date() {
+        let options = Options::parse(&["--check".to_owned()]).unwrap();
+        if let Err(message) = run(options) {
+            panic!("{message}");
+        }
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let options = Options::parse(&[]).unwrap();
+        assert_eq!(generate(&options).unwrap(), generate(&options).unwrap());
+    }
+
+    #[test]
+    fn check_names_stale_and_leftover_files_and_write_fixes_them() {
+        let dir = std::env::temp_dir().join(format!("xtask-regen-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let args = |check: bool| {
+            let mut a = vec!["--out".to_owned(), dir.display().to_string()];
+            if check {
+                a.push("--check".into());
+            }
+            Options::parse(&a).unwrap()
+        };
+        let err = run(args(true)).unwrap_err();
+        assert!(err.contains("types.rs") && err.contains("mod.rs"), "{err}");
+        run(args(false)).unwrap();
+        run(args(true)).unwrap();
+        fs::write(dir.join("types.rs"), "// edited\n").unwrap();
+        fs::write(dir.join("old.rs"), "// @generated by an earlier version\n").unwrap();
+        let err = run(args(true)).unwrap_err();
+        assert!(err.contains("types.rs") && err.contains("old.rs (no longer generated)"), "{err}");
+        assert!(!err.contains("mod.rs"), "unchanged files are not named: {err}");
+        run(args(false)).unwrap();
+        run(args(true)).unwrap();
+        assert!(!dir.join("old.rs").exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        assert!(Options::parse(&["--spec".to_owned()]).unwrap_err().contains("--spec needs a path"));
+        assert!(Options::parse(&["--frobnicate".to_owned()]).unwrap_err().contains("unknown argument"));
+        let missing = Options { spec: "no/such/file.json".into(), ..Options::parse(&[]).unwrap() };
+        assert!(run(missing).unwrap_err().contains("cannot read no/such/file.json"));
+    }
+}
