@@ -1,0 +1,129 @@
+//! Test support: one moto server (a real ECR emulator) per test process.
+//!
+//! moto comes from a virtualenv at `target/moto-venv` (created here on first
+//! use when missing; `.ci/run` creates it up front) or from `$MOTO_SERVER`.
+//! The server listens on a free 127.0.0.1 port and is stopped when the test
+//! process exits: a small Python wrapper stops it when its stdin closes.
+
+#![allow(dead_code)]
+
+use ecr_client::{Client, Config, Credentials};
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The moto version the tests are written against.
+pub const MOTO: &str = "moto[server]==5.2.5";
+
+struct Server {
+    url: String,
+    // Held open for the life of the process; closing it stops the server.
+    _stdin: Mutex<ChildStdin>,
+}
+
+/// The URL of this process's moto server, started on first use.
+pub fn moto_url() -> &'static str {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    &SERVER.get_or_init(start_moto).url
+}
+
+/// A client for the moto server with throwaway credentials.
+pub fn client() -> Client {
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDTESTING", "testing-secret"))
+        .endpoint_url(moto_url())
+        .build()
+        .expect("test config is valid");
+    Client::new(config).expect("client builds")
+}
+
+/// A repository name no other test in this run uses.
+pub fn unique_name(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("crate is in a workspace").to_path_buf()
+}
+
+fn start_moto() -> Server {
+    let (python, moto_server) = moto_install();
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let wrapper = "import subprocess, sys\n\
+                   p = subprocess.Popen([sys.argv[1], '-H', '127.0.0.1', '-p', sys.argv[2]],\n\
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n\
+                   try:\n    sys.stdin.read()\nfinally:\n    p.terminate()\n    p.wait(10)\n";
+    let mut child = Command::new(&python)
+        .args(["-c", wrapper])
+        .arg(&moto_server)
+        .arg(port.to_string())
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", moto_server.display()));
+    let stdin = child.stdin.take().expect("piped stdin");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("moto_server exited before listening: {status}");
+        }
+        assert!(Instant::now() < deadline, "moto_server did not listen on port {port} within 60 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Server { url: format!("http://127.0.0.1:{port}"), _stdin: Mutex::new(stdin) }
+}
+
+/// The Python and `moto_server` to use, installing moto when needed.
+fn moto_install() -> (PathBuf, PathBuf) {
+    if let Some(server) = std::env::var_os("MOTO_SERVER") {
+        let server = PathBuf::from(server);
+        let python = server.with_file_name("python");
+        return (python, server);
+    }
+    let venv = workspace_root().join("target/moto-venv");
+    let (python, server) = (venv.join("bin/python"), venv.join("bin/moto_server"));
+    if !server.exists() {
+        // Several test processes may get here at once: one installs, the
+        // others wait for its lock directory to go away.
+        let lock = workspace_root().join("target/moto-venv.lock");
+        std::fs::create_dir_all(workspace_root().join("target")).expect("target dir");
+        if std::fs::create_dir(&lock).is_ok() {
+            let ok = run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
+                && run(Command::new(&python).args(["-m", "pip", "install", "--quiet", MOTO]));
+            let _ = std::fs::remove_dir(&lock);
+            assert!(ok, "could not install {MOTO} into {}", venv.display());
+        } else {
+            let deadline = Instant::now() + Duration::from_secs(600);
+            while lock.exists() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+    }
+    assert!(server.exists(), "{} is missing", server.display());
+    (python, server)
+}
+
+fn run(command: &mut Command) -> bool {
+    match command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn() {
+        Ok(mut child) => {
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = stderr.read_to_string(&mut err);
+            }
+            let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+            if !ok {
+                eprintln!("{command:?} failed:\n{err}");
+            }
+            ok
+        }
+        Err(e) => {
+            eprintln!("cannot run {command:?}: {e}");
+            false
+        }
+    }
+}
