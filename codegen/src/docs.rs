@@ -313,7 +313,10 @@ mod tests {
     #[test]
     fn code_and_links() {
         assert_eq!(md("<p>Use <code>docker</code> now.</p>"), "Use `docker` now.");
-        assert_eq!(md(r#"see <a href="https://x.example/a b">the guide</a>."#), "see [the guide](https://x.example/a%20b).");
+        assert_eq!(
+            md(r#"see <a href="https://x.example/a b">the guide</a>."#),
+            "see [the guide](https://x.example/a%20b)."
+        );
         assert_eq!(md("from a previous <a>InitiateLayerUpload</a> call"), "from a previous `InitiateLayerUpload` call");
         assert_eq!(md("<code>a`b</code>"), "`` a`b ``");
     }

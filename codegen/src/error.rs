@@ -16,10 +16,7 @@ pub struct Error {
 impl Error {
     /// An error at `pointer`.
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            pointer: pointer.into(),
-            message: message.into(),
-        }
+        Self { pointer: pointer.into(), message: message.into() }
     }
 }
 

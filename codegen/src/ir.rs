@@ -153,19 +153,10 @@ impl Service {
 
     /// Names of shapes that only ever appear as operation errors.
     pub fn error_only_shapes(&self) -> std::collections::BTreeSet<&str> {
-        let mut errors: std::collections::BTreeSet<&str> = self
-            .operations
-            .iter()
-            .flat_map(|op| op.errors.iter().map(String::as_str))
-            .collect();
-        let used = self
-            .shapes
-            .values()
-            .flat_map(|s| self.members(&s.name).iter().map(|m| m.target.as_str()));
-        let io = self
-            .operations
-            .iter()
-            .flat_map(|op| [op.input.as_str(), op.output.as_str()]);
+        let mut errors: std::collections::BTreeSet<&str> =
+            self.operations.iter().flat_map(|op| op.errors.iter().map(String::as_str)).collect();
+        let used = self.shapes.values().flat_map(|s| self.members(&s.name).iter().map(|m| m.target.as_str()));
+        let io = self.operations.iter().flat_map(|op| [op.input.as_str(), op.output.as_str()]);
         for name in used.chain(io) {
             errors.remove(name);
         }

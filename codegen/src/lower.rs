@@ -12,12 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Lowers a parsed document plus its hints into the IR.
 pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
     let (schemas, base) = schemas_of(doc)?;
-    let mut lowerer = Lowerer {
-        schemas,
-        base,
-        hints,
-        shapes: BTreeMap::new(),
-    };
+    let mut lowerer = Lowerer { schemas, base, hints, shapes: BTreeMap::new() };
     for (name, schema) in schemas {
         let pointer = child(base, name);
         lowerer.lower_named(name, schema, &pointer)?;
@@ -118,7 +113,10 @@ impl Lowerer<'_> {
         };
         let shape = Shape { name: name.to_owned(), docs: schema.description.clone(), kind, constraints };
         if self.shapes.insert(name.to_owned(), shape).is_some() {
-            return Err(Error::at(pointer, format!("an inline schema would be named {name:?}, a name the document already uses")));
+            return Err(Error::at(
+                pointer,
+                format!("an inline schema would be named {name:?}, a name the document already uses"),
+            ));
         }
         Ok(())
     }
@@ -137,20 +135,25 @@ impl Lowerer<'_> {
                 Some(AdditionalProperties::Schema(value)) => ShapeKind::Map {
                     value: self.target(name, "Value", value, &child(pointer, "additionalProperties"))?,
                 },
-                _ => return Err(Error::at(child(pointer, "additionalProperties"), "expected a schema for the map's values")),
+                _ => {
+                    return Err(Error::at(
+                        child(pointer, "additionalProperties"),
+                        "expected a schema for the map's values",
+                    ))
+                }
             },
             Some("array") => {
-                let items = schema
-                    .items
-                    .as_ref()
-                    .ok_or_else(|| Error::at(pointer, "an array without `items`"))?;
+                let items = schema.items.as_ref().ok_or_else(|| Error::at(pointer, "an array without `items`"))?;
                 ShapeKind::List { member: self.target(name, "Item", items, &child(pointer, "items"))? }
             }
             Some("string") if !schema.values.is_empty() => {
                 let mut values = Vec::new();
                 for (i, value) in schema.values.iter().enumerate() {
                     let value = value.as_str().ok_or_else(|| {
-                        Error::at(child(&child(pointer, "enum"), &i.to_string()), format!("expected a string enum value, found {value}"))
+                        Error::at(
+                            child(&child(pointer, "enum"), &i.to_string()),
+                            format!("expected a string enum value, found {value}"),
+                        )
                     })?;
                     values.push(value.to_owned());
                 }
@@ -213,14 +216,11 @@ impl Lowerer<'_> {
         let mut current = schema;
         let mut at = child(pointer, "$ref");
         while let Some(reference) = &current.reference {
-            let name = reference
-                .strip_prefix(self.base)
-                .and_then(|rest| rest.strip_prefix('/'))
-                .ok_or_else(|| Error::at(&at, format!("unsupported $ref {reference:?}: expected {}/<name>", self.base)))?;
-            let target = self
-                .schemas
-                .get(name)
-                .ok_or_else(|| Error::at(&at, format!("$ref to missing schema {name:?}")))?;
+            let name = reference.strip_prefix(self.base).and_then(|rest| rest.strip_prefix('/')).ok_or_else(|| {
+                Error::at(&at, format!("unsupported $ref {reference:?}: expected {}/<name>", self.base))
+            })?;
+            let target =
+                self.schemas.get(name).ok_or_else(|| Error::at(&at, format!("$ref to missing schema {name:?}")))?;
             if !seen.insert(name) {
                 return Err(Error::at(&at, format!("$ref cycle through {name:?}")));
             }
@@ -242,10 +242,7 @@ impl Lowerer<'_> {
                 return Err(Error::at(path_pointer, "expected a `post` operation (awsJson services use POST only)"));
             };
             let pointer = child(&path_pointer, "post");
-            let name = op
-                .operation_id
-                .clone()
-                .ok_or_else(|| Error::at(child(&pointer, "operationId"), "missing"))?;
+            let name = op.operation_id.clone().ok_or_else(|| Error::at(child(&pointer, "operationId"), "missing"))?;
             let target = target_of(path, op, &pointer)?;
             let input = match input_schema(op, &pointer)? {
                 Some((schema, at)) => self.target(&name, "Request", schema, &at)?,
@@ -261,7 +258,10 @@ impl Lowerer<'_> {
                 }
             }
             if let Some(other) = inputs.insert(input.clone(), name.clone()) {
-                return Err(Error::at(&pointer, format!("input shape {input:?} is also the input of {other}; each operation needs its own")));
+                return Err(Error::at(
+                    &pointer,
+                    format!("input shape {input:?} is also the input of {other}; each operation needs its own"),
+                ));
             }
             let mut errors = BTreeSet::new();
             for (status, response) in &op.responses {
@@ -271,11 +271,9 @@ impl Lowerer<'_> {
                 let at = child(&child(&pointer, "responses"), status);
                 let error = match response_schema(response) {
                     Some(schema) if schema.reference.is_some() => self.resolve(schema, &child(&at, "schema"))?,
-                    _ => response
-                        .description
-                        .clone()
-                        .filter(|d| is_identifier(d))
-                        .ok_or_else(|| Error::at(&at, "an error response needs a $ref schema or an error name as description"))?,
+                    _ => response.description.clone().filter(|d| is_identifier(d)).ok_or_else(|| {
+                        Error::at(&at, "an error response needs a $ref schema or an error name as description")
+                    })?,
                 };
                 if !self.shapes.contains_key(&error) {
                     self.synthesize_empty(&error, &at)?;
@@ -319,10 +317,14 @@ impl Lowerer<'_> {
         for (i, path) in self.hints.sensitive.iter().enumerate() {
             let at = format!("hints #/sensitive/{i}");
             let member = path.split_once('.').and_then(|(shape, member)| match self.shapes.get_mut(shape) {
-                Some(Shape { kind: ShapeKind::Structure { members }, .. }) => members.iter_mut().find(|m| m.name == member),
+                Some(Shape { kind: ShapeKind::Structure { members }, .. }) => {
+                    members.iter_mut().find(|m| m.name == member)
+                }
                 _ => None,
             });
-            member.ok_or_else(|| Error::at(at, format!("no structure member {path:?} (expected Shape.member)")))?.sensitive = true;
+            member
+                .ok_or_else(|| Error::at(at, format!("no structure member {path:?} (expected Shape.member)")))?
+                .sensitive = true;
         }
         Ok(())
     }
@@ -346,17 +348,17 @@ fn unwrap_member<'s>(schema: &'s Schema, pointer: &str) -> Result<(&'s Schema, O
 /// the `#X-Amz-Target=` fragment of the path.
 fn target_of(path: &str, op: &spec::Operation, pointer: &str) -> Result<String, Error> {
     let header = op.parameters.iter().find(|p| {
-        p.location.as_deref() == Some("header") && p.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("X-Amz-Target"))
+        p.location.as_deref() == Some("header")
+            && p.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("X-Amz-Target"))
     });
     let from_header = header.and_then(|p| {
         let values = p.schema.as_ref().map_or(&p.values, |s| &s.values);
         values.first().and_then(|v| v.as_str()).map(str::to_owned)
     });
     let from_path = path.split_once("#X-Amz-Target=").map(|(_, t)| t.to_owned());
-    from_header
-        .or(from_path)
-        .filter(|t| t.contains('.'))
-        .ok_or_else(|| Error::at(pointer, "no X-Amz-Target (expected a header parameter or a `#X-Amz-Target=Prefix.Operation` path)"))
+    from_header.or(from_path).filter(|t| t.contains('.')).ok_or_else(|| {
+        Error::at(pointer, "no X-Amz-Target (expected a header parameter or a `#X-Amz-Target=Prefix.Operation` path)")
+    })
 }
 
 fn input_schema<'s>(op: &'s spec::Operation, pointer: &str) -> Result<Option<(&'s Schema, String)>, Error> {
@@ -367,10 +369,8 @@ fn input_schema<'s>(op: &'s spec::Operation, pointer: &str) -> Result<Option<(&'
             .iter()
             .next()
             .ok_or_else(|| Error::at(child(&at, "content"), "a request body without content"))?;
-        let schema = content
-            .schema
-            .as_ref()
-            .ok_or_else(|| Error::at(child(&child(&at, "content"), media), "missing schema"))?;
+        let schema =
+            content.schema.as_ref().ok_or_else(|| Error::at(child(&child(&at, "content"), media), "missing schema"))?;
         return Ok(Some((schema, child(&child(&child(&at, "content"), media), "schema"))));
     }
     let body = op.parameters.iter().enumerate().find(|(_, p)| p.location.as_deref() == Some("body"));

@@ -27,6 +27,7 @@
 //! [`errors`] to handle a specific one.
 #![warn(missing_docs)]
 
+#[rustfmt::skip]
 mod generated;
 pub mod runtime;
 

@@ -29,9 +29,7 @@ impl Options {
         let mut options = Options { check: false, spec: root.join(ECR_SPEC), hints: None, out: root.join(ECR_OUT) };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
-            let mut value = |name: &str| {
-                args.next().map(PathBuf::from).ok_or_else(|| format!("{name} needs a path"))
-            };
+            let mut value = |name: &str| args.next().map(PathBuf::from).ok_or_else(|| format!("{name} needs a path"));
             match arg.as_str() {
                 "--check" => options.check = true,
                 "--spec" => options.spec = value("--spec")?,
@@ -49,10 +47,7 @@ pub fn run(options: Options) -> Result<(), String> {
     let files = generate(&options)?;
     let stale = sync(&options.out, &files, options.check)?;
     if options.check && !stale.is_empty() {
-        return Err(format!(
-            "generated code is not up to date, run `cargo xtask regen`:\n  {}",
-            stale.join("\n  ")
-        ));
+        return Err(format!("generated code is not up to date, run `cargo xtask regen`:\n  {}", stale.join("\n  ")));
     }
     Ok(())
 }
@@ -121,7 +116,8 @@ pub fn workspace_root() -> PathBuf {
 /// messages do not depend on where the checkout lives.
 fn display_path(path: &Path) -> String {
     let root = workspace_root();
-    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let absolute =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     absolute.strip_prefix(&root).unwrap_or(path).display().to_string()
 }
 

@@ -116,7 +116,12 @@ impl Names {
         }
         let prelude = ["Option", "String", "Vec", "Box", "Result", "Default"];
         let shadows_prelude = types.values().any(|t| prelude.contains(&t.to_string().as_str()));
-        Self { marker: ident(&unique(type_name(&service.name), &mut BTreeSet::from(["Client".into()]))), types, fields, shadows_prelude }
+        Self {
+            marker: ident(&unique(type_name(&service.name), &mut BTreeSet::from(["Client".into()]))),
+            types,
+            fields,
+            shadows_prelude,
+        }
     }
 
     /// The Rust type name of a structure or enum shape.
@@ -150,7 +155,11 @@ impl Names {
             }
             ShapeKind::List { member } => {
                 let inner = self.rust_type(service, member, types);
-                if full { quote!(::std::vec::Vec<#inner>) } else { quote!(Vec<#inner>) }
+                if full {
+                    quote!(::std::vec::Vec<#inner>)
+                } else {
+                    quote!(Vec<#inner>)
+                }
             }
             ShapeKind::Map { value } => {
                 let inner = self.rust_type(service, value, types);

@@ -10,11 +10,12 @@ use std::collections::BTreeSet;
 
 pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     let errors_only = service.error_only_shapes();
-    let items = service.shapes.values().filter(|s| !errors_only.contains(s.name.as_str())).map(|shape| match &shape.kind {
-        ShapeKind::Structure { members } => structure(service, names, shape, members),
-        ShapeKind::Enum { values } => string_enum(names, shape, values),
-        _ => TokenStream::new(),
-    });
+    let items =
+        service.shapes.values().filter(|s| !errors_only.contains(s.name.as_str())).map(|shape| match &shape.kind {
+            ShapeKind::Structure { members } => structure(service, names, shape, members),
+            ShapeKind::Enum { values } => string_enum(names, shape, values),
+            _ => TokenStream::new(),
+        });
     let title = format!(" Data types of {}: the inputs, outputs and the values they hold.", service.title);
     quote! {
         #![doc = #title]

@@ -85,7 +85,12 @@ impl<S: Service> Client<S> {
     }
 
     /// Signs and sends one request; not generic, so it is compiled once.
-    async fn send_raw(&self, operation: &'static str, target: &'static str, body: Vec<u8>) -> Result<protocol::Answer, TransportError> {
+    async fn send_raw(
+        &self,
+        operation: &'static str,
+        target: &'static str,
+        body: Vec<u8>,
+    ) -> Result<protocol::Answer, TransportError> {
         let inner = &*self.inner;
         let url = format!("{}/", inner.endpoint);
         let transport_error = |kind, source: Box<dyn std::error::Error + Send + Sync>| TransportError {
@@ -95,8 +100,9 @@ impl<S: Service> Client<S> {
             source,
         };
         let headers = [("content-type", S::META.content_type), ("x-amz-target", target)];
-        let signed = super::signing::sign(&inner.config, S::META.signing_name, &url, &headers, &body, SystemTime::now())
-            .map_err(|e| transport_error(TransportErrorKind::Request, e))?;
+        let signed =
+            super::signing::sign(&inner.config, S::META.signing_name, &url, &headers, &body, SystemTime::now())
+                .map_err(|e| transport_error(TransportErrorKind::Request, e))?;
         let mut request = inner.http.post(&url).body(body);
         for (name, value) in headers.iter().copied().chain(signed.iter().map(|(n, v)| (*n, v.as_str()))) {
             request = request.header(name, value);

@@ -126,9 +126,13 @@ impl ConfigBuilder {
         let credentials = self.credentials.ok_or(ConfigError::MissingCredentials)?;
         let endpoint_url = match self.endpoint_url {
             Some(url) => {
-                let parsed = reqwest::Url::parse(&url).map_err(|e| ConfigError::InvalidEndpoint(url.clone(), e.to_string()))?;
+                let parsed =
+                    reqwest::Url::parse(&url).map_err(|e| ConfigError::InvalidEndpoint(url.clone(), e.to_string()))?;
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                    return Err(ConfigError::InvalidEndpoint(url, "expected an http:// or https:// URL with a host".into()));
+                    return Err(ConfigError::InvalidEndpoint(
+                        url,
+                        "expected an http:// or https:// URL with a host".into(),
+                    ));
                 }
                 Some(url.trim_end_matches('/').to_owned())
             }
@@ -167,9 +171,13 @@ impl fmt::Display for ConfigError {
         match self {
             Self::MissingRegion => f.write_str("no region is configured: set one with ConfigBuilder::region"),
             Self::InvalidRegion(r) => write!(f, "invalid region {r:?}: expected a name like us-east-1"),
-            Self::MissingCredentials => f.write_str("no credentials are configured: set them with ConfigBuilder::credentials"),
+            Self::MissingCredentials => {
+                f.write_str("no credentials are configured: set them with ConfigBuilder::credentials")
+            }
             Self::InvalidEndpoint(url, why) => write!(f, "invalid endpoint URL {url:?}: {why}"),
-            Self::NoEndpoint(region) => write!(f, "no endpoint is known for region {region:?}: set one with ConfigBuilder::endpoint_url"),
+            Self::NoEndpoint(region) => {
+                write!(f, "no endpoint is known for region {region:?}: set one with ConfigBuilder::endpoint_url")
+            }
             Self::Http(why) => write!(f, "cannot build the HTTP client: {why}"),
         }
     }

@@ -14,7 +14,9 @@ pub(crate) mod wire;
 
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, ConfigError, Credentials};
-pub use error::{InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
+pub use error::{
+    InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
+};
 pub use wire::{Blob, DateTime};
 
 /// Static facts about a service, generated from its document.

@@ -40,7 +40,8 @@ pub(crate) fn parse_error(operation: &'static str, answer: &Answer) -> Result<Se
     let Some(code) = code else {
         return Err(response_error(operation, answer, "is an error without an AWS error code".into()));
     };
-    let message = ["message", "Message"].iter().find_map(|k| fields.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
+    let message =
+        ["message", "Message"].iter().find_map(|k| fields.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
     for key in ["code", "__type", "message", "Message"] {
         fields.remove(key);
     }
@@ -98,10 +99,13 @@ mod tests {
 
     #[test]
     fn every_error_form_parses() {
-        let e = parse_error("Op", &answer(400, &[("x-amzn-requestid", "req-1")], r#"{"__type":"ns#Bad","message":"m"}"#)).unwrap();
+        let e =
+            parse_error("Op", &answer(400, &[("x-amzn-requestid", "req-1")], r#"{"__type":"ns#Bad","message":"m"}"#))
+                .unwrap();
         assert_eq!((e.code(), e.message(), e.request_id(), e.status()), ("Bad", Some("m"), Some("req-1"), 400));
 
-        let e = parse_error("Op", &answer(400, &[], r#"{"code":"Bad","Message":"M","lastValidByteReceived":5}"#)).unwrap();
+        let e =
+            parse_error("Op", &answer(400, &[], r#"{"code":"Bad","Message":"M","lastValidByteReceived":5}"#)).unwrap();
         assert_eq!((e.code(), e.message()), ("Bad", Some("M")));
         assert_eq!(e.field("lastValidByteReceived"), Some(&serde_json::json!(5)));
 
@@ -109,7 +113,8 @@ mod tests {
         assert_eq!((e.code(), e.message()), ("ServerException", None));
 
         // The header wins over the body.
-        let e = parse_error("Op", &answer(400, &[("X-Amzn-ErrorType", "FromHeader")], r#"{"__type":"FromBody"}"#)).unwrap();
+        let e =
+            parse_error("Op", &answer(400, &[("X-Amzn-ErrorType", "FromHeader")], r#"{"__type":"FromBody"}"#)).unwrap();
         assert_eq!(e.code(), "FromHeader");
     }
 

@@ -57,7 +57,10 @@ impl From<SystemTime> for DateTime {
             Err(before) => {
                 let before = before.duration();
                 let micros = before.as_micros() as i64;
-                Self { seconds: (-micros).div_euclid(1_000_000), nanos: ((-micros).rem_euclid(1_000_000) * 1000) as u32 }
+                Self {
+                    seconds: (-micros).div_euclid(1_000_000),
+                    nanos: ((-micros).rem_euclid(1_000_000) * 1000) as u32,
+                }
             }
         }
     }
@@ -127,7 +130,9 @@ impl<'de> Deserialize<'de> for DateTime {
                 Ok(DateTime::from_secs(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
-                i64::try_from(v).map(DateTime::from_secs).map_err(|_| E::custom(format!("timestamp {v} is out of range")))
+                i64::try_from(v)
+                    .map(DateTime::from_secs)
+                    .map_err(|_| E::custom(format!("timestamp {v} is out of range")))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<DateTime, E> {
                 DateTime::from_secs_f64(v).ok_or_else(|| E::custom(format!("timestamp {v} is out of range")))

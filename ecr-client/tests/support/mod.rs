@@ -11,7 +11,7 @@ use ecr_client::{Client, Config, Credentials};
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -21,8 +21,9 @@ pub const MOTO: &str = "moto[server]==5.2.5";
 
 struct Server {
     url: String,
-    // Held open for the life of the process; closing it stops the server.
-    _stdin: Mutex<ChildStdin>,
+    // Held for the life of the process: when it exits, the wrapper's stdin
+    // closes and the wrapper stops moto.
+    _wrapper: Mutex<(Child, ChildStdin)>,
 }
 
 /// The URL of this process's moto server, started on first use.
@@ -75,7 +76,7 @@ fn start_moto() -> Server {
         assert!(Instant::now() < deadline, "moto_server did not listen on port {port} within 60 s");
         std::thread::sleep(Duration::from_millis(100));
     }
-    Server { url: format!("http://127.0.0.1:{port}"), _stdin: Mutex::new(stdin) }
+    Server { url: format!("http://127.0.0.1:{port}"), _wrapper: Mutex::new((child, stdin)) }
 }
 
 /// The Python and `moto_server` to use, installing moto when needed.
