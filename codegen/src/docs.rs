@@ -45,6 +45,9 @@ struct Writer {
     captures: Vec<Capture>,
     list_depth: usize,
     in_pre: bool,
+    /// Whether the line holds content, not just an opener (`- `, `**Note:** `)
+    /// that a following `<p>` must not break away from its text.
+    line_has_content: bool,
 }
 
 impl Writer {
@@ -67,6 +70,7 @@ impl Writer {
             }
             ("li", false) => {
                 self.break_line();
+                self.line_has_content = false;
                 self.line = format!("{}- ", "  ".repeat(self.list_depth.saturating_sub(1)));
             }
             ("br", _) => self.break_line(),
@@ -107,7 +111,7 @@ impl Writer {
             }
             return;
         }
-        let at_line_start = self.line.trim().is_empty() || self.line.trim_end().ends_with("- ");
+        let at_line_start = !self.line_has_content;
         let escaped = escape_text(if at_line_start { collapsed.trim_start() } else { &collapsed });
         self.push(&escaped);
     }
@@ -138,26 +142,35 @@ impl Writer {
         self.paragraph();
         self.line.push_str(label);
         self.line.push(' ');
+        self.line_has_content = false;
     }
 
     fn push(&mut self, text: &str) {
         if self.line.is_empty() && text.trim().is_empty() {
             return;
         }
+        self.line_has_content |= !text.trim().is_empty();
         self.line.push_str(text);
     }
 
+    /// Ends the line, unless it holds only an opener waiting for its text.
     fn break_line(&mut self) {
+        if !self.line_has_content && !self.line.is_empty() {
+            return;
+        }
         let line = self.line.trim_end().to_owned();
-        if !line.trim().is_empty() && line.trim() != "-" {
+        if !line.trim().is_empty() {
             self.lines.push(line);
         }
         self.line.clear();
+        self.line_has_content = false;
     }
 
+    /// Ends the paragraph; inside a list only the line, so lists stay tight.
     fn paragraph(&mut self) {
         self.break_line();
-        if self.lines.last().is_some_and(|l| !l.is_empty()) && !self.in_pre {
+        let open_opener = !self.line.is_empty();
+        if self.list_depth == 0 && !open_opener && !self.in_pre && self.lines.last().is_some_and(|l| !l.is_empty()) {
             self.lines.push(String::new());
         }
     }
@@ -171,6 +184,7 @@ impl Writer {
             self.break_line();
             self.lines.push("```".into());
         }
+        self.line_has_content = true;
         self.break_line();
         while self.lines.last().is_some_and(String::is_empty) {
             self.lines.pop();
@@ -333,7 +347,8 @@ mod tests {
 
     #[test]
     fn text_is_escaped_for_rustdoc() {
-        assert_eq!(md("a [b] <c> *d* x_y"), r"a \[b\] &lt;c&gt; \*d\* x\_y");
+        assert_eq!(md("a [b] *d* x_y #1 a|b"), r"a \[b\] \*d\* x\_y \#1 a\|b");
+        assert_eq!(md("unknown <c>tags</c> are dropped"), "unknown tags are dropped");
         assert_eq!(md("&lt;tag&gt; &amp; &#x2028;next &#39;q&#39;"), r"&lt;tag&gt; &amp; next 'q'");
         assert_eq!(md("visit https://aws.amazon.com/ecr."), "visit <https://aws.amazon.com/ecr>.");
     }

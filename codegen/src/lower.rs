@@ -5,6 +5,7 @@
 use crate::error::{child, Error};
 use crate::hints::Hints;
 use crate::ir::{Constraints, Endpoint, Member, Operation, Service, Shape, ShapeKind};
+use crate::naming::unique;
 use crate::spec::{self, AdditionalProperties, Document, Schema};
 use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Lowers a parsed document plus its hints into the IR.
 pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
     let (schemas, base) = schemas_of(doc)?;
-    let mut lowerer = Lowerer { schemas, base, hints, shapes: BTreeMap::new() };
+    let mut lowerer = Lowerer { schemas, base, hints, shapes: BTreeMap::new(), taken: schemas.keys().cloned().collect() };
     for (name, schema) in schemas {
         let pointer = child(base, name);
         lowerer.lower_named(name, schema, &pointer)?;
@@ -91,6 +92,9 @@ struct Lowerer<'a> {
     base: &'static str,
     hints: &'a Hints,
     shapes: BTreeMap<String, Shape>,
+    /// Every shape name in use: the document's, and those given to inline
+    /// schemas, which must never collide with them.
+    taken: BTreeSet<String>,
 }
 
 impl Lowerer<'_> {
@@ -205,7 +209,7 @@ impl Lowerer<'_> {
         if schema.reference.is_some() {
             return self.resolve(schema, pointer);
         }
-        let name = format!("{parent}{suffix}");
+        let name = unique(format!("{parent}{suffix}"), &mut self.taken);
         self.lower_named(&name, schema, pointer)?;
         Ok(name)
     }
@@ -244,10 +248,15 @@ impl Lowerer<'_> {
             let pointer = child(&path_pointer, "post");
             let name = op.operation_id.clone().ok_or_else(|| Error::at(child(&pointer, "operationId"), "missing"))?;
             let target = target_of(path, op, &pointer)?;
-            let input = match input_schema(op, &pointer)? {
+            let mut input = match input_schema(op, &pointer)? {
                 Some((schema, at)) => self.target(&name, "Request", schema, &at)?,
                 None => self.synthesize_empty(&format!("{name}Request"), &pointer)?,
             };
+            if inputs.contains_key(&input) {
+                // The input type says which operation to send, so an input
+                // shared with another operation gets a copy of its own.
+                input = self.copy_shape(&input, &format!("{name}Request"));
+            }
             let output = match output_schema(op, &pointer)? {
                 Some((schema, at)) => self.target(&name, "Response", schema, &at)?,
                 None => self.synthesize_empty(&format!("{name}Response"), &pointer)?,
@@ -275,9 +284,7 @@ impl Lowerer<'_> {
                         Error::at(&at, "an error response needs a $ref schema or an error name as description")
                     })?,
                 };
-                if !self.shapes.contains_key(&error) {
-                    self.synthesize_empty(&error, &at)?;
-                }
+                // The name is the wire error code; a shape for it is optional.
                 errors.insert(error);
             }
             operations.push(Operation {
@@ -299,8 +306,17 @@ impl Lowerer<'_> {
     }
 
     fn synthesize_empty(&mut self, name: &str, pointer: &str) -> Result<String, Error> {
-        self.lower_named(name, &Schema { kind: Some("object".into()), ..Schema::default() }, pointer)?;
-        Ok(name.to_owned())
+        let name = unique(name.to_owned(), &mut self.taken);
+        self.lower_named(&name, &Schema { kind: Some("object".into()), ..Schema::default() }, pointer)?;
+        Ok(name)
+    }
+
+    /// A copy of shape `from` under a new unique name based on `name`.
+    fn copy_shape(&mut self, from: &str, name: &str) -> String {
+        let name = unique(name.to_owned(), &mut self.taken);
+        let copy = Shape { name: name.clone(), ..self.shapes[from].clone() };
+        self.shapes.insert(name.clone(), copy);
+        name
     }
 
     /// Marks hinted blobs and secrets; a hint that names nothing is an error,

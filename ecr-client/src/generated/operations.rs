@@ -6,9 +6,7 @@ impl crate::runtime::Client<super::Ecr> {
     ///
     /// When an image is pushed to a repository, each image layer is checked to verify if it has been uploaded before. If it has been uploaded, then the image layer is skipped.
     ///
-    /// **Note:**
-    ///
-    /// This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
+    /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
     pub fn batch_check_layer_availability(&self) -> BatchCheckLayerAvailability<'_> {
         BatchCheckLayerAvailability {
             client: self,
@@ -293,9 +291,7 @@ impl crate::runtime::Client<super::Ecr> {
     ///
     /// When an image is pushed, the CompleteLayerUpload API is called once per each new image layer to verify that the upload has completed.
     ///
-    /// **Note:**
-    ///
-    /// This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
+    /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
     pub fn complete_layer_upload(&self) -> CompleteLayerUpload<'_> {
         CompleteLayerUpload {
             client: self,
@@ -984,9 +980,7 @@ impl crate::runtime::Operation for super::types::DescribeImageScanFindingsReques
 impl crate::runtime::Client<super::Ecr> {
     /// Returns metadata about the images in a repository.
     ///
-    /// **Note:**
-    ///
-    /// Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it may return a larger image size than the image sizes returned by `DescribeImages`.
+    /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it may return a larger image size than the image sizes returned by `DescribeImages`.
     pub fn describe_images(&self) -> DescribeImages<'_> {
         DescribeImages {
             client: self,
@@ -1215,9 +1209,7 @@ impl DescribeRepositories<'_> {
     }
     /// The `nextToken` value returned from a previous paginated `DescribeRepositories` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return. This option cannot be used when you specify repositories with `repositoryNames`.
     ///
-    /// **Note:**
-    ///
-    /// This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
@@ -1310,9 +1302,7 @@ impl crate::runtime::Client<super::Ecr> {
     ///
     /// When an image is pulled, the GetDownloadUrlForLayer API is called once per image layer that is not already cached.
     ///
-    /// **Note:**
-    ///
-    /// This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
+    /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
     pub fn get_download_url_for_layer(&self) -> GetDownloadUrlForLayer<'_> {
         GetDownloadUrlForLayer {
             client: self,
@@ -1669,9 +1659,7 @@ impl crate::runtime::Client<super::Ecr> {
     ///
     /// When an image is pushed, the InitiateLayerUpload API is called once per image layer that has not already been uploaded. Whether or not an image layer has been uploaded is determined by the BatchCheckLayerAvailability API action.
     ///
-    /// **Note:**
-    ///
-    /// This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
+    /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
     pub fn initiate_layer_upload(&self) -> InitiateLayerUpload<'_> {
         InitiateLayerUpload {
             client: self,
@@ -1769,9 +1757,7 @@ impl ListImages<'_> {
     }
     /// The `nextToken` value returned from a previous paginated `ListImages` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return.
     ///
-    /// **Note:**
-    ///
-    /// This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
@@ -1871,9 +1857,7 @@ impl crate::runtime::Client<super::Ecr> {
     ///
     /// When an image is pushed and all new image layers have been uploaded, the PutImage API is called once to create or update the image manifest and the tags associated with the image.
     ///
-    /// **Note:**
-    ///
-    /// This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
+    /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
     pub fn put_image(&self) -> PutImage<'_> {
         PutImage {
             client: self,
@@ -1967,9 +1951,7 @@ impl crate::runtime::Operation for super::types::PutImageRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutImage";
 }
 impl crate::runtime::Client<super::Ecr> {
-    /// **Important:**
-    ///
-    /// The `PutImageScanningConfiguration` API is being deprecated, in favor of specifying the image scanning configuration at the registry level. For more information, see `PutRegistryScanningConfiguration`.
+    /// **Important:** The `PutImageScanningConfiguration` API is being deprecated, in favor of specifying the image scanning configuration at the registry level. For more information, see `PutRegistryScanningConfiguration`.
     ///
     /// Updates the image scanning configuration for the specified repository.
     pub fn put_image_scanning_configuration(&self) -> PutImageScanningConfiguration<'_> {
@@ -2302,9 +2284,7 @@ for super::types::PutRegistryScanningConfigurationRequest {
 impl crate::runtime::Client<super::Ecr> {
     /// Creates or updates the replication configuration for a registry. The existing replication configuration for a repository can be retrieved with the `DescribeRegistry` API action. The first time the PutReplicationConfiguration API is called, a service-linked IAM role is created in your account for the replication process. For more information, see [Using service-linked roles for Amazon ECR](https://docs.aws.amazon.com/AmazonECR/latest/userguide/using-service-linked-roles.html) in the *Amazon Elastic Container Registry User Guide*.
     ///
-    /// **Note:**
-    ///
-    /// When configuring cross-account replication, the destination account must grant the source account permission to replicate. This permission is controlled using a registry permissions policy. For more information, see `PutRegistryPolicy`.
+    /// **Note:** When configuring cross-account replication, the destination account must grant the source account permission to replicate. This permission is controlled using a registry permissions policy. For more information, see `PutRegistryPolicy`.
     pub fn put_replication_configuration(&self) -> PutReplicationConfiguration<'_> {
         PutReplicationConfiguration {
             client: self,
@@ -2695,9 +2675,7 @@ impl crate::runtime::Client<super::Ecr> {
     ///
     /// When an image is pushed, each new image layer is uploaded in parts. The maximum size of each image layer part can be 20971520 bytes (or about 20MB). The UploadLayerPart API is called once per each new image layer part.
     ///
-    /// **Note:**
-    ///
-    /// This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
+    /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
     pub fn upload_layer_part(&self) -> UploadLayerPart<'_> {
         UploadLayerPart {
             client: self,

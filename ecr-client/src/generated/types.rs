@@ -570,9 +570,7 @@ pub struct DescribeRepositoriesRequest {
     pub max_results: Option<i64>,
     /// The `nextToken` value returned from a previous paginated `DescribeRepositories` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return. This option cannot be used when you specify repositories with `repositoryNames`.
     ///
-    /// **Note:**
-    ///
-    /// This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// The Amazon Web Services account ID associated with the registry that contains the repositories to be described. If you do not specify a registry, the default registry is assumed.
@@ -1002,9 +1000,7 @@ pub struct ImageDetail {
     ///
     /// If the image is a manifest list, this will be the max size of all manifests in the list.
     ///
-    /// **Note:**
-    ///
-    /// Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it may return a larger image size than the image sizes returned by `DescribeImages`.
+    /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it may return a larger image size than the image sizes returned by `DescribeImages`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size_in_bytes: Option<i64>,
     /// The list of tags associated with this image.
@@ -1012,9 +1008,7 @@ pub struct ImageDetail {
     pub image_tags: Option<Vec<String>>,
     /// The date and time, expressed in standard JavaScript date format, when Amazon ECR recorded the last image pull.
     ///
-    /// **Note:**
-    ///
-    /// Amazon ECR refreshes the last image pull timestamp at least once every 24 hours. For example, if you pull an image once a day then the `lastRecordedPullTime` timestamp will indicate the exact time that the image was last pulled. However, if you pull an image once an hour, because Amazon ECR refreshes the `lastRecordedPullTime` timestamp at least once every 24 hours, the result may not be the exact time that the image was last pulled.
+    /// **Note:** Amazon ECR refreshes the last image pull timestamp at least once every 24 hours. For example, if you pull an image once a day then the `lastRecordedPullTime` timestamp will indicate the exact time that the image was last pulled. However, if you pull an image once an hour, because Amazon ECR refreshes the `lastRecordedPullTime` timestamp at least once every 24 hours, the result may not be the exact time that the image was last pulled.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_recorded_pull_time: Option<crate::runtime::DateTime>,
     /// The Amazon Web Services account ID associated with the registry to which this image belongs.
@@ -1479,9 +1473,7 @@ pub struct ListImagesRequest {
     pub max_results: Option<i64>,
     /// The `nextToken` value returned from a previous paginated `ListImages` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return.
     ///
-    /// **Note:**
-    ///
-    /// This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// The Amazon Web Services account ID associated with the registry that contains the repository in which to list images. If you do not specify a registry, the default registry is assumed.

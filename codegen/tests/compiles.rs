@@ -1,0 +1,50 @@
+//! The generated code compiles, with `#![deny(warnings)]`, against the ECR
+//! client's own runtime: every snapshot, and a real document of another AWS
+//! service (DynamoDB Streams, awsJson 1.0) generated on the spot. One crate
+//! holds them all, so the dependencies are checked once.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::process::Command;
+
+#[test]
+fn snapshots_and_another_service_compile_against_the_runtime() {
+    let root = common::workspace_root();
+    let krate = root.join("target/compile-check/crate");
+    let _ = fs::remove_dir_all(&krate);
+    fs::create_dir_all(&krate).unwrap();
+
+    // The client's dependencies and lock file, so versions match.
+    let manifest = fs::read_to_string(root.join("ecr-client/Cargo.toml")).unwrap();
+    let deps = manifest.split("[dependencies]").nth(1).and_then(|d| d.split("\n[").next()).expect("dependencies");
+    fs::write(
+        krate.join("Cargo.toml"),
+        format!("[package]\nname = \"compile-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"lib.rs\"\n\n[dependencies]{deps}\n[workspace]\n"),
+    )
+    .unwrap();
+    fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
+
+    let mut lib = String::from("#![deny(warnings)]\n");
+    writeln!(lib, "#[path = {:?}]\npub mod runtime;", root.join("ecr-client/src/runtime/mod.rs")).unwrap();
+    for name in common::SNAPSHOT_FIXTURES {
+        let snapshot = common::tests_dir().join("snapshots").join(name).join("mod.rs");
+        writeln!(lib, "#[path = {snapshot:?}]\npub mod {name};").unwrap();
+    }
+    let dynamodb = krate.join("streams_dynamodb");
+    fs::create_dir_all(&dynamodb).unwrap();
+    for file in common::generate("streams.dynamodb") {
+        fs::write(dynamodb.join(&file.path), &file.contents).unwrap();
+    }
+    lib.push_str("pub mod streams_dynamodb;\n");
+    fs::write(krate.join("lib.rs"), lib).unwrap();
+
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(krate.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target/compile-check/target"))
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "generated code does not compile:\n{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -1,0 +1,153 @@
+//! A malformed document or hints file is an error that names the JSON
+//! pointer of the node at fault and what was expected; never a panic.
+
+use serde_json::{json, Value};
+
+/// A minimal valid document with one operation, to break in one place.
+fn valid() -> Value {
+    json!({
+        "openapi": "3.0.0",
+        "info": {"title": "T", "version": "1", "x-serviceName": "t"},
+        "paths": {
+            "/#X-Amz-Target=T.Op": {"post": {
+                "operationId": "Op",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/OpRequest"}}}},
+                "responses": {
+                    "200": {"description": "Success", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OpResponse"}}}},
+                    "480": {"description": "Oops", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Oops"}}}}
+                }
+            }}
+        },
+        "components": {"schemas": {
+            "OpRequest": {"type": "object", "required": ["name"], "properties": {"name": {"allOf": [{"$ref": "#/components/schemas/Name"}, {"description": "d"}]}}},
+            "OpResponse": {"type": "object", "properties": {"createdAt": {"$ref": "#/components/schemas/When"}}},
+            "Name": {"type": "string"},
+            "When": {"type": "string", "format": "date-time"},
+            "Oops": {}
+        }}
+    })
+}
+
+fn error_of(doc: &Value, hints: Option<&str>) -> String {
+    match codegen::generate(&doc.to_string(), hints, "test") {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn broken(edit: impl FnOnce(&mut Value)) -> String {
+    let mut doc = valid();
+    edit(&mut doc);
+    error_of(&doc, None)
+}
+
+#[test]
+fn the_valid_base_document_generates() {
+    codegen::generate(&valid().to_string(), None, "test").unwrap();
+}
+
+#[test]
+fn not_json_or_wrong_value_types() {
+    let e = codegen::generate("{\"openapi\": ", None, "test").unwrap_err().to_string();
+    assert!(e.starts_with("document #/openapi: EOF while parsing a value at line 1 column 12"), "{e}");
+    let e = broken(|d| d["components"]["schemas"]["Name"]["maxLength"] = json!("long"));
+    assert!(e.starts_with("document #/components/schemas/Name/maxLength: invalid type: string \"long\", expected u64"), "{e}");
+    let e = broken(|d| d["info"]["title"] = json!(5));
+    assert!(e.starts_with("document #/info/title: invalid type: integer `5`, expected a string"), "{e}");
+}
+
+#[test]
+fn versions_and_top_level() {
+    assert_eq!(broken(|d| d["openapi"] = json!("3.1.0")), "#/openapi: expected an OpenAPI 3.0.x document, found version \"3.1.0\"");
+    let e = broken(|d| {
+        d.as_object_mut().unwrap().remove("openapi");
+    });
+    assert_eq!(e, "#: expected an `openapi` (3.0) or `swagger` (2.0) version key");
+    let e = broken(|d| {
+        d.as_object_mut().unwrap().remove("components");
+    });
+    assert_eq!(e, "#/components: missing: an OpenAPI 3 document needs components/schemas");
+    let e = broken(|d| {
+        d["info"].as_object_mut().unwrap().remove("x-serviceName");
+    });
+    assert_eq!(e, "#/info/x-serviceName: missing: the service's short name");
+}
+
+#[test]
+fn references() {
+    let e = broken(|d| d["components"]["schemas"]["OpRequest"]["properties"]["name"]["allOf"][0]["$ref"] = json!("#/components/schemas/Foo"));
+    assert_eq!(e, "#/components/schemas/OpRequest/properties/name/$ref: $ref to missing schema \"Foo\"");
+    let e = broken(|d| d["components"]["schemas"]["OpResponse"]["properties"]["createdAt"]["$ref"] = json!("other.json#/X"));
+    assert_eq!(e, "#/components/schemas/OpResponse/properties/createdAt/$ref: unsupported $ref \"other.json#/X\": expected #/components/schemas/<name>");
+    let e = broken(|d| {
+        d["components"]["schemas"]["A"] = json!({"$ref": "#/components/schemas/B"});
+        d["components"]["schemas"]["B"] = json!({"$ref": "#/components/schemas/A"});
+    });
+    assert!(e.contains("$ref cycle through"), "{e}");
+    let e = broken(|d| d["components"]["schemas"]["OpRequest"]["properties"]["name"]["allOf"] = json!([{"description": "no ref"}]));
+    assert_eq!(e, "#/components/schemas/OpRequest/properties/name/allOf: expected exactly one $ref among allOf");
+}
+
+#[test]
+fn schemas() {
+    let e = broken(|d| d["components"]["schemas"]["Name"]["type"] = json!("file"));
+    assert_eq!(e, "#/components/schemas/Name/type: unsupported type \"file\"");
+    let e = broken(|d| d["components"]["schemas"]["L"] = json!({"type": "array"}));
+    assert_eq!(e, "#/components/schemas/L: an array without `items`");
+    let e = broken(|d| d["components"]["schemas"]["E"] = json!({"type": "string", "enum": ["A", 7]}));
+    assert_eq!(e, "#/components/schemas/E/enum/1: expected a string enum value, found 7");
+    let e = broken(|d| d["components"]["schemas"]["M"] = json!({"type": "object", "additionalProperties": true}));
+    assert_eq!(e, "#/components/schemas/M/additionalProperties: expected a schema for the map's values");
+    let e = broken(|d| d["components"]["schemas"]["OpRequest"]["required"] = json!(["name", "ghost"]));
+    assert_eq!(e, "#/components/schemas/OpRequest/required/1: required member \"ghost\" is not among the properties");
+}
+
+#[test]
+fn operations() {
+    let op = "/#X-Amz-Target=T.Op";
+    let e = broken(|d| {
+        d["paths"][op]["post"].as_object_mut().unwrap().remove("operationId");
+    });
+    assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post/operationId: missing");
+    let e = broken(|d| {
+        let paths = d["paths"].as_object_mut().unwrap();
+        let item = paths.remove(op).unwrap();
+        paths.insert("/op".into(), item);
+    });
+    assert!(e.starts_with("#/paths/~1op/post: no X-Amz-Target"), "{e}");
+    let e = broken(|d| d["paths"][op] = json!({"get": {}}));
+    assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op: expected a `post` operation (awsJson services use POST only)");
+    let e = broken(|d| {
+        d["paths"][op]["post"]["responses"].as_object_mut().unwrap().remove("200");
+    });
+    assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post/responses: no 2xx response");
+    let e = broken(|d| d["paths"][op]["post"]["requestBody"]["content"]["application/json"]["schema"] = json!({"$ref": "#/components/schemas/Name"}));
+    assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post: the input shape \"Name\" is not an object");
+    let e = broken(|d| d["paths"][op]["post"]["responses"]["480"] = json!({"description": "not an identifier!"}));
+    assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post/responses/480: an error response needs a $ref schema or an error name as description");
+    let e = broken(|d| d["paths"][op]["post"]["requestBody"]["content"] = json!({}));
+    assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post/requestBody/content: a request body without content");
+}
+
+#[test]
+fn hints() {
+    let doc = valid();
+    assert_eq!(error_of(&doc, Some("{\"blobs\": [\"Nope\"]}")), "hints #/blobs/0: no shape named \"Nope\"");
+    assert_eq!(error_of(&doc, Some("{\"blobs\": [\"When\"]}")), "hints #/blobs/0: \"When\" is not a plain string shape");
+    assert_eq!(
+        error_of(&doc, Some("{\"sensitive\": [\"OpRequest\"]}")),
+        "hints #/sensitive/0: no structure member \"OpRequest\" (expected Shape.member)"
+    );
+    assert_eq!(error_of(&doc, Some("{\"jsonVersion\": \"2.0\"}")), "hints #/jsonVersion: expected \"1.0\" or \"1.1\", found \"2.0\"");
+    let e = error_of(&doc, Some("{\"blob\": []}"));
+    assert!(e.starts_with("hints #/blob: unknown field `blob`"), "{e}");
+}
+
+/// Every prefix of a real document is malformed JSON: each must be an error.
+#[test]
+fn truncated_documents_are_errors_not_panics() {
+    let text = valid().to_string();
+    for cut in (0..text.len()).step_by(7) {
+        assert!(codegen::generate(&text[..cut], None, "test").is_err(), "prefix of {cut} bytes");
+    }
+}

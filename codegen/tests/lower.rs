@@ -1,0 +1,116 @@
+//! Lowering into the IR: what the generator understands of a document.
+
+mod common;
+
+use codegen::ir::{Member, ShapeKind};
+
+fn member<'a>(service: &'a codegen::ir::Service, shape: &str, name: &str) -> &'a Member {
+    service.members(shape).iter().find(|m| m.name == name).unwrap_or_else(|| panic!("{shape}.{name}"))
+}
+
+#[test]
+fn the_ecr_document_lowers_completely() {
+    let (spec, hints) = common::ecr();
+    let ecr = codegen::read(&spec, Some(&hints)).unwrap();
+    assert_eq!((ecr.name.as_str(), ecr.signing_name.as_str(), ecr.json_version.as_str()), ("ecr", "ecr", "1.1"));
+    assert_eq!(ecr.api_version, "2015-09-21");
+    assert_eq!(ecr.operations.len(), 41);
+    assert!(ecr.operations.iter().all(|op| op.target == format!("AmazonEC2ContainerRegistry_V20150921.{}", op.name)));
+
+    let list_images = ecr.operations.iter().find(|op| op.name == "ListImages").unwrap();
+    assert_eq!((list_images.input.as_str(), list_images.output.as_str()), ("ListImagesRequest", "ListImagesResponse"));
+    assert_eq!(list_images.errors, ["InvalidParameterException", "RepositoryNotFoundException", "ServerException"]);
+
+    // allOf wrappers: the description belongs to the member, the $ref is its type.
+    let name = member(&ecr, "CreateRepositoryRequest", "repositoryName");
+    assert_eq!(name.target, "RepositoryName");
+    assert!(name.required);
+    assert!(name.docs.as_deref().unwrap().starts_with("The name to use for the repository."));
+    let constraints = &ecr.shapes["RepositoryName"].constraints;
+    assert_eq!((constraints.min_length, constraints.max_length), (Some(2), Some(256)));
+    assert!(constraints.pattern.as_deref().unwrap().starts_with("(?:[a-z0-9]+"));
+    assert_eq!(ecr.shapes["MaxResults"].constraints.max_value, Some(1000.0));
+
+    // Facts from the hints file.
+    assert_eq!(ecr.shapes["LayerPartBlob"].kind, ShapeKind::Blob);
+    assert!(member(&ecr, "AuthorizationData", "authorizationToken").sensitive);
+
+    // Kinds.
+    assert_eq!(ecr.shapes["CreationTimestamp"].kind, ShapeKind::Timestamp);
+    assert_eq!(ecr.shapes["TagList"].kind, ShapeKind::List { member: "Tag".into() });
+    assert_eq!(ecr.shapes["Tags"].kind, ShapeKind::Map { value: "TagValue".into() });
+    assert!(matches!(&ecr.shapes["ImageTagMutability"].kind, ShapeKind::Enum { values } if values == &["MUTABLE", "IMMUTABLE"]));
+    assert_eq!(ecr.shapes["Score"].kind, ShapeKind::Double);
+    assert_eq!(ecr.shapes["ImageSizeInBytes"].kind, ShapeKind::Long);
+
+    // Endpoints from `servers`, https only.
+    assert_eq!(ecr.endpoints.len(), 2);
+    assert_eq!(ecr.endpoints[0].url, "https://api.ecr.{region}.amazonaws.com");
+    assert_eq!(ecr.endpoints[1].regions, ["cn-north-1", "cn-northwest-1"]);
+
+    // Error shapes are used only as errors.
+    let only_errors = ecr.error_only_shapes();
+    assert!(only_errors.contains("RepositoryNotFoundException") && !only_errors.contains("Repository"));
+}
+
+#[test]
+fn inline_schemas_get_names_and_collections_nest() {
+    let (spec, hints) = common::fixture("collections");
+    let service = codegen::read(&spec, hints.as_deref()).unwrap();
+    assert_eq!(service.shapes["Matrix"].kind, ShapeKind::List { member: "Row".into() });
+    assert_eq!(service.shapes["Index"].kind, ShapeKind::Map { value: "Row".into() });
+    assert_eq!(service.shapes["Payload"].kind, ShapeKind::Blob, "format: byte");
+    assert_eq!(service.shapes["HintedBlob"].kind, ShapeKind::Blob, "by hint");
+    let inline = member(&service, "PutThingsRequest", "inline");
+    assert_eq!(inline.target, "PutThingsRequestInline");
+    let x = member(&service, "PutThingsRequestInline", "x");
+    assert_eq!(service.shapes[&x.target].constraints.pattern.as_deref(), Some("[a-z]+"));
+    assert_eq!(service.shapes[&member(&service, "PutThingsRequest", "small").target].kind, ShapeKind::Integer);
+    assert_eq!(service.shapes[&member(&service, "PutThingsRequest", "big").target].kind, ShapeKind::Long);
+    let things = member(&service, "PutThingsResponse", "things");
+    assert_eq!(service.shapes[&things.target].constraints.max_items, Some(100));
+    assert!(member(&service, "Thing", "name").sensitive);
+    // The pagination query parameter is a conversion artifact: not a member.
+    assert!(service.members("PutThingsRequest").iter().all(|m| m.name != "maxResults"));
+}
+
+#[test]
+fn operations_without_input_or_output_get_empty_structures() {
+    let (spec, _) = common::fixture("keywords");
+    let service = codegen::read(&spec, None).unwrap();
+    let op = service.operations.iter().find(|op| op.name == "Self").unwrap();
+    assert_eq!(service.members(&op.input), &[]);
+    assert_eq!((op.input.as_str(), op.output.as_str()), ("SelfRequest", "SelfResponse"));
+    let matched = service.operations.iter().find(|op| op.name == "Match").unwrap();
+    assert_eq!(matched.errors, ["OptionError", "Unhandled"]);
+}
+
+#[test]
+fn swagger2_and_openapi3_become_the_same_ir() {
+    let (swagger, _) = common::fixture("swagger2");
+    let from_swagger = codegen::read(&swagger, None).unwrap();
+
+    // The same service written as OpenAPI 3.0.
+    let mut doc: serde_json::Value = serde_json::from_str(&swagger).unwrap();
+    let object = doc.as_object_mut().unwrap();
+    object.remove("swagger");
+    object.insert("openapi".into(), "3.0.0".into());
+    let definitions = object.remove("definitions").unwrap();
+    let text = serde_json::to_string(&serde_json::json!({ "schemas": definitions })).unwrap();
+    object.insert("components".into(), serde_json::from_str(&text.replace("#/definitions/", "#/components/schemas/")).unwrap());
+    let op = &mut object["paths"]["/#X-Amz-Target=Legacy_20161111.DescribeWidget"]["post"];
+    let parameters = op["parameters"].as_array_mut().unwrap();
+    let body = parameters.pop().unwrap();
+    parameters[0] = serde_json::json!({"name": "X-Amz-Target", "in": "header", "schema": {"type": "string", "enum": ["Legacy_20161111.DescribeWidget"]}});
+    let schema_ref = |s: &serde_json::Value| serde_json::json!({"$ref": s["$ref"].as_str().unwrap().replace("#/definitions/", "#/components/schemas/")});
+    op["requestBody"] = serde_json::json!({"content": {"application/json": {"schema": schema_ref(&body["schema"])}}});
+    for status in ["200", "480"] {
+        let response = &mut op["responses"][status];
+        let schema = response.as_object_mut().unwrap().remove("schema").unwrap();
+        response["content"] = serde_json::json!({"application/json": {"schema": schema_ref(&schema)}});
+    }
+    let text = serde_json::to_string(&doc).unwrap().replace("#/definitions/", "#/components/schemas/");
+    let from_openapi = codegen::read(&text, None).unwrap();
+    assert_eq!(from_swagger, from_openapi);
+    assert_eq!(from_swagger.endpoints[0].url, "https://legacy.us-east-1.amazonaws.com");
+}
