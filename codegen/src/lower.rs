@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Lowers a parsed document plus its hints into the IR.
 pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
     let (schemas, base) = schemas_of(doc)?;
-    let mut lowerer = Lowerer { schemas, base, hints, shapes: BTreeMap::new(), taken: schemas.keys().cloned().collect() };
+    let mut lowerer =
+        Lowerer { schemas, base, hints, shapes: BTreeMap::new(), taken: schemas.keys().cloned().collect() };
     for (name, schema) in schemas {
         let pointer = child(base, name);
         lowerer.lower_named(name, schema, &pointer)?;

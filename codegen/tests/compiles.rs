@@ -1,7 +1,8 @@
 //! The generated code compiles, with `#![deny(warnings)]`, against the ECR
-//! client's own runtime: every snapshot, and a real document of another AWS
-//! service (DynamoDB Streams, awsJson 1.0) generated on the spot. One crate
-//! holds them all, so the dependencies are checked once.
+//! client's own runtime, and its generated serde round-trip tests pass: every
+//! snapshot, and a real document of another AWS service (DynamoDB Streams,
+//! awsJson 1.0) generated on the spot. One crate holds them all, so the
+//! dependencies are built once.
 
 mod common;
 
@@ -10,7 +11,7 @@ use std::fs;
 use std::process::Command;
 
 #[test]
-fn snapshots_and_another_service_compile_against_the_runtime() {
+fn snapshots_and_another_service_compile_and_pass_their_serde_tests() {
     let root = common::workspace_root();
     let krate = root.join("target/compile-check/crate");
     let _ = fs::remove_dir_all(&krate);
@@ -41,10 +42,22 @@ fn snapshots_and_another_service_compile_against_the_runtime() {
     fs::write(krate.join("lib.rs"), lib).unwrap();
 
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--manifest-path"])
+        .args(["test", "--quiet", "--manifest-path"])
         .arg(krate.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", root.join("target/compile-check/target"))
         .output()
         .expect("cargo runs");
-    assert!(output.status.success(), "generated code does not compile:\n{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "generated code does not compile or its tests fail:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The round trips of all four services ran (keywords alone has 6 types).
+    let passed: usize = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: ok. "))
+        .filter_map(|l| l.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    assert!(passed > 40, "expected the generated serde tests to run, got:\n{stdout}");
 }

@@ -51,14 +51,20 @@ fn not_json_or_wrong_value_types() {
     let e = codegen::generate("{\"openapi\": ", None, "test").unwrap_err().to_string();
     assert!(e.starts_with("document #/openapi: EOF while parsing a value at line 1 column 12"), "{e}");
     let e = broken(|d| d["components"]["schemas"]["Name"]["maxLength"] = json!("long"));
-    assert!(e.starts_with("document #/components/schemas/Name/maxLength: invalid type: string \"long\", expected u64"), "{e}");
+    assert!(
+        e.starts_with("document #/components/schemas/Name/maxLength: invalid type: string \"long\", expected u64"),
+        "{e}"
+    );
     let e = broken(|d| d["info"]["title"] = json!(5));
     assert!(e.starts_with("document #/info/title: invalid type: integer `5`, expected a string"), "{e}");
 }
 
 #[test]
 fn versions_and_top_level() {
-    assert_eq!(broken(|d| d["openapi"] = json!("3.1.0")), "#/openapi: expected an OpenAPI 3.0.x document, found version \"3.1.0\"");
+    assert_eq!(
+        broken(|d| d["openapi"] = json!("3.1.0")),
+        "#/openapi: expected an OpenAPI 3.0.x document, found version \"3.1.0\""
+    );
     let e = broken(|d| {
         d.as_object_mut().unwrap().remove("openapi");
     });
@@ -75,16 +81,23 @@ fn versions_and_top_level() {
 
 #[test]
 fn references() {
-    let e = broken(|d| d["components"]["schemas"]["OpRequest"]["properties"]["name"]["allOf"][0]["$ref"] = json!("#/components/schemas/Foo"));
+    let e = broken(|d| {
+        d["components"]["schemas"]["OpRequest"]["properties"]["name"]["allOf"][0]["$ref"] =
+            json!("#/components/schemas/Foo")
+    });
     assert_eq!(e, "#/components/schemas/OpRequest/properties/name/$ref: $ref to missing schema \"Foo\"");
-    let e = broken(|d| d["components"]["schemas"]["OpResponse"]["properties"]["createdAt"]["$ref"] = json!("other.json#/X"));
+    let e = broken(|d| {
+        d["components"]["schemas"]["OpResponse"]["properties"]["createdAt"]["$ref"] = json!("other.json#/X")
+    });
     assert_eq!(e, "#/components/schemas/OpResponse/properties/createdAt/$ref: unsupported $ref \"other.json#/X\": expected #/components/schemas/<name>");
     let e = broken(|d| {
         d["components"]["schemas"]["A"] = json!({"$ref": "#/components/schemas/B"});
         d["components"]["schemas"]["B"] = json!({"$ref": "#/components/schemas/A"});
     });
     assert!(e.contains("$ref cycle through"), "{e}");
-    let e = broken(|d| d["components"]["schemas"]["OpRequest"]["properties"]["name"]["allOf"] = json!([{"description": "no ref"}]));
+    let e = broken(|d| {
+        d["components"]["schemas"]["OpRequest"]["properties"]["name"]["allOf"] = json!([{"description": "no ref"}])
+    });
     assert_eq!(e, "#/components/schemas/OpRequest/properties/name/allOf: expected exactly one $ref among allOf");
 }
 
@@ -121,7 +134,10 @@ fn operations() {
         d["paths"][op]["post"]["responses"].as_object_mut().unwrap().remove("200");
     });
     assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post/responses: no 2xx response");
-    let e = broken(|d| d["paths"][op]["post"]["requestBody"]["content"]["application/json"]["schema"] = json!({"$ref": "#/components/schemas/Name"}));
+    let e = broken(|d| {
+        d["paths"][op]["post"]["requestBody"]["content"]["application/json"]["schema"] =
+            json!({"$ref": "#/components/schemas/Name"})
+    });
     assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post: the input shape \"Name\" is not an object");
     let e = broken(|d| d["paths"][op]["post"]["responses"]["480"] = json!({"description": "not an identifier!"}));
     assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op/post/responses/480: an error response needs a $ref schema or an error name as description");
@@ -133,12 +149,18 @@ fn operations() {
 fn hints() {
     let doc = valid();
     assert_eq!(error_of(&doc, Some("{\"blobs\": [\"Nope\"]}")), "hints #/blobs/0: no shape named \"Nope\"");
-    assert_eq!(error_of(&doc, Some("{\"blobs\": [\"When\"]}")), "hints #/blobs/0: \"When\" is not a plain string shape");
+    assert_eq!(
+        error_of(&doc, Some("{\"blobs\": [\"When\"]}")),
+        "hints #/blobs/0: \"When\" is not a plain string shape"
+    );
     assert_eq!(
         error_of(&doc, Some("{\"sensitive\": [\"OpRequest\"]}")),
         "hints #/sensitive/0: no structure member \"OpRequest\" (expected Shape.member)"
     );
-    assert_eq!(error_of(&doc, Some("{\"jsonVersion\": \"2.0\"}")), "hints #/jsonVersion: expected \"1.0\" or \"1.1\", found \"2.0\"");
+    assert_eq!(
+        error_of(&doc, Some("{\"jsonVersion\": \"2.0\"}")),
+        "hints #/jsonVersion: expected \"1.0\" or \"1.1\", found \"2.0\""
+    );
     let e = error_of(&doc, Some("{\"blob\": []}"));
     assert!(e.starts_with("hints #/blob: unknown field `blob`"), "{e}");
 }

@@ -39,7 +39,9 @@ fn the_ecr_document_lowers_completely() {
     assert_eq!(ecr.shapes["CreationTimestamp"].kind, ShapeKind::Timestamp);
     assert_eq!(ecr.shapes["TagList"].kind, ShapeKind::List { member: "Tag".into() });
     assert_eq!(ecr.shapes["Tags"].kind, ShapeKind::Map { value: "TagValue".into() });
-    assert!(matches!(&ecr.shapes["ImageTagMutability"].kind, ShapeKind::Enum { values } if values == &["MUTABLE", "IMMUTABLE"]));
+    assert!(
+        matches!(&ecr.shapes["ImageTagMutability"].kind, ShapeKind::Enum { values } if values == &["MUTABLE", "IMMUTABLE"])
+    );
     assert_eq!(ecr.shapes["Score"].kind, ShapeKind::Double);
     assert_eq!(ecr.shapes["ImageSizeInBytes"].kind, ShapeKind::Long);
 
@@ -97,7 +99,10 @@ fn swagger2_and_openapi3_become_the_same_ir() {
     object.insert("openapi".into(), "3.0.0".into());
     let definitions = object.remove("definitions").unwrap();
     let text = serde_json::to_string(&serde_json::json!({ "schemas": definitions })).unwrap();
-    object.insert("components".into(), serde_json::from_str(&text.replace("#/definitions/", "#/components/schemas/")).unwrap());
+    object.insert(
+        "components".into(),
+        serde_json::from_str(&text.replace("#/definitions/", "#/components/schemas/")).unwrap(),
+    );
     let op = &mut object["paths"]["/#X-Amz-Target=Legacy_20161111.DescribeWidget"]["post"];
     let parameters = op["parameters"].as_array_mut().unwrap();
     let body = parameters.pop().unwrap();

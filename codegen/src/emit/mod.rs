@@ -3,6 +3,7 @@
 
 mod errors;
 mod operations;
+mod serde_tests;
 mod types;
 
 use crate::docs::to_markdown;
@@ -31,6 +32,7 @@ pub fn emit(service: &Service, header: &str) -> Result<Vec<File>, Error> {
         ("types.rs", types::emit(service, &names)),
         ("operations.rs", operations::emit(service, &names)),
         ("errors.rs", errors::emit(service, &names)),
+        ("serde_tests.rs", serde_tests::emit(service, &names)),
     ];
     files
         .into_iter()
@@ -65,6 +67,8 @@ fn module(service: &Service, names: &Names) -> TokenStream {
         pub mod errors;
         pub mod operations;
         pub mod types;
+        #[cfg(test)]
+        mod serde_tests;
 
         #marker_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,6 +8,8 @@
 pub mod errors;
 pub mod operations;
 pub mod types;
+#[cfg(test)]
+mod serde_tests;
 /// The `ecr` service: Amazon EC2 Container Registry (API 2015-09-21). Its facts, from the document, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ecr;

@@ -134,3 +134,6 @@ macro_rules! operation_error {
     };
 }
 pub(crate) use operation_error;
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -3,6 +3,8 @@
 pub mod errors;
 pub mod operations;
 pub mod types;
+#[cfg(test)]
+mod serde_tests;
 /// The `collections` service: Collection Service (API 2021-02-03). Its facts, from the document, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Collections;

@@ -4,6 +4,8 @@
 pub mod errors;
 pub mod operations;
 pub mod types;
+#[cfg(test)]
+mod serde_tests;
 /// The `keywords` service: Keyword Service (API 2020-01-01). Its facts, from the document, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Keywords;

@@ -4,6 +4,8 @@
 pub mod errors;
 pub mod operations;
 pub mod types;
+#[cfg(test)]
+mod serde_tests;
 /// The `legacy` service: Legacy Service (API 2016-11-11). Its facts, from the document, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Legacy;
