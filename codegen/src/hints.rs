@@ -18,6 +18,14 @@ pub struct Hints {
     pub blobs: Vec<String>,
     /// Members (`Shape.member`) that hold secrets: redacted in `Debug`.
     pub sensitive: Vec<String>,
+    /// Path of a hand-written endpoint resolver (a Rust path such as
+    /// `crate::endpoint::resolve`) implementing the service's endpoint rules.
+    #[serde(rename = "endpointResolver")]
+    pub endpoint_resolver: Option<String>,
+    /// Error codes that standard retries would retry but that, for this
+    /// service, mean something else (e.g. a quota, not throttling).
+    #[serde(rename = "nonRetryableErrors")]
+    pub non_retryable_errors: Vec<String>,
 }
 
 impl Hints {
@@ -30,6 +38,11 @@ impl Hints {
                     "hints #/jsonVersion",
                     format!("expected \"1.0\" or \"1.1\", found {version:?}"),
                 ));
+            }
+        }
+        if let Some(path) = &hints.endpoint_resolver {
+            if syn::parse_str::<syn::Path>(path).is_err() {
+                return Err(Error::at("hints #/endpointResolver", format!("expected a Rust path, found {path:?}")));
             }
         }
         Ok(hints)

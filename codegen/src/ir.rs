@@ -23,6 +23,10 @@ pub struct Service {
     /// Endpoint URL templates with `{region}`, each with the regions the
     /// document says it serves (empty: any region).
     pub endpoints: Vec<Endpoint>,
+    /// Path of the hand-written endpoint resolver, if the hints name one.
+    pub endpoint_resolver: Option<String>,
+    /// Error codes not to retry for this service (from the hints).
+    pub non_retryable_errors: Vec<String>,
     /// Operations, sorted by name.
     pub operations: Vec<Operation>,
     /// Shapes by name.

@@ -35,6 +35,8 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
         docs: info.description.clone(),
         json_version: hints.json_version.clone().unwrap_or_else(|| "1.1".to_owned()),
         endpoints: endpoints_of(doc)?,
+        endpoint_resolver: hints.endpoint_resolver.clone(),
+        non_retryable_errors: hints.non_retryable_errors.clone(),
         operations,
         shapes: lowerer.shapes,
     })

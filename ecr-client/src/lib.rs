@@ -29,6 +29,7 @@
 
 #[rustfmt::skip]
 mod generated;
+pub mod endpoint;
 pub mod runtime;
 
 pub use generated::{errors, operations, types, Client, Ecr};

@@ -24,6 +24,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         times.push(start.elapsed());
     }
     let _ = std::fs::remove_dir_all(&out);
+    print_line_counts()?;
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / runs as f64;
@@ -37,5 +38,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
         mean,
         ms(times[runs - 1]),
     );
+    Ok(())
+}
+
+/// Lines of the checked-in generated code: what the compiler sees, and the
+/// test-only part apart.
+fn print_line_counts() -> Result<(), String> {
+    let dir = regen::workspace_root().join(regen::ECR_OUT);
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let (mut library, mut tests) = (0, 0);
+    for path in entries {
+        let lines = std::fs::read_to_string(&path).map_err(|e| e.to_string())?.lines().count();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        println!("  {name}: {lines} lines");
+        if name == "serde_tests.rs" {
+            tests += lines;
+        } else {
+            library += lines;
+        }
+    }
+    println!("generated: {library} lines of library code, {tests} lines of tests");
     Ok(())
 }

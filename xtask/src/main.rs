@@ -5,9 +5,12 @@
 //!   `ecr-client/src/generated`); `--check` changes nothing and fails if the
 //!   checked-in code is stale.
 //! - `bench [--runs N]`: time regen of the ECR document, from reading the
-//!   document to writing the files.
+//!   document to writing the files, and count the generated lines.
+//! - `build-time [--aws-sdk]`: clean build times of a small program on the
+//!   client (and on the official SDK, for comparison).
 
 mod bench;
+mod build_time;
 mod regen;
 
 use std::process::ExitCode;
@@ -20,7 +23,11 @@ tasks:
         document in specs/ into ecr-client/src/generated); --check writes
         nothing and fails when the checked-in code differs
   bench [--runs N]
-        measure regen of the ECR document (build with --release for figures)";
+        measure regen of the ECR document (build with --release for figures)
+        and count the generated lines
+  build-time [--aws-sdk]
+        clean debug and release build times of a small program on ecr-client
+        (and on aws-sdk-ecr + aws-config, for comparison)";
 
 fn main() -> ExitCode {
     match try_main(std::env::args().skip(1).collect()) {
@@ -37,6 +44,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
     match task.as_str() {
         "regen" => regen::run(regen::Options::parse(rest)?),
         "bench" => bench::run(rest),
+        "build-time" => build_time::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

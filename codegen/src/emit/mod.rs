@@ -58,6 +58,14 @@ fn module(service: &Service, names: &Names) -> TokenStream {
     ]);
     let (name, version, signing) = (&service.name, &service.api_version, &service.signing_name);
     let content_type = format!("application/x-amz-json-{}", service.json_version);
+    let resolver = match &service.endpoint_resolver {
+        Some(path) => {
+            let path: syn::Path = syn::parse_str(path).expect("checked when the hints were read");
+            quote!(Some(#path))
+        }
+        None => quote!(None),
+    };
+    let non_retryable = &service.non_retryable_errors;
     let endpoints = service.endpoints.iter().map(|e| {
         let (url, regions) = (&e.url, &e.regions);
         quote!(crate::runtime::EndpointTemplate { url: #url, regions: &[#(#regions),*] })
@@ -81,6 +89,8 @@ fn module(service: &Service, names: &Names) -> TokenStream {
                 signing_name: #signing,
                 content_type: #content_type,
                 endpoints: &[#(#endpoints),*],
+                resolve_endpoint: #resolver,
+                non_retryable_errors: &[#(#non_retryable),*],
             };
         }
 

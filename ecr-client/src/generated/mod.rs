@@ -53,6 +53,8 @@ impl crate::runtime::Service for Ecr {
                 regions: &["cn-north-1", "cn-northwest-1"],
             },
         ],
+        resolve_endpoint: Some(crate::endpoint::resolve),
+        non_retryable_errors: &["LimitExceededException"],
     };
 }
 /// A client for Amazon EC2 Container Registry (API 2015-09-21).

@@ -1,15 +1,19 @@
 //! The client: turns an operation's input into a signed awsJson request,
-//! sends it, and turns the answer into the output or a typed error.
+//! sends it with retries and timeouts, and turns the answer into the output
+//! or a typed error.
 
 use super::config::{Config, ConfigError};
-use super::error::{OperationError, ResponseError, SdkError, TransportError, TransportErrorKind};
+use super::error::{OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
+use super::retry::{self, RetryQuota, Retryable};
 use super::{protocol, Operation, Service};
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
+use tracing::Instrument as _;
 
 /// A client for the service `S`. Cheap to clone: clones share one connection
-/// pool and configuration.
+/// pool, configuration and retry quota.
 pub struct Client<S> {
     inner: Arc<Inner>,
     service: PhantomData<fn() -> S>,
@@ -19,6 +23,14 @@ struct Inner {
     config: Config,
     endpoint: String,
     http: reqwest::Client,
+    quota: RetryQuota,
+}
+
+/// Why the last attempt of a call failed.
+enum Failure {
+    Service(ServiceError),
+    Transport(TransportError),
+    Response(ResponseError),
 }
 
 impl<S> Clone for Client<S> {
@@ -40,10 +52,7 @@ impl<S: Service> std::fmt::Debug for Client<S> {
 impl<S: Service> Client<S> {
     /// A client for `config`.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
-        let endpoint = match &config.endpoint_url {
-            Some(url) => url.clone(),
-            None => endpoint_for(&S::META, &config.region)?,
-        };
+        let endpoint = super::endpoint::resolve(&S::META, &config)?;
         // Respect a TLS crypto provider the application installed; otherwise
         // use ring, which builds far faster than the default aws-lc-rs.
         if rustls::crypto::CryptoProvider::get_default().is_none() {
@@ -54,7 +63,10 @@ impl<S: Service> Client<S> {
             .timeout(config.attempt_timeout)
             .build()
             .map_err(|e| ConfigError::Http(error_chain(&e)))?;
-        Ok(Self { inner: Arc::new(Inner { config, endpoint, http }), service: PhantomData })
+        Ok(Self {
+            inner: Arc::new(Inner { config, endpoint, http, quota: RetryQuota::default() }),
+            service: PhantomData,
+        })
     }
 
     /// The configuration the client was made with.
@@ -73,23 +85,89 @@ impl<S: Service> Client<S> {
         I: Operation<Service = S>,
     {
         let body = protocol::serialize(I::NAME, &input)?;
-        let answer = self.send_raw(I::NAME, I::TARGET, body).await?;
-        if (200..300).contains(&answer.status) {
-            protocol::parse_output(I::NAME, &answer).map_err(SdkError::Response)
-        } else {
-            match protocol::parse_error(I::NAME, &answer) {
-                Ok(error) => Err(SdkError::Service(I::Error::from_service_error(error))),
-                Err(e) => Err(SdkError::Response(e)),
-            }
+        match self.call(I::NAME, I::TARGET, body.into()).await {
+            Ok(answer) => protocol::parse_output(I::NAME, &answer).map_err(SdkError::Response),
+            Err(Failure::Service(e)) => Err(SdkError::Service(I::Error::from_service_error(e))),
+            Err(Failure::Transport(e)) => Err(SdkError::Transport(e)),
+            Err(Failure::Response(e)) => Err(SdkError::Response(e)),
         }
     }
 
-    /// Signs and sends one request; not generic, so it is compiled once.
-    async fn send_raw(
+    /// One call: attempts with retries, within the operation timeout, in a
+    /// tracing span. Not generic, so it is compiled once for all operations.
+    async fn call(
         &self,
         operation: &'static str,
         target: &'static str,
-        body: Vec<u8>,
+        body: bytes::Bytes,
+    ) -> Result<protocol::Answer, Failure> {
+        let config = &self.inner.config;
+        let attempts = AtomicU32::new(0);
+        let span = tracing::debug_span!("aws_call", service = S::META.name, operation);
+        let attempts_made = self.attempts(operation, target, body, &attempts).instrument(span);
+        match tokio::time::timeout(config.operation_timeout, attempts_made).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::Transport(TransportError {
+                operation,
+                kind: TransportErrorKind::OperationTimeout(config.operation_timeout),
+                url: self.inner.endpoint.clone(),
+                attempts: attempts.load(Ordering::Relaxed),
+                source: "the operation timeout elapsed".into(),
+            })),
+        }
+    }
+
+    async fn attempts(
+        &self,
+        operation: &'static str,
+        target: &'static str,
+        body: bytes::Bytes,
+        attempts: &AtomicU32,
+    ) -> Result<protocol::Answer, Failure> {
+        let max_attempts = self.inner.config.retry.max_attempts();
+        let mut last_cost = None;
+        for attempt in 1..=max_attempts {
+            attempts.store(attempt, Ordering::Relaxed);
+            let (kind, retry_after, failure) = match self.attempt(operation, target, body.clone()).await {
+                Ok(answer) if (200..300).contains(&answer.status) => {
+                    tracing::debug!(attempt, status = answer.status, request_id = request_id(&answer), "succeeded");
+                    self.inner.quota.release(last_cost);
+                    return Ok(answer);
+                }
+                Ok(answer) => {
+                    let (code, failure) = match protocol::parse_error(operation, &answer) {
+                        Ok(e) => (Some(e.code.clone()), Failure::Service(e)),
+                        Err(e) => (None, Failure::Response(e)),
+                    };
+                    let kind = retry::classify(answer.status, code.as_deref(), S::META.non_retryable_errors);
+                    tracing::debug!(attempt, status = answer.status, request_id = request_id(&answer), code, "failed");
+                    (kind, retry_after(&answer), failure)
+                }
+                Err(e) => {
+                    tracing::debug!(attempt, error = %e, "failed");
+                    let kind = if e.kind == TransportErrorKind::Request { Retryable::No } else { Retryable::Transient };
+                    (kind, None, Failure::Transport(e))
+                }
+            };
+            let cost =
+                if kind == Retryable::No || attempt == max_attempts { None } else { self.inner.quota.acquire(kind) };
+            let Some(cost) = cost else {
+                return Err(failure.after(attempt));
+            };
+            last_cost = Some(cost);
+            let delay = retry::backoff(attempt - 1, kind, retry_after, retry::jitter());
+            tracing::debug!(attempt, ?kind, ?delay, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    /// Signs and sends one attempt and reads the whole answer.
+    async fn attempt(
+        &self,
+        operation: &'static str,
+        target: &'static str,
+        body: bytes::Bytes,
     ) -> Result<protocol::Answer, TransportError> {
         let inner = &*self.inner;
         let url = format!("{}/", inner.endpoint);
@@ -97,6 +175,7 @@ impl<S: Service> Client<S> {
             operation,
             kind,
             url: url.clone(),
+            attempts: 1,
             source,
         };
         let headers = [("content-type", S::META.content_type), ("x-amz-target", target)];
@@ -109,23 +188,32 @@ impl<S: Service> Client<S> {
         }
         let response = request.send().await.map_err(|e| transport_error(classify(&e), Box::new(e)))?;
         let status = response.status().as_u16();
-        let response_headers = response.headers().clone();
+        let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| transport_error(classify(&e), Box::new(e)))?;
-        Ok(protocol::Answer { status, headers: response_headers, body })
+        Ok(protocol::Answer { status, headers, body })
     }
 }
 
-/// The document's endpoint template for `region`: the one that lists the
-/// region, else the first one (the lists are often stale).
-fn endpoint_for(meta: &super::ServiceMeta, region: &str) -> Result<String, ConfigError> {
-    let template = meta
-        .endpoints
-        .iter()
-        .find(|e| e.regions.contains(&region))
-        .or_else(|| meta.endpoints.iter().find(|e| e.regions.is_empty()))
-        .or_else(|| meta.endpoints.first())
-        .ok_or_else(|| ConfigError::NoEndpoint(region.to_owned()))?;
-    Ok(template.url.replace("{region}", region).trim_end_matches('/').to_owned())
+impl Failure {
+    /// Records how many attempts the call made.
+    fn after(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Failure::Service(e) => e.attempts = attempts,
+            Failure::Transport(e) => e.attempts = attempts,
+            Failure::Response(e) => e.attempts = attempts,
+        }
+        self
+    }
+}
+
+fn request_id(answer: &protocol::Answer) -> Option<&str> {
+    answer.headers.get("x-amzn-requestid").and_then(|v| v.to_str().ok())
+}
+
+/// `x-amz-retry-after`, in milliseconds.
+fn retry_after(answer: &protocol::Answer) -> Option<Duration> {
+    let value = answer.headers.get("x-amz-retry-after")?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_millis)
 }
 
 fn classify(error: &reqwest::Error) -> TransportErrorKind {
@@ -149,16 +237,4 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-impl<E> From<TransportError> for SdkError<E> {
-    fn from(e: TransportError) -> Self {
-        Self::Transport(e)
-    }
-}
-
-impl<E> From<ResponseError> for SdkError<E> {
-    fn from(e: ResponseError) -> Self {
-        Self::Response(e)
-    }
 }

@@ -1,5 +1,6 @@
 //! Client configuration: region, credentials, endpoint and timeouts.
 
+use super::retry::RetryConfig;
 use std::fmt;
 use std::time::Duration;
 
@@ -8,6 +9,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time one attempt may take, from sending to the end of the body.
 /// Generous enough for a 20 MiB layer part on a slow link; calls never hang.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time a whole operation may take, retries and waits included.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// AWS credentials. `Debug` never shows the secret key or session token.
 #[derive(Clone, PartialEq, Eq)]
@@ -53,8 +56,12 @@ pub struct Config {
     pub(crate) region: String,
     pub(crate) credentials: Credentials,
     pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
     pub(crate) connect_timeout: Duration,
     pub(crate) attempt_timeout: Duration,
+    pub(crate) operation_timeout: Duration,
+    pub(crate) retry: RetryConfig,
 }
 
 impl Config {
@@ -80,8 +87,12 @@ pub struct ConfigBuilder {
     region: Option<String>,
     credentials: Option<Credentials>,
     endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: Option<RetryConfig>,
 }
 
 impl ConfigBuilder {
@@ -101,6 +112,32 @@ impl ConfigBuilder {
     /// (a local emulator, a VPC endpoint, a proxy).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Uses the region's FIPS 140 endpoint.
+    pub fn use_fips(mut self, fips: bool) -> Self {
+        self.use_fips = fips;
+        self
+    }
+
+    /// Uses the region's dual-stack (IPv4 and IPv6) endpoint.
+    pub fn use_dual_stack(mut self, dual_stack: bool) -> Self {
+        self.use_dual_stack = dual_stack;
+        self
+    }
+
+    /// Retry settings (default: AWS standard mode, 3 attempts);
+    /// [`RetryConfig::disabled`] turns retries off.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Time allowed for a whole operation, every attempt and the waits
+    /// between them included (default 180 s).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
         self
     }
 
@@ -142,8 +179,12 @@ impl ConfigBuilder {
             region,
             credentials,
             endpoint_url,
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+            operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
+            retry: self.retry.unwrap_or_default(),
         })
     }
 }
@@ -160,8 +201,9 @@ pub enum ConfigError {
     MissingCredentials,
     /// The endpoint URL cannot be used (the URL, and why).
     InvalidEndpoint(String, String),
-    /// The service's document names no endpoint for the region.
-    NoEndpoint(String),
+    /// No endpoint can be had for the settings (FIPS with a custom endpoint,
+    /// a partition without FIPS, ...): the endpoint rules' own words.
+    Endpoint(String),
     /// The HTTP client could not be built.
     Http(String),
 }
@@ -175,9 +217,7 @@ impl fmt::Display for ConfigError {
                 f.write_str("no credentials are configured: set them with ConfigBuilder::credentials")
             }
             Self::InvalidEndpoint(url, why) => write!(f, "invalid endpoint URL {url:?}: {why}"),
-            Self::NoEndpoint(region) => {
-                write!(f, "no endpoint is known for region {region:?}: set one with ConfigBuilder::endpoint_url")
-            }
+            Self::Endpoint(why) => write!(f, "no endpoint: {why}"),
             Self::Http(why) => write!(f, "cannot build the HTTP client: {why}"),
         }
     }

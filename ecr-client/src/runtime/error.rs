@@ -88,6 +88,7 @@ pub struct ServiceError {
     pub(crate) status: u16,
     pub(crate) request_id: Option<String>,
     pub(crate) fields: serde_json::Map<String, serde_json::Value>,
+    pub(crate) attempts: u32,
 }
 
 impl ServiceError {
@@ -116,6 +117,11 @@ impl ServiceError {
         self.request_id.as_deref()
     }
 
+    /// How many attempts the call made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
     /// A member of the error body beyond code and message (for example
     /// `lastValidByteReceived`), as JSON.
     pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
@@ -133,7 +139,8 @@ impl fmt::Display for ServiceError {
         if let Some(id) = &self.request_id {
             write!(f, ", request id {id}")?;
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -188,6 +195,8 @@ pub enum TransportErrorKind {
     Io,
     /// The request could not be built or signed.
     Request,
+    /// The whole operation, retries included, took longer than allowed.
+    OperationTimeout(std::time::Duration),
 }
 
 /// The request could not be sent, or no complete answer arrived.
@@ -196,6 +205,7 @@ pub struct TransportError {
     pub(crate) operation: &'static str,
     pub(crate) kind: TransportErrorKind,
     pub(crate) url: String,
+    pub(crate) attempts: u32,
     pub(crate) source: Box<dyn StdError + Send + Sync>,
 }
 
@@ -205,19 +215,27 @@ impl TransportError {
         self.kind
     }
 
-    /// Whether a timeout fired.
+    /// Whether a timeout fired (an attempt's or the whole operation's).
     pub fn is_timeout(&self) -> bool {
-        self.kind == TransportErrorKind::Timeout
+        matches!(self.kind, TransportErrorKind::Timeout | TransportErrorKind::OperationTimeout(_))
+    }
+
+    /// How many attempts the call made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
-            TransportErrorKind::Connect => "could not connect to",
-            TransportErrorKind::Timeout => "timed out waiting for",
-            TransportErrorKind::Io => "connection failed while talking to",
-            TransportErrorKind::Request => "could not build the request for",
+            TransportErrorKind::Connect => "could not connect to".to_owned(),
+            TransportErrorKind::Timeout => "timed out waiting for".to_owned(),
+            TransportErrorKind::Io => "connection failed while talking to".to_owned(),
+            TransportErrorKind::Request => "could not build the request for".to_owned(),
+            TransportErrorKind::OperationTimeout(limit) => {
+                format!("gave up after the operation timeout ({limit:?}) on")
+            }
         };
         write!(f, "{} failed: {what} {}", self.operation, self.url)?;
         // reqwest's own message is terse; the cause chain says what happened.
@@ -226,7 +244,7 @@ impl fmt::Display for TransportError {
             write!(f, ": {cause}")?;
             source = cause.source();
         }
-        Ok(())
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -244,6 +262,7 @@ pub struct ResponseError {
     pub(crate) status: u16,
     pub(crate) problem: String,
     pub(crate) body_start: String,
+    pub(crate) attempts: u32,
 }
 
 impl ResponseError {
@@ -256,17 +275,31 @@ impl ResponseError {
     pub fn body_start(&self) -> &str {
         &self.body_start
     }
+
+    /// How many attempts the call made (retries included).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} failed: HTTP {} answer {}", self.operation, self.status, self.problem)?;
         if self.body_start.is_empty() {
-            f.write_str(" (empty body)")
+            f.write_str(" (empty body)")?;
         } else {
-            write!(f, "; body starts with: {:?}", self.body_start)
+            write!(f, "; body starts with: {:?}", self.body_start)?;
         }
+        write_attempts(f, self.attempts)
     }
 }
 
 impl StdError for ResponseError {}
+
+/// `; gave up after N attempts` when the call was retried.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, "; gave up after {attempts} attempts")?;
+    }
+    Ok(())
+}

@@ -7,16 +7,20 @@
 
 mod client;
 mod config;
+mod endpoint;
 mod error;
 mod protocol;
+mod retry;
 mod signing;
 pub(crate) mod wire;
 
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, ConfigError, Credentials};
+pub use endpoint::{EndpointParams, ResolveEndpoint};
 pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };
+pub use retry::RetryConfig;
 pub use wire::{Blob, DateTime};
 
 /// Static facts about a service, generated from its document.
@@ -32,6 +36,12 @@ pub struct ServiceMeta {
     pub content_type: &'static str,
     /// Endpoint templates, in the document's order.
     pub endpoints: &'static [EndpointTemplate],
+    /// The service's own endpoint rules, when its hints name them; they win
+    /// over the templates.
+    pub resolve_endpoint: Option<ResolveEndpoint>,
+    /// Error codes never worth retrying for this service, even where the
+    /// standard retry rules would retry them.
+    pub non_retryable_errors: &'static [&'static str],
 }
 
 /// An endpoint URL template with a `{region}` placeholder.

@@ -52,6 +52,7 @@ pub(crate) fn parse_error(operation: &'static str, answer: &Answer) -> Result<Se
         status: answer.status,
         request_id: header(answer, "x-amzn-requestid"),
         fields,
+        attempts: 1,
     })
 }
 
@@ -71,7 +72,7 @@ fn response_error(operation: &'static str, answer: &Answer, problem: String) -> 
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.into_owned(),
     };
-    ResponseError { operation, status: answer.status, problem, body_start }
+    ResponseError { operation, status: answer.status, problem, body_start, attempts: 1 }
 }
 
 #[cfg(test)]

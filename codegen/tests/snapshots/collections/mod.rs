@@ -20,6 +20,8 @@ impl crate::runtime::Service for Collections {
                 regions: &[],
             },
         ],
+        resolve_endpoint: None,
+        non_retryable_errors: &[],
     };
 }
 /// A client for Collection Service (API 2021-02-03).

@@ -21,6 +21,8 @@ impl crate::runtime::Service for Keywords {
                 regions: &["us-east-1"],
             },
         ],
+        resolve_endpoint: None,
+        non_retryable_errors: &[],
     };
 }
 /// A client for Keyword Service (API 2020-01-01).

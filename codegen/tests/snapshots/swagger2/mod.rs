@@ -21,6 +21,8 @@ impl crate::runtime::Service for Legacy {
                 regions: &[],
             },
         ],
+        resolve_endpoint: None,
+        non_retryable_errors: &[],
     };
 }
 /// A client for Legacy Service (API 2016-11-11).

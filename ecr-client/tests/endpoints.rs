@@ -1,0 +1,58 @@
+//! ECR's endpoint rules agree with botocore's resolver for every region of
+//! every partition, with and without FIPS and dual-stack, and with a custom
+//! endpoint. `tests/data/endpoints.json` is botocore's answer, written by
+//! `tests/data/endpoints.py`.
+
+use ecr_client::endpoint::resolve;
+use ecr_client::runtime::EndpointParams;
+use ecr_client::{Client, Config, ConfigError, Credentials};
+use serde_json::Value;
+
+#[test]
+fn every_partition_region_and_variant_matches_botocore() {
+    let table: Value = serde_json::from_str(include_str!("data/endpoints.json")).unwrap();
+    let cases = table["cases"].as_array().unwrap();
+    assert!(cases.len() > 200, "the table covers every region");
+    let mut partitions_seen = std::collections::BTreeSet::new();
+    for case in cases {
+        let params = EndpointParams {
+            region: case["region"].as_str().unwrap(),
+            use_fips: case["fips"].as_bool().unwrap(),
+            use_dual_stack: case["dualStack"].as_bool().unwrap(),
+            endpoint: case["endpoint"].as_str(),
+        };
+        let expected = match (&case["url"], &case["error"]) {
+            (Value::String(url), _) => Ok(url.clone()),
+            (_, Value::String(error)) => Err(error.clone()),
+            _ => panic!("bad case {case}"),
+        };
+        assert_eq!(resolve(&params), expected, "{params:?}");
+        if let Ok(url) = &expected {
+            partitions_seen.insert(url.rsplit_once(params.region).map(|(_, suffix)| suffix.to_owned()));
+        }
+    }
+    // aws (and us-gov), cn, eusc, iso, iso-b, iso-e, iso-f, each plain and dual-stack.
+    assert!(partitions_seen.len() >= 13, "{partitions_seen:?}");
+}
+
+#[test]
+fn the_client_uses_the_rules_and_reports_their_errors() {
+    let config = |fips: bool, dual: bool, endpoint: Option<&str>| {
+        let mut builder = Config::builder()
+            .region("us-gov-west-1")
+            .credentials(Credentials::new("AKID", "secret"))
+            .use_fips(fips)
+            .use_dual_stack(dual);
+        if let Some(url) = endpoint {
+            builder = builder.endpoint_url(url);
+        }
+        builder.build().unwrap()
+    };
+    let client = Client::new(config(true, false, None)).unwrap();
+    assert_eq!(client.endpoint(), "https://api.ecr-fips.us-gov-west-1.amazonaws.com");
+    let client = Client::new(config(false, false, Some("http://localhost:4566/"))).unwrap();
+    assert_eq!(client.endpoint(), "http://localhost:4566");
+    let err = Client::new(config(true, false, Some("http://localhost:4566"))).unwrap_err();
+    assert_eq!(err, ConfigError::Endpoint("Invalid Configuration: FIPS and custom endpoint are not supported".into()));
+    assert_eq!(err.to_string(), "no endpoint: Invalid Configuration: FIPS and custom endpoint are not supported");
+}
