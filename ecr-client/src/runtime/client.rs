@@ -145,7 +145,12 @@ impl<S: Service> Client<S> {
                 }
                 Err(e) => {
                     tracing::debug!(attempt, error = %e, "failed");
-                    let kind = if e.kind == TransportErrorKind::Request { Retryable::No } else { Retryable::Transient };
+                    let kind = match e.kind {
+                        TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io => {
+                            Retryable::Transient
+                        }
+                        _ => Retryable::No,
+                    };
                     (kind, None, Failure::Transport(e))
                 }
             };
@@ -186,11 +191,24 @@ impl<S: Service> Client<S> {
         for (name, value) in headers.iter().copied().chain(signed.iter().map(|(n, v)| (*n, v.as_str()))) {
             request = request.header(name, value);
         }
-        let response = request.send().await.map_err(|e| transport_error(classify(&e), Box::new(e)))?;
+        let mut response = request.send().await.map_err(|e| transport_error(classify(&e), Box::new(e)))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| transport_error(classify(&e), Box::new(e)))?;
-        Ok(protocol::Answer { status, headers, body })
+        // Read the body in chunks, so an answer larger than the limit fails
+        // cleanly instead of exhausting memory.
+        let limit = inner.config.max_response_bytes;
+        let too_large = || transport_error(TransportErrorKind::BodyTooLarge(limit), "the answer is too large".into());
+        if response.content_length().is_some_and(|length| length > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(classify(&e), Box::new(e)))? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(protocol::Answer { status, headers, body: body.into() })
     }
 }
 

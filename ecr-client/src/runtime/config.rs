@@ -9,6 +9,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time one attempt may take, from sending to the end of the body.
 /// Generous enough for a 20 MiB layer part on a slow link; calls never hang.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest answer body accepted: far above any ECR answer, far below
+/// what would hurt a process.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// Default time a whole operation may take, retries and waits included.
 pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -62,6 +65,7 @@ pub struct Config {
     pub(crate) attempt_timeout: Duration,
     pub(crate) operation_timeout: Duration,
     pub(crate) retry: RetryConfig,
+    pub(crate) max_response_bytes: u64,
 }
 
 impl Config {
@@ -93,6 +97,7 @@ pub struct ConfigBuilder {
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
+    max_response_bytes: Option<u64>,
 }
 
 impl ConfigBuilder {
@@ -141,6 +146,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// The largest answer body accepted, in bytes (default 64 MiB); a larger
+    /// one is an error, not an allocation.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
     /// Time allowed to establish a connection (default 5 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
@@ -185,6 +197,7 @@ impl ConfigBuilder {
             attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
             retry: self.retry.unwrap_or_default(),
+            max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
         })
     }
 }

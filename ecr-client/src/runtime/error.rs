@@ -197,6 +197,8 @@ pub enum TransportErrorKind {
     Request,
     /// The whole operation, retries included, took longer than allowed.
     OperationTimeout(std::time::Duration),
+    /// The answer's body is larger than the configured limit (bytes).
+    BodyTooLarge(u64),
 }
 
 /// The request could not be sent, or no complete answer arrived.
@@ -236,6 +238,7 @@ impl fmt::Display for TransportError {
             TransportErrorKind::OperationTimeout(limit) => {
                 format!("gave up after the operation timeout ({limit:?}) on")
             }
+            TransportErrorKind::BodyTooLarge(limit) => format!("refused an answer larger than {limit} bytes from"),
         };
         write!(f, "{} failed: {what} {}", self.operation, self.url)?;
         // reqwest's own message is terse; the cause chain says what happened.

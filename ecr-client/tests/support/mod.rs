@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod fault_server;
+
 use ecr_client::{Client, Config, Credentials};
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
