@@ -102,7 +102,7 @@ async fn serve(mut stream: TcpStream, script: Vec<Reply>, seen: Arc<Mutex<Vec<Re
                 }
             }
             Reply::Reset => {
-                let _ = stream.set_linger(Some(Duration::ZERO));
+                let _ = stream.set_zero_linger();
                 return;
             }
             Reply::Silence => {
