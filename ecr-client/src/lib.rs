@@ -33,4 +33,4 @@ pub mod endpoint;
 pub mod runtime;
 
 pub use generated::{errors, operations, types, Client, Ecr};
-pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, SdkError};
+pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, RetryConfig, SdkError};

@@ -2,7 +2,9 @@
 //! sends it with retries and timeouts, and turns the answer into the output
 //! or a typed error.
 
-use super::config::{Config, ConfigError};
+use super::config::{Config, ConfigBuilder, ConfigError};
+use super::credentials::CredentialsError;
+use super::environment::Environment;
 use super::error::{OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
 use super::retry::{self, RetryQuota, Retryable};
 use super::{protocol, Operation, Service};
@@ -31,6 +33,7 @@ enum Failure {
     Service(ServiceError),
     Transport(TransportError),
     Response(ResponseError),
+    Credentials(CredentialsError),
 }
 
 impl<S> Clone for Client<S> {
@@ -53,20 +56,34 @@ impl<S: Service> Client<S> {
     /// A client for `config`.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let endpoint = super::endpoint::resolve(&S::META, &config)?;
-        // Respect a TLS crypto provider the application installed; otherwise
-        // use ring, which builds far faster than the default aws-lc-rs.
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.attempt_timeout)
-            .build()
-            .map_err(|e| ConfigError::Http(error_chain(&e)))?;
+        let http = http_client(
+            reqwest::Client::builder().connect_timeout(config.connect_timeout).timeout(config.attempt_timeout),
+        )
+        .map_err(ConfigError::Http)?;
         Ok(Self {
             inner: Arc::new(Inner { config, endpoint, http, quota: RetryQuota::default() }),
             service: PhantomData,
         })
+    }
+
+    /// A client configured the way the AWS CLI is: region, endpoint and
+    /// credentials from the environment, the shared config files, container
+    /// credentials or instance metadata (see [`ConfigBuilder::load_from`]).
+    pub async fn from_env() -> Result<Self, ConfigError> {
+        Self::load(Config::builder()).await
+    }
+
+    /// A client from `builder`'s explicit settings, the rest loaded from the
+    /// process environment as [`Client::from_env`] does.
+    pub async fn load(builder: ConfigBuilder) -> Result<Self, ConfigError> {
+        Self::load_with(builder, &Environment::from_process()).await
+    }
+
+    /// Like [`Client::load`], reading `env` instead of the process
+    /// environment.
+    pub async fn load_with(builder: ConfigBuilder, env: &Environment) -> Result<Self, ConfigError> {
+        // Reading the shared files is blocking I/O, but small and once.
+        Self::new(builder.load_from(env, S::META.name)?)
     }
 
     /// The configuration the client was made with.
@@ -90,6 +107,7 @@ impl<S: Service> Client<S> {
             Err(Failure::Service(e)) => Err(SdkError::Service(I::Error::from_service_error(e))),
             Err(Failure::Transport(e)) => Err(SdkError::Transport(e)),
             Err(Failure::Response(e)) => Err(SdkError::Response(e)),
+            Err(Failure::Credentials(e)) => Err(SdkError::Credentials(e)),
         }
     }
 
@@ -143,7 +161,7 @@ impl<S: Service> Client<S> {
                     tracing::debug!(attempt, status = answer.status, request_id = request_id(&answer), code, "failed");
                     (kind, retry_after(&answer), failure)
                 }
-                Err(e) => {
+                Err(Failure::Transport(e)) => {
                     tracing::debug!(attempt, error = %e, "failed");
                     let kind = match e.kind {
                         TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io => {
@@ -153,6 +171,7 @@ impl<S: Service> Client<S> {
                     };
                     (kind, None, Failure::Transport(e))
                 }
+                Err(other) => (Retryable::No, None, other),
             };
             let cost =
                 if kind == Retryable::No || attempt == max_attempts { None } else { self.inner.quota.acquire(kind) };
@@ -173,7 +192,7 @@ impl<S: Service> Client<S> {
         operation: &'static str,
         target: &'static str,
         body: bytes::Bytes,
-    ) -> Result<protocol::Answer, TransportError> {
+    ) -> Result<protocol::Answer, Failure> {
         let inner = &*self.inner;
         let url = format!("{}/", inner.endpoint);
         let transport_error = |kind, source: Box<dyn std::error::Error + Send + Sync>| TransportError {
@@ -184,14 +203,17 @@ impl<S: Service> Client<S> {
             source,
         };
         let headers = [("content-type", S::META.content_type), ("x-amz-target", target)];
+        let credentials = inner.config.credentials.get().await.map_err(Failure::Credentials)?;
+        let region = &inner.config.region;
         let signed =
-            super::signing::sign(&inner.config, S::META.signing_name, &url, &headers, &body, SystemTime::now())
-                .map_err(|e| transport_error(TransportErrorKind::Request, e))?;
+            super::signing::sign(&credentials, region, S::META.signing_name, &url, &headers, &body, SystemTime::now())
+                .map_err(|e| Failure::Transport(transport_error(TransportErrorKind::Request, e)))?;
         let mut request = inner.http.post(&url).body(body);
         for (name, value) in headers.iter().copied().chain(signed.iter().map(|(n, v)| (*n, v.as_str()))) {
             request = request.header(name, value);
         }
-        let mut response = request.send().await.map_err(|e| transport_error(classify(&e), Box::new(e)))?;
+        let failed = |kind, e: reqwest::Error| Failure::Transport(transport_error(kind, Box::new(e)));
+        let mut response = request.send().await.map_err(|e| failed(classify(&e), e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         // Read the body in chunks, so an answer larger than the limit fails
@@ -199,12 +221,12 @@ impl<S: Service> Client<S> {
         let limit = inner.config.max_response_bytes;
         let too_large = || transport_error(TransportErrorKind::BodyTooLarge(limit), "the answer is too large".into());
         if response.content_length().is_some_and(|length| length > limit) {
-            return Err(too_large());
+            return Err(Failure::Transport(too_large()));
         }
         let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(classify(&e), Box::new(e)))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| failed(classify(&e), e))? {
             if (body.len() + chunk.len()) as u64 > limit {
-                return Err(too_large());
+                return Err(Failure::Transport(too_large()));
             }
             body.extend_from_slice(&chunk);
         }
@@ -219,6 +241,7 @@ impl Failure {
             Failure::Service(e) => e.attempts = attempts,
             Failure::Transport(e) => e.attempts = attempts,
             Failure::Response(e) => e.attempts = attempts,
+            Failure::Credentials(_) => {}
         }
         self
     }
@@ -244,6 +267,16 @@ fn classify(error: &reqwest::Error) -> TransportErrorKind {
     } else {
         TransportErrorKind::Io
     }
+}
+
+/// Builds an HTTP client, first installing the TLS crypto provider: the
+/// application's own if it installed one, else ring, which builds far faster
+/// than reqwest's default aws-lc-rs. Without one, reqwest would panic.
+pub(crate) fn http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, String> {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    builder.build().map_err(|e| error_chain(&e))
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {

@@ -1,7 +1,12 @@
-//! Client configuration: region, credentials, endpoint and timeouts.
+//! Client configuration: region, credentials, endpoint, retries and
+//! timeouts; set explicitly, or loaded the way the AWS CLI loads them.
 
+use super::credentials::{CachedProvider, DefaultCredentialsChain, ProvideCredentials};
+use super::environment::Environment;
+use super::profile::Profile;
 use super::retry::RetryConfig;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Default time to establish a connection.
@@ -9,55 +14,18 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default time one attempt may take, from sending to the end of the body.
 /// Generous enough for a 20 MiB layer part on a slow link; calls never hang.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default time a whole operation may take, retries and waits included.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
 /// Default largest answer body accepted: far above any ECR answer, far below
 /// what would hurt a process.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
-/// Default time a whole operation may take, retries and waits included.
-pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(180);
-
-/// AWS credentials. `Debug` never shows the secret key or session token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub(crate) access_key_id: String,
-    pub(crate) secret_access_key: String,
-    pub(crate) session_token: Option<String>,
-}
-
-impl Credentials {
-    /// Long-term credentials (an access key pair).
-    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
-        Self { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token: None }
-    }
-
-    /// Adds a session token (temporary credentials); it is sent and signed
-    /// as `X-Amz-Security-Token`.
-    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
-        self.session_token = Some(token.into());
-        self
-    }
-
-    /// The access key id (not a secret).
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &super::Redacted)
-            .field("session_token", &self.session_token.as_ref().map(|_| super::Redacted))
-            .finish()
-    }
-}
 
 /// Everything a client needs to call a service. Build one with
-/// [`Config::builder`].
+/// [`Config::builder`], or let the client load it from the environment.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) region: String,
-    pub(crate) credentials: Credentials,
+    pub(crate) credentials: CachedProvider,
     pub(crate) endpoint_url: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
@@ -69,7 +37,7 @@ pub struct Config {
 }
 
 impl Config {
-    /// A builder with default timeouts and nothing else set.
+    /// A builder with default timeouts and retries and nothing else set.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
@@ -85,14 +53,14 @@ impl Config {
     }
 }
 
-/// Builds a [`Config`]; region and credentials are required.
+/// Builds a [`Config`]. Settings made here win over the environment.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
     endpoint_url: Option<String>,
-    use_fips: bool,
-    use_dual_stack: bool,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
@@ -107,9 +75,14 @@ impl ConfigBuilder {
         self
     }
 
-    /// The credentials requests are signed with.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+    /// Fixed credentials requests are signed with.
+    pub fn credentials(self, credentials: super::Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// A source of credentials, asked again when what it gave expires.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
         self
     }
 
@@ -122,13 +95,13 @@ impl ConfigBuilder {
 
     /// Uses the region's FIPS 140 endpoint.
     pub fn use_fips(mut self, fips: bool) -> Self {
-        self.use_fips = fips;
+        self.use_fips = Some(fips);
         self
     }
 
     /// Uses the region's dual-stack (IPv4 and IPv6) endpoint.
     pub fn use_dual_stack(mut self, dual_stack: bool) -> Self {
-        self.use_dual_stack = dual_stack;
+        self.use_dual_stack = Some(dual_stack);
         self
     }
 
@@ -166,14 +139,70 @@ impl ConfigBuilder {
         self
     }
 
-    /// Checks the settings and builds the configuration.
+    /// Builds the configuration from explicit settings alone: region and
+    /// credentials must be set.
     pub fn build(self) -> Result<Config, ConfigError> {
-        let region = self.region.filter(|r| !r.is_empty()).ok_or(ConfigError::MissingRegion)?;
-        if !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        let region =
+            self.region.clone().ok_or(ConfigError::MissingRegion("ConfigBuilder::region was not called".into()))?;
+        let credentials = self.credentials.clone().ok_or(ConfigError::MissingCredentials)?;
+        let endpoint_url = self.endpoint_url.clone();
+        self.finish(region, credentials, endpoint_url)
+    }
+
+    /// Fills what is not set explicitly from `env` the way the AWS CLI does:
+    /// region from `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile;
+    /// endpoint from `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, then
+    /// the profile's `endpoint_url`; FIPS and dual-stack from
+    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` or the profile;
+    /// credentials from [`DefaultCredentialsChain`] (fetched at first use).
+    pub fn load_from(mut self, env: &Environment, service: &str) -> Result<Config, ConfigError> {
+        let profile = Profile::load(env).map_err(ConfigError::Profile)?;
+        let region = match self.region.clone() {
+            Some(region) => region,
+            None => env.var("AWS_REGION").or_else(|| env.var("AWS_DEFAULT_REGION")).or_else(|| profile.get("region")).map(str::to_owned).ok_or_else(|| {
+                ConfigError::MissingRegion(format!(
+                    "looked for ConfigBuilder::region, AWS_REGION, AWS_DEFAULT_REGION, and `region` in profile {:?} in {}",
+                    profile.name,
+                    profile.describe_sources()
+                ))
+            })?,
+        };
+        let service_var = format!(
+            "AWS_ENDPOINT_URL_{}",
+            service.to_ascii_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        );
+        let endpoint_url = self.endpoint_url.clone().or_else(|| {
+            env.var(&service_var)
+                .or_else(|| env.var("AWS_ENDPOINT_URL"))
+                .or_else(|| profile.get("endpoint_url"))
+                .map(str::to_owned)
+        });
+        let flag =
+            |var: &str, key: &str| env.flag(var).or_else(|| profile.get(key).and_then(super::environment::parse_bool));
+        self.use_fips = self.use_fips.or_else(|| flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"));
+        self.use_dual_stack =
+            self.use_dual_stack.or_else(|| flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"));
+        if let Some(attempts) = env.var("AWS_MAX_ATTEMPTS").or_else(|| profile.get("max_attempts")) {
+            let attempts = attempts
+                .parse()
+                .map_err(|_| ConfigError::Invalid(format!("max attempts {attempts:?} is not a number")))?;
+            self.retry = Some(self.retry.unwrap_or_default().with_max_attempts(attempts));
+        }
+        let credentials =
+            self.credentials.clone().unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new(env.clone())));
+        self.finish(region, credentials, endpoint_url)
+    }
+
+    fn finish(
+        self,
+        region: String,
+        credentials: Arc<dyn ProvideCredentials>,
+        endpoint_url: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        if region.is_empty() || !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(ConfigError::InvalidRegion(region));
         }
-        let credentials = self.credentials.ok_or(ConfigError::MissingCredentials)?;
-        let endpoint_url = match self.endpoint_url {
+        let endpoint_url = match endpoint_url {
             Some(url) => {
                 let parsed =
                     reqwest::Url::parse(&url).map_err(|e| ConfigError::InvalidEndpoint(url.clone(), e.to_string()))?;
@@ -189,10 +218,10 @@ impl ConfigBuilder {
         };
         Ok(Config {
             region,
-            credentials,
+            credentials: CachedProvider::new(credentials),
             endpoint_url,
-            use_fips: self.use_fips,
-            use_dual_stack: self.use_dual_stack,
+            use_fips: self.use_fips.unwrap_or(false),
+            use_dual_stack: self.use_dual_stack.unwrap_or(false),
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
@@ -206,8 +235,8 @@ impl ConfigBuilder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// No region was set.
-    MissingRegion,
+    /// No region was set (and where one was looked for).
+    MissingRegion(String),
     /// The region is not a region name.
     InvalidRegion(String),
     /// No credentials were set.
@@ -217,6 +246,10 @@ pub enum ConfigError {
     /// No endpoint can be had for the settings (FIPS with a custom endpoint,
     /// a partition without FIPS, ...): the endpoint rules' own words.
     Endpoint(String),
+    /// A shared config or credentials file cannot be read.
+    Profile(String),
+    /// A setting has an invalid value.
+    Invalid(String),
     /// The HTTP client could not be built.
     Http(String),
 }
@@ -224,13 +257,15 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::MissingRegion => f.write_str("no region is configured: set one with ConfigBuilder::region"),
+            Self::MissingRegion(looked) => write!(f, "no region is configured: {looked}"),
             Self::InvalidRegion(r) => write!(f, "invalid region {r:?}: expected a name like us-east-1"),
             Self::MissingCredentials => {
                 f.write_str("no credentials are configured: set them with ConfigBuilder::credentials")
             }
             Self::InvalidEndpoint(url, why) => write!(f, "invalid endpoint URL {url:?}: {why}"),
             Self::Endpoint(why) => write!(f, "no endpoint: {why}"),
+            Self::Profile(why) => write!(f, "shared AWS config: {why}"),
+            Self::Invalid(why) => write!(f, "invalid setting: {why}"),
             Self::Http(why) => write!(f, "cannot build the HTTP client: {why}"),
         }
     }

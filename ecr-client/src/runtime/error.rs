@@ -18,6 +18,8 @@ pub enum SdkError<E> {
     Transport(TransportError),
     /// An answer arrived that is not what the protocol promises.
     Response(ResponseError),
+    /// No credentials to sign the request with.
+    Credentials(super::CredentialsError),
 }
 
 impl<E: OperationError> SdkError<E> {
@@ -50,6 +52,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             Self::InvalidInput(e) => e.fmt(f),
             Self::Transport(e) => e.fmt(f),
             Self::Response(e) => e.fmt(f),
+            Self::Credentials(e) => e.fmt(f),
         }
     }
 }
@@ -61,6 +64,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
             Self::InvalidInput(e) => Some(e),
             Self::Transport(e) => Some(e),
             Self::Response(e) => Some(e),
+            Self::Credentials(e) => Some(e),
         }
     }
 }

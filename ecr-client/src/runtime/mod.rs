@@ -7,16 +7,21 @@
 
 mod client;
 mod config;
+mod credentials;
 mod endpoint;
+mod environment;
 mod error;
+mod profile;
 mod protocol;
 mod retry;
 mod signing;
 pub(crate) mod wire;
 
 pub use client::Client;
-pub use config::{Config, ConfigBuilder, ConfigError, Credentials};
+pub use config::{Config, ConfigBuilder, ConfigError};
+pub use credentials::{Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, ProvideCredentials};
 pub use endpoint::{EndpointParams, ResolveEndpoint};
+pub use environment::Environment;
 pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };

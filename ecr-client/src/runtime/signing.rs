@@ -1,6 +1,6 @@
 //! SigV4 request signing, by AWS's own `aws-sigv4` crate.
 
-use super::config::Config;
+use super::credentials::Credentials;
 use aws_sigv4::http_request::{sign as sigv4_sign, SignableBody, SignableRequest, SigningSettings};
 use std::error::Error;
 use std::time::SystemTime;
@@ -9,25 +9,25 @@ use std::time::SystemTime;
 /// `authorization`, `x-amz-date` and, with temporary credentials,
 /// `x-amz-security-token`. The payload hash covers the exact body bytes.
 pub(crate) fn sign(
-    config: &Config,
+    credentials: &Credentials,
+    region: &str,
     signing_name: &str,
     url: &str,
     headers: &[(&str, &str)],
     body: &[u8],
     time: SystemTime,
 ) -> Result<Vec<(&'static str, String)>, Box<dyn Error + Send + Sync>> {
-    let credentials = &config.credentials;
     let identity = aws_credential_types::Credentials::new(
-        &credentials.access_key_id,
-        &credentials.secret_access_key,
-        credentials.session_token.clone(),
-        None,
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        credentials.session_token().map(str::to_owned),
+        credentials.expires_at(),
         "ecr-client",
     )
     .into();
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
-        .region(&config.region)
+        .region(region)
         .name(signing_name)
         .time(time)
         .settings(SigningSettings::default())

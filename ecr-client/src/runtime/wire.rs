@@ -48,6 +48,57 @@ impl DateTime {
     pub fn as_secs_f64(&self) -> f64 {
         self.seconds as f64 + f64::from(self.nanos) / 1e9
     }
+
+    /// Parses an RFC 3339 time (`2024-01-12T15:09:06Z`,
+    /// `2024-01-12T15:09:06.5+01:00`), as credential sources write expiries.
+    pub fn parse_rfc3339(text: &str) -> Option<Self> {
+        let number = |s: &str| s.parse::<i64>().ok().filter(|_| s.bytes().all(|b| b.is_ascii_digit()));
+        let (date, time) = text.split_once(['T', 't', ' '])?;
+        let mut parts = date.splitn(3, '-');
+        let (year, month, day) = (number(parts.next()?)?, number(parts.next()?)?, number(parts.next()?)?);
+        let (clock, offset) = match time.find(['Z', 'z', '+', '-']) {
+            Some(i) => time.split_at(i),
+            None => return None,
+        };
+        let offset_seconds = match offset {
+            "Z" | "z" => 0,
+            _ => {
+                let (hours, minutes) = offset[1..].split_once(':')?;
+                let magnitude = number(hours)? * 3600 + number(minutes)? * 60;
+                if offset.starts_with('-') {
+                    -magnitude
+                } else {
+                    magnitude
+                }
+            }
+        };
+        let (whole, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+        let mut hms = whole.splitn(3, ':');
+        let (hour, minute, second) = (number(hms.next()?)?, number(hms.next()?)?, number(hms.next()?)?);
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let micros = if fraction.is_empty() {
+            0
+        } else {
+            let digits: String = fraction.chars().chain(std::iter::repeat('0')).take(6).collect();
+            number(&digits)?
+        };
+        let days = days_from_civil(year, month as u32, day as u32);
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
+        Some(Self { seconds, nanos: (micros * 1000) as u32 })
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 impl From<SystemTime> for DateTime {
@@ -269,6 +320,29 @@ mod tests {
         assert_eq!(DateTime::from(SystemTime::from(t)), t);
         let now = DateTime::from(SystemTime::now());
         assert_eq!(DateTime::from(SystemTime::from(now)), now);
+    }
+
+    #[test]
+    fn rfc3339_parses_what_credential_sources_write() {
+        let t = DateTime::parse_rfc3339("2024-01-12T15:09:06Z").unwrap();
+        assert_eq!(t, DateTime::from_secs(1_705_072_146));
+        assert_eq!(DateTime::parse_rfc3339("2024-01-12T16:09:06+01:00").unwrap(), t);
+        assert_eq!(DateTime::parse_rfc3339("2024-01-12T15:09:06.250Z").unwrap().subsec_nanos(), 250_000_000);
+        assert_eq!(DateTime::parse_rfc3339("2000-02-29T00:00:00Z").unwrap(), DateTime::from_secs(951_782_400));
+        for bad in [
+            "",
+            "2024-01-12",
+            "2024-13-01T00:00:00Z",
+            "2024-01-12T15:09:06",
+            "x024-01-12T15:09:06Z",
+            "2024-01-12T1:2:3+5",
+        ] {
+            assert_eq!(DateTime::parse_rfc3339(bad), None, "{bad}");
+        }
+        for seconds in [0, 951_782_400, 1_705_072_146, 4_102_444_800] {
+            let t = DateTime::from_secs(seconds);
+            assert_eq!(DateTime::parse_rfc3339(&t.to_string()), Some(t));
+        }
     }
 
     #[test]
