@@ -31,6 +31,8 @@
 mod generated;
 pub mod endpoint;
 pub mod runtime;
+#[cfg(test)]
+mod wire_fidelity;
 
 pub use generated::{errors, operations, types, Client, Ecr};
 pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, RetryConfig, SdkError};

@@ -8,13 +8,13 @@
 mod client;
 mod config;
 mod credentials;
-mod endpoint;
+pub(crate) mod endpoint;
 mod environment;
 mod error;
 mod profile;
 mod protocol;
 mod retry;
-mod signing;
+pub(crate) mod signing;
 pub(crate) mod wire;
 
 pub use client::Client;
