@@ -7,11 +7,12 @@ use super::credentials::CredentialsError;
 use super::environment::Environment;
 use super::error::{OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
 use super::retry::{self, RetryQuota, Retryable};
+use super::signing::{self, Signer};
 use super::{protocol, Operation, Service};
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
 use tracing::Instrument as _;
 
 /// A client for the service `S`. Cheap to clone: clones share one connection
@@ -24,7 +25,12 @@ pub struct Client<S> {
 struct Inner {
     config: Config,
     endpoint: String,
+    /// `endpoint` + `/`, where every request goes.
+    url: String,
+    /// The `Host` header the URL leads to, which the signature covers.
+    host: String,
     http: reqwest::Client,
+    signer: Signer,
     quota: RetryQuota,
 }
 
@@ -56,14 +62,17 @@ impl<S: Service> Client<S> {
     /// A client for `config`.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let endpoint = super::endpoint::resolve(&S::META, &config)?;
-        let http = http_client(
-            reqwest::Client::builder().connect_timeout(config.connect_timeout).timeout(config.attempt_timeout),
-        )
-        .map_err(ConfigError::Http)?;
-        Ok(Self {
-            inner: Arc::new(Inner { config, endpoint, http, quota: RetryQuota::default() }),
-            service: PhantomData,
-        })
+        let url = format!("{endpoint}/");
+        let parsed =
+            reqwest::Url::parse(&url).map_err(|e| ConfigError::InvalidEndpoint(endpoint.clone(), e.to_string()))?;
+        let host = signing::host_header(&parsed);
+        // Attempt and operation timeouts are enforced per attempt in
+        // `attempts`, with one timer, so none is set on the HTTP client.
+        let http = http_client(reqwest::Client::builder().connect_timeout(config.connect_timeout))
+            .map_err(ConfigError::Http)?;
+        let inner =
+            Inner { config, endpoint, url, host, http, signer: Signer::default(), quota: RetryQuota::default() };
+        Ok(Self { inner: Arc::new(inner), service: PhantomData })
     }
 
     /// A client configured the way the AWS CLI is: region, endpoint and
@@ -119,20 +128,8 @@ impl<S: Service> Client<S> {
         target: &'static str,
         body: bytes::Bytes,
     ) -> Result<protocol::Answer, Failure> {
-        let config = &self.inner.config;
-        let attempts = AtomicU32::new(0);
         let span = tracing::debug_span!("aws_call", service = S::META.name, operation);
-        let attempts_made = self.attempts(operation, target, body, &attempts).instrument(span);
-        match tokio::time::timeout(config.operation_timeout, attempts_made).await {
-            Ok(result) => result,
-            Err(_) => Err(Failure::Transport(TransportError {
-                operation,
-                kind: TransportErrorKind::OperationTimeout(config.operation_timeout),
-                url: self.inner.endpoint.clone(),
-                attempts: attempts.load(Ordering::Relaxed),
-                source: "the operation timeout elapsed".into(),
-            })),
-        }
+        self.attempts(operation, target, body).instrument(span).await
     }
 
     async fn attempts(
@@ -140,13 +137,38 @@ impl<S: Service> Client<S> {
         operation: &'static str,
         target: &'static str,
         body: bytes::Bytes,
-        attempts: &AtomicU32,
     ) -> Result<protocol::Answer, Failure> {
-        let max_attempts = self.inner.config.retry.max_attempts();
+        let config = &self.inner.config;
+        let deadline = Instant::now() + config.operation_timeout;
+        let out_of_time = |attempts| {
+            Failure::Transport(TransportError {
+                operation,
+                kind: TransportErrorKind::OperationTimeout(config.operation_timeout),
+                url: self.inner.url.clone(),
+                attempts,
+                source: "the operation timeout elapsed".into(),
+            })
+        };
+        let max_attempts = config.retry.max_attempts();
         let mut last_cost = None;
         for attempt in 1..=max_attempts {
-            attempts.store(attempt, Ordering::Relaxed);
-            let (kind, retry_after, failure) = match self.attempt(operation, target, body.clone()).await {
+            // One timer per attempt: the attempt's own limit or what is left
+            // of the operation's, whichever ends first.
+            let attempt_deadline = deadline.min(Instant::now() + config.attempt_timeout);
+            let outcome =
+                match tokio::time::timeout_at(attempt_deadline, self.attempt(operation, target, body.clone())).await {
+                    Ok(outcome) => outcome,
+                    Err(_) if attempt_deadline == deadline => return Err(out_of_time(attempt)),
+                    Err(_) => Err(Failure::Transport(TransportError {
+                        operation,
+                        kind: TransportErrorKind::Timeout,
+                        url: self.inner.url.clone(),
+                        attempts: 1,
+                        source: format!("no complete answer within the attempt timeout ({:?})", config.attempt_timeout)
+                            .into(),
+                    })),
+                };
+            let (kind, retry_after, failure) = match outcome {
                 Ok(answer) if (200..300).contains(&answer.status) => {
                     tracing::debug!(attempt, status = answer.status, request_id = request_id(&answer), "succeeded");
                     self.inner.quota.release(last_cost);
@@ -181,6 +203,9 @@ impl<S: Service> Client<S> {
             last_cost = Some(cost);
             let delay = retry::backoff(attempt - 1, kind, retry_after, retry::jitter());
             tracing::debug!(attempt, ?kind, ?delay, "retrying");
+            if Instant::now() + delay >= deadline {
+                return Err(out_of_time(attempt));
+            }
             tokio::time::sleep(delay).await;
         }
         unreachable!("the last attempt returns")
@@ -194,28 +219,25 @@ impl<S: Service> Client<S> {
         body: bytes::Bytes,
     ) -> Result<protocol::Answer, Failure> {
         let inner = &*self.inner;
-        let url = format!("{}/", inner.endpoint);
         let transport_error = |kind, source: Box<dyn std::error::Error + Send + Sync>| TransportError {
             operation,
             kind,
-            url: url.clone(),
+            url: inner.url.clone(),
             attempts: 1,
             source,
         };
         let headers = [("content-type", S::META.content_type), ("x-amz-target", target)];
         let credentials = inner.config.credentials.get().await.map_err(Failure::Credentials)?;
-        let region = &inner.config.region;
-        let signed =
-            super::signing::sign(&credentials, region, S::META.signing_name, &url, &headers, &body, SystemTime::now())
-                .map_err(|e| Failure::Transport(transport_error(TransportErrorKind::Request, e)))?;
-        let mut request = inner.http.post(&url).body(body);
+        let (region, service) = (&inner.config.region, S::META.signing_name);
+        let signed = inner.signer.sign(&credentials, region, service, &inner.host, &headers, &body, SystemTime::now());
+        let mut request = inner.http.post(&inner.url).body(body);
         for (name, value) in headers.iter().copied().chain(signed.iter().map(|(n, v)| (*n, v.as_str()))) {
             request = request.header(name, value);
         }
         let failed = |kind, e: reqwest::Error| Failure::Transport(transport_error(kind, Box::new(e)));
         let mut response = request.send().await.map_err(|e| failed(classify(&e), e))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         // Read the body in chunks, so an answer larger than the limit fails
         // cleanly instead of exhausting memory.
         let limit = inner.config.max_response_bytes;

@@ -1,40 +1,218 @@
-//! SigV4 request signing, by AWS's own `aws-sigv4` crate.
+//! SigV4 signing of awsJson requests: `POST /` with no query string and a
+//! few fixed headers. The canonical request for that one shape is built
+//! directly, and the derived signing key is cached per credentials, day,
+//! region and service; key derivation and the signature itself are
+//! aws-sigv4's. `tests` checks the result against aws-sigv4's full signer,
+//! and `wire_fidelity` against botocore.
 
 use super::credentials::Credentials;
-use aws_sigv4::http_request::{sign as sigv4_sign, SignableBody, SignableRequest, SigningSettings};
-use std::error::Error;
+use super::wire::DateTime;
+use sha2::{Digest, Sha256};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
-/// The headers that sign a POST of `body` to `url` with `headers`:
-/// `authorization`, `x-amz-date` and, with temporary credentials,
-/// `x-amz-security-token`. The payload hash covers the exact body bytes.
-pub(crate) fn sign(
-    credentials: &Credentials,
-    region: &str,
-    signing_name: &str,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-    time: SystemTime,
-) -> Result<Vec<(&'static str, String)>, Box<dyn Error + Send + Sync>> {
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_owned),
-        credentials.expires_at(),
-        "ecr-client",
-    )
-    .into();
-    let params = aws_sigv4::sign::v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(signing_name)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()?
+/// Signs requests, remembering the last derived signing key.
+#[derive(Debug, Default)]
+pub(crate) struct Signer {
+    key: Mutex<Option<DerivedKey>>,
+}
+
+#[derive(Debug)]
+struct DerivedKey {
+    credentials: Credentials,
+    scope: String,
+    key: Vec<u8>,
+}
+
+/// The value of the `Host` header a URL leads to: its authority, without
+/// the scheme's default port (as HTTP clients send it).
+pub(crate) fn host_header(url: &reqwest::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+impl Signer {
+    /// The headers that sign a `POST /` to `host` with `headers` (lowercase
+    /// names) and `body`: `authorization`, `x-amz-date` and, with temporary
+    /// credentials, `x-amz-security-token`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn sign(
+        &self,
+        credentials: &Credentials,
+        region: &str,
+        service: &str,
+        host: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        time: SystemTime,
+    ) -> Vec<(&'static str, String)> {
+        let (year, month, day, hour, minute, second) = DateTime::from(time).utc_fields();
+        let date = format!("{year:04}{month:02}{day:02}");
+        let amz_date = format!("{date}T{hour:02}{minute:02}{second:02}Z");
+        let scope = format!("{date}/{region}/{service}/aws4_request");
+
+        let mut canonical_headers: Vec<(&str, &str)> = headers.to_vec();
+        canonical_headers.push(("host", host));
+        canonical_headers.push(("x-amz-date", &amz_date));
+        if let Some(token) = credentials.session_token() {
+            canonical_headers.push(("x-amz-security-token", token));
+        }
+        canonical_headers.sort_unstable_by_key(|(name, _)| *name);
+        let signed_headers = canonical_headers.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(";");
+
+        let mut canonical = String::with_capacity(512);
+        canonical.push_str("POST\n/\n\n");
+        for (name, value) in &canonical_headers {
+            canonical.push_str(name);
+            canonical.push(':');
+            push_trimmed(&mut canonical, value);
+            canonical.push('\n');
+        }
+        canonical.push('\n');
+        canonical.push_str(&signed_headers);
+        canonical.push('\n');
+        canonical.push_str(&hex(&Sha256::digest(body)));
+
+        let string_to_sign =
+            format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical.as_bytes())));
+        let signature = {
+            let mut cached = self.key.lock().unwrap_or_else(|e| e.into_inner());
+            let fresh = cached.as_ref().is_some_and(|k| k.scope == scope && k.credentials == *credentials);
+            if !fresh {
+                let key =
+                    aws_sigv4::sign::v4::generate_signing_key(credentials.secret_access_key(), time, region, service);
+                *cached = Some(DerivedKey {
+                    credentials: credentials.clone(),
+                    scope: scope.clone(),
+                    key: key.as_ref().to_vec(),
+                });
+            }
+            let key = &cached.as_ref().expect("just derived").key;
+            aws_sigv4::sign::v4::calculate_signature(key, string_to_sign.as_bytes())
+        };
+
+        let mut signed = vec![
+            (
+                "authorization",
+                format!(
+                    "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
+                    credentials.access_key_id()
+                ),
+            ),
+            ("x-amz-date", amz_date),
+        ];
+        if let Some(token) = credentials.session_token() {
+            signed.push(("x-amz-security-token", token.to_owned()));
+        }
+        signed
+    }
+}
+
+/// SigV4's value canonicalization: trimmed, runs of spaces as one.
+fn push_trimmed(out: &mut String, value: &str) {
+    let mut last_space = false;
+    for c in value.trim().chars() {
+        if c == ' ' {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)] as char);
+        out.push(DIGITS[usize::from(byte & 0xf)] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    /// What aws-sigv4's general signer makes of the same request.
+    fn reference(
+        credentials: &Credentials,
+        region: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        time: SystemTime,
+    ) -> Vec<(String, String)> {
+        let identity = aws_credential_types::Credentials::new(
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            credentials.session_token().map(str::to_owned),
+            None,
+            "test",
+        )
         .into();
-    let request = SignableRequest::new("POST", url, headers.iter().copied(), SignableBody::Bytes(body))?;
-    let (instructions, _signature) = sigv4_sign(request, &params)?.into_parts();
-    let (signed_headers, _query) = instructions.into_parts();
-    Ok(signed_headers.into_iter().map(|h| (h.name(), h.value().to_owned())).collect())
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(region)
+            .name("ecr")
+            .time(time)
+            .settings(SigningSettings::default())
+            .build()
+            .unwrap()
+            .into();
+        let request = SignableRequest::new("POST", url, headers.iter().copied(), SignableBody::Bytes(body)).unwrap();
+        let (instructions, _) = sign(request, &params).unwrap().into_parts();
+        let mut out: Vec<_> = instructions.headers().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn agrees_with_aws_sigv4_across_inputs() {
+        let signer = Signer::default();
+        let plain = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        let temporary = plain.clone().with_session_token("IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==");
+        let urls = [
+            "https://api.ecr.us-east-1.amazonaws.com/",
+            "http://127.0.0.1:5000/",
+            "https://ecr.eu-west-1.api.aws:443/",
+        ];
+        let bodies: [&[u8]; 3] = [b"{}", br#"{"repositoryName":"app","maxResults":100}"#, &[0u8, 255, 10, 32]];
+        for (i, (credentials, url)) in
+            [&plain, &temporary].into_iter().flat_map(|c| urls.iter().map(move |u| (c, u))).enumerate()
+        {
+            for body in bodies {
+                // Times across days and the key cache's day boundary.
+                for offset in [0u64, 1, 86_399, 86_400, 31_000_000] {
+                    let time = UNIX_EPOCH + Duration::from_secs(1_705_000_000 + offset + i as u64);
+                    let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "Svc.Op")];
+                    let parsed = reqwest::Url::parse(url).unwrap();
+                    let mut ours: Vec<(String, String)> = signer
+                        .sign(credentials, "us-east-1", "ecr", &host_header(&parsed), &headers, body, time)
+                        .into_iter()
+                        .map(|(n, v)| (n.to_owned(), v))
+                        .collect();
+                    ours.sort();
+                    assert_eq!(ours, reference(credentials, "us-east-1", url, &headers, body, time), "{url} {time:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn values_are_trimmed_and_spaces_collapsed() {
+        let mut out = String::new();
+        push_trimmed(&mut out, "  a   b c  ");
+        assert_eq!(out, "a b c");
+        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
+    }
 }

@@ -125,13 +125,20 @@ impl From<DateTime> for SystemTime {
     }
 }
 
+impl DateTime {
+    /// Year, month, day, hour, minute, second in UTC.
+    pub(crate) fn utc_fields(&self) -> (i64, u32, u32, i64, i64, i64) {
+        let secs = self.seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(self.seconds.div_euclid(86_400));
+        (year, month, day, secs / 3600, secs / 60 % 60, secs % 60)
+    }
+}
+
 impl fmt::Display for DateTime {
     /// RFC 3339 in UTC, e.g. `2024-01-12T15:09:06.123Z`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.seconds.div_euclid(86_400);
-        let secs = self.seconds.rem_euclid(86_400);
-        let (year, month, day) = civil_from_days(days);
-        write!(f, "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)?;
+        let (year, month, day, hour, minute, second) = self.utc_fields();
+        write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}")?;
         if self.nanos != 0 {
             let frac = format!("{:06}", self.nanos / 1000);
             write!(f, ".{}", frac.trim_end_matches('0'))?;
