@@ -1,12 +1,12 @@
 //! SigV4 signing of awsJson requests: `POST /` with no query string and a
 //! few fixed headers. The canonical request for that one shape is built
 //! directly, and the derived signing key is cached per credentials, day,
-//! region and service; key derivation and the signature itself are
-//! aws-sigv4's. `tests` checks the result against aws-sigv4's full signer,
-//! and `wire_fidelity` against botocore.
+//! region and service. `tests` checks the result against AWS's own signer
+//! (aws-sigv4) across inputs, and `wire_fidelity` against botocore.
 
 use super::credentials::Credentials;
 use super::wire::DateTime;
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -21,7 +21,7 @@ pub(crate) struct Signer {
 struct DerivedKey {
     credentials: Credentials,
     scope: String,
-    key: Vec<u8>,
+    key: [u8; 32],
 }
 
 /// The value of the `Host` header a URL leads to: its authority, without
@@ -80,18 +80,15 @@ impl Signer {
             format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical.as_bytes())));
         let signature = {
             let mut cached = self.key.lock().unwrap_or_else(|e| e.into_inner());
-            let fresh = cached.as_ref().is_some_and(|k| k.scope == scope && k.credentials == *credentials);
-            if !fresh {
-                let key =
-                    aws_sigv4::sign::v4::generate_signing_key(credentials.secret_access_key(), time, region, service);
-                *cached = Some(DerivedKey {
-                    credentials: credentials.clone(),
-                    scope: scope.clone(),
-                    key: key.as_ref().to_vec(),
-                });
-            }
-            let key = &cached.as_ref().expect("just derived").key;
-            aws_sigv4::sign::v4::calculate_signature(key, string_to_sign.as_bytes())
+            let key = match cached.as_ref() {
+                Some(derived) if derived.scope == scope && derived.credentials == *credentials => derived.key,
+                _ => {
+                    let key = signing_key(credentials.secret_access_key(), &date, region, service);
+                    *cached = Some(DerivedKey { credentials: credentials.clone(), scope: scope.clone(), key });
+                    key
+                }
+            };
+            hex(&hmac_sha256(&key, string_to_sign.as_bytes()))
         };
 
         let mut signed = vec![
@@ -109,6 +106,21 @@ impl Signer {
         }
         signed
     }
+}
+
+/// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
+fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let key = hmac_sha256(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    let key = hmac_sha256(&key, region.as_bytes());
+    let key = hmac_sha256(&key, service.as_bytes());
+    hmac_sha256(&key, b"aws4_request")
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    // HMAC accepts keys of any length: this never fails.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
 }
 
 /// SigV4's value canonicalization: trimmed, runs of spaces as one.
