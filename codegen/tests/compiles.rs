@@ -17,12 +17,19 @@ fn snapshots_and_another_service_compile_and_pass_their_serde_tests() {
     let _ = fs::remove_dir_all(&krate);
     fs::create_dir_all(&krate).unwrap();
 
-    // The client's dependencies and lock file, so versions match.
+    // The client's dependencies (its runtime's unit tests need the dev ones
+    // too) and lock file, so versions match.
     let manifest = fs::read_to_string(root.join("ecr-client/Cargo.toml")).unwrap();
-    let deps = manifest.split("[dependencies]").nth(1).and_then(|d| d.split("\n[").next()).expect("dependencies");
+    let table = |name: &str| {
+        let start = manifest.find(&format!("[{name}]")).unwrap_or_else(|| panic!("ecr-client has [{name}]"));
+        let rest = &manifest[start..];
+        let end = rest[1..].find("\n[").map_or(rest.len(), |i| i + 1);
+        rest[..end].to_owned()
+    };
+    let (deps, dev_deps) = (table("dependencies"), table("dev-dependencies"));
     fs::write(
         krate.join("Cargo.toml"),
-        format!("[package]\nname = \"compile-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"lib.rs\"\n\n[dependencies]{deps}\n[workspace]\n"),
+        format!("[package]\nname = \"compile-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"lib.rs\"\n\n{deps}\n{dev_deps}\n[workspace]\n"),
     )
     .unwrap();
     fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
