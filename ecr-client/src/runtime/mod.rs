@@ -5,6 +5,8 @@
 //! generated [`ServiceMeta`], and an operation by the generated
 //! [`Operation`] impl of its input type.
 
+#[cfg(feature = "aws-config")]
+mod aws_config;
 mod client;
 mod config;
 mod credentials;
@@ -22,6 +24,8 @@ pub use config::{Config, ConfigBuilder, ConfigError};
 pub use credentials::{Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, ProvideCredentials};
 pub use endpoint::{EndpointParams, ResolveEndpoint};
 pub use environment::Environment;
+#[cfg(feature = "aws-config")]
+pub use self::aws_config::AwsConfigCredentials;
 pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };
