@@ -7,6 +7,8 @@
 //! [`emit`] (IR to tokens, formatted). Nothing here knows any particular
 //! service: everything service-specific comes from the document and hints.
 
+#![warn(missing_docs)]
+
 pub mod docs;
 pub mod emit;
 mod error;

@@ -9,15 +9,20 @@
 //! use ecr_client::{Client, Config, Credentials};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! // Region, endpoint and credentials the way the AWS CLI finds them:
+//! // environment, ~/.aws files, container credentials, instance metadata.
+//! let client = Client::from_env().await?;
+//! let images = client.list_images().repository_name("app").send().await?;
+//! for id in images.image_ids.unwrap_or_default() {
+//!     println!("{:?} {:?}", id.image_tag, id.image_digest);
+//! }
+//!
+//! // Or everything explicit.
 //! let config = Config::builder()
 //!     .region("us-east-1")
 //!     .credentials(Credentials::new("AKIDEXAMPLE", "secret"))
 //!     .build()?;
 //! let client = Client::new(config)?;
-//! let images = client.list_images().repository_name("app").send().await?;
-//! for id in images.image_ids.unwrap_or_default() {
-//!     println!("{:?} {:?}", id.image_tag, id.image_digest);
-//! }
 //! # Ok(())
 //! # }
 //! ```

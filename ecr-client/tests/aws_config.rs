@@ -12,7 +12,8 @@ use support::fault_server::{Reply, Server};
 const LIST: &str = r#"{"imageIds":[]}"#;
 
 async fn signed_by(provider: AwsConfigCredentials, server: &Server) -> Result<String, String> {
-    let config = Config::builder().region("us-east-1").endpoint_url(&server.url).credentials_provider(provider).build().unwrap();
+    let config =
+        Config::builder().region("us-east-1").endpoint_url(&server.url).credentials_provider(provider).build().unwrap();
     let client = Client::new(config).unwrap();
     client.list_images().repository_name("app").send().await.map_err(|e| e.to_string())?;
     Ok(server.requests().last().unwrap().header("authorization").unwrap().to_owned())

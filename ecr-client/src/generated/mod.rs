@@ -5,14 +5,18 @@
 //! Amazon Elastic Container Registry (Amazon ECR) is a managed container image registry service. Customers can use the familiar Docker CLI, or their preferred client, to push, pull, and manage images. Amazon ECR provides a secure, scalable, and reliable registry for your Docker or Open Container Initiative (OCI) images. Amazon ECR supports private repositories with resource-based permissions using IAM so that specific users or Amazon EC2 instances can access repositories and images.
 //!
 //! Amazon ECR has service endpoints in each supported Region. For more information, see [Amazon ECR endpoints](https://docs.aws.amazon.com/general/latest/gr/ecr.html) in the *Amazon Web Services General Reference*.
+
 pub mod errors;
 pub mod operations;
 pub mod types;
+
 #[cfg(test)]
 mod serde_tests;
+
 /// The `ecr` service: Amazon EC2 Container Registry (API 2015-09-21). Its facts, from the document, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ecr;
+
 impl crate::runtime::Service for Ecr {
     const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
         name: "ecr",
@@ -57,6 +61,7 @@ impl crate::runtime::Service for Ecr {
         non_retryable_errors: &["LimitExceededException"],
     };
 }
+
 /// A client for Amazon EC2 Container Registry (API 2015-09-21).
 ///
 /// Every operation is a method that returns a request builder; see the [`operations`] module.

@@ -19,13 +19,13 @@ mod retry;
 pub(crate) mod signing;
 pub(crate) mod wire;
 
+#[cfg(feature = "aws-config")]
+pub use self::aws_config::AwsConfigCredentials;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, ConfigError};
 pub use credentials::{Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, ProvideCredentials};
 pub use endpoint::{EndpointParams, ResolveEndpoint};
 pub use environment::Environment;
-#[cfg(feature = "aws-config")]
-pub use self::aws_config::AwsConfigCredentials;
 pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };

@@ -3,11 +3,14 @@
 pub mod errors;
 pub mod operations;
 pub mod types;
+
 #[cfg(test)]
 mod serde_tests;
+
 /// The `collections` service: Collection Service (API 2021-02-03). Its facts, from the document, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Collections;
+
 impl crate::runtime::Service for Collections {
     const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
         name: "collections",
@@ -24,6 +27,7 @@ impl crate::runtime::Service for Collections {
         non_retryable_errors: &[],
     };
 }
+
 /// A client for Collection Service (API 2021-02-03).
 ///
 /// Every operation is a method that returns a request builder; see the [`operations`] module.
