@@ -119,11 +119,10 @@ impl Lowerer<'_> {
             max_items: schema.max_items,
         };
         let shape = Shape { name: name.to_owned(), docs: schema.description.clone(), kind, constraints };
+        // Inline and copied shapes get unique names, so this only guards
+        // against a document that defines a name twice through aliases.
         if self.shapes.insert(name.to_owned(), shape).is_some() {
-            return Err(Error::at(
-                pointer,
-                format!("an inline schema would be named {name:?}, a name the document already uses"),
-            ));
+            return Err(Error::at(pointer, format!("shape {name:?} is defined twice")));
         }
         Ok(())
     }
