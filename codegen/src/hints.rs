@@ -3,6 +3,7 @@
 
 use crate::error::{parse_json, Error};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Facts the document cannot say. All fields are optional.
 #[derive(Debug, Default, Deserialize)]
@@ -26,6 +27,28 @@ pub struct Hints {
     /// service, mean something else (e.g. a quota, not throttling).
     #[serde(rename = "nonRetryableErrors")]
     pub non_retryable_errors: Vec<String>,
+    /// Pagination the generator cannot infer, by operation name. It infers
+    /// `nextToken` in and out, `maxResults` as page size, and the output's
+    /// only list as the items; a hint overrides any of them.
+    pub paginators: BTreeMap<String, PaginatorHint>,
+}
+
+/// How one operation pages, where inference needs help. All optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaginatorHint {
+    /// Input member carrying the token (default `nextToken`).
+    #[serde(rename = "inputToken")]
+    pub input_token: Option<String>,
+    /// Output member carrying the next token (default `nextToken`).
+    #[serde(rename = "outputToken")]
+    pub output_token: Option<String>,
+    /// Input member limiting a page (default `maxResults`, if present).
+    #[serde(rename = "pageSize")]
+    pub page_size: Option<String>,
+    /// Dotted path to the list of items in the output, e.g.
+    /// `imageScanFindings.findings`.
+    pub items: Option<String>,
 }
 
 impl Hints {

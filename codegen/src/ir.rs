@@ -31,6 +31,9 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Shapes by name.
     pub shapes: BTreeMap<String, Shape>,
+    /// What the generator could not do and how a hint would fix it (e.g. a
+    /// paginator whose items it cannot infer). Not errors: the rest is sound.
+    pub warnings: Vec<String>,
 }
 
 /// An endpoint URL template.
@@ -57,6 +60,21 @@ pub struct Operation {
     pub output: String,
     /// Error shape names, sorted.
     pub errors: Vec<String>,
+    /// How results come in pages, for paginated operations.
+    pub paginator: Option<Paginator>,
+}
+
+/// How an operation's results come in pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paginator {
+    /// Input member that carries the token (wire name).
+    pub input_token: String,
+    /// Output member with the next page's token.
+    pub output_token: String,
+    /// Input member that limits a page, if any.
+    pub page_size: Option<String>,
+    /// Path of output members to the list of items.
+    pub items: Vec<String>,
 }
 
 /// A named shape.

@@ -3,8 +3,8 @@
 //! and every error names the JSON pointer of the node at fault.
 
 use crate::error::{child, Error};
-use crate::hints::Hints;
-use crate::ir::{Constraints, Endpoint, Member, Operation, Service, Shape, ShapeKind};
+use crate::hints::{Hints, PaginatorHint};
+use crate::ir::{Constraints, Endpoint, Member, Operation, Paginator, Service, Shape, ShapeKind};
 use crate::naming::unique;
 use crate::spec::{self, AdditionalProperties, Document, Schema};
 use heck::ToUpperCamelCase;
@@ -19,8 +19,9 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
         let pointer = child(base, name);
         lowerer.lower_named(name, schema, &pointer)?;
     }
-    let operations = lowerer.lower_operations(doc)?;
+    let mut operations = lowerer.lower_operations(doc)?;
     lowerer.apply_hints()?;
+    let warnings = lowerer.paginate(&mut operations)?;
 
     let info = &doc.info;
     let name = info
@@ -39,6 +40,7 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
         non_retryable_errors: hints.non_retryable_errors.clone(),
         operations,
         shapes: lowerer.shapes,
+        warnings,
     })
 }
 
@@ -296,6 +298,7 @@ impl Lowerer<'_> {
                 input,
                 output,
                 errors: errors.into_iter().collect(),
+                paginator: None,
             });
         }
         operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -319,6 +322,102 @@ impl Lowerer<'_> {
         let copy = Shape { name: name.clone(), ..self.shapes[from].clone() };
         self.shapes.insert(name.clone(), copy);
         name
+    }
+
+    /// Finds each operation's pagination: `nextToken` in and out, by
+    /// inference or hint. A hint that does not fit is an error; a token-paged
+    /// operation whose items cannot be inferred gets no paginator and a
+    /// warning naming the hint that would give it one.
+    fn paginate(&self, operations: &mut [Operation]) -> Result<Vec<String>, Error> {
+        let mut warnings = Vec::new();
+        for name in self.hints.paginators.keys() {
+            if !operations.iter().any(|op| &op.name == name) {
+                return Err(Error::at(format!("hints #/paginators/{name}"), "no such operation"));
+            }
+        }
+        let default = PaginatorHint::default();
+        for op in operations {
+            let hint = self.hints.paginators.get(&op.name);
+            let at = format!("hints #/paginators/{}", op.name);
+            let find = |shape: &str, member: &str| self.member(shape, member);
+            let input_token = hint.and_then(|h| h.input_token.clone()).unwrap_or_else(|| "nextToken".into());
+            let output_token = hint.and_then(|h| h.output_token.clone()).unwrap_or_else(|| "nextToken".into());
+            let (Some(token_in), Some(_)) = (find(&op.input, &input_token), find(&op.output, &output_token)) else {
+                if hint.is_some() {
+                    return Err(Error::at(
+                        at,
+                        format!("{input_token:?} in the input and {output_token:?} in the output are needed"),
+                    ));
+                }
+                continue;
+            };
+            if token_in.required {
+                return Err(Error::at(at, format!("the input token {input_token:?} must be optional")));
+            }
+            let hint = hint.unwrap_or(&default);
+            let page_size = match &hint.page_size {
+                Some(member) if find(&op.input, member).is_some() => Some(member.clone()),
+                Some(member) => return Err(Error::at(&at, format!("no input member {member:?}"))),
+                None => find(&op.input, "maxResults").map(|m| m.name.clone()),
+            };
+            if let Some(member) = page_size.as_deref().and_then(|m| find(&op.input, m)) {
+                if !matches!(self.shapes[&member.target].kind, ShapeKind::Integer | ShapeKind::Long) || member.required
+                {
+                    return Err(Error::at(&at, format!("page size {:?} must be an optional integer", member.name)));
+                }
+            }
+            let items = match &hint.items {
+                Some(path) => self.items_path(&op.output, path).map_err(|why| Error::at(format!("{at}/items"), why))?,
+                None => {
+                    let lists: Vec<&Member> = self
+                        .members_of(&op.output)
+                        .iter()
+                        .filter(|m| matches!(self.shapes[&m.target].kind, ShapeKind::List { .. }))
+                        .collect();
+                    match lists.as_slice() {
+                        [only] => vec![only.name.clone()],
+                        _ => {
+                            warnings.push(format!(
+                                "{} pages by {input_token:?} but its output has {} lists: no paginator; \
+                                 name the items in hints paginators.{}.items to get one",
+                                op.name,
+                                lists.len(),
+                                op.name
+                            ));
+                            continue;
+                        }
+                    }
+                }
+            };
+            op.paginator = Some(Paginator { input_token, output_token, page_size, items });
+        }
+        Ok(warnings)
+    }
+
+    /// The members along a dotted path from `shape`, ending at a list.
+    fn items_path(&self, shape: &str, path: &str) -> Result<Vec<String>, String> {
+        let mut current = shape.to_owned();
+        let mut names = Vec::new();
+        for name in path.split('.') {
+            let member = self.member(&current, name).ok_or_else(|| format!("{current:?} has no member {name:?}"))?;
+            names.push(member.name.clone());
+            current = member.target.clone();
+        }
+        match self.shapes[&current].kind {
+            ShapeKind::List { .. } => Ok(names),
+            _ => Err(format!("{path:?} is not a list")),
+        }
+    }
+
+    fn members_of(&self, shape: &str) -> &[Member] {
+        match self.shapes.get(shape).map(|s| &s.kind) {
+            Some(ShapeKind::Structure { members }) => members,
+            _ => &[],
+        }
+    }
+
+    fn member(&self, shape: &str, name: &str) -> Option<&Member> {
+        self.members_of(shape).iter().find(|m| m.name == name)
     }
 
     /// Marks hinted blobs and secrets; a hint that names nothing is an error,

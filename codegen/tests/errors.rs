@@ -165,6 +165,57 @@ fn hints() {
     assert!(e.starts_with("hints #/blob: unknown field `blob`"), "{e}");
 }
 
+/// A document whose operation pages by `nextToken`, with `lists` list members
+/// in its output.
+fn paged(lists: usize) -> Value {
+    let mut doc = valid();
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["OpRequest"]["properties"]["nextToken"] = json!({"$ref": "#/components/schemas/Name"});
+    schemas["OpRequest"]["properties"]["maxResults"] = json!({"type": "integer"});
+    schemas["OpResponse"]["properties"]["nextToken"] = json!({"$ref": "#/components/schemas/Name"});
+    schemas["Names"] = json!({"type": "array", "items": {"$ref": "#/components/schemas/Name"}});
+    for i in 0..lists {
+        schemas["OpResponse"]["properties"][format!("list{i}")] = json!({"$ref": "#/components/schemas/Names"});
+    }
+    doc
+}
+
+#[test]
+fn paginator_hints() {
+    let read = |doc: &Value, hints: &str| codegen::read(&doc.to_string(), Some(hints));
+    let one = read(&paged(1), "{}").unwrap();
+    assert_eq!(one.operations[0].paginator.as_ref().unwrap().items, ["list0"]);
+
+    let two = read(&paged(2), "{}").unwrap();
+    assert!(two.operations[0].paginator.is_none());
+    assert_eq!(
+        two.warnings,
+        ["Op pages by \"nextToken\" but its output has 2 lists: no paginator; name the items in hints paginators.Op.items to get one"]
+    );
+    let hinted = read(&paged(2), r#"{"paginators": {"Op": {"items": "list1"}}}"#).unwrap();
+    assert_eq!(hinted.operations[0].paginator.as_ref().unwrap().items, ["list1"]);
+    assert!(hinted.warnings.is_empty());
+
+    let error = |doc: &Value, hints: &str| read(doc, hints).unwrap_err().to_string();
+    assert_eq!(error(&paged(1), r#"{"paginators": {"Nope": {}}}"#), "hints #/paginators/Nope: no such operation");
+    assert_eq!(
+        error(&paged(1), r#"{"paginators": {"Op": {"items": "createdAt"}}}"#),
+        "hints #/paginators/Op/items: \"createdAt\" is not a list"
+    );
+    assert_eq!(
+        error(&paged(1), r#"{"paginators": {"Op": {"items": "list0.deeper"}}}"#),
+        "hints #/paginators/Op/items: \"Names\" has no member \"deeper\""
+    );
+    assert_eq!(
+        error(&paged(1), r#"{"paginators": {"Op": {"pageSize": "name"}}}"#),
+        "hints #/paginators/Op: page size \"name\" must be an optional integer"
+    );
+    assert_eq!(
+        error(&valid(), r#"{"paginators": {"Op": {}}}"#),
+        "hints #/paginators/Op: \"nextToken\" in the input and \"nextToken\" in the output are needed"
+    );
+}
+
 /// Every prefix of a real document is malformed JSON: each must be an error.
 #[test]
 fn truncated_documents_are_errors_not_panics() {

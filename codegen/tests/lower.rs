@@ -72,8 +72,11 @@ fn inline_schemas_get_names_and_collections_nest() {
     let things = member(&service, "PutThingsResponse", "things");
     assert_eq!(service.shapes[&things.target].constraints.max_items, Some(100));
     assert!(member(&service, "Thing", "name").sensitive);
-    // The pagination query parameter is a conversion artifact: not a member.
-    assert!(service.members("PutThingsRequest").iter().all(|m| m.name != "maxResults"));
+    // The `maxResults` query parameter (a string) is a conversion artifact:
+    // the member is the body's int32 one.
+    let max_results = member(&service, "PutThingsRequest", "maxResults");
+    assert_eq!(service.shapes[&max_results.target].kind, ShapeKind::Integer);
+    assert_eq!(service.members("PutThingsRequest").iter().filter(|m| m.name == "maxResults").count(), 1);
 }
 
 #[test]
@@ -118,4 +121,30 @@ fn swagger2_and_openapi3_become_the_same_ir() {
     let from_openapi = codegen::read(&text, None).unwrap();
     assert_eq!(from_swagger, from_openapi);
     assert_eq!(from_swagger.endpoints[0].url, "https://legacy.us-east-1.amazonaws.com");
+}
+
+#[test]
+fn ecr_paginators_are_inferred_or_hinted() {
+    let (spec, hints) = common::ecr();
+    let ecr = codegen::read(&spec, Some(&hints)).unwrap();
+    let paged: Vec<(&str, &codegen::ir::Paginator)> =
+        ecr.operations.iter().filter_map(|op| op.paginator.as_ref().map(|p| (op.name.as_str(), p))).collect();
+    let names: Vec<&str> = paged.iter().map(|(name, _)| *name).collect();
+    assert_eq!(
+        names,
+        [
+            "DescribeImageScanFindings",
+            "DescribeImages",
+            "DescribePullThroughCacheRules",
+            "DescribeRepositories",
+            "GetLifecyclePolicyPreview",
+            "ListImages"
+        ]
+    );
+    let items = |name: &str| paged.iter().find(|(n, _)| *n == name).unwrap().1.items.join(".");
+    assert_eq!(items("DescribeImageScanFindings"), "imageScanFindings.findings", "from the hints");
+    assert_eq!(items("ListImages"), "imageIds", "inferred");
+    assert_eq!(items("GetLifecyclePolicyPreview"), "previewResults");
+    assert!(paged.iter().all(|(_, p)| p.input_token == "nextToken" && p.page_size.as_deref() == Some("maxResults")));
+    assert!(ecr.warnings.is_empty(), "{:?}", ecr.warnings);
 }

@@ -64,7 +64,12 @@ pub fn generate(options: &Options) -> Result<Vec<codegen::File>, String> {
         None => None,
     };
     let source = display_path(&options.spec);
-    codegen::generate(&spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))
+    let (files, warnings) =
+        codegen::generate_with_warnings(&spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))?;
+    for warning in warnings {
+        eprintln!("warning: {source}: {warning}");
+    }
+    Ok(files)
 }
 
 /// Writes the files whose contents differ (or, with `check`, only lists

@@ -4,7 +4,7 @@
 
 use super::errors::error_type;
 use super::{doc_lines, docs, ident, Names};
-use crate::ir::{Operation, Service, ShapeKind};
+use crate::ir::{Operation, Paginator, Service, ShapeKind};
 use crate::naming::{field_name, type_name, unique};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -71,6 +71,11 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         String::new(),
         "Fails before sending when a required member is not set.".into(),
     ]);
+    let build_doc = doc_lines(&[format!(
+        "The `{}` input as set so far, without sending it; fails when a required member is not set.",
+        op.name
+    )]);
+    let paginated = op.paginator.as_ref().map(|p| paginated(service, names, op, p));
     quote! {
         impl crate::runtime::Client<super::#marker> {
             #method_doc
@@ -87,15 +92,22 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
             #(#fields: Option<#field_types>,)*
         }
 
-        impl #builder<'_> {
+        impl<'a> #builder<'a> {
             #(#setters)*
+
+            #build_doc
+            pub fn build(self) -> Result<#types #input, crate::runtime::InvalidInput> {
+                Ok(#types #input { #(#assignments)* })
+            }
 
             #send_doc
             pub async fn send(self) -> Result<#types #output, crate::runtime::SdkError<super::errors::#error>> {
-                let input = #types #input { #(#assignments)* };
-                self.#client.send(input).await
+                let client = self.#client;
+                client.send(self.build()?).await
             }
         }
+
+        #paginated
 
         impl crate::runtime::Operation for #types #input {
             type Service = super::#marker;
@@ -103,6 +115,88 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
             type Error = super::errors::#error;
             const NAME: &'static str = #op_name;
             const TARGET: &'static str = #target;
+        }
+    }
+}
+
+/// `into_paginator` on the builder, and the `Paginated` impl that tells the
+/// runtime where tokens, page size and items are.
+fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Paginator) -> TokenStream {
+    let builder = ident(&type_name(&op.name));
+    let types = quote!(super::types::);
+    let input = names.type_ident(&op.input);
+    let client = {
+        let mut taken: BTreeSet<String> =
+            service.members(&op.input).iter().map(|m| names.field(&op.input, &m.name).to_string()).collect();
+        ident(&unique("client".into(), &mut taken))
+    };
+    let member = |shape: &str, name: &str| {
+        service.members(shape).iter().find(|m| m.name == name).expect("lowering checked the paginator's members")
+    };
+    let input_token = names.field(&op.input, &paginator.input_token);
+    let output_token = member(&op.output, &paginator.output_token);
+    let output_token_field = names.field(&op.output, &output_token.name);
+    let token = if output_token.required {
+        quote!(Some(output.#output_token_field.as_str()))
+    } else {
+        quote!(output.#output_token_field.as_deref())
+    };
+    let page_size = paginator.page_size.as_ref().map(|name| {
+        let field = names.field(&op.input, name);
+        let value = match service.shapes[&member(&op.input, name).target].kind {
+            ShapeKind::Long => quote!(i64::from(size)),
+            _ => quote!(size),
+        };
+        quote! {
+            fn set_page_size(&mut self, size: i32) -> bool {
+                self.#field = Some(#value);
+                true
+            }
+        }
+    });
+    // Follow the items path: optional members with `and_then`, required ones with `map`.
+    let mut shape = op.output.clone();
+    let mut hops = Vec::new();
+    for name in &paginator.items {
+        let m = member(&shape, name);
+        let field = names.field(&shape, name);
+        hops.push(if m.required { quote!(.map(|v| v.#field)) } else { quote!(.and_then(|v| v.#field)) });
+        shape = m.target.clone();
+    }
+    let item = match &service.shapes[&shape].kind {
+        ShapeKind::List { member } => names.rust_type(service, member, &types),
+        _ => unreachable!("lowering checked that items end at a list"),
+    };
+    let doc = doc_lines(&[
+        format!("Sends `{}` page by page, following `{}`.", op.name, paginator.output_token),
+        String::new(),
+        "`.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.".into(),
+    ]);
+    quote! {
+        impl #builder<'_> {
+            #doc
+            pub fn into_paginator(self) -> crate::runtime::Paginator<#types #input> {
+                let client = self.#client.clone();
+                crate::runtime::Paginator::new(client, self.build())
+            }
+        }
+
+        impl crate::runtime::Paginated for #types #input {
+            type Item = #item;
+
+            fn set_token(&mut self, token: Option<String>) {
+                self.#input_token = token;
+            }
+
+            #page_size
+
+            fn next_token(output: &Self::Output) -> Option<&str> {
+                #token
+            }
+
+            fn items(output: Self::Output) -> Vec<Self::Item> {
+                Some(output) #(#hops)* .unwrap_or_default()
+            }
         }
     }
 }

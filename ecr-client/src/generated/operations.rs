@@ -30,7 +30,7 @@ pub struct BatchCheckLayerAvailability<'a> {
     repository_name: Option<String>,
 }
 
-impl BatchCheckLayerAvailability<'_> {
+impl<'a> BatchCheckLayerAvailability<'a> {
     /// The digests of the image layers to check.
     pub fn layer_digests(mut self, value: Vec<String>) -> Self {
         self.layer_digests = Some(value);
@@ -49,16 +49,14 @@ impl BatchCheckLayerAvailability<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `BatchCheckLayerAvailability` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::BatchCheckLayerAvailabilityResponse,
-        crate::runtime::SdkError<super::errors::BatchCheckLayerAvailabilityError>,
+        super::types::BatchCheckLayerAvailabilityRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::BatchCheckLayerAvailabilityRequest {
+        Ok(super::types::BatchCheckLayerAvailabilityRequest {
             layer_digests: crate::runtime::required(
                 self.layer_digests,
                 "BatchCheckLayerAvailability",
@@ -70,8 +68,20 @@ impl BatchCheckLayerAvailability<'_> {
                 "BatchCheckLayerAvailability",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::BatchCheckLayerAvailabilityResponse,
+        crate::runtime::SdkError<super::errors::BatchCheckLayerAvailabilityError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -111,7 +121,7 @@ pub struct BatchDeleteImage<'a> {
     repository_name: Option<String>,
 }
 
-impl BatchDeleteImage<'_> {
+impl<'a> BatchDeleteImage<'a> {
     /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
     pub fn image_ids(mut self, value: Vec<super::types::ImageIdentifier>) -> Self {
         self.image_ids = Some(value);
@@ -130,16 +140,11 @@ impl BatchDeleteImage<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `BatchDeleteImage` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::BatchDeleteImageResponse,
-        crate::runtime::SdkError<super::errors::BatchDeleteImageError>,
-    > {
-        let input = super::types::BatchDeleteImageRequest {
+    ) -> Result<super::types::BatchDeleteImageRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::BatchDeleteImageRequest {
             image_ids: crate::runtime::required(
                 self.image_ids,
                 "BatchDeleteImage",
@@ -151,8 +156,20 @@ impl BatchDeleteImage<'_> {
                 "BatchDeleteImage",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::BatchDeleteImageResponse,
+        crate::runtime::SdkError<super::errors::BatchDeleteImageError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -192,7 +209,7 @@ pub struct BatchGetImage<'a> {
     repository_name: Option<String>,
 }
 
-impl BatchGetImage<'_> {
+impl<'a> BatchGetImage<'a> {
     /// The accepted media types for the request.
     ///
     /// Valid values: `application/vnd.docker.distribution.manifest.v1+json` \| `application/vnd.docker.distribution.manifest.v2+json` \| `application/vnd.oci.image.manifest.v1+json`
@@ -219,16 +236,11 @@ impl BatchGetImage<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `BatchGetImage` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::BatchGetImageResponse,
-        crate::runtime::SdkError<super::errors::BatchGetImageError>,
-    > {
-        let input = super::types::BatchGetImageRequest {
+    ) -> Result<super::types::BatchGetImageRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::BatchGetImageRequest {
             accepted_media_types: self.accepted_media_types,
             image_ids: crate::runtime::required(
                 self.image_ids,
@@ -241,8 +253,20 @@ impl BatchGetImage<'_> {
                 "BatchGetImage",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::BatchGetImageResponse,
+        crate::runtime::SdkError<super::errors::BatchGetImageError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -276,11 +300,27 @@ pub struct BatchGetRepositoryScanningConfiguration<'a> {
     repository_names: Option<Vec<String>>,
 }
 
-impl BatchGetRepositoryScanningConfiguration<'_> {
+impl<'a> BatchGetRepositoryScanningConfiguration<'a> {
     /// One or more repository names to get the scanning configuration for.
     pub fn repository_names(mut self, value: Vec<String>) -> Self {
         self.repository_names = Some(value);
         self
+    }
+
+    /// The `BatchGetRepositoryScanningConfiguration` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::BatchGetRepositoryScanningConfigurationRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::BatchGetRepositoryScanningConfigurationRequest {
+            repository_names: crate::runtime::required(
+                self.repository_names,
+                "BatchGetRepositoryScanningConfiguration",
+                "repositoryNames",
+            )?,
+        })
     }
 
     /// Sends the request and returns the service's answer.
@@ -294,14 +334,8 @@ impl BatchGetRepositoryScanningConfiguration<'_> {
             super::errors::BatchGetRepositoryScanningConfigurationError,
         >,
     > {
-        let input = super::types::BatchGetRepositoryScanningConfigurationRequest {
-            repository_names: crate::runtime::required(
-                self.repository_names,
-                "BatchGetRepositoryScanningConfiguration",
-                "repositoryNames",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -344,7 +378,7 @@ pub struct CompleteLayerUpload<'a> {
     upload_id: Option<String>,
 }
 
-impl CompleteLayerUpload<'_> {
+impl<'a> CompleteLayerUpload<'a> {
     /// The `sha256` digest of the image layer.
     pub fn layer_digests(mut self, value: Vec<String>) -> Self {
         self.layer_digests = Some(value);
@@ -369,16 +403,11 @@ impl CompleteLayerUpload<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `CompleteLayerUpload` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::CompleteLayerUploadResponse,
-        crate::runtime::SdkError<super::errors::CompleteLayerUploadError>,
-    > {
-        let input = super::types::CompleteLayerUploadRequest {
+    ) -> Result<super::types::CompleteLayerUploadRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::CompleteLayerUploadRequest {
             layer_digests: crate::runtime::required(
                 self.layer_digests,
                 "CompleteLayerUpload",
@@ -395,8 +424,20 @@ impl CompleteLayerUpload<'_> {
                 "CompleteLayerUpload",
                 "uploadId",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::CompleteLayerUploadResponse,
+        crate::runtime::SdkError<super::errors::CompleteLayerUploadError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -432,7 +473,7 @@ pub struct CreatePullThroughCacheRule<'a> {
     upstream_registry_url: Option<String>,
 }
 
-impl CreatePullThroughCacheRule<'_> {
+impl<'a> CreatePullThroughCacheRule<'a> {
     /// The repository name prefix to use when caching images from the source registry.
     pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
         self.ecr_repository_prefix = Some(value.into());
@@ -451,16 +492,14 @@ impl CreatePullThroughCacheRule<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `CreatePullThroughCacheRule` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::CreatePullThroughCacheRuleResponse,
-        crate::runtime::SdkError<super::errors::CreatePullThroughCacheRuleError>,
+        super::types::CreatePullThroughCacheRuleRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::CreatePullThroughCacheRuleRequest {
+        Ok(super::types::CreatePullThroughCacheRuleRequest {
             ecr_repository_prefix: crate::runtime::required(
                 self.ecr_repository_prefix,
                 "CreatePullThroughCacheRule",
@@ -472,8 +511,20 @@ impl CreatePullThroughCacheRule<'_> {
                 "CreatePullThroughCacheRule",
                 "upstreamRegistryUrl",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::CreatePullThroughCacheRuleResponse,
+        crate::runtime::SdkError<super::errors::CreatePullThroughCacheRuleError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -515,7 +566,7 @@ pub struct CreateRepository<'a> {
     tags: Option<Vec<super::types::Tag>>,
 }
 
-impl CreateRepository<'_> {
+impl<'a> CreateRepository<'a> {
     /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
     pub fn encryption_configuration(
         mut self,
@@ -561,16 +612,11 @@ impl CreateRepository<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `CreateRepository` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::CreateRepositoryResponse,
-        crate::runtime::SdkError<super::errors::CreateRepositoryError>,
-    > {
-        let input = super::types::CreateRepositoryRequest {
+    ) -> Result<super::types::CreateRepositoryRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::CreateRepositoryRequest {
             encryption_configuration: self.encryption_configuration,
             image_scanning_configuration: self.image_scanning_configuration,
             image_tag_mutability: self.image_tag_mutability,
@@ -581,8 +627,20 @@ impl CreateRepository<'_> {
                 "repositoryName",
             )?,
             tags: self.tags,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::CreateRepositoryResponse,
+        crate::runtime::SdkError<super::errors::CreateRepositoryError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -616,7 +674,7 @@ pub struct DeleteLifecyclePolicy<'a> {
     repository_name: Option<String>,
 }
 
-impl DeleteLifecyclePolicy<'_> {
+impl<'a> DeleteLifecyclePolicy<'a> {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -629,6 +687,23 @@ impl DeleteLifecyclePolicy<'_> {
         self
     }
 
+    /// The `DeleteLifecyclePolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::DeleteLifecyclePolicyRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::DeleteLifecyclePolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: crate::runtime::required(
+                self.repository_name,
+                "DeleteLifecyclePolicy",
+                "repositoryName",
+            )?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -638,15 +713,8 @@ impl DeleteLifecyclePolicy<'_> {
         super::types::DeleteLifecyclePolicyResponse,
         crate::runtime::SdkError<super::errors::DeleteLifecyclePolicyError>,
     > {
-        let input = super::types::DeleteLifecyclePolicyRequest {
-            registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
-                self.repository_name,
-                "DeleteLifecyclePolicy",
-                "repositoryName",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -680,7 +748,7 @@ pub struct DeletePullThroughCacheRule<'a> {
     registry_id: Option<String>,
 }
 
-impl DeletePullThroughCacheRule<'_> {
+impl<'a> DeletePullThroughCacheRule<'a> {
     /// The Amazon ECR repository prefix associated with the pull through cache rule to delete.
     pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
         self.ecr_repository_prefix = Some(value.into());
@@ -693,6 +761,23 @@ impl DeletePullThroughCacheRule<'_> {
         self
     }
 
+    /// The `DeletePullThroughCacheRule` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::DeletePullThroughCacheRuleRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::DeletePullThroughCacheRuleRequest {
+            ecr_repository_prefix: crate::runtime::required(
+                self.ecr_repository_prefix,
+                "DeletePullThroughCacheRule",
+                "ecrRepositoryPrefix",
+            )?,
+            registry_id: self.registry_id,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -702,15 +787,8 @@ impl DeletePullThroughCacheRule<'_> {
         super::types::DeletePullThroughCacheRuleResponse,
         crate::runtime::SdkError<super::errors::DeletePullThroughCacheRuleError>,
     > {
-        let input = super::types::DeletePullThroughCacheRuleRequest {
-            ecr_repository_prefix: crate::runtime::required(
-                self.ecr_repository_prefix,
-                "DeletePullThroughCacheRule",
-                "ecrRepositoryPrefix",
-            )?,
-            registry_id: self.registry_id,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -740,7 +818,18 @@ pub struct DeleteRegistryPolicy<'a> {
     client: &'a super::Client,
 }
 
-impl DeleteRegistryPolicy<'_> {
+impl<'a> DeleteRegistryPolicy<'a> {
+    /// The `DeleteRegistryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::DeleteRegistryPolicyRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::DeleteRegistryPolicyRequest {
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -750,9 +839,8 @@ impl DeleteRegistryPolicy<'_> {
         super::types::DeleteRegistryPolicyResponse,
         crate::runtime::SdkError<super::errors::DeleteRegistryPolicyError>,
     > {
-        let input = super::types::DeleteRegistryPolicyRequest {
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -788,7 +876,7 @@ pub struct DeleteRepository<'a> {
     repository_name: Option<String>,
 }
 
-impl DeleteRepository<'_> {
+impl<'a> DeleteRepository<'a> {
     /// If a repository contains images, forces the deletion.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
@@ -807,6 +895,21 @@ impl DeleteRepository<'_> {
         self
     }
 
+    /// The `DeleteRepository` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::DeleteRepositoryRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::DeleteRepositoryRequest {
+            force: self.force,
+            registry_id: self.registry_id,
+            repository_name: crate::runtime::required(
+                self.repository_name,
+                "DeleteRepository",
+                "repositoryName",
+            )?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -816,16 +919,8 @@ impl DeleteRepository<'_> {
         super::types::DeleteRepositoryResponse,
         crate::runtime::SdkError<super::errors::DeleteRepositoryError>,
     > {
-        let input = super::types::DeleteRepositoryRequest {
-            force: self.force,
-            registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
-                self.repository_name,
-                "DeleteRepository",
-                "repositoryName",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -859,7 +954,7 @@ pub struct DeleteRepositoryPolicy<'a> {
     repository_name: Option<String>,
 }
 
-impl DeleteRepositoryPolicy<'_> {
+impl<'a> DeleteRepositoryPolicy<'a> {
     /// The Amazon Web Services account ID associated with the registry that contains the repository policy to delete. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -872,6 +967,23 @@ impl DeleteRepositoryPolicy<'_> {
         self
     }
 
+    /// The `DeleteRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::DeleteRepositoryPolicyRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::DeleteRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: crate::runtime::required(
+                self.repository_name,
+                "DeleteRepositoryPolicy",
+                "repositoryName",
+            )?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -881,15 +993,8 @@ impl DeleteRepositoryPolicy<'_> {
         super::types::DeleteRepositoryPolicyResponse,
         crate::runtime::SdkError<super::errors::DeleteRepositoryPolicyError>,
     > {
-        let input = super::types::DeleteRepositoryPolicyRequest {
-            registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
-                self.repository_name,
-                "DeleteRepositoryPolicy",
-                "repositoryName",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -927,7 +1032,7 @@ pub struct DescribeImageReplicationStatus<'a> {
     repository_name: Option<String>,
 }
 
-impl DescribeImageReplicationStatus<'_> {
+impl<'a> DescribeImageReplicationStatus<'a> {
     /// Sets `imageId`.
     pub fn image_id(mut self, value: super::types::ImageIdentifier) -> Self {
         self.image_id = Some(value);
@@ -946,16 +1051,14 @@ impl DescribeImageReplicationStatus<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `DescribeImageReplicationStatus` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::DescribeImageReplicationStatusResponse,
-        crate::runtime::SdkError<super::errors::DescribeImageReplicationStatusError>,
+        super::types::DescribeImageReplicationStatusRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::DescribeImageReplicationStatusRequest {
+        Ok(super::types::DescribeImageReplicationStatusRequest {
             image_id: crate::runtime::required(
                 self.image_id,
                 "DescribeImageReplicationStatus",
@@ -967,8 +1070,20 @@ impl DescribeImageReplicationStatus<'_> {
                 "DescribeImageReplicationStatus",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::DescribeImageReplicationStatusResponse,
+        crate::runtime::SdkError<super::errors::DescribeImageReplicationStatusError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1008,7 +1123,7 @@ pub struct DescribeImageScanFindings<'a> {
     repository_name: Option<String>,
 }
 
-impl DescribeImageScanFindings<'_> {
+impl<'a> DescribeImageScanFindings<'a> {
     /// Sets `imageId`.
     pub fn image_id(mut self, value: super::types::ImageIdentifier) -> Self {
         self.image_id = Some(value);
@@ -1039,16 +1154,14 @@ impl DescribeImageScanFindings<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `DescribeImageScanFindings` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::DescribeImageScanFindingsResponse,
-        crate::runtime::SdkError<super::errors::DescribeImageScanFindingsError>,
+        super::types::DescribeImageScanFindingsRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::DescribeImageScanFindingsRequest {
+        Ok(super::types::DescribeImageScanFindingsRequest {
             image_id: crate::runtime::required(
                 self.image_id,
                 "DescribeImageScanFindings",
@@ -1062,8 +1175,55 @@ impl DescribeImageScanFindings<'_> {
                 "DescribeImageScanFindings",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::DescribeImageScanFindingsResponse,
+        crate::runtime::SdkError<super::errors::DescribeImageScanFindingsError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribeImageScanFindings<'_> {
+    /// Sends `DescribeImageScanFindings` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> crate::runtime::Paginator<super::types::DescribeImageScanFindingsRequest> {
+        let client = self.client.clone();
+        crate::runtime::Paginator::new(client, self.build())
+    }
+}
+
+impl crate::runtime::Paginated for super::types::DescribeImageScanFindingsRequest {
+    type Item = super::types::ImageScanFinding;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output)
+            .and_then(|v| v.image_scan_findings)
+            .and_then(|v| v.findings)
+            .unwrap_or_default()
     }
 }
 
@@ -1107,7 +1267,7 @@ pub struct DescribeImages<'a> {
     repository_name: Option<String>,
 }
 
-impl DescribeImages<'_> {
+impl<'a> DescribeImages<'a> {
     /// The filter key and value with which to filter your `DescribeImages` results.
     pub fn filter(mut self, value: super::types::DescribeImagesFilter) -> Self {
         self.filter = Some(value);
@@ -1144,16 +1304,11 @@ impl DescribeImages<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `DescribeImages` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::DescribeImagesResponse,
-        crate::runtime::SdkError<super::errors::DescribeImagesError>,
-    > {
-        let input = super::types::DescribeImagesRequest {
+    ) -> Result<super::types::DescribeImagesRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::DescribeImagesRequest {
             filter: self.filter,
             image_ids: self.image_ids,
             max_results: self.max_results,
@@ -1164,8 +1319,52 @@ impl DescribeImages<'_> {
                 "DescribeImages",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::DescribeImagesResponse,
+        crate::runtime::SdkError<super::errors::DescribeImagesError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribeImages<'_> {
+    /// Sends `DescribeImages` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> crate::runtime::Paginator<super::types::DescribeImagesRequest> {
+        let client = self.client.clone();
+        crate::runtime::Paginator::new(client, self.build())
+    }
+}
+
+impl crate::runtime::Paginated for super::types::DescribeImagesRequest {
+    type Item = super::types::ImageDetail;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).and_then(|v| v.image_details).unwrap_or_default()
     }
 }
 
@@ -1205,7 +1404,7 @@ pub struct DescribePullThroughCacheRules<'a> {
     registry_id: Option<String>,
 }
 
-impl DescribePullThroughCacheRules<'_> {
+impl<'a> DescribePullThroughCacheRules<'a> {
     /// The Amazon ECR repository prefixes associated with the pull through cache rules to return. If no repository prefix value is specified, all pull through cache rules are returned.
     pub fn ecr_repository_prefixes(mut self, value: Vec<String>) -> Self {
         self.ecr_repository_prefixes = Some(value);
@@ -1230,6 +1429,21 @@ impl DescribePullThroughCacheRules<'_> {
         self
     }
 
+    /// The `DescribePullThroughCacheRules` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::DescribePullThroughCacheRulesRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::DescribePullThroughCacheRulesRequest {
+            ecr_repository_prefixes: self.ecr_repository_prefixes,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1239,13 +1453,40 @@ impl DescribePullThroughCacheRules<'_> {
         super::types::DescribePullThroughCacheRulesResponse,
         crate::runtime::SdkError<super::errors::DescribePullThroughCacheRulesError>,
     > {
-        let input = super::types::DescribePullThroughCacheRulesRequest {
-            ecr_repository_prefixes: self.ecr_repository_prefixes,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            registry_id: self.registry_id,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribePullThroughCacheRules<'_> {
+    /// Sends `DescribePullThroughCacheRules` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> crate::runtime::Paginator<super::types::DescribePullThroughCacheRulesRequest> {
+        let client = self.client.clone();
+        crate::runtime::Paginator::new(client, self.build())
+    }
+}
+
+impl crate::runtime::Paginated for super::types::DescribePullThroughCacheRulesRequest {
+    type Item = super::types::PullThroughCacheRule;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).and_then(|v| v.pull_through_cache_rules).unwrap_or_default()
     }
 }
 
@@ -1273,7 +1514,15 @@ pub struct DescribeRegistry<'a> {
     client: &'a super::Client,
 }
 
-impl DescribeRegistry<'_> {
+impl<'a> DescribeRegistry<'a> {
+    /// The `DescribeRegistry` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::DescribeRegistryRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::DescribeRegistryRequest {
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1283,9 +1532,8 @@ impl DescribeRegistry<'_> {
         super::types::DescribeRegistryResponse,
         crate::runtime::SdkError<super::errors::DescribeRegistryError>,
     > {
-        let input = super::types::DescribeRegistryRequest {
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1323,7 +1571,7 @@ pub struct DescribeRepositories<'a> {
     repository_names: Option<Vec<String>>,
 }
 
-impl DescribeRepositories<'_> {
+impl<'a> DescribeRepositories<'a> {
     /// The maximum number of repository results returned by `DescribeRepositories` in paginated output. When this parameter is used, `DescribeRepositories` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeRepositories` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribeRepositories` returns up to 100 results and a `nextToken` value, if applicable. This option cannot be used when you specify repositories with `repositoryNames`.
     pub fn max_results(mut self, value: i64) -> Self {
         self.max_results = Some(value);
@@ -1350,6 +1598,21 @@ impl DescribeRepositories<'_> {
         self
     }
 
+    /// The `DescribeRepositories` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::DescribeRepositoriesRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::DescribeRepositoriesRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_names: self.repository_names,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1359,13 +1622,40 @@ impl DescribeRepositories<'_> {
         super::types::DescribeRepositoriesResponse,
         crate::runtime::SdkError<super::errors::DescribeRepositoriesError>,
     > {
-        let input = super::types::DescribeRepositoriesRequest {
-            max_results: self.max_results,
-            next_token: self.next_token,
-            registry_id: self.registry_id,
-            repository_names: self.repository_names,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribeRepositories<'_> {
+    /// Sends `DescribeRepositories` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> crate::runtime::Paginator<super::types::DescribeRepositoriesRequest> {
+        let client = self.client.clone();
+        crate::runtime::Paginator::new(client, self.build())
+    }
+}
+
+impl crate::runtime::Paginated for super::types::DescribeRepositoriesRequest {
+    type Item = super::types::Repository;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).and_then(|v| v.repositories).unwrap_or_default()
     }
 }
 
@@ -1399,11 +1689,23 @@ pub struct GetAuthorizationToken<'a> {
     registry_ids: Option<Vec<String>>,
 }
 
-impl GetAuthorizationToken<'_> {
+impl<'a> GetAuthorizationToken<'a> {
     /// A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.This field is deprecated. The returned authorization token can be used to access any Amazon ECR registry that the IAM principal has access to, specifying a registry ID doesn't change the permissions scope of the authorization token.
     pub fn registry_ids(mut self, value: Vec<String>) -> Self {
         self.registry_ids = Some(value);
         self
+    }
+
+    /// The `GetAuthorizationToken` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::GetAuthorizationTokenRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::GetAuthorizationTokenRequest {
+            registry_ids: self.registry_ids,
+        })
     }
 
     /// Sends the request and returns the service's answer.
@@ -1415,10 +1717,8 @@ impl GetAuthorizationToken<'_> {
         super::types::GetAuthorizationTokenResponse,
         crate::runtime::SdkError<super::errors::GetAuthorizationTokenError>,
     > {
-        let input = super::types::GetAuthorizationTokenRequest {
-            registry_ids: self.registry_ids,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1458,7 +1758,7 @@ pub struct GetDownloadUrlForLayer<'a> {
     repository_name: Option<String>,
 }
 
-impl GetDownloadUrlForLayer<'_> {
+impl<'a> GetDownloadUrlForLayer<'a> {
     /// The digest of the image layer to download.
     pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
         self.layer_digest = Some(value.into());
@@ -1477,16 +1777,14 @@ impl GetDownloadUrlForLayer<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `GetDownloadUrlForLayer` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::GetDownloadUrlForLayerResponse,
-        crate::runtime::SdkError<super::errors::GetDownloadUrlForLayerError>,
+        super::types::GetDownloadUrlForLayerRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::GetDownloadUrlForLayerRequest {
+        Ok(super::types::GetDownloadUrlForLayerRequest {
             layer_digest: crate::runtime::required(
                 self.layer_digest,
                 "GetDownloadUrlForLayer",
@@ -1498,8 +1796,20 @@ impl GetDownloadUrlForLayer<'_> {
                 "GetDownloadUrlForLayer",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::GetDownloadUrlForLayerResponse,
+        crate::runtime::SdkError<super::errors::GetDownloadUrlForLayerError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1533,7 +1843,7 @@ pub struct GetLifecyclePolicy<'a> {
     repository_name: Option<String>,
 }
 
-impl GetLifecyclePolicy<'_> {
+impl<'a> GetLifecyclePolicy<'a> {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -1546,6 +1856,20 @@ impl GetLifecyclePolicy<'_> {
         self
     }
 
+    /// The `GetLifecyclePolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::GetLifecyclePolicyRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::GetLifecyclePolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: crate::runtime::required(
+                self.repository_name,
+                "GetLifecyclePolicy",
+                "repositoryName",
+            )?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1555,15 +1879,8 @@ impl GetLifecyclePolicy<'_> {
         super::types::GetLifecyclePolicyResponse,
         crate::runtime::SdkError<super::errors::GetLifecyclePolicyError>,
     > {
-        let input = super::types::GetLifecyclePolicyRequest {
-            registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
-                self.repository_name,
-                "GetLifecyclePolicy",
-                "repositoryName",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1605,7 +1922,7 @@ pub struct GetLifecyclePolicyPreview<'a> {
     repository_name: Option<String>,
 }
 
-impl GetLifecyclePolicyPreview<'_> {
+impl<'a> GetLifecyclePolicyPreview<'a> {
     /// An optional parameter that filters results based on image tag status and all tags, if tagged.
     pub fn filter(mut self, value: super::types::LifecyclePolicyPreviewFilter) -> Self {
         self.filter = Some(value);
@@ -1642,16 +1959,14 @@ impl GetLifecyclePolicyPreview<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `GetLifecyclePolicyPreview` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::GetLifecyclePolicyPreviewResponse,
-        crate::runtime::SdkError<super::errors::GetLifecyclePolicyPreviewError>,
+        super::types::GetLifecyclePolicyPreviewRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::GetLifecyclePolicyPreviewRequest {
+        Ok(super::types::GetLifecyclePolicyPreviewRequest {
             filter: self.filter,
             image_ids: self.image_ids,
             max_results: self.max_results,
@@ -1662,8 +1977,52 @@ impl GetLifecyclePolicyPreview<'_> {
                 "GetLifecyclePolicyPreview",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::GetLifecyclePolicyPreviewResponse,
+        crate::runtime::SdkError<super::errors::GetLifecyclePolicyPreviewError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl GetLifecyclePolicyPreview<'_> {
+    /// Sends `GetLifecyclePolicyPreview` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> crate::runtime::Paginator<super::types::GetLifecyclePolicyPreviewRequest> {
+        let client = self.client.clone();
+        crate::runtime::Paginator::new(client, self.build())
+    }
+}
+
+impl crate::runtime::Paginated for super::types::GetLifecyclePolicyPreviewRequest {
+    type Item = super::types::LifecyclePolicyPreviewResult;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).and_then(|v| v.preview_results).unwrap_or_default()
     }
 }
 
@@ -1691,7 +2050,15 @@ pub struct GetRegistryPolicy<'a> {
     client: &'a super::Client,
 }
 
-impl GetRegistryPolicy<'_> {
+impl<'a> GetRegistryPolicy<'a> {
+    /// The `GetRegistryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::GetRegistryPolicyRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::GetRegistryPolicyRequest {
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1701,9 +2068,8 @@ impl GetRegistryPolicy<'_> {
         super::types::GetRegistryPolicyResponse,
         crate::runtime::SdkError<super::errors::GetRegistryPolicyError>,
     > {
-        let input = super::types::GetRegistryPolicyRequest {
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1735,7 +2101,18 @@ pub struct GetRegistryScanningConfiguration<'a> {
     client: &'a super::Client,
 }
 
-impl GetRegistryScanningConfiguration<'_> {
+impl<'a> GetRegistryScanningConfiguration<'a> {
+    /// The `GetRegistryScanningConfiguration` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::GetRegistryScanningConfigurationRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::GetRegistryScanningConfigurationRequest {
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1745,9 +2122,8 @@ impl GetRegistryScanningConfiguration<'_> {
         super::types::GetRegistryScanningConfigurationResponse,
         crate::runtime::SdkError<super::errors::GetRegistryScanningConfigurationError>,
     > {
-        let input = super::types::GetRegistryScanningConfigurationRequest {
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1782,7 +2158,7 @@ pub struct GetRepositoryPolicy<'a> {
     repository_name: Option<String>,
 }
 
-impl GetRepositoryPolicy<'_> {
+impl<'a> GetRepositoryPolicy<'a> {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -1795,6 +2171,20 @@ impl GetRepositoryPolicy<'_> {
         self
     }
 
+    /// The `GetRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::GetRepositoryPolicyRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::GetRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: crate::runtime::required(
+                self.repository_name,
+                "GetRepositoryPolicy",
+                "repositoryName",
+            )?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1804,15 +2194,8 @@ impl GetRepositoryPolicy<'_> {
         super::types::GetRepositoryPolicyResponse,
         crate::runtime::SdkError<super::errors::GetRepositoryPolicyError>,
     > {
-        let input = super::types::GetRepositoryPolicyRequest {
-            registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
-                self.repository_name,
-                "GetRepositoryPolicy",
-                "repositoryName",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1850,7 +2233,7 @@ pub struct InitiateLayerUpload<'a> {
     repository_name: Option<String>,
 }
 
-impl InitiateLayerUpload<'_> {
+impl<'a> InitiateLayerUpload<'a> {
     /// The Amazon Web Services account ID associated with the registry to which you intend to upload layers. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -1863,6 +2246,20 @@ impl InitiateLayerUpload<'_> {
         self
     }
 
+    /// The `InitiateLayerUpload` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::InitiateLayerUploadRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::InitiateLayerUploadRequest {
+            registry_id: self.registry_id,
+            repository_name: crate::runtime::required(
+                self.repository_name,
+                "InitiateLayerUpload",
+                "repositoryName",
+            )?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -1872,15 +2269,8 @@ impl InitiateLayerUpload<'_> {
         super::types::InitiateLayerUploadResponse,
         crate::runtime::SdkError<super::errors::InitiateLayerUploadError>,
     > {
-        let input = super::types::InitiateLayerUploadRequest {
-            registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
-                self.repository_name,
-                "InitiateLayerUpload",
-                "repositoryName",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -1922,7 +2312,7 @@ pub struct ListImages<'a> {
     repository_name: Option<String>,
 }
 
-impl ListImages<'_> {
+impl<'a> ListImages<'a> {
     /// The filter key and value with which to filter your `ListImages` results.
     pub fn filter(mut self, value: super::types::ListImagesFilter) -> Self {
         self.filter = Some(value);
@@ -1955,16 +2345,11 @@ impl ListImages<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `ListImages` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::ListImagesResponse,
-        crate::runtime::SdkError<super::errors::ListImagesError>,
-    > {
-        let input = super::types::ListImagesRequest {
+    ) -> Result<super::types::ListImagesRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::ListImagesRequest {
             filter: self.filter,
             max_results: self.max_results,
             next_token: self.next_token,
@@ -1974,8 +2359,52 @@ impl ListImages<'_> {
                 "ListImages",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::ListImagesResponse,
+        crate::runtime::SdkError<super::errors::ListImagesError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl ListImages<'_> {
+    /// Sends `ListImages` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> crate::runtime::Paginator<super::types::ListImagesRequest> {
+        let client = self.client.clone();
+        crate::runtime::Paginator::new(client, self.build())
+    }
+}
+
+impl crate::runtime::Paginated for super::types::ListImagesRequest {
+    type Item = super::types::ImageIdentifier;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).and_then(|v| v.image_ids).unwrap_or_default()
     }
 }
 
@@ -2007,11 +2436,24 @@ pub struct ListTagsForResource<'a> {
     resource_arn: Option<String>,
 }
 
-impl ListTagsForResource<'_> {
+impl<'a> ListTagsForResource<'a> {
     /// The Amazon Resource Name (ARN) that identifies the resource for which to list the tags. Currently, the only supported resource is an Amazon ECR repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.resource_arn = Some(value.into());
         self
+    }
+
+    /// The `ListTagsForResource` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::ListTagsForResourceRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::ListTagsForResourceRequest {
+            resource_arn: crate::runtime::required(
+                self.resource_arn,
+                "ListTagsForResource",
+                "resourceArn",
+            )?,
+        })
     }
 
     /// Sends the request and returns the service's answer.
@@ -2023,14 +2465,8 @@ impl ListTagsForResource<'_> {
         super::types::ListTagsForResourceResponse,
         crate::runtime::SdkError<super::errors::ListTagsForResourceError>,
     > {
-        let input = super::types::ListTagsForResourceRequest {
-            resource_arn: crate::runtime::required(
-                self.resource_arn,
-                "ListTagsForResource",
-                "resourceArn",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2076,7 +2512,7 @@ pub struct PutImage<'a> {
     repository_name: Option<String>,
 }
 
-impl PutImage<'_> {
+impl<'a> PutImage<'a> {
     /// The image digest of the image manifest corresponding to the image.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
@@ -2113,16 +2549,11 @@ impl PutImage<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `PutImage` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::PutImageResponse,
-        crate::runtime::SdkError<super::errors::PutImageError>,
-    > {
-        let input = super::types::PutImageRequest {
+    ) -> Result<super::types::PutImageRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::PutImageRequest {
             image_digest: self.image_digest,
             image_manifest: crate::runtime::required(
                 self.image_manifest,
@@ -2137,8 +2568,20 @@ impl PutImage<'_> {
                 "PutImage",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::PutImageResponse,
+        crate::runtime::SdkError<super::errors::PutImageError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2176,7 +2619,7 @@ pub struct PutImageScanningConfiguration<'a> {
     repository_name: Option<String>,
 }
 
-impl PutImageScanningConfiguration<'_> {
+impl<'a> PutImageScanningConfiguration<'a> {
     /// The image scanning configuration for the repository. This setting determines whether images are scanned for known vulnerabilities after being pushed to the repository.
     pub fn image_scanning_configuration(
         mut self,
@@ -2198,16 +2641,14 @@ impl PutImageScanningConfiguration<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `PutImageScanningConfiguration` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::PutImageScanningConfigurationResponse,
-        crate::runtime::SdkError<super::errors::PutImageScanningConfigurationError>,
+        super::types::PutImageScanningConfigurationRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::PutImageScanningConfigurationRequest {
+        Ok(super::types::PutImageScanningConfigurationRequest {
             image_scanning_configuration: crate::runtime::required(
                 self.image_scanning_configuration,
                 "PutImageScanningConfiguration",
@@ -2219,8 +2660,20 @@ impl PutImageScanningConfiguration<'_> {
                 "PutImageScanningConfiguration",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::PutImageScanningConfigurationResponse,
+        crate::runtime::SdkError<super::errors::PutImageScanningConfigurationError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2256,7 +2709,7 @@ pub struct PutImageTagMutability<'a> {
     repository_name: Option<String>,
 }
 
-impl PutImageTagMutability<'_> {
+impl<'a> PutImageTagMutability<'a> {
     /// The tag mutability setting for the repository. If `MUTABLE` is specified, image tags can be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
     pub fn image_tag_mutability(
         mut self,
@@ -2278,16 +2731,14 @@ impl PutImageTagMutability<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `PutImageTagMutability` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
     ) -> Result<
-        super::types::PutImageTagMutabilityResponse,
-        crate::runtime::SdkError<super::errors::PutImageTagMutabilityError>,
+        super::types::PutImageTagMutabilityRequest,
+        crate::runtime::InvalidInput,
     > {
-        let input = super::types::PutImageTagMutabilityRequest {
+        Ok(super::types::PutImageTagMutabilityRequest {
             image_tag_mutability: crate::runtime::required(
                 self.image_tag_mutability,
                 "PutImageTagMutability",
@@ -2299,8 +2750,20 @@ impl PutImageTagMutability<'_> {
                 "PutImageTagMutability",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::PutImageTagMutabilityResponse,
+        crate::runtime::SdkError<super::errors::PutImageTagMutabilityError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2336,7 +2799,7 @@ pub struct PutLifecyclePolicy<'a> {
     repository_name: Option<String>,
 }
 
-impl PutLifecyclePolicy<'_> {
+impl<'a> PutLifecyclePolicy<'a> {
     /// The JSON repository policy text to apply to the repository.
     pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
         self.lifecycle_policy_text = Some(value.into());
@@ -2355,16 +2818,11 @@ impl PutLifecyclePolicy<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `PutLifecyclePolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::PutLifecyclePolicyResponse,
-        crate::runtime::SdkError<super::errors::PutLifecyclePolicyError>,
-    > {
-        let input = super::types::PutLifecyclePolicyRequest {
+    ) -> Result<super::types::PutLifecyclePolicyRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::PutLifecyclePolicyRequest {
             lifecycle_policy_text: crate::runtime::required(
                 self.lifecycle_policy_text,
                 "PutLifecyclePolicy",
@@ -2376,8 +2834,20 @@ impl PutLifecyclePolicy<'_> {
                 "PutLifecyclePolicy",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::PutLifecyclePolicyResponse,
+        crate::runtime::SdkError<super::errors::PutLifecyclePolicyError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2411,11 +2881,24 @@ pub struct PutRegistryPolicy<'a> {
     policy_text: Option<String>,
 }
 
-impl PutRegistryPolicy<'_> {
+impl<'a> PutRegistryPolicy<'a> {
     /// The JSON policy text to apply to your registry. The policy text follows the same format as IAM policy text. For more information, see [Registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.
     pub fn policy_text(mut self, value: impl Into<String>) -> Self {
         self.policy_text = Some(value.into());
         self
+    }
+
+    /// The `PutRegistryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::PutRegistryPolicyRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::PutRegistryPolicyRequest {
+            policy_text: crate::runtime::required(
+                self.policy_text,
+                "PutRegistryPolicy",
+                "policyText",
+            )?,
+        })
     }
 
     /// Sends the request and returns the service's answer.
@@ -2427,14 +2910,8 @@ impl PutRegistryPolicy<'_> {
         super::types::PutRegistryPolicyResponse,
         crate::runtime::SdkError<super::errors::PutRegistryPolicyError>,
     > {
-        let input = super::types::PutRegistryPolicyRequest {
-            policy_text: crate::runtime::required(
-                self.policy_text,
-                "PutRegistryPolicy",
-                "policyText",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2470,7 +2947,7 @@ pub struct PutRegistryScanningConfiguration<'a> {
     scan_type: Option<super::types::ScanType>,
 }
 
-impl PutRegistryScanningConfiguration<'_> {
+impl<'a> PutRegistryScanningConfiguration<'a> {
     /// The scanning rules to use for the registry. A scanning rule is used to determine which repository filters are used and at what frequency scanning will occur.
     pub fn rules(mut self, value: Vec<super::types::RegistryScanningRule>) -> Self {
         self.rules = Some(value);
@@ -2487,6 +2964,19 @@ impl PutRegistryScanningConfiguration<'_> {
         self
     }
 
+    /// The `PutRegistryScanningConfiguration` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::PutRegistryScanningConfigurationRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::PutRegistryScanningConfigurationRequest {
+            rules: self.rules,
+            scan_type: self.scan_type,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -2496,11 +2986,8 @@ impl PutRegistryScanningConfiguration<'_> {
         super::types::PutRegistryScanningConfigurationResponse,
         crate::runtime::SdkError<super::errors::PutRegistryScanningConfigurationError>,
     > {
-        let input = super::types::PutRegistryScanningConfigurationRequest {
-            rules: self.rules,
-            scan_type: self.scan_type,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2535,7 +3022,7 @@ pub struct PutReplicationConfiguration<'a> {
     replication_configuration: Option<super::types::ReplicationConfiguration>,
 }
 
-impl PutReplicationConfiguration<'_> {
+impl<'a> PutReplicationConfiguration<'a> {
     /// An object representing the replication configuration for a registry.
     pub fn replication_configuration(
         mut self,
@@ -2543,6 +3030,22 @@ impl PutReplicationConfiguration<'_> {
     ) -> Self {
         self.replication_configuration = Some(value);
         self
+    }
+
+    /// The `PutReplicationConfiguration` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::PutReplicationConfigurationRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::PutReplicationConfigurationRequest {
+            replication_configuration: crate::runtime::required(
+                self.replication_configuration,
+                "PutReplicationConfiguration",
+                "replicationConfiguration",
+            )?,
+        })
     }
 
     /// Sends the request and returns the service's answer.
@@ -2554,14 +3057,8 @@ impl PutReplicationConfiguration<'_> {
         super::types::PutReplicationConfigurationResponse,
         crate::runtime::SdkError<super::errors::PutReplicationConfigurationError>,
     > {
-        let input = super::types::PutReplicationConfigurationRequest {
-            replication_configuration: crate::runtime::required(
-                self.replication_configuration,
-                "PutReplicationConfiguration",
-                "replicationConfiguration",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2599,7 +3096,7 @@ pub struct SetRepositoryPolicy<'a> {
     repository_name: Option<String>,
 }
 
-impl SetRepositoryPolicy<'_> {
+impl<'a> SetRepositoryPolicy<'a> {
     /// If the policy you are attempting to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This is intended to prevent accidental repository lock outs.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
@@ -2624,16 +3121,11 @@ impl SetRepositoryPolicy<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `SetRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::SetRepositoryPolicyResponse,
-        crate::runtime::SdkError<super::errors::SetRepositoryPolicyError>,
-    > {
-        let input = super::types::SetRepositoryPolicyRequest {
+    ) -> Result<super::types::SetRepositoryPolicyRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::SetRepositoryPolicyRequest {
             force: self.force,
             policy_text: crate::runtime::required(
                 self.policy_text,
@@ -2646,8 +3138,20 @@ impl SetRepositoryPolicy<'_> {
                 "SetRepositoryPolicy",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::SetRepositoryPolicyResponse,
+        crate::runtime::SdkError<super::errors::SetRepositoryPolicyError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2683,7 +3187,7 @@ pub struct StartImageScan<'a> {
     repository_name: Option<String>,
 }
 
-impl StartImageScan<'_> {
+impl<'a> StartImageScan<'a> {
     /// Sets `imageId`.
     pub fn image_id(mut self, value: super::types::ImageIdentifier) -> Self {
         self.image_id = Some(value);
@@ -2702,16 +3206,11 @@ impl StartImageScan<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `StartImageScan` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::StartImageScanResponse,
-        crate::runtime::SdkError<super::errors::StartImageScanError>,
-    > {
-        let input = super::types::StartImageScanRequest {
+    ) -> Result<super::types::StartImageScanRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::StartImageScanRequest {
             image_id: crate::runtime::required(
                 self.image_id,
                 "StartImageScan",
@@ -2723,8 +3222,20 @@ impl StartImageScan<'_> {
                 "StartImageScan",
                 "repositoryName",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::StartImageScanResponse,
+        crate::runtime::SdkError<super::errors::StartImageScanError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2760,7 +3271,7 @@ pub struct StartLifecyclePolicyPreview<'a> {
     repository_name: Option<String>,
 }
 
-impl StartLifecyclePolicyPreview<'_> {
+impl<'a> StartLifecyclePolicyPreview<'a> {
     /// The policy to be evaluated against. If you do not specify a policy, the current policy for the repository is used.
     pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
         self.lifecycle_policy_text = Some(value.into());
@@ -2779,6 +3290,24 @@ impl StartLifecyclePolicyPreview<'_> {
         self
     }
 
+    /// The `StartLifecyclePolicyPreview` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        super::types::StartLifecyclePolicyPreviewRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::StartLifecyclePolicyPreviewRequest {
+            lifecycle_policy_text: self.lifecycle_policy_text,
+            registry_id: self.registry_id,
+            repository_name: crate::runtime::required(
+                self.repository_name,
+                "StartLifecyclePolicyPreview",
+                "repositoryName",
+            )?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -2788,16 +3317,8 @@ impl StartLifecyclePolicyPreview<'_> {
         super::types::StartLifecyclePolicyPreviewResponse,
         crate::runtime::SdkError<super::errors::StartLifecyclePolicyPreviewError>,
     > {
-        let input = super::types::StartLifecyclePolicyPreviewRequest {
-            lifecycle_policy_text: self.lifecycle_policy_text,
-            registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
-                self.repository_name,
-                "StartLifecyclePolicyPreview",
-                "repositoryName",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2831,7 +3352,7 @@ pub struct TagResource<'a> {
     tags: Option<Vec<super::types::Tag>>,
 }
 
-impl TagResource<'_> {
+impl<'a> TagResource<'a> {
     /// The Amazon Resource Name (ARN) of the the resource to which to add tags. Currently, the only supported resource is an Amazon ECR repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.resource_arn = Some(value.into());
@@ -2844,6 +3365,20 @@ impl TagResource<'_> {
         self
     }
 
+    /// The `TagResource` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::TagResourceRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::TagResourceRequest {
+            resource_arn: crate::runtime::required(
+                self.resource_arn,
+                "TagResource",
+                "resourceArn",
+            )?,
+            tags: crate::runtime::required(self.tags, "TagResource", "tags")?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -2853,15 +3388,8 @@ impl TagResource<'_> {
         super::types::TagResourceResponse,
         crate::runtime::SdkError<super::errors::TagResourceError>,
     > {
-        let input = super::types::TagResourceRequest {
-            resource_arn: crate::runtime::required(
-                self.resource_arn,
-                "TagResource",
-                "resourceArn",
-            )?,
-            tags: crate::runtime::required(self.tags, "TagResource", "tags")?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2895,7 +3423,7 @@ pub struct UntagResource<'a> {
     tag_keys: Option<Vec<String>>,
 }
 
-impl UntagResource<'_> {
+impl<'a> UntagResource<'a> {
     /// The Amazon Resource Name (ARN) of the resource from which to remove tags. Currently, the only supported resource is an Amazon ECR repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.resource_arn = Some(value.into());
@@ -2908,16 +3436,11 @@ impl UntagResource<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `UntagResource` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::UntagResourceResponse,
-        crate::runtime::SdkError<super::errors::UntagResourceError>,
-    > {
-        let input = super::types::UntagResourceRequest {
+    ) -> Result<super::types::UntagResourceRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::UntagResourceRequest {
             resource_arn: crate::runtime::required(
                 self.resource_arn,
                 "UntagResource",
@@ -2928,8 +3451,20 @@ impl UntagResource<'_> {
                 "UntagResource",
                 "tagKeys",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::UntagResourceResponse,
+        crate::runtime::SdkError<super::errors::UntagResourceError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
@@ -2975,7 +3510,7 @@ pub struct UploadLayerPart<'a> {
     upload_id: Option<String>,
 }
 
-impl UploadLayerPart<'_> {
+impl<'a> UploadLayerPart<'a> {
     /// The base64-encoded layer part payload.
     pub fn layer_part_blob(mut self, value: impl Into<crate::runtime::Blob>) -> Self {
         self.layer_part_blob = Some(value.into());
@@ -3012,16 +3547,11 @@ impl UploadLayerPart<'_> {
         self
     }
 
-    /// Sends the request and returns the service's answer.
-    ///
-    /// Fails before sending when a required member is not set.
-    pub async fn send(
+    /// The `UploadLayerPart` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
         self,
-    ) -> Result<
-        super::types::UploadLayerPartResponse,
-        crate::runtime::SdkError<super::errors::UploadLayerPartError>,
-    > {
-        let input = super::types::UploadLayerPartRequest {
+    ) -> Result<super::types::UploadLayerPartRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::UploadLayerPartRequest {
             layer_part_blob: crate::runtime::required(
                 self.layer_part_blob,
                 "UploadLayerPart",
@@ -3048,8 +3578,20 @@ impl UploadLayerPart<'_> {
                 "UploadLayerPart",
                 "uploadId",
             )?,
-        };
-        self.client.send(input).await
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        super::types::UploadLayerPartResponse,
+        crate::runtime::SdkError<super::errors::UploadLayerPartError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 

@@ -163,6 +163,12 @@ impl InvalidInput {
         Self { operation, member, problem: "is required but was not set".into() }
     }
 
+    /// An input problem found by the client: `member` (wire name) of
+    /// `operation` and what is wrong with it.
+    pub fn new(operation: &'static str, member: &'static str, problem: impl Into<String>) -> Self {
+        Self { operation, member, problem: problem.into() }
+    }
+
     pub(crate) fn unserializable(operation: &'static str, error: &serde_json::Error) -> Self {
         Self { operation, member: "", problem: format!("cannot be serialized: {error}") }
     }
@@ -273,6 +279,10 @@ pub struct ResponseError {
 }
 
 impl ResponseError {
+    pub(crate) fn new(operation: &'static str, status: u16, problem: String) -> Self {
+        Self { operation, status, problem, body_start: String::new(), attempts: 1 }
+    }
+
     /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
         self.status

@@ -13,6 +13,7 @@ mod credentials;
 pub(crate) mod endpoint;
 mod environment;
 mod error;
+mod paginator;
 mod profile;
 mod protocol;
 mod retry;
@@ -29,6 +30,7 @@ pub use environment::Environment;
 pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };
+pub use paginator::{Items, Paginated, Paginator};
 pub use retry::RetryConfig;
 pub use wire::{Blob, DateTime};
 

@@ -19,7 +19,9 @@ impl crate::runtime::Client<super::Collections> {
             index: None,
             inline: None,
             matrix: None,
+            max_results: None,
             nested: None,
+            next_token: None,
             payload: None,
             ratio: None,
             small: None,
@@ -41,18 +43,20 @@ pub struct PutThings<'a> {
     index: Option<::std::collections::BTreeMap<String, Vec<i64>>>,
     inline: Option<super::types::PutThingsRequestInline>,
     matrix: Option<Vec<Vec<i64>>>,
+    max_results: Option<i32>,
     nested: Option<
         ::std::collections::BTreeMap<
             String,
             ::std::collections::BTreeMap<String, super::types::Thing>,
         >,
     >,
+    next_token: Option<String>,
     payload: Option<crate::runtime::Blob>,
     ratio: Option<f64>,
     small: Option<i32>,
 }
 
-impl PutThings<'_> {
+impl<'a> PutThings<'a> {
     /// Sets `at`.
     pub fn at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.at = Some(value.into());
@@ -98,6 +102,12 @@ impl PutThings<'_> {
         self
     }
 
+    /// Sets `maxResults`.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
     /// A map of maps of structures.
     pub fn nested(
         mut self,
@@ -107,6 +117,12 @@ impl PutThings<'_> {
         >,
     ) -> Self {
         self.nested = Some(value);
+        self
+    }
+
+    /// Sets `nextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
         self
     }
 
@@ -128,6 +144,27 @@ impl PutThings<'_> {
         self
     }
 
+    /// The `PutThings` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::PutThingsRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::PutThingsRequest {
+            at: self.at,
+            big: self.big,
+            flag: self.flag,
+            hinted: self.hinted,
+            index: self.index,
+            inline: self.inline,
+            matrix: crate::runtime::required(self.matrix, "PutThings", "matrix")?,
+            max_results: self.max_results,
+            nested: self.nested,
+            next_token: self.next_token,
+            payload: self.payload,
+            ratio: self.ratio,
+            small: self.small,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -137,20 +174,40 @@ impl PutThings<'_> {
         super::types::PutThingsResponse,
         crate::runtime::SdkError<super::errors::PutThingsError>,
     > {
-        let input = super::types::PutThingsRequest {
-            at: self.at,
-            big: self.big,
-            flag: self.flag,
-            hinted: self.hinted,
-            index: self.index,
-            inline: self.inline,
-            matrix: crate::runtime::required(self.matrix, "PutThings", "matrix")?,
-            nested: self.nested,
-            payload: self.payload,
-            ratio: self.ratio,
-            small: self.small,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl PutThings<'_> {
+    /// Sends `PutThings` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> crate::runtime::Paginator<super::types::PutThingsRequest> {
+        let client = self.client.clone();
+        crate::runtime::Paginator::new(client, self.build())
+    }
+}
+
+impl crate::runtime::Paginated for super::types::PutThingsRequest {
+    type Item = super::types::Thing;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(size);
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).and_then(|v| v.things).unwrap_or_default()
     }
 }
 

@@ -7,7 +7,7 @@ fn put_things_request() {
     crate::runtime::testing::round_trip::<
         super::types::PutThingsRequest,
     >(
-        "{\"at\":1705072146.25,\"big\":9007199254740993,\"flag\":true,\"hinted\":\"AAEC/w==\",\"index\":{\"key\":[9007199254740993]},\"inline\":{\"x\":\"PutThingsRequestInlineX value\"},\"matrix\":[[9007199254740993]],\"nested\":{\"key\":{\"key\":{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}}},\"payload\":\"AAEC/w==\",\"ratio\":1.5,\"small\":7}",
+        "{\"at\":1705072146.25,\"big\":9007199254740993,\"flag\":true,\"hinted\":\"AAEC/w==\",\"index\":{\"key\":[9007199254740993]},\"inline\":{\"x\":\"PutThingsRequestInlineX value\"},\"matrix\":[[9007199254740993]],\"maxResults\":7,\"nested\":{\"key\":{\"key\":{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}}},\"nextToken\":\"PutThingsRequestNextToken value\",\"payload\":\"AAEC/w==\",\"ratio\":1.5,\"small\":7}",
     );
 }
 
@@ -22,7 +22,9 @@ fn put_things_request_inline() {
 fn put_things_response() {
     crate::runtime::testing::round_trip::<
         super::types::PutThingsResponse,
-    >("{\"things\":[{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}]}");
+    >(
+        "{\"nextToken\":\"PutThingsResponseNextToken value\",\"things\":[{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}]}",
+    );
 }
 
 #[test]

@@ -26,11 +26,17 @@ pub struct PutThingsRequest {
     pub inline: Option<PutThingsRequestInline>,
     /// A list of lists.
     pub matrix: Vec<Vec<i64>>,
+    /// The `maxResults` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i32>,
     /// A map of maps of structures.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nested: Option<
         ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, Thing>>,
     >,
+    /// The `nextToken` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
     /// Bytes, by format.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::runtime::Blob>,
@@ -55,6 +61,9 @@ pub struct PutThingsRequestInline {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PutThingsResponse {
+    /// The `nextToken` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
     /// The `things` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub things: Option<Vec<Thing>>,

@@ -34,7 +34,7 @@ pub struct Match<'a> {
     r#type: Option<super::types::Type>,
 }
 
-impl Match<'_> {
+impl<'a> Match<'a> {
     /// Collides with the builder's own client field.
     pub fn client(mut self, value: impl Into<::std::string::String>) -> Self {
         self.client = Some(value.into());
@@ -77,6 +77,21 @@ impl Match<'_> {
         self
     }
 
+    /// The `Match` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::MatchRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::MatchRequest {
+            client: crate::runtime::required(self.client, "Match", "client")?,
+            foo_bar: self.foo_bar,
+            foo_bar2: self.foo_bar2,
+            node: self.node,
+            option: self.option,
+            self_: self.self_,
+            r#type: crate::runtime::required(self.r#type, "Match", "type")?,
+        })
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -86,16 +101,8 @@ impl Match<'_> {
         super::types::Result,
         crate::runtime::SdkError<super::errors::MatchError>,
     > {
-        let input = super::types::MatchRequest {
-            client: crate::runtime::required(self.client, "Match", "client")?,
-            foo_bar: self.foo_bar,
-            foo_bar2: self.foo_bar2,
-            node: self.node,
-            option: self.option,
-            self_: self.self_,
-            r#type: crate::runtime::required(self.r#type, "Match", "type")?,
-        };
-        self.client2.send(input).await
+        let client = self.client2;
+        client.send(self.build()?).await
     }
 }
 
@@ -123,7 +130,14 @@ pub struct SelfValue<'a> {
     client: &'a super::Client,
 }
 
-impl SelfValue<'_> {
+impl<'a> SelfValue<'a> {
+    /// The `Self` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::SelfRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::SelfRequest {})
+    }
+
     /// Sends the request and returns the service's answer.
     ///
     /// Fails before sending when a required member is not set.
@@ -133,8 +147,8 @@ impl SelfValue<'_> {
         super::types::SelfResponse,
         crate::runtime::SdkError<super::errors::SelfValueError>,
     > {
-        let input = super::types::SelfRequest {};
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 

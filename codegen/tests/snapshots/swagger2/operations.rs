@@ -22,11 +22,24 @@ pub struct DescribeWidget<'a> {
     widget_id: Option<String>,
 }
 
-impl DescribeWidget<'_> {
+impl<'a> DescribeWidget<'a> {
     /// The widget.
     pub fn widget_id(mut self, value: impl Into<String>) -> Self {
         self.widget_id = Some(value.into());
         self
+    }
+
+    /// The `DescribeWidget` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<super::types::DescribeWidgetRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::DescribeWidgetRequest {
+            widget_id: crate::runtime::required(
+                self.widget_id,
+                "DescribeWidget",
+                "widgetId",
+            )?,
+        })
     }
 
     /// Sends the request and returns the service's answer.
@@ -38,14 +51,8 @@ impl DescribeWidget<'_> {
         super::types::DescribeWidgetResponse,
         crate::runtime::SdkError<super::errors::DescribeWidgetError>,
     > {
-        let input = super::types::DescribeWidgetRequest {
-            widget_id: crate::runtime::required(
-                self.widget_id,
-                "DescribeWidget",
-                "widgetId",
-            )?,
-        };
-        self.client.send(input).await
+        let client = self.client;
+        client.send(self.build()?).await
     }
 }
 
