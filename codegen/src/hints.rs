@@ -31,6 +31,30 @@ pub struct Hints {
     /// `nextToken` in and out, `maxResults` as page size, and the output's
     /// only list as the items; a hint overrides any of them.
     pub paginators: BTreeMap<String, PaginatorHint>,
+    /// Waiters by name: poll an operation until a state says done.
+    pub waiters: BTreeMap<String, WaiterHint>,
+}
+
+/// A waiter: which operation to poll, where its state is, and which values
+/// end the wait.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterHint {
+    /// The operation polled.
+    pub operation: String,
+    /// Dotted path to the state in the output, e.g. `imageScanStatus.status`.
+    pub path: String,
+    /// States that mean success.
+    pub success: Vec<String>,
+    /// States that mean failure.
+    #[serde(default)]
+    pub failure: Vec<String>,
+    /// Seconds between polls, at least (botocore's `delay`).
+    pub delay: u64,
+    /// Polls before giving up (botocore's `maxAttempts`): with `delay`, the
+    /// default maximum wait.
+    #[serde(rename = "maxAttempts")]
+    pub max_attempts: u64,
 }
 
 /// How one operation pages, where inference needs help. All optional.

@@ -31,6 +31,8 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Shapes by name.
     pub shapes: BTreeMap<String, Shape>,
+    /// Waiters, sorted by name.
+    pub waiters: Vec<Waiter>,
     /// What the generator could not do and how a hint would fix it (e.g. a
     /// paginator whose items it cannot infer). Not errors: the rest is sound.
     pub warnings: Vec<String>,
@@ -62,6 +64,25 @@ pub struct Operation {
     pub errors: Vec<String>,
     /// How results come in pages, for paginated operations.
     pub paginator: Option<Paginator>,
+}
+
+/// A waiter: poll an operation until its state says done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// Name, e.g. `ImageScanComplete`.
+    pub name: String,
+    /// The operation polled.
+    pub operation: String,
+    /// Path of output members to the state (an enum, string or boolean).
+    pub path: Vec<String>,
+    /// States that mean success.
+    pub success: Vec<String>,
+    /// States that mean failure.
+    pub failure: Vec<String>,
+    /// Least seconds between polls.
+    pub delay_secs: u64,
+    /// Default maximum wait, in seconds (delay × attempts).
+    pub max_wait_secs: u64,
 }
 
 /// How an operation's results come in pages.

@@ -4,7 +4,7 @@
 
 use crate::error::{child, Error};
 use crate::hints::{Hints, PaginatorHint};
-use crate::ir::{Constraints, Endpoint, Member, Operation, Paginator, Service, Shape, ShapeKind};
+use crate::ir::{Constraints, Endpoint, Member, Operation, Paginator, Service, Shape, ShapeKind, Waiter};
 use crate::naming::unique;
 use crate::spec::{self, AdditionalProperties, Document, Schema};
 use heck::ToUpperCamelCase;
@@ -22,6 +22,7 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
     let mut operations = lowerer.lower_operations(doc)?;
     lowerer.apply_hints()?;
     let warnings = lowerer.paginate(&mut operations)?;
+    let waiters = lowerer.waiters(&operations)?;
 
     let info = &doc.info;
     let name = info
@@ -40,6 +41,7 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
         non_retryable_errors: hints.non_retryable_errors.clone(),
         operations,
         shapes: lowerer.shapes,
+        waiters,
         warnings,
     })
 }
@@ -394,8 +396,62 @@ impl Lowerer<'_> {
         Ok(warnings)
     }
 
-    /// The members along a dotted path from `shape`, ending at a list.
-    fn items_path(&self, shape: &str, path: &str) -> Result<Vec<String>, String> {
+    /// The waiters the hints describe, checked against the IR: the
+    /// operation exists, the path leads to an enum, string or boolean, and
+    /// an enum's success and failure states are among its values.
+    fn waiters(&self, operations: &[Operation]) -> Result<Vec<Waiter>, Error> {
+        let mut waiters = Vec::new();
+        for (name, hint) in &self.hints.waiters {
+            let at = format!("hints #/waiters/{name}");
+            let op = operations
+                .iter()
+                .find(|op| op.name == hint.operation)
+                .ok_or_else(|| Error::at(format!("{at}/operation"), format!("no operation {:?}", hint.operation)))?;
+            let (path, target) =
+                self.member_path(&op.output, &hint.path).map_err(|why| Error::at(format!("{at}/path"), why))?;
+            match &self.shapes[&target].kind {
+                ShapeKind::Enum { values } => {
+                    for (list, states) in [("success", &hint.success), ("failure", &hint.failure)] {
+                        if let Some(unknown) = states.iter().find(|s| !values.contains(s)) {
+                            return Err(Error::at(
+                                format!("{at}/{list}"),
+                                format!("{unknown:?} is not a value of {target}"),
+                            ));
+                        }
+                    }
+                }
+                ShapeKind::String => {}
+                ShapeKind::Boolean => {
+                    if let Some(bad) = hint.success.iter().chain(&hint.failure).find(|s| *s != "true" && *s != "false")
+                    {
+                        return Err(Error::at(at, format!("{bad:?}: a boolean state is \"true\" or \"false\"")));
+                    }
+                }
+                _ => {
+                    return Err(Error::at(
+                        format!("{at}/path"),
+                        format!("{:?} is not an enum, string or boolean", hint.path),
+                    ))
+                }
+            }
+            if hint.success.is_empty() || hint.delay == 0 || hint.max_attempts == 0 {
+                return Err(Error::at(at, "a waiter needs success states, a delay and maxAttempts above zero"));
+            }
+            waiters.push(Waiter {
+                name: name.clone(),
+                operation: op.name.clone(),
+                path,
+                success: hint.success.clone(),
+                failure: hint.failure.clone(),
+                delay_secs: hint.delay,
+                max_wait_secs: hint.delay.saturating_mul(hint.max_attempts),
+            });
+        }
+        Ok(waiters)
+    }
+
+    /// The members along a dotted path from `shape`, and the shape it ends at.
+    fn member_path(&self, shape: &str, path: &str) -> Result<(Vec<String>, String), String> {
         let mut current = shape.to_owned();
         let mut names = Vec::new();
         for name in path.split('.') {
@@ -403,6 +459,12 @@ impl Lowerer<'_> {
             names.push(member.name.clone());
             current = member.target.clone();
         }
+        Ok((names, current))
+    }
+
+    /// The members along a dotted path from `shape`, ending at a list.
+    fn items_path(&self, shape: &str, path: &str) -> Result<Vec<String>, String> {
+        let (names, current) = self.member_path(shape, path)?;
         match self.shapes[&current].kind {
             ShapeKind::List { .. } => Ok(names),
             _ => Err(format!("{path:?} is not a list")),

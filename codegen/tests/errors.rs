@@ -216,6 +216,41 @@ fn paginator_hints() {
     );
 }
 
+#[test]
+fn waiter_hints() {
+    let mut doc = valid();
+    doc["components"]["schemas"]["OpResponse"]["properties"]["state"] = json!({"$ref": "#/components/schemas/State"});
+    doc["components"]["schemas"]["State"] = json!({"type": "string", "enum": ["DONE", "FAILED", "BUSY"]});
+    let waiter = |body: &str| format!(r#"{{"waiters": {{"Done": {body}}}}}"#);
+    let ok = waiter(
+        r#"{"operation": "Op", "path": "state", "success": ["DONE"], "failure": ["FAILED"], "delay": 1, "maxAttempts": 3}"#,
+    );
+    let service = codegen::read(&doc.to_string(), Some(&ok)).unwrap();
+    assert_eq!(service.waiters[0].max_wait_secs, 3);
+
+    let error = |body: &str| codegen::read(&doc.to_string(), Some(&waiter(body))).unwrap_err().to_string();
+    assert_eq!(
+        error(r#"{"operation": "Nope", "path": "state", "success": ["DONE"], "delay": 1, "maxAttempts": 3}"#),
+        "hints #/waiters/Done/operation: no operation \"Nope\""
+    );
+    assert_eq!(
+        error(r#"{"operation": "Op", "path": "stat", "success": ["DONE"], "delay": 1, "maxAttempts": 3}"#),
+        "hints #/waiters/Done/path: \"OpResponse\" has no member \"stat\""
+    );
+    assert_eq!(
+        error(r#"{"operation": "Op", "path": "state", "success": ["DONE", "COMPLETE"], "delay": 1, "maxAttempts": 3}"#),
+        "hints #/waiters/Done/success: \"COMPLETE\" is not a value of State"
+    );
+    assert_eq!(
+        error(r#"{"operation": "Op", "path": "createdAt", "success": ["x"], "delay": 1, "maxAttempts": 3}"#),
+        "hints #/waiters/Done/path: \"createdAt\" is not an enum, string or boolean"
+    );
+    assert_eq!(
+        error(r#"{"operation": "Op", "path": "state", "success": ["DONE"], "delay": 0, "maxAttempts": 3}"#),
+        "hints #/waiters/Done: a waiter needs success states, a delay and maxAttempts above zero"
+    );
+}
+
 /// Every prefix of a real document is malformed JSON: each must be an error.
 #[test]
 fn truncated_documents_are_errors_not_panics() {

@@ -148,3 +148,19 @@ fn ecr_paginators_are_inferred_or_hinted() {
     assert!(paged.iter().all(|(_, p)| p.input_token == "nextToken" && p.page_size.as_deref() == Some("maxResults")));
     assert!(ecr.warnings.is_empty(), "{:?}", ecr.warnings);
 }
+
+#[test]
+fn ecr_waiters_come_from_the_hints() {
+    let (spec, hints) = common::ecr();
+    let ecr = codegen::read(&spec, Some(&hints)).unwrap();
+    let scan = ecr.waiters.iter().find(|w| w.name == "ImageScanComplete").unwrap();
+    assert_eq!(
+        (scan.operation.as_str(), scan.path.join(".")),
+        ("DescribeImageScanFindings", "imageScanStatus.status".into())
+    );
+    assert_eq!(scan.success, ["COMPLETE", "ACTIVE"]);
+    assert_eq!(scan.failure, ["FAILED"]);
+    assert_eq!((scan.delay_secs, scan.max_wait_secs), (5, 300));
+    let preview = ecr.waiters.iter().find(|w| w.name == "LifecyclePolicyPreviewComplete").unwrap();
+    assert_eq!((preview.path.join("."), preview.max_wait_secs), ("status".into(), 100));
+}

@@ -4,7 +4,7 @@
 
 use super::errors::error_type;
 use super::{doc_lines, docs, ident, Names};
-use crate::ir::{Operation, Paginator, Service, ShapeKind};
+use crate::ir::{Operation, Paginator, Service, ShapeKind, Waiter};
 use crate::naming::{field_name, type_name, unique};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -12,11 +12,21 @@ use std::collections::BTreeSet;
 
 pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     let items = service.operations.iter().map(|op| operation(service, names, op));
+    let mut taken: BTreeSet<String> = service.operations.iter().map(|op| type_name(&op.name)).collect();
+    let waiters: Vec<_> = service.waiters.iter().map(|w| waiter(service, names, w, &mut taken)).collect();
     let title = format!(" Request builders for every operation of {}.", service.title);
     quote! {
         #![doc = #title]
         #(#items)*
+        #(#waiters)*
     }
+}
+
+/// The builder's own `client` field, named so no member field collides.
+fn client_field(service: &Service, names: &Names, op: &Operation) -> proc_macro2::Ident {
+    let mut taken: BTreeSet<String> =
+        service.members(&op.input).iter().map(|m| names.field(&op.input, &m.name).to_string()).collect();
+    ident(&unique("client".into(), &mut taken))
 }
 
 fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
@@ -30,9 +40,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     let types = quote!(super::types::);
     let members = service.members(&op.input);
 
-    // The builder's own `client` field must not collide with a member field.
-    let mut taken: BTreeSet<String> = members.iter().map(|m| names.field(&op.input, &m.name).to_string()).collect();
-    let client = ident(&unique("client".into(), &mut taken));
+    let client = client_field(service, names, op);
 
     let fields: Vec<_> = members.iter().map(|m| names.field(&op.input, &m.name)).collect();
     let field_types = members.iter().map(|m| names.rust_type(service, &m.target, &types));
@@ -125,11 +133,7 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
     let builder = ident(&type_name(&op.name));
     let types = quote!(super::types::);
     let input = names.type_ident(&op.input);
-    let client = {
-        let mut taken: BTreeSet<String> =
-            service.members(&op.input).iter().map(|m| names.field(&op.input, &m.name).to_string()).collect();
-        ident(&unique("client".into(), &mut taken))
-    };
+    let client = client_field(service, names, op);
     let member = |shape: &str, name: &str| {
         service.members(shape).iter().find(|m| m.name == name).expect("lowering checked the paginator's members")
     };
@@ -196,6 +200,78 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
 
             fn items(output: Self::Output) -> Vec<Self::Item> {
                 Some(output) #(#hops)* .unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// A waiter: a marker type with its rule, and `wait_until_<name>` on the
+/// polled operation's builder.
+fn waiter(service: &Service, names: &Names, waiter: &Waiter, taken: &mut BTreeSet<String>) -> TokenStream {
+    let op = service.operations.iter().find(|op| op.name == waiter.operation).expect("lowering checked the operation");
+    let marker = ident(&unique(type_name(&waiter.name), taken));
+    let builder = ident(&type_name(&op.name));
+    let input = names.type_ident(&op.input);
+    let client = client_field(service, names, op);
+    let method = ident(&format!("wait_until_{}", field_name(&waiter.name).trim_start_matches("r#")));
+    // Follow the path by reference: optional members with `and_then`,
+    // required ones with `map`; the state ends as a `&str`.
+    let mut shape = op.output.clone();
+    let mut hops = Vec::new();
+    for name in &waiter.path {
+        let member = service.members(&shape).iter().find(|m| &m.name == name).expect("lowering checked the path");
+        let field = names.field(&shape, name);
+        hops.push(if member.required { quote!(.map(|v| &v.#field)) } else { quote!(.and_then(|v| v.#field.as_ref())) });
+        shape = member.target.clone();
+    }
+    let as_str = match service.shapes[&shape].kind {
+        ShapeKind::Boolean => quote!(.map(|v| if *v { "true" } else { "false" })),
+        _ => quote!(.map(|v| v.as_str())),
+    };
+    let (name, success, failure) = (&waiter.name, &waiter.success, &waiter.failure);
+    let (delay, max_wait) = (waiter.delay_secs, waiter.max_wait_secs);
+    let (delay_literal, max_wait_literal) =
+        (proc_macro2::Literal::u64_unsuffixed(delay), proc_macro2::Literal::u64_unsuffixed(max_wait));
+    let list = |states: &[String]| states.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ");
+    let mut lines = vec![format!(
+        "The `{name}` waiter: polls `{}` until `{}` is {}.",
+        op.name,
+        waiter.path.join("."),
+        list(success)
+    )];
+    if !failure.is_empty() {
+        lines.push(String::new());
+        lines.push(format!("It fails as soon as the state is {}.", list(failure)));
+    }
+    let marker_doc = doc_lines(&lines);
+    let method_doc = doc_lines(&[
+        format!("Waits until `{name}`: see [`{marker}`]."),
+        String::new(),
+        format!("By default it polls every {delay} s or more and gives up after {max_wait} s."),
+    ]);
+    let types = quote!(super::types::);
+    quote! {
+        #marker_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct #marker;
+
+        impl crate::runtime::WaitFor<#types #input> for #marker {
+            const NAME: &'static str = #name;
+            const SUCCESS: &'static [&'static str] = &[#(#success),*];
+            const FAILURE: &'static [&'static str] = &[#(#failure),*];
+            const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(#delay_literal);
+            const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(#max_wait_literal);
+
+            fn state(output: &<#types #input as crate::runtime::Operation>::Output) -> Option<&str> {
+                Some(output) #(#hops)* #as_str
+            }
+        }
+
+        impl #builder<'_> {
+            #method_doc
+            pub fn #method(self) -> crate::runtime::Waiter<#types #input, #marker> {
+                let client = self.#client.clone();
+                crate::runtime::Waiter::new(client, self.build())
             }
         }
     }

@@ -3602,3 +3602,76 @@ impl crate::runtime::Operation for super::types::UploadLayerPartRequest {
     const NAME: &'static str = "UploadLayerPart";
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.UploadLayerPart";
 }
+
+/// The `ImageScanComplete` waiter: polls `DescribeImageScanFindings` until `imageScanStatus.status` is `COMPLETE` or `ACTIVE`.
+///
+/// It fails as soon as the state is `FAILED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageScanComplete;
+
+impl crate::runtime::WaitFor<super::types::DescribeImageScanFindingsRequest>
+for ImageScanComplete {
+    const NAME: &'static str = "ImageScanComplete";
+    const SUCCESS: &'static [&'static str] = &["COMPLETE", "ACTIVE"];
+    const FAILURE: &'static [&'static str] = &["FAILED"];
+    const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(5);
+    const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(300);
+    fn state(
+        output: &<super::types::DescribeImageScanFindingsRequest as crate::runtime::Operation>::Output,
+    ) -> Option<&str> {
+        Some(output)
+            .and_then(|v| v.image_scan_status.as_ref())
+            .and_then(|v| v.status.as_ref())
+            .map(|v| v.as_str())
+    }
+}
+
+impl DescribeImageScanFindings<'_> {
+    /// Waits until `ImageScanComplete`: see [`ImageScanComplete`].
+    ///
+    /// By default it polls every 5 s or more and gives up after 300 s.
+    pub fn wait_until_image_scan_complete(
+        self,
+    ) -> crate::runtime::Waiter<
+        super::types::DescribeImageScanFindingsRequest,
+        ImageScanComplete,
+    > {
+        let client = self.client.clone();
+        crate::runtime::Waiter::new(client, self.build())
+    }
+}
+
+/// The `LifecyclePolicyPreviewComplete` waiter: polls `GetLifecyclePolicyPreview` until `status` is `COMPLETE`.
+///
+/// It fails as soon as the state is `FAILED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifecyclePolicyPreviewComplete;
+
+impl crate::runtime::WaitFor<super::types::GetLifecyclePolicyPreviewRequest>
+for LifecyclePolicyPreviewComplete {
+    const NAME: &'static str = "LifecyclePolicyPreviewComplete";
+    const SUCCESS: &'static [&'static str] = &["COMPLETE"];
+    const FAILURE: &'static [&'static str] = &["FAILED"];
+    const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(5);
+    const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(100);
+    fn state(
+        output: &<super::types::GetLifecyclePolicyPreviewRequest as crate::runtime::Operation>::Output,
+    ) -> Option<&str> {
+        Some(output).and_then(|v| v.status.as_ref()).map(|v| v.as_str())
+    }
+}
+
+impl GetLifecyclePolicyPreview<'_> {
+    /// Waits until `LifecyclePolicyPreviewComplete`: see [`LifecyclePolicyPreviewComplete`].
+    ///
+    /// By default it polls every 5 s or more and gives up after 100 s.
+    pub fn wait_until_lifecycle_policy_preview_complete(
+        self,
+    ) -> crate::runtime::Waiter<
+        super::types::GetLifecyclePolicyPreviewRequest,
+        LifecyclePolicyPreviewComplete,
+    > {
+        let client = self.client.clone();
+        crate::runtime::Waiter::new(client, self.build())
+    }
+}

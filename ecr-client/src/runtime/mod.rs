@@ -18,6 +18,7 @@ mod profile;
 mod protocol;
 mod retry;
 pub(crate) mod signing;
+mod waiter;
 pub(crate) mod wire;
 
 #[cfg(feature = "aws-config")]
@@ -32,6 +33,7 @@ pub use error::{
 };
 pub use paginator::{Items, Paginated, Paginator};
 pub use retry::RetryConfig;
+pub use waiter::{WaitError, WaitFor, Waiter, DEFAULT_MAX_DELAY};
 pub use wire::{Blob, DateTime};
 
 /// Static facts about a service, generated from its document.

@@ -63,3 +63,37 @@ impl crate::runtime::Operation for super::types::DescribeWidgetRequest {
     const NAME: &'static str = "DescribeWidget";
     const TARGET: &'static str = "Legacy_20161111.DescribeWidget";
 }
+
+/// The `WidgetIsGreen` waiter: polls `DescribeWidget` until `widget.color` is `GREEN`.
+///
+/// It fails as soon as the state is `RED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WidgetIsGreen;
+
+impl crate::runtime::WaitFor<super::types::DescribeWidgetRequest> for WidgetIsGreen {
+    const NAME: &'static str = "WidgetIsGreen";
+    const SUCCESS: &'static [&'static str] = &["GREEN"];
+    const FAILURE: &'static [&'static str] = &["RED"];
+    const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(2);
+    const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(20);
+    fn state(
+        output: &<super::types::DescribeWidgetRequest as crate::runtime::Operation>::Output,
+    ) -> Option<&str> {
+        Some(output)
+            .and_then(|v| v.widget.as_ref())
+            .and_then(|v| v.color.as_ref())
+            .map(|v| v.as_str())
+    }
+}
+
+impl DescribeWidget<'_> {
+    /// Waits until `WidgetIsGreen`: see [`WidgetIsGreen`].
+    ///
+    /// By default it polls every 2 s or more and gives up after 20 s.
+    pub fn wait_until_widget_is_green(
+        self,
+    ) -> crate::runtime::Waiter<super::types::DescribeWidgetRequest, WidgetIsGreen> {
+        let client = self.client.clone();
+        crate::runtime::Waiter::new(client, self.build())
+    }
+}
