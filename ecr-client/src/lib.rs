@@ -34,10 +34,14 @@
 
 #[rustfmt::skip]
 mod generated;
+mod batch;
 pub mod endpoint;
+pub mod login;
 pub mod runtime;
 #[cfg(test)]
 mod wire_fidelity;
 
+pub use batch::MAX_IMAGE_IDS_PER_CALL;
 pub use generated::{errors, operations, types, Client, Ecr};
+pub use login::{LoginError, RegistryLogin};
 pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, RetryConfig, SdkError};

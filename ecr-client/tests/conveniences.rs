@@ -1,0 +1,120 @@
+//! ECR conveniences: registry login from GetAuthorizationToken, and batch
+//! calls beyond 100 image ids.
+
+mod support;
+
+use ecr_client::types::{BatchDeleteImageRequest, BatchGetImageRequest, ImageIdentifier};
+use ecr_client::{Client, Config, Credentials};
+use support::fault_server::{Reply, Server};
+
+fn tag(t: &str) -> ImageIdentifier {
+    ImageIdentifier { image_tag: Some(t.into()), ..Default::default() }
+}
+
+fn manifest(i: usize) -> String {
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":1,"digest":"sha256:{:064x}"}},"layers":[{{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":1,"digest":"sha256:{:064x}"}}]}}"#,
+        i,
+        100_000 + i
+    )
+}
+
+#[tokio::test]
+async fn batches_beyond_100_ids_against_moto() {
+    let client = support::client();
+    let repository = support::unique_name("batch");
+    client.create_repository().repository_name(&repository).send().await.unwrap();
+    for i in 0..230 {
+        client
+            .put_image()
+            .repository_name(&repository)
+            .image_manifest(manifest(i))
+            .image_tag(format!("t{i}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut ids: Vec<ImageIdentifier> = (0..230).map(|i| tag(&format!("t{i}"))).collect();
+    ids.push(tag("missing-1"));
+    ids.push(tag("missing-2"));
+
+    let got = client
+        .batch_get_image_chunked(BatchGetImageRequest {
+            repository_name: repository.clone(),
+            image_ids: ids.clone(),
+            registry_id: None,
+            accepted_media_types: None,
+        })
+        .await
+        .unwrap();
+    let images = got.images.unwrap();
+    assert_eq!(images.len(), 230);
+    assert_eq!(images[229].image_manifest.as_deref(), Some(manifest(229).as_str()), "in order");
+    let failures = got.failures.unwrap();
+    assert_eq!(failures.len(), 2, "failures of every chunk are merged");
+
+    let deleted = client
+        .batch_delete_image_chunked(BatchDeleteImageRequest {
+            repository_name: repository.clone(),
+            image_ids: ids,
+            registry_id: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(deleted.image_ids.unwrap().len(), 230);
+    assert_eq!(deleted.failures.unwrap().len(), 2);
+    assert_eq!(
+        client.list_images().repository_name(&repository).send().await.unwrap().image_ids.unwrap_or_default(),
+        vec![]
+    );
+    client.delete_repository().repository_name(&repository).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn chunks_hold_at_most_100_ids_and_an_error_stops_the_batch() {
+    let server = Server::start(vec![Reply::json(200, r#"{"imageIds":[],"failures":[]}"#)]).await;
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "secret"))
+        .endpoint_url(&server.url)
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap();
+    let ids: Vec<ImageIdentifier> = (0..250).map(|i| tag(&format!("t{i}"))).collect();
+    let input = BatchDeleteImageRequest { repository_name: "app".into(), image_ids: ids, registry_id: None };
+    client.batch_delete_image_chunked(input.clone()).await.unwrap();
+    let sizes: Vec<usize> = server
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["imageIds"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(sizes, [100, 100, 50]);
+
+    let failing = Server::start(vec![
+        Reply::json(200, r#"{"imageIds":[]}"#),
+        Reply::error(400, "RepositoryNotFoundException", "gone"),
+    ])
+    .await;
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "secret"))
+        .endpoint_url(&failing.url)
+        .build()
+        .unwrap();
+    let err = Client::new(config).unwrap().batch_delete_image_chunked(input).await.unwrap_err();
+    assert_eq!(err.code(), Some("RepositoryNotFoundException"));
+    assert_eq!(failing.requests().len(), 2, "no call after the failing one");
+}
+
+#[tokio::test]
+async fn registry_login_against_moto() {
+    let client = support::client();
+    let answer = client.get_authorization_token().send().await.unwrap();
+    let logins = answer.logins().unwrap();
+    assert_eq!(logins.len(), 1);
+    let login = &logins[0];
+    assert_eq!(login.username, "AWS");
+    assert!(!login.password.is_empty());
+    assert!(login.registry.starts_with("123456789012.dkr.ecr.us-east-1.amazonaws.com"), "{}", login.registry);
+    assert!(!format!("{login:?}").contains(&login.password));
+}
