@@ -155,7 +155,13 @@ async fn push_an_image_through_the_api_and_pull_it_back() {
     };
     assert!(details.message().unwrap().contains("tag '1.0'"), "{details}");
 
-    let err = client.batch_get_image().repository_name("no-such-repo").image_ids(vec![]).send().await.unwrap_err();
+    let err = client
+        .batch_get_image()
+        .repository_name("no-such-repo")
+        .image_ids(vec![ImageIdentifier { image_tag: Some("1.0".into()), ..Default::default() }])
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, SdkError::Service(BatchGetImageError::RepositoryNotFoundException(_))), "{err:?}");
     client.delete_repository().repository_name(&repository).force(true).send().await.unwrap();
 }

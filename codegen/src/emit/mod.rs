@@ -5,6 +5,7 @@ mod errors;
 mod operations;
 mod serde_tests;
 mod types;
+mod validation;
 
 use crate::docs::to_markdown;
 use crate::ir::{Service, ShapeKind};
@@ -33,6 +34,7 @@ pub fn emit(service: &Service, header: &str) -> Result<Vec<File>, Error> {
         ("operations.rs", operations::emit(service, &names)),
         ("errors.rs", errors::emit(service, &names)),
         ("serde_tests.rs", serde_tests::emit(service, &names)),
+        ("validation.rs", validation::emit(service, &names)),
     ];
     files
         .into_iter()
@@ -78,6 +80,7 @@ fn module(service: &Service, names: &Names) -> TokenStream {
         pub mod errors;
         pub mod operations;
         pub mod types;
+        mod validation;
         #[cfg(test)]
         mod serde_tests;
 

@@ -8,6 +8,7 @@ use super::environment::Environment;
 use super::error::{OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
 use super::retry::{self, RetryQuota, Retryable};
 use super::signing::{self, Signer};
+use super::validate::Check;
 use super::{protocol, Operation, Service};
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -110,6 +111,9 @@ impl<S: Service> Client<S> {
     where
         I: Operation<Service = S>,
     {
+        if self.inner.config.validate_input {
+            input.validate(&mut Check::new(I::NAME))?;
+        }
         let body = protocol::serialize(I::NAME, &input)?;
         match self.call(I::NAME, I::TARGET, body.into()).await {
             Ok(answer) => protocol::parse_output(I::NAME, &answer).map_err(SdkError::Response),

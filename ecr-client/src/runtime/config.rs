@@ -34,6 +34,7 @@ pub struct Config {
     pub(crate) operation_timeout: Duration,
     pub(crate) retry: RetryConfig,
     pub(crate) max_response_bytes: u64,
+    pub(crate) validate_input: bool,
 }
 
 impl Config {
@@ -66,6 +67,7 @@ pub struct ConfigBuilder {
     operation_timeout: Option<Duration>,
     retry: Option<RetryConfig>,
     max_response_bytes: Option<u64>,
+    validate_input: Option<bool>,
 }
 
 impl ConfigBuilder {
@@ -123,6 +125,13 @@ impl ConfigBuilder {
     /// one is an error, not an allocation.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Whether inputs are checked against the document's constraints
+    /// (lengths, patterns, ranges) before sending (default: on).
+    pub fn validate_input(mut self, validate: bool) -> Self {
+        self.validate_input = Some(validate);
         self
     }
 
@@ -227,6 +236,7 @@ impl ConfigBuilder {
             operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
             retry: self.retry.unwrap_or_default(),
             max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            validate_input: self.validate_input.unwrap_or(true),
         })
     }
 }

@@ -154,23 +154,33 @@ impl StdError for ServiceError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidInput {
     operation: &'static str,
-    member: &'static str,
-    problem: String,
+    member: String,
+    problem: Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Problem {
+    Missing,
+    Invalid(String),
 }
 
 impl InvalidInput {
     pub(crate) fn missing(operation: &'static str, member: &'static str) -> Self {
-        Self { operation, member, problem: "is required but was not set".into() }
+        Self { operation, member: member.to_owned(), problem: Problem::Missing }
     }
 
-    /// An input problem found by the client: `member` (wire name) of
-    /// `operation` and what is wrong with it.
-    pub fn new(operation: &'static str, member: &'static str, problem: impl Into<String>) -> Self {
-        Self { operation, member, problem: problem.into() }
+    /// An input problem found by the client: `member` (wire name or path)
+    /// of `operation` and what is wrong with it.
+    pub fn new(operation: &'static str, member: &str, problem: impl Into<String>) -> Self {
+        Self::constraint(operation, member.to_owned(), problem.into())
+    }
+
+    pub(crate) fn constraint(operation: &'static str, member: String, problem: String) -> Self {
+        Self { operation, member, problem: Problem::Invalid(problem) }
     }
 
     pub(crate) fn unserializable(operation: &'static str, error: &serde_json::Error) -> Self {
-        Self { operation, member: "", problem: format!("cannot be serialized: {error}") }
+        Self::constraint(operation, String::new(), format!("cannot be serialized: {error}"))
     }
 
     /// The operation, e.g. `CreateRepository`.
@@ -178,16 +188,21 @@ impl InvalidInput {
         self.operation
     }
 
-    /// The member at fault, by wire name, e.g. `repositoryName`.
-    pub fn member(&self) -> &'static str {
-        self.member
+    /// The member at fault, by wire name, with its path inside the input
+    /// (`imageIds[3].imageTag`); empty when the input as a whole is at fault.
+    pub fn member(&self) -> &str {
+        &self.member
     }
 }
 
 impl fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let dot = if self.member.is_empty() { "" } else { "." };
-        write!(f, "{}{dot}{} {}; the request was not sent", self.operation, self.member, self.problem)
+        let (operation, member) = (self.operation, &self.member);
+        let at = if member.is_empty() { operation.to_owned() } else { format!("{operation}.{member}") };
+        match &self.problem {
+            Problem::Missing => write!(f, "{at} is required but was not set; the request was not sent"),
+            Problem::Invalid(problem) => write!(f, "{at}: {problem}; the request was not sent"),
+        }
     }
 }
 

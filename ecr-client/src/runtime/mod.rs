@@ -18,6 +18,7 @@ mod profile;
 mod protocol;
 mod retry;
 pub(crate) mod signing;
+mod validate;
 mod waiter;
 pub(crate) mod wire;
 
@@ -33,6 +34,7 @@ pub use error::{
 };
 pub use paginator::{Items, Paginated, Paginator};
 pub use retry::RetryConfig;
+pub use validate::{Check, Pattern, StringRule, Validate};
 pub use waiter::{WaitError, WaitFor, Waiter, DEFAULT_MAX_DELAY};
 pub use wire::{Blob, DateTime};
 
@@ -74,7 +76,7 @@ pub trait Service: Send + Sync + 'static {
 
 /// An operation, implemented by the generated code on the operation's input
 /// type, so `client.send(input)` knows where and how to send it.
-pub trait Operation: serde::Serialize {
+pub trait Operation: serde::Serialize + Validate {
     /// The service the operation belongs to.
     type Service: Service;
     /// What a successful call returns.

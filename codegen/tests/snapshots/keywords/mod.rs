@@ -5,6 +5,7 @@
 pub mod errors;
 pub mod operations;
 pub mod types;
+mod validation;
 
 #[cfg(test)]
 mod serde_tests;

@@ -1,0 +1,240 @@
+//! Client-side validation of inputs against the document's constraints,
+//! before anything is sent: string length, pattern (an ECMA-262 regex,
+//! searched, not anchored, as Smithy means it), numeric range, list and map
+//! length. The generated code describes each input; this module checks.
+//! Enum values are not checked: the documents' enums are open, and a value
+//! the service added later must go through.
+
+use super::error::InvalidInput;
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::sync::OnceLock;
+
+/// Implemented by the generated code for every structure an input holds.
+pub trait Validate {
+    /// Checks every constrained member, reporting the first violation.
+    fn validate(&self, check: &mut Check) -> Result<(), InvalidInput>;
+}
+
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, check: &mut Check) -> Result<(), InvalidInput> {
+        (**self).validate(check)
+    }
+}
+
+/// A document pattern, compiled on first use and then shared.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
+}
+
+impl Pattern {
+    /// A pattern from the document.
+    pub const fn new(source: &'static str) -> Self {
+        Self { source, compiled: OnceLock::new() }
+    }
+
+    /// Whether `value` contains a match; `None` if this regex engine cannot
+    /// compile the pattern, in which case nothing is rejected for it.
+    fn is_match(&self, value: &str) -> Option<bool> {
+        let compiled = self.compiled.get_or_init(|| match regex_lite::Regex::new(self.source) {
+            Ok(regex) => Some(regex),
+            Err(e) => {
+                tracing::warn!(pattern = self.source, error = %e, "pattern not checked: the regex engine cannot compile it");
+                None
+            }
+        });
+        compiled.as_ref().map(|regex| regex.is_match(value))
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.source)
+    }
+}
+
+/// Constraints on a string shape.
+#[derive(Debug)]
+pub struct StringRule {
+    /// Fewest characters.
+    pub min: Option<u64>,
+    /// Most characters.
+    pub max: Option<u64>,
+    /// A pattern values must contain a match of.
+    pub pattern: Option<&'static Pattern>,
+}
+
+/// Where validation is in an input, and the checks themselves.
+#[derive(Debug)]
+pub struct Check {
+    operation: &'static str,
+    path: Vec<Segment>,
+}
+
+#[derive(Debug)]
+enum Segment {
+    Member(&'static str),
+    Index(usize),
+    Key(String),
+}
+
+type Step<'a, T> = &'a dyn Fn(&mut Check, &T) -> Result<(), InvalidInput>;
+
+impl Check {
+    /// Validation of an input of `operation`.
+    pub fn new(operation: &'static str) -> Self {
+        Self { operation, path: Vec::new() }
+    }
+
+    /// Checks an optional string member.
+    pub fn string(&mut self, member: &'static str, value: Option<&str>, rule: &StringRule) -> Result<(), InvalidInput> {
+        self.within(member, |check| value.map_or(Ok(()), |v| check.here_string(v, rule)))
+    }
+
+    /// Checks the string at the current path.
+    pub fn here_string(&mut self, value: &str, rule: &StringRule) -> Result<(), InvalidInput> {
+        let length = value.chars().count() as u64;
+        if let Some(min) = rule.min.filter(|min| length < *min) {
+            return Err(self.fail(format!("{} is shorter than {min} characters", quote(value))));
+        }
+        if let Some(max) = rule.max.filter(|max| length > *max) {
+            return Err(self.fail(format!("{} is longer than {max} characters", quote(value))));
+        }
+        if let Some(pattern) = rule.pattern {
+            if pattern.is_match(value) == Some(false) {
+                return Err(self.fail(format!("{} does not match pattern {pattern:?}", quote(value))));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks an optional blob member's length in bytes.
+    pub fn bytes(
+        &mut self,
+        member: &'static str,
+        value: Option<&[u8]>,
+        min: Option<u64>,
+        max: Option<u64>,
+    ) -> Result<(), InvalidInput> {
+        let Some(length) = value.map(|v| v.len() as u64) else { return Ok(()) };
+        self.within(member, |check| match (min, max) {
+            (Some(min), _) if length < min => {
+                Err(check.fail(format!("{length} bytes is fewer than the minimum {min}")))
+            }
+            (_, Some(max)) if length > max => Err(check.fail(format!("{length} bytes is more than the maximum {max}"))),
+            _ => Ok(()),
+        })
+    }
+
+    /// Checks an optional number member's range.
+    pub fn number(
+        &mut self,
+        member: &'static str,
+        value: Option<f64>,
+        min: Option<f64>,
+        max: Option<f64>,
+    ) -> Result<(), InvalidInput> {
+        let Some(value) = value else { return Ok(()) };
+        self.within(member, |check| match (min, max) {
+            (Some(min), _) if value < min => Err(check.fail(format!("{value} is below the minimum {min}"))),
+            (_, Some(max)) if value > max => Err(check.fail(format!("{value} is above the maximum {max}"))),
+            _ => Ok(()),
+        })
+    }
+
+    /// Checks an optional structure member.
+    pub fn nested<T: Validate>(&mut self, member: &'static str, value: Option<&T>) -> Result<(), InvalidInput> {
+        self.within(member, |check| value.map_or(Ok(()), |v| v.validate(check)))
+    }
+
+    /// Checks an optional list member's length, then each item.
+    pub fn list<T>(
+        &mut self,
+        member: &'static str,
+        value: Option<&[T]>,
+        min: Option<u64>,
+        max: Option<u64>,
+        each: Step<'_, T>,
+    ) -> Result<(), InvalidInput> {
+        let Some(items) = value else { return Ok(()) };
+        self.within(member, |check| {
+            check.count(items.len(), min, max)?;
+            for (index, item) in items.iter().enumerate() {
+                check.path.push(Segment::Index(index));
+                each(check, item)?;
+                check.path.pop();
+            }
+            Ok(())
+        })
+    }
+
+    /// Checks an optional map member's length, then each value.
+    pub fn map<T>(
+        &mut self,
+        member: &'static str,
+        value: Option<&BTreeMap<String, T>>,
+        min: Option<u64>,
+        max: Option<u64>,
+        each: Step<'_, T>,
+    ) -> Result<(), InvalidInput> {
+        let Some(entries) = value else { return Ok(()) };
+        self.within(member, |check| {
+            check.count(entries.len(), min, max)?;
+            for (key, item) in entries {
+                check.path.push(Segment::Key(key.clone()));
+                each(check, item)?;
+                check.path.pop();
+            }
+            Ok(())
+        })
+    }
+
+    fn count(&self, count: usize, min: Option<u64>, max: Option<u64>) -> Result<(), InvalidInput> {
+        let n = count as u64;
+        match (min, max) {
+            (Some(min), _) if n < min => Err(self.fail(format!("{n} items, fewer than the minimum {min}"))),
+            (_, Some(max)) if n > max => Err(self.fail(format!("{n} items, more than the maximum {max}"))),
+            _ => Ok(()),
+        }
+    }
+
+    fn within(
+        &mut self,
+        member: &'static str,
+        f: impl FnOnce(&mut Self) -> Result<(), InvalidInput>,
+    ) -> Result<(), InvalidInput> {
+        self.path.push(Segment::Member(member));
+        let result = f(self);
+        self.path.pop();
+        result
+    }
+
+    fn fail(&self, problem: String) -> InvalidInput {
+        let mut path = String::new();
+        for segment in &self.path {
+            match segment {
+                Segment::Member(name) if path.is_empty() => path.push_str(name),
+                Segment::Member(name) => {
+                    let _ = write!(path, ".{name}");
+                }
+                Segment::Index(i) => {
+                    let _ = write!(path, "[{i}]");
+                }
+                Segment::Key(key) => {
+                    let _ = write!(path, "[{key:?}]");
+                }
+            }
+        }
+        InvalidInput::constraint(self.operation, path, problem)
+    }
+}
+
+/// A value for an error message: quoted, and cut short if long.
+fn quote(value: &str) -> String {
+    const SHOWN: usize = 64;
+    match value.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{:?}… ({} characters)", &value[..cut], value.chars().count()),
+        None => format!("{value:?}"),
+    }
+}
