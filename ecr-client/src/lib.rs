@@ -36,6 +36,7 @@
 mod generated;
 mod batch;
 pub mod endpoint;
+pub mod lifecycle;
 pub mod login;
 pub mod runtime;
 #[cfg(test)]
