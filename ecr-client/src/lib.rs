@@ -38,6 +38,7 @@ mod batch;
 pub mod endpoint;
 pub mod lifecycle;
 pub mod login;
+pub mod repository_policy;
 pub mod runtime;
 #[cfg(test)]
 mod wire_fidelity;
