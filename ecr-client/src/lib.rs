@@ -47,3 +47,8 @@ pub use batch::MAX_IMAGE_IDS_PER_CALL;
 pub use generated::{errors, operations, types, Client, Ecr};
 pub use login::{LoginError, RegistryLogin};
 pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, RetryConfig, SdkError};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;

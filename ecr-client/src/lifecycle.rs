@@ -377,6 +377,20 @@ impl LifecyclePolicy {
     }
 }
 
+impl crate::operations::PutLifecyclePolicy<'_> {
+    /// Sets `lifecyclePolicyText` from a typed policy, checked as ECR checks it.
+    pub fn lifecycle_policy(self, policy: &LifecyclePolicy) -> Result<Self, LifecyclePolicyError> {
+        Ok(self.lifecycle_policy_text(policy.to_json()?))
+    }
+}
+
+impl crate::operations::StartLifecyclePolicyPreview<'_> {
+    /// Sets `lifecyclePolicyText` from a typed policy, checked as ECR checks it.
+    pub fn lifecycle_policy(self, policy: &LifecyclePolicy) -> Result<Self, LifecyclePolicyError> {
+        Ok(self.lifecycle_policy_text(policy.to_json()?))
+    }
+}
+
 /// An image a policy would act on, and the rule that would.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviewResult {

@@ -186,14 +186,32 @@ async fn usable_with_put_lifecycle_policy() {
         Rule::expire(3, Selection::tagged_patterns(["dev-*"]).older_than_days(30)),
         Rule::expire(4, Selection::any().more_than(100)),
     ]);
-    client
-        .put_lifecycle_policy()
-        .repository_name(&repository)
-        .lifecycle_policy_text(policy.to_json().unwrap())
-        .send()
-        .await
-        .unwrap();
+    client.put_lifecycle_policy().repository_name(&repository).lifecycle_policy(&policy).unwrap().send().await.unwrap();
     let stored = client.get_lifecycle_policy().repository_name(&repository).send().await.unwrap();
     assert_eq!(LifecyclePolicy::from_json(&stored.lifecycle_policy_text.unwrap()).unwrap(), policy);
     client.delete_repository().repository_name(&repository).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn usable_with_start_lifecycle_policy_preview() {
+    use support::fault_server::{Reply, Server};
+    let server = Server::start(vec![Reply::json(200, r#"{"repositoryName":"app","status":"IN_PROGRESS"}"#)]).await;
+    let config = ecr_client::Config::builder()
+        .region("us-east-1")
+        .credentials(ecr_client::Credentials::new("AKID", "secret"))
+        .endpoint_url(&server.url)
+        .build()
+        .unwrap();
+    let client = ecr_client::Client::new(config).unwrap();
+    let policy = LifecyclePolicy::from_json(GUIDE_EXAMPLE).unwrap();
+    let builder = client.start_lifecycle_policy_preview().repository_name("app").lifecycle_policy(&policy).unwrap();
+    builder.send().await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+    let sent = LifecyclePolicy::from_json(body["lifecyclePolicyText"].as_str().unwrap()).unwrap();
+    assert_eq!(sent, policy);
+
+    let mut invalid = policy.clone();
+    invalid.rules[1].rule_priority = 1;
+    let err = client.start_lifecycle_policy_preview().repository_name("app").lifecycle_policy(&invalid).unwrap_err();
+    assert_eq!(err.to_string(), "invalid lifecycle policy: rule 1: another rule has the same priority");
 }
