@@ -4,7 +4,6 @@
 mod support;
 
 use ecr_client::types::{BatchDeleteImageRequest, BatchGetImageRequest, ImageIdentifier};
-use ecr_client::{Client, Config, Credentials};
 use support::fault_server::{Reply, Server};
 
 fn tag(t: &str) -> ImageIdentifier {
@@ -73,13 +72,7 @@ async fn batches_beyond_100_ids_against_moto() {
 #[tokio::test]
 async fn chunks_hold_at_most_100_ids_and_an_error_stops_the_batch() {
     let server = Server::start(vec![Reply::json(200, r#"{"imageIds":[],"failures":[]}"#)]).await;
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "secret"))
-        .endpoint_url(&server.url)
-        .build()
-        .unwrap();
-    let client = Client::new(config).unwrap();
+    let client = support::local_client(&server.url, |b| b);
     let ids: Vec<ImageIdentifier> = (0..250).map(|i| tag(&format!("t{i}"))).collect();
     let input = BatchDeleteImageRequest { repository_name: "app".into(), image_ids: ids, registry_id: None };
     client.batch_delete_image_chunked(input.clone()).await.unwrap();
@@ -95,13 +88,7 @@ async fn chunks_hold_at_most_100_ids_and_an_error_stops_the_batch() {
         Reply::error(400, "RepositoryNotFoundException", "gone"),
     ])
     .await;
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "secret"))
-        .endpoint_url(&failing.url)
-        .build()
-        .unwrap();
-    let err = Client::new(config).unwrap().batch_delete_image_chunked(input).await.unwrap_err();
+    let err = support::local_client(&failing.url, |b| b).batch_delete_image_chunked(input).await.unwrap_err();
     assert_eq!(err.code(), Some("RepositoryNotFoundException"));
     assert_eq!(failing.requests().len(), 2, "no call after the failing one");
 }

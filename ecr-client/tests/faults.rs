@@ -13,12 +13,7 @@ use support::fault_server::{Reply, Server};
 const EMPTY_LIST: &str = r#"{"imageIds":[{"imageTag":"v1","imageDigest":"sha256:abc"}]}"#;
 
 fn client(server: &Server, configure: impl FnOnce(ecr_client::ConfigBuilder) -> ecr_client::ConfigBuilder) -> Client {
-    let builder = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKIDFAULTS", "secret"))
-        .endpoint_url(&server.url)
-        .attempt_timeout(Duration::from_secs(5));
-    Client::new(configure(builder).build().unwrap()).unwrap()
+    support::local_client(&server.url, |b| configure(b.attempt_timeout(Duration::from_secs(5))))
 }
 
 async fn list_images(client: &Client) -> Result<ecr_client::types::ListImagesResponse, SdkError<ListImagesError>> {
@@ -37,7 +32,7 @@ async fn a_503_is_retried_and_the_retry_succeeds() {
     // Each attempt is signed anew, with the same body.
     assert_eq!(requests[0].body, requests[1].body);
     assert_eq!(requests[1].header("x-amz-target"), Some("AmazonEC2ContainerRegistry_V20150921.ListImages"));
-    assert!(requests[1].header("authorization").unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKIDFAULTS/"));
+    assert!(requests[1].header("authorization").unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKIDLOCAL/"));
 }
 
 #[tokio::test]

@@ -196,13 +196,7 @@ async fn usable_with_put_lifecycle_policy() {
 async fn usable_with_start_lifecycle_policy_preview() {
     use support::fault_server::{Reply, Server};
     let server = Server::start(vec![Reply::json(200, r#"{"repositoryName":"app","status":"IN_PROGRESS"}"#)]).await;
-    let config = ecr_client::Config::builder()
-        .region("us-east-1")
-        .credentials(ecr_client::Credentials::new("AKID", "secret"))
-        .endpoint_url(&server.url)
-        .build()
-        .unwrap();
-    let client = ecr_client::Client::new(config).unwrap();
+    let client = support::local_client(&server.url, |b| b);
     let policy = LifecyclePolicy::from_json(GUIDE_EXAMPLE).unwrap();
     let builder = client.start_lifecycle_policy_preview().repository_name("app").lifecycle_policy(&policy).unwrap();
     builder.send().await.unwrap();

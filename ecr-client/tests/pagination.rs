@@ -5,7 +5,7 @@ mod support;
 
 use ecr_client::errors::ListImagesError;
 use ecr_client::types::ImageIdentifier;
-use ecr_client::{Client, Config, Credentials, SdkError};
+use ecr_client::{Client, SdkError};
 use support::fault_server::{Reply, Server};
 
 fn page(tags: &[&str], token: Option<&str>) -> Reply {
@@ -15,14 +15,7 @@ fn page(tags: &[&str], token: Option<&str>) -> Reply {
 }
 
 fn client(server: &Server) -> Client {
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "secret"))
-        .endpoint_url(&server.url)
-        .retry(ecr_client::RetryConfig::disabled())
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
+    support::local_client(&server.url, |b| b.retry(ecr_client::RetryConfig::disabled()))
 }
 
 fn body(server: &Server, index: usize) -> serde_json::Value {

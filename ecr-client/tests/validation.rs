@@ -5,19 +5,13 @@
 mod support;
 
 use ecr_client::types::{ImageIdentifier, ImageTagMutability};
-use ecr_client::{Client, Config, Credentials, SdkError};
+use ecr_client::{Client, SdkError};
 use support::fault_server::{Reply, Server};
 
 async fn setup(validate: bool) -> (Server, Client) {
     let server = Server::start(vec![Reply::json(200, "{}")]).await;
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "secret"))
-        .endpoint_url(&server.url)
-        .validate_input(validate)
-        .build()
-        .unwrap();
-    (server, Client::new(config).unwrap())
+    let client = support::local_client(&server.url, |b| b.validate_input(validate));
+    (server, client)
 }
 
 /// The validation error's text, checking nothing was sent.

@@ -6,7 +6,7 @@ mod support;
 use ecr_client::errors::DescribeImageScanFindingsError;
 use ecr_client::runtime::WaitError;
 use ecr_client::types::ImageIdentifier;
-use ecr_client::{Client, Config, Credentials, SdkError};
+use ecr_client::{Client, SdkError};
 use std::time::{Duration, Instant};
 use support::fault_server::{Reply, Server};
 
@@ -19,13 +19,7 @@ fn preview(status: &str) -> Reply {
 }
 
 fn client(server: &Server) -> Client {
-    let config = Config::builder()
-        .region("us-east-1")
-        .credentials(Credentials::new("AKID", "secret"))
-        .endpoint_url(&server.url)
-        .build()
-        .unwrap();
-    Client::new(config).unwrap()
+    support::local_client(&server.url, |b| b)
 }
 
 fn image() -> ImageIdentifier {

@@ -9,7 +9,7 @@
 
 pub mod fault_server;
 
-use ecr_client::{Client, Config, Credentials};
+use ecr_client::{Client, Config, ConfigBuilder, Credentials};
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -43,6 +43,14 @@ pub fn client() -> Client {
         .build()
         .expect("test config is valid");
     Client::new(config).expect("client builds")
+}
+
+/// A client for a local test server at `url`, with throwaway credentials;
+/// `configure` adjusts the builder (retries, timeouts, ...).
+pub fn local_client(url: &str, configure: impl FnOnce(ConfigBuilder) -> ConfigBuilder) -> Client {
+    let builder =
+        Config::builder().region("us-east-1").credentials(Credentials::new("AKIDLOCAL", "secret")).endpoint_url(url);
+    Client::new(configure(builder).build().expect("test config is valid")).expect("client builds")
 }
 
 /// A repository name no other test in this run uses.
