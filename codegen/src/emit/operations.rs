@@ -158,15 +158,7 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
             }
         }
     });
-    // Follow the items path: optional members with `and_then`, required ones with `map`.
-    let mut shape = op.output.clone();
-    let mut hops = Vec::new();
-    for name in &paginator.items {
-        let m = member(&shape, name);
-        let field = names.field(&shape, name);
-        hops.push(if m.required { quote!(.map(|v| v.#field)) } else { quote!(.and_then(|v| v.#field)) });
-        shape = m.target.clone();
-    }
+    let (hops, shape) = path_hops(service, names, &op.output, &paginator.items, false);
     let item = match &service.shapes[&shape].kind {
         ShapeKind::List { member } => names.rust_type(service, member, &types),
         _ => unreachable!("lowering checked that items end at a list"),
@@ -214,16 +206,8 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, taken: &mut BTreeSe
     let input = names.type_ident(&op.input);
     let client = client_field(service, names, op);
     let method = ident(&format!("wait_until_{}", field_name(&waiter.name).trim_start_matches("r#")));
-    // Follow the path by reference: optional members with `and_then`,
-    // required ones with `map`; the state ends as a `&str`.
-    let mut shape = op.output.clone();
-    let mut hops = Vec::new();
-    for name in &waiter.path {
-        let member = service.members(&shape).iter().find(|m| &m.name == name).expect("lowering checked the path");
-        let field = names.field(&shape, name);
-        hops.push(if member.required { quote!(.map(|v| &v.#field)) } else { quote!(.and_then(|v| v.#field.as_ref())) });
-        shape = member.target.clone();
-    }
+    // The state ends as a `&str`.
+    let (hops, shape) = path_hops(service, names, &op.output, &waiter.path, true);
     let as_str = match service.shapes[&shape].kind {
         ShapeKind::Boolean => quote!(.map(|v| if *v { "true" } else { "false" })),
         _ => quote!(.map(|v| v.as_str())),
@@ -275,6 +259,32 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, taken: &mut BTreeSe
             }
         }
     }
+}
+
+/// The `Option` combinators that follow a member path from `shape` (by
+/// value, or by reference): `and_then` through optional members, `map`
+/// through required ones. Returns them and the shape the path ends at.
+fn path_hops(
+    service: &Service,
+    names: &Names,
+    shape: &str,
+    path: &[String],
+    by_ref: bool,
+) -> (Vec<TokenStream>, String) {
+    let mut shape = shape.to_owned();
+    let mut hops = Vec::new();
+    for name in path {
+        let member = service.members(&shape).iter().find(|m| &m.name == name).expect("lowering checked the path");
+        let field = names.field(&shape, name);
+        hops.push(match (member.required, by_ref) {
+            (true, false) => quote!(.map(|v| v.#field)),
+            (false, false) => quote!(.and_then(|v| v.#field)),
+            (true, true) => quote!(.map(|v| &v.#field)),
+            (false, true) => quote!(.and_then(|v| v.#field.as_ref())),
+        });
+        shape = member.target.clone();
+    }
+    (hops, shape)
 }
 
 /// Setters of these kinds take `impl Into<T>`: strings, enums (from `&str`),
