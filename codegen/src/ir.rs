@@ -194,6 +194,29 @@ impl Service {
         }
     }
 
+    /// Whether a value of `shape` can hold a sensitive member, at any depth.
+    pub fn reaches_sensitive(&self, shape: &str) -> bool {
+        let mut stack = vec![shape];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(shape) = stack.pop() {
+            if !seen.insert(shape) {
+                continue;
+            }
+            match self.shapes.get(shape).map(|s| &s.kind) {
+                Some(ShapeKind::Structure { members }) => {
+                    if members.iter().any(|m| m.sensitive) {
+                        return true;
+                    }
+                    stack.extend(members.iter().map(|m| m.target.as_str()));
+                }
+                Some(ShapeKind::List { member }) => stack.push(member),
+                Some(ShapeKind::Map { value }) => stack.push(value),
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// Names of shapes that only ever appear as operation errors.
     pub fn error_only_shapes(&self) -> std::collections::BTreeSet<&str> {
         let mut errors: std::collections::BTreeSet<&str> =

@@ -1,108 +1,10 @@
 //! ECR's endpoint rules (botocore's `ecr/2015-09-21/endpoint-rule-set-1.json`
-//! with its `partitions.json`): which URL a region, FIPS and dual-stack
-//! choice lead to. Checked against botocore for every region of every
+//! over AWS's partitions): which URL a region, FIPS and dual-stack choice
+//! lead to, and the legacy `dkr-*` regions' signing region. Checked against botocore for every region of every
 //! partition in `tests/endpoints.rs`.
 
-use crate::runtime::EndpointParams;
-
-/// A partition: a group of regions with its own DNS suffixes.
-struct Partition {
-    /// Regions listed by name.
-    regions: &'static [&'static str],
-    /// `^(p1|p2)-\w+-\d+$`, as the alternatives `p1`, `p2`.
-    region_prefixes: &'static [&'static str],
-    dns_suffix: &'static str,
-    dual_stack_dns_suffix: &'static str,
-}
-
-const PARTITIONS: &[Partition] = &[
-    Partition {
-        regions: &[
-            "af-south-1",
-            "ap-east-1",
-            "ap-east-2",
-            "ap-northeast-1",
-            "ap-northeast-2",
-            "ap-northeast-3",
-            "ap-south-1",
-            "ap-south-2",
-            "ap-southeast-1",
-            "ap-southeast-2",
-            "ap-southeast-3",
-            "ap-southeast-4",
-            "ap-southeast-5",
-            "ap-southeast-6",
-            "ap-southeast-7",
-            "aws-global",
-            "ca-central-1",
-            "ca-west-1",
-            "eu-central-1",
-            "eu-central-2",
-            "eu-north-1",
-            "eu-south-1",
-            "eu-south-2",
-            "eu-west-1",
-            "eu-west-2",
-            "eu-west-3",
-            "il-central-1",
-            "me-central-1",
-            "me-south-1",
-            "me-west-1",
-            "mx-central-1",
-            "sa-east-1",
-            "sa-west-1",
-            "us-east-1",
-            "us-east-2",
-            "us-west-1",
-            "us-west-2",
-        ],
-        region_prefixes: &["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"],
-        dns_suffix: "amazonaws.com",
-        dual_stack_dns_suffix: "api.aws",
-    },
-    Partition {
-        regions: &["aws-cn-global", "cn-north-1", "cn-northwest-1"],
-        region_prefixes: &["cn"],
-        dns_suffix: "amazonaws.com.cn",
-        dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
-    },
-    Partition {
-        regions: &["eusc-de-east-1"],
-        region_prefixes: &["eusc-de"],
-        dns_suffix: "amazonaws.eu",
-        dual_stack_dns_suffix: "api.amazonwebservices.eu",
-    },
-    Partition {
-        regions: &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
-        region_prefixes: &["us-iso"],
-        dns_suffix: "c2s.ic.gov",
-        dual_stack_dns_suffix: "api.aws.ic.gov",
-    },
-    Partition {
-        regions: &["aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"],
-        region_prefixes: &["us-isob"],
-        dns_suffix: "sc2s.sgov.gov",
-        dual_stack_dns_suffix: "api.aws.scloud",
-    },
-    Partition {
-        regions: &["aws-iso-e-global", "eu-isoe-west-1"],
-        region_prefixes: &["eu-isoe"],
-        dns_suffix: "cloud.adc-e.uk",
-        dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
-    },
-    Partition {
-        regions: &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
-        region_prefixes: &["us-isof"],
-        dns_suffix: "csp.hci.ic.gov",
-        dual_stack_dns_suffix: "api.aws.hci.ic.gov",
-    },
-    Partition {
-        regions: &["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
-        region_prefixes: &["us-gov"],
-        dns_suffix: "amazonaws.com",
-        dual_stack_dns_suffix: "api.aws",
-    },
-];
+use crate::runtime::partition::partition_of;
+use crate::runtime::{Endpoint, EndpointParams};
 
 /// The ECR endpoint for `params`, or the rules' reason there is none.
 ///
@@ -131,7 +33,7 @@ pub fn resolve(params: &EndpointParams<'_>) -> Result<String, String> {
         return Err(format!("Invalid Configuration: region {region:?} is not a valid host label"));
     }
     let partition = partition_of(region);
-    let (dns, dual) = (partition.dns_suffix, partition.dual_stack_dns_suffix);
+    let (dns, dual) = (partition.dns_suffix(false), partition.dns_suffix(true));
     // Every partition ECR knows supports both FIPS and dual-stack.
     Ok(match (params.use_fips, params.use_dual_stack) {
         (false, false) => format!("https://api.ecr.{region}.{dns}"),
@@ -141,29 +43,24 @@ pub fn resolve(params: &EndpointParams<'_>) -> Result<String, String> {
     })
 }
 
-/// The partition of a region: by name, then by pattern, else `aws`.
-fn partition_of(region: &str) -> &'static Partition {
-    PARTITIONS
-        .iter()
-        .find(|p| p.regions.contains(&region))
-        .or_else(|| PARTITIONS.iter().find(|p| p.region_prefixes.iter().any(|prefix| matches_pattern(region, prefix))))
-        .unwrap_or(&PARTITIONS[0])
-}
-
-/// `region` matches `^{prefix}-\w+-\d+$`.
-fn matches_pattern(region: &str, prefix: &str) -> bool {
-    let Some(rest) = region.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')) else { return false };
-    let Some((word, number)) = rest.split_once('-') else { return false };
-    !word.is_empty()
-        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !number.is_empty()
-        && number.chars().all(|c| c.is_ascii_digit())
-}
-
 /// What the rules engine's `isValidHostLabel` accepts for a region.
 fn is_valid_host_label(label: &str) -> bool {
     label.len() <= 63
         && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !label.starts_with('-')
         && !label.ends_with('-')
+}
+
+/// The legacy regions botocore's `endpoints.json` gives ECR a credential
+/// scope for: `dkr-us-east-1` (and `fips-dkr-us-east-1`) keep their name in
+/// the URL, as botocore sends them, but are signed for `us-east-1`.
+const DKR_REGIONS: &[&str] = &["us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2"];
+
+/// [`resolve`], plus the region to sign for where it is not the client's:
+/// the rules the generated client is given (see `specs/.../hints.json`).
+pub fn resolve_with_scope(params: &EndpointParams<'_>) -> Result<Endpoint, String> {
+    let url = resolve(params)?;
+    let signing_region =
+        params.region.strip_prefix("dkr-").filter(|region| DKR_REGIONS.contains(region)).map(str::to_owned);
+    Ok(Endpoint { url, signing_region })
 }

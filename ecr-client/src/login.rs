@@ -54,7 +54,8 @@ impl AuthorizationData {
         let token = self.authorization_token.as_deref().ok_or_else(|| LoginError("no authorizationToken".into()))?;
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(token.trim())
-            .map_err(|e| LoginError(format!("authorizationToken is not base64: {e}")))?;
+            // Not even the decoder's message: it quotes an offending byte.
+            .map_err(|_| LoginError("authorizationToken is not base64".into()))?;
         // The error messages never include the token or its content.
         let decoded = String::from_utf8(decoded).map_err(|_| LoginError("authorizationToken is not UTF-8".into()))?;
         let (username, password) =

@@ -91,7 +91,7 @@ fn check<I: Operation<Service = Ecr> + DeserializeOwned>(case: &Value, data: &Va
 
     // Same method, URL, target and content type.
     let config = crate::Config::builder().region("us-east-1").credentials(Credentials::new("A", "B")).build().unwrap();
-    let url = format!("{}/", crate::runtime::endpoint::resolve(&Ecr::META, &config).unwrap());
+    let url = format!("{}/", crate::runtime::endpoint::resolve(&Ecr::META, &config).unwrap().url);
     let expected = [
         ("method", "POST".to_owned(), case["method"].as_str().unwrap().to_owned()),
         ("url", url.clone(), case["url"].as_str().unwrap().to_owned()),
@@ -110,9 +110,9 @@ fn check<I: Operation<Service = Ecr> + DeserializeOwned>(case: &Value, data: &Va
             .with_session_token(data["sessionToken"].as_str().unwrap());
     let time = UNIX_EPOCH + Duration::from_secs(1_705_072_146); // 2024-01-12T15:09:06Z, as wire.py fixes it
     let headers = [("content-type", Ecr::META.content_type), ("x-amz-target", I::TARGET)];
-    let host = signing::host_header(&reqwest::Url::parse(&url).unwrap());
+    let to = signing::Destination::of(&reqwest::Url::parse(&url).unwrap());
     let signer = signing::Signer::default();
-    let signed = signer.sign(&credentials, "us-east-1", Ecr::META.signing_name, &host, &headers, body.as_bytes(), time);
+    let signed = signer.sign(&credentials, "us-east-1", Ecr::META.signing_name, &to, &headers, body.as_bytes(), time);
     for name in ["authorization", "x-amz-date", "x-amz-security-token"] {
         let ours = signed.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default();
         if ours != header(name) {

@@ -44,7 +44,7 @@ impl ProvideCredentials for Failing {
 async fn sdk_errors_are_reported() {
     let server = Server::start(vec![Reply::json(200, LIST)]).await;
     let err = signed_by(AwsConfigCredentials::from_provider(Failing), &server).await.unwrap_err();
-    assert!(err.starts_with("no usable AWS credentials: aws-config:"), "{err}");
+    assert!(err.starts_with("ListImages failed: no usable AWS credentials: aws-config:"), "{err}");
     assert!(err.contains("the SSO session has expired"), "{err}");
     assert!(server.requests().is_empty(), "nothing is sent unsigned");
 }

@@ -133,7 +133,7 @@ async fn credential_process() {
     .unwrap();
     let client = Client::load_with(Config::builder().endpoint_url(&ecr.url), &env).await.unwrap();
     let err = call(&client).await.unwrap_err();
-    assert!(err.starts_with("no usable AWS credentials: profile \"default\""), "{err}");
+    assert!(err.starts_with("ListImages failed: no usable AWS credentials: profile \"default\""), "{err}");
     assert!(err.contains("credential_process: exited with exit status: 3: locked"), "{err}");
 }
 

@@ -84,6 +84,14 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         op.name
     )]);
     let paginated = op.paginator.as_ref().map(|p| paginated(service, names, op, p));
+    let sensitive = members.iter().any(|m| m.sensitive);
+    let derive_debug = (!sensitive).then(|| quote!(Debug,));
+    let debug_impl = sensitive.then(|| redacted_builder_debug(service, names, op, &builder));
+    let secret_output = service.reaches_sensitive(&op.output).then(|| {
+        quote!(
+            const SECRET_OUTPUT: bool = true;
+        )
+    });
     quote! {
         impl crate::runtime::Client<super::#marker> {
             #method_doc
@@ -93,12 +101,14 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         }
 
         #builder_doc
-        #[derive(Debug, Clone)]
+        #[derive(#derive_debug Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
             #client: &'a super::Client,
             #(#fields: Option<#field_types>,)*
         }
+
+        #debug_impl
 
         impl<'a> #builder<'a> {
             #(#setters)*
@@ -123,6 +133,33 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
             type Error = super::errors::#error;
             const NAME: &'static str = #op_name;
             const TARGET: &'static str = #target;
+            #secret_output
+        }
+    }
+}
+
+/// A builder `Debug` that shows sensitive members only as set or unset.
+fn redacted_builder_debug(
+    service: &Service,
+    names: &Names,
+    op: &Operation,
+    builder: &proc_macro2::Ident,
+) -> TokenStream {
+    let label = builder.to_string();
+    let fields = service.members(&op.input).iter().map(|member| {
+        let field = names.field(&op.input, &member.name);
+        let label = field.to_string().trim_start_matches("r#").to_owned();
+        if member.sensitive {
+            quote!(.field(#label, &self.#field.as_ref().map(|_| crate::runtime::Redacted)))
+        } else {
+            quote!(.field(#label, &self.#field))
+        }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #builder<'_> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish_non_exhaustive()
+            }
         }
     }
 }

@@ -19,7 +19,11 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
             let checks: Vec<_> = service
                 .members(&shape)
                 .iter()
-                .filter_map(|m| member_check(service, names, &shape, m, &mut statics))
+                .filter_map(|m| {
+                    let check = member_check(service, names, &shape, m, &mut statics)?;
+                    // A sensitive member's value never reaches a message.
+                    Some(if m.sensitive { quote!(check.hidden(|check| #check)?;) } else { quote!(#check?;) })
+                })
                 .collect();
             let check = if checks.is_empty() { quote!(_check) } else { quote!(check) };
             quote! {
@@ -128,7 +132,8 @@ fn number(value: Option<f64>) -> TokenStream {
     }
 }
 
-/// The check of one member, or none when nothing about it is constrained.
+/// The check of one member (an expression), or none when nothing about it
+/// is constrained.
 fn member_check(
     service: &Service,
     names: &Names,
@@ -145,7 +150,7 @@ fn member_check(
         ShapeKind::String => {
             let rule = statics.string_rule(&member.target, c)?;
             let value = if required { quote!(Some(self.#field.as_str())) } else { quote!(self.#field.as_deref()) };
-            quote!(check.string(#wire, #value, &#rule)?;)
+            quote!(check.string(#wire, #value, &#rule))
         }
         ShapeKind::Blob if c.min_length.is_some() || c.max_length.is_some() => {
             let value = if required {
@@ -154,16 +159,16 @@ fn member_check(
                 quote!(self.#field.as_ref().map(|b| b.as_bytes()))
             };
             let (min, max) = (count(c.min_length), count(c.max_length));
-            quote!(check.bytes(#wire, #value, #min, #max)?;)
+            quote!(check.bytes(#wire, #value, #min, #max))
         }
         ShapeKind::Integer | ShapeKind::Long | ShapeKind::Double if c.min_value.is_some() || c.max_value.is_some() => {
             let value = if required { quote!(Some(self.#field as f64)) } else { quote!(self.#field.map(|v| v as f64)) };
             let (min, max) = (number(c.min_value), number(c.max_value));
-            quote!(check.number(#wire, #value, #min, #max)?;)
+            quote!(check.number(#wire, #value, #min, #max))
         }
         ShapeKind::Structure { .. } => {
             let value = if required { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
-            quote!(check.nested(#wire, #value)?;)
+            quote!(check.nested(#wire, #value))
         }
         ShapeKind::List { member: item } => {
             let each = element_check(service, item, statics);
@@ -173,7 +178,7 @@ fn member_check(
             let each = each.unwrap_or_else(|| quote!(&|_, _| Ok(())));
             let value = if required { quote!(Some(self.#field.as_slice())) } else { quote!(self.#field.as_deref()) };
             let (min, max) = (count(c.min_items), count(c.max_items));
-            quote!(check.list(#wire, #value, #min, #max, #each)?;)
+            quote!(check.list(#wire, #value, #min, #max, #each))
         }
         ShapeKind::Map { value: item } => {
             let each = element_check(service, item, statics);
@@ -183,7 +188,7 @@ fn member_check(
             let each = each.unwrap_or_else(|| quote!(&|_, _| Ok(())));
             let value = if required { quote!(Some(&self.#field)) } else { quote!(self.#field.as_ref()) };
             let (min, max) = (count(c.min_items), count(c.max_items));
-            quote!(check.map(#wire, #value, #min, #max, #each)?;)
+            quote!(check.map(#wire, #value, #min, #max, #each))
         }
         _ => return None,
     })

@@ -58,7 +58,7 @@ impl crate::runtime::Service for Ecr {
                 regions: &["cn-north-1", "cn-northwest-1"],
             },
         ],
-        resolve_endpoint: Some(crate::endpoint::resolve),
+        resolve_endpoint: Some(crate::endpoint::resolve_with_scope),
         non_retryable_errors: &["LimitExceededException"],
     };
 }

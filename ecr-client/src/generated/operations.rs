@@ -1728,6 +1728,7 @@ impl crate::runtime::Operation for super::types::GetAuthorizationTokenRequest {
     type Error = super::errors::GetAuthorizationTokenError;
     const NAME: &'static str = "GetAuthorizationToken";
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
+    const SECRET_OUTPUT: bool = true;
 }
 
 impl crate::runtime::Client<super::Ecr> {

@@ -3,11 +3,12 @@
 //! or a typed error.
 
 use super::config::{Config, ConfigBuilder, ConfigError};
+use super::credentials::Credentials;
 use super::credentials::CredentialsError;
 use super::environment::Environment;
 use super::error::{OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
 use super::retry::{self, RetryQuota, Retryable};
-use super::signing::{self, Signer};
+use super::signing::{Destination, Signer};
 use super::validate::Check;
 use super::{protocol, Operation, Service};
 use std::marker::PhantomData;
@@ -26,13 +27,25 @@ pub struct Client<S> {
 struct Inner {
     config: Config,
     endpoint: String,
-    /// `endpoint` + `/`, where every request goes.
-    url: String,
-    /// The `Host` header the URL leads to, which the signature covers.
-    host: String,
+    /// Where every request goes: the endpoint's path exactly as given.
+    url: reqwest::Url,
+    /// The host and path as the signature covers them.
+    destination: Destination,
+    /// The region requests are signed for (not the configured one for
+    /// legacy pseudo-regions such as `fips-us-east-1`).
+    signing_region: String,
     http: reqwest::Client,
     signer: Signer,
     quota: RetryQuota,
+}
+
+/// What one call sends, beside its body.
+#[derive(Clone, Copy)]
+struct Call {
+    operation: &'static str,
+    target: &'static str,
+    /// Whether answers can hold secrets (no body excerpts in errors then).
+    secret_output: bool,
 }
 
 /// Why the last attempt of a call failed.
@@ -62,17 +75,24 @@ impl<S: Service> std::fmt::Debug for Client<S> {
 impl<S: Service> Client<S> {
     /// A client for `config`.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
-        let endpoint = super::endpoint::resolve(&S::META, &config)?;
-        let url = format!("{endpoint}/");
-        let parsed =
-            reqwest::Url::parse(&url).map_err(|e| ConfigError::InvalidEndpoint(endpoint.clone(), e.to_string()))?;
-        let host = signing::host_header(&parsed);
+        let resolved = super::endpoint::resolve(&S::META, &config)?;
+        let url = reqwest::Url::parse(&resolved.url)
+            .map_err(|e| ConfigError::InvalidEndpoint(super::config::without_userinfo(&resolved.url), e.to_string()))?;
+        let destination = Destination::of(&url);
         // Attempt and operation timeouts are enforced per attempt in
         // `attempts`, with one timer, so none is set on the HTTP client.
-        let http = http_client(reqwest::Client::builder().connect_timeout(config.connect_timeout))
+        let http = super::tls::http_client(reqwest::Client::builder().connect_timeout(config.connect_timeout))
             .map_err(ConfigError::Http)?;
-        let inner =
-            Inner { config, endpoint, url, host, http, signer: Signer::default(), quota: RetryQuota::default() };
+        let inner = Inner {
+            config,
+            endpoint: resolved.url.trim_end_matches('/').to_owned(),
+            url,
+            destination,
+            signing_region: resolved.signing_region,
+            http,
+            signer: Signer::default(),
+            quota: RetryQuota::default(),
+        };
         Ok(Self { inner: Arc::new(inner), service: PhantomData })
     }
 
@@ -115,40 +135,35 @@ impl<S: Service> Client<S> {
             input.validate(&mut Check::new(I::NAME))?;
         }
         let body = protocol::serialize(I::NAME, &input)?;
-        match self.call(I::NAME, I::TARGET, body.into()).await {
-            Ok(answer) => protocol::parse_output(I::NAME, &answer).map_err(SdkError::Response),
+        let call = Call { operation: I::NAME, target: I::TARGET, secret_output: I::SECRET_OUTPUT };
+        match self.call(call, body.into()).await {
+            Ok(answer) => {
+                let received = protocol::Received { operation: I::NAME, answer: &answer, secret: I::SECRET_OUTPUT };
+                protocol::parse_output(&received).map_err(SdkError::Response)
+            }
             Err(Failure::Service(e)) => Err(SdkError::Service(I::Error::from_service_error(e))),
             Err(Failure::Transport(e)) => Err(SdkError::Transport(e)),
             Err(Failure::Response(e)) => Err(SdkError::Response(e)),
-            Err(Failure::Credentials(e)) => Err(SdkError::Credentials(e)),
+            Err(Failure::Credentials(e)) => Err(SdkError::Credentials(e.during(I::NAME))),
         }
     }
 
     /// One call: attempts with retries, within the operation timeout, in a
     /// tracing span. Not generic, so it is compiled once for all operations.
-    async fn call(
-        &self,
-        operation: &'static str,
-        target: &'static str,
-        body: bytes::Bytes,
-    ) -> Result<protocol::Answer, Failure> {
-        let span = tracing::debug_span!("aws_call", service = S::META.name, operation);
-        self.attempts(operation, target, body).instrument(span).await
+    async fn call(&self, call: Call, body: bytes::Bytes) -> Result<protocol::Answer, Failure> {
+        let span = tracing::debug_span!("aws_call", service = S::META.name, operation = call.operation);
+        self.attempts(call, body).instrument(span).await
     }
 
-    async fn attempts(
-        &self,
-        operation: &'static str,
-        target: &'static str,
-        body: bytes::Bytes,
-    ) -> Result<protocol::Answer, Failure> {
+    async fn attempts(&self, call: Call, body: bytes::Bytes) -> Result<protocol::Answer, Failure> {
+        let Call { operation, target, secret_output } = call;
         let config = &self.inner.config;
         let deadline = Instant::now() + config.operation_timeout;
         let out_of_time = |attempts| {
             Failure::Transport(TransportError {
                 operation,
                 kind: TransportErrorKind::OperationTimeout(config.operation_timeout),
-                url: self.inner.url.clone(),
+                url: self.inner.url.to_string(),
                 attempts,
                 source: "the operation timeout elapsed".into(),
             })
@@ -156,30 +171,47 @@ impl<S: Service> Client<S> {
         let max_attempts = config.retry.max_attempts();
         let mut last_cost = None;
         for attempt in 1..=max_attempts {
+            // Credentials before the attempt's timer starts: a slow source
+            // (a credential_process, STS) is its own failure, never blamed
+            // on the endpoint.
+            let credentials = match tokio::time::timeout_at(deadline, config.credentials.get()).await {
+                Ok(Ok(credentials)) => credentials,
+                Ok(Err(e)) => return Err(Failure::Credentials(e)),
+                Err(_) => {
+                    let why = format!("no credentials within the operation timeout ({:?})", config.operation_timeout);
+                    return Err(Failure::Credentials(CredentialsError::new(why)));
+                }
+            };
             // One timer per attempt: the attempt's own limit or what is left
             // of the operation's, whichever ends first.
             let attempt_deadline = deadline.min(Instant::now() + config.attempt_timeout);
-            let outcome =
-                match tokio::time::timeout_at(attempt_deadline, self.attempt(operation, target, body.clone())).await {
-                    Ok(outcome) => outcome,
-                    Err(_) if attempt_deadline == deadline => return Err(out_of_time(attempt)),
-                    Err(_) => Err(Failure::Transport(TransportError {
-                        operation,
-                        kind: TransportErrorKind::Timeout,
-                        url: self.inner.url.clone(),
-                        attempts: 1,
-                        source: format!("no complete answer within the attempt timeout ({:?})", config.attempt_timeout)
-                            .into(),
-                    })),
-                };
+            let sent = self.attempt(operation, target, &credentials, body.clone());
+            let outcome = match tokio::time::timeout_at(attempt_deadline, sent).await {
+                Ok(outcome) => outcome,
+                Err(_) if attempt_deadline == deadline => return Err(out_of_time(attempt)),
+                Err(_) => Err(Failure::Transport(TransportError {
+                    operation,
+                    kind: TransportErrorKind::Timeout,
+                    url: self.inner.url.to_string(),
+                    attempts: 1,
+                    source: format!("no complete answer within the attempt timeout ({:?})", config.attempt_timeout)
+                        .into(),
+                })),
+            };
             let (kind, retry_after, failure) = match outcome {
                 Ok(answer) if (200..300).contains(&answer.status) => {
                     tracing::debug!(attempt, status = answer.status, request_id = request_id(&answer), "succeeded");
                     self.inner.quota.release(last_cost);
                     return Ok(answer);
                 }
+                Ok(answer) if (300..400).contains(&answer.status) => {
+                    let received = protocol::Received { operation, answer: &answer, secret: secret_output };
+                    tracing::debug!(attempt, status = answer.status, "refused a redirect");
+                    (Retryable::No, None, Failure::Response(protocol::redirect_error(&received)))
+                }
                 Ok(answer) => {
-                    let (code, failure) = match protocol::parse_error(operation, &answer) {
+                    let received = protocol::Received { operation, answer: &answer, secret: secret_output };
+                    let (code, failure) = match protocol::parse_error(&received) {
                         Ok(e) => (Some(e.code.clone()), Failure::Service(e)),
                         Err(e) => (None, Failure::Response(e)),
                     };
@@ -220,21 +252,21 @@ impl<S: Service> Client<S> {
         &self,
         operation: &'static str,
         target: &'static str,
+        credentials: &Credentials,
         body: bytes::Bytes,
     ) -> Result<protocol::Answer, Failure> {
         let inner = &*self.inner;
         let transport_error = |kind, source: Box<dyn std::error::Error + Send + Sync>| TransportError {
             operation,
             kind,
-            url: inner.url.clone(),
+            url: inner.url.to_string(),
             attempts: 1,
             source,
         };
         let headers = [("content-type", S::META.content_type), ("x-amz-target", target)];
-        let credentials = inner.config.credentials.get().await.map_err(Failure::Credentials)?;
-        let (region, service) = (&inner.config.region, S::META.signing_name);
-        let signed = inner.signer.sign(&credentials, region, service, &inner.host, &headers, &body, SystemTime::now());
-        let mut request = inner.http.post(&inner.url).body(body);
+        let (region, service, to) = (&inner.signing_region, S::META.signing_name, &inner.destination);
+        let signed = inner.signer.sign(credentials, region, service, to, &headers, &body, SystemTime::now());
+        let mut request = inner.http.post(inner.url.clone()).body(body);
         for (name, value) in headers.iter().copied().chain(signed.iter().map(|(n, v)| (*n, v.as_str()))) {
             request = request.header(name, value);
         }
@@ -293,25 +325,4 @@ fn classify(error: &reqwest::Error) -> TransportErrorKind {
     } else {
         TransportErrorKind::Io
     }
-}
-
-/// Builds an HTTP client, first installing the TLS crypto provider: the
-/// application's own if it installed one, else ring, which builds far faster
-/// than reqwest's default aws-lc-rs. Without one, reqwest would panic.
-pub(crate) fn http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, String> {
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    builder.build().map_err(|e| error_chain(&e))
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -197,8 +197,10 @@ impl ConfigBuilder {
                 .map_err(|_| ConfigError::Invalid(format!("max attempts {attempts:?} is not a number")))?;
             self.retry = Some(self.retry.unwrap_or_default().with_max_attempts(attempts));
         }
-        let credentials =
-            self.credentials.clone().unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new(env.clone())));
+        let credentials = self
+            .credentials
+            .clone()
+            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new(env.clone()).with_region(region.clone())));
         self.finish(region, credentials, endpoint_url)
     }
 
@@ -211,20 +213,7 @@ impl ConfigBuilder {
         if region.is_empty() || !region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(ConfigError::InvalidRegion(region));
         }
-        let endpoint_url = match endpoint_url {
-            Some(url) => {
-                let parsed =
-                    reqwest::Url::parse(&url).map_err(|e| ConfigError::InvalidEndpoint(url.clone(), e.to_string()))?;
-                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                    return Err(ConfigError::InvalidEndpoint(
-                        url,
-                        "expected an http:// or https:// URL with a host".into(),
-                    ));
-                }
-                Some(url.trim_end_matches('/').to_owned())
-            }
-            None => None,
-        };
+        let endpoint_url = endpoint_url.as_deref().map(check_endpoint_url).transpose()?;
         Ok(Config {
             region,
             credentials: CachedProvider::new(credentials),
@@ -241,6 +230,37 @@ impl ConfigBuilder {
     }
 }
 
+/// Checks a custom endpoint URL and returns it as the client shows it (no
+/// trailing `/` on a bare host). Requests go to its path exactly as given,
+/// as botocore sends them. Errors never repeat the URL's user info.
+fn check_endpoint_url(url: &str) -> Result<String, ConfigError> {
+    let invalid = |why: &str| ConfigError::InvalidEndpoint(without_userinfo(url), why.to_owned());
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(invalid("expected an http:// or https:// URL with a host"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "user info (user:password@) is not allowed: it would be sent as a Basic header beside the signature",
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("a query string or fragment is not allowed: the signature covers no query"));
+    }
+    let shown = parsed.as_str();
+    Ok(if parsed.path() == "/" { shown.trim_end_matches('/') } else { shown }.to_owned())
+}
+
+/// `scheme://user:pass@host/...` → `scheme://***@host/...`, for messages.
+pub(crate) fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// A configuration that cannot work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -251,7 +271,8 @@ pub enum ConfigError {
     InvalidRegion(String),
     /// No credentials were set.
     MissingCredentials,
-    /// The endpoint URL cannot be used (the URL, and why).
+    /// The endpoint URL cannot be used (the URL without any user info, and
+    /// why).
     InvalidEndpoint(String, String),
     /// No endpoint can be had for the settings (FIPS with a custom endpoint,
     /// a partition without FIPS, ...): the endpoint rules' own words.

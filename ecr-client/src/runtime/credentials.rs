@@ -1,7 +1,8 @@
 //! Credentials and where they come from: the AWS CLI's order of sources
-//! (environment, shared profile files with `credential_process`, container
-//! credentials, EC2 instance metadata), a trait to bring your own, and a
-//! cache that refreshes temporary credentials before they expire.
+//! (environment, shared profile files with `credential_process`, web
+//! identity, container credentials, EC2 instance metadata), a trait to bring
+//! your own, and a cache that refreshes temporary credentials before they
+//! expire, one fetch for all callers.
 
 use super::environment::Environment;
 use super::profile::Profile;
@@ -90,21 +91,38 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Why no credentials could be had: every source tried, and why each failed.
+/// Why no credentials could be had: the source at fault (or every source
+/// tried, and why each did not apply), and the operation that needed them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsError {
     message: String,
+    operation: Option<&'static str>,
 }
 
 impl CredentialsError {
     /// An error with this explanation.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
+        Self { message: message.into(), operation: None }
+    }
+
+    /// The same error, as the failure of `operation`.
+    pub(crate) fn during(mut self, operation: &'static str) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// The operation that could not be signed, when the error comes from a
+    /// call.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
     }
 }
 
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.operation {
+            write!(f, "{operation} failed: ")?;
+        }
         write!(f, "no usable AWS credentials: {}", self.message)
     }
 }
@@ -116,6 +134,9 @@ pub type CredentialsFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials,
 
 /// A source of credentials. Implement it to bring your own; the client
 /// caches what it returns until shortly before `expires_at`.
+///
+/// Its `Debug` is printed in the client's: show where credentials come
+/// from, never a secret.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Fetches credentials.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
@@ -129,50 +150,132 @@ impl ProvideCredentials for Credentials {
 
 /// Credentials are refreshed this long before they expire.
 const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+/// After a failed refresh while the current credentials still work, the
+/// next refresh waits this long, so a broken source is not asked on every
+/// call.
+const RETRY_REFRESH_AFTER: Duration = Duration::from_secs(10);
 
-/// A provider with its last answer cached until near expiry.
+/// A provider with its last answer cached until near expiry. Concurrent
+/// callers share one fetch.
 #[derive(Debug, Clone)]
 pub(crate) struct CachedProvider {
     provider: Arc<dyn ProvideCredentials>,
-    cached: Arc<Mutex<Option<Credentials>>>,
+    state: Arc<Mutex<Cache>>,
+    /// Held while fetching: callers that find the cache stale queue here and
+    /// then find it fresh.
+    fetching: Arc<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    credentials: Option<Credentials>,
+    /// When a refresh last failed while the credentials were still valid.
+    failed_refresh: Option<SystemTime>,
 }
 
 impl CachedProvider {
     pub fn new(provider: Arc<dyn ProvideCredentials>) -> Self {
-        Self { provider, cached: Arc::default() }
+        Self { provider, state: Arc::default(), fetching: Arc::default() }
     }
 
-    /// Cached credentials while fresh, else new ones from the provider.
+    /// Cached credentials while fresh, else new ones from the provider
+    /// (fetched once for all concurrent callers). If a refresh fails while
+    /// the cached credentials have not expired, those are used (with a
+    /// warning); once they have, the failure is the answer.
     pub async fn get(&self) -> Result<Credentials, CredentialsError> {
-        let fresh = |c: &Credentials| c.expires_at().is_none_or(|at| SystemTime::now() + REFRESH_BEFORE_EXPIRY < at);
-        if let Some(credentials) = self.cached.lock().unwrap_or_else(|e| e.into_inner()).as_ref().filter(|c| fresh(c)) {
-            return Ok(credentials.clone());
+        if let Some(credentials) = self.usable_without_fetch() {
+            return Ok(credentials);
         }
-        let credentials = self.provider.provide_credentials().await?;
-        tracing::debug!(provider = ?self.provider, expires_at = ?credentials.expires_at().map(DateTime::from), "loaded credentials");
-        *self.cached.lock().unwrap_or_else(|e| e.into_inner()) = Some(credentials.clone());
-        Ok(credentials)
+        let _fetching = self.fetching.lock().await;
+        if let Some(credentials) = self.usable_without_fetch() {
+            return Ok(credentials);
+        }
+        let result = self.provider.provide_credentials().await;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match result {
+            Ok(credentials) => {
+                tracing::debug!(provider = ?self.provider, expires_at = ?credentials.expires_at().map(DateTime::from), "loaded credentials");
+                *state = Cache { credentials: Some(credentials.clone()), failed_refresh: None };
+                Ok(credentials)
+            }
+            Err(e) => match state.credentials.clone().filter(|c| !expired(c, SystemTime::now())) {
+                Some(current) => {
+                    tracing::warn!(error = %e, "refreshing credentials failed; using the current ones until they expire");
+                    state.failed_refresh = Some(SystemTime::now());
+                    Ok(current)
+                }
+                None => Err(e),
+            },
+        }
+    }
+
+    fn usable_without_fetch(&self) -> Option<Credentials> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let credentials = state.credentials.as_ref()?;
+        let now = SystemTime::now();
+        let fresh = credentials.expires_at().is_none_or(|at| now + REFRESH_BEFORE_EXPIRY < at);
+        let resting =
+            state.failed_refresh.is_some_and(|at| now < at + RETRY_REFRESH_AFTER) && !expired(credentials, now);
+        (fresh || resting).then(|| credentials.clone())
     }
 }
 
-/// The AWS CLI's order of credential sources, tried until one answers.
-#[derive(Debug)]
+fn expired(credentials: &Credentials, now: SystemTime) -> bool {
+    credentials.expires_at().is_some_and(|at| at <= now)
+}
+
+/// Default time a `credential_process` may run before it is stopped.
+pub const DEFAULT_PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The AWS CLI's order of credential sources, tried until one answers:
+/// environment variables, the shared profile (keys or
+/// `credential_process`), web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` with
+/// `AWS_ROLE_ARN`, as EKS sets them), container credentials, then EC2
+/// instance metadata. A source that is configured but fails is the answer:
+/// the chain never falls through to another identity.
 pub struct DefaultCredentialsChain {
     env: Environment,
-    /// For container and instance metadata; why not, if it cannot be built.
+    region: Option<String>,
+    process_timeout: Duration,
+    /// For STS, container and instance metadata; why not, if it cannot be
+    /// built.
     http: Result<reqwest::Client, String>,
+}
+
+impl fmt::Debug for DefaultCredentialsChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultCredentialsChain")
+            .field("env", &self.env)
+            .field("region", &self.region)
+            .field("process_timeout", &self.process_timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl DefaultCredentialsChain {
     /// The chain, reading the given environment.
     pub fn new(env: Environment) -> Self {
         // Metadata endpoints answer in milliseconds or not at all: off EC2
-        // and ECS they must fail fast, not hang.
+        // and ECS they must fail fast, not hang. STS gets the same bound.
         let builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(1))
-            .timeout(Duration::from_secs(2))
+            .timeout(Duration::from_secs(5))
             .no_proxy();
-        Self { env, http: super::client::http_client(builder) }
+        Self { env, region: None, process_timeout: DEFAULT_PROCESS_TIMEOUT, http: super::tls::http_client(builder) }
+    }
+
+    /// The region whose STS endpoint web identity uses (default: the
+    /// environment's or profile's region, else STS's global endpoint).
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// How long a `credential_process` may run before it is stopped
+    /// (default 60 s).
+    pub fn with_process_timeout(mut self, timeout: Duration) -> Self {
+        self.process_timeout = timeout;
+        self
     }
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
@@ -183,7 +286,11 @@ impl DefaultCredentialsChain {
         if let Some(found) = environment_credentials(&self.env, &mut tried).map_err(CredentialsError::new)? {
             return Ok(found);
         }
-        if let Some(found) = self.profile_credentials(&mut tried).await.map_err(CredentialsError::new)? {
+        let profile = Profile::load(&self.env).map_err(CredentialsError::new)?;
+        if let Some(found) = self.profile_credentials(&profile, &mut tried).await.map_err(CredentialsError::new)? {
+            return Ok(found);
+        }
+        if let Some(found) = self.web_identity(&profile, &mut tried).await.map_err(CredentialsError::new)? {
             return Ok(found);
         }
         if let Some(found) = self.container_credentials(&mut tried).await.map_err(CredentialsError::new)? {
@@ -195,8 +302,15 @@ impl DefaultCredentialsChain {
         Err(CredentialsError::new(format!("tried {}", tried.join("; "))))
     }
 
-    async fn profile_credentials(&self, tried: &mut Vec<String>) -> Result<Option<Credentials>, String> {
-        let profile = Profile::load(&self.env)?;
+    fn http(&self, source: &str) -> Result<&reqwest::Client, String> {
+        self.http.as_ref().map_err(|e| format!("{source}: cannot build an HTTP client: {e}"))
+    }
+
+    async fn profile_credentials(
+        &self,
+        profile: &Profile,
+        tried: &mut Vec<String>,
+    ) -> Result<Option<Credentials>, String> {
         let label = format!("profile {:?} in {}", profile.name, profile.describe_sources());
         if !profile.found {
             tried.push(format!("{label}: no such profile"));
@@ -210,12 +324,15 @@ impl DefaultCredentialsChain {
             }));
         }
         if let Some(command) = profile.get("credential_process") {
-            return credential_process(command)
+            return super::process::credentials(command, self.process_timeout)
                 .await
                 .map(Some)
                 .map_err(|e| format!("{label}: credential_process: {e}"));
         }
-        let needs_sdk = ["role_arn", "sso_session", "sso_start_url", "web_identity_token_file"];
+        if profile.get("web_identity_token_file").is_some() {
+            return Ok(None); // web identity, next
+        }
+        let needs_sdk = ["role_arn", "sso_session", "sso_start_url"];
         if let Some(key) = needs_sdk.iter().find(|k| profile.get(k).is_some()) {
             return Err(format!(
                 "{label} uses {key}, which this client does not resolve itself: enable the `aws-config` feature \
@@ -226,6 +343,52 @@ impl DefaultCredentialsChain {
         Ok(None)
     }
 
+    /// `AssumeRoleWithWebIdentity` from the environment's (or else the
+    /// profile's) token file and role.
+    async fn web_identity(&self, profile: &Profile, tried: &mut Vec<String>) -> Result<Option<Credentials>, String> {
+        let from_env = (self.env.var("AWS_WEB_IDENTITY_TOKEN_FILE"), self.env.var("AWS_ROLE_ARN"));
+        let (settings, token_file, role_arn, session_name) = match from_env {
+            (Some(file), Some(role)) => {
+                ("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN", file, role, self.env.var("AWS_ROLE_SESSION_NAME"))
+            }
+            (Some(_), None) => {
+                return Err("web identity: AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not".into())
+            }
+            (None, Some(_)) => {
+                return Err("web identity: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not".into())
+            }
+            (None, None) => match (profile.get("web_identity_token_file"), profile.get("role_arn")) {
+                (Some(file), Some(role)) => {
+                    ("the profile's web_identity_token_file and role_arn", file, role, profile.get("role_session_name"))
+                }
+                (Some(_), None) => {
+                    return Err(format!(
+                        "web identity: profile {:?} has web_identity_token_file but no role_arn",
+                        profile.name
+                    ))
+                }
+                _ => {
+                    tried.push("web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set".into());
+                    return Ok(None);
+                }
+            },
+        };
+        let region = self
+            .region
+            .as_deref()
+            .or_else(|| self.env.var("AWS_REGION"))
+            .or_else(|| self.env.var("AWS_DEFAULT_REGION"))
+            .or_else(|| profile.get("region"));
+        let request = super::web_identity::Request {
+            sts_endpoint: super::web_identity::sts_endpoint(&self.env, region),
+            role_arn,
+            token_file,
+            session_name,
+        };
+        let http = self.http("web identity")?;
+        request.assume_role(http).await.map(Some).map_err(|e| format!("web identity ({settings}): {e}"))
+    }
+
     /// ECS and EKS container credentials.
     async fn container_credentials(&self, tried: &mut Vec<String>) -> Result<Option<Credentials>, String> {
         let url = match (
@@ -233,7 +396,11 @@ impl DefaultCredentialsChain {
             self.env.var("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
         ) {
             (Some(relative), _) => format!("http://169.254.170.2{relative}"),
-            (None, Some(full)) => full.to_owned(),
+            (None, Some(full)) => {
+                allowed_container_uri(full)
+                    .map_err(|why| format!("container: AWS_CONTAINER_CREDENTIALS_FULL_URI {why}"))?;
+                full.to_owned()
+            }
             (None, None) => {
                 tried.push("container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI are not set".into());
                 return Ok(None);
@@ -251,8 +418,7 @@ impl DefaultCredentialsChain {
             ),
             (None, token) => token.map(str::to_owned),
         };
-        let http = self.http.as_ref().map_err(|e| format!("container: cannot build an HTTP client: {e}"))?;
-        let mut request = http.get(&url);
+        let mut request = self.http("container")?.get(&url);
         if let Some(token) = token {
             request = request.header("authorization", token);
         }
@@ -268,13 +434,14 @@ impl DefaultCredentialsChain {
         }
         let base =
             self.env.var("AWS_EC2_METADATA_SERVICE_ENDPOINT").unwrap_or("http://169.254.169.254").trim_end_matches('/');
-        let http = self.http.as_ref().map_err(|e| format!("instance metadata: cannot build an HTTP client: {e}"))?;
+        let shown = super::config::without_userinfo(base);
+        let http = self.http("instance metadata")?;
         let token_request =
             http.put(format!("{base}/latest/api/token")).header("x-aws-ec2-metadata-token-ttl-seconds", "21600");
         let token = match fetch(token_request).await {
             Ok(token) => token,
             Err(e) => {
-                tried.push(format!("instance metadata: {base}: {e}"));
+                tried.push(format!("instance metadata: {shown}: {e}"));
                 return Ok(None);
             }
         };
@@ -320,33 +487,42 @@ fn environment_credentials(env: &Environment, tried: &mut Vec<String>) -> Result
     }
 }
 
-/// Runs a profile's `credential_process` and reads its JSON answer.
-async fn credential_process(command: &str) -> Result<Credentials, String> {
-    let (shell, flag) = if cfg!(windows) { ("cmd", "/C") } else { ("sh", "-c") };
-    let mut child = std::process::Command::new(shell);
-    child.args([flag, command]).stdin(std::process::Stdio::null());
-    // The process may take a moment (a password manager); keep the runtime free.
-    let output = tokio::task::spawn_blocking(move || child.output())
-        .await
-        .map_err(|e| format!("could not run: {e}"))?
-        .map_err(|e| format!("could not run: {e}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("exited with {}: {}", output.status, stderr.trim()));
+/// The AWS SDKs' rule for `AWS_CONTAINER_CREDENTIALS_FULL_URI`: https to
+/// any host; plain http only to loopback or the ECS and EKS agents'
+/// link-local addresses, where nothing on the network can read the answer.
+fn allowed_container_uri(uri: &str) -> Result<(), String> {
+    let shown = super::config::without_userinfo(uri);
+    let url = reqwest::Url::parse(uri).map_err(|e| format!("{shown:?} is not a URL: {e}"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!("{shown:?} is refused: it has user info"));
     }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let version =
-        serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| v.get("Version").and_then(|v| v.as_i64()));
-    if version != Some(1) {
-        return Err("expected a JSON object with \"Version\": 1".into());
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let allowed = match (url.scheme(), host.parse::<std::net::IpAddr>()) {
+        ("https", _) => !host.is_empty(),
+        ("http", Ok(std::net::IpAddr::V4(ip))) => {
+            ip.is_loopback() || [[169, 254, 170, 2], [169, 254, 170, 23]].contains(&ip.octets())
+        }
+        ("http", Ok(std::net::IpAddr::V6(ip))) => {
+            ip.is_loopback() || ip == std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23)
+        }
+        ("http", Err(_)) => host.eq_ignore_ascii_case("localhost"),
+        _ => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(format!(
+            "{shown:?} is refused: use https, or http to loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23"
+        ))
     }
-    parse_credentials_json(&text, "SessionToken")
 }
 
 /// `{"AccessKeyId", "SecretAccessKey", <token_key>, "Expiration"}`, the form
-/// container, instance metadata and credential processes answer in.
-fn parse_credentials_json(text: &str, token_key: &str) -> Result<Credentials, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("answer is not JSON: {e}"))?;
+/// container, instance metadata and credential processes answer in. Errors
+/// describe the answer, never quote it.
+pub(crate) fn parse_credentials_json(text: &str, token_key: &str) -> Result<Credentials, String> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| format!("answer is not JSON (at line {} column {})", e.line(), e.column()))?;
     let field = |name: &str| value.get(name).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
     if let Some(code) = field("Code").filter(|c| *c != "Success") {
         return Err(format!("answer has Code {code:?}: {}", field("Message").unwrap_or("no message")));
@@ -366,14 +542,33 @@ fn parse_credentials_json(text: &str, token_key: &str) -> Result<Credentials, St
     Ok(credentials)
 }
 
-async fn fetch(request: reqwest::RequestBuilder) -> Result<String, String> {
-    let response = request.send().await.map_err(|e| e.to_string())?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("HTTP {}", status.as_u16()));
+/// The largest answer a credentials endpoint may send: real ones are under
+/// 2 KiB.
+pub(crate) const MAX_CREDENTIALS_ANSWER: usize = 64 * 1024;
+
+/// Sends a request for a small text answer: its body if the status is 2xx.
+pub(crate) async fn fetch(request: reqwest::RequestBuilder) -> Result<String, String> {
+    let (status, body) = fetch_answer(request).await?;
+    if !(200..300).contains(&status) {
+        return Err(format!("HTTP {status}"));
     }
-    Ok(text)
+    Ok(body)
+}
+
+/// Sends a request for a small text answer: its status and body, refusing
+/// a body over [`MAX_CREDENTIALS_ANSWER`].
+pub(crate) async fn fetch_answer(request: reqwest::RequestBuilder) -> Result<(u16, String), String> {
+    let mut response = request.send().await.map_err(|e| super::error::chain(&e))?;
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| super::error::chain(&e))? {
+        if body.len() + chunk.len() > MAX_CREDENTIALS_ANSWER {
+            return Err(format!("the answer is larger than {MAX_CREDENTIALS_ANSWER} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = String::from_utf8(body).map_err(|_| "the answer is not UTF-8".to_owned())?;
+    Ok((status, body))
 }
 
 #[cfg(test)]
@@ -401,9 +596,38 @@ mod tests {
             .unwrap_err()
             .contains("no role"));
         assert!(parse_credentials_json("<html>", "Token").unwrap_err().contains("not JSON"));
+        // A body that is almost JSON is described, not quoted.
+        let e = parse_credentials_json(r#"{"SecretAccessKey":"SENTINEL"#, "Token").unwrap_err();
+        assert!(!e.contains("SENTINEL"), "{e}");
         assert!(parse_credentials_json(r#"{"AccessKeyId":"A"}"#, "Token").unwrap_err().contains("lacks"));
         assert!(parse_credentials_json(r#"{"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"soon"}"#, "Token")
             .unwrap_err()
             .contains("not an RFC 3339 time"));
+    }
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::allowed_container_uri;
+
+    #[test]
+    fn container_uris_as_the_sdks_allow_them() {
+        for ok in [
+            "https://creds.example/x",
+            "http://127.0.0.1:8080/x",
+            "http://127.9.9.9/x",
+            "http://localhost/x",
+            "http://169.254.170.2/x",
+            "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::23]/x",
+            "http://[::1]:9/x",
+        ] {
+            assert_eq!(allowed_container_uri(ok), Ok(()), "{ok}");
+        }
+        for refused in ["http://10.0.0.1/x", "http://169.254.169.254/x", "http://evil.example/x", "ftp://127.0.0.1/x"] {
+            assert!(allowed_container_uri(refused).unwrap_err().contains("is refused"), "{refused}");
+        }
+        let e = allowed_container_uri("https://user:SENTINEL@creds.example/x").unwrap_err();
+        assert!(e.contains("user info") && !e.contains("SENTINEL"), "{e}");
     }
 }

@@ -1,5 +1,7 @@
 //! Endpoint resolution: a custom endpoint wins; else the service's own rules
-//! (named in its hints); else the document's URL templates.
+//! (named in its hints); else the document's URL templates. Legacy
+//! pseudo-regions (`fips-us-east-1`, `us-east-1-fips`) are read as botocore's
+//! client reads them: the real region, with FIPS.
 
 use super::config::{Config, ConfigError};
 use super::ServiceMeta;
@@ -17,23 +19,53 @@ pub struct EndpointParams<'a> {
     pub endpoint: Option<&'a str>,
 }
 
-/// A service's endpoint rules: the URL for the parameters, or why there is
-/// none.
-pub type ResolveEndpoint = fn(&EndpointParams<'_>) -> Result<String, String>;
+/// What endpoint rules decide: where to send, and the region to sign for
+/// when it is not the client's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The endpoint URL, e.g. `https://api.ecr.us-east-1.amazonaws.com`.
+    pub url: String,
+    /// The signing region, when the rules give one of their own.
+    pub signing_region: Option<String>,
+}
+
+/// A service's endpoint rules: the endpoint for the parameters, or why there
+/// is none.
+pub type ResolveEndpoint = fn(&EndpointParams<'_>) -> Result<Endpoint, String>;
+
+/// Where a client sends, and the region it signs for.
+pub(crate) struct Resolved {
+    pub url: String,
+    pub signing_region: String,
+}
 
 /// The endpoint a client for `meta` with `config` sends to.
-pub(crate) fn resolve(meta: &ServiceMeta, config: &Config) -> Result<String, ConfigError> {
+///
+/// As in botocore's client, a custom endpoint wins: the FIPS and dual-stack
+/// settings do not reach the rules then (the rules would refuse the pair).
+pub(crate) fn resolve(meta: &ServiceMeta, config: &Config) -> Result<Resolved, ConfigError> {
+    let (region, use_fips) = match legacy_fips_region(&config.region) {
+        Some(region) => (region, true),
+        None => (config.region.as_str(), config.use_fips),
+    };
+    let custom = config.endpoint_url.is_some();
     let params = EndpointParams {
-        region: &config.region,
-        use_fips: config.use_fips,
-        use_dual_stack: config.use_dual_stack,
+        region,
+        use_fips: use_fips && !custom,
+        use_dual_stack: config.use_dual_stack && !custom,
         endpoint: config.endpoint_url.as_deref(),
     };
     let endpoint = match meta.resolve_endpoint {
         Some(rules) => rules(&params),
-        None => from_templates(meta, &params),
-    };
-    endpoint.map(|url| url.trim_end_matches('/').to_owned()).map_err(ConfigError::Endpoint)
+        None => from_templates(meta, &params).map(|url| Endpoint { url, signing_region: None }),
+    }
+    .map_err(ConfigError::Endpoint)?;
+    Ok(Resolved { url: endpoint.url, signing_region: endpoint.signing_region.unwrap_or_else(|| region.to_owned()) })
+}
+
+/// `fips-us-east-1` and `us-east-1-fips` → `us-east-1`.
+fn legacy_fips_region(region: &str) -> Option<&str> {
+    region.strip_prefix("fips-").or_else(|| region.strip_suffix("-fips")).filter(|r| !r.is_empty())
 }
 
 /// The document's template for the region: the one that lists the region,
@@ -41,9 +73,6 @@ pub(crate) fn resolve(meta: &ServiceMeta, config: &Config) -> Result<String, Con
 /// dual-stack endpoints.
 fn from_templates(meta: &ServiceMeta, params: &EndpointParams<'_>) -> Result<String, String> {
     if let Some(url) = params.endpoint {
-        if params.use_fips || params.use_dual_stack {
-            return Err("Invalid Configuration: FIPS and dual-stack are not supported with a custom endpoint".into());
-        }
         return Ok(url.to_owned());
     }
     if params.use_fips || params.use_dual_stack {

@@ -3,19 +3,24 @@
 //! touching the real environment.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 
 /// Environment variables (and the home directory) configuration is read from.
-#[derive(Debug, Clone, Default)]
+///
+/// Its `Debug` shows variable names only: values are often secrets.
+#[derive(Clone, Default)]
 pub struct Environment {
     vars: BTreeMap<String, String>,
     home: Option<PathBuf>,
 }
 
 impl Environment {
-    /// This process's environment.
+    /// This process's environment. Variables whose name or value is not
+    /// UTF-8 are skipped: no setting this client reads can be one.
     pub fn from_process() -> Self {
-        let vars: BTreeMap<String, String> = std::env::vars().collect();
+        let vars: BTreeMap<String, String> =
+            std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))).collect();
         let home = vars.get("HOME").or_else(|| vars.get("USERPROFILE")).map(PathBuf::from);
         Self { vars, home }
     }
@@ -43,6 +48,12 @@ impl Environment {
             Some(path) => Some(expand_home(path, self.home.as_deref())),
             None => self.home.as_ref().map(|home| home.join(".aws").join(file)),
         }
+    }
+}
+
+impl fmt::Debug for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Environment").field("variables", &self.vars.keys().collect::<Vec<_>>()).finish_non_exhaustive()
     }
 }
 

@@ -57,14 +57,16 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
     }
 }
 
+/// Transparent: `Display` is the inner error's, and so is `source()`, so
+/// reporters that walk the chain (`anyhow`, `eyre`) print each cause once.
 impl<E: StdError + 'static> StdError for SdkError<E> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Self::Service(e) => Some(e),
-            Self::InvalidInput(e) => Some(e),
-            Self::Transport(e) => Some(e),
-            Self::Response(e) => Some(e),
-            Self::Credentials(e) => Some(e),
+            Self::Service(e) => e.source(),
+            Self::InvalidInput(e) => e.source(),
+            Self::Transport(e) => e.source(),
+            Self::Response(e) => e.source(),
+            Self::Credentials(e) => e.source(),
         }
     }
 }
@@ -251,6 +253,13 @@ impl TransportError {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+
+    /// The underlying error (from the HTTP stack, usually a
+    /// `reqwest::Error`), to downcast. `Display` already includes its
+    /// chain, so `source()` does not return it again.
+    pub fn cause(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        &*self.source
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -265,37 +274,47 @@ impl fmt::Display for TransportError {
             }
             TransportErrorKind::BodyTooLarge(limit) => format!("refused an answer larger than {limit} bytes from"),
         };
-        write!(f, "{} failed: {what} {}", self.operation, self.url)?;
         // reqwest's own message is terse; the cause chain says what happened.
-        let mut source: Option<&(dyn StdError + 'static)> = Some(&*self.source);
-        while let Some(cause) = source {
-            write!(f, ": {cause}")?;
-            source = cause.source();
-        }
+        write!(f, "{} failed: {what} {}: {}", self.operation, self.url, chain(&*self.source))?;
         write_attempts(f, self.attempts)
     }
 }
 
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&*self.source)
+impl StdError for TransportError {}
+
+/// An error and its causes, `: `-separated, each once.
+pub(crate) fn chain(error: &dyn StdError) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // Some errors repeat their cause in their own message.
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
     }
+    text
 }
 
 /// An answer that does not follow the protocol: a body that is not JSON, not
-/// the expected shape, or an error without a code.
+/// the expected shape, an error without a code, or a redirect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseError {
     pub(crate) operation: &'static str,
     pub(crate) status: u16,
     pub(crate) problem: String,
-    pub(crate) body_start: String,
+    /// The start of the body; `None` when withheld because the operation's
+    /// answers can carry secrets.
+    pub(crate) body_start: Option<String>,
     pub(crate) attempts: u32,
 }
 
 impl ResponseError {
+    /// A problem with an answer whose body is beside the point.
     pub(crate) fn new(operation: &'static str, status: u16, problem: String) -> Self {
-        Self { operation, status, problem, body_start: String::new(), attempts: 1 }
+        Self { operation, status, problem, body_start: Some(String::new()), attempts: 1 }
     }
 
     /// The HTTP status of the answer.
@@ -303,9 +322,11 @@ impl ResponseError {
         self.status
     }
 
-    /// The start of the body, for diagnosis.
-    pub fn body_start(&self) -> &str {
-        &self.body_start
+    /// The start of the body, for diagnosis; `None` when it is withheld
+    /// because the operation's answers can carry secrets (a
+    /// GetAuthorizationToken answer holds a registry password).
+    pub fn body_start(&self) -> Option<&str> {
+        self.body_start.as_deref()
     }
 
     /// How many attempts the call made (retries included).
@@ -317,10 +338,10 @@ impl ResponseError {
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} failed: HTTP {} answer {}", self.operation, self.status, self.problem)?;
-        if self.body_start.is_empty() {
-            f.write_str(" (empty body)")?;
-        } else {
-            write!(f, "; body starts with: {:?}", self.body_start)?;
+        match self.body_start.as_deref() {
+            None => f.write_str(" (body not shown: these answers can carry secrets)")?,
+            Some("") => f.write_str(" (empty body)")?,
+            Some(start) => write!(f, "; body starts with: {start:?}")?,
         }
         write_attempts(f, self.attempts)
     }

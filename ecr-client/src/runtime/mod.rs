@@ -14,20 +14,27 @@ pub(crate) mod endpoint;
 mod environment;
 mod error;
 mod paginator;
+pub(crate) mod partition;
+mod process;
 mod profile;
 mod protocol;
 mod retry;
 pub(crate) mod signing;
+mod tls;
 mod validate;
 mod waiter;
+mod web_identity;
 pub(crate) mod wire;
 
 #[cfg(feature = "aws-config")]
 pub use self::aws_config::AwsConfigCredentials;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, ConfigError};
-pub use credentials::{Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, ProvideCredentials};
-pub use endpoint::{EndpointParams, ResolveEndpoint};
+pub use credentials::{
+    Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, ProvideCredentials,
+    DEFAULT_PROCESS_TIMEOUT,
+};
+pub use endpoint::{Endpoint, EndpointParams, ResolveEndpoint};
 pub use environment::Environment;
 pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
@@ -87,6 +94,9 @@ pub trait Operation: serde::Serialize + Validate {
     const NAME: &'static str;
     /// The `X-Amz-Target` header value.
     const TARGET: &'static str;
+    /// Whether the output can hold a sensitive member: then no part of the
+    /// answer's body ever appears in an error.
+    const SECRET_OUTPUT: bool = false;
 }
 
 /// Stands in for a secret in `Debug` output.

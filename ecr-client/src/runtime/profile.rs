@@ -95,12 +95,23 @@ fn parse(text: &str) -> Result<Sections, (usize, String)> {
                 continue;
             }
         }
-        let (key, value) = line.split_once('=').ok_or((index + 1, format!("expected key = value, found {line:?}")))?;
+        let (key, value) = line.split_once('=').ok_or_else(|| (index + 1, malformed_setting(line)))?;
         let key = key.trim().to_ascii_lowercase();
         settings.insert(key.clone(), strip_comment(value.trim()).to_owned());
         last_key = Some(key);
     }
     Ok(sections)
+}
+
+/// Why a line is not `key = value`, naming the key it starts with but never
+/// the rest: a mistyped line is often a secret (`aws_secret_access_key: ...`).
+fn malformed_setting(line: &str) -> String {
+    let key: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).collect();
+    if key.is_empty() {
+        "expected `key = value`; the line is not shown, it may hold a secret".into()
+    } else {
+        format!("expected `{key} = value`; the rest of the line is not shown, it may hold a secret")
+    }
 }
 
 /// `value # comment` → `value` (a `#` or `;` after whitespace starts one).
@@ -124,5 +135,8 @@ mod tests {
         assert_eq!(parse("region = x\n").unwrap_err().0, 1);
         assert_eq!(parse("[default\n").unwrap_err(), (1, "unclosed section header \"[default\"".into()));
         assert_eq!(parse("[a]\njunk\n").unwrap_err().0, 2);
+        let (line, why) = parse("[a]\nregion = x\naws_secret_access_key: SENTINEL\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(why.contains("`aws_secret_access_key = value`") && !why.contains("SENTINEL"), "{why}");
     }
 }

@@ -1,4 +1,4 @@
-//! SigV4 signing of awsJson requests: `POST /` with no query string and a
+//! SigV4 signing of awsJson requests: a `POST` with no query string and a
 //! few fixed headers. The canonical request for that one shape is built
 //! directly, and the derived signing key is cached per credentials, day,
 //! region and service. `tests` checks the result against AWS's own signer
@@ -11,31 +11,73 @@ use sha2::{Digest, Sha256};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-/// Signs requests, remembering the last derived signing key.
-#[derive(Debug, Default)]
+/// Signs requests, remembering the last derived signing key. Deliberately
+/// not `Debug`: it holds key material.
+#[derive(Default)]
 pub(crate) struct Signer {
     key: Mutex<Option<DerivedKey>>,
 }
 
-#[derive(Debug)]
+/// A signing key derived from a secret key: as secret as the key itself.
 struct DerivedKey {
     credentials: Credentials,
     scope: String,
     key: [u8; 32],
 }
 
-/// The value of the `Host` header a URL leads to: its authority, without
-/// the scheme's default port (as HTTP clients send it).
-pub(crate) fn host_header(url: &reqwest::Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_owned(),
+/// Where requests go, in the two forms the signature covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Destination {
+    /// The `Host` header: the URL's authority without the scheme's default
+    /// port, as HTTP clients send it.
+    pub host: String,
+    /// SigV4's canonical URI of the URL's path.
+    pub canonical_uri: String,
+}
+
+impl Destination {
+    pub(crate) fn of(url: &reqwest::Url) -> Self {
+        let host = url.host_str().unwrap_or_default();
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        Self { host, canonical_uri: canonical_uri(url.path()) }
+    }
+}
+
+/// SigV4's canonical URI for services other than S3, as botocore and
+/// aws-sigv4 make it: empty segments dropped, and the path as sent (already
+/// percent-encoded) encoded once more.
+fn canonical_uri(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut out = String::from("/");
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        percent_encode(&mut out, segment);
+    }
+    if path.ends_with('/') && !segments.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// Appends `text` with every byte but RFC 3986's unreserved ones
+/// percent-encoded (as SigV4 and form bodies want).
+pub(crate) fn percent_encode(out: &mut String, text: &str) {
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
     }
 }
 
 impl Signer {
-    /// The headers that sign a `POST /` to `host` with `headers` (lowercase
+    /// The headers that sign a `POST` to `to` with `headers` (lowercase
     /// names) and `body`: `authorization`, `x-amz-date` and, with temporary
     /// credentials, `x-amz-security-token`.
     #[allow(clippy::too_many_arguments)]
@@ -44,7 +86,7 @@ impl Signer {
         credentials: &Credentials,
         region: &str,
         service: &str,
-        host: &str,
+        to: &Destination,
         headers: &[(&str, &str)],
         body: &[u8],
         time: SystemTime,
@@ -55,7 +97,7 @@ impl Signer {
         let scope = format!("{date}/{region}/{service}/aws4_request");
 
         let mut canonical_headers: Vec<(&str, &str)> = headers.to_vec();
-        canonical_headers.push(("host", host));
+        canonical_headers.push(("host", &to.host));
         canonical_headers.push(("x-amz-date", &amz_date));
         if let Some(token) = credentials.session_token() {
             canonical_headers.push(("x-amz-security-token", token));
@@ -64,7 +106,9 @@ impl Signer {
         let signed_headers = canonical_headers.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(";");
 
         let mut canonical = String::with_capacity(512);
-        canonical.push_str("POST\n/\n\n");
+        canonical.push_str("POST\n");
+        canonical.push_str(&to.canonical_uri);
+        canonical.push_str("\n\n");
         for (name, value) in &canonical_headers {
             canonical.push_str(name);
             canonical.push(':');
@@ -197,6 +241,9 @@ mod tests {
             "https://api.ecr.us-east-1.amazonaws.com/",
             "http://127.0.0.1:5000/",
             "https://ecr.eu-west-1.api.aws:443/",
+            "https://proxy.example:8443/base/path",
+            "https://proxy.example/base/path/",
+            "http://127.0.0.1:5000//a%20b/c+d/%7Ee/",
         ];
         let bodies: [&[u8]; 3] = [b"{}", br#"{"repositoryName":"app","maxResults":100}"#, &[0u8, 255, 10, 32]];
         for (i, (credentials, url)) in
@@ -209,7 +256,7 @@ mod tests {
                     let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "Svc.Op")];
                     let parsed = reqwest::Url::parse(url).unwrap();
                     let mut ours: Vec<(String, String)> = signer
-                        .sign(credentials, "us-east-1", "ecr", &host_header(&parsed), &headers, body, time)
+                        .sign(credentials, "us-east-1", "ecr", &Destination::of(&parsed), &headers, body, time)
                         .into_iter()
                         .map(|(n, v)| (n.to_owned(), v))
                         .collect();

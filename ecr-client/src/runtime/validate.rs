@@ -70,6 +70,8 @@ pub struct StringRule {
 pub struct Check {
     operation: &'static str,
     path: Vec<Segment>,
+    /// Inside a sensitive member: messages describe values, never show them.
+    hidden: bool,
 }
 
 #[derive(Debug)]
@@ -84,7 +86,16 @@ type Step<'a, T> = &'a dyn Fn(&mut Check, &T) -> Result<(), InvalidInput>;
 impl Check {
     /// Validation of an input of `operation`.
     pub fn new(operation: &'static str) -> Self {
-        Self { operation, path: Vec::new() }
+        Self { operation, path: Vec::new(), hidden: false }
+    }
+
+    /// Runs the checks of a sensitive member: its values (and map keys)
+    /// never appear in a message.
+    pub fn hidden(&mut self, checks: impl FnOnce(&mut Self) -> Result<(), InvalidInput>) -> Result<(), InvalidInput> {
+        let outer = std::mem::replace(&mut self.hidden, true);
+        let result = checks(self);
+        self.hidden = outer;
+        result
     }
 
     /// Checks an optional string member.
@@ -95,15 +106,16 @@ impl Check {
     /// Checks the string at the current path.
     pub fn here_string(&mut self, value: &str, rule: &StringRule) -> Result<(), InvalidInput> {
         let length = value.chars().count() as u64;
+        let shown = || if self.hidden { format!("a sensitive value ({length} characters)") } else { quote(value) };
         if let Some(min) = rule.min.filter(|min| length < *min) {
-            return Err(self.fail(format!("{} is shorter than {min} characters", quote(value))));
+            return Err(self.fail(format!("{} is shorter than {min} characters", shown())));
         }
         if let Some(max) = rule.max.filter(|max| length > *max) {
-            return Err(self.fail(format!("{} is longer than {max} characters", quote(value))));
+            return Err(self.fail(format!("{} is longer than {max} characters", shown())));
         }
         if let Some(pattern) = rule.pattern {
             if pattern.is_match(value) == Some(false) {
-                return Err(self.fail(format!("{} does not match pattern {pattern:?}", quote(value))));
+                return Err(self.fail(format!("{} does not match pattern {pattern:?}", shown())));
             }
         }
         Ok(())
@@ -137,8 +149,12 @@ impl Check {
     ) -> Result<(), InvalidInput> {
         let Some(value) = value else { return Ok(()) };
         self.within(member, |check| match (min, max) {
-            (Some(min), _) if value < min => Err(check.fail(format!("{value} is below the minimum {min}"))),
-            (_, Some(max)) if value > max => Err(check.fail(format!("{value} is above the maximum {max}"))),
+            (Some(min), _) if value < min => {
+                Err(check.fail(format!("{} is below the minimum {min}", check.number_shown(value))))
+            }
+            (_, Some(max)) if value > max => {
+                Err(check.fail(format!("{} is above the maximum {max}", check.number_shown(value))))
+            }
             _ => Ok(()),
         })
     }
@@ -182,7 +198,8 @@ impl Check {
         self.within(member, |check| {
             check.count(entries.len(), min, max)?;
             for (key, item) in entries {
-                check.path.push(Segment::Key(key.clone()));
+                let key = if check.hidden { "…".to_owned() } else { key.clone() };
+                check.path.push(Segment::Key(key));
                 each(check, item)?;
                 check.path.pop();
             }
@@ -196,6 +213,14 @@ impl Check {
             (Some(min), _) if n < min => Err(self.fail(format!("{n} items, fewer than the minimum {min}"))),
             (_, Some(max)) if n > max => Err(self.fail(format!("{n} items, more than the maximum {max}"))),
             _ => Ok(()),
+        }
+    }
+
+    fn number_shown(&self, value: f64) -> String {
+        if self.hidden {
+            "a sensitive value".into()
+        } else {
+            value.to_string()
         }
     }
 
@@ -236,5 +261,33 @@ fn quote(value: &str) -> String {
     match value.char_indices().nth(SHOWN) {
         Some((cut, _)) => format!("{:?}… ({} characters)", &value[..cut], value.chars().count()),
         None => format!("{value:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static RULE: StringRule = StringRule { min: Some(2), max: Some(8), pattern: None };
+
+    #[test]
+    fn hidden_members_never_show_values_or_keys() {
+        let mut check = Check::new("Op");
+        let shown = check.string("name", Some("SENTINEL-VALUE"), &RULE).unwrap_err().to_string();
+        assert!(shown.contains("\"SENTINEL-VALUE\" is longer than 8 characters"), "{shown}");
+
+        let hidden = check.hidden(|check| check.string("secret", Some("SENTINEL-VALUE"), &RULE)).unwrap_err();
+        let text = format!("{hidden} {hidden:?}");
+        assert!(text.contains("Op.secret: a sensitive value (14 characters) is longer than 8"), "{text}");
+        assert!(!text.contains("SENTINEL"), "{text}");
+
+        let map = BTreeMap::from([("SENTINEL-KEY".to_owned(), "x".to_owned())]);
+        let each: Step<'_, String> = &|check, item| check.here_string(item, &RULE);
+        let text = check.hidden(|check| check.map("tags", Some(&map), None, None, each)).unwrap_err().to_string();
+        assert!(text.contains("tags[\"…\"]") && !text.contains("SENTINEL"), "{text}");
+        let range = check.hidden(|check| check.number("n", Some(12345.0), None, Some(10.0))).unwrap_err().to_string();
+        assert!(!range.contains("12345"), "{range}");
+        // Outside `hidden` again, values show.
+        assert!(check.string("name", Some("x"), &RULE).unwrap_err().to_string().contains("\"x\""));
     }
 }

@@ -160,10 +160,12 @@ impl<O, E: fmt::Display> fmt::Display for WaitError<O, E> {
     }
 }
 
+/// `Display` includes the operation's error, so `source()` is that error's
+/// own source, not the error again.
 impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for WaitError<O, E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Operation(_, e) => Some(e),
+            Self::Operation(_, e) => e.source(),
             _ => None,
         }
     }

@@ -32,7 +32,7 @@ impl crate::runtime::Client<super::Collections> {
 /// A `PutThings` request: set members, then [`send`](PutThings::send) it.
 ///
 /// Made by [`Client::put_things`](super::Client::put_things).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutThings<'a> {
     client: &'a super::Client,
@@ -54,6 +54,26 @@ pub struct PutThings<'a> {
     payload: Option<crate::runtime::Blob>,
     ratio: Option<f64>,
     small: Option<i32>,
+}
+
+impl ::std::fmt::Debug for PutThings<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PutThings")
+            .field("at", &self.at)
+            .field("big", &self.big)
+            .field("flag", &self.flag)
+            .field("hinted", &self.hinted)
+            .field("index", &self.index)
+            .field("inline", &self.inline.as_ref().map(|_| crate::runtime::Redacted))
+            .field("matrix", &self.matrix)
+            .field("max_results", &self.max_results)
+            .field("nested", &self.nested)
+            .field("next_token", &self.next_token)
+            .field("payload", &self.payload)
+            .field("ratio", &self.ratio)
+            .field("small", &self.small)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> PutThings<'a> {
@@ -217,4 +237,5 @@ impl crate::runtime::Operation for super::types::PutThingsRequest {
     type Error = super::errors::PutThingsError;
     const NAME: &'static str = "PutThings";
     const TARGET: &'static str = "Collections.PutThings";
+    const SECRET_OUTPUT: bool = true;
 }

@@ -3,7 +3,7 @@
 //! Data types of Collection Service: the inputs, outputs and the values they hold.
 
 /// The `PutThingsRequest` structure.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PutThingsRequest {
     /// The `at` member.
@@ -46,6 +46,26 @@ pub struct PutThingsRequest {
     /// The `small` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub small: Option<i32>,
+}
+
+impl ::std::fmt::Debug for PutThingsRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PutThingsRequest")
+            .field("at", &self.at)
+            .field("big", &self.big)
+            .field("flag", &self.flag)
+            .field("hinted", &self.hinted)
+            .field("index", &self.index)
+            .field("inline", &self.inline.as_ref().map(|_| crate::runtime::Redacted))
+            .field("matrix", &self.matrix)
+            .field("max_results", &self.max_results)
+            .field("nested", &self.nested)
+            .field("next_token", &self.next_token)
+            .field("payload", &self.payload)
+            .field("ratio", &self.ratio)
+            .field("small", &self.small)
+            .finish()
+    }
 }
 
 /// The `PutThingsRequestInline` structure.

@@ -24,7 +24,7 @@ impl crate::runtime::Validate for super::types::PutThingsRequest {
                 None,
                 Some(1024),
             )?;
-        check.nested("inline", self.inline.as_ref())?;
+        check.hidden(|check| check.nested("inline", self.inline.as_ref()))?;
         check
             .number(
                 "maxResults",
