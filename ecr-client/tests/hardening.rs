@@ -437,3 +437,35 @@ async fn web_identity_failures_never_fall_through_to_another_identity() {
     assert!(imds.requests().is_empty(), "fell through to instance metadata");
     assert!(ecr.requests().is_empty());
 }
+
+// ---------------------------------------------------------------- error reports
+
+/// What `anyhow` and `eyre` print: the error, then each `source()`.
+fn report(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!("\nCaused by: {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+#[tokio::test]
+async fn error_reports_name_each_cause_once() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client =
+        support::local_client(&format!("http://127.0.0.1:{closed}"), |b| b.retry(ecr_client::RetryConfig::disabled()));
+    let err = client.list_images().repository_name("app").send().await.unwrap_err();
+    let text = report(&err);
+    assert!(text.contains("could not connect") && text.contains("Connection refused"), "{text}");
+    for repeated in ["ListImages failed", "Connection refused", "error sending request"] {
+        assert_eq!(text.matches(repeated).count(), 1, "{repeated:?} is printed more than once:\n{text}");
+    }
+    let SdkError::Transport(transport) = &err else { panic!("{err:?}") };
+    assert!(transport.cause().to_string().contains("error sending request"), "the cause can still be reached");
+
+    let ecr = Server::start(vec![Reply::error(400, "RepositoryNotFoundException", "no such repository")]).await;
+    let err = support::local_client(&ecr.url, |b| b).list_images().repository_name("app").send().await.unwrap_err();
+    assert_eq!(report(&err).matches("no such repository").count(), 1, "{}", report(&err));
+}

@@ -8,10 +8,13 @@
 //!   document to writing the files, and count the generated lines.
 //! - `build-time [--aws-sdk]`: clean build times of a small program on the
 //!   client (and on the official SDK, for comparison).
+//! - `startup [--iterations N]`: instructions and CPU time of building a
+//!   client and making one call, beside the official SDK.
 
 mod bench;
 mod build_time;
 mod regen;
+mod startup;
 
 use std::process::ExitCode;
 
@@ -27,7 +30,10 @@ tasks:
         and count the generated lines
   build-time [--aws-sdk]
         clean debug and release build times of a small program on ecr-client
-        (and on aws-sdk-ecr + aws-config, for comparison)";
+        (and on aws-sdk-ecr + aws-config, for comparison)
+  startup [--iterations N]
+        instructions (valgrind) and CPU time of building a client and making
+        one call against a local stub, beside aws-sdk-ecr";
 
 fn main() -> ExitCode {
     match try_main(std::env::args().skip(1).collect()) {
@@ -45,6 +51,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
         "regen" => regen::run(regen::Options::parse(rest)?),
         "bench" => bench::run(rest),
         "build-time" => build_time::run(rest),
+        "startup" => startup::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
