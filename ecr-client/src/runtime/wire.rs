@@ -1,5 +1,6 @@
 //! awsJson value forms that serde does not have built in: timestamps (epoch
-//! seconds, possibly fractional or with an exponent) and blobs (base64).
+//! seconds, possibly fractional or with an exponent, read and written as
+//! their decimal digits, exact to the nanosecond) and blobs (base64).
 
 use base64::Engine as _;
 use serde::de::{self, Deserializer, Visitor};
@@ -8,11 +9,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// A point in time, as awsJson carries it: seconds since the Unix epoch, to
-/// the microsecond (AWS sends at most milliseconds).
+/// A point in time, as awsJson carries it: seconds since the Unix epoch,
+/// exact to the nanosecond. The wire's decimal digits are read and written
+/// as they are, never through a float: `1700086400.137` is 137,000,000 ns.
 ///
-/// Converts to and from [`SystemTime`]; `Display` is RFC 3339 in UTC.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Converts to and from [`SystemTime`]; `Display` is RFC 3339 in UTC. The
+/// default is the epoch, what a missing required timestamp in an answer
+/// becomes.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct DateTime {
     seconds: i64,
     nanos: u32,
@@ -32,6 +36,80 @@ impl DateTime {
         }
         let micros = (seconds * 1e6).round() as i64;
         Some(Self { seconds: micros.div_euclid(1_000_000), nanos: (micros.rem_euclid(1_000_000) * 1000) as u32 })
+    }
+
+    /// Seconds and nanoseconds since the epoch; `None` if `nanos` is a
+    /// second or more.
+    pub const fn from_secs_and_nanos(seconds: i64, nanos: u32) -> Option<Self> {
+        if nanos < 1_000_000_000 {
+            Some(Self { seconds, nanos })
+        } else {
+            None
+        }
+    }
+
+    /// Parses epoch seconds written as a JSON number (`1700086400`,
+    /// `1700086400.137`, `1.7000864E9`, `-1.5`) from its digits. Digits
+    /// beyond the nanosecond are dropped; `None` if it is not a number or
+    /// out of range.
+    pub fn parse_epoch_seconds(text: &str) -> Option<Self> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => {
+                let digits = exponent.strip_prefix('+').unwrap_or(exponent);
+                let valid = !digits.is_empty() && digits.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit());
+                (mantissa, if valid { digits.parse::<i32>().ok()? } else { return None })
+            }
+            None => (unsigned, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || !is_digits(whole)
+            || !is_digits(fraction)
+            || (mantissa.contains('.') && fraction.is_empty())
+        {
+            return None;
+        }
+        // All the digits, and where the decimal point falls among them.
+        let all = format!("{whole}{fraction}");
+        let point = whole.len() as i64 + i64::from(exponent);
+        let first_significant = (all.len() - all.trim_start_matches('0').len()) as i64;
+        if point - first_significant > 19 && first_significant < all.len() as i64 {
+            return None; // more whole seconds than an i64 holds
+        }
+        let digit = |i: i64| usize::try_from(i).ok().and_then(|i| all.as_bytes().get(i)).map_or(0, |d| d - b'0');
+        let mut seconds: i64 = 0;
+        for i in first_significant..point {
+            seconds = seconds.checked_mul(10)?.checked_add(i64::from(digit(i)))?;
+        }
+        let mut nanos: u32 = 0;
+        for i in point..point + 9 {
+            nanos = nanos * 10 + u32::from(digit(i));
+        }
+        Some(match (negative, nanos) {
+            (false, _) => Self { seconds, nanos },
+            (true, 0) => Self { seconds: -seconds, nanos: 0 },
+            (true, _) => Self { seconds: -seconds - 1, nanos: 1_000_000_000 - nanos },
+        })
+    }
+
+    /// The wire form: epoch seconds with every significant fraction digit.
+    pub fn to_epoch_seconds(&self) -> String {
+        if self.nanos == 0 {
+            return self.seconds.to_string();
+        }
+        // Negative times with a fraction are stored floored: -1.5 is -2 + 0.5.
+        let (sign, whole, fraction) = if self.seconds < 0 {
+            ("-", -(self.seconds + 1), 1_000_000_000 - self.nanos)
+        } else {
+            ("", self.seconds, self.nanos)
+        };
+        let fraction = format!("{fraction:09}");
+        format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
     }
 
     /// Whole seconds since the epoch (rounded down).
@@ -104,14 +182,10 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 impl From<SystemTime> for DateTime {
     fn from(time: SystemTime) -> Self {
         match time.duration_since(UNIX_EPOCH) {
-            Ok(after) => Self { seconds: after.as_secs() as i64, nanos: after.subsec_micros() * 1000 },
+            Ok(after) => Self { seconds: after.as_secs() as i64, nanos: after.subsec_nanos() },
             Err(before) => {
-                let before = before.duration();
-                let micros = before.as_micros() as i64;
-                Self {
-                    seconds: (-micros).div_euclid(1_000_000),
-                    nanos: ((-micros).rem_euclid(1_000_000) * 1000) as u32,
-                }
+                let nanos = -(before.duration().as_nanos() as i128);
+                Self { seconds: nanos.div_euclid(1_000_000_000) as i64, nanos: nanos.rem_euclid(1_000_000_000) as u32 }
             }
         }
     }
@@ -140,7 +214,7 @@ impl fmt::Display for DateTime {
         let (year, month, day, hour, minute, second) = self.utc_fields();
         write!(f, "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}")?;
         if self.nanos != 0 {
-            let frac = format!("{:06}", self.nanos / 1000);
+            let frac = format!("{:09}", self.nanos);
             write!(f, ".{}", frac.trim_end_matches('0'))?;
         }
         f.write_str("Z")
@@ -167,36 +241,26 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 impl Serialize for DateTime {
+    /// A JSON number with the exact digits: `1700086400`, `1700086400.137`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.nanos == 0 {
-            serializer.serialize_i64(self.seconds)
-        } else {
-            serializer.serialize_f64(self.as_secs_f64())
-        }
+        let number =
+            serde_json::value::RawValue::from_string(self.to_epoch_seconds()).map_err(serde::ser::Error::custom)?;
+        number.serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for DateTime {
+    /// From the number's own digits, never through a float.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EpochSeconds;
-        impl Visitor<'_> for EpochSeconds {
-            type Value = DateTime;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a timestamp in seconds since the Unix epoch")
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get().trim();
+        DateTime::parse_epoch_seconds(text).ok_or_else(|| {
+            if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+                de::Error::custom(format!("timestamp {text} is out of range"))
+            } else {
+                de::Error::custom("invalid type: expected a timestamp in seconds since the Unix epoch")
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateTime, E> {
-                Ok(DateTime::from_secs(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
-                i64::try_from(v)
-                    .map(DateTime::from_secs)
-                    .map_err(|_| E::custom(format!("timestamp {v} is out of range")))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DateTime, E> {
-                DateTime::from_secs_f64(v).ok_or_else(|| E::custom(format!("timestamp {v} is out of range")))
-            }
-        }
-        deserializer.deserialize_any(EpochSeconds)
+        })
     }
 }
 
@@ -305,10 +369,43 @@ mod tests {
     }
 
     #[test]
+    fn timestamps_keep_every_digit_to_the_nanosecond() {
+        let exact = |json: &str| {
+            let t = parse(json).unwrap();
+            (t.secs(), t.subsec_nanos())
+        };
+        // botocore's float is 1 µs off on a half microsecond; the digits are not.
+        assert_eq!(exact("1441110960.0000004"), (1_441_110_960, 400));
+        assert_eq!(exact("1700086400.137"), (1_700_086_400, 137_000_000));
+        assert_eq!(exact("1700086400.123456789"), (1_700_086_400, 123_456_789));
+        assert_eq!(exact("1700086400.1234567891"), (1_700_086_400, 123_456_789), "beyond the nanosecond");
+        assert_eq!(exact("1.7000864e9"), (1_700_086_400, 0));
+        assert_eq!(exact("1.7000864001E+9"), (1_700_086_400, 100_000_000));
+        assert_eq!(exact("17000864001E-1"), (1_700_086_400, 100_000_000));
+        assert_eq!(exact("0.5e-8"), (0, 5));
+        assert_eq!(exact("-1.5"), (-2, 500_000_000));
+        assert_eq!(exact("-0"), (0, 0));
+        assert_eq!(exact("0e999"), (0, 0));
+        for text in ["1441110960.0000004", "1700086400.137", "-1.5", "1700086400", "-7", "0.000000001"] {
+            assert_eq!(serde_json::to_string(&parse(text).unwrap()).unwrap(), text, "written back exactly");
+        }
+        // Inside a structure, parsed from bytes as answers are.
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            at: DateTime,
+        }
+        let answer: Answer = serde_json::from_slice(br#"{"at": 1441110960.0000004}"#).unwrap();
+        assert_eq!(answer.at.subsec_nanos(), 400);
+        assert_eq!(DateTime::from_secs_and_nanos(1, 400).unwrap().to_string(), "1970-01-01T00:00:01.0000004Z");
+    }
+
+    #[test]
     fn timestamps_reject_non_numbers_and_out_of_range() {
         assert!(parse("\"2024-01-01\"").unwrap_err().to_string().contains("seconds since the Unix epoch"));
         assert!(parse("1e300").unwrap_err().to_string().contains("out of range"));
         assert!(parse("18446744073709551615").unwrap_err().to_string().contains("out of range"));
+        assert!(parse("1e99999999999").unwrap_err().to_string().contains("out of range"));
+        assert!(parse("true").unwrap_err().to_string().contains("seconds since the Unix epoch"));
     }
 
     #[test]
