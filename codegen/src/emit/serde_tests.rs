@@ -6,6 +6,7 @@
 use super::Names;
 use crate::ir::{Service, ShapeKind};
 use crate::naming::{field_name, unique};
+use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Value};
@@ -42,9 +43,31 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
             _ => None,
         }
     });
+    let tests: Vec<_> = tests.collect();
+    let any = super::errors::any_error_type(service, names);
+    let codes: Vec<&str> = super::errors::all_errors(service).into_iter().collect();
+    let error_tests: Vec<_> = service
+        .operations
+        .iter()
+        .map(|op| {
+            let error = super::errors::error_type(op);
+            let test = super::ident(&unique(format!("every_error_maps_from_{}", op.name.to_snake_case()), &mut taken));
+            quote! {
+                #[test]
+                fn #test() {
+                    crate::runtime::testing::errors_map::<super::errors::#error, super::errors::#any>(ERROR_CODES);
+                }
+            }
+        })
+        .collect();
     quote! {
-        //! Wire round trips of every generated type.
+        //! Wire round trips of every generated type, and every error the
+        //! document defines typed for every operation.
         #(#tests)*
+
+        /// Every error code the document defines.
+        const ERROR_CODES: &[&str] = &[#(#codes),*];
+        #(#error_tests)*
     }
 }
 

@@ -2,6 +2,374 @@
 
 //! The errors each operation of Amazon EC2 Container Registry can return.
 
+/// Any error the Amazon EC2 Container Registry document defines, whichever operation returned it.
+///
+/// Every operation's error converts into it (`From`), so an error the service sends for an operation that does not list it is typed here rather than `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EcrError {
+    /// The service answered `EmptyUploadException`.
+    EmptyUploadException(crate::runtime::ServiceError),
+    /// The service answered `ImageAlreadyExistsException`.
+    ImageAlreadyExistsException(crate::runtime::ServiceError),
+    /// The service answered `ImageDigestDoesNotMatchException`.
+    ImageDigestDoesNotMatchException(crate::runtime::ServiceError),
+    /// The service answered `ImageNotFoundException`.
+    ImageNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `ImageTagAlreadyExistsException`.
+    ImageTagAlreadyExistsException(crate::runtime::ServiceError),
+    /// The service answered `InvalidLayerException`.
+    InvalidLayerException(crate::runtime::ServiceError),
+    /// The service answered `InvalidLayerPartException`.
+    InvalidLayerPartException(crate::runtime::ServiceError),
+    /// The service answered `InvalidParameterException`.
+    InvalidParameterException(crate::runtime::ServiceError),
+    /// The service answered `InvalidTagParameterException`.
+    InvalidTagParameterException(crate::runtime::ServiceError),
+    /// The service answered `KmsException`.
+    KmsException(crate::runtime::ServiceError),
+    /// The service answered `LayerAlreadyExistsException`.
+    LayerAlreadyExistsException(crate::runtime::ServiceError),
+    /// The service answered `LayerInaccessibleException`.
+    LayerInaccessibleException(crate::runtime::ServiceError),
+    /// The service answered `LayerPartTooSmallException`.
+    LayerPartTooSmallException(crate::runtime::ServiceError),
+    /// The service answered `LayersNotFoundException`.
+    LayersNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `LifecyclePolicyNotFoundException`.
+    LifecyclePolicyNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `LifecyclePolicyPreviewInProgressException`.
+    LifecyclePolicyPreviewInProgressException(crate::runtime::ServiceError),
+    /// The service answered `LifecyclePolicyPreviewNotFoundException`.
+    LifecyclePolicyPreviewNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `LimitExceededException`.
+    LimitExceededException(crate::runtime::ServiceError),
+    /// The service answered `PullThroughCacheRuleAlreadyExistsException`.
+    PullThroughCacheRuleAlreadyExistsException(crate::runtime::ServiceError),
+    /// The service answered `PullThroughCacheRuleNotFoundException`.
+    PullThroughCacheRuleNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `ReferencedImagesNotFoundException`.
+    ReferencedImagesNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `RegistryPolicyNotFoundException`.
+    RegistryPolicyNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `RepositoryAlreadyExistsException`.
+    RepositoryAlreadyExistsException(crate::runtime::ServiceError),
+    /// The service answered `RepositoryNotEmptyException`.
+    RepositoryNotEmptyException(crate::runtime::ServiceError),
+    /// The service answered `RepositoryNotFoundException`.
+    RepositoryNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `RepositoryPolicyNotFoundException`.
+    RepositoryPolicyNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `ScanNotFoundException`.
+    ScanNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `ServerException`.
+    ServerException(crate::runtime::ServiceError),
+    /// The service answered `TooManyTagsException`.
+    TooManyTagsException(crate::runtime::ServiceError),
+    /// The service answered `UnsupportedImageTypeException`.
+    UnsupportedImageTypeException(crate::runtime::ServiceError),
+    /// The service answered `UnsupportedUpstreamRegistryException`.
+    UnsupportedUpstreamRegistryException(crate::runtime::ServiceError),
+    /// The service answered `UploadNotFoundException`.
+    UploadNotFoundException(crate::runtime::ServiceError),
+    /// The service answered `ValidationException`.
+    ValidationException(crate::runtime::ServiceError),
+    /// An error the document does not define.
+    Unhandled(crate::runtime::ServiceError),
+}
+
+impl crate::runtime::OperationError for EcrError {
+    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+        match error.code() {
+            "EmptyUploadException" => Self::EmptyUploadException(error),
+            "ImageAlreadyExistsException" => Self::ImageAlreadyExistsException(error),
+            "ImageDigestDoesNotMatchException" => {
+                Self::ImageDigestDoesNotMatchException(error)
+            }
+            "ImageNotFoundException" => Self::ImageNotFoundException(error),
+            "ImageTagAlreadyExistsException" => {
+                Self::ImageTagAlreadyExistsException(error)
+            }
+            "InvalidLayerException" => Self::InvalidLayerException(error),
+            "InvalidLayerPartException" => Self::InvalidLayerPartException(error),
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "InvalidTagParameterException" => Self::InvalidTagParameterException(error),
+            "KmsException" => Self::KmsException(error),
+            "LayerAlreadyExistsException" => Self::LayerAlreadyExistsException(error),
+            "LayerInaccessibleException" => Self::LayerInaccessibleException(error),
+            "LayerPartTooSmallException" => Self::LayerPartTooSmallException(error),
+            "LayersNotFoundException" => Self::LayersNotFoundException(error),
+            "LifecyclePolicyNotFoundException" => {
+                Self::LifecyclePolicyNotFoundException(error)
+            }
+            "LifecyclePolicyPreviewInProgressException" => {
+                Self::LifecyclePolicyPreviewInProgressException(error)
+            }
+            "LifecyclePolicyPreviewNotFoundException" => {
+                Self::LifecyclePolicyPreviewNotFoundException(error)
+            }
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "PullThroughCacheRuleAlreadyExistsException" => {
+                Self::PullThroughCacheRuleAlreadyExistsException(error)
+            }
+            "PullThroughCacheRuleNotFoundException" => {
+                Self::PullThroughCacheRuleNotFoundException(error)
+            }
+            "ReferencedImagesNotFoundException" => {
+                Self::ReferencedImagesNotFoundException(error)
+            }
+            "RegistryPolicyNotFoundException" => {
+                Self::RegistryPolicyNotFoundException(error)
+            }
+            "RepositoryAlreadyExistsException" => {
+                Self::RepositoryAlreadyExistsException(error)
+            }
+            "RepositoryNotEmptyException" => Self::RepositoryNotEmptyException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "RepositoryPolicyNotFoundException" => {
+                Self::RepositoryPolicyNotFoundException(error)
+            }
+            "ScanNotFoundException" => Self::ScanNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "TooManyTagsException" => Self::TooManyTagsException(error),
+            "UnsupportedImageTypeException" => Self::UnsupportedImageTypeException(error),
+            "UnsupportedUpstreamRegistryException" => {
+                Self::UnsupportedUpstreamRegistryException(error)
+            }
+            "UploadNotFoundException" => Self::UploadNotFoundException(error),
+            "ValidationException" => Self::ValidationException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &crate::runtime::ServiceError {
+        match self {
+            Self::EmptyUploadException(error)
+            | Self::ImageAlreadyExistsException(error)
+            | Self::ImageDigestDoesNotMatchException(error)
+            | Self::ImageNotFoundException(error)
+            | Self::ImageTagAlreadyExistsException(error)
+            | Self::InvalidLayerException(error)
+            | Self::InvalidLayerPartException(error)
+            | Self::InvalidParameterException(error)
+            | Self::InvalidTagParameterException(error)
+            | Self::KmsException(error)
+            | Self::LayerAlreadyExistsException(error)
+            | Self::LayerInaccessibleException(error)
+            | Self::LayerPartTooSmallException(error)
+            | Self::LayersNotFoundException(error)
+            | Self::LifecyclePolicyNotFoundException(error)
+            | Self::LifecyclePolicyPreviewInProgressException(error)
+            | Self::LifecyclePolicyPreviewNotFoundException(error)
+            | Self::LimitExceededException(error)
+            | Self::PullThroughCacheRuleAlreadyExistsException(error)
+            | Self::PullThroughCacheRuleNotFoundException(error)
+            | Self::ReferencedImagesNotFoundException(error)
+            | Self::RegistryPolicyNotFoundException(error)
+            | Self::RepositoryAlreadyExistsException(error)
+            | Self::RepositoryNotEmptyException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::RepositoryPolicyNotFoundException(error)
+            | Self::ScanNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::TooManyTagsException(error)
+            | Self::UnsupportedImageTypeException(error)
+            | Self::UnsupportedUpstreamRegistryException(error)
+            | Self::UploadNotFoundException(error)
+            | Self::ValidationException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+impl EcrError {
+    /// Whether the service answered `EmptyUploadException`.
+    pub fn is_empty_upload_exception(&self) -> bool {
+        matches!(self, Self::EmptyUploadException(_))
+    }
+
+    /// Whether the service answered `ImageAlreadyExistsException`.
+    pub fn is_image_already_exists_exception(&self) -> bool {
+        matches!(self, Self::ImageAlreadyExistsException(_))
+    }
+
+    /// Whether the service answered `ImageDigestDoesNotMatchException`.
+    pub fn is_image_digest_does_not_match_exception(&self) -> bool {
+        matches!(self, Self::ImageDigestDoesNotMatchException(_))
+    }
+
+    /// Whether the service answered `ImageNotFoundException`.
+    pub fn is_image_not_found_exception(&self) -> bool {
+        matches!(self, Self::ImageNotFoundException(_))
+    }
+
+    /// Whether the service answered `ImageTagAlreadyExistsException`.
+    pub fn is_image_tag_already_exists_exception(&self) -> bool {
+        matches!(self, Self::ImageTagAlreadyExistsException(_))
+    }
+
+    /// Whether the service answered `InvalidLayerException`.
+    pub fn is_invalid_layer_exception(&self) -> bool {
+        matches!(self, Self::InvalidLayerException(_))
+    }
+
+    /// Whether the service answered `InvalidLayerPartException`.
+    pub fn is_invalid_layer_part_exception(&self) -> bool {
+        matches!(self, Self::InvalidLayerPartException(_))
+    }
+
+    /// Whether the service answered `InvalidParameterException`.
+    pub fn is_invalid_parameter_exception(&self) -> bool {
+        matches!(self, Self::InvalidParameterException(_))
+    }
+
+    /// Whether the service answered `InvalidTagParameterException`.
+    pub fn is_invalid_tag_parameter_exception(&self) -> bool {
+        matches!(self, Self::InvalidTagParameterException(_))
+    }
+
+    /// Whether the service answered `KmsException`.
+    pub fn is_kms_exception(&self) -> bool {
+        matches!(self, Self::KmsException(_))
+    }
+
+    /// Whether the service answered `LayerAlreadyExistsException`.
+    pub fn is_layer_already_exists_exception(&self) -> bool {
+        matches!(self, Self::LayerAlreadyExistsException(_))
+    }
+
+    /// Whether the service answered `LayerInaccessibleException`.
+    pub fn is_layer_inaccessible_exception(&self) -> bool {
+        matches!(self, Self::LayerInaccessibleException(_))
+    }
+
+    /// Whether the service answered `LayerPartTooSmallException`.
+    pub fn is_layer_part_too_small_exception(&self) -> bool {
+        matches!(self, Self::LayerPartTooSmallException(_))
+    }
+
+    /// Whether the service answered `LayersNotFoundException`.
+    pub fn is_layers_not_found_exception(&self) -> bool {
+        matches!(self, Self::LayersNotFoundException(_))
+    }
+
+    /// Whether the service answered `LifecyclePolicyNotFoundException`.
+    pub fn is_lifecycle_policy_not_found_exception(&self) -> bool {
+        matches!(self, Self::LifecyclePolicyNotFoundException(_))
+    }
+
+    /// Whether the service answered `LifecyclePolicyPreviewInProgressException`.
+    pub fn is_lifecycle_policy_preview_in_progress_exception(&self) -> bool {
+        matches!(self, Self::LifecyclePolicyPreviewInProgressException(_))
+    }
+
+    /// Whether the service answered `LifecyclePolicyPreviewNotFoundException`.
+    pub fn is_lifecycle_policy_preview_not_found_exception(&self) -> bool {
+        matches!(self, Self::LifecyclePolicyPreviewNotFoundException(_))
+    }
+
+    /// Whether the service answered `LimitExceededException`.
+    pub fn is_limit_exceeded_exception(&self) -> bool {
+        matches!(self, Self::LimitExceededException(_))
+    }
+
+    /// Whether the service answered `PullThroughCacheRuleAlreadyExistsException`.
+    pub fn is_pull_through_cache_rule_already_exists_exception(&self) -> bool {
+        matches!(self, Self::PullThroughCacheRuleAlreadyExistsException(_))
+    }
+
+    /// Whether the service answered `PullThroughCacheRuleNotFoundException`.
+    pub fn is_pull_through_cache_rule_not_found_exception(&self) -> bool {
+        matches!(self, Self::PullThroughCacheRuleNotFoundException(_))
+    }
+
+    /// Whether the service answered `ReferencedImagesNotFoundException`.
+    pub fn is_referenced_images_not_found_exception(&self) -> bool {
+        matches!(self, Self::ReferencedImagesNotFoundException(_))
+    }
+
+    /// Whether the service answered `RegistryPolicyNotFoundException`.
+    pub fn is_registry_policy_not_found_exception(&self) -> bool {
+        matches!(self, Self::RegistryPolicyNotFoundException(_))
+    }
+
+    /// Whether the service answered `RepositoryAlreadyExistsException`.
+    pub fn is_repository_already_exists_exception(&self) -> bool {
+        matches!(self, Self::RepositoryAlreadyExistsException(_))
+    }
+
+    /// Whether the service answered `RepositoryNotEmptyException`.
+    pub fn is_repository_not_empty_exception(&self) -> bool {
+        matches!(self, Self::RepositoryNotEmptyException(_))
+    }
+
+    /// Whether the service answered `RepositoryNotFoundException`.
+    pub fn is_repository_not_found_exception(&self) -> bool {
+        matches!(self, Self::RepositoryNotFoundException(_))
+    }
+
+    /// Whether the service answered `RepositoryPolicyNotFoundException`.
+    pub fn is_repository_policy_not_found_exception(&self) -> bool {
+        matches!(self, Self::RepositoryPolicyNotFoundException(_))
+    }
+
+    /// Whether the service answered `ScanNotFoundException`.
+    pub fn is_scan_not_found_exception(&self) -> bool {
+        matches!(self, Self::ScanNotFoundException(_))
+    }
+
+    /// Whether the service answered `ServerException`.
+    pub fn is_server_exception(&self) -> bool {
+        matches!(self, Self::ServerException(_))
+    }
+
+    /// Whether the service answered `TooManyTagsException`.
+    pub fn is_too_many_tags_exception(&self) -> bool {
+        matches!(self, Self::TooManyTagsException(_))
+    }
+
+    /// Whether the service answered `UnsupportedImageTypeException`.
+    pub fn is_unsupported_image_type_exception(&self) -> bool {
+        matches!(self, Self::UnsupportedImageTypeException(_))
+    }
+
+    /// Whether the service answered `UnsupportedUpstreamRegistryException`.
+    pub fn is_unsupported_upstream_registry_exception(&self) -> bool {
+        matches!(self, Self::UnsupportedUpstreamRegistryException(_))
+    }
+
+    /// Whether the service answered `UploadNotFoundException`.
+    pub fn is_upload_not_found_exception(&self) -> bool {
+        matches!(self, Self::UploadNotFoundException(_))
+    }
+
+    /// Whether the service answered `ValidationException`.
+    pub fn is_validation_exception(&self) -> bool {
+        matches!(self, Self::ValidationException(_))
+    }
+}
+
+crate::runtime::operation_error!(EcrError);
+
+crate::runtime::any_error_from!(
+    EcrError : BatchCheckLayerAvailabilityError, BatchDeleteImageError,
+    BatchGetImageError, BatchGetRepositoryScanningConfigurationError,
+    CompleteLayerUploadError, CreatePullThroughCacheRuleError, CreateRepositoryError,
+    DeleteLifecyclePolicyError, DeletePullThroughCacheRuleError,
+    DeleteRegistryPolicyError, DeleteRepositoryError, DeleteRepositoryPolicyError,
+    DescribeImageReplicationStatusError, DescribeImageScanFindingsError,
+    DescribeImagesError, DescribePullThroughCacheRulesError, DescribeRegistryError,
+    DescribeRepositoriesError, GetAuthorizationTokenError, GetDownloadUrlForLayerError,
+    GetLifecyclePolicyError, GetLifecyclePolicyPreviewError, GetRegistryPolicyError,
+    GetRegistryScanningConfigurationError, GetRepositoryPolicyError,
+    InitiateLayerUploadError, ListImagesError, ListTagsForResourceError, PutImageError,
+    PutImageScanningConfigurationError, PutImageTagMutabilityError,
+    PutLifecyclePolicyError, PutRegistryPolicyError,
+    PutRegistryScanningConfigurationError, PutReplicationConfigurationError,
+    SetRepositoryPolicyError, StartImageScanError, StartLifecyclePolicyPreviewError,
+    TagResourceError, UntagResourceError, UploadLayerPartError
+);
+
 /// An error the service returned for `BatchCheckLayerAvailability`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
@@ -14,7 +382,9 @@ pub enum BatchCheckLayerAvailabilityError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -52,7 +422,9 @@ pub enum BatchDeleteImageError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -90,7 +462,9 @@ pub enum BatchGetImageError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -130,7 +504,9 @@ pub enum BatchGetRepositoryScanningConfigurationError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -182,7 +558,9 @@ pub enum CompleteLayerUploadError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `UploadNotFoundException`.
     UploadNotFoundException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -238,7 +616,9 @@ pub enum CreatePullThroughCacheRuleError {
     UnsupportedUpstreamRegistryException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -294,7 +674,9 @@ pub enum CreateRepositoryError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `TooManyTagsException`.
     TooManyTagsException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -344,7 +726,9 @@ pub enum DeleteLifecyclePolicyError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -388,7 +772,9 @@ pub enum DeletePullThroughCacheRuleError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -432,7 +818,9 @@ pub enum DeleteRegistryPolicyError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -478,7 +866,9 @@ pub enum DeleteRepositoryError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -522,7 +912,9 @@ pub enum DeleteRepositoryPolicyError {
     RepositoryPolicyNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -568,7 +960,9 @@ pub enum DescribeImageReplicationStatusError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -616,7 +1010,9 @@ pub enum DescribeImageScanFindingsError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -662,7 +1058,9 @@ pub enum DescribeImagesError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -704,7 +1102,9 @@ pub enum DescribePullThroughCacheRulesError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -746,7 +1146,9 @@ pub enum DescribeRegistryError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -784,7 +1186,9 @@ pub enum DescribeRepositoriesError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -820,7 +1224,9 @@ pub enum GetAuthorizationTokenError {
     InvalidParameterException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -860,7 +1266,9 @@ pub enum GetDownloadUrlForLayerError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -904,7 +1312,9 @@ pub enum GetLifecyclePolicyError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -948,7 +1358,9 @@ pub enum GetLifecyclePolicyPreviewError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -992,7 +1404,9 @@ pub enum GetRegistryPolicyError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1034,7 +1448,9 @@ pub enum GetRegistryScanningConfigurationError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1074,7 +1490,9 @@ pub enum GetRepositoryPolicyError {
     RepositoryPolicyNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1118,7 +1536,9 @@ pub enum InitiateLayerUploadError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1158,7 +1578,9 @@ pub enum ListImagesError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1196,7 +1618,9 @@ pub enum ListTagsForResourceError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1248,7 +1672,9 @@ pub enum PutImageError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1308,7 +1734,9 @@ pub enum PutImageScanningConfigurationError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1348,7 +1776,9 @@ pub enum PutImageTagMutabilityError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1386,7 +1816,9 @@ pub enum PutLifecyclePolicyError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1424,7 +1856,9 @@ pub enum PutRegistryPolicyError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1462,7 +1896,9 @@ pub enum PutRegistryScanningConfigurationError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1500,7 +1936,9 @@ pub enum PutReplicationConfigurationError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1538,7 +1976,9 @@ pub enum SetRepositoryPolicyError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1584,7 +2024,9 @@ pub enum StartImageScanError {
     UnsupportedImageTypeException(crate::runtime::ServiceError),
     /// The service answered `ValidationException`.
     ValidationException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1634,7 +2076,9 @@ pub enum StartLifecyclePolicyPreviewError {
     RepositoryNotFoundException(crate::runtime::ServiceError),
     /// The service answered `ServerException`.
     ServerException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1684,7 +2128,9 @@ pub enum TagResourceError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `TooManyTagsException`.
     TooManyTagsException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1730,7 +2176,9 @@ pub enum UntagResourceError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `TooManyTagsException`.
     TooManyTagsException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -1780,7 +2228,9 @@ pub enum UploadLayerPartError {
     ServerException(crate::runtime::ServiceError),
     /// The service answered `UploadNotFoundException`.
     UploadNotFoundException(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 

@@ -170,5 +170,25 @@ macro_rules! operation_error {
 }
 pub(crate) use operation_error;
 
+/// `From` each operation's error enum into the service-wide one, sorting
+/// the error again by its code: one the operation does not list, but the
+/// document defines, gets its own variant there.
+macro_rules! any_error_from {
+    ($any:ident: $($operation:ident),* $(,)?) => {
+        $(
+            impl ::std::convert::From<$operation> for $any {
+                fn from(error: $operation) -> Self {
+                    // A clone on the error path keeps the generated enums free
+                    // of a by-value accessor.
+                    $crate::runtime::OperationError::from_service_error(
+                        $crate::runtime::OperationError::service_error(&error).clone(),
+                    )
+                }
+            }
+        )*
+    };
+}
+pub(crate) use any_error_from;
+
 #[cfg(test)]
 pub(crate) mod testing;

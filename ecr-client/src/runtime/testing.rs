@@ -38,3 +38,27 @@ where
     let err = serde_json::from_str::<T>("42").unwrap_err();
     assert!(err.to_string().contains("expected a string"), "{err}");
 }
+
+/// Every error code the document defines, sent for an operation, is typed
+/// once converted into the service-wide enum `A`: never `Unhandled`.
+pub(crate) fn errors_map<E, A>(codes: &[&str])
+where
+    E: super::OperationError + Debug,
+    A: super::OperationError + Debug + From<E>,
+{
+    for code in codes.iter().copied().chain(["SomethingNew"]) {
+        let error = super::ServiceError {
+            operation: "Op",
+            code: code.to_owned(),
+            message: None,
+            status: 400,
+            request_id: None,
+            fields: Default::default(),
+            attempts: 1,
+        };
+        let any = A::from(E::from_service_error(error));
+        assert_eq!(any.service_error().code(), code);
+        let variant = format!("{any:?}");
+        assert_eq!(variant.starts_with("Unhandled("), code == "SomethingNew", "{code} became {variant}");
+    }
+}

@@ -2,6 +2,43 @@
 
 //! The errors each operation of Collection Service can return.
 
+/// Any error the Collection Service document defines, whichever operation returned it.
+///
+/// Every operation's error converts into it (`From`), so an error the service sends for an operation that does not list it is typed here rather than `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CollectionsError {
+    /// The service answered `ThingLimitExceeded`.
+    ThingLimitExceeded(crate::runtime::ServiceError),
+    /// An error the document does not define.
+    Unhandled(crate::runtime::ServiceError),
+}
+
+impl crate::runtime::OperationError for CollectionsError {
+    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+        match error.code() {
+            "ThingLimitExceeded" => Self::ThingLimitExceeded(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &crate::runtime::ServiceError {
+        match self {
+            Self::ThingLimitExceeded(error) | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+impl CollectionsError {
+    /// Whether the service answered `ThingLimitExceeded`.
+    pub fn is_thing_limit_exceeded(&self) -> bool {
+        matches!(self, Self::ThingLimitExceeded(_))
+    }
+}
+
+crate::runtime::operation_error!(CollectionsError);
+crate::runtime::any_error_from!(CollectionsError : PutThingsError);
+
 /// An error the service returned for `PutThings`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
@@ -10,7 +47,9 @@
 pub enum PutThingsError {
     /// The service answered `ThingLimitExceeded`.
     ThingLimitExceeded(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 

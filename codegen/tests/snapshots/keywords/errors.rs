@@ -2,6 +2,53 @@
 
 //! The errors each operation of Keyword Service can return.
 
+/// Any error the Keyword Service document defines, whichever operation returned it.
+///
+/// Every operation's error converts into it (`From`), so an error the service sends for an operation that does not list it is typed here rather than `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum KeywordsError {
+    /// The service answered `OptionError`.
+    OptionError(crate::runtime::ServiceError),
+    /// The service answered `Unhandled`.
+    Unhandled2(crate::runtime::ServiceError),
+    /// An error the document does not define.
+    Unhandled(crate::runtime::ServiceError),
+}
+
+impl crate::runtime::OperationError for KeywordsError {
+    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+        match error.code() {
+            "OptionError" => Self::OptionError(error),
+            "Unhandled" => Self::Unhandled2(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &crate::runtime::ServiceError {
+        match self {
+            Self::OptionError(error)
+            | Self::Unhandled2(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+impl KeywordsError {
+    /// Whether the service answered `OptionError`.
+    pub fn is_option_error(&self) -> bool {
+        matches!(self, Self::OptionError(_))
+    }
+
+    /// Whether the service answered `Unhandled`.
+    pub fn is_unhandled(&self) -> bool {
+        matches!(self, Self::Unhandled2(_))
+    }
+}
+
+crate::runtime::operation_error!(KeywordsError);
+crate::runtime::any_error_from!(KeywordsError : MatchError, SelfValueError);
+
 /// An error the service returned for `Match`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
@@ -12,7 +59,9 @@ pub enum MatchError {
     OptionError(crate::runtime::ServiceError),
     /// The service answered `Unhandled`.
     Unhandled2(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
@@ -42,7 +91,9 @@ crate::runtime::operation_error!(MatchError);
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SelfValueError {
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 

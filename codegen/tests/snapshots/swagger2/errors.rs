@@ -2,6 +2,43 @@
 
 //! The errors each operation of Legacy Service can return.
 
+/// Any error the Legacy Service document defines, whichever operation returned it.
+///
+/// Every operation's error converts into it (`From`), so an error the service sends for an operation that does not list it is typed here rather than `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LegacyError {
+    /// The service answered `WidgetNotFound`.
+    WidgetNotFound(crate::runtime::ServiceError),
+    /// An error the document does not define.
+    Unhandled(crate::runtime::ServiceError),
+}
+
+impl crate::runtime::OperationError for LegacyError {
+    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+        match error.code() {
+            "WidgetNotFound" => Self::WidgetNotFound(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &crate::runtime::ServiceError {
+        match self {
+            Self::WidgetNotFound(error) | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+impl LegacyError {
+    /// Whether the service answered `WidgetNotFound`.
+    pub fn is_widget_not_found(&self) -> bool {
+        matches!(self, Self::WidgetNotFound(_))
+    }
+}
+
+crate::runtime::operation_error!(LegacyError);
+crate::runtime::any_error_from!(LegacyError : DescribeWidgetError);
+
 /// An error the service returned for `DescribeWidget`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
@@ -10,7 +47,9 @@
 pub enum DescribeWidgetError {
     /// The service answered `WidgetNotFound`.
     WidgetNotFound(crate::runtime::ServiceError),
-    /// An error the document does not list for this operation.
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
     Unhandled(crate::runtime::ServiceError),
 }
 
