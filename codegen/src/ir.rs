@@ -194,6 +194,34 @@ impl Service {
         }
     }
 
+    /// The structures an operation's input can hold, at any depth.
+    pub fn input_structures(&self) -> std::collections::BTreeSet<&str> {
+        self.structures_reachable(self.operations.iter().map(|op| op.input.as_str()))
+    }
+
+    /// The structures an operation's output can hold, at any depth: where
+    /// the service's answers are read, and so where a member the document
+    /// calls required may still be missing.
+    pub fn output_structures(&self) -> std::collections::BTreeSet<&str> {
+        self.structures_reachable(self.operations.iter().map(|op| op.output.as_str()))
+    }
+
+    fn structures_reachable<'a>(&'a self, roots: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<&'a str> {
+        let mut found = std::collections::BTreeSet::new();
+        let mut stack: Vec<&str> = roots.collect();
+        while let Some(shape) = stack.pop() {
+            match self.shapes.get(shape).map(|s| &s.kind) {
+                Some(ShapeKind::Structure { members }) if found.insert(shape) => {
+                    stack.extend(members.iter().map(|m| m.target.as_str()));
+                }
+                Some(ShapeKind::List { member }) => stack.push(member),
+                Some(ShapeKind::Map { value }) => stack.push(value),
+                _ => {}
+            }
+        }
+        found
+    }
+
     /// Whether a value of `shape` can hold a sensitive member, at any depth.
     pub fn reaches_sensitive(&self, shape: &str) -> bool {
         let mut stack = vec![shape];

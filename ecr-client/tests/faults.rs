@@ -234,3 +234,24 @@ async fn an_error_the_operation_does_not_list_is_still_typed() {
         "BatchGetImage failed: LimitExceededException: too many (HTTP 400, request id req-LimitExceededException)"
     );
 }
+
+#[tokio::test]
+async fn an_answer_missing_a_required_member_is_still_an_answer() {
+    use ecr_client::types::EncryptionType;
+    let answers = [
+        r#"{"repositories":[{"repositoryName":"app","encryptionConfiguration":{"kmsKey":"key-1"}}]}"#,
+        r#"{"repositories":[{"repositoryName":"app","encryptionConfiguration":{"encryptionType":null,"kmsKey":"key-1"}}]}"#,
+    ];
+    for answer in answers {
+        let server = Server::start(vec![Reply::json(200, answer)]).await;
+        let output = client(&server, |b| b).describe_repositories().send().await.unwrap();
+        let repository = &output.repositories.unwrap()[0];
+        let encryption = repository.encryption_configuration.as_ref().unwrap();
+        assert_eq!(encryption.encryption_type, EncryptionType::default(), "{answer}");
+        assert_eq!(encryption.encryption_type.as_str(), "");
+        assert_eq!(
+            (repository.repository_name.as_deref(), encryption.kms_key.as_deref()),
+            (Some("app"), Some("key-1"))
+        );
+    }
+}

@@ -1,7 +1,10 @@
 //! `serde_tests.rs` (compiled only under `cfg(test)`): a wire round trip for
 //! every structure and enum. Each structure's sample sets every member, with
 //! the wire names and value forms the IR says, so a wrong rename, a wrong
-//! timestamp or blob form, or a lost member fails its test.
+//! timestamp or blob form, or a lost member fails its test. For every
+//! operation's answer, each member at every depth is removed and set to
+//! null in turn, and the answer must still parse with the rest intact; and
+//! every error the document defines must be typed for every operation.
 
 use super::Names;
 use crate::ir::{Service, ShapeKind};
@@ -12,8 +15,8 @@ use quote::quote;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-/// How deep a sample follows structures into structures (recursive shapes).
-const MAX_DEPTH: usize = 4;
+/// The key of the one entry every sample map holds: no member is named so.
+const MAP_KEY: &str = "map key";
 
 pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     let errors_only = service.error_only_shapes();
@@ -23,7 +26,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
         let ty = || names.type_ident(shape.name.as_str());
         match &shape.kind {
             ShapeKind::Structure { .. } => {
-                let (ty, sample) = (ty(), sample(service, &shape.name, 0).to_string());
+                let (ty, sample) = (ty(), sample(service, &shape.name, &mut Vec::new()).to_string());
                 Some(quote! {
                     #[test]
                     fn #test() {
@@ -43,7 +46,20 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
             _ => None,
         }
     });
-    let tests: Vec<_> = tests.collect();
+    let mut tests: Vec<_> = tests.collect();
+    for op in &service.operations {
+        let test = super::ident(&unique(
+            format!("answers_tolerate_missing_members_of_{}", op.name.to_snake_case()),
+            &mut taken,
+        ));
+        let (ty, sample) = (names.type_ident(&op.output), sample(service, &op.output, &mut Vec::new()).to_string());
+        tests.push(quote! {
+            #[test]
+            fn #test() {
+                crate::runtime::testing::tolerant::<super::types::#ty>(#sample, #MAP_KEY);
+            }
+        });
+    }
     let any = super::errors::any_error_type(service, names);
     let codes: Vec<&str> = super::errors::all_errors(service).into_iter().collect();
     let error_tests: Vec<_> = service
@@ -71,26 +87,29 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     }
 }
 
-/// A wire value of `shape` with everything set, down to [`MAX_DEPTH`]; below
-/// that, optional members are left out and collections are empty, so
-/// recursive shapes end.
-fn sample(service: &Service, shape: &str, depth: usize) -> Value {
-    let deep = depth >= MAX_DEPTH;
-    match &service.shapes[shape].kind {
-        // A chain of required recursive members has no finite value at all.
-        _ if depth > 16 * MAX_DEPTH => Value::Null,
+/// A wire value of `shape` with every member set, at every depth; a
+/// structure already being filled (a recursive shape) gets its required
+/// members only, and empty collections, so samples end.
+fn sample<'a>(service: &'a Service, shape: &'a str, path: &mut Vec<&'a str>) -> Value {
+    let recursive = path.contains(&shape);
+    // A chain of required recursive members has no finite value at all.
+    if path.len() > 64 {
+        return Value::Null;
+    }
+    path.push(shape);
+    let value = match &service.shapes[shape].kind {
         ShapeKind::Structure { members } => Value::Object(
             members
                 .iter()
-                .filter(|m| m.required || !deep)
-                .map(|m| (m.name.clone(), sample(service, &m.target, depth + 1)))
+                .filter(|m| m.required || !recursive)
+                .map(|m| (m.name.clone(), sample(service, &m.target, path)))
                 .collect(),
         ),
         ShapeKind::Enum { values } => json!(values.first().cloned().unwrap_or_default()),
-        ShapeKind::List { .. } if deep => json!([]),
-        ShapeKind::Map { .. } if deep => json!({}),
-        ShapeKind::List { member } => json!([sample(service, member, depth + 1)]),
-        ShapeKind::Map { value } => json!({ "key": sample(service, value, depth + 1) }),
+        ShapeKind::List { .. } if recursive => json!([]),
+        ShapeKind::Map { .. } if recursive => json!({}),
+        ShapeKind::List { member } => json!([sample(service, member, path)]),
+        ShapeKind::Map { value } => json!({ MAP_KEY: sample(service, value, path) }),
         ShapeKind::String => json!(format!("{shape} value")),
         ShapeKind::Integer => json!(7),
         ShapeKind::Long => json!(9_007_199_254_740_993_i64),
@@ -98,5 +117,7 @@ fn sample(service: &Service, shape: &str, depth: usize) -> Value {
         ShapeKind::Boolean => json!(true),
         ShapeKind::Timestamp => json!(1_705_072_146.25),
         ShapeKind::Blob => json!("AAEC/w=="),
-    }
+    };
+    path.pop();
+    value
 }

@@ -10,9 +10,12 @@ use std::collections::BTreeSet;
 
 pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     let errors_only = service.error_only_shapes();
+    let outputs = service.output_structures();
     let items =
         service.shapes.values().filter(|s| !errors_only.contains(s.name.as_str())).map(|shape| match &shape.kind {
-            ShapeKind::Structure { members } => structure(service, names, shape, members),
+            ShapeKind::Structure { members } => {
+                structure(service, names, shape, members, outputs.contains(shape.name.as_str()))
+            }
             ShapeKind::Enum { values } => string_enum(names, shape, values),
             _ => TokenStream::new(),
         });
@@ -23,7 +26,10 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     }
 }
 
-fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]) -> TokenStream {
+/// A structure. In one an answer can hold (`in_output`), a required member
+/// that is missing or null parses as its type's default, as the official
+/// SDK's error correction does: an answer is never refused for it.
+fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member], in_output: bool) -> TokenStream {
     let name = names.type_ident(&shape.name);
     let doc = docs(shape.docs.as_deref(), &format!("The `{}` structure.", shape.name));
     let option = names.option();
@@ -41,7 +47,13 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
             let wire = &member.name;
             quote!(rename = #wire,)
         });
-        if member.required {
+        if member.required && in_output {
+            quote! {
+                #doc
+                #[serde(#rename default, deserialize_with = "crate::runtime::wire::or_default")]
+                pub #field: #ty,
+            }
+        } else if member.required {
             let attr = rename.map(|r| quote!(#[serde(#r)]));
             quote!(#doc #attr pub #field: #ty,)
         } else {
@@ -52,7 +64,7 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
             }
         }
     });
-    let default = members.iter().all(|m| !m.required).then(|| quote!(Default,));
+    let default = (in_output || members.iter().all(|m| !m.required)).then(|| quote!(Default,));
     let sensitive = members.iter().any(|m| m.sensitive);
     let derive_debug = (!sensitive).then(|| quote!(Debug,));
     let debug_impl = sensitive.then(|| redacted_debug(names, shape, members));

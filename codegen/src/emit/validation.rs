@@ -12,15 +12,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     let mut statics = Statics::default();
-    let impls: Vec<_> = input_structures(service)
+    let impls: Vec<_> = service
+        .input_structures()
         .into_iter()
         .map(|shape| {
-            let ty = names.type_ident(&shape);
+            let ty = names.type_ident(shape);
             let checks: Vec<_> = service
-                .members(&shape)
+                .members(shape)
                 .iter()
                 .filter_map(|m| {
-                    let check = member_check(service, names, &shape, m, &mut statics)?;
+                    let check = member_check(service, names, shape, m, &mut statics)?;
                     // A sensitive member's value never reaches a message.
                     Some(if m.sensitive { quote!(check.hidden(|check| #check)?;) } else { quote!(#check?;) })
                 })
@@ -44,23 +45,6 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
         #(#rules)*
         #(#impls)*
     }
-}
-
-/// Structures reachable from some operation's input, sorted.
-fn input_structures(service: &Service) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut stack: Vec<&str> = service.operations.iter().map(|op| op.input.as_str()).collect();
-    while let Some(shape) = stack.pop() {
-        match &service.shapes[shape].kind {
-            ShapeKind::Structure { members } if found.insert(shape.to_owned()) => {
-                stack.extend(members.iter().map(|m| m.target.as_str()));
-            }
-            ShapeKind::List { member } => stack.push(member),
-            ShapeKind::Map { value } => stack.push(value),
-            _ => {}
-        }
-    }
-    found
 }
 
 /// Statics shared by the checks: patterns by regex text, rules by shape.

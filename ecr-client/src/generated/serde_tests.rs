@@ -297,7 +297,7 @@ fn describe_image_scan_findings_response() {
     crate::runtime::testing::round_trip::<
         super::types::DescribeImageScanFindingsResponse,
     >(
-        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{},\"remediation\":{},\"resources\":[],\"score\":1.5,\"scoreDetails\":{},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"key\":9007199254740993},\"findings\":[{\"attributes\":[],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -322,7 +322,7 @@ fn describe_images_response() {
     crate::runtime::testing::round_trip::<
         super::types::DescribeImagesResponse,
     >(
-        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
     );
 }
 
@@ -354,7 +354,7 @@ fn describe_registry_response() {
     crate::runtime::testing::round_trip::<
         super::types::DescribeRegistryResponse,
     >(
-        "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"destinations\":[],\"repositoryFilters\":[]}]}}",
+        "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
     );
 }
 
@@ -395,7 +395,7 @@ fn enhanced_image_scan_finding() {
     crate::runtime::testing::round_trip::<
         super::types::EnhancedImageScanFinding,
     >(
-        "{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{}},\"id\":\"ResourceId value\",\"tags\":{\"key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}",
+        "{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}",
     );
 }
 
@@ -500,7 +500,7 @@ fn get_registry_scanning_configuration_response() {
     crate::runtime::testing::round_trip::<
         super::types::GetRegistryScanningConfigurationResponse,
     >(
-        "{\"registryId\":\"RegistryId value\",\"scanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
+        "{\"registryId\":\"RegistryId value\",\"scanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
     );
 }
 
@@ -543,7 +543,7 @@ fn image_detail() {
     crate::runtime::testing::round_trip::<
         super::types::ImageDetail,
     >(
-        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -603,7 +603,7 @@ fn image_scan_findings() {
     crate::runtime::testing::round_trip::<
         super::types::ImageScanFindings,
     >(
-        "{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[],\"referenceUrls\":[],\"relatedVulnerabilities\":[],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[]},\"remediation\":{\"recommendation\":{}},\"resources\":[{}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
+        "{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
     );
 }
 
@@ -612,7 +612,7 @@ fn image_scan_findings_summary() {
     crate::runtime::testing::round_trip::<
         super::types::ImageScanFindingsSummary,
     >(
-        "{\"findingSeverityCounts\":{\"key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
+        "{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
     );
 }
 
@@ -881,7 +881,7 @@ fn put_registry_scanning_configuration_response() {
     crate::runtime::testing::round_trip::<
         super::types::PutRegistryScanningConfigurationResponse,
     >(
-        "{\"registryScanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
+        "{\"registryScanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
     );
 }
 
@@ -890,7 +890,7 @@ fn put_replication_configuration_request() {
     crate::runtime::testing::round_trip::<
         super::types::PutReplicationConfigurationRequest,
     >(
-        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[],\"repositoryFilters\":[]}]}}",
+        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
     );
 }
 
@@ -899,7 +899,7 @@ fn put_replication_configuration_response() {
     crate::runtime::testing::round_trip::<
         super::types::PutReplicationConfigurationResponse,
     >(
-        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[],\"repositoryFilters\":[]}]}}",
+        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
     );
 }
 
@@ -1015,7 +1015,7 @@ fn resource() {
     crate::runtime::testing::round_trip::<
         super::types::Resource,
     >(
-        "{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"key\":\"TagValue value\"},\"type\":\"Type value\"}",
+        "{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}",
     );
 }
 
@@ -1210,6 +1210,404 @@ fn vulnerable_package() {
         super::types::VulnerablePackage,
     >(
         "{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_batch_check_layer_availability() {
+    crate::runtime::testing::tolerant::<
+        super::types::BatchCheckLayerAvailabilityResponse,
+    >(
+        "{\"failures\":[{\"failureCode\":\"InvalidLayerDigest\",\"failureReason\":\"LayerFailureReason value\",\"layerDigest\":\"BatchedOperationLayerDigest value\"}],\"layers\":[{\"layerAvailability\":\"AVAILABLE\",\"layerDigest\":\"LayerDigest value\",\"layerSize\":9007199254740993,\"mediaType\":\"MediaType value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_batch_delete_image() {
+    crate::runtime::testing::tolerant::<
+        super::types::BatchDeleteImageResponse,
+    >(
+        "{\"failures\":[{\"failureCode\":\"InvalidImageDigest\",\"failureReason\":\"ImageFailureReason value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}}],\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_batch_get_image() {
+    crate::runtime::testing::tolerant::<
+        super::types::BatchGetImageResponse,
+    >(
+        "{\"failures\":[{\"failureCode\":\"InvalidImageDigest\",\"failureReason\":\"ImageFailureReason value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}}],\"images\":[{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_batch_get_repository_scanning_configuration() {
+    crate::runtime::testing::tolerant::<
+        super::types::BatchGetRepositoryScanningConfigurationResponse,
+    >(
+        "{\"failures\":[{\"failureCode\":\"REPOSITORY_NOT_FOUND\",\"failureReason\":\"ScanningConfigurationFailureReason value\",\"repositoryName\":\"RepositoryName value\"}],\"scanningConfigurations\":[{\"appliedScanFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"scanFrequency\":\"SCAN_ON_PUSH\",\"scanOnPush\":true}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_complete_layer_upload() {
+    crate::runtime::testing::tolerant::<
+        super::types::CompleteLayerUploadResponse,
+    >(
+        "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_create_pull_through_cache_rule() {
+    crate::runtime::testing::tolerant::<
+        super::types::CreatePullThroughCacheRuleResponse,
+    >(
+        "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_create_repository() {
+    crate::runtime::testing::tolerant::<
+        super::types::CreateRepositoryResponse,
+    >(
+        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_lifecycle_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::DeleteLifecyclePolicyResponse,
+    >(
+        "{\"lastEvaluatedAt\":1705072146.25,\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_pull_through_cache_rule() {
+    crate::runtime::testing::tolerant::<
+        super::types::DeletePullThroughCacheRuleResponse,
+    >(
+        "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_registry_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::DeleteRegistryPolicyResponse,
+    >(
+        "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_repository() {
+    crate::runtime::testing::tolerant::<
+        super::types::DeleteRepositoryResponse,
+    >(
+        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_repository_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::DeleteRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_image_replication_status() {
+    crate::runtime::testing::tolerant::<
+        super::types::DescribeImageReplicationStatusResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"replicationStatuses\":[{\"failureCode\":\"ReplicationError value\",\"region\":\"Region value\",\"registryId\":\"RegistryId value\",\"status\":\"IN_PROGRESS\"}],\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_image_scan_findings() {
+    crate::runtime::testing::tolerant::<
+        super::types::DescribeImageScanFindingsResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_images() {
+    crate::runtime::testing::tolerant::<
+        super::types::DescribeImagesResponse,
+    >(
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_pull_through_cache_rules() {
+    crate::runtime::testing::tolerant::<
+        super::types::DescribePullThroughCacheRulesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"pullThroughCacheRules\":[{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_registry() {
+    crate::runtime::testing::tolerant::<
+        super::types::DescribeRegistryResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_repositories() {
+    crate::runtime::testing::tolerant::<
+        super::types::DescribeRepositoriesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_authorization_token() {
+    crate::runtime::testing::tolerant::<
+        super::types::GetAuthorizationTokenResponse,
+    >(
+        "{\"authorizationData\":[{\"authorizationToken\":\"Base64 value\",\"expiresAt\":1705072146.25,\"proxyEndpoint\":\"ProxyEndpoint value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_download_url_for_layer() {
+    crate::runtime::testing::tolerant::<
+        super::types::GetDownloadUrlForLayerResponse,
+    >(
+        "{\"downloadUrl\":\"Url value\",\"layerDigest\":\"LayerDigest value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_lifecycle_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::GetLifecyclePolicyResponse,
+    >(
+        "{\"lastEvaluatedAt\":1705072146.25,\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_lifecycle_policy_preview() {
+    crate::runtime::testing::tolerant::<
+        super::types::GetLifecyclePolicyPreviewResponse,
+    >(
+        "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"nextToken\":\"NextToken value\",\"previewResults\":[{\"action\":{\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"]}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\",\"summary\":{\"expiringImageTotalCount\":9007199254740993}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_registry_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::GetRegistryPolicyResponse,
+    >(
+        "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_registry_scanning_configuration() {
+    crate::runtime::testing::tolerant::<
+        super::types::GetRegistryScanningConfigurationResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"scanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_repository_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::GetRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_initiate_layer_upload() {
+    crate::runtime::testing::tolerant::<
+        super::types::InitiateLayerUploadResponse,
+    >("{\"partSize\":9007199254740993,\"uploadId\":\"UploadId value\"}", "map key");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_list_images() {
+    crate::runtime::testing::tolerant::<
+        super::types::ListImagesResponse,
+    >(
+        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_list_tags_for_resource() {
+    crate::runtime::testing::tolerant::<
+        super::types::ListTagsForResourceResponse,
+    >("{\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}", "map key");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_image() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutImageResponse,
+    >(
+        "{\"image\":{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_image_scanning_configuration() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutImageScanningConfigurationResponse,
+    >(
+        "{\"imageScanningConfiguration\":{\"scanOnPush\":true},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_image_tag_mutability() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutImageTagMutabilityResponse,
+    >(
+        "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_lifecycle_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutLifecyclePolicyResponse,
+    >(
+        "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_registry_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutRegistryPolicyResponse,
+    >(
+        "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_registry_scanning_configuration() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutRegistryScanningConfigurationResponse,
+    >(
+        "{\"registryScanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_replication_configuration() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutReplicationConfigurationResponse,
+    >(
+        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_set_repository_policy() {
+    crate::runtime::testing::tolerant::<
+        super::types::SetRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_start_image_scan() {
+    crate::runtime::testing::tolerant::<
+        super::types::StartImageScanResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_start_lifecycle_policy_preview() {
+    crate::runtime::testing::tolerant::<
+        super::types::StartLifecyclePolicyPreviewResponse,
+    >(
+        "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_tag_resource() {
+    crate::runtime::testing::tolerant::<
+        super::types::TagResourceResponse,
+    >("{}", "map key");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_untag_resource() {
+    crate::runtime::testing::tolerant::<
+        super::types::UntagResourceResponse,
+    >("{}", "map key");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_upload_layer_part() {
+    crate::runtime::testing::tolerant::<
+        super::types::UploadLayerPartResponse,
+    >(
+        "{\"lastByteReceived\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "map key",
     );
 }
 

@@ -3,10 +3,11 @@
 //! Data types of Amazon EC2 Container Registry: the inputs, outputs and the values they hold.
 
 /// This data type is used in the `ImageScanFinding` data type.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attribute {
     /// The attribute key.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub key: String,
     /// The value assigned to the attribute key.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -639,7 +640,7 @@ pub struct DescribeRepositoriesResponse {
 /// By default, when no encryption configuration is set or the `AES256` encryption type is used, Amazon ECR uses server-side encryption with Amazon S3-managed encryption keys which encrypts your data at rest using an AES-256 encryption algorithm. This does not require any action on your part.
 ///
 /// For more control over the encryption of the contents of your repository, you can use server-side encryption with Key Management Service key stored in Key Management Service (KMS) to encrypt your images. For more information, see [Amazon ECR encryption at rest](https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html) in the *Amazon Elastic Container Registry User Guide*.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EncryptionConfiguration {
     /// The encryption type to use.
@@ -647,6 +648,7 @@ pub struct EncryptionConfiguration {
     /// If you use the `KMS` encryption type, the contents of the repository will be encrypted using server-side encryption with Key Management Service key stored in KMS. When you use KMS to encrypt your data, you can either use the default Amazon Web Services managed KMS key for Amazon ECR, or specify your own KMS key, which you already created. For more information, see [Protecting data using server-side encryption with an KMS key stored in Key Management Service (SSE-KMS)](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingKMSEncryption.html) in the *Amazon Simple Storage Service Console Developer Guide*.
     ///
     /// If you use the `AES256` encryption type, Amazon ECR uses server-side encryption with Amazon S3-managed encryption keys which encrypts the images in the repository using an AES-256 encryption algorithm. For more information, see [Protecting data using server-side encryption with Amazon S3-managed encryption keys (SSE-S3)](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingServerSideEncryption.html) in the *Amazon Simple Storage Service Console Developer Guide*.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub encryption_type: EncryptionType,
     /// If you use the `KMS` encryption type, specify the KMS key to use for encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the same Region as the repository. If no key is specified, the default Amazon Web Services managed KMS key for Amazon ECR will be used.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1876,12 +1878,14 @@ pub struct RegistryScanningConfiguration {
 }
 
 /// The details of a scanning rule for a private registry.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistryScanningRule {
     /// The repository filters associated with the scanning configuration for a private registry.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub repository_filters: Vec<ScanningRepositoryFilter>,
     /// The frequency that scans are performed at for a private registry. When the `ENHANCED` scan type is specified, the supported scan frequencies are `CONTINUOUS_SCAN` and `SCAN_ON_PUSH`. When the `BASIC` scan type is specified, the `SCAN_ON_PUSH` and `MANUAL` scan frequencies are supported.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub scan_frequency: ScanFrequency,
 }
 
@@ -1895,28 +1899,32 @@ pub struct Remediation {
 }
 
 /// The replication configuration for a registry.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationConfiguration {
     /// An array of objects representing the replication destinations and repository filters for a replication configuration.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub rules: Vec<ReplicationRule>,
 }
 
 /// An array of objects representing the destination for a replication rule.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationDestination {
     /// The Region to replicate to.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub region: String,
     /// The Amazon Web Services account ID of the Amazon ECR private registry to replicate to. When configuring cross-Region replication within your own registry, specify your own account ID.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub registry_id: String,
 }
 
 /// An array of objects representing the replication destinations and repository filters for a replication configuration.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationRule {
     /// An array of objects representing the destination for a replication rule.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub destinations: Vec<ReplicationDestination>,
     /// An array of objects representing the filters for a replication rule. Specifying a repository filter for a replication rule provides a method for controlling which repositories in a private registry are replicated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1998,12 +2006,14 @@ pub struct Repository {
 }
 
 /// The filter settings used with image replication. Specifying a repository filter to a replication rule provides a method for controlling which repositories in a private registry are replicated. If no repository filter is specified, all images in the repository are replicated.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RepositoryFilter {
     /// The repository filter details. When the `PREFIX_MATCH` filter type is specified, this value is required and should be the repository name prefix to configure replication for.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub filter: String,
     /// The repository filter type. The only supported value is `PREFIX_MATCH`, which is a repository name prefix specified with the `filter` parameter.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub filter_type: RepositoryFilterType,
 }
 
@@ -2304,12 +2314,14 @@ impl ::std::convert::From<&str> for ScanningConfigurationFailureCode {
 crate::runtime::string_enum!(ScanningConfigurationFailureCode);
 
 /// The details of a scanning repository filter. For more information on how to use filters, see [Using filters](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html#image-scanning-filters) in the *Amazon Elastic Container Registry User Guide*.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanningRepositoryFilter {
     /// The filter to use when scanning.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub filter: String,
     /// The type associated with the filter.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub filter_type: ScanningRepositoryFilterType,
 }
 

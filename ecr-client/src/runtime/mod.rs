@@ -115,8 +115,8 @@ pub fn required<T>(value: Option<T>, operation: &'static str, member: &'static s
     value.ok_or_else(|| InvalidInput::missing(operation, member))
 }
 
-/// Serde and `Display` for a generated string enum, through its `as_str`
-/// and `From<&str>`.
+/// Serde, `Display` and `Default` for a generated string enum, through its
+/// `as_str` and `From<&str>`.
 macro_rules! string_enum {
     ($name:ident) => {
         impl ::serde::Serialize for $name {
@@ -134,6 +134,13 @@ macro_rules! string_enum {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// `Unknown("")`: what a required value the service left out becomes.
+        impl ::std::default::Default for $name {
+            fn default() -> Self {
+                Self::from("")
             }
         }
 

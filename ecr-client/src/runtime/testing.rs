@@ -22,6 +22,102 @@ pub(crate) fn round_trip<T: Serialize + DeserializeOwned + Debug + PartialEq>(sa
     assert_eq!(reparsed, parsed);
 }
 
+/// For every member at every depth of `sample` (a full answer), an answer
+/// without it, and one with it `null`, still parses, and every other member
+/// comes back as it was. Objects keyed `map_key` are map entries, not
+/// members: they are walked into, never removed.
+pub(crate) fn tolerant<T: Serialize + DeserializeOwned + Debug>(sample: &str, map_key: &str) {
+    let full: Value = serde_json::from_str(sample).expect("sample is JSON");
+    let mut members = Vec::new();
+    member_paths(&full, &mut Vec::new(), map_key, &mut members);
+    for path in &members {
+        for removed in [true, false] {
+            let mut answer = full.clone();
+            let (parent, name) = path.split_at(path.len() - 1);
+            let object = parent.iter().fold(&mut answer, |v, step| step.get_mut(v)).as_object_mut().expect("an object");
+            if removed {
+                object.remove(name[0].key());
+            } else {
+                object.insert(name[0].key().to_owned(), Value::Null);
+            }
+            let what = format!(
+                "{} with {} {}",
+                std::any::type_name::<T>(),
+                join(path),
+                if removed { "removed" } else { "null" }
+            );
+            let parsed: T = serde_json::from_slice(&serde_json::to_vec(&answer).unwrap())
+                .unwrap_or_else(|e| panic!("{what}: the answer no longer parses: {e}"));
+            let written = serde_json::to_value(&parsed).unwrap();
+            // Its ancestors now hold a default in its place; everything else is as sent.
+            for other in members.iter().filter(|other| !other.starts_with(path) && !path.starts_with(other)) {
+                let at = |v: &Value| other.iter().try_fold(v, |v, step| step.get(v)).cloned();
+                assert_eq!(at(&written), at(&answer), "{what}: {} changed", join(other));
+            }
+        }
+    }
+}
+
+/// A step into a JSON value: a member, a map entry or a list item.
+#[derive(Clone, PartialEq)]
+enum Step {
+    Member(String),
+    Entry(String),
+    Item(usize),
+}
+
+impl Step {
+    fn key(&self) -> &str {
+        match self {
+            Step::Member(key) | Step::Entry(key) => key,
+            Step::Item(_) => "",
+        }
+    }
+
+    fn get<'a>(&self, value: &'a Value) -> Option<&'a Value> {
+        match self {
+            Step::Member(key) | Step::Entry(key) => value.get(key),
+            Step::Item(i) => value.get(i),
+        }
+    }
+
+    fn get_mut<'a>(&self, value: &'a mut Value) -> &'a mut Value {
+        match self {
+            Step::Member(key) | Step::Entry(key) => &mut value[key.as_str()],
+            Step::Item(i) => &mut value[*i],
+        }
+    }
+}
+
+fn member_paths(value: &Value, path: &mut Vec<Step>, map_key: &str, out: &mut Vec<Vec<Step>>) {
+    let children: Vec<(Step, &Value)> = match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (if k == map_key { Step::Entry(k.clone()) } else { Step::Member(k.clone()) }, v))
+            .collect(),
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (Step::Item(i), v)).collect(),
+        _ => return,
+    };
+    for (step, child) in children {
+        path.push(step.clone());
+        if matches!(step, Step::Member(_)) {
+            out.push(path.clone());
+        }
+        member_paths(child, path, map_key, out);
+        path.pop();
+    }
+}
+
+fn join(path: &[Step]) -> String {
+    path.iter()
+        .map(|step| match step {
+            Step::Member(key) => format!(".{key}"),
+            Step::Entry(key) => format!("[{key:?}]"),
+            Step::Item(i) => format!("[{i}]"),
+        })
+        .collect()
+}
+
 /// Every known value parses and prints as itself, and so does one the
 /// service might add later.
 pub(crate) fn enum_round_trip<T>(values: &[&str])

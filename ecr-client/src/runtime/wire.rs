@@ -326,6 +326,16 @@ impl<'de> Deserialize<'de> for Blob {
     }
 }
 
+/// A required member of an answer: `null` (and, with `#[serde(default)]`,
+/// a missing member) becomes the type's default instead of an error.
+pub(crate) fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
 /// A string, borrowed from the input where it can be.
 pub(crate) fn deserialize_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
     struct Str;

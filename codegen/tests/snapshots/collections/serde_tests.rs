@@ -8,7 +8,7 @@ fn put_things_request() {
     crate::runtime::testing::round_trip::<
         super::types::PutThingsRequest,
     >(
-        "{\"at\":1705072146.25,\"big\":9007199254740993,\"flag\":true,\"hinted\":\"AAEC/w==\",\"index\":{\"key\":[9007199254740993]},\"inline\":{\"x\":\"PutThingsRequestInlineX value\"},\"matrix\":[[9007199254740993]],\"maxResults\":7,\"nested\":{\"key\":{\"key\":{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}}},\"nextToken\":\"PutThingsRequestNextToken value\",\"payload\":\"AAEC/w==\",\"ratio\":1.5,\"small\":7}",
+        "{\"at\":1705072146.25,\"big\":9007199254740993,\"flag\":true,\"hinted\":\"AAEC/w==\",\"index\":{\"map key\":[9007199254740993]},\"inline\":{\"x\":\"PutThingsRequestInlineX value\"},\"matrix\":[[9007199254740993]],\"maxResults\":7,\"nested\":{\"map key\":{\"map key\":{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}}},\"nextToken\":\"PutThingsRequestNextToken value\",\"payload\":\"AAEC/w==\",\"ratio\":1.5,\"small\":7}",
     );
 }
 
@@ -40,6 +40,16 @@ fn thing() {
     crate::runtime::testing::round_trip::<
         super::types::Thing,
     >("{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_things() {
+    crate::runtime::testing::tolerant::<
+        super::types::PutThingsResponse,
+    >(
+        "{\"nextToken\":\"PutThingsResponseNextToken value\",\"things\":[{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}]}",
+        "map key",
+    );
 }
 
 /// Every error code the document defines.

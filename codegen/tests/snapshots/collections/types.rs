@@ -130,10 +130,11 @@ impl ::std::convert::From<&str> for State {
 crate::runtime::string_enum!(State);
 
 /// The `Thing` structure.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Thing {
     /// The `name` member.
+    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
     pub name: String,
     /// The `state` member.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -33,6 +33,16 @@ fn widget_color() {
     >(&["RED", "GREEN"]);
 }
 
+#[test]
+fn answers_tolerate_missing_members_of_describe_widget() {
+    crate::runtime::testing::tolerant::<
+        super::types::DescribeWidgetResponse,
+    >(
+        "{\"sizes\":[9007199254740993],\"widget\":{\"color\":\"RED\",\"createdAt\":1705072146.25,\"widgetId\":\"WidgetId value\"}}",
+        "map key",
+    );
+}
+
 /// Every error code the document defines.
 const ERROR_CODES: &[&str] = &["WidgetNotFound"];
 
