@@ -71,8 +71,29 @@ pub struct PaginatorHint {
     #[serde(rename = "pageSize")]
     pub page_size: Option<String>,
     /// Dotted path to the list of items in the output, e.g.
-    /// `imageScanFindings.findings`.
-    pub items: Option<String>,
+    /// `imageScanFindings.findings`, or several such paths when the service
+    /// pages several lists at once.
+    pub items: Option<ItemsHint>,
+}
+
+/// One list of items, or several.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ItemsHint {
+    /// One dotted path.
+    One(String),
+    /// Several dotted paths, each to a list.
+    Many(Vec<String>),
+}
+
+impl ItemsHint {
+    /// The paths, in order.
+    pub fn paths(&self) -> Vec<&str> {
+        match self {
+            ItemsHint::One(path) => vec![path],
+            ItemsHint::Many(paths) => paths.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 impl Hints {

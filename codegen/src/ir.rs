@@ -94,8 +94,9 @@ pub struct Paginator {
     pub output_token: String,
     /// Input member that limits a page, if any.
     pub page_size: Option<String>,
-    /// Path of output members to the list of items.
-    pub items: Vec<String>,
+    /// Paths of output members to the lists of items: one, or several when
+    /// the service pages several lists at once.
+    pub items: Vec<Vec<String>>,
 }
 
 /// A named shape.

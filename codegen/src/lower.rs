@@ -369,7 +369,14 @@ impl Lowerer<'_> {
                 }
             }
             let items = match &hint.items {
-                Some(path) => self.items_path(&op.output, path).map_err(|why| Error::at(format!("{at}/items"), why))?,
+                Some(hint) if hint.paths().is_empty() => {
+                    return Err(Error::at(format!("{at}/items"), "names no list"));
+                }
+                Some(hint) => hint
+                    .paths()
+                    .iter()
+                    .map(|path| self.items_path(&op.output, path).map_err(|why| Error::at(format!("{at}/items"), why)))
+                    .collect::<Result<Vec<_>, _>>()?,
                 None => {
                     let lists: Vec<&Member> = self
                         .members_of(&op.output)
@@ -377,7 +384,7 @@ impl Lowerer<'_> {
                         .filter(|m| matches!(self.shapes[&m.target].kind, ShapeKind::List { .. }))
                         .collect();
                     match lists.as_slice() {
-                        [only] => vec![only.name.clone()],
+                        [only] => vec![vec![only.name.clone()]],
                         _ => {
                             warnings.push(format!(
                                 "{} pages by {input_token:?} but its output has {} lists: no paginator; \

@@ -184,7 +184,7 @@ fn paged(lists: usize) -> Value {
 fn paginator_hints() {
     let read = |doc: &Value, hints: &str| codegen::read(&doc.to_string(), Some(hints));
     let one = read(&paged(1), "{}").unwrap();
-    assert_eq!(one.operations[0].paginator.as_ref().unwrap().items, ["list0"]);
+    assert_eq!(one.operations[0].paginator.as_ref().unwrap().items, [["list0"]]);
 
     let two = read(&paged(2), "{}").unwrap();
     assert!(two.operations[0].paginator.is_none());
@@ -193,8 +193,10 @@ fn paginator_hints() {
         ["Op pages by \"nextToken\" but its output has 2 lists: no paginator; name the items in hints paginators.Op.items to get one"]
     );
     let hinted = read(&paged(2), r#"{"paginators": {"Op": {"items": "list1"}}}"#).unwrap();
-    assert_eq!(hinted.operations[0].paginator.as_ref().unwrap().items, ["list1"]);
+    assert_eq!(hinted.operations[0].paginator.as_ref().unwrap().items, [["list1"]]);
     assert!(hinted.warnings.is_empty());
+    let both = read(&paged(2), r#"{"paginators": {"Op": {"items": ["list0", "list1"]}}}"#).unwrap();
+    assert_eq!(both.operations[0].paginator.as_ref().unwrap().items, [["list0"], ["list1"]]);
 
     let error = |doc: &Value, hints: &str| read(doc, hints).unwrap_err().to_string();
     assert_eq!(error(&paged(1), r#"{"paginators": {"Nope": {}}}"#), "hints #/paginators/Nope: no such operation");
@@ -205,6 +207,14 @@ fn paginator_hints() {
     assert_eq!(
         error(&paged(1), r#"{"paginators": {"Op": {"items": "list0.deeper"}}}"#),
         "hints #/paginators/Op/items: \"Names\" has no member \"deeper\""
+    );
+    assert_eq!(
+        error(&paged(2), r#"{"paginators": {"Op": {"items": ["list0", "createdAt"]}}}"#),
+        "hints #/paginators/Op/items: \"createdAt\" is not a list"
+    );
+    assert_eq!(
+        error(&paged(2), r#"{"paginators": {"Op": {"items": []}}}"#),
+        "hints #/paginators/Op/items: names no list"
     );
     assert_eq!(
         error(&paged(1), r#"{"paginators": {"Op": {"pageSize": "name"}}}"#),

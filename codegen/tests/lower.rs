@@ -141,8 +141,15 @@ fn ecr_paginators_are_inferred_or_hinted() {
             "ListImages"
         ]
     );
-    let items = |name: &str| paged.iter().find(|(n, _)| *n == name).unwrap().1.items.join(".");
-    assert_eq!(items("DescribeImageScanFindings"), "imageScanFindings.findings", "from the hints");
+    let items = |name: &str| {
+        let paths = &paged.iter().find(|(n, _)| *n == name).unwrap().1.items;
+        paths.iter().map(|path| path.join(".")).collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(
+        items("DescribeImageScanFindings"),
+        "imageScanFindings.findings imageScanFindings.enhancedFindings",
+        "both lists, from the hints, as botocore pages them"
+    );
     assert_eq!(items("ListImages"), "imageIds", "inferred");
     assert_eq!(items("GetLifecyclePolicyPreview"), "previewResults");
     assert!(paged.iter().all(|(_, p)| p.input_token == "nextToken" && p.page_size.as_deref() == Some("maxResults")));

@@ -90,21 +90,31 @@ async fn a_missing_required_member_is_the_first_page() {
 }
 
 #[tokio::test]
-async fn nested_items_come_from_the_hints() {
-    let finding = |name: &str| format!(r#"{{"name":"{name}","severity":"HIGH"}}"#);
-    let answer = |names: &[&str], token: Option<&str>| {
-        let findings: Vec<String> = names.iter().map(|n| finding(n)).collect();
+async fn every_paged_list_is_collected() {
+    use ecr_client::operations::DescribeImageScanFindingsItem as Item;
+    // Basic findings, enhanced findings, or both, page by page.
+    let answer = |basic: &[&str], enhanced: &[&str], token: Option<&str>| {
+        let list = |names: &[&str], key: &str| {
+            let items: Vec<String> = names.iter().map(|n| format!(r#"{{"{key}":"{n}","severity":"HIGH"}}"#)).collect();
+            items.join(",")
+        };
         let token = token.map(|t| format!(r#","nextToken":"{t}""#)).unwrap_or_default();
         Reply::json(
             200,
             &format!(
-                r#"{{"imageScanStatus":{{"status":"COMPLETE"}},"imageScanFindings":{{"findings":[{}]}}{token}}}"#,
-                findings.join(",")
+                r#"{{"imageScanStatus":{{"status":"COMPLETE"}},"imageScanFindings":{{"findings":[{}],"enhancedFindings":[{}]}}{token}}}"#,
+                list(basic, "name"),
+                list(enhanced, "title"),
             ),
         )
     };
-    let server = Server::start(vec![answer(&["CVE-1", "CVE-2"], Some("t")), answer(&["CVE-3"], None)]).await;
-    let findings = client(&server)
+    let server = Server::start(vec![
+        answer(&["CVE-1", "CVE-2"], &[], Some("t1")),
+        answer(&[], &["CVE-E1"], Some("t2")),
+        answer(&["CVE-3"], &["CVE-E2"], None),
+    ])
+    .await;
+    let items = client(&server)
         .describe_image_scan_findings()
         .repository_name("app")
         .image_id(ImageIdentifier { image_tag: Some("v1".into()), ..Default::default() })
@@ -112,8 +122,15 @@ async fn nested_items_come_from_the_hints() {
         .collect_items()
         .await
         .unwrap();
-    let names: Vec<_> = findings.into_iter().map(|f| f.name.unwrap()).collect();
-    assert_eq!(names, ["CVE-1", "CVE-2", "CVE-3"]);
+    let names: Vec<String> = items
+        .into_iter()
+        .map(|item| match item {
+            Item::ImageScanFinding(f) => format!("basic {}", f.name.unwrap()),
+            Item::EnhancedImageScanFinding(f) => format!("enhanced {}", f.title.unwrap()),
+        })
+        .collect();
+    assert_eq!(names, ["basic CVE-1", "basic CVE-2", "enhanced CVE-E1", "basic CVE-3", "enhanced CVE-E2"]);
+    assert_eq!(server.requests().len(), 3);
 }
 
 #[tokio::test]

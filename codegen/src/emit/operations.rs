@@ -195,11 +195,7 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
             }
         }
     });
-    let (hops, shape) = path_hops(service, names, &op.output, &paginator.items, false);
-    let item = match &service.shapes[&shape].kind {
-        ShapeKind::List { member } => names.rust_type(service, member, &types),
-        _ => unreachable!("lowering checked that items end at a list"),
-    };
+    let (item, items, item_enum) = page_items(service, names, op, paginator);
     let doc = doc_lines(&[
         format!("Sends `{}` page by page, following `{}`.", op.name, paginator.output_token),
         String::new(),
@@ -228,10 +224,67 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
             }
 
             fn items(output: Self::Output) -> Vec<Self::Item> {
-                Some(output) #(#hops)* .unwrap_or_default()
+                #items
             }
         }
+
+        #item_enum
     }
+}
+
+/// The item type of a paginator, the body of its `items`, and, when the
+/// service pages several lists at once, the enum with a variant per list.
+fn page_items(
+    service: &Service,
+    names: &Names,
+    op: &Operation,
+    paginator: &Paginator,
+) -> (TokenStream, TokenStream, Option<TokenStream>) {
+    let types = quote!(super::types::);
+    let list_item = |shape: &str| match &service.shapes[shape].kind {
+        ShapeKind::List { member } => member.clone(),
+        _ => unreachable!("lowering checked that items end at a list"),
+    };
+    if let [path] = paginator.items.as_slice() {
+        let (hops, shape) = path_hops(service, names, &op.output, path, false);
+        let item = names.rust_type(service, &list_item(&shape), &types);
+        return (item, quote!(Some(output) #(#hops)* .unwrap_or_default()), None);
+    }
+    // Several lists: one enum, a variant per list, named by its item type.
+    let name = ident(&format!("{}Item", type_name(&op.name)));
+    let mut taken = BTreeSet::new();
+    let (mut variants, mut collects) = (Vec::new(), Vec::new());
+    for path in &paginator.items {
+        let (hops, shape) = path_hops(service, names, &op.output, path, true);
+        let member = list_item(&shape);
+        let variant = ident(&unique(type_name(&member), &mut taken));
+        let ty = names.rust_type(service, &member, &types);
+        let doc = format!(" An item of `{}`.", path.join("."));
+        variants.push(quote!(#[doc = #doc] #variant(#ty),));
+        collects.push(quote! {
+            items.extend(Some(&output) #(#hops)* .into_iter().flatten().cloned().map(#name::#variant));
+        });
+    }
+    let doc = doc_lines(&[
+        format!("An item of a `{}` page: the service pages several lists at once.", op.name),
+        String::new(),
+        "Each page's items come list by list, in the order of the variants.".into(),
+    ]);
+    // Items are made once and moved: boxing the larger variants gains nothing.
+    let item_enum = quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+    };
+    let items = quote! {
+        let mut items = Vec::new();
+        #(#collects)*
+        items
+    };
+    (quote!(#name), items, Some(item_enum))
 }
 
 /// A waiter: a marker type with its rule, and `wait_until_<name>` on the

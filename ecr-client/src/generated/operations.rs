@@ -1205,7 +1205,7 @@ impl DescribeImageScanFindings<'_> {
 }
 
 impl crate::runtime::Paginated for super::types::DescribeImageScanFindingsRequest {
-    type Item = super::types::ImageScanFinding;
+    type Item = DescribeImageScanFindingsItem;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -1220,11 +1220,41 @@ impl crate::runtime::Paginated for super::types::DescribeImageScanFindingsReques
     }
 
     fn items(output: Self::Output) -> Vec<Self::Item> {
-        Some(output)
-            .and_then(|v| v.image_scan_findings)
-            .and_then(|v| v.findings)
-            .unwrap_or_default()
+        let mut items = Vec::new();
+        items
+            .extend(
+                Some(&output)
+                    .and_then(|v| v.image_scan_findings.as_ref())
+                    .and_then(|v| v.findings.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .map(DescribeImageScanFindingsItem::ImageScanFinding),
+            );
+        items
+            .extend(
+                Some(&output)
+                    .and_then(|v| v.image_scan_findings.as_ref())
+                    .and_then(|v| v.enhanced_findings.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .map(DescribeImageScanFindingsItem::EnhancedImageScanFinding),
+            );
+        items
     }
+}
+
+/// An item of a `DescribeImageScanFindings` page: the service pages several lists at once.
+///
+/// Each page's items come list by list, in the order of the variants.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum DescribeImageScanFindingsItem {
+    /// An item of `imageScanFindings.findings`.
+    ImageScanFinding(super::types::ImageScanFinding),
+    /// An item of `imageScanFindings.enhancedFindings`.
+    EnhancedImageScanFinding(super::types::EnhancedImageScanFinding),
 }
 
 impl crate::runtime::Operation for super::types::DescribeImageScanFindingsRequest {
