@@ -12,6 +12,11 @@ pub struct Hints {
     /// Free text for humans (where the facts came from).
     #[serde(rename = "_comment")]
     pub comment: Option<String>,
+    /// The `X-Amz-Target` prefix (`AmazonEC2ContainerRegistry_V20150921`),
+    /// for documents that name none: each operation's target is then
+    /// `<prefix>.<operationId>`.
+    #[serde(rename = "targetPrefix")]
+    pub target_prefix: Option<String>,
     /// The awsJson protocol version, `1.0` or `1.1` (default `1.1`).
     #[serde(rename = "jsonVersion")]
     pub json_version: Option<String>,

@@ -13,16 +13,41 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Lowers a parsed document plus its hints into the IR.
 pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
     let (schemas, base) = schemas_of(doc)?;
-    let mut lowerer =
-        Lowerer { schemas, base, hints, shapes: BTreeMap::new(), taken: schemas.keys().cloned().collect() };
+    let mut lowerer = Lowerer {
+        schemas,
+        base,
+        hints,
+        shapes: BTreeMap::new(),
+        taken: schemas.keys().cloned().collect(),
+        warnings: Vec::new(),
+    };
     for (name, schema) in schemas {
         let pointer = child(base, name);
         lowerer.lower_named(name, schema, &pointer)?;
     }
     let mut operations = lowerer.lower_operations(doc)?;
     lowerer.apply_hints()?;
-    let warnings = lowerer.paginate(&mut operations)?;
+    lowerer.paginate(&mut operations)?;
     let waiters = lowerer.waiters(&operations)?;
+    let json_version = match &hints.json_version {
+        Some(version) => version.clone(),
+        None => {
+            lowerer.warnings.push(
+                "protocol: neither the document nor the hints give the awsJson version; assumed 1.1 \
+                 (give jsonVersion in the hints)"
+                    .into(),
+            );
+            "1.1".to_owned()
+        }
+    };
+    if !lowerer.shapes.values().any(|s| s.kind == ShapeKind::Blob) {
+        lowerer.warnings.push(
+            "blobs: neither the document (format: byte or binary) nor the hints (blobs) name a blob shape; \
+             every string shape is taken as a plain string"
+                .into(),
+        );
+    }
+    let endpoints = endpoints_of(doc, hints, &mut lowerer.warnings)?;
 
     let info = &doc.info;
     let name = info
@@ -35,14 +60,14 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
         title: info.title.clone(),
         api_version: info.version.clone(),
         docs: info.description.clone(),
-        json_version: hints.json_version.clone().unwrap_or_else(|| "1.1".to_owned()),
-        endpoints: endpoints_of(doc)?,
+        json_version,
+        endpoints,
         endpoint_resolver: hints.endpoint_resolver.clone(),
         non_retryable_errors: hints.non_retryable_errors.clone(),
         operations,
         shapes: lowerer.shapes,
         waiters,
-        warnings,
+        warnings: lowerer.warnings,
     })
 }
 
@@ -68,9 +93,13 @@ fn schemas_of(doc: &Document) -> Result<(&BTreeMap<String, Schema>, &'static str
     }
 }
 
-/// HTTPS endpoint templates from `servers` (OpenAPI 3) or `host` (Swagger 2).
-fn endpoints_of(doc: &Document) -> Result<Vec<Endpoint>, Error> {
+/// HTTPS endpoint templates from `servers` (OpenAPI 3) or `host` (Swagger
+/// 2). An endpoint that names no region is not used for every region in
+/// silence: it is left out, with a warning; and endpoints that come from the
+/// document alone (no endpoint rules in the hints) are a warning too.
+fn endpoints_of(doc: &Document, hints: &Hints, warnings: &mut Vec<String>) -> Result<Vec<Endpoint>, Error> {
     let mut endpoints = Vec::new();
+    let mut candidates = Vec::new();
     for (i, server) in doc.servers.iter().enumerate() {
         if !server.url.starts_with("https://") {
             continue;
@@ -81,15 +110,32 @@ fn endpoints_of(doc: &Document) -> Result<Vec<Endpoint>, Error> {
                 "unsupported server variable: only {region} is understood",
             ));
         }
-        endpoints.push(Endpoint {
-            url: server.url.clone(),
-            regions: server.variables.get("region").map(|v| v.values.clone()).unwrap_or_default(),
-        });
+        let regions = server.variables.get("region").map(|v| v.values.clone()).unwrap_or_default();
+        candidates.push((format!("#/servers/{i}/url"), Endpoint { url: server.url.clone(), regions }));
     }
-    if endpoints.is_empty() {
+    if candidates.is_empty() {
         if let Some(host) = &doc.host {
-            endpoints.push(Endpoint { url: format!("https://{host}"), regions: Vec::new() });
+            candidates.push(("#/host".to_owned(), Endpoint { url: format!("https://{host}"), regions: Vec::new() }));
         }
+    }
+    for (at, endpoint) in candidates {
+        if endpoint.url.contains("{region}") {
+            endpoints.push(endpoint);
+        } else if hints.endpoint_resolver.is_none() {
+            warnings.push(format!(
+                "endpoints: {at} {:?} names no region, so it is not used for every region; \
+                 give endpointResolver in the hints, or clients must set an endpoint URL",
+                endpoint.url
+            ));
+        }
+    }
+    if hints.endpoint_resolver.is_none() && !endpoints.is_empty() {
+        let urls: Vec<&str> = endpoints.iter().map(|e| e.url.as_str()).collect();
+        warnings.push(format!(
+            "endpoints: from the document alone ({}); FIPS, dual-stack and partitions it does not list are \
+             unknown: give endpointResolver in the hints for the service's endpoint rules",
+            urls.join(", ")
+        ));
     }
     Ok(endpoints)
 }
@@ -102,6 +148,8 @@ struct Lowerer<'a> {
     /// Every shape name in use: the document's, and those given to inline
     /// schemas, which must never collide with them.
     taken: BTreeSet<String>,
+    /// Facts assumed and hints that do not apply (see `Service::warnings`).
+    warnings: Vec<String>,
 }
 
 impl Lowerer<'_> {
@@ -253,7 +301,7 @@ impl Lowerer<'_> {
             };
             let pointer = child(&path_pointer, "post");
             let name = op.operation_id.clone().ok_or_else(|| Error::at(child(&pointer, "operationId"), "missing"))?;
-            let target = target_of(path, op, &pointer)?;
+            let target = target_of(path, op, &name, self.hints.target_prefix.as_deref(), &pointer)?;
             let mut input = match input_schema(op, &pointer)? {
                 Some((schema, at)) => self.target(&name, "Request", schema, &at)?,
                 None => self.synthesize_empty(&format!("{name}Request"), &pointer)?,
@@ -330,11 +378,11 @@ impl Lowerer<'_> {
     /// inference or hint. A hint that does not fit is an error; a token-paged
     /// operation whose items cannot be inferred gets no paginator and a
     /// warning naming the hint that would give it one.
-    fn paginate(&self, operations: &mut [Operation]) -> Result<Vec<String>, Error> {
+    fn paginate(&mut self, operations: &mut [Operation]) -> Result<(), Error> {
         let mut warnings = Vec::new();
         for name in self.hints.paginators.keys() {
             if !operations.iter().any(|op| &op.name == name) {
-                return Err(Error::at(format!("hints #/paginators/{name}"), "no such operation"));
+                warnings.push(format!("hints #/paginators/{name}: the document has no such operation; ignored"));
             }
         }
         let default = PaginatorHint::default();
@@ -400,20 +448,24 @@ impl Lowerer<'_> {
             };
             op.paginator = Some(Paginator { input_token, output_token, page_size, items });
         }
-        Ok(warnings)
+        self.warnings.extend(warnings);
+        Ok(())
     }
 
     /// The waiters the hints describe, checked against the IR: the
     /// operation exists, the path leads to an enum, string or boolean, and
     /// an enum's success and failure states are among its values.
-    fn waiters(&self, operations: &[Operation]) -> Result<Vec<Waiter>, Error> {
+    fn waiters(&mut self, operations: &[Operation]) -> Result<Vec<Waiter>, Error> {
         let mut waiters = Vec::new();
         for (name, hint) in &self.hints.waiters {
             let at = format!("hints #/waiters/{name}");
-            let op = operations
-                .iter()
-                .find(|op| op.name == hint.operation)
-                .ok_or_else(|| Error::at(format!("{at}/operation"), format!("no operation {:?}", hint.operation)))?;
+            let Some(op) = operations.iter().find(|op| op.name == hint.operation) else {
+                self.warnings.push(format!(
+                    "{at}/operation: the document has no operation {:?}; no waiter {name}",
+                    hint.operation
+                ));
+                continue;
+            };
             let (path, target) =
                 self.member_path(&op.output, &hint.path).map_err(|why| Error::at(format!("{at}/path"), why))?;
             match &self.shapes[&target].kind {
@@ -489,12 +541,16 @@ impl Lowerer<'_> {
         self.members_of(shape).iter().find(|m| m.name == name)
     }
 
-    /// Marks hinted blobs and secrets; a hint that names nothing is an error,
-    /// so a stale hints file cannot silently stop applying.
+    /// Marks hinted blobs and secrets. A hint that names nothing in this
+    /// document is a warning, never silence: hints written for the newest
+    /// form of an API still serve an older document of it.
     fn apply_hints(&mut self) -> Result<(), Error> {
         for (i, blob) in self.hints.blobs.iter().enumerate() {
             let at = format!("hints #/blobs/{i}");
-            let shape = self.shapes.get_mut(blob).ok_or_else(|| Error::at(&at, format!("no shape named {blob:?}")))?;
+            let Some(shape) = self.shapes.get_mut(blob) else {
+                self.warnings.push(format!("{at}: the document has no shape {blob:?}; ignored"));
+                continue;
+            };
             if shape.kind != ShapeKind::String {
                 return Err(Error::at(at, format!("{blob:?} is not a plain string shape")));
             }
@@ -508,9 +564,13 @@ impl Lowerer<'_> {
                 }
                 _ => None,
             });
-            member
-                .ok_or_else(|| Error::at(at, format!("no structure member {path:?} (expected Shape.member)")))?
-                .sensitive = true;
+            match member {
+                Some(member) => member.sensitive = true,
+                None if path.contains('.') => {
+                    self.warnings.push(format!("{at}: the document has no structure member {path:?}; ignored"));
+                }
+                None => return Err(Error::at(at, format!("{path:?} is not Shape.member"))),
+            }
         }
         Ok(())
     }
@@ -531,8 +591,15 @@ fn unwrap_member<'s>(schema: &'s Schema, pointer: &str) -> Result<(&'s Schema, O
 }
 
 /// The `X-Amz-Target` value: the header parameter's single enum value, else
-/// the `#X-Amz-Target=` fragment of the path.
-fn target_of(path: &str, op: &spec::Operation, pointer: &str) -> Result<String, Error> {
+/// the `#X-Amz-Target=` fragment of the path, else the hints' prefix and the
+/// operation's name.
+fn target_of(
+    path: &str,
+    op: &spec::Operation,
+    name: &str,
+    prefix: Option<&str>,
+    pointer: &str,
+) -> Result<String, Error> {
     let header = op.parameters.iter().find(|p| {
         p.location.as_deref() == Some("header")
             && p.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("X-Amz-Target"))
@@ -542,9 +609,19 @@ fn target_of(path: &str, op: &spec::Operation, pointer: &str) -> Result<String, 
         values.first().and_then(|v| v.as_str()).map(str::to_owned)
     });
     let from_path = path.split_once("#X-Amz-Target=").map(|(_, t)| t.to_owned());
-    from_header.or(from_path).filter(|t| t.contains('.')).ok_or_else(|| {
-        Error::at(pointer, "no X-Amz-Target (expected a header parameter or a `#X-Amz-Target=Prefix.Operation` path)")
-    })
+    match (from_header.or(from_path).filter(|t| t.contains('.')), prefix) {
+        (Some(target), Some(prefix)) if !target.starts_with(&format!("{prefix}.")) => Err(Error::at(
+            pointer,
+            format!("the document's X-Amz-Target {target:?} disagrees with hints targetPrefix {prefix:?}"),
+        )),
+        (Some(target), _) => Ok(target),
+        (None, Some(prefix)) => Ok(format!("{prefix}.{name}")),
+        (None, None) => Err(Error::at(
+            pointer,
+            "this document names no X-Amz-Target prefix (no X-Amz-Target header parameter, no \
+             `#X-Amz-Target=Prefix.Operation` path): give `targetPrefix` in the hints",
+        )),
+    }
 }
 
 fn input_schema<'s>(op: &'s spec::Operation, pointer: &str) -> Result<Option<(&'s Schema, String)>, Error> {

@@ -1,8 +1,8 @@
 //! The generated code compiles, with `#![deny(warnings)]`, against the ECR
 //! client's own runtime, and its generated serde round-trip tests pass: every
-//! snapshot, and a real document of another AWS service (DynamoDB Streams,
-//! awsJson 1.0) generated on the spot. One crate holds them all, so the
-//! dependencies are built once.
+//! snapshot, and two real documents generated on the spot: another AWS
+//! service (DynamoDB Streams, awsJson 1.0) and ECR's Swagger 2.0 document of
+//! 2018. One crate holds them all, so the dependencies are built once.
 
 mod common;
 
@@ -40,16 +40,21 @@ fn snapshots_and_another_service_compile_and_pass_their_serde_tests() {
         let snapshot = common::tests_dir().join("snapshots").join(name).join("mod.rs");
         writeln!(lib, "#[path = {snapshot:?}]\npub mod {name};").unwrap();
     }
-    let dynamodb = krate.join("streams_dynamodb");
-    fs::create_dir_all(&dynamodb).unwrap();
-    for file in common::generate("streams.dynamodb") {
-        fs::write(dynamodb.join(&file.path), &file.contents).unwrap();
+    // Real documents generated on the spot: another service, and ECR's
+    // Swagger 2.0 document of 2018, whose hints name ECR's endpoint rules.
+    writeln!(lib, "#[path = {:?}]\npub mod endpoint;", root.join("ecr-client/src/endpoint.rs")).unwrap();
+    for (fixture, module) in [("streams.dynamodb", "streams_dynamodb"), ("ecr.swagger2", "ecr_swagger2")] {
+        let dir = krate.join(module);
+        fs::create_dir_all(&dir).unwrap();
+        for file in common::generate(fixture) {
+            fs::write(dir.join(&file.path), &file.contents).unwrap();
+        }
+        writeln!(lib, "pub mod {module};").unwrap();
     }
-    lib.push_str("pub mod streams_dynamodb;\n");
     fs::write(krate.join("lib.rs"), lib).unwrap();
 
     let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--manifest-path"])
+        .args(["test", "--quiet", "--lib", "--manifest-path"])
         .arg(krate.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", root.join("target/compile-check/target"))
         .output()

@@ -127,7 +127,8 @@ fn operations() {
         let item = paths.remove(op).unwrap();
         paths.insert("/op".into(), item);
     });
-    assert!(e.starts_with("#/paths/~1op/post: no X-Amz-Target"), "{e}");
+    assert!(e.starts_with("#/paths/~1op/post: this document names no X-Amz-Target prefix"), "{e}");
+    assert!(e.ends_with("give `targetPrefix` in the hints"), "{e}");
     let e = broken(|d| d["paths"][op] = json!({"get": {}}));
     assert_eq!(e, "#/paths/~1#X-Amz-Target=T.Op: expected a `post` operation (awsJson services use POST only)");
     let e = broken(|d| {
@@ -148,14 +149,20 @@ fn operations() {
 #[test]
 fn hints() {
     let doc = valid();
-    assert_eq!(error_of(&doc, Some("{\"blobs\": [\"Nope\"]}")), "hints #/blobs/0: no shape named \"Nope\"");
+    // Hints naming what this document lacks are warnings (an older document
+    // of the same API); hints that name something wrongly are errors.
+    let warnings = |hints: &str| codegen::read(&doc.to_string(), Some(hints)).unwrap().warnings;
+    assert!(warnings(r#"{"blobs": ["Nope"]}"#)
+        .contains(&"hints #/blobs/0: the document has no shape \"Nope\"; ignored".into()));
+    assert!(warnings(r#"{"sensitive": ["OpRequest.nope"]}"#)
+        .contains(&"hints #/sensitive/0: the document has no structure member \"OpRequest.nope\"; ignored".into()));
     assert_eq!(
         error_of(&doc, Some("{\"blobs\": [\"When\"]}")),
         "hints #/blobs/0: \"When\" is not a plain string shape"
     );
     assert_eq!(
         error_of(&doc, Some("{\"sensitive\": [\"OpRequest\"]}")),
-        "hints #/sensitive/0: no structure member \"OpRequest\" (expected Shape.member)"
+        "hints #/sensitive/0: \"OpRequest\" is not Shape.member"
     );
     assert_eq!(
         error_of(&doc, Some("{\"jsonVersion\": \"2.0\"}")),
@@ -189,17 +196,18 @@ fn paginator_hints() {
     let two = read(&paged(2), "{}").unwrap();
     assert!(two.operations[0].paginator.is_none());
     assert_eq!(
-        two.warnings,
-        ["Op pages by \"nextToken\" but its output has 2 lists: no paginator; name the items in hints paginators.Op.items to get one"]
+        two.warnings[0],
+        "Op pages by \"nextToken\" but its output has 2 lists: no paginator; name the items in hints paginators.Op.items to get one"
     );
     let hinted = read(&paged(2), r#"{"paginators": {"Op": {"items": "list1"}}}"#).unwrap();
     assert_eq!(hinted.operations[0].paginator.as_ref().unwrap().items, [["list1"]]);
-    assert!(hinted.warnings.is_empty());
+    assert!(!hinted.warnings.iter().any(|w| w.contains("pages by")), "{:?}", hinted.warnings);
     let both = read(&paged(2), r#"{"paginators": {"Op": {"items": ["list0", "list1"]}}}"#).unwrap();
     assert_eq!(both.operations[0].paginator.as_ref().unwrap().items, [["list0"], ["list1"]]);
 
     let error = |doc: &Value, hints: &str| read(doc, hints).unwrap_err().to_string();
-    assert_eq!(error(&paged(1), r#"{"paginators": {"Nope": {}}}"#), "hints #/paginators/Nope: no such operation");
+    let ignored = read(&paged(1), r#"{"paginators": {"Nope": {}}}"#).unwrap();
+    assert_eq!(ignored.warnings[0], "hints #/paginators/Nope: the document has no such operation; ignored");
     assert_eq!(
         error(&paged(1), r#"{"paginators": {"Op": {"items": "createdAt"}}}"#),
         "hints #/paginators/Op/items: \"createdAt\" is not a list"
@@ -239,9 +247,12 @@ fn waiter_hints() {
     assert_eq!(service.waiters[0].max_wait_secs, 3);
 
     let error = |body: &str| codegen::read(&doc.to_string(), Some(&waiter(body))).unwrap_err().to_string();
+    let ignored = r#"{"operation": "Nope", "path": "state", "success": ["DONE"], "delay": 1, "maxAttempts": 3}"#;
+    let service = codegen::read(&doc.to_string(), Some(&waiter(ignored))).unwrap();
+    assert!(service.waiters.is_empty());
     assert_eq!(
-        error(r#"{"operation": "Nope", "path": "state", "success": ["DONE"], "delay": 1, "maxAttempts": 3}"#),
-        "hints #/waiters/Done/operation: no operation \"Nope\""
+        service.warnings[0],
+        "hints #/waiters/Done/operation: the document has no operation \"Nope\"; no waiter Done"
     );
     assert_eq!(
         error(r#"{"operation": "Op", "path": "stat", "success": ["DONE"], "delay": 1, "maxAttempts": 3}"#),

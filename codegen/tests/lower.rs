@@ -120,7 +120,12 @@ fn swagger2_and_openapi3_become_the_same_ir() {
     let text = serde_json::to_string(&doc).unwrap().replace("#/definitions/", "#/components/schemas/");
     let from_openapi = codegen::read(&text, None).unwrap();
     assert_eq!(from_swagger, from_openapi);
-    assert_eq!(from_swagger.endpoints[0].url, "https://legacy.us-east-1.amazonaws.com");
+    // A host without {region} is not an endpoint for every region: a warning.
+    assert!(from_swagger.endpoints.is_empty());
+    assert!(from_swagger
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("endpoints: #/host \"https://legacy.us-east-1.amazonaws.com\"")));
 }
 
 #[test]
@@ -170,4 +175,72 @@ fn ecr_waiters_come_from_the_hints() {
     assert_eq!((scan.delay_secs, scan.max_wait_secs), (5, 300));
     let preview = ecr.waiters.iter().find(|w| w.name == "LifecyclePolicyPreviewComplete").unwrap();
     assert_eq!((preview.path.join("."), preview.max_wait_secs), ("status".into(), 100));
+}
+
+#[test]
+fn the_real_swagger2_ecr_document_lowers_with_only_what_it_lost() {
+    let (spec, hints) = common::fixture("ecr.swagger2");
+    let old = codegen::read(&spec, hints.as_deref()).unwrap();
+    assert_eq!(old.operations.len(), 22);
+    let get = |name: &str| old.operations.iter().find(|op| op.name == name).unwrap();
+    assert_eq!(
+        get("BatchCheckLayerAvailability").target,
+        "AmazonEC2ContainerRegistry_V20150921.BatchCheckLayerAvailability"
+    );
+    assert_eq!(get("PutImage").target, "AmazonEC2ContainerRegistry_V20150921.PutImage");
+    assert!(old.endpoints.is_empty(), "the regionless host is not an endpoint for every region");
+    assert_eq!(old.endpoint_resolver.as_deref(), Some("crate::endpoint::resolve_with_scope"));
+    assert!(old.warnings.is_empty(), "{:?}", old.warnings);
+    assert_eq!(old.shapes["LayerPartBlob"].kind, codegen::ir::ShapeKind::Blob);
+
+    // Without the prefix, the error says exactly what is missing.
+    let error = codegen::read(&spec, Some("{}")).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "#/paths/~1/post: this document names no X-Amz-Target prefix (no X-Amz-Target header parameter, no \
+         `#X-Amz-Target=Prefix.Operation` path): give `targetPrefix` in the hints"
+    );
+
+    // The hints of today's ECR document, plus the prefix, serve the old one:
+    // what does not apply is a warning each.
+    let (_, mut today) = common::ecr();
+    today = today.replacen('{', r#"{"targetPrefix": "AmazonEC2ContainerRegistry_V20150921","#, 1);
+    let with_today = codegen::read(&spec, Some(&today)).unwrap();
+    assert_eq!(
+        with_today.warnings,
+        [
+            "hints #/paginators/DescribeImageScanFindings: the document has no such operation; ignored",
+            "hints #/waiters/ImageScanComplete/operation: the document has no operation \"DescribeImageScanFindings\"; no waiter ImageScanComplete",
+        ]
+    );
+    assert_eq!(with_today.operations.len(), 22);
+
+    // Without endpoint rules, the regionless host is a warning, not a fixed endpoint.
+    let no_rules =
+        codegen::read(&spec, Some(r#"{"targetPrefix": "P", "jsonVersion": "1.1", "blobs": ["LayerPartBlob"]}"#))
+            .unwrap();
+    assert!(no_rules.endpoints.is_empty());
+    assert_eq!(
+        no_rules.warnings,
+        ["endpoints: #/host \"https://ecr.amazonaws.com\" names no region, so it is not used for every region; \
+          give endpointResolver in the hints, or clients must set an endpoint URL"]
+    );
+}
+
+#[test]
+fn facts_neither_the_document_nor_the_hints_give_are_warnings() {
+    let (spec, _) = common::fixture("streams.dynamodb");
+    let service = codegen::read(&spec, Some("{}")).unwrap();
+    assert_eq!(service.json_version, "1.1");
+    let warnings = service.warnings.join("\n");
+    assert!(
+        warnings.contains("protocol: neither the document nor the hints give the awsJson version; assumed 1.1"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("blobs: neither the document"), "{warnings}");
+    assert!(warnings.contains("endpoints: from the document alone"), "{warnings}");
+    // And they are written into the generated module's docs.
+    let files = codegen::generate(&spec, Some("{}"), "streams.json").unwrap();
+    let module = &files.iter().find(|f| f.path == "mod.rs").unwrap().contents;
+    assert!(module.contains("//! # Generator warnings") && module.contains("assumed 1.1"), "{module}");
 }

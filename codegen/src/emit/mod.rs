@@ -51,6 +51,7 @@ pub fn emit(service: &Service, header: &str) -> Result<Vec<File>, Error> {
 
 fn module(service: &Service, names: &Names) -> TokenStream {
     let docs = inner_docs(service.docs.as_deref());
+    let warnings = warnings_doc(&service.warnings);
     let marker = &names.marker;
     let marker_doc = doc_lines(&[format!(
         "The `{}` service: {} (API {}). Its facts, from the document, for the runtime.",
@@ -77,6 +78,7 @@ fn module(service: &Service, names: &Names) -> TokenStream {
     });
     quote! {
         #docs
+        #warnings
         pub mod errors;
         pub mod operations;
         pub mod types;
@@ -253,6 +255,17 @@ pub(crate) fn docs(html: Option<&str>, fallback: &str) -> TokenStream {
 pub(crate) fn doc_lines(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote!(#(#[doc = #lines])*)
+}
+
+/// The generator's warnings, as a section of the module's docs: what it
+/// assumed and what of the hints did not apply, where a reader sees it.
+fn warnings_doc(warnings: &[String]) -> TokenStream {
+    if warnings.is_empty() {
+        return TokenStream::new();
+    }
+    let mut lines = vec![String::new(), " # Generator warnings".to_owned(), String::new()];
+    lines.extend(warnings.iter().map(|w| format!(" - {}", w.replace('`', "'"))));
+    quote!(#(#![doc = #lines])*)
 }
 
 fn inner_docs(html: Option<&str>) -> TokenStream {
