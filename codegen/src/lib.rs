@@ -19,7 +19,7 @@ pub mod naming;
 pub mod spec;
 
 pub use emit::File;
-pub use error::Error;
+pub use error::{decode, Error};
 pub use hints::Hints;
 
 /// Reads a document (JSON text) into the IR.

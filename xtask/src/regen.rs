@@ -54,18 +54,23 @@ pub fn run(options: Options) -> Result<(), String> {
 
 /// Reads the document and hints and runs the generator.
 pub fn generate(options: &Options) -> Result<Vec<codegen::File>, String> {
-    let spec = fs::read_to_string(&options.spec).map_err(|e| format!("cannot read {}: {e}", options.spec.display()))?;
+    let source = display_path(&options.spec);
+    let spec = fs::read(&options.spec).map_err(|e| format!("cannot read {source}: {e}"))?;
+    let spec = codegen::decode(&spec, &source).map_err(|e| e.to_string())?;
     let hints_path = options.hints.clone().or_else(|| {
         let beside = options.spec.with_file_name("hints.json");
         beside.exists().then_some(beside)
     });
     let hints = match &hints_path {
-        Some(path) => Some(fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?),
+        Some(path) => {
+            let shown = display_path(path);
+            let bytes = fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+            Some(codegen::decode(&bytes, &shown).map_err(|e| e.to_string())?.to_owned())
+        }
         None => None,
     };
-    let source = display_path(&options.spec);
     let (files, warnings) =
-        codegen::generate_with_warnings(&spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))?;
+        codegen::generate_with_warnings(spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))?;
     for warning in warnings {
         eprintln!("warning: {source}: {warning}");
     }
@@ -117,13 +122,22 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// `path` relative to the workspace root when it is inside it, so headers and
-/// messages do not depend on where the checkout lives.
+/// `path` relative to the workspace root (with `..` when outside it), never
+/// absolute, so headers and messages do not depend on where the checkout
+/// lives.
 fn display_path(path: &Path) -> String {
-    let root = workspace_root();
     let absolute =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
-    absolute.strip_prefix(&root).unwrap_or(path).display().to_string()
+    relative(&workspace_root(), &absolute).display().to_string()
+}
+
+/// The path from directory `from` to `to`, both absolute.
+fn relative(from: &Path, to: &Path) -> PathBuf {
+    let (from, to): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path: PathBuf = from[common..].iter().map(|_| "..").collect();
+    path.extend(&to[common..]);
+    path
 }
 
 #[cfg(test)]
@@ -172,10 +186,39 @@ mod tests {
     }
 
     #[test]
+    fn headers_name_documents_relative_to_the_workspace() {
+        let root = workspace_root();
+        assert_eq!(display_path(&root.join(ECR_SPEC)), ECR_SPEC);
+        let outside = root.parent().unwrap().join("shared/specs/x.json");
+        assert_eq!(display_path(&outside), "../shared/specs/x.json");
+        let far = Path::new("/tmp/elsewhere/doc.json");
+        let shown = display_path(far);
+        assert!(!shown.starts_with('/') && shown.ends_with("tmp/elsewhere/doc.json"), "{shown}");
+    }
+
+    #[test]
+    fn bad_bytes_are_named() {
+        let dir = std::env::temp_dir().join(format!("xtask-bytes-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let cases: [(&str, &[u8], &str); 3] = [
+            ("bom.json", b"\xEF\xBB\xBF{}", "starts with a UTF-8 byte order mark"),
+            ("latin1.json", b"{\"a\": \"caf\xE9\"}", "is not UTF-8: byte 0xE9 at offset 10"),
+            ("array.json", b"[1, 2]", "expected a JSON object at the top level, found an array"),
+        ];
+        for (name, bytes, expected) in cases {
+            fs::write(dir.join(name), bytes).unwrap();
+            let options = Options { check: true, spec: dir.join(name), hints: None, out: dir.join("out") };
+            let error = generate(&options).unwrap_err();
+            assert!(error.contains(expected), "{name}: {error}");
+            assert!(error.starts_with("../"), "named relative to the workspace, never absolute: {error}");
+        }
+    }
+
+    #[test]
     fn bad_arguments_are_errors() {
         assert!(Options::parse(&["--spec".to_owned()]).unwrap_err().contains("--spec needs a path"));
         assert!(Options::parse(&["--frobnicate".to_owned()]).unwrap_err().contains("unknown argument"));
         let missing = Options { spec: "no/such/file.json".into(), ..Options::parse(&[]).unwrap() };
-        assert!(run(missing).unwrap_err().contains("cannot read no/such/file.json"));
+        assert!(run(missing).unwrap_err().contains("no/such/file.json: No such file"));
     }
 }
