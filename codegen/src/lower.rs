@@ -25,6 +25,7 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
         let pointer = child(base, name);
         lowerer.lower_named(name, schema, &pointer)?;
     }
+    lowerer.refuse_required_cycles()?;
     let mut operations = lowerer.lower_operations(doc)?;
     lowerer.apply_hints()?;
     lowerer.paginate(&mut operations)?;
@@ -155,10 +156,22 @@ struct Lowerer<'a> {
 impl Lowerer<'_> {
     /// Lowers the schema named `name` (a named or a synthesized inline one).
     fn lower_named(&mut self, name: &str, schema: &Schema, pointer: &str) -> Result<(), Error> {
+        refuse_unsupported(schema, pointer)?;
         if schema.reference.is_some() {
             // An alias: members that point at it are redirected in `resolve`.
             self.resolve(schema, pointer)?;
             return Ok(());
+        }
+        if !schema.all_of.is_empty() {
+            let at = child(pointer, "allOf");
+            if !schema.properties.is_empty() {
+                return Err(Error::at(at, "allOf beside properties is not supported: the type would be partial"));
+            }
+            let refs = schema.all_of.iter().filter(|s| s.reference.is_some()).count();
+            return Err(Error::at(
+                at,
+                format!("allOf of {refs} $refs on a schema is not supported: a type made of several others"),
+            ));
         }
         let kind = self.kind_of(name, schema, pointer)?;
         let constraints = Constraints {
@@ -245,16 +258,68 @@ impl Lowerer<'_> {
         let mut members = Vec::new();
         for (member, member_schema) in &schema.properties {
             let member_pointer = child(&properties, member);
+            refuse_unsupported(member_schema, &member_pointer)?;
             let (type_schema, docs) = unwrap_member(member_schema, &member_pointer)?;
             members.push(Member {
                 name: member.clone(),
                 target: self.target(name, &member.to_upper_camel_case(), type_schema, &member_pointer)?,
                 docs: docs.cloned(),
                 required: schema.required.contains(member),
-                sensitive: false,
+                // The documents mark secrets `format: password`: sensitive with no hint.
+                sensitive: self.is_password(type_schema),
             });
         }
         Ok(members)
+    }
+
+    /// Whether a member's schema, or the schema its `$ref` names, is
+    /// `format: password`.
+    fn is_password(&self, schema: &Schema) -> bool {
+        let named = schema.reference.as_deref().and_then(|r| r.strip_prefix(self.base)?.strip_prefix('/'));
+        let target = named.and_then(|name| self.schemas.get(name));
+        [Some(schema), target].into_iter().flatten().any(|s| s.format.as_deref() == Some("password"))
+    }
+
+    /// A structure that requires itself through required structure members
+    /// has no finite value: an error naming the member that closes the loop.
+    fn refuse_required_cycles(&self) -> Result<(), Error> {
+        for start in self.shapes.keys() {
+            let mut path = vec![(start.as_str(), "")];
+            let mut seen = BTreeSet::new();
+            while let Some(&(shape, _)) = path.last() {
+                let next = self.members_of(shape).iter().find(|m| {
+                    m.required
+                        && matches!(self.shapes[&m.target].kind, ShapeKind::Structure { .. })
+                        && !seen.contains(&(shape, m.name.as_str()))
+                });
+                match next {
+                    Some(member) if member.target == *start => {
+                        // Each step: the shape, and the member that leads on.
+                        let steps = path.windows(2).map(|pair| format!("{}.{}", pair[0].0, pair[1].1));
+                        let cycle: Vec<String> = steps.chain([format!("{shape}.{}", member.name)]).collect();
+                        return Err(Error::at(
+                            child(&child(&child(self.base, shape), "properties"), &member.name),
+                            format!(
+                                "required member {:?} makes {start:?} require itself ({}): no value of it could ever be built",
+                                member.name,
+                                cycle.join(" → ")
+                            ),
+                        ));
+                    }
+                    Some(member) => {
+                        seen.insert((shape, member.name.as_str()));
+                        if path.iter().any(|(s, _)| *s == member.target) {
+                            continue; // a cycle not through `start`: found from its own start
+                        }
+                        path.push((member.target.as_str(), member.name.as_str()));
+                    }
+                    None => {
+                        path.pop();
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The shape a member, item or map value refers to: the `$ref`'s target,
@@ -576,11 +641,30 @@ impl Lowerer<'_> {
     }
 }
 
+/// `oneOf`, `anyOf` and `not` ask for a choice between types the generator
+/// cannot make: an error, never a partial type.
+fn refuse_unsupported(schema: &Schema, pointer: &str) -> Result<(), Error> {
+    for (key, present) in
+        [("oneOf", !schema.one_of.is_empty()), ("anyOf", !schema.any_of.is_empty()), ("not", schema.not.is_some())]
+    {
+        if present {
+            return Err(Error::at(child(pointer, key), format!("{key} is not supported: no Rust type can follow it")));
+        }
+    }
+    Ok(())
+}
+
 /// A member schema is `{$ref}`, `{allOf: [{$ref}, {description}]}` (the
 /// conversion's way to document a member), or an inline schema.
 fn unwrap_member<'s>(schema: &'s Schema, pointer: &str) -> Result<(&'s Schema, Option<&'s String>), Error> {
     if schema.all_of.is_empty() {
         return Ok((schema, schema.description.as_ref()));
+    }
+    if !schema.properties.is_empty() {
+        return Err(Error::at(
+            child(pointer, "allOf"),
+            "allOf beside properties is not supported: the type would be partial",
+        ));
     }
     let mut refs = schema.all_of.iter().filter(|s| s.reference.is_some());
     let (Some(target), None) = (refs.next(), refs.next()) else {

@@ -168,6 +168,14 @@ pub struct Schema {
     /// Member wrapper: a `$ref` plus a description.
     #[serde(rename = "allOf")]
     pub all_of: Vec<Schema>,
+    /// Read only to refuse it: the generator does not understand `oneOf`.
+    #[serde(rename = "oneOf")]
+    pub one_of: Vec<Schema>,
+    /// Read only to refuse it, like `oneOf`.
+    #[serde(rename = "anyOf")]
+    pub any_of: Vec<Schema>,
+    /// Read only to refuse it, like `oneOf`.
+    pub not: Option<Box<Schema>>,
     /// Values of a string enum.
     #[serde(rename = "enum")]
     pub values: Vec<serde_json::Value>,

@@ -280,3 +280,85 @@ fn truncated_documents_are_errors_not_panics() {
         assert!(codegen::generate(&text[..cut], None, "test").is_err(), "prefix of {cut} bytes");
     }
 }
+
+#[test]
+fn constructs_the_generator_does_not_understand_are_errors() {
+    let schemas = "#/components/schemas";
+    for key in ["oneOf", "anyOf"] {
+        let e = broken(|d| {
+            d["components"]["schemas"]["Choice"] =
+                json!({ key: [{"$ref": "#/components/schemas/Name"}, {"$ref": "#/components/schemas/When"}] })
+        });
+        assert_eq!(e, format!("{schemas}/Choice/{key}: {key} is not supported: no Rust type can follow it"));
+    }
+    let e = broken(|d| {
+        d["components"]["schemas"]["OpResponse"]["properties"]["createdAt"] = json!({"not": {"type": "string"}})
+    });
+    assert_eq!(
+        e,
+        format!("{schemas}/OpResponse/properties/createdAt/not: not is not supported: no Rust type can follow it")
+    );
+    let e = broken(|d| {
+        d["components"]["schemas"]["Mixed"] = json!({
+            "allOf": [{"$ref": "#/components/schemas/OpResponse"}],
+            "properties": {"extra": {"type": "string"}}
+        })
+    });
+    assert_eq!(
+        e,
+        format!("{schemas}/Mixed/allOf: allOf beside properties is not supported: the type would be partial")
+    );
+    let e = broken(|d| {
+        d["components"]["schemas"]["Both"] =
+            json!({"allOf": [{"$ref": "#/components/schemas/OpRequest"}, {"$ref": "#/components/schemas/OpResponse"}]})
+    });
+    assert_eq!(
+        e,
+        format!("{schemas}/Both/allOf: allOf of 2 $refs on a schema is not supported: a type made of several others")
+    );
+    let e = broken(|d| {
+        d["components"]["schemas"]["OpRequest"]["properties"]["name"]["properties"] = json!({"x": {"type": "string"}})
+    });
+    assert_eq!(e, format!("{schemas}/OpRequest/properties/name/allOf: allOf beside properties is not supported: the type would be partial"));
+}
+
+#[test]
+fn a_type_that_requires_itself_is_an_error() {
+    let e = broken(|d| {
+        d["components"]["schemas"]["Egg"] = json!({"type": "object", "required": ["chicken"], "properties": {"chicken": {"$ref": "#/components/schemas/Chicken"}}});
+        d["components"]["schemas"]["Chicken"] =
+            json!({"type": "object", "required": ["egg"], "properties": {"egg": {"$ref": "#/components/schemas/Egg"}}});
+    });
+    assert!(e.starts_with("#/components/schemas/"), "{e}");
+    assert!(
+        e.contains("makes \"Chicken\" require itself (Chicken.egg → Egg.chicken): no value of it could ever be built")
+            || e.contains(
+                "makes \"Egg\" require itself (Egg.chicken → Chicken.egg): no value of it could ever be built"
+            ),
+        "{e}"
+    );
+    // Optional recursion, or recursion through a list, is fine.
+    let mut doc = valid();
+    doc["components"]["schemas"]["Tree"] = json!({"type": "object", "required": ["children"], "properties": {
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
+        "parent": {"$ref": "#/components/schemas/Tree"}
+    }});
+    codegen::read(&doc.to_string(), None).unwrap();
+}
+
+#[test]
+fn format_password_makes_a_member_sensitive_without_a_hint() {
+    let mut doc = valid();
+    doc["components"]["schemas"]["Secret"] = json!({"type": "string", "format": "password"});
+    doc["components"]["schemas"]["OpRequest"]["properties"]["secret"] =
+        json!({"allOf": [{"$ref": "#/components/schemas/Secret"}, {"description": "a secret"}]});
+    doc["components"]["schemas"]["OpResponse"]["properties"]["inline"] =
+        json!({"type": "string", "format": "password"});
+    let service = codegen::read(&doc.to_string(), None).unwrap();
+    let member = |shape: &str, name: &str| service.members(shape).iter().find(|m| m.name == name).unwrap().sensitive;
+    assert!(member("OpRequest", "secret") && member("OpResponse", "inline"));
+    assert!(!member("OpRequest", "name"));
+    let files = codegen::generate(&doc.to_string(), None, "test").unwrap();
+    let types = &files.iter().find(|f| f.path == "types.rs").unwrap().contents;
+    assert!(types.contains(".field(\"secret\", &self.secret.as_ref().map(|_| crate::runtime::Redacted))"), "{types}");
+}
