@@ -174,10 +174,21 @@ impl Lowerer<'_> {
             ));
         }
         let kind = self.kind_of(name, schema, pointer)?;
+        let pattern = schema.pattern.clone().filter(|pattern| match regex_lite::Regex::new(pattern) {
+            Ok(_) => true,
+            Err(e) => {
+                let why = e.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                self.warnings.push(format!(
+                    "{}: the client's regex engine cannot compile the pattern {pattern:?} ({why}); it is not checked",
+                    child(pointer, "pattern")
+                ));
+                false
+            }
+        });
         let constraints = Constraints {
             min_length: schema.min_length,
             max_length: schema.max_length,
-            pattern: schema.pattern.clone(),
+            pattern,
             min_value: schema.minimum,
             max_value: schema.maximum,
             min_items: schema.min_items,

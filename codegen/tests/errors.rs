@@ -362,3 +362,18 @@ fn format_password_makes_a_member_sensitive_without_a_hint() {
     let types = &files.iter().find(|f| f.path == "types.rs").unwrap().contents;
     assert!(types.contains(".field(\"secret\", &self.secret.as_ref().map(|_| crate::runtime::Redacted))"), "{types}");
 }
+
+#[test]
+fn patterns_the_client_cannot_compile_are_reported_when_generating() {
+    let mut doc = valid();
+    doc["components"]["schemas"]["Name"] = json!({"type": "string", "pattern": "^\\p{L}+(?=x)$"});
+    doc["components"]["schemas"]["Plain"] = json!({"type": "string", "pattern": "^[a-z]+$"});
+    let service = codegen::read(&doc.to_string(), None).unwrap();
+    assert_eq!(service.shapes["Name"].constraints.pattern, None, "not kept for the runtime to skip");
+    assert_eq!(service.shapes["Plain"].constraints.pattern.as_deref(), Some("^[a-z]+$"));
+    let warning = service.warnings.iter().find(|w| w.contains("pattern")).expect("a warning");
+    assert!(
+        warning.starts_with("#/components/schemas/Name/pattern: the client's regex engine cannot compile the pattern"),
+        "{warning}"
+    );
+}

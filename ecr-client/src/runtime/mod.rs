@@ -116,7 +116,8 @@ pub fn required<T>(value: Option<T>, operation: &'static str, member: &'static s
 }
 
 /// Serde, `Display` and `Default` for a generated string enum, through its
-/// `as_str` and `From<&str>`.
+/// `as_str` and `From<&str>`. (A service without enums leaves it unused.)
+#[allow(unused_macros)]
 macro_rules! string_enum {
     ($name:ident) => {
         impl ::serde::Serialize for $name {
@@ -153,6 +154,7 @@ macro_rules! string_enum {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use string_enum;
 
 /// `Display` and `Error` for a generated operation error enum, through its

@@ -328,6 +328,8 @@ impl<'de> Deserialize<'de> for Blob {
 
 /// A required member of an answer: `null` (and, with `#[serde(default)]`,
 /// a missing member) becomes the type's default instead of an error.
+/// (A service whose answers require nothing leaves it unused.)
+#[allow(dead_code)]
 pub(crate) fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
