@@ -163,8 +163,13 @@ impl Names {
                 fields.insert((shape.name.clone(), member.name.clone()), ident(&name));
             }
         }
+        // Types the generated modules define: shapes, and the builders and
+        // waiters named after operations and waiters.
         let prelude = ["Option", "String", "Vec", "Box", "Result", "Default"];
-        let shadows_prelude = types.values().any(|t| prelude.contains(&t.to_string().as_str()));
+        let defined = types.values().map(ToString::to_string).chain(
+            service.operations.iter().map(|op| type_name(&op.name)).chain(service.waiters.iter().map(|w| type_name(&w.name))),
+        );
+        let shadows_prelude = defined.into_iter().any(|t| prelude.contains(&t.as_str()));
         Self {
             marker: ident(&unique(type_name(&service.name), &mut BTreeSet::from(["Client".into()]))),
             types,
@@ -185,30 +190,20 @@ impl Names {
 
     /// `Option`, or its full path where a generated type shadows it.
     pub fn option(&self) -> TokenStream {
-        if self.shadows_prelude {
-            quote!(::std::option::Option)
-        } else {
-            quote!(Option)
-        }
+        self.prelude(quote!(Option), quote!(::std::option::Option))
     }
 
     /// The Rust type of values of `shape`, with structures and enums named
     /// through `types` (empty inside `types.rs`, `super::types::` elsewhere).
     pub fn rust_type(&self, service: &Service, shape: &str, types: &TokenStream) -> TokenStream {
-        let kind = &service.shapes[shape].kind;
-        let full = self.shadows_prelude;
-        match kind {
+        match &service.shapes[shape].kind {
             ShapeKind::Structure { .. } | ShapeKind::Enum { .. } => {
                 let name = self.type_ident(shape);
                 quote!(#types #name)
             }
             ShapeKind::List { member } => {
-                let inner = self.rust_type(service, member, types);
-                if full {
-                    quote!(::std::vec::Vec<#inner>)
-                } else {
-                    quote!(Vec<#inner>)
-                }
+                let (vec, inner) = (self.vec(), self.rust_type(service, member, types));
+                quote!(#vec<#inner>)
             }
             ShapeKind::Map { value } => {
                 let inner = self.rust_type(service, value, types);
@@ -227,10 +222,24 @@ impl Names {
 
     /// `String`, or its full path where a generated type shadows it.
     pub fn string(&self) -> TokenStream {
+        self.prelude(quote!(String), quote!(::std::string::String))
+    }
+
+    /// `Result`, or its full path where a generated type shadows it.
+    pub fn result(&self) -> TokenStream {
+        self.prelude(quote!(Result), quote!(::std::result::Result))
+    }
+
+    /// `Vec`, or its full path where a generated type shadows it.
+    pub fn vec(&self) -> TokenStream {
+        self.prelude(quote!(Vec), quote!(::std::vec::Vec))
+    }
+
+    fn prelude(&self, short: TokenStream, full: TokenStream) -> TokenStream {
         if self.shadows_prelude {
-            quote!(::std::string::String)
+            full
         } else {
-            quote!(String)
+            short
         }
     }
 }

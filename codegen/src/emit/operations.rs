@@ -84,6 +84,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         op.name
     )]);
     let paginated = op.paginator.as_ref().map(|p| paginated(service, names, op, p));
+    let (option, result) = (names.option(), names.result());
     let sensitive = members.iter().any(|m| m.sensitive);
     let derive_debug = (!sensitive).then(|| quote!(Debug,));
     let debug_impl = sensitive.then(|| redacted_builder_debug(service, names, op, &builder));
@@ -105,7 +106,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder<'a> {
             #client: &'a super::Client,
-            #(#fields: Option<#field_types>,)*
+            #(#fields: #option<#field_types>,)*
         }
 
         #debug_impl
@@ -114,12 +115,12 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
             #(#setters)*
 
             #build_doc
-            pub fn build(self) -> Result<#types #input, crate::runtime::InvalidInput> {
+            pub fn build(self) -> #result<#types #input, crate::runtime::InvalidInput> {
                 Ok(#types #input { #(#assignments)* })
             }
 
             #send_doc
-            pub async fn send(self) -> Result<#types #output, crate::runtime::SdkError<super::errors::#error>> {
+            pub async fn send(self) -> #result<#types #output, crate::runtime::SdkError<super::errors::#error>> {
                 let client = self.#client;
                 client.send(self.build()?).await
             }
@@ -196,6 +197,7 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
         }
     });
     let (item, items, item_enum) = page_items(service, names, op, paginator);
+    let (option, string, vec) = (names.option(), names.string(), names.vec());
     let doc = doc_lines(&[
         format!("Sends `{}` page by page, following `{}`.", op.name, paginator.output_token),
         String::new(),
@@ -213,17 +215,17 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
         impl crate::runtime::Paginated for #types #input {
             type Item = #item;
 
-            fn set_token(&mut self, token: Option<String>) {
+            fn set_token(&mut self, token: #option<#string>) {
                 self.#input_token = token;
             }
 
             #page_size
 
-            fn next_token(output: &Self::Output) -> Option<&str> {
+            fn next_token(output: &Self::Output) -> #option<&str> {
                 #token
             }
 
-            fn items(output: Self::Output) -> Vec<Self::Item> {
+            fn items(output: Self::Output) -> #vec<Self::Item> {
                 #items
             }
         }
@@ -279,8 +281,9 @@ fn page_items(
             #(#variants)*
         }
     };
+    let vec = names.vec();
     let items = quote! {
-        let mut items = Vec::new();
+        let mut items = #vec::new();
         #(#collects)*
         items
     };
@@ -290,6 +293,7 @@ fn page_items(
 /// A waiter: a marker type with its rule, and `wait_until_<name>` on the
 /// polled operation's builder.
 fn waiter(service: &Service, names: &Names, waiter: &Waiter, taken: &mut BTreeSet<String>) -> TokenStream {
+    let option = names.option();
     let op = service.operations.iter().find(|op| op.name == waiter.operation).expect("lowering checked the operation");
     let marker = ident(&unique(type_name(&waiter.name), taken));
     let builder = ident(&type_name(&op.name));
@@ -336,7 +340,7 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, taken: &mut BTreeSe
             const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(#delay_literal);
             const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(#max_wait_literal);
 
-            fn state(output: &<#types #input as crate::runtime::Operation>::Output) -> Option<&str> {
+            fn state(output: &<#types #input as crate::runtime::Operation>::Output) -> #option<&str> {
                 Some(output) #(#hops)* #as_str
             }
         }

@@ -47,7 +47,10 @@ impl KeywordsError {
 }
 
 crate::runtime::operation_error!(KeywordsError);
-crate::runtime::any_error_from!(KeywordsError : MatchError, SelfValueError);
+
+crate::runtime::any_error_from!(
+    KeywordsError : MatchError, ResultError, SelfValueError, VecError
+);
 
 /// An error the service returned for `Match`.
 ///
@@ -85,6 +88,34 @@ impl crate::runtime::OperationError for MatchError {
 
 crate::runtime::operation_error!(MatchError);
 
+/// An error the service returned for `Result`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ResultError {
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(crate::runtime::ServiceError),
+}
+
+impl crate::runtime::OperationError for ResultError {
+    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+        match error.code() {
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &crate::runtime::ServiceError {
+        match self {
+            Self::Unhandled(error) => error,
+        }
+    }
+}
+
+crate::runtime::operation_error!(ResultError);
+
 /// An error the service returned for `Self`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
@@ -112,3 +143,31 @@ impl crate::runtime::OperationError for SelfValueError {
 }
 
 crate::runtime::operation_error!(SelfValueError);
+
+/// An error the service returned for `Vec`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum VecError {
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(crate::runtime::ServiceError),
+}
+
+impl crate::runtime::OperationError for VecError {
+    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+        match error.code() {
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &crate::runtime::ServiceError {
+        match self {
+            Self::Unhandled(error) => error,
+        }
+    }
+}
+
+crate::runtime::operation_error!(VecError);

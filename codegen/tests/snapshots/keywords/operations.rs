@@ -25,13 +25,13 @@ impl crate::runtime::Client<super::Keywords> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Match<'a> {
     client2: &'a super::Client,
-    client: Option<::std::string::String>,
-    foo_bar: Option<::std::string::String>,
-    foo_bar2: Option<::std::string::String>,
-    node: Option<super::types::Node>,
-    option: Option<super::types::Option>,
-    self_: Option<::std::string::String>,
-    r#type: Option<super::types::Type>,
+    client: ::std::option::Option<::std::string::String>,
+    foo_bar: ::std::option::Option<::std::string::String>,
+    foo_bar2: ::std::option::Option<::std::string::String>,
+    node: ::std::option::Option<super::types::Node>,
+    option: ::std::option::Option<super::types::Option>,
+    self_: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<super::types::Type>,
 }
 
 impl<'a> Match<'a> {
@@ -80,7 +80,10 @@ impl<'a> Match<'a> {
     /// The `Match` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::MatchRequest, crate::runtime::InvalidInput> {
+    ) -> ::std::result::Result<
+        super::types::MatchRequest,
+        crate::runtime::InvalidInput,
+    > {
         Ok(super::types::MatchRequest {
             client: crate::runtime::required(self.client, "Match", "client")?,
             foo_bar: self.foo_bar,
@@ -97,7 +100,7 @@ impl<'a> Match<'a> {
     /// Fails before sending when a required member is not set.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::std::result::Result<
         super::types::Result,
         crate::runtime::SdkError<super::errors::MatchError>,
     > {
@@ -112,6 +115,76 @@ impl crate::runtime::Operation for super::types::MatchRequest {
     type Error = super::errors::MatchError;
     const NAME: &'static str = "Match";
     const TARGET: &'static str = "Keywords_20200101.Match";
+}
+
+impl crate::runtime::Client<super::Keywords> {
+    /// An operation named like a prelude type.
+    pub fn result(&self) -> Result<'_> {
+        Result {
+            client: self,
+            names: None,
+            vec: None,
+        }
+    }
+}
+
+/// A `Result` request: set members, then [`send`](Result::send) it.
+///
+/// Made by [`Client::result`](super::Client::result).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Result<'a> {
+    client: &'a super::Client,
+    names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    vec: ::std::option::Option<super::types::Vec>,
+}
+
+impl<'a> Result<'a> {
+    /// Sets `names`.
+    pub fn names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.names = Some(value);
+        self
+    }
+
+    /// Sets `vec`.
+    pub fn vec(mut self, value: super::types::Vec) -> Self {
+        self.vec = Some(value);
+        self
+    }
+
+    /// The `Result` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<
+        super::types::ResultRequest,
+        crate::runtime::InvalidInput,
+    > {
+        Ok(super::types::ResultRequest {
+            names: self.names,
+            vec: crate::runtime::required(self.vec, "Result", "vec")?,
+        })
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        super::types::Box,
+        crate::runtime::SdkError<super::errors::ResultError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl crate::runtime::Operation for super::types::ResultRequest {
+    type Service = super::Keywords;
+    type Output = super::types::Box;
+    type Error = super::errors::ResultError;
+    const NAME: &'static str = "Result";
+    const TARGET: &'static str = "Keywords_20200101.Result";
 }
 
 impl crate::runtime::Client<super::Keywords> {
@@ -134,7 +207,7 @@ impl<'a> SelfValue<'a> {
     /// The `Self` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::SelfRequest, crate::runtime::InvalidInput> {
+    ) -> ::std::result::Result<super::types::SelfRequest, crate::runtime::InvalidInput> {
         Ok(super::types::SelfRequest {})
     }
 
@@ -143,7 +216,7 @@ impl<'a> SelfValue<'a> {
     /// Fails before sending when a required member is not set.
     pub async fn send(
         self,
-    ) -> Result<
+    ) -> ::std::result::Result<
         super::types::SelfResponse,
         crate::runtime::SdkError<super::errors::SelfValueError>,
     > {
@@ -158,4 +231,50 @@ impl crate::runtime::Operation for super::types::SelfRequest {
     type Error = super::errors::SelfValueError;
     const NAME: &'static str = "Self";
     const TARGET: &'static str = "Keywords_20200101.Self";
+}
+
+impl crate::runtime::Client<super::Keywords> {
+    /// An operation named like a prelude type.
+    pub fn vec(&self) -> Vec<'_> {
+        Vec { client: self }
+    }
+}
+
+/// A `Vec` request: set members, then [`send`](Vec::send) it.
+///
+/// Made by [`Client::vec`](super::Client::vec).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct Vec<'a> {
+    client: &'a super::Client,
+}
+
+impl<'a> Vec<'a> {
+    /// The `Vec` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<super::types::VecRequest, crate::runtime::InvalidInput> {
+        Ok(super::types::VecRequest {})
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        super::types::VecResponse,
+        crate::runtime::SdkError<super::errors::VecError>,
+    > {
+        let client = self.client;
+        client.send(self.build()?).await
+    }
+}
+
+impl crate::runtime::Operation for super::types::VecRequest {
+    type Service = super::Keywords;
+    type Output = super::types::VecResponse;
+    type Error = super::errors::VecError;
+    const NAME: &'static str = "Vec";
+    const TARGET: &'static str = "Keywords_20200101.Vec";
 }

@@ -4,6 +4,13 @@
 //! document defines typed for every operation.
 
 #[test]
+fn r#box() {
+    crate::runtime::testing::round_trip::<
+        super::types::Box,
+    >("{\"value\":\"BoxValue value\"}");
+}
+
+#[test]
 fn match_request() {
     crate::runtime::testing::round_trip::<
         super::types::MatchRequest,
@@ -34,6 +41,15 @@ fn result() {
 }
 
 #[test]
+fn result_request() {
+    crate::runtime::testing::round_trip::<
+        super::types::ResultRequest,
+    >(
+        "{\"names\":[\"ResultRequestNamesItem value\"],\"vec\":{\"inner\":{\"value\":\"BoxValue value\"}}}",
+    );
+}
+
+#[test]
 fn self_request() {
     crate::runtime::testing::round_trip::<super::types::SelfRequest>("{}");
 }
@@ -58,6 +74,23 @@ fn r#type() {
 }
 
 #[test]
+fn vec() {
+    crate::runtime::testing::round_trip::<
+        super::types::Vec,
+    >("{\"inner\":{\"value\":\"BoxValue value\"}}");
+}
+
+#[test]
+fn vec_request() {
+    crate::runtime::testing::round_trip::<super::types::VecRequest>("{}");
+}
+
+#[test]
+fn vec_response() {
+    crate::runtime::testing::round_trip::<super::types::VecResponse>("{}");
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_match() {
     crate::runtime::testing::tolerant::<
         super::types::Result,
@@ -65,8 +98,20 @@ fn answers_tolerate_missing_members_of_match() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_result() {
+    crate::runtime::testing::tolerant::<
+        super::types::Box,
+    >("{\"value\":\"BoxValue value\"}", "map key");
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_self() {
     crate::runtime::testing::tolerant::<super::types::SelfResponse>("{}", "map key");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_vec() {
+    crate::runtime::testing::tolerant::<super::types::VecResponse>("{}", "map key");
 }
 
 /// Every error code the document defines.
@@ -81,9 +126,25 @@ fn every_error_maps_from_match() {
 }
 
 #[test]
+fn every_error_maps_from_result() {
+    crate::runtime::testing::errors_map::<
+        super::errors::ResultError,
+        super::errors::KeywordsError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_self() {
     crate::runtime::testing::errors_map::<
         super::errors::SelfValueError,
+        super::errors::KeywordsError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_vec() {
+    crate::runtime::testing::errors_map::<
+        super::errors::VecError,
         super::errors::KeywordsError,
     >(ERROR_CODES);
 }

@@ -2,6 +2,15 @@
 
 //! Data types of Keyword Service: the inputs, outputs and the values they hold.
 
+/// The `Box` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Box {
+    /// The `value` member.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+}
+
 /// The `MatchRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,6 +67,17 @@ pub struct Result {
     /// The `string` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub string: ::std::option::Option<String>,
+}
+
+/// The `ResultRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultRequest {
+    /// The `names` member.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The `vec` member.
+    pub vec: Vec,
 }
 
 /// The `SelfRequest` structure.
@@ -139,3 +159,21 @@ impl ::std::convert::From<&str> for Type {
 }
 
 crate::runtime::string_enum!(Type);
+
+/// The `Vec` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vec {
+    /// The `inner` member.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub inner: ::std::option::Option<Box>,
+}
+
+/// The `VecRequest` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VecRequest {}
+/// The `VecResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VecResponse {}

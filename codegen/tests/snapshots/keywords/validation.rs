@@ -2,6 +2,28 @@
 
 //! Client-side checks of Keyword Service inputs against the document's constraints.
 
+static BOX_VALUE: crate::runtime::StringRule = crate::runtime::StringRule {
+    min: Some(1),
+    max: None,
+    pattern: None,
+};
+
+static RESULT_REQUEST_NAMES_ITEM: crate::runtime::StringRule = crate::runtime::StringRule {
+    min: None,
+    max: Some(8),
+    pattern: None,
+};
+
+impl crate::runtime::Validate for super::types::Box {
+    fn validate(
+        &self,
+        check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        check.string("value", self.value.as_deref(), &BOX_VALUE)?;
+        Ok(())
+    }
+}
+
 impl crate::runtime::Validate for super::types::MatchRequest {
     fn validate(
         &self,
@@ -32,7 +54,44 @@ impl crate::runtime::Validate for super::types::Option {
     }
 }
 
+impl crate::runtime::Validate for super::types::ResultRequest {
+    fn validate(
+        &self,
+        check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        check
+            .list(
+                "names",
+                self.names.as_deref(),
+                None,
+                None,
+                &|check, item| check.here_string(item, &RESULT_REQUEST_NAMES_ITEM),
+            )?;
+        check.nested("vec", Some(&self.vec))?;
+        Ok(())
+    }
+}
+
 impl crate::runtime::Validate for super::types::SelfRequest {
+    fn validate(
+        &self,
+        _check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        Ok(())
+    }
+}
+
+impl crate::runtime::Validate for super::types::Vec {
+    fn validate(
+        &self,
+        check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        check.nested("inner", self.inner.as_ref())?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Validate for super::types::VecRequest {
     fn validate(
         &self,
         _check: &mut crate::runtime::Check,
