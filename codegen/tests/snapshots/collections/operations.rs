@@ -14,6 +14,7 @@ impl crate::runtime::Client<super::Collections> {
             client: self,
             at: None,
             big: None,
+            deep: None,
             flag: None,
             hinted: None,
             index: None,
@@ -38,6 +39,7 @@ pub struct PutThings<'a> {
     client: &'a super::Client,
     at: Option<crate::runtime::DateTime>,
     big: Option<i64>,
+    deep: Option<super::types::PutThingsRequestDeep>,
     flag: Option<bool>,
     hinted: Option<crate::runtime::Blob>,
     index: Option<::std::collections::BTreeMap<String, Vec<i64>>>,
@@ -61,6 +63,7 @@ impl ::std::fmt::Debug for PutThings<'_> {
         f.debug_struct("PutThings")
             .field("at", &self.at)
             .field("big", &self.big)
+            .field("deep", &self.deep)
             .field("flag", &self.flag)
             .field("hinted", &self.hinted)
             .field("index", &self.index)
@@ -86,6 +89,12 @@ impl<'a> PutThings<'a> {
     /// Sets `big`.
     pub fn big(mut self, value: i64) -> Self {
         self.big = Some(value);
+        self
+    }
+
+    /// Inline schemas five levels deep.
+    pub fn deep(mut self, value: super::types::PutThingsRequestDeep) -> Self {
+        self.deep = Some(value);
         self
     }
 
@@ -171,6 +180,7 @@ impl<'a> PutThings<'a> {
         Ok(super::types::PutThingsRequest {
             at: self.at,
             big: self.big,
+            deep: self.deep,
             flag: self.flag,
             hinted: self.hinted,
             index: self.index,

@@ -8,8 +8,51 @@ fn put_things_request() {
     crate::runtime::testing::round_trip::<
         super::types::PutThingsRequest,
     >(
-        "{\"at\":1705072146.25,\"big\":9007199254740993,\"flag\":true,\"hinted\":\"AAEC/w==\",\"index\":{\"map key\":[9007199254740993]},\"inline\":{\"x\":\"PutThingsRequestInlineX value\"},\"matrix\":[[9007199254740993]],\"maxResults\":7,\"nested\":{\"map key\":{\"map key\":{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}}},\"nextToken\":\"PutThingsRequestNextToken value\",\"payload\":\"AAEC/w==\",\"ratio\":1.5,\"small\":7}",
+        "{\"at\":1705072146.25,\"big\":9007199254740993,\"deep\":{\"levels\":[{\"byName\":{\"map key\":{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}}}]},\"flag\":true,\"hinted\":\"AAEC/w==\",\"index\":{\"map key\":[9007199254740993]},\"inline\":{\"x\":\"PutThingsRequestInlineX value\"},\"matrix\":[[9007199254740993]],\"maxResults\":7,\"nested\":{\"map key\":{\"map key\":{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}}},\"nextToken\":\"PutThingsRequestNextToken value\",\"payload\":\"AAEC/w==\",\"ratio\":1.5,\"small\":7}",
     );
+}
+
+#[test]
+fn put_things_request_deep() {
+    crate::runtime::testing::round_trip::<
+        super::types::PutThingsRequestDeep,
+    >(
+        "{\"levels\":[{\"byName\":{\"map key\":{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}}}]}",
+    );
+}
+
+#[test]
+fn put_things_request_deep_levels_item() {
+    crate::runtime::testing::round_trip::<
+        super::types::PutThingsRequestDeepLevelsItem,
+    >(
+        "{\"byName\":{\"map key\":{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}}}",
+    );
+}
+
+#[test]
+fn put_things_request_deep_levels_item_by_name_value() {
+    crate::runtime::testing::round_trip::<
+        super::types::PutThingsRequestDeepLevelsItemByNameValue,
+    >(
+        "{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}",
+    );
+}
+
+#[test]
+fn put_things_request_deep_levels_item_by_name_value_leaf() {
+    crate::runtime::testing::round_trip::<
+        super::types::PutThingsRequestDeepLevelsItemByNameValueLeaf,
+    >(
+        "{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}",
+    );
+}
+
+#[test]
+fn put_things_request_deep_levels_item_by_name_value_leaf_state() {
+    crate::runtime::testing::enum_round_trip::<
+        super::types::PutThingsRequestDeepLevelsItemByNameValueLeafState,
+    >(&["ON", "OFF"]);
 }
 
 #[test]

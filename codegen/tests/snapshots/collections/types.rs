@@ -12,6 +12,9 @@ pub struct PutThingsRequest {
     /// The `big` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
+    /// Inline schemas five levels deep.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deep: Option<PutThingsRequestDeep>,
     /// The `flag` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<bool>,
@@ -53,6 +56,7 @@ impl ::std::fmt::Debug for PutThingsRequest {
         f.debug_struct("PutThingsRequest")
             .field("at", &self.at)
             .field("big", &self.big)
+            .field("deep", &self.deep)
             .field("flag", &self.flag)
             .field("hinted", &self.hinted)
             .field("index", &self.index)
@@ -67,6 +71,86 @@ impl ::std::fmt::Debug for PutThingsRequest {
             .finish()
     }
 }
+
+/// Inline schemas five levels deep.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutThingsRequestDeep {
+    /// The `levels` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<PutThingsRequestDeepLevelsItem>>,
+}
+
+/// The `PutThingsRequestDeepLevelsItem` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutThingsRequestDeepLevelsItem {
+    /// The `byName` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_name: Option<
+        ::std::collections::BTreeMap<String, PutThingsRequestDeepLevelsItemByNameValue>,
+    >,
+}
+
+/// The `PutThingsRequestDeepLevelsItemByNameValue` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutThingsRequestDeepLevelsItemByNameValue {
+    /// The `leaf` member.
+    pub leaf: PutThingsRequestDeepLevelsItemByNameValueLeaf,
+}
+
+/// The `PutThingsRequestDeepLevelsItemByNameValueLeaf` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutThingsRequestDeepLevelsItemByNameValueLeaf {
+    /// The `state` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<PutThingsRequestDeepLevelsItemByNameValueLeafState>,
+    /// The `tags` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+/// Values of `PutThingsRequestDeepLevelsItemByNameValueLeafState`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PutThingsRequestDeepLevelsItemByNameValueLeafState {
+    /// `ON`
+    On,
+    /// `OFF`
+    Off,
+    /// A value this version of the client does not know.
+    Unknown(String),
+}
+
+impl PutThingsRequestDeepLevelsItemByNameValueLeafState {
+    /// Values of `PutThingsRequestDeepLevelsItemByNameValueLeafState` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["ON", "OFF"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::On => "ON",
+            Self::Off => "OFF",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for PutThingsRequestDeepLevelsItemByNameValueLeafState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ON" => Self::On,
+            "OFF" => Self::Off,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+crate::runtime::string_enum!(PutThingsRequestDeepLevelsItemByNameValueLeafState);
 
 /// The `PutThingsRequestInline` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -6,6 +6,18 @@ static PUT_THINGS_REQUEST_INLINE_X_PATTERN: crate::runtime::Pattern = crate::run
     "[a-z]+",
 );
 
+static PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[a-z]+$",
+);
+
+static PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM: crate::runtime::StringRule = crate::runtime::StringRule {
+    min: None,
+    max: None,
+    pattern: Some(
+        &PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM_PATTERN,
+    ),
+};
+
 static PUT_THINGS_REQUEST_INLINE_X: crate::runtime::StringRule = crate::runtime::StringRule {
     min: Some(1),
     max: Some(8),
@@ -17,6 +29,7 @@ impl crate::runtime::Validate for super::types::PutThingsRequest {
         &self,
         check: &mut crate::runtime::Check,
     ) -> Result<(), crate::runtime::InvalidInput> {
+        check.nested("deep", self.deep.as_ref())?;
         check
             .bytes(
                 "hinted",
@@ -33,6 +46,75 @@ impl crate::runtime::Validate for super::types::PutThingsRequest {
                 Some(50f64),
             )?;
         check.number("ratio", self.ratio.map(|v| v as f64), Some(0f64), Some(1f64))?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Validate for super::types::PutThingsRequestDeep {
+    fn validate(
+        &self,
+        check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        check
+            .list(
+                "levels",
+                self.levels.as_deref(),
+                None,
+                None,
+                &|check, item| crate::runtime::Validate::validate(item, check),
+            )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Validate for super::types::PutThingsRequestDeepLevelsItem {
+    fn validate(
+        &self,
+        check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        check
+            .map(
+                "byName",
+                self.by_name.as_ref(),
+                None,
+                None,
+                &|check, item| crate::runtime::Validate::validate(item, check),
+            )?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Validate
+for super::types::PutThingsRequestDeepLevelsItemByNameValue {
+    fn validate(
+        &self,
+        check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        check.nested("leaf", Some(&self.leaf))?;
+        Ok(())
+    }
+}
+
+impl crate::runtime::Validate
+for super::types::PutThingsRequestDeepLevelsItemByNameValueLeaf {
+    fn validate(
+        &self,
+        check: &mut crate::runtime::Check,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        check
+            .list(
+                "tags",
+                self.tags.as_deref(),
+                None,
+                None,
+                &|check, item| {
+                    check
+                        .here_string(
+                            item,
+                            &PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM,
+                        )
+                },
+            )?;
         Ok(())
     }
 }
