@@ -8,11 +8,14 @@
 //!   document to writing the files, and count the generated lines.
 //! - `build-time [--aws-sdk]`: clean build times of a small program on the
 //!   client (and on the official SDK, for comparison).
+//! - `corpus DIR`: generate every awsJson document in a directory (without
+//!   hints) and list the warnings.
 //! - `startup [--iterations N]`: instructions and CPU time of building a
 //!   client and making one call, beside the official SDK.
 
 mod bench;
 mod build_time;
+mod corpus;
 mod regen;
 mod startup;
 
@@ -31,6 +34,9 @@ tasks:
   build-time [--aws-sdk]
         clean debug and release build times of a small program on ecr-client
         (and on aws-sdk-ecr + aws-config, for comparison)
+  corpus DIR
+        generate every awsJson document in DIR without hints (e.g. APIs.guru's
+        api/amazonaws.com) and list each one's warnings and errors
   startup [--iterations N]
         instructions (valgrind) and CPU time of building a client and making
         one call against a local stub, beside aws-sdk-ecr";
@@ -52,6 +58,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
         "bench" => bench::run(rest),
         "build-time" => build_time::run(rest),
         "startup" => startup::run(rest),
+        "corpus" => corpus::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
