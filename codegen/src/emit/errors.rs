@@ -44,12 +44,14 @@ pub(super) fn all_errors(service: &Service) -> BTreeSet<&str> {
 fn any_error(service: &Service, names: &Names) -> TokenStream {
     let name = any_error_type(service, names);
     let codes: Vec<&str> = all_errors(service).into_iter().collect();
-    let mut taken = BTreeSet::from(["Unhandled".to_owned()]);
-    let variants: Vec<_> = codes.iter().map(|e| ident(&unique(type_name(e), &mut taken))).collect();
-    let variant_docs = codes.iter().map(|e| {
-        let shape_docs = service.shapes.get(*e).and_then(|s| s.docs.as_deref());
-        docs(shape_docs, &format!("The service answered `{e}`."))
-    });
+    let doc = doc_lines(&[
+        format!("Any error the {} document defines, whichever operation returned it.", service.title),
+        String::new(),
+        "Every operation's error converts into it (`From`), so an error the service sends for an operation \
+         that does not list it is typed here rather than `Unhandled`."
+            .into(),
+    ]);
+    let (error_enum, variants) = error_enum(service, &name, doc, &codes, &[" An error the document does not define."]);
     let mut predicates = BTreeSet::new();
     let is = variants.iter().zip(&codes).map(|(variant, code)| {
         let method = ident(&unique(format!("is_{}", code.to_snake_case()), &mut predicates));
@@ -62,70 +64,55 @@ fn any_error(service: &Service, names: &Names) -> TokenStream {
         }
     });
     let operations: Vec<_> = service.operations.iter().map(error_type).collect();
-    let doc = doc_lines(&[
-        format!("Any error the {} document defines, whichever operation returned it.", service.title),
-        String::new(),
-        "Every operation's error converts into it (`From`), so an error the service sends for an operation \
-         that does not list it is typed here rather than `Unhandled`."
-            .into(),
-    ]);
     quote! {
-        #doc
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variant_docs #variants(crate::runtime::ServiceError),)*
-            /// An error the document does not define.
-            Unhandled(crate::runtime::ServiceError),
-        }
-
-        impl crate::runtime::OperationError for #name {
-            fn from_service_error(error: crate::runtime::ServiceError) -> Self {
-                match error.code() {
-                    #(#codes => Self::#variants(error),)*
-                    _ => Self::Unhandled(error),
-                }
-            }
-
-            fn service_error(&self) -> &crate::runtime::ServiceError {
-                match self {
-                    #(Self::#variants(error))|* | Self::Unhandled(error) => error,
-                }
-            }
-        }
+        #error_enum
 
         impl #name {
             #(#is)*
         }
 
-        crate::runtime::operation_error!(#name);
         crate::runtime::any_error_from!(#name: #(#operations),*);
     }
 }
 
 fn operation_error(service: &Service, op: &Operation) -> TokenStream {
-    let name = error_type(op);
     let doc = doc_lines(&[
         format!("An error the service returned for `{}`.", op.name),
         String::new(),
         "Every variant carries the error's code, message, HTTP status and request id.".into(),
     ]);
+    let codes: Vec<&str> = op.errors.iter().map(String::as_str).collect();
+    let unhandled = [
+        " An error the document does not list for this operation; it",
+        " may still be one the document defines: convert the error",
+        " into the service-wide enum to match it.",
+    ];
+    error_enum(service, &error_type(op), doc, &codes, &unhandled).0
+}
+
+/// An error enum: a variant per code, each holding the error's details, and
+/// `Unhandled` for any other; sorted by code through `OperationError`.
+/// Returns the tokens and the variants' names.
+fn error_enum(
+    service: &Service,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    codes: &[&str],
+    unhandled_doc: &[&str],
+) -> (TokenStream, Vec<proc_macro2::Ident>) {
     let mut taken = BTreeSet::from(["Unhandled".to_owned()]);
-    let variants: Vec<_> = op.errors.iter().map(|e| ident(&unique(type_name(e), &mut taken))).collect();
-    let codes = &op.errors;
-    let variant_docs = op.errors.iter().map(|e| {
-        let shape_docs = service.shapes.get(e).and_then(|s| s.docs.as_deref());
+    let variants: Vec<_> = codes.iter().map(|e| ident(&unique(type_name(e), &mut taken))).collect();
+    let variant_docs = codes.iter().map(|e| {
+        let shape_docs = service.shapes.get(*e).and_then(|s| s.docs.as_deref());
         docs(shape_docs, &format!("The service answered `{e}`."))
     });
-    quote! {
+    let tokens = quote! {
         #doc
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum #name {
             #(#variant_docs #variants(crate::runtime::ServiceError),)*
-            /// An error the document does not list for this operation; it
-            /// may still be one the document defines: convert the error
-            /// into the service-wide enum to match it.
+            #(#[doc = #unhandled_doc])*
             Unhandled(crate::runtime::ServiceError),
         }
 
@@ -145,5 +132,6 @@ fn operation_error(service: &Service, op: &Operation) -> TokenStream {
         }
 
         crate::runtime::operation_error!(#name);
-    }
+    };
+    (tokens, variants)
 }

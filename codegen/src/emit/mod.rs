@@ -167,7 +167,11 @@ impl Names {
         // waiters named after operations and waiters.
         let prelude = ["Option", "String", "Vec", "Box", "Result", "Default"];
         let defined = types.values().map(ToString::to_string).chain(
-            service.operations.iter().map(|op| type_name(&op.name)).chain(service.waiters.iter().map(|w| type_name(&w.name))),
+            service
+                .operations
+                .iter()
+                .map(|op| type_name(&op.name))
+                .chain(service.waiters.iter().map(|w| type_name(&w.name))),
         );
         let shadows_prelude = defined.into_iter().any(|t| prelude.contains(&t.as_str()));
         Self {

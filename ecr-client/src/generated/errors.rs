@@ -182,6 +182,8 @@ impl crate::runtime::OperationError for EcrError {
     }
 }
 
+crate::runtime::operation_error!(EcrError);
+
 impl EcrError {
     /// Whether the service answered `EmptyUploadException`.
     pub fn is_empty_upload_exception(&self) -> bool {
@@ -348,8 +350,6 @@ impl EcrError {
         matches!(self, Self::ValidationException(_))
     }
 }
-
-crate::runtime::operation_error!(EcrError);
 
 crate::runtime::any_error_from!(
     EcrError : BatchCheckLayerAvailabilityError, BatchDeleteImageError,

@@ -29,6 +29,8 @@ impl crate::runtime::OperationError for CollectionsError {
     }
 }
 
+crate::runtime::operation_error!(CollectionsError);
+
 impl CollectionsError {
     /// Whether the service answered `ThingLimitExceeded`.
     pub fn is_thing_limit_exceeded(&self) -> bool {
@@ -36,7 +38,6 @@ impl CollectionsError {
     }
 }
 
-crate::runtime::operation_error!(CollectionsError);
 crate::runtime::any_error_from!(CollectionsError : PutThingsError);
 
 /// An error the service returned for `PutThings`.

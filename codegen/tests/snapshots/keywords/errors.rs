@@ -34,6 +34,8 @@ impl crate::runtime::OperationError for KeywordsError {
     }
 }
 
+crate::runtime::operation_error!(KeywordsError);
+
 impl KeywordsError {
     /// Whether the service answered `OptionError`.
     pub fn is_option_error(&self) -> bool {
@@ -45,8 +47,6 @@ impl KeywordsError {
         matches!(self, Self::Unhandled2(_))
     }
 }
-
-crate::runtime::operation_error!(KeywordsError);
 
 crate::runtime::any_error_from!(
     KeywordsError : MatchError, ResultError, SelfValueError, VecError

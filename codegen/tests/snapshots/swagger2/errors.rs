@@ -29,6 +29,8 @@ impl crate::runtime::OperationError for LegacyError {
     }
 }
 
+crate::runtime::operation_error!(LegacyError);
+
 impl LegacyError {
     /// Whether the service answered `WidgetNotFound`.
     pub fn is_widget_not_found(&self) -> bool {
@@ -36,7 +38,6 @@ impl LegacyError {
     }
 }
 
-crate::runtime::operation_error!(LegacyError);
 crate::runtime::any_error_from!(LegacyError : DescribeWidgetError);
 
 /// An error the service returned for `DescribeWidget`.
