@@ -17,8 +17,15 @@ use aws_credential_types::provider::{ProvideCredentials as SdkProvideCredentials
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AwsConfigCredentials(SharedCredentialsProvider);
+
+/// Names the source only: the provider inside may cache credentials.
+impl std::fmt::Debug for AwsConfigCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AwsConfigCredentials(aws-config)")
+    }
+}
 
 impl AwsConfigCredentials {
     /// aws-config's default credentials chain, as the official SDK uses it.

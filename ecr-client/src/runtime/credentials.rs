@@ -157,7 +157,7 @@ const RETRY_REFRESH_AFTER: Duration = Duration::from_secs(10);
 
 /// A provider with its last answer cached until near expiry. Concurrent
 /// callers share one fetch.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct CachedProvider {
     provider: Arc<dyn ProvideCredentials>,
     state: Arc<Mutex<Cache>>,
@@ -166,7 +166,7 @@ pub(crate) struct CachedProvider {
     fetching: Arc<tokio::sync::Mutex<()>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Cache {
     credentials: Option<Credentials>,
     /// When a refresh last failed while the credentials were still valid.
@@ -217,6 +217,19 @@ impl CachedProvider {
         let resting =
             state.failed_refresh.is_some_and(|at| now < at + RETRY_REFRESH_AFTER) && !expired(credentials, now);
         (fresh || resting).then(|| credentials.clone())
+    }
+}
+
+/// The source, and the expiry of what is cached; never the credentials.
+impl fmt::Debug for CachedProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let cached =
+            state.credentials.as_ref().map(|c| (c.access_key_id().to_owned(), c.expires_at().map(DateTime::from)));
+        f.debug_struct("CachedProvider")
+            .field("provider", &self.provider)
+            .field("cached", &cached)
+            .finish_non_exhaustive()
     }
 }
 
