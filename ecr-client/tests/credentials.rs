@@ -6,28 +6,13 @@ mod support;
 
 use ecr_client::runtime::{CredentialsFuture, Environment, ProvideCredentials};
 use ecr_client::{Client, Config, ConfigError, Credentials, SdkError};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use support::fault_server::{Reply, Server};
+use support::{isolated, scratch};
 
 const LIST: &str = r#"{"imageIds":[]}"#;
-
-/// A fresh directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecr-client-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Variables that keep every test off the real machine's metadata service.
-fn isolated(extra: &[(&str, String)]) -> Environment {
-    let mut vars = vec![("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned())];
-    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
-    Environment::from_vars(vars)
-}
 
 async fn call(client: &Client) -> Result<(), String> {
     client.list_images().repository_name("app").send().await.map(|_| ()).map_err(|e| e.to_string())

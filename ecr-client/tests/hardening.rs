@@ -7,27 +7,14 @@ mod support;
 
 use ecr_client::runtime::{CredentialsFuture, DefaultCredentialsChain, Environment, ProvideCredentials};
 use ecr_client::{Client, Config, ConfigError, Credentials, SdkError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use support::fault_server::{Reply, Request, Server};
+use support::{isolated, scratch};
 
 const LIST: &str = r#"{"imageIds":[]}"#;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecr-client-hardening-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Variables that keep a test off the real machine's metadata service.
-fn isolated(extra: &[(&str, String)]) -> Environment {
-    let mut vars = vec![("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned())];
-    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
-    Environment::from_vars(vars)
-}
 
 async fn call(client: &Client) -> Result<(), String> {
     client.list_images().repository_name("app").send().await.map(|_| ()).map_err(|e| e.to_string())

@@ -53,6 +53,22 @@ pub fn local_client(url: &str, configure: impl FnOnce(ConfigBuilder) -> ConfigBu
     Client::new(configure(builder).build().expect("test config is valid")).expect("client builds")
 }
 
+/// A fresh directory for one test's files.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecr-client-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Variables that keep a test off the real machine's metadata service,
+/// plus `extra`.
+pub fn isolated(extra: &[(&str, String)]) -> ecr_client::runtime::Environment {
+    let mut vars = vec![("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned())];
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    ecr_client::runtime::Environment::from_vars(vars)
+}
+
 /// A repository name no other test in this run uses.
 pub fn unique_name(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
