@@ -7,42 +7,13 @@ mod support;
 
 use ecr_client::{Client, Config, Credentials};
 use std::sync::Arc;
+use support::capture::Capture;
 use support::fault_server::{Reply, Server};
 
 const LIST: &str = r#"{"imageIds":[]}"#;
 
 async fn call(client: &Client) -> Result<(), String> {
     client.list_images().repository_name("app").send().await.map(|_| ()).map_err(|e| e.to_string())
-}
-
-/// Records every span and event field, at every level.
-struct Capture(Arc<std::sync::Mutex<String>>);
-
-struct Writer<'a>(&'a mut String);
-
-impl tracing::field::Visit for Writer<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!("{}={value:?} ", field.name()));
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        span.record(&mut Writer(&mut self.0.lock().unwrap()));
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Writer(&mut self.0.lock().unwrap()));
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        event.record(&mut Writer(&mut self.0.lock().unwrap()));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 #[tokio::test]

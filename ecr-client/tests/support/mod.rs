@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod capture;
 pub mod fault_server;
 
 use ecr_client::{Client, Config, ConfigBuilder, Credentials};
