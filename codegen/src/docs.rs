@@ -30,6 +30,33 @@ pub fn to_markdown(html: &str) -> Vec<String> {
     out.finish()
 }
 
+/// Converts documentation HTML to plain text for a terminal: the lines of
+/// [`to_markdown`] without escapes, code and emphasis marks, and with links
+/// written `text (url)`.
+pub fn to_plain_text(html: &str) -> String {
+    to_markdown(html).iter().map(|line| decode_entities(&plain_line(line))).collect::<Vec<_>>().join("\n")
+}
+
+fn plain_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '`' | '[' | '<' | '>' => {}
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            ']' if chars.peek() == Some(&'(') => {
+                chars.next();
+                out.push_str(" (");
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// What is being collected between an opening and a closing tag.
 enum Capture {
     /// `<code>`: becomes a code span.
@@ -313,7 +340,7 @@ pub fn decode_entities(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::to_markdown;
+    use super::{to_markdown, to_plain_text};
 
     fn md(html: &str) -> String {
         to_markdown(html).join("\n")
@@ -343,6 +370,13 @@ mod tests {
         );
         assert_eq!(md("the <i>Guide</i> and <b>bold</b>"), "the *Guide* and **bold**");
         assert_eq!(md("<fullname>Amazon ECR</fullname> <p>Text</p>"), "Amazon ECR\n\nText");
+    }
+
+    #[test]
+    fn plain_text_drops_markdown() {
+        let html =
+            "<p>Use <code>a_b</code> [x] &amp; <a href=\"https://e.com/d\">the guide</a>.</p><p>See https://e.com.</p>";
+        assert_eq!(to_plain_text(html), "Use a_b [x] & the guide (https://e.com/d).\n\nSee https://e.com.");
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for _ in 0..runs {
         // A fresh directory each run, so every run writes every file.
         let _ = std::fs::remove_dir_all(&out);
-        let options = Options { out: out.clone(), ..Options::parse(&[])? };
+        let options = Options { out: out.clone(), cli_out: Some(out.join("cli")), ..Options::parse(&[])? };
         let start = Instant::now();
         regen::run(options)?;
         times.push(start.elapsed());

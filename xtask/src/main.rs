@@ -1,9 +1,10 @@
 //! The project's commands: `cargo xtask <task>`.
 //!
-//! - `regen [--check] [--spec PATH] [--hints PATH] [--out DIR]`: generate the
-//!   client module from an OpenAPI document (default: the ECR document into
-//!   `ecr-client/src/generated`); `--check` changes nothing and fails if the
-//!   checked-in code is stale.
+//! - `regen [--check] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]`:
+//!   generate the client module from an OpenAPI document (default: the ECR
+//!   document into `ecr-client/src/generated`, and the `ecr` tool's command
+//!   layer into `ecr-cli/src/generated`); `--check` changes nothing and fails
+//!   if the checked-in code is stale.
 //! - `bench [--runs N]`: time regen of the ECR document, from reading the
 //!   document to writing the files, and count the generated lines.
 //! - `build-time [--aws-sdk]`: clean build times of a small program on the
@@ -24,10 +25,12 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  regen [--check] [--spec PATH] [--hints PATH] [--out DIR]
+  regen [--check] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]
         generate client code from an OpenAPI document (default: the ECR
-        document in specs/ into ecr-client/src/generated); --check writes
-        nothing and fails when the checked-in code differs
+        document in specs/ into ecr-client/src/generated, and the ecr
+        tool's commands into ecr-cli/src/generated; with --out only the
+        client); --check writes nothing and fails when the checked-in
+        code differs
   bench [--runs N]
         measure regen of the ECR document (build with --release for figures)
         and count the generated lines

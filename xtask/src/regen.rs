@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 pub const ECR_SPEC: &str = "specs/amazonaws.com/ecr/2015-09-21/openapi.json";
 /// Where the generated client module lives, relative to the workspace root.
 pub const ECR_OUT: &str = "ecr-client/src/generated";
+/// Where the generated command layer of the `ecr` tool lives.
+pub const ECR_CLI_OUT: &str = "ecr-cli/src/generated";
+/// The crate the command layer calls into.
+const ECR_CLIENT_CRATE: &str = "ecr_client";
 
 /// What `regen` was asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +23,9 @@ pub struct Options {
     pub hints: Option<PathBuf>,
     /// The output directory.
     pub out: PathBuf,
+    /// The command layer's output directory, if one is generated: by
+    /// default `ecr-cli`'s, none when only `--out` is given.
+    pub cli_out: Option<PathBuf>,
 }
 
 impl Options {
@@ -26,7 +33,14 @@ impl Options {
     /// defaults to the workspace root.
     pub fn parse(args: &[String]) -> Result<Self, String> {
         let root = workspace_root();
-        let mut options = Options { check: false, spec: root.join(ECR_SPEC), hints: None, out: root.join(ECR_OUT) };
+        let mut options = Options {
+            check: false,
+            spec: root.join(ECR_SPEC),
+            hints: None,
+            out: root.join(ECR_OUT),
+            cli_out: Some(root.join(ECR_CLI_OUT)),
+        };
+        let (mut out_given, mut cli_out_given) = (false, false);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().map(PathBuf::from).ok_or_else(|| format!("{name} needs a path"));
@@ -34,9 +48,13 @@ impl Options {
                 "--check" => options.check = true,
                 "--spec" => options.spec = value("--spec")?,
                 "--hints" => options.hints = Some(value("--hints")?),
-                "--out" => options.out = value("--out")?,
+                "--out" => (options.out, out_given) = (value("--out")?, true),
+                "--cli-out" => (options.cli_out, cli_out_given) = (Some(value("--cli-out")?), true),
                 other => return Err(format!("regen: unknown argument {other:?}")),
             }
+        }
+        if out_given && !cli_out_given {
+            options.cli_out = None;
         }
         Ok(options)
     }
@@ -45,7 +63,10 @@ impl Options {
 /// Generates from `options.spec` and writes or checks `options.out`.
 pub fn run(options: Options) -> Result<(), String> {
     let files = generate(&options)?;
-    let stale = sync(&options.out, &files, options.check)?;
+    let mut stale = sync(&options.out, &files, options.check)?;
+    if let Some(cli_out) = &options.cli_out {
+        stale.extend(sync(cli_out, &generate_cli(&options)?, options.check)?);
+    }
     if options.check && !stale.is_empty() {
         return Err(format!("generated code is not up to date, run `cargo xtask regen`:\n  {}", stale.join("\n  ")));
     }
@@ -54,6 +75,23 @@ pub fn run(options: Options) -> Result<(), String> {
 
 /// Reads the document and hints and runs the generator.
 pub fn generate(options: &Options) -> Result<Vec<codegen::File>, String> {
+    let (spec, hints, source) = read_inputs(options)?;
+    let (files, warnings) =
+        codegen::generate_with_warnings(&spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))?;
+    for warning in warnings {
+        eprintln!("warning: {source}: {warning}");
+    }
+    Ok(files)
+}
+
+/// The command layer of the `ecr` tool, from the same document and hints.
+pub fn generate_cli(options: &Options) -> Result<Vec<codegen::File>, String> {
+    let (spec, hints, source) = read_inputs(options)?;
+    codegen::generate_cli(&spec, hints.as_deref(), &source, ECR_CLIENT_CRATE).map_err(|e| format!("{source}: {e}"))
+}
+
+/// The document's and hints' text, and how headers name the document.
+fn read_inputs(options: &Options) -> Result<(String, Option<String>, String), String> {
     let source = display_path(&options.spec);
     let spec = fs::read(&options.spec).map_err(|e| format!("cannot read {source}: {e}"))?;
     let spec = codegen::decode(&spec, &source).map_err(|e| e.to_string())?;
@@ -69,12 +107,7 @@ pub fn generate(options: &Options) -> Result<Vec<codegen::File>, String> {
         }
         None => None,
     };
-    let (files, warnings) =
-        codegen::generate_with_warnings(spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))?;
-    for warning in warnings {
-        eprintln!("warning: {source}: {warning}");
-    }
-    Ok(files)
+    Ok((spec.to_owned(), hints, source))
 }
 
 /// Writes the files whose contents differ (or, with `check`, only lists
@@ -216,7 +249,8 @@ mod tests {
         ];
         for (name, bytes, expected) in cases {
             fs::write(dir.join(name), bytes).unwrap();
-            let options = Options { check: true, spec: dir.join(name), hints: None, out: dir.join("out") };
+            let options =
+                Options { check: true, spec: dir.join(name), hints: None, out: dir.join("out"), cli_out: None };
             let error = generate(&options).unwrap_err();
             assert!(error.contains(expected), "{name}: {error}");
             assert!(error.starts_with("../"), "named relative to the workspace, never absolute: {error}");

@@ -1,6 +1,7 @@
 //! IR to Rust source files. Each submodule emits one generated file; this
 //! module holds what they share: names, types, doc comments, formatting.
 
+pub mod cli;
 mod errors;
 mod operations;
 mod serde_tests;
@@ -36,17 +37,22 @@ pub fn emit(service: &Service, header: &str) -> Result<Vec<File>, Error> {
         ("serde_tests.rs", serde_tests::emit(service, &names)),
         ("validation.rs", validation::emit(service, &names)),
     ];
-    files
-        .into_iter()
-        .map(|(path, tokens)| {
-            let file = syn::parse2::<syn::File>(tokens)
-                .map_err(|e| Error::at(format!("generated {path}"), format!("emitted invalid Rust: {e}")))?;
-            Ok(File {
-                path: path.to_owned(),
-                contents: format!("{header}\n{}", separate_items(&prettyplease::unparse(&file))),
-            })
-        })
-        .collect()
+    files.into_iter().map(|(path, tokens)| format_file(path, tokens, header)).collect()
+}
+
+/// Emits the command layer of a command-line tool for `service` (see
+/// [`cli`]); `client` is the Rust path of the crate with its client.
+pub fn emit_cli(service: &Service, header: &str, client: &str) -> Result<Vec<File>, Error> {
+    let client: syn::Path = syn::parse_str(client)
+        .map_err(|e| Error::at("the client crate's path", format!("{client:?} is not a Rust path: {e}")))?;
+    let names = Names::new(service);
+    cli::emit(service, &names, &client).into_iter().map(|(path, tokens)| format_file(path, tokens, header)).collect()
+}
+
+fn format_file(path: &str, tokens: TokenStream, header: &str) -> Result<File, Error> {
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| Error::at(format!("generated {path}"), format!("emitted invalid Rust: {e}")))?;
+    Ok(File { path: path.to_owned(), contents: format!("{header}\n{}", separate_items(&prettyplease::unparse(&file))) })
 }
 
 fn module(service: &Service, names: &Names) -> TokenStream {

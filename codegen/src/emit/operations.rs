@@ -12,8 +12,9 @@ use std::collections::BTreeSet;
 
 pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     let items = service.operations.iter().map(|op| operation(service, names, op));
-    let mut taken: BTreeSet<String> = service.operations.iter().map(|op| type_name(&op.name)).collect();
-    let waiters: Vec<_> = service.waiters.iter().map(|w| waiter(service, names, w, &mut taken)).collect();
+    let markers = waiter_markers(service);
+    let waiters: Vec<_> =
+        service.waiters.iter().zip(&markers).map(|(w, marker)| waiter(service, names, w, marker)).collect();
     let title = format!(" Request builders for every operation of {}.", service.title);
     quote! {
         #![doc = #title]
@@ -290,12 +291,19 @@ fn page_items(
     (quote!(#name), items, Some(item_enum))
 }
 
+/// The waiters' marker type names, in the service's order: named after the
+/// waiter, made unique beside the operations' builders.
+pub(super) fn waiter_markers(service: &Service) -> Vec<String> {
+    let mut taken: BTreeSet<String> = service.operations.iter().map(|op| type_name(&op.name)).collect();
+    service.waiters.iter().map(|w| unique(type_name(&w.name), &mut taken)).collect()
+}
+
 /// A waiter: a marker type with its rule, and `wait_until_<name>` on the
 /// polled operation's builder.
-fn waiter(service: &Service, names: &Names, waiter: &Waiter, taken: &mut BTreeSet<String>) -> TokenStream {
+fn waiter(service: &Service, names: &Names, waiter: &Waiter, marker: &str) -> TokenStream {
     let option = names.option();
     let op = service.operations.iter().find(|op| op.name == waiter.operation).expect("lowering checked the operation");
-    let marker = ident(&unique(type_name(&waiter.name), taken));
+    let marker = ident(marker);
     let builder = ident(&type_name(&op.name));
     let input = names.type_ident(&op.input);
     let client = client_field(service, names, op);

@@ -90,7 +90,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
 /// A wire value of `shape` with every member set, at every depth; a
 /// structure already being filled (a recursive shape) gets its required
 /// members only, and empty collections, so samples end.
-fn sample<'a>(service: &'a Service, shape: &'a str, path: &mut Vec<&'a str>) -> Value {
+pub(super) fn sample<'a>(service: &'a Service, shape: &'a str, path: &mut Vec<&'a str>) -> Value {
     let recursive = path.contains(&shape);
     // A chain of required recursive members has no finite value at all.
     if path.len() > 64 {

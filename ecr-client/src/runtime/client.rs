@@ -131,21 +131,37 @@ impl<S: Service> Client<S> {
     where
         I: Operation<Service = S>,
     {
+        let answer = self.send_validated(input).await?;
+        let received = protocol::Received { operation: I::NAME, answer: &answer, secret: I::SECRET_OUTPUT };
+        protocol::parse_output(&received).map_err(SdkError::Response)
+    }
+
+    /// Sends like [`Client::send`], but returns the answer's body as the
+    /// service sent it, unparsed: for tools that pass answers on unchanged,
+    /// such as a command line. An empty body comes back empty. Errors are
+    /// typed as `send`'s are.
+    pub async fn send_raw<I>(&self, input: I) -> Result<bytes::Bytes, SdkError<I::Error>>
+    where
+        I: Operation<Service = S>,
+    {
+        self.send_validated(input).await.map(|answer| answer.body)
+    }
+
+    async fn send_validated<I>(&self, input: I) -> Result<protocol::Answer, SdkError<I::Error>>
+    where
+        I: Operation<Service = S>,
+    {
         if self.inner.config.validate_input {
             input.validate(&mut Check::new(I::NAME))?;
         }
         let body = protocol::serialize(I::NAME, &input)?;
         let call = Call { operation: I::NAME, target: I::TARGET, secret_output: I::SECRET_OUTPUT };
-        match self.call(call, body.into()).await {
-            Ok(answer) => {
-                let received = protocol::Received { operation: I::NAME, answer: &answer, secret: I::SECRET_OUTPUT };
-                protocol::parse_output(&received).map_err(SdkError::Response)
-            }
-            Err(Failure::Service(e)) => Err(SdkError::Service(I::Error::from_service_error(e))),
-            Err(Failure::Transport(e)) => Err(SdkError::Transport(e)),
-            Err(Failure::Response(e)) => Err(SdkError::Response(e)),
-            Err(Failure::Credentials(e)) => Err(SdkError::Credentials(e.during(I::NAME))),
-        }
+        self.call(call, body.into()).await.map_err(|failure| match failure {
+            Failure::Service(e) => SdkError::Service(I::Error::from_service_error(e)),
+            Failure::Transport(e) => SdkError::Transport(e),
+            Failure::Response(e) => SdkError::Response(e),
+            Failure::Credentials(e) => SdkError::Credentials(e.during(I::NAME)),
+        })
     }
 
     /// One call: attempts with retries, within the operation timeout, in a

@@ -52,6 +52,12 @@ impl Config {
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
     }
+
+    /// The credentials requests are signed with, from the same cache the
+    /// client uses (so asking here and then calling fetches them once).
+    pub async fn credentials(&self) -> Result<super::Credentials, super::CredentialsError> {
+        self.credentials.get().await
+    }
 }
 
 /// Builds a [`Config`]. Settings made here win over the environment.

@@ -32,6 +32,17 @@ impl Environment {
         Self { vars, home }
     }
 
+    /// This environment with `name` set to `value`, the way a command
+    /// line's `--profile` stands for `AWS_PROFILE`.
+    pub fn with_var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let (name, value) = (name.into(), value.into());
+        if name == "HOME" {
+            self.home = Some(PathBuf::from(&value));
+        }
+        self.vars.insert(name, value);
+        self
+    }
+
     /// A variable's value, if set and not empty.
     pub fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())

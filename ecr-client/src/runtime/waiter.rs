@@ -40,7 +40,22 @@ pub struct Waiter<I: Operation, R> {
     max_wait: Duration,
     min_delay: Duration,
     max_delay: Duration,
+    on_poll: Option<Box<dyn FnMut(&Poll<'_>) + Send>>,
     rule: PhantomData<fn() -> R>,
+}
+
+/// What a waiter saw at one poll: for progress reports.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Poll<'a> {
+    /// The waiter's name.
+    pub waiter: &'static str,
+    /// Polls so far, this one included.
+    pub polls: u32,
+    /// The state the answer carried, if any.
+    pub state: Option<&'a str>,
+    /// Time since the wait began.
+    pub elapsed: Duration,
 }
 
 impl<I, R> Waiter<I, R>
@@ -56,6 +71,7 @@ where
             max_wait: R::MAX_WAIT,
             min_delay: R::MIN_DELAY,
             max_delay: DEFAULT_MAX_DELAY,
+            on_poll: None,
             rule: PhantomData,
         }
     }
@@ -74,9 +90,15 @@ where
         self
     }
 
+    /// Calls `observer` after every poll (a progress display, say).
+    pub fn on_poll(mut self, observer: impl FnMut(&Poll<'_>) + Send + 'static) -> Self {
+        self.on_poll = Some(Box::new(observer));
+        self
+    }
+
     /// Polls until a success state (the last answer), a failure state, the
     /// maximum wait, or an error from the operation.
-    pub async fn wait(self) -> Result<I::Output, WaitError<I::Output, I::Error>> {
+    pub async fn wait(mut self) -> Result<I::Output, WaitError<I::Output, I::Error>> {
         let input = self.input.clone().map_err(|e| WaitError::Operation(R::NAME, SdkError::InvalidInput(e)))?;
         let started = Instant::now();
         let mut polls = 0u32;
@@ -85,6 +107,9 @@ where
             polls += 1;
             let state = R::state(&output).map(str::to_owned);
             tracing::debug!(waiter = R::NAME, polls, state = state.as_deref(), "polled");
+            if let Some(observer) = &mut self.on_poll {
+                observer(&Poll { waiter: R::NAME, polls, state: state.as_deref(), elapsed: started.elapsed() });
+            }
             match state.as_deref() {
                 Some(s) if R::SUCCESS.contains(&s) => return Ok(output),
                 Some(s) if R::FAILURE.contains(&s) => {

@@ -1,0 +1,280 @@
+//! The command line, parsed against the generated command table: global
+//! flags (anywhere, as the AWS CLI takes them), the command, and one flag
+//! per input member. Hand-written rather than an argument-parser crate: the
+//! flags are data from the document, and this is all the grammar there is.
+
+use crate::generated::{COMMANDS, WAITS};
+use crate::input;
+use crate::schema::{Command, Shape, Wait};
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// The flags every command takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Globals {
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// `--debug`: tracing to stderr.
+    pub debug: bool,
+    /// `--cli-read-timeout` (0: none).
+    pub read_timeout: Option<Duration>,
+    /// `--cli-connect-timeout` (0: none).
+    pub connect_timeout: Option<Duration>,
+    /// `--output text` rather than JSON.
+    pub text: bool,
+    /// `--no-paginate`.
+    pub no_paginate: bool,
+}
+
+/// How much of a paginated answer to fetch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pages {
+    /// `--max-items`: stop after this many items, with a token to resume.
+    pub max_items: Option<u64>,
+    /// `--page-size`: the page limit sent to the service.
+    pub page_size: Option<u64>,
+    /// `--starting-token`: where an earlier `--max-items` stopped.
+    pub starting_token: Option<String>,
+}
+
+/// What was asked for.
+#[derive(Debug)]
+pub enum Action {
+    /// `--version`.
+    Version,
+    /// `--help`, `help [TOPIC]`, `<command> --help`: the help text.
+    Help(String),
+    /// `completion bash|zsh|fish`.
+    Completion(String),
+    /// An operation, with its input's JSON.
+    Call {
+        /// The command.
+        command: &'static Command,
+        /// The input.
+        input: Map<String, Value>,
+        /// Paging, for paginated commands.
+        pages: Pages,
+    },
+    /// `--generate-cli-skeleton`.
+    Skeleton(&'static Command),
+    /// `wait <waiter>`, with its operation's input.
+    Wait {
+        /// The waiter.
+        wait: &'static Wait,
+        /// The polled operation's input.
+        input: Map<String, Value>,
+    },
+    /// `get-login-password`.
+    GetLoginPassword,
+    /// `get-login [--registry-ids ID...]`.
+    GetLogin {
+        /// Registries to log in to (default: the caller's).
+        registry_ids: Vec<String>,
+    },
+}
+
+/// A parsed command line.
+#[derive(Debug)]
+pub struct Invocation {
+    /// The global flags.
+    pub globals: Globals,
+    /// What to do.
+    pub action: Action,
+}
+
+/// A flag and the words after it up to the next flag.
+struct Flag {
+    name: String,
+    words: Vec<String>,
+}
+
+/// Parses the arguments after the program name. An error is one line.
+pub fn parse(args: &[String]) -> Result<Invocation, String> {
+    let mut globals = Globals::default();
+    let mut positional = Vec::new();
+    let mut flags: Vec<Flag> = Vec::new();
+    let mut words = args.iter();
+    let mut version = false;
+    while let Some(word) = words.next() {
+        let Some(name) = word.strip_prefix("--") else {
+            match flags.last_mut() {
+                Some(flag) => flag.words.push(word.clone()),
+                None => positional.push(word.clone()),
+            }
+            continue;
+        };
+        let (name, inline) = match name.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (name, None),
+        };
+        let mut value = |flag: &str| -> Result<String, String> {
+            inline.clone().or_else(|| words.next().cloned()).ok_or_else(|| format!("--{flag} needs a value"))
+        };
+        match name {
+            "region" => globals.region = Some(value(name)?),
+            "profile" => globals.profile = Some(value(name)?),
+            "endpoint-url" => globals.endpoint_url = Some(value(name)?),
+            "debug" => globals.debug = true,
+            "no-paginate" => globals.no_paginate = true,
+            "version" => version = true,
+            "cli-read-timeout" => globals.read_timeout = Some(seconds(name, &value(name)?)?),
+            "cli-connect-timeout" => globals.connect_timeout = Some(seconds(name, &value(name)?)?),
+            "output" => {
+                globals.text = match value(name)?.as_str() {
+                    "json" => false,
+                    "text" => true,
+                    other => return Err(format!("--output must be json or text, not {other:?}")),
+                }
+            }
+            _ => flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() }),
+        }
+    }
+    let help = flags.iter().any(|f| f.name == "help");
+    let action = match positional.first().map(String::as_str) {
+        _ if version && positional.is_empty() => Action::Version,
+        None if help || flags.is_empty() => Action::Help(crate::help::overview()),
+        None => return Err(format!("no command before --{}; see `ecr --help`", flags[0].name)),
+        Some("help") => Action::Help(crate::help::topic(positional.get(1).map(String::as_str))?),
+        Some(_) if help => Action::Help(crate::help::topic_of(&positional)?),
+        Some("completion") => match positional.get(1).map(String::as_str) {
+            Some(shell @ ("bash" | "zsh" | "fish")) => Action::Completion(shell.to_owned()),
+            _ => return Err("usage: ecr completion bash|zsh|fish".into()),
+        },
+        Some("get-login-password") => {
+            no_more(&positional, 1)?;
+            if let Some(flag) = flags.first() {
+                return Err(format!("get-login-password: unknown flag --{}", flag.name));
+            }
+            Action::GetLoginPassword
+        }
+        Some("get-login") => {
+            no_more(&positional, 1)?;
+            let mut registry_ids = Vec::new();
+            for flag in flags {
+                match flag.name.as_str() {
+                    "registry-ids" if !flag.words.is_empty() => registry_ids.extend(flag.words),
+                    "registry-ids" => return Err("--registry-ids needs one or more values".into()),
+                    other => return Err(format!("get-login: unknown flag --{other}")),
+                }
+            }
+            Action::GetLogin { registry_ids }
+        }
+        Some("wait") => {
+            let name = positional.get(1).ok_or_else(|| format!("usage: ecr wait <{}> ...", wait_names()))?;
+            no_more(&positional, 2)?;
+            let wait = WAITS
+                .iter()
+                .find(|w| w.name == name)
+                .ok_or_else(|| format!("unknown waiter {name:?}; expected one of: {}", wait_names()))?;
+            let command = command(wait.command)?;
+            let (input, _) = operation_input(command, flags, false)?;
+            Action::Wait { wait, input }
+        }
+        Some(name) => {
+            let command = command(name)?;
+            no_more(&positional, 1)?;
+            if let Some(flag) = flags.iter().find(|f| f.name == "generate-cli-skeleton") {
+                if !matches!(flag.words.as_slice(), [] | [_]) || flag.words.first().is_some_and(|w| w != "input") {
+                    return Err("--generate-cli-skeleton takes no value, or `input`".into());
+                }
+                return Ok(Invocation { globals, action: Action::Skeleton(command) });
+            }
+            let (input, pages) = operation_input(command, flags, true)?;
+            Action::Call { command, input, pages }
+        }
+    };
+    Ok(Invocation { globals, action })
+}
+
+/// The command named `name`.
+pub fn command(name: &str) -> Result<&'static Command, String> {
+    COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| {
+        let near = COMMANDS.iter().find(|c| c.name.starts_with(name) || name.starts_with(c.name));
+        match near {
+            Some(c) => format!("unknown command {name:?}; did you mean {:?}? (see `ecr --help`)", c.name),
+            None => format!("unknown command {name:?} (see `ecr --help`)"),
+        }
+    })
+}
+
+/// The input of `command` from its flags; paging flags too where it pages.
+fn operation_input(
+    command: &'static Command,
+    flags: Vec<Flag>,
+    paging: bool,
+) -> Result<(Map<String, Value>, Pages), String> {
+    let name = command.name;
+    let mut input = Map::new();
+    let mut from_flags = Map::new();
+    let mut pages = Pages::default();
+    let paginated = paging && command.paging.is_some();
+    for flag in flags {
+        let single = |flag: &Flag| match flag.words.as_slice() {
+            [word] => Ok(word.clone()),
+            _ => Err(format!("{name}: --{} takes one value", flag.name)),
+        };
+        let count = |flag: &Flag| {
+            single(flag)?
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{name}: --{} must be a whole number above 0", flag.name))
+        };
+        match flag.name.as_str() {
+            "cli-input-json" => input = input::cli_input_json(command.input, &single(&flag)?)?,
+            "max-items" if paginated => pages.max_items = Some(count(&flag)?),
+            "page-size" if paginated => pages.page_size = Some(count(&flag)?),
+            "starting-token" if paginated => pages.starting_token = Some(single(&flag)?),
+            flag_name => {
+                let (member, negated) = command
+                    .members()
+                    .iter()
+                    .find_map(|m| match flag_name.strip_prefix("no-") {
+                        Some(rest) if rest == m.flag && matches!(m.shape, Shape::Boolean) => Some((m, true)),
+                        _ => (flag_name == m.flag).then_some((m, false)),
+                    })
+                    .ok_or_else(|| format!("{name}: unknown flag --{flag_name} (see `ecr {name} --help`)"))?;
+                let value = match member.shape {
+                    Shape::Boolean if flag.words.is_empty() => Value::Bool(!negated),
+                    Shape::Boolean => return Err(format!("{name}: --{flag_name} takes no value")),
+                    _ => input::flag_value(member, &flag.words).map_err(|e| format!("{name}: {e}"))?,
+                };
+                match (from_flags.get_mut(member.name), value) {
+                    (Some(Value::Array(earlier)), Value::Array(more)) => earlier.extend(more),
+                    (Some(_), _) => return Err(format!("{name}: --{flag_name} is given twice")),
+                    (None, value) => {
+                        from_flags.insert(member.name.to_owned(), value);
+                    }
+                }
+            }
+        }
+    }
+    input.extend(from_flags);
+    if let Some(missing) = command.members().iter().find(|m| m.required && !input.contains_key(m.name)) {
+        return Err(format!("{name}: missing required flag --{} ({})", missing.flag, missing.shape.describe()));
+    }
+    Ok((input, pages))
+}
+
+fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("--{flag} must be a number of seconds, not {text:?}"))
+}
+
+fn no_more(positional: &[String], expected: usize) -> Result<(), String> {
+    match positional.get(expected) {
+        Some(extra) => Err(format!("unexpected argument {extra:?} after `{}`", positional[..expected].join(" "))),
+        None => Ok(()),
+    }
+}
+
+fn wait_names() -> String {
+    WAITS.iter().map(|w| w.name).collect::<Vec<_>>().join("|")
+}

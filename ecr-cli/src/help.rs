@@ -1,0 +1,285 @@
+//! Help text from the document's documentation, and shell completions from
+//! the command table.
+
+use crate::args::command;
+use crate::generated::{COMMANDS, WAITS};
+use crate::schema::{Command, Member, Shape, Wait};
+use std::fmt::Write as _;
+
+/// Commands written by hand beside the generated ones: name and summary.
+const EXTRA_COMMANDS: &[(&str, &str)] = &[
+    ("wait", "Waits for a state: `ecr wait --help` lists the waiters."),
+    ("get-login-password", "Prints a password for `docker login --username AWS --password-stdin`."),
+    ("get-login", "Prints the registry, user name and expiry of a login as JSON (never the password)."),
+    ("completion", "Prints shell completions: `ecr completion bash|zsh|fish`."),
+    ("help", "Shows help for a command: `ecr help <command>`."),
+];
+
+/// The global flags, with what they take and do.
+const GLOBAL_FLAGS: &[(&str, &str)] = &[
+    ("--region REGION", "The region to call (default: AWS_REGION, then the profile's)."),
+    ("--profile NAME", "The profile of ~/.aws/config and ~/.aws/credentials to use."),
+    ("--endpoint-url URL", "Send requests to this URL instead of the region's endpoint."),
+    ("--output json|text", "Print the answer as JSON (the default) or as the AWS CLI's text."),
+    ("--debug", "Log what the client does to stderr (never secrets)."),
+    ("--cli-read-timeout SECONDS", "How long an attempt may wait for its answer (0: no limit)."),
+    ("--cli-connect-timeout SECONDS", "How long a connection may take (0: no limit)."),
+    ("--no-paginate", "Fetch only the first page of a paginated operation."),
+    ("--version", "Print the version."),
+];
+
+/// `ecr --help`.
+pub fn overview() -> String {
+    let mut out = String::from(
+        "usage: ecr [global flags] <command> [flags]\n\n\
+         A command-line tool for Amazon ECR: every operation, waiters, and registry logins.\n\nCommands:\n",
+    );
+    let width = COMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let commands = COMMANDS.iter().map(|c| (c.name, summary(c.docs)));
+    for (name, text) in commands.chain(EXTRA_COMMANDS.iter().map(|(n, t)| (*n, t.to_string()))) {
+        let _ = writeln!(out, "  {name:width$}  {text}");
+    }
+    out += "\nGlobal flags:\n";
+    global_flags(&mut out);
+    out += "\n`ecr <command> --help` shows a command's flags and documentation.\n";
+    out
+}
+
+/// `ecr help [TOPIC]`.
+pub fn topic(name: Option<&str>) -> Result<String, String> {
+    match name {
+        None => Ok(overview()),
+        Some(name) => topic_of(&[name.to_owned()]),
+    }
+}
+
+/// `ecr <words> --help`.
+pub fn topic_of(words: &[String]) -> Result<String, String> {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["wait"] => Ok(waits()),
+        ["wait", name, ..] => {
+            let wait = WAITS.iter().find(|w| w.name == *name).ok_or_else(|| format!("unknown waiter {name:?}"))?;
+            Ok(wait_help(wait))
+        }
+        [name, ..] => match EXTRA_COMMANDS.iter().find(|(n, _)| n == name) {
+            Some((name, text)) => Ok(format!("ecr {name}\n\n{}\n", wrap(text, 0))),
+            None => Ok(command_help(command(name)?)),
+        },
+        [] => Ok(overview()),
+    }
+}
+
+fn waits() -> String {
+    let mut out = String::from("usage: ecr wait <waiter> [flags]\n\nWaiters:\n");
+    for wait in WAITS {
+        let _ = writeln!(out, "  {}\n{}", wait.name, wrap(wait.docs, 6));
+    }
+    out
+}
+
+fn wait_help(wait: &Wait) -> String {
+    let command = command(wait.command).expect("the generator names existing commands");
+    let mut out = format!(
+        "usage: ecr wait {} [flags]\n\n{}\n\nFlags (those of {}):\n",
+        wait.name,
+        wrap(wait.docs, 0),
+        command.name
+    );
+    members(&mut out, command.members());
+    out += "\nExits 0 when the state is reached, 255 on a failure state or when the wait times out.\n";
+    out
+}
+
+/// `ecr <command> --help`: the operation's documentation and every flag's.
+pub fn command_help(command: &Command) -> String {
+    let mut out = format!("usage: ecr {} [flags]\n\n{}\n\nFlags:\n", command.name, wrap(command.docs, 0));
+    members(&mut out, command.members());
+    out += "  --cli-input-json JSON|file://PATH\n      The whole input as JSON; flags given too win over it.\n";
+    out += "  --generate-cli-skeleton\n      Print a JSON template of the input and exit.\n";
+    if let Some(paging) = &command.paging {
+        out += "\nPaging: every page is fetched and the lists merged unless --no-paginate is given.\n";
+        out += "  --max-items N\n      Stop after N items; the answer's NextToken resumes.\n";
+        out += "  --starting-token TOKEN\n      Resume from an earlier answer's NextToken.\n";
+        if paging.page_size.is_some() {
+            out += "  --page-size N\n      Ask for N items a page.\n";
+        }
+    }
+    out += "\nGlobal flags:\n";
+    global_flags(&mut out);
+    out
+}
+
+fn members(out: &mut String, members: &[Member]) {
+    if members.is_empty() {
+        *out += "  (none)\n";
+    }
+    for member in members {
+        let required = if member.required { ", required" } else { "" };
+        let flag = match member.shape {
+            Shape::Boolean => format!("--{0} | --no-{0}", member.flag),
+            _ => format!("--{}", member.flag),
+        };
+        let _ = writeln!(out, "  {flag} ({}{required})", member.shape.describe());
+        if !member.docs.is_empty() {
+            let _ = writeln!(out, "{}", wrap(member.docs, 6));
+        }
+        if let Shape::Structure(inner) | Shape::List(Shape::Structure(inner)) = member.shape {
+            let names: Vec<&str> = inner.iter().map(|m| m.name).collect();
+            let _ = writeln!(out, "{}", wrap(&format!("JSON members: {}.", names.join(", ")), 6));
+        }
+    }
+}
+
+fn global_flags(out: &mut String) {
+    for (flag, text) in GLOBAL_FLAGS {
+        let _ = writeln!(out, "  {flag}\n{}", wrap(text, 6));
+    }
+}
+
+/// The first sentence of documentation, for one-line listings.
+fn summary(docs: &str) -> String {
+    let first = docs.lines().next().unwrap_or_default();
+    match first.find(". ") {
+        Some(end) => first[..=end].to_owned(),
+        None => first.to_owned(),
+    }
+}
+
+/// Text wrapped at 79 columns with `indent` spaces; paragraphs kept.
+fn wrap(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = pad.clone();
+        for word in paragraph.split_whitespace() {
+            if line.len() > indent && line.len() + 1 + word.len() > 79 {
+                lines.push(std::mem::replace(&mut line, pad.clone()));
+            }
+            if line.len() > indent {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(if line.trim().is_empty() { String::new() } else { line });
+    }
+    lines.join("\n")
+}
+
+/// Every word completion offers at the command position.
+fn command_names() -> Vec<&'static str> {
+    COMMANDS.iter().map(|c| c.name).chain(EXTRA_COMMANDS.iter().map(|(n, _)| *n)).collect()
+}
+
+/// The flags completion offers for a command.
+fn command_flags(command: &Command) -> Vec<String> {
+    let mut flags: Vec<String> = command.members().iter().map(|m| format!("--{}", m.flag)).collect();
+    flags.extend(["--cli-input-json", "--generate-cli-skeleton", "--help"].map(String::from));
+    if command.paging.is_some() {
+        flags.extend(["--max-items", "--starting-token", "--page-size"].map(String::from));
+    }
+    flags
+}
+
+fn global_flag_names() -> Vec<&'static str> {
+    GLOBAL_FLAGS.iter().map(|(f, _)| f.split(' ').next().unwrap_or(f)).collect()
+}
+
+/// `ecr completion SHELL`: a completion script for bash, zsh or fish.
+pub fn completion(shell: &str) -> String {
+    match shell {
+        "bash" => bash(),
+        "zsh" => zsh(),
+        _ => fish(),
+    }
+}
+
+fn bash() -> String {
+    let mut out = String::from("# ecr completion for bash: eval \"$(ecr completion bash)\"\n_ecr() {\n");
+    out += "    local cur=\"${COMP_WORDS[COMP_CWORD]}\" words=\"\"\n";
+    let _ = writeln!(out, "    local globals=\"{}\"", global_flag_names().join(" "));
+    let _ = writeln!(out, "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n        words=\"{}\"", command_names().join(" "));
+    out += "    else\n        case \"${COMP_WORDS[1]}\" in\n";
+    for command in COMMANDS {
+        let _ = writeln!(out, "            {}) words=\"{}\" ;;", command.name, command_flags(command).join(" "));
+    }
+    let names: Vec<&str> = WAITS.iter().map(|w| w.name).collect();
+    let _ = writeln!(
+        out,
+        "            wait)\n                if [ \"$COMP_CWORD\" -eq 2 ]; then words=\"{}\"",
+        names.join(" ")
+    );
+    out += "                else case \"${COMP_WORDS[2]}\" in\n";
+    for wait in WAITS {
+        let flags = command_flags(command(wait.command).expect("generated"));
+        let _ = writeln!(out, "                    {}) words=\"{}\" ;;", wait.name, flags.join(" "));
+    }
+    out += "                esac; fi ;;\n";
+    out += "            completion) words=\"bash zsh fish\" ;;\n            get-login) words=\"--registry-ids\" ;;\n";
+    out += "        esac\n        words=\"$words $globals\"\n    fi\n";
+    out += "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\ncomplete -F _ecr ecr\n";
+    out
+}
+
+fn zsh() -> String {
+    let mut out =
+        String::from("#compdef ecr\n# ecr completion for zsh: ecr completion zsh > \"${fpath[1]}/_ecr\"\n_ecr() {\n");
+    out += "    local -a candidates\n";
+    let _ = writeln!(out, "    local -a globals=({})", global_flag_names().join(" "));
+    let _ = writeln!(out, "    if (( CURRENT == 2 )); then\n        candidates=({})", command_names().join(" "));
+    out += "    else\n        case ${words[2]} in\n";
+    for command in COMMANDS {
+        let _ = writeln!(out, "            {}) candidates=({}) ;;", command.name, command_flags(command).join(" "));
+    }
+    let names: Vec<&str> = WAITS.iter().map(|w| w.name).collect();
+    let _ = writeln!(
+        out,
+        "            wait)\n                if (( CURRENT == 3 )); then candidates=({})",
+        names.join(" ")
+    );
+    out += "                else case ${words[3]} in\n";
+    for wait in WAITS {
+        let flags = command_flags(command(wait.command).expect("generated"));
+        let _ = writeln!(out, "                    {}) candidates=({}) ;;", wait.name, flags.join(" "));
+    }
+    out += "                esac; fi ;;\n";
+    out += "            completion) candidates=(bash zsh fish) ;;\n            get-login) candidates=(--registry-ids) ;;\n";
+    out += "        esac\n        candidates+=($globals)\n    fi\n    compadd -a candidates\n}\n";
+    out += "if [[ ${funcstack[1]} == _ecr ]]; then _ecr \"$@\"; else compdef _ecr ecr; fi\n";
+    out
+}
+
+fn fish() -> String {
+    let quote = |text: &str| format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"));
+    let mut out =
+        String::from("# ecr completion for fish: ecr completion fish > ~/.config/fish/completions/ecr.fish\n");
+    out += "complete -c ecr -f\n";
+    for (flag, text) in GLOBAL_FLAGS {
+        let name = flag.split(' ').next().unwrap_or(flag).trim_start_matches("--");
+        let _ = writeln!(out, "complete -c ecr -l {name} -d {}", quote(text));
+    }
+    let commands = COMMANDS.iter().map(|c| (c.name, summary(c.docs)));
+    for (name, text) in commands.chain(EXTRA_COMMANDS.iter().map(|(n, t)| (*n, t.to_string()))) {
+        let _ = writeln!(out, "complete -c ecr -n __fish_use_subcommand -a {name} -d {}", quote(&text));
+    }
+    for command in COMMANDS {
+        for flag in command_flags(command) {
+            let _ = writeln!(
+                out,
+                "complete -c ecr -n '__fish_seen_subcommand_from {}' -l {}",
+                command.name,
+                flag.trim_start_matches("--")
+            );
+        }
+    }
+    for wait in WAITS {
+        let _ = writeln!(
+            out,
+            "complete -c ecr -n '__fish_seen_subcommand_from wait' -a {} -d {}",
+            wait.name,
+            quote(&summary(wait.docs))
+        );
+    }
+    out += "complete -c ecr -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n";
+    out
+}

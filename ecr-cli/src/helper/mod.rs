@@ -1,0 +1,213 @@
+//! `docker-credential-ecr-login`: the Docker credential helper protocol
+//! (`get`, `list`, `store`, `erase` on stdin and stdout) for private ECR
+//! registries, with a token cache shared with amazon-ecr-credential-helper.
+//!
+//! Nothing here writes a password or token anywhere but the protocol's
+//! answer on stdout and the private cache file; errors and the debug log
+//! (`AWS_ECR_HELPER_DEBUG=1`) name registries and causes only.
+
+pub mod cache;
+pub mod registry;
+
+use cache::{Cache, Entry};
+use ecr_client::runtime::Environment;
+use ecr_client::{Client, Config, DateTime};
+use std::io::{Read as _, Write as _};
+use std::time::SystemTime;
+
+/// The protocol's answer when it has nothing for a server.
+pub const NOT_FOUND: &str = "credentials not found in native keychain";
+
+/// Runs one action of the protocol with `input` (stdin's text) in `env`;
+/// what goes to stdout, or the error line for stdout with exit code 1.
+pub fn run_action(action: &str, input: &str, env: &Environment) -> Result<String, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    match action {
+        "get" => runtime.block_on(get(input.trim(), env)),
+        "list" => runtime.block_on(list(env)),
+        // Tokens are temporary and fetched on demand: nothing to keep.
+        "store" | "erase" => Ok(String::new()),
+        "version" => Ok(format!("docker-credential-ecr-login (ecr-cli) {}\n", env!("CARGO_PKG_VERSION"))),
+        other => {
+            Err(format!("unknown action {other:?}; usage: docker-credential-ecr-login <store|get|erase|list|version>"))
+        }
+    }
+}
+
+/// The helper's `main`: reads stdin, answers on stdout, returns the exit code.
+pub fn main(args: &[String]) -> u8 {
+    let env = Environment::from_process();
+    let Some(action) = args.first() else {
+        let _ = writeln!(std::io::stdout(), "usage: docker-credential-ecr-login <store|get|erase|list|version>");
+        return 1;
+    };
+    let mut input = String::new();
+    if matches!(action.as_str(), "get" | "store" | "erase") {
+        if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+            let _ = writeln!(std::io::stdout(), "cannot read stdin: {e}");
+            return 1;
+        }
+    }
+    match run_action(action, &input, &env) {
+        Ok(answer) => {
+            let _ = std::io::stdout().write_all(answer.as_bytes());
+            0
+        }
+        Err(message) => {
+            let _ = writeln!(std::io::stdout(), "{message}");
+            1
+        }
+    }
+}
+
+/// `get`: the user name and password for a registry host.
+async fn get(server: &str, env: &Environment) -> Result<String, String> {
+    let Some(registry) = registry::parse(server) else {
+        debug(env, &format!("{server:?} is not a private ECR registry"));
+        return Err(NOT_FOUND.into());
+    };
+    let builder = Config::builder().region(&registry.region).use_fips(registry.fips);
+    let client = Client::load_with(builder, env).await.map_err(|e| {
+        log_error(&format!("cannot configure a client for {server}: {e}"));
+        NOT_FOUND.to_owned()
+    })?;
+    let (username, password) = match credentials(&client, &registry.account, env).await {
+        Ok(login) => login,
+        Err(e) => {
+            log_error(&format!("no credentials for {server}: {e}"));
+            return Err(NOT_FOUND.into());
+        }
+    };
+    let answer = serde_json::json!({ "ServerURL": server, "Username": username, "Secret": password });
+    Ok(answer.to_string() + "\n")
+}
+
+/// `list`: every cached registry and its user name, after fetching a token
+/// for the caller's own registry in the default region (as the Go helper).
+async fn list(env: &Environment) -> Result<String, String> {
+    let client = Client::load_with(Config::builder(), env).await.map_err(|e| format!("ecr: {e}"))?;
+    let mut servers = serde_json::Map::new();
+    match fetch(&client, None).await {
+        Ok((account, entry)) => {
+            if let Some(cache) = cache_of(&client, env).await {
+                store(&cache, &account, &entry, env);
+                for entry in cache.list() {
+                    insert_login(&mut servers, &entry);
+                }
+            }
+            insert_login(&mut servers, &entry);
+        }
+        Err(e) => {
+            debug(env, &format!("no token for the default registry: {e}"));
+            if let Some(cache) = cache_of(&client, env).await {
+                cache.list().iter().for_each(|entry| insert_login(&mut servers, entry));
+            }
+        }
+    }
+    Ok(serde_json::Value::Object(servers).to_string() + "\n")
+}
+
+fn insert_login(servers: &mut serde_json::Map<String, serde_json::Value>, entry: &Entry) {
+    if let Ok((username, _)) = decode(&entry.authorization_token) {
+        servers.insert(entry.proxy_endpoint.clone(), username.into());
+    }
+}
+
+/// A fresh cached token for `account`, else a new one (cached); a cached
+/// one still unexpired if fetching fails.
+async fn credentials(client: &Client, account: &str, env: &Environment) -> Result<(String, String), String> {
+    let cache = cache_of(client, env).await;
+    let cached = cache.as_ref().and_then(|c| c.get(account));
+    if let Some(entry) = cached.as_ref().filter(|e| e.is_fresh(SystemTime::now())) {
+        debug(env, &format!("using the cached token for {account} (expires {})", entry.expires_at));
+        return decode(&entry.authorization_token);
+    }
+    debug(env, &format!("calling GetAuthorizationToken for {account} in {}", client.config().region()));
+    match fetch(client, Some(account)).await {
+        Ok((_, entry)) => {
+            if let Some(cache) = &cache {
+                store(cache, account, &entry, env);
+            }
+            decode(&entry.authorization_token)
+        }
+        Err(e) => match cached {
+            Some(entry) if !expired(&entry) => {
+                log_error(&format!("{e}; using the cached token until it expires"));
+                decode(&entry.authorization_token)
+            }
+            _ => Err(e),
+        },
+    }
+}
+
+/// GetAuthorizationToken for `account` (the caller's own when none): the
+/// account and a cache entry.
+async fn fetch(client: &Client, account: Option<&str>) -> Result<(String, Entry), String> {
+    let mut request = client.get_authorization_token();
+    if let Some(account) = account {
+        request = request.registry_ids(vec![account.to_owned()]);
+    }
+    let requested_at = SystemTime::now();
+    let answer = request.send().await.map_err(|e| e.to_string())?;
+    let data = answer.authorization_data.unwrap_or_default();
+    let data = data
+        .into_iter()
+        .find(|d| d.authorization_token.is_some() && d.proxy_endpoint.is_some())
+        .ok_or("GetAuthorizationToken gave no authorization data")?;
+    let login = data.login().map_err(|e| e.to_string())?;
+    let account = match account {
+        Some(account) => account.to_owned(),
+        None => registry::parse(&login.registry).map(|r| r.account).ok_or("the answer names no ECR registry")?,
+    };
+    let entry = Entry {
+        authorization_token: data.authorization_token.unwrap_or_default(),
+        requested_at: DateTime::from(requested_at).to_string(),
+        expires_at: login.expires_at.unwrap_or_else(|| DateTime::from(requested_at)).to_string(),
+        proxy_endpoint: login.proxy_endpoint,
+        service: "ecr".into(),
+    };
+    Ok((account, entry))
+}
+
+/// The cache for the client's region and credentials, unless disabled or
+/// the credentials cannot be had (then there is nothing to key it by).
+async fn cache_of(client: &Client, env: &Environment) -> Option<Cache> {
+    let dir = Cache::dir(env)?;
+    let credentials = client.config().credentials().await.ok()?;
+    Some(Cache::new(dir, client.config().region(), credentials.access_key_id()))
+}
+
+fn store(cache: &Cache, account: &str, entry: &Entry, env: &Environment) {
+    match cache.set(account, entry) {
+        Ok(()) => debug(env, &format!("cached the token for {account} until {}", entry.expires_at)),
+        Err(e) => log_error(&format!("cannot cache the token: {e}")),
+    }
+}
+
+fn expired(entry: &Entry) -> bool {
+    DateTime::parse_rfc3339(&entry.expires_at).is_none_or(|at| SystemTime::from(at) <= SystemTime::now())
+}
+
+/// The user name and password in a token.
+fn decode(token: &str) -> Result<(String, String), String> {
+    let data = ecr_client::types::AuthorizationData {
+        authorization_token: Some(token.to_owned()),
+        proxy_endpoint: Some("https://cached".into()),
+        expires_at: None,
+    };
+    let login = data.login().map_err(|e| e.to_string())?;
+    Ok((login.username, login.password))
+}
+
+fn debug(env: &Environment, message: &str) {
+    if env.var("AWS_ECR_HELPER_DEBUG").is_some() {
+        let _ = writeln!(std::io::stderr(), "docker-credential-ecr-login: {message}");
+    }
+}
+
+fn log_error(message: &str) {
+    let _ = writeln!(std::io::stderr(), "docker-credential-ecr-login: {message}");
+}

@@ -1,0 +1,206 @@
+//! An operation's input from the command line: flag words and JSON turned
+//! into the input's JSON, checked against the document's shapes with the
+//! path of the offending value in every error, and `file://` and `fileb://`
+//! values read.
+
+use crate::schema::{Member, Shape};
+use base64::Engine as _;
+use serde_json::{Map, Number, Value};
+
+/// The JSON of a flag's value, from the words that followed it. Booleans
+/// take no words (`--force`, `--no-force`): the caller gives `true`/`false`.
+pub fn flag_value(member: &Member, words: &[String]) -> Result<Value, String> {
+    let path = format!("--{}", member.flag);
+    let one = || match words {
+        [word] => Ok(word.as_str()),
+        [] => Err(format!("{path} needs a value ({})", member.shape.describe())),
+        _ => Err(format!("{path} takes one value, not {}", words.len())),
+    };
+    match member.shape {
+        Shape::Blob => blob(one()?, &path),
+        Shape::List(element) if element.is_scalar() && !looks_like_json(words) => words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| scalar(element, &read_text(word)?, &format!("{path}[{i}]")))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        Shape::List(element @ Shape::Structure(_)) if words.len() > 1 || !looks_like_json(words) => words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| structure_word(element, word, &format!("{path}[{i}]")))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        shape if shape.is_scalar() => scalar(shape, &read_text(one()?)?, &path),
+        shape @ Shape::Structure(_) => structure_word(shape, one()?, &path),
+        shape => check(shape, parse_json(&read_text(one()?)?, &path)?, &path),
+    }
+}
+
+/// The whole input from `--cli-input-json`'s JSON, checked.
+pub fn cli_input_json(input: &Shape, text: &str) -> Result<Map<String, Value>, String> {
+    let path = "--cli-input-json";
+    match check(input, parse_json(&read_text(text)?, path)?, "")? {
+        Value::Object(members) => Ok(members),
+        _ => Err(format!("{path} must be a JSON object")),
+    }
+}
+
+/// A template of the input: every member, with an empty value of its shape.
+pub fn skeleton(shape: &Shape, depth: usize) -> Value {
+    match shape {
+        Shape::String | Shape::Enum(_) | Shape::Blob => Value::String(String::new()),
+        Shape::Integer | Shape::Long | Shape::Timestamp => Value::from(0),
+        Shape::Double => Value::from(0.0),
+        Shape::Boolean => Value::Bool(true),
+        // A recursive shape stops at an empty collection.
+        _ if depth > 8 => Value::Null,
+        Shape::List(element) => Value::Array(vec![skeleton(element, depth + 1)]),
+        Shape::Map(value) => Value::Object(Map::from_iter([("KeyName".to_owned(), skeleton(value, depth + 1))])),
+        Shape::Structure(members) => {
+            Value::Object(members.iter().map(|m| (m.name.to_owned(), skeleton(m.shape, depth + 1))).collect())
+        }
+    }
+}
+
+/// Checks `value` against `shape`, naming the path of what does not fit;
+/// returns it with timestamps given as text turned into epoch seconds.
+pub fn check(shape: &Shape, value: Value, path: &str) -> Result<Value, String> {
+    let found = |value: &Value| {
+        let kind = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "an object",
+        };
+        format!("{}: expected {}, found {kind}", shown(path), shape.describe())
+    };
+    match (shape, value) {
+        (Shape::String | Shape::Enum(_) | Shape::Blob, value @ Value::String(_)) => Ok(value),
+        (Shape::Boolean, value @ Value::Bool(_)) => Ok(value),
+        (Shape::Integer | Shape::Long | Shape::Double | Shape::Timestamp, Value::Number(n)) => {
+            scalar(shape, &n.to_string(), path)
+        }
+        (Shape::Timestamp, Value::String(text)) => scalar(shape, &text, path),
+        (Shape::List(element), Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| check(element, item, &format!("{path}[{i}]")))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        (Shape::Map(value_shape), Value::Object(entries)) => entries
+            .into_iter()
+            .map(|(key, value)| Ok((key.clone(), check(value_shape, value, &format!("{path}.{key}"))?)))
+            .collect::<Result<_, String>>()
+            .map(Value::Object),
+        (Shape::Structure(members), Value::Object(given)) => {
+            let mut checked = Map::new();
+            for (key, value) in given {
+                let Some(member) = members.iter().find(|m| m.name == key) else {
+                    let names: Vec<&str> = members.iter().map(|m| m.name).collect();
+                    return Err(format!(
+                        "{}: unknown member {key:?}; expected one of: {}",
+                        shown(path),
+                        names.join(", ")
+                    ));
+                };
+                let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                checked.insert(key, check(member.shape, value, &inner)?);
+            }
+            if !path.is_empty() {
+                if let Some(missing) = members.iter().find(|m| m.required && !checked.contains_key(m.name)) {
+                    return Err(format!("{}: missing required member {:?}", shown(path), missing.name));
+                }
+            }
+            Ok(Value::Object(checked))
+        }
+        (_, value) => Err(found(&value)),
+    }
+}
+
+fn shown(path: &str) -> &str {
+    if path.is_empty() {
+        "the input"
+    } else {
+        path
+    }
+}
+
+/// One scalar from its text.
+fn scalar(shape: &Shape, text: &str, path: &str) -> Result<Value, String> {
+    let bad = || format!("{path}: {text:?} is not {}", shape.describe());
+    match shape {
+        Shape::String | Shape::Enum(_) => Ok(Value::String(text.to_owned())),
+        Shape::Integer => text.trim().parse::<i32>().map(Value::from).map_err(|_| bad()),
+        Shape::Long => text.trim().parse::<i64>().map(Value::from).map_err(|_| bad()),
+        Shape::Double => text.trim().parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number).ok_or_else(bad),
+        Shape::Boolean => match text.trim() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(bad()),
+        },
+        Shape::Timestamp => {
+            let text = text.trim();
+            let time = ecr_client::DateTime::parse_epoch_seconds(text)
+                .or_else(|| ecr_client::DateTime::parse_rfc3339(text))
+                .ok_or_else(|| format!("{path}: {text:?} is not a timestamp (epoch seconds or RFC 3339)"))?;
+            serde_json::to_value(time).map_err(|e| format!("{path}: {e}"))
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// A blob: the bytes of a `fileb://` file, else of the word itself.
+fn blob(word: &str, path: &str) -> Result<Value, String> {
+    let bytes = match word.strip_prefix("fileb://") {
+        Some(file) => std::fs::read(file).map_err(|e| format!("{path}: cannot read {word}: {e}"))?,
+        None => read_text(word)?.into_bytes(),
+    };
+    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
+}
+
+/// A structure from JSON, or from the shorthand `key=value,key=value` when
+/// every member is a scalar (`--image-ids imageTag=latest`).
+fn structure_word(shape: &Shape, word: &str, path: &str) -> Result<Value, String> {
+    let text = read_text(word)?;
+    let Shape::Structure(members) = shape else { unreachable!("called for structures") };
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') || !text.contains('=') {
+        return check(shape, parse_json(&text, path)?, path);
+    }
+    let mut object = Map::new();
+    for pair in text.split(',') {
+        let (key, value) =
+            pair.split_once('=').ok_or_else(|| format!("{path}: {pair:?} is not key=value (or give JSON)"))?;
+        let member = members.iter().find(|m| m.name == key.trim()).ok_or_else(|| {
+            let names: Vec<&str> = members.iter().map(|m| m.name).collect();
+            format!("{path}: unknown member {:?}; expected one of: {}", key.trim(), names.join(", "))
+        })?;
+        if !member.shape.is_scalar() {
+            return Err(format!(
+                "{path}: {} is {}: give the whole value as JSON",
+                member.name,
+                member.shape.describe()
+            ));
+        }
+        object.insert(member.name.to_owned(), scalar(member.shape, value, &format!("{path}.{}", member.name))?);
+    }
+    check(shape, Value::Object(object), path)
+}
+
+fn looks_like_json(words: &[String]) -> bool {
+    matches!(words, [word] if word.trim_start().starts_with('[') || word.starts_with("file://"))
+}
+
+fn parse_json(text: &str, path: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("{}: not valid JSON: {e}", shown(path)))
+}
+
+/// The word, or the text of the file it names with `file://`.
+pub fn read_text(word: &str) -> Result<String, String> {
+    match word.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {word}: {e}")),
+        None => Ok(word.to_owned()),
+    }
+}

@@ -1,0 +1,192 @@
+//! Every page of a paginated operation merged into one answer, as the AWS
+//! CLI does: the paged lists concatenated, the other members from the first
+//! page, the token dropped; `--max-items` stops early and leaves a
+//! `NextToken` that `--starting-token` resumes from.
+
+use crate::args::Pages;
+use crate::output::Object;
+use crate::progress::Progress;
+use crate::schema::{Command, Paging};
+use crate::Failure;
+use base64::Engine as _;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// Where to resume: the service's token and how many of its page's items
+/// were already given out.
+#[derive(Debug, Clone, PartialEq)]
+struct Resume {
+    token: Option<String>,
+    skip: usize,
+}
+
+/// Fetches the pages of `command` with `input` and merges them; the
+/// merged answer as compact JSON.
+pub async fn all_pages(
+    client: &ecr_client::Client,
+    command: &Command,
+    paging: &Paging,
+    mut input: Map<String, Value>,
+    pages: &Pages,
+) -> Result<String, Failure> {
+    if let Some(size) = pages.page_size {
+        let member = paging.page_size.ok_or_else(|| Failure::usage(format!("{}: has no page size", command.name)))?;
+        input.insert(member.to_owned(), Value::from(size));
+    }
+    let mut resume = match &pages.starting_token {
+        Some(token) => decode(paging, token)?,
+        None => Resume { token: None, skip: 0 },
+    };
+    let mut merged: Option<Object> = None;
+    let (mut fetched, mut given) = (0usize, 0usize);
+    let mut progress = Progress::on_stderr();
+    let garbled =
+        |e: serde_json::Error| Failure::new(Failure::OTHER, format!("{}: garbled answer: {e}", command.operation));
+    loop {
+        match &resume.token {
+            Some(token) => input.insert(paging.input_token.to_owned(), Value::String(token.clone())),
+            None => input.remove(paging.input_token),
+        };
+        let body = crate::generated::send(client, command.operation, Value::Object(input.clone())).await?;
+        let text = std::str::from_utf8(&body).map_err(|_| Failure::new(Failure::OTHER, "the answer is not UTF-8"))?;
+        let mut page = Object::parse(text).map_err(garbled)?;
+        fetched += 1;
+        let next = match page.remove(paging.output_token) {
+            Some(raw) => serde_json::from_str::<Option<String>>(raw.get()).map_err(garbled)?.filter(|t| !t.is_empty()),
+            None => None,
+        };
+        if next.is_some() && next == resume.token {
+            let why = format!("{}: the service answered page {fetched} with the token it was sent", command.name);
+            return Err(Failure::new(Failure::OTHER, why));
+        }
+        // Items an earlier --max-items already gave out.
+        let skip = resume.skip;
+        let mut on_page = 0;
+        for (i, path) in paging.items.iter().enumerate() {
+            with_list(&mut page, path, |items| {
+                items.drain(..skip.min(items.len()));
+                if i == 0 {
+                    on_page = items.len();
+                }
+            })
+            .map_err(garbled)?;
+        }
+        let mut stop = None;
+        if let Some(max) = pages.max_items {
+            let room = max as usize - given;
+            if on_page > room {
+                for path in paging.items {
+                    with_list(&mut page, path, |items| items.truncate(room)).map_err(garbled)?;
+                }
+                stop = Some(Resume { token: resume.token.clone(), skip: skip + room });
+            } else if on_page == room && next.is_some() {
+                stop = Some(Resume { token: next.clone(), skip: 0 });
+            }
+            on_page = on_page.min(room);
+        }
+        given += on_page;
+        merged = Some(match merged {
+            None => page,
+            Some(mut all) => {
+                append(&mut all, page, paging.items).map_err(garbled)?;
+                all
+            }
+        });
+        progress.show(&format!("{}: {fetched} pages, {given} items", command.name));
+        let all = match (stop, next) {
+            (Some(stop), _) => {
+                let mut all = merged.unwrap_or_default();
+                let token = Value::String(encode(paging, &stop)).to_string();
+                all.set("NextToken", RawValue::from_string(token).expect("a JSON string"));
+                all
+            }
+            (None, Some(token)) => {
+                resume = Resume { token: Some(token), skip: 0 };
+                continue;
+            }
+            (None, None) => merged.unwrap_or_default(),
+        };
+        return Ok(all.to_json());
+    }
+}
+
+/// Applies `f` to the list at `path`, if the object has one there (a null
+/// counts as an empty list).
+fn with_list(
+    object: &mut Object,
+    path: &[&str],
+    f: impl FnOnce(&mut Vec<Box<RawValue>>),
+) -> Result<(), serde_json::Error> {
+    let Some((key, rest)) = path.split_first() else { return Ok(()) };
+    let Some(raw) = object.get(key) else { return Ok(()) };
+    let updated = if rest.is_empty() {
+        let mut list: Vec<Box<RawValue>> = serde_json::from_str::<Option<_>>(raw.get())?.unwrap_or_default();
+        f(&mut list);
+        serde_json::to_string(&list)?
+    } else {
+        let mut inner = Object::parse(raw.get())?;
+        with_list(&mut inner, rest, f)?;
+        inner.to_json()
+    };
+    object.set(key, RawValue::from_string(updated)?);
+    Ok(())
+}
+
+/// Appends the paged lists of `page` to those of `all`, creating them where
+/// the first page had none.
+fn append(all: &mut Object, mut page: Object, items: &[&[&str]]) -> Result<(), serde_json::Error> {
+    for path in items {
+        let mut more = Vec::new();
+        with_list(&mut page, path, |items| more = std::mem::take(items))?;
+        if more.is_empty() {
+            continue;
+        }
+        ensure_list(all, path)?;
+        with_list(all, path, |items| items.extend(more))?;
+    }
+    Ok(())
+}
+
+fn ensure_list(object: &mut Object, path: &[&str]) -> Result<(), serde_json::Error> {
+    let Some((key, rest)) = path.split_first() else { return Ok(()) };
+    let present = object.get(key).is_some_and(|raw| raw.get() != "null");
+    let updated = match (rest.is_empty(), present) {
+        (true, true) => return Ok(()),
+        (true, false) => "[]".to_owned(),
+        (false, _) => {
+            let mut inner = match object.get(key) {
+                Some(raw) if present => Object::parse(raw.get())?,
+                _ => Object::default(),
+            };
+            ensure_list(&mut inner, rest)?;
+            inner.to_json()
+        }
+    };
+    object.set(key, RawValue::from_string(updated)?);
+    Ok(())
+}
+/// The resume token: base64 of JSON, as botocore writes it.
+fn encode(paging: &Paging, resume: &Resume) -> String {
+    let mut object = Map::new();
+    object.insert(paging.input_token.to_owned(), resume.token.clone().map_or(Value::Null, Value::String));
+    if resume.skip > 0 {
+        object.insert("boto_truncate_amount".into(), Value::from(resume.skip));
+    }
+    base64::engine::general_purpose::STANDARD.encode(Value::Object(object).to_string())
+}
+
+fn decode(paging: &Paging, token: &str) -> Result<Resume, Failure> {
+    let bad = || Failure::usage("--starting-token is not a NextToken this tool gave out");
+    let bytes = base64::engine::general_purpose::STANDARD.decode(token.trim()).map_err(|_| bad())?;
+    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(&bytes) else { return Err(bad()) };
+    let token = match object.get(paging.input_token) {
+        Some(Value::String(token)) => Some(token.clone()),
+        Some(Value::Null) | None => None,
+        Some(_) => return Err(bad()),
+    };
+    let skip = match object.get("boto_truncate_amount") {
+        Some(n) => n.as_u64().ok_or_else(bad)? as usize,
+        None => 0,
+    };
+    Ok(Resume { token, skip })
+}

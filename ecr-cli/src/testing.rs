@@ -1,0 +1,24 @@
+//! What the generated flag tests call.
+
+use ecr_client::runtime::Operation;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// The bytes the generator's sample blob (`AAEC/w==`) stands for.
+const SAMPLE_BLOB: &[u8] = &[0, 1, 2, 255];
+
+/// Parses `args` (with `{blob file}` replaced by a file of the sample
+/// blob's bytes) and checks the input is `expected`, that the client's
+/// typed input `I` accepts it, and that `I` writes it back unchanged.
+pub fn parses_flags<I: Operation + DeserializeOwned + Serialize>(args: &[&str], expected: &str) {
+    let blob = std::env::temp_dir().join(format!("ecr-cli-blob-{}", std::process::id()));
+    std::fs::write(&blob, SAMPLE_BLOB).unwrap();
+    let args: Vec<String> = args.iter().map(|a| a.replace("{blob file}", &blob.display().to_string())).collect();
+    let parsed = crate::args::parse(&args).unwrap_or_else(|e| panic!("{e}\n{args:?}"));
+    let crate::args::Action::Call { input, .. } = parsed.action else { panic!("not a call: {:?}", parsed.action) };
+    let input = serde_json::Value::Object(input);
+    let expected: serde_json::Value = serde_json::from_str(expected).unwrap();
+    assert_eq!(input, expected, "{args:?}");
+    let typed: I = serde_json::from_value(input).unwrap_or_else(|e| panic!("{}: {e}", I::NAME));
+    assert_eq!(serde_json::to_value(&typed).unwrap(), expected, "{} writes back what it read", I::NAME);
+}
