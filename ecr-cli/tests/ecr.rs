@@ -1,0 +1,333 @@
+//! `ecr` end to end: the built binary against moto (a real ECR emulator)
+//! and against a local server that pages as ECR does.
+
+#[path = "../../ecr-client/tests/support/mod.rs"]
+mod support;
+
+use serde_json::{json, Value};
+use std::process::{Command, Output};
+use support::fault_server::{Reply, Server};
+
+const SECRET: &str = "cli-test-secret-sentinel";
+
+/// Runs `ecr` with `args`, throwaway credentials and a home of its own;
+/// `env` adds or overrides variables.
+fn ecr_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let home = support::scratch("ecr-home");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ecr"));
+    command
+        .args(args)
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_ACCESS_KEY_ID", "AKIDCLITEST")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("ecr runs")
+}
+
+/// Runs `ecr` against moto.
+fn ecr(args: &[&str]) -> Output {
+    ecr_with(args, &[("AWS_ENDPOINT_URL", support::moto_url())])
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert_success(output);
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+fn assert_success(output: &Output) {
+    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), String::from_utf8_lossy(&output.stderr));
+}
+
+/// The one stderr line of a failure, checking the exit code.
+fn failure(output: &Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(output.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&output.stdout));
+    stderr
+}
+
+#[test]
+fn repository_life_cycle_through_every_kind_of_flag() {
+    let name = support::unique_name("cli-repo");
+    let created = stdout_json(&ecr(&[
+        "create-repository",
+        "--repository-name",
+        &name,
+        "--image-tag-mutability",
+        "IMMUTABLE",
+        "--image-scanning-configuration",
+        r#"{"scanOnPush": true}"#,
+        "--tags",
+        r#"[{"Key": "team", "Value": "infra"}]"#,
+    ]));
+    let repository = &created["repository"];
+    assert_eq!(repository["repositoryName"], name.as_str());
+    assert_eq!(repository["imageTagMutability"], "IMMUTABLE");
+    assert_eq!(repository["imageScanningConfiguration"]["scanOnPush"], true);
+    let arn = repository["repositoryArn"].as_str().unwrap().to_owned();
+    // Timestamps come out as the service sent them: epoch seconds.
+    assert!(repository["createdAt"].is_number(), "{repository}");
+
+    let described = stdout_json(&ecr(&["describe-repositories", "--repository-names", &name]));
+    assert_eq!(described["repositories"][0]["repositoryArn"], arn.as_str());
+    assert!(described.get("nextToken").is_none());
+
+    assert_success(&ecr(&["tag-resource", "--resource-arn", &arn, "--tags", "Key=stage,Value=test"]));
+    let tags = stdout_json(&ecr(&["list-tags-for-resource", "--resource-arn", &arn]));
+    let mut tags: Vec<(String, String)> = tags["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["Key"].as_str().unwrap().into(), t["Value"].as_str().unwrap().into()))
+        .collect();
+    tags.sort();
+    assert_eq!(tags, [("stage".into(), "test".into()), ("team".into(), "infra".into())]);
+
+    let deleted = stdout_json(&ecr(&["delete-repository", "--repository-name", &name, "--force"]));
+    assert_eq!(deleted["repository"]["repositoryName"], name.as_str());
+    let gone = ecr(&["describe-repositories", "--repository-names", &name]);
+    let line = failure(&gone, 254);
+    assert!(
+        line.contains("RepositoryNotFoundException") && line.contains("DescribeRepositories"),
+        "operation and code: {line}"
+    );
+}
+
+fn manifest(tag: &str) -> String {
+    json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 7023, "digest": format!("sha256:{:064x}", tag.len())},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 32654, "digest": format!("sha256:{tag:0>64}")}]
+    })
+    .to_string()
+}
+
+#[test]
+fn put_and_batch_get_an_image_from_a_file() {
+    let name = support::unique_name("cli-image");
+    assert_success(&ecr(&["create-repository", "--repository-name", &name]));
+    let dir = support::scratch("cli-manifest");
+    let file = dir.join("manifest.json");
+    std::fs::write(&file, manifest("1")).unwrap();
+    let uri = format!("file://{}", file.display());
+    let put = stdout_json(&ecr(&["put-image", "--repository-name", &name, "--image-tag", "v1", "--image-manifest", &uri]));
+    assert_eq!(put["image"]["imageId"]["imageTag"], "v1");
+    let digest = put["image"]["imageId"]["imageDigest"].as_str().unwrap().to_owned();
+
+    let got = stdout_json(&ecr(&["batch-get-image", "--repository-name", &name, "--image-ids", "imageTag=v1"]));
+    let image = &got["images"][0];
+    assert_eq!(image["imageId"]["imageDigest"], digest.as_str());
+    assert_eq!(image["imageManifest"], manifest("1").as_str());
+    assert_eq!(got["failures"], json!([]));
+
+    // The same call with the whole input as JSON, from a file.
+    let input = dir.join("input.json");
+    std::fs::write(&input, json!({"repositoryName": name, "imageIds": [{"imageDigest": digest}]}).to_string()).unwrap();
+    let again = stdout_json(&ecr(&["batch-get-image", "--cli-input-json", &format!("file://{}", input.display())]));
+    assert_eq!(again["images"][0]["imageId"]["imageTag"], "v1");
+}
+
+#[test]
+fn many_images_listed_whole_and_in_max_items_steps() {
+    let name = support::unique_name("cli-many");
+    assert_success(&ecr(&["create-repository", "--repository-name", &name]));
+    let dir = support::scratch("cli-many");
+    for i in 0..25 {
+        let file = dir.join(format!("{i}.json"));
+        std::fs::write(&file, manifest(&i.to_string())).unwrap();
+        let uri = format!("file://{}", file.display());
+        assert_success(&ecr(&["put-image", "--repository-name", &name, "--image-tag", &format!("t{i}"), "--image-manifest", &uri]));
+    }
+    let all = stdout_json(&ecr(&["list-images", "--repository-name", &name, "--page-size", "10"]));
+    let tags = |v: &Value| -> Vec<String> {
+        v["imageIds"].as_array().unwrap().iter().map(|id| id["imageTag"].as_str().unwrap().to_owned()).collect()
+    };
+    let every = tags(&all);
+    assert_eq!(every.len(), 25);
+    assert!(all.get("NextToken").is_none());
+
+    // --max-items hands out 10, 10, 5, each answer resuming the last.
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    for expected in [10, 10, 5] {
+        let mut args = vec!["list-images", "--repository-name", &name, "--max-items", "10"];
+        let resume;
+        if let Some(t) = &token {
+            resume = t.clone();
+            args.extend(["--starting-token", &resume]);
+        }
+        let page = stdout_json(&ecr(&args));
+        assert_eq!(tags(&page).len(), expected);
+        seen.extend(tags(&page));
+        token = page.get("NextToken").and_then(Value::as_str).map(str::to_owned);
+    }
+    assert_eq!(token, None, "the last step ends the listing");
+    assert_eq!(seen, every, "the steps together are the whole listing, in order");
+}
+
+#[test]
+fn login_password_and_login_details() {
+    let password = ecr(&["get-login-password"]);
+    assert_success(&password);
+    let password = String::from_utf8(password.stdout).unwrap();
+    assert!(password.ends_with('\n') && password.trim().len() > 8, "{password:?}");
+    let login = stdout_json(&ecr(&["get-login"]));
+    assert_eq!(login["username"], "AWS");
+    assert!(login["registry"].as_str().unwrap().contains(".dkr.ecr.us-east-1."), "{login}");
+    assert!(!login.to_string().contains(password.trim()), "get-login never prints the password");
+}
+
+#[test]
+fn text_output_matches_the_aws_cli_shape() {
+    let name = support::unique_name("cli-text");
+    assert_success(&ecr(&["create-repository", "--repository-name", &name, "--tags", "Key=a,Value=b"]));
+    let output = ecr(&["describe-repositories", "--repository-names", &name, "--output", "text"]);
+    assert_success(&output);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    // REPOSITORIES line: the scalars of the repository, keys sorted; then
+    // its nested structures, each on a line named after its key.
+    assert_eq!(lines[0][0], "REPOSITORIES", "{text}");
+    assert!(lines[0].contains(&name.as_str()) && lines[0].contains(&"MUTABLE"), "{text}");
+    assert!(lines.iter().any(|l| l[0] == "IMAGESCANNINGCONFIGURATION" && l[1] == "False"), "{text}");
+    assert!(lines.iter().any(|l| l[0] == "ENCRYPTIONCONFIGURATION" && l[1] == "AES256"), "{text}");
+}
+
+#[test]
+fn usage_errors_are_one_line_and_exit_252() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["describe-repositoriez"], "unknown command"),
+        (&["create-repository"], "missing required flag --repository-name"),
+        (&["create-repository", "--repository-name", "r", "--bogus", "x"], "unknown flag --bogus"),
+        (&["create-repository", "--repository-name", "r", "--tags", "{not json"], "not valid JSON"),
+        (&["create-repository", "--repository-name", "r", "--tags", r#"[{"Key": 1}]"#], "--tags[0].Key: expected string"),
+        (&["batch-get-image", "--repository-name", "r", "--image-ids", "imageTg=v1"], "unknown member \"imageTg\""),
+        (&["put-image", "--repository-name", "r", "--image-manifest", "file:///no/such/file"], "cannot read file:///no/such/file"),
+        (&["list-images", "--repository-name", "r", "--max-items", "zero"], "--max-items must be a whole number"),
+        (&["create-repository", "--repository-name", "UPPER_CASE"], "repositoryName"),
+        (&["delete-repository", "--repository-name", "r", "--force", "yes"], "takes no value"),
+        (&["wait", "image-scan-finished"], "unknown waiter"),
+        (&["--output", "yaml", "describe-repositories"], "--output must be json or text"),
+        (&["completion", "powershell"], "usage: ecr completion"),
+    ];
+    for (args, expected) in cases {
+        let output = ecr(args);
+        let line = failure(&output, 252);
+        assert!(line.contains(expected), "{args:?}: {line}");
+    }
+}
+
+#[test]
+fn configuration_and_transport_failures_have_their_exit_codes() {
+    let no_region = ecr_with(&["describe-repositories"], &[("AWS_REGION", "")]);
+    let line = failure(&no_region, 253);
+    assert!(line.to_lowercase().contains("region"), "{line}");
+    let no_credentials =
+        ecr_with(&["describe-repositories"], &[("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")]);
+    failure(&no_credentials, 253);
+    // Nothing listens on port 1.
+    let refused = ecr_with(
+        &["describe-repositories", "--endpoint-url", "http://127.0.0.1:1", "--cli-connect-timeout", "2"],
+        &[("AWS_MAX_ATTEMPTS", "1")],
+    );
+    let line = failure(&refused, 255);
+    assert!(line.contains("DescribeRepositories"), "{line}");
+}
+
+#[test]
+fn skeleton_help_version_and_completions() {
+    let skeleton = stdout_json(&ecr(&["batch-get-image", "--generate-cli-skeleton"]));
+    assert_eq!(skeleton["imageIds"], json!([{"imageDigest": "", "imageTag": ""}]));
+    let help = ecr(&["put-image", "--help"]);
+    assert_success(&help);
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("Creates or updates the image manifest") && help.contains("--image-manifest (string, required)"), "{help}");
+    let version = ecr(&["--version"]);
+    assert!(String::from_utf8(version.stdout).unwrap().starts_with("ecr 0.1.0"));
+
+    // bash completes commands and then their flags.
+    let script = ecr(&["completion", "bash"]);
+    assert_success(&script);
+    let dir = support::scratch("cli-completion");
+    let file = dir.join("ecr.bash");
+    std::fs::write(&file, &script.stdout).unwrap();
+    let complete = |words: &str, index: usize| {
+        let program = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD={index}; _ecr; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            file.display()
+        );
+        let output = Command::new("bash").args(["-c", &program]).output().unwrap();
+        assert_success(&output);
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let expected: Vec<&str> = ecr_cli::COMMANDS.iter().map(|c| c.name).filter(|n| n.starts_with("describe-ima")).collect();
+    assert!(expected.len() >= 2);
+    assert_eq!(complete("ecr describe-ima", 1).lines().collect::<Vec<_>>(), expected);
+    let flags = complete("ecr put-image --image-t", 2);
+    assert_eq!(flags.trim(), "--image-tag", "{flags}");
+    let waiters = complete("ecr wait ", 2);
+    assert!(waiters.contains("image-scan-complete") && waiters.contains("lifecycle-policy-preview-complete"));
+    for shell in ["zsh", "fish"] {
+        let script = String::from_utf8(ecr(&["completion", shell]).stdout).unwrap();
+        for command in ecr_cli::COMMANDS {
+            assert!(script.contains(command.name), "{shell} completes {}", command.name);
+        }
+    }
+}
+
+#[test]
+fn every_page_is_merged_and_secrets_stay_out_of_debug_logs() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let page = |ids: &[&str], next: Option<&str>| {
+            let ids: Vec<Value> = ids.iter().map(|t| json!({"imageTag": t})).collect();
+            let mut body = json!({"imageIds": ids});
+            if let Some(next) = next {
+                body["nextToken"] = json!(next);
+            }
+            Reply::json(200, &body.to_string())
+        };
+        let server = Server::start(vec![
+            page(&["a", "b"], Some("t1")),
+            page(&[], Some("t2")),
+            page(&["c"], None),
+        ])
+        .await;
+        let url = server.url.clone();
+        let output = tokio::task::spawn_blocking(move || {
+            ecr_with(&["list-images", "--repository-name", "repo", "--page-size", "2", "--debug"], &[("AWS_ENDPOINT_URL", &url)])
+        })
+        .await
+        .unwrap();
+        let merged = stdout_json(&output);
+        assert_eq!(merged, json!({"imageIds": [{"imageTag": "a"}, {"imageTag": "b"}, {"imageTag": "c"}]}));
+        let requests = server.requests();
+        let bodies: Vec<Value> = requests.iter().map(|r| serde_json::from_slice(&r.body).unwrap()).collect();
+        assert_eq!(bodies[0], json!({"repositoryName": "repo", "maxResults": 2}));
+        assert_eq!(bodies[1], json!({"repositoryName": "repo", "maxResults": 2, "nextToken": "t1"}));
+        assert_eq!(bodies[2]["nextToken"], "t2");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("ListImages"), "--debug logs the calls: {stderr}");
+        assert!(!stderr.contains(SECRET), "no secret in the debug log");
+        // Progress is for terminals only: a pipe gets the log and nothing else.
+        assert!(!stderr.contains("pages,"), "{stderr}");
+    });
+}
+
+#[test]
+fn a_password_never_reaches_the_debug_log() {
+    let output = ecr(&["get-login-password", "--debug"]);
+    assert_success(&output);
+    let password = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("GetAuthorizationToken"), "{stderr}");
+    assert!(!stderr.contains(password.trim()) && !stderr.contains(SECRET), "{stderr}");
+}
+
