@@ -1,6 +1,6 @@
-//! `--debug`: the client's tracing events on stderr, one line each. The
-//! client never puts a secret in an event (its tests plant sentinels to
-//! make sure), and this prints nothing else.
+//! `--debug`: tracing events at DEBUG and above on stderr, one line each.
+//! The client never puts a secret in an event (its tests plant sentinels
+//! to make sure); TRACE, where the HTTP stack's internals are, is left out.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -45,8 +45,8 @@ impl Visit for Line {
 }
 
 impl Subscriber for Stderr {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        *metadata.level() <= tracing::Level::DEBUG
     }
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {

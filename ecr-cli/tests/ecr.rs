@@ -36,7 +36,8 @@ fn ecr(args: &[&str]) -> Output {
 
 fn stdout_json(output: &Output) -> Value {
     assert_success(output);
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
 fn assert_success(output: &Output) {
@@ -117,7 +118,8 @@ fn put_and_batch_get_an_image_from_a_file() {
     let file = dir.join("manifest.json");
     std::fs::write(&file, manifest("1")).unwrap();
     let uri = format!("file://{}", file.display());
-    let put = stdout_json(&ecr(&["put-image", "--repository-name", &name, "--image-tag", "v1", "--image-manifest", &uri]));
+    let put =
+        stdout_json(&ecr(&["put-image", "--repository-name", &name, "--image-tag", "v1", "--image-manifest", &uri]));
     assert_eq!(put["image"]["imageId"]["imageTag"], "v1");
     let digest = put["image"]["imageId"]["imageDigest"].as_str().unwrap().to_owned();
 
@@ -143,7 +145,15 @@ fn many_images_listed_whole_and_in_max_items_steps() {
         let file = dir.join(format!("{i}.json"));
         std::fs::write(&file, manifest(&i.to_string())).unwrap();
         let uri = format!("file://{}", file.display());
-        assert_success(&ecr(&["put-image", "--repository-name", &name, "--image-tag", &format!("t{i}"), "--image-manifest", &uri]));
+        assert_success(&ecr(&[
+            "put-image",
+            "--repository-name",
+            &name,
+            "--image-tag",
+            &format!("t{i}"),
+            "--image-manifest",
+            &uri,
+        ]));
     }
     let all = stdout_json(&ecr(&["list-images", "--repository-name", &name, "--page-size", "10"]));
     let tags = |v: &Value| -> Vec<String> {
@@ -207,9 +217,15 @@ fn usage_errors_are_one_line_and_exit_252() {
         (&["create-repository"], "missing required flag --repository-name"),
         (&["create-repository", "--repository-name", "r", "--bogus", "x"], "unknown flag --bogus"),
         (&["create-repository", "--repository-name", "r", "--tags", "{not json"], "not valid JSON"),
-        (&["create-repository", "--repository-name", "r", "--tags", r#"[{"Key": 1}]"#], "--tags[0].Key: expected string"),
+        (
+            &["create-repository", "--repository-name", "r", "--tags", r#"[{"Key": 1}]"#],
+            "--tags[0].Key: expected string",
+        ),
         (&["batch-get-image", "--repository-name", "r", "--image-ids", "imageTg=v1"], "unknown member \"imageTg\""),
-        (&["put-image", "--repository-name", "r", "--image-manifest", "file:///no/such/file"], "cannot read file:///no/such/file"),
+        (
+            &["put-image", "--repository-name", "r", "--image-manifest", "file:///no/such/file"],
+            "cannot read file:///no/such/file",
+        ),
         (&["list-images", "--repository-name", "r", "--max-items", "zero"], "--max-items must be a whole number"),
         (&["create-repository", "--repository-name", "UPPER_CASE"], "repositoryName"),
         (&["delete-repository", "--repository-name", "r", "--force", "yes"], "takes no value"),
@@ -248,7 +264,10 @@ fn skeleton_help_version_and_completions() {
     let help = ecr(&["put-image", "--help"]);
     assert_success(&help);
     let help = String::from_utf8(help.stdout).unwrap();
-    assert!(help.contains("Creates or updates the image manifest") && help.contains("--image-manifest (string, required)"), "{help}");
+    assert!(
+        help.contains("Creates or updates the image manifest") && help.contains("--image-manifest (string, required)"),
+        "{help}"
+    );
     let version = ecr(&["--version"]);
     assert!(String::from_utf8(version.stdout).unwrap().starts_with("ecr 0.1.0"));
 
@@ -267,7 +286,8 @@ fn skeleton_help_version_and_completions() {
         assert_success(&output);
         String::from_utf8(output.stdout).unwrap()
     };
-    let expected: Vec<&str> = ecr_cli::COMMANDS.iter().map(|c| c.name).filter(|n| n.starts_with("describe-ima")).collect();
+    let expected: Vec<&str> =
+        ecr_cli::COMMANDS.iter().map(|c| c.name).filter(|n| n.starts_with("describe-ima")).collect();
     assert!(expected.len() >= 2);
     assert_eq!(complete("ecr describe-ima", 1).lines().collect::<Vec<_>>(), expected);
     let flags = complete("ecr put-image --image-t", 2);
@@ -294,15 +314,14 @@ fn every_page_is_merged_and_secrets_stay_out_of_debug_logs() {
             }
             Reply::json(200, &body.to_string())
         };
-        let server = Server::start(vec![
-            page(&["a", "b"], Some("t1")),
-            page(&[], Some("t2")),
-            page(&["c"], None),
-        ])
-        .await;
+        let server =
+            Server::start(vec![page(&["a", "b"], Some("t1")), page(&[], Some("t2")), page(&["c"], None)]).await;
         let url = server.url.clone();
         let output = tokio::task::spawn_blocking(move || {
-            ecr_with(&["list-images", "--repository-name", "repo", "--page-size", "2", "--debug"], &[("AWS_ENDPOINT_URL", &url)])
+            ecr_with(
+                &["list-images", "--repository-name", "repo", "--page-size", "2", "--debug"],
+                &[("AWS_ENDPOINT_URL", &url)],
+            )
         })
         .await
         .unwrap();
@@ -330,4 +349,3 @@ fn a_password_never_reaches_the_debug_log() {
     assert!(stderr.contains("GetAuthorizationToken"), "{stderr}");
     assert!(!stderr.contains(password.trim()) && !stderr.contains(SECRET), "{stderr}");
 }
-
