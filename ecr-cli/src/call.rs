@@ -3,12 +3,11 @@
 //! validates it as it does for any caller.
 
 use crate::Failure;
-use ecr_client::runtime::{Client, Operation, Poll, WaitError, WaitFor, Waiter};
+use ecr_client::runtime::{Client, Operation, WaitError, WaitFor, Waiter};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Hears of every poll of a waiter.
-pub type OnPoll = Box<dyn FnMut(&Poll<'_>) + Send>;
+pub use ecr_client::runtime::OnPoll;
 
 /// Sends `I` with `input`; the answer's body exactly as the service sent it.
 pub async fn send<I>(client: &Client<I::Service>, input: Value) -> Result<bytes::Bytes, Failure>

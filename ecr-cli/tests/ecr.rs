@@ -349,3 +349,90 @@ fn a_password_never_reaches_the_debug_log() {
     assert!(stderr.contains("GetAuthorizationToken"), "{stderr}");
     assert!(!stderr.contains(password.trim()) && !stderr.contains(SECRET), "{stderr}");
 }
+
+#[test]
+fn wait_for_a_scan_against_moto_and_a_failed_scan_locally() {
+    let name = support::unique_name("cli-wait");
+    assert_success(&ecr(&["create-repository", "--repository-name", &name]));
+    let dir = support::scratch("cli-wait");
+    let file = dir.join("manifest.json");
+    std::fs::write(&file, manifest("w")).unwrap();
+    let uri = format!("file://{}", file.display());
+    assert_success(&ecr(&["put-image", "--repository-name", &name, "--image-tag", "v1", "--image-manifest", &uri]));
+    assert_success(&ecr(&["start-image-scan", "--repository-name", &name, "--image-id", "imageTag=v1"]));
+    let waited = ecr(&["wait", "image-scan-complete", "--repository-name", &name, "--image-id", "imageTag=v1"]);
+    assert_success(&waited);
+    assert!(waited.stdout.is_empty() && waited.stderr.is_empty(), "a wait that succeeds prints nothing");
+
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let failed = json!({"imageScanStatus": {"status": "FAILED", "description": "unsupported image"}});
+        let server = Server::start(vec![Reply::json(200, &failed.to_string())]).await;
+        let url = server.url.clone();
+        let output = tokio::task::spawn_blocking(move || {
+            let args = ["wait", "image-scan-complete", "--repository-name", "repo", "--image-id", "imageTag=v1"];
+            ecr_with(&args, &[("AWS_ENDPOINT_URL", &url)])
+        })
+        .await
+        .unwrap();
+        let line = failure(&output, 255);
+        assert!(line.contains("ImageScanComplete") && line.contains("FAILED"), "{line}");
+        let sent: Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
+        assert_eq!(sent, json!({"repositoryName": "repo", "imageId": {"imageTag": "v1"}}));
+    });
+}
+
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let page = |tag: &str, next: Option<&str>| {
+            let mut body = json!({"imageIds": [{"imageTag": tag}]});
+            if let Some(next) = next {
+                body["nextToken"] = json!(next);
+            }
+            Reply::json(200, &body.to_string())
+        };
+        let server = Server::start(vec![page("a", Some("t1")), page("b", None)]).await;
+        let url = server.url.clone();
+        // `script` gives the command a terminal; what it shows comes back.
+        let output = tokio::task::spawn_blocking(move || {
+            let command = format!("{} list-images --repository-name repo", env!("CARGO_BIN_EXE_ecr"));
+            ecr_script(&command, &url)
+        })
+        .await
+        .unwrap();
+        let screen = String::from_utf8_lossy(&output.stdout);
+        assert!(screen.contains("list-images: 2 pages, 2 items"), "{screen:?}");
+        assert!(screen.contains("\r\x1b[2K"), "the line is erased when done: {screen:?}");
+    });
+}
+
+/// Runs a shell command under `script`, which gives it a terminal.
+fn ecr_script(command: &str, endpoint: &str) -> Output {
+    let output = Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .env("AWS_ACCESS_KEY_ID", "AKIDCLITEST")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .output()
+        .expect("script (util-linux) runs");
+    assert_success(&output);
+    output
+}
+
+#[test]
+fn profile_flag_selects_the_profile() {
+    let home = support::scratch("cli-profile");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".aws/config"), "[profile elsewhere]\nregion = eu-west-1\n").unwrap();
+    let home = home.display().to_string();
+    let env = [("HOME", home.as_str()), ("AWS_REGION", ""), ("AWS_ENDPOINT_URL", support::moto_url())];
+    let login = stdout_json(&ecr_with(&["get-login", "--profile", "elsewhere"], &env));
+    assert!(login["registry"].as_str().unwrap().contains(".eu-west-1."), "{login}");
+    let missing = ecr_with(&["get-login", "--profile", "nowhere"], &env);
+    let line = failure(&missing, 253);
+    assert!(line.contains("nowhere"), "{line}");
+}

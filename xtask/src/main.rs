@@ -7,6 +7,8 @@
 //!   if the checked-in code is stale.
 //! - `bench [--runs N]`: time regen of the ECR document, from reading the
 //!   document to writing the files, and count the generated lines.
+//! - `cli-bench [--runs N]`: wall time of `ecr` beside the AWS CLI, and
+//!   the size of the release binaries.
 //! - `build-time [--aws-sdk]`: clean build times of a small program on the
 //!   client (and on the official SDK, for comparison).
 //! - `corpus DIR`: generate every awsJson document in a directory (without
@@ -16,6 +18,7 @@
 
 mod bench;
 mod build_time;
+mod cli_bench;
 mod corpus;
 mod regen;
 mod startup;
@@ -34,6 +37,9 @@ tasks:
   bench [--runs N]
         measure regen of the ECR document (build with --release for figures)
         and count the generated lines
+  cli-bench [--runs N]
+        wall time per invocation of ecr beside the AWS CLI (describe-repositories
+        against moto, --version), and the stripped size of the release binaries
   build-time [--aws-sdk]
         clean debug and release build times of a small program on ecr-client
         (and on aws-sdk-ecr + aws-config, for comparison)
@@ -59,6 +65,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
     match task.as_str() {
         "regen" => regen::run(regen::Options::parse(rest)?),
         "bench" => bench::run(rest),
+        "cli-bench" => cli_bench::run(rest),
         "build-time" => build_time::run(rest),
         "startup" => startup::run(rest),
         "corpus" => corpus::run(rest),

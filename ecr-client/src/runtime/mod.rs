@@ -42,7 +42,7 @@ pub use error::{
 pub use paginator::{Items, Paginated, Paginator};
 pub use retry::RetryConfig;
 pub use validate::{Check, Pattern, StringRule, Validate};
-pub use waiter::{Poll, WaitError, WaitFor, Waiter, DEFAULT_MAX_DELAY};
+pub use waiter::{OnPoll, Poll, WaitError, WaitFor, Waiter, DEFAULT_MAX_DELAY};
 pub use wire::{Blob, DateTime};
 
 /// Static facts about a service, generated from its document.

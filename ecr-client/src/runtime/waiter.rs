@@ -40,9 +40,12 @@ pub struct Waiter<I: Operation, R> {
     max_wait: Duration,
     min_delay: Duration,
     max_delay: Duration,
-    on_poll: Option<Box<dyn FnMut(&Poll<'_>) + Send>>,
+    on_poll: Option<OnPoll>,
     rule: PhantomData<fn() -> R>,
 }
+
+/// Hears of every poll.
+pub type OnPoll = Box<dyn FnMut(&Poll<'_>) + Send>;
 
 /// What a waiter saw at one poll: for progress reports.
 #[derive(Debug, Clone, Copy)]
