@@ -48,3 +48,28 @@ fn every_file_starts_with_the_header_naming_the_command() {
         );
     }
 }
+
+/// The command layer generates for every fixture, deterministically, with a
+/// command, a dispatch arm and a flag test per operation.
+#[test]
+fn command_layers_of_every_fixture() {
+    for name in common::SNAPSHOT_FIXTURES.iter().chain(&["streams.dynamodb", "ecr.swagger2", "minimal"]) {
+        let (spec, hints) = common::fixture(name);
+        let generate = || codegen::generate_cli(&spec, hints.as_deref(), name, "some_client").unwrap();
+        let files = generate();
+        assert_eq!(files, generate(), "{name}");
+        let text = |path: &str| &files.iter().find(|f| f.path == path).unwrap().contents;
+        let service = codegen::read(&spec, hints.as_deref()).unwrap();
+        for op in &service.operations {
+            let command = codegen::emit::cli::command_name(&op.name);
+            assert!(text("mod.rs").contains(&format!("name: \"{command}\"")), "{name}: {command}");
+            assert!(text("mod.rs").contains(&format!("\"{}\" =>", op.name)), "{name}: {}", op.name);
+            assert!(text("flag_tests.rs").contains(&format!("\"{command}\"")), "{name}: {command}");
+        }
+        let sends = text("mod.rs").matches("crate::call::send::<").count();
+        assert_eq!(sends, service.operations.len(), "{name}: one dispatch arm per operation");
+    }
+    let (spec, hints) = common::fixture("keywords");
+    let error = codegen::generate_cli(&spec, hints.as_deref(), "keywords", "not a path!").unwrap_err();
+    assert!(error.to_string().contains("\"not a path!\" is not a Rust path"), "{error}");
+}

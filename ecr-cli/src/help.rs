@@ -194,58 +194,73 @@ pub fn completion(shell: &str) -> String {
     }
 }
 
+/// What differs between the bash and zsh scripts, whose shape is the same:
+/// a `case` on the command word, then on the waiter's.
+struct Shell {
+    /// The test for "completing the command word" (and the waiter's).
+    at_command: &'static str,
+    at_waiter: &'static str,
+    /// The command word and the waiter word.
+    command: &'static str,
+    waiter: &'static str,
+    /// A statement that sets the candidates to these words.
+    set: fn(&str) -> String,
+}
+
 fn bash() -> String {
+    let shell = Shell {
+        at_command: "[ \"$COMP_CWORD\" -eq 1 ]",
+        at_waiter: "[ \"$COMP_CWORD\" -eq 2 ]",
+        command: "\"${COMP_WORDS[1]}\"",
+        waiter: "\"${COMP_WORDS[2]}\"",
+        set: |words| format!("words=\"{words}\""),
+    };
     let mut out = String::from("# ecr completion for bash: eval \"$(ecr completion bash)\"\n_ecr() {\n");
     out += "    local cur=\"${COMP_WORDS[COMP_CWORD]}\" words=\"\"\n";
     let _ = writeln!(out, "    local globals=\"{}\"", global_flag_names().join(" "));
-    let _ = writeln!(out, "    if [ \"$COMP_CWORD\" -eq 1 ]; then\n        words=\"{}\"", command_names().join(" "));
-    out += "    else\n        case \"${COMP_WORDS[1]}\" in\n";
-    for command in COMMANDS {
-        let _ = writeln!(out, "            {}) words=\"{}\" ;;", command.name, command_flags(command).join(" "));
-    }
-    let names: Vec<&str> = WAITS.iter().map(|w| w.name).collect();
-    let _ = writeln!(
-        out,
-        "            wait)\n                if [ \"$COMP_CWORD\" -eq 2 ]; then words=\"{}\"",
-        names.join(" ")
-    );
-    out += "                else case \"${COMP_WORDS[2]}\" in\n";
-    for wait in WAITS {
-        let flags = command_flags(command(wait.command).expect("generated"));
-        let _ = writeln!(out, "                    {}) words=\"{}\" ;;", wait.name, flags.join(" "));
-    }
-    out += "                esac; fi ;;\n";
-    out += "            completion) words=\"bash zsh fish\" ;;\n            get-login) words=\"--registry-ids\" ;;\n";
-    out += "        esac\n        words=\"$words $globals\"\n    fi\n";
+    out += &cases(&shell);
+    out += "        words=\"$words $globals\"\n    fi\n";
     out += "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\ncomplete -F _ecr ecr\n";
     out
 }
 
 fn zsh() -> String {
+    let shell = Shell {
+        at_command: "(( CURRENT == 2 ))",
+        at_waiter: "(( CURRENT == 3 ))",
+        command: "${words[2]}",
+        waiter: "${words[3]}",
+        set: |words| format!("candidates=({words})"),
+    };
     let mut out =
         String::from("#compdef ecr\n# ecr completion for zsh: ecr completion zsh > \"${fpath[1]}/_ecr\"\n_ecr() {\n");
     out += "    local -a candidates\n";
     let _ = writeln!(out, "    local -a globals=({})", global_flag_names().join(" "));
-    let _ = writeln!(out, "    if (( CURRENT == 2 )); then\n        candidates=({})", command_names().join(" "));
-    out += "    else\n        case ${words[2]} in\n";
+    out += &cases(&shell);
+    out += "        candidates+=($globals)\n    fi\n    compadd -a candidates\n}\n";
+    out += "if [[ ${funcstack[1]} == _ecr ]]; then _ecr \"$@\"; else compdef _ecr ecr; fi\n";
+    out
+}
+
+/// The `if`/`case` body both scripts share, up to setting the globals.
+fn cases(shell: &Shell) -> String {
+    let set = shell.set;
+    let mut out = format!("    if {}; then\n        {}\n", shell.at_command, set(&command_names().join(" ")));
+    let _ = writeln!(out, "    else\n        case {} in", shell.command);
     for command in COMMANDS {
-        let _ = writeln!(out, "            {}) candidates=({}) ;;", command.name, command_flags(command).join(" "));
+        let _ = writeln!(out, "            {}) {} ;;", command.name, set(&command_flags(command).join(" ")));
     }
     let names: Vec<&str> = WAITS.iter().map(|w| w.name).collect();
-    let _ = writeln!(
-        out,
-        "            wait)\n                if (( CURRENT == 3 )); then candidates=({})",
-        names.join(" ")
-    );
-    out += "                else case ${words[3]} in\n";
+    let _ = writeln!(out, "            wait)\n                if {}; then {}", shell.at_waiter, set(&names.join(" ")));
+    let _ = writeln!(out, "                else case {} in", shell.waiter);
     for wait in WAITS {
-        let flags = command_flags(command(wait.command).expect("generated"));
-        let _ = writeln!(out, "                    {}) candidates=({}) ;;", wait.name, flags.join(" "));
+        let flags = command_flags(command(wait.command).expect("the generator names existing commands"));
+        let _ = writeln!(out, "                    {}) {} ;;", wait.name, set(&flags.join(" ")));
     }
     out += "                esac; fi ;;\n";
-    out += "            completion) candidates=(bash zsh fish) ;;\n            get-login) candidates=(--registry-ids) ;;\n";
-    out += "        esac\n        candidates+=($globals)\n    fi\n    compadd -a candidates\n}\n";
-    out += "if [[ ${funcstack[1]} == _ecr ]]; then _ecr \"$@\"; else compdef _ecr ecr; fi\n";
+    let _ = writeln!(out, "            completion) {} ;;", set("bash zsh fish"));
+    let _ = writeln!(out, "            get-login) {} ;;", set("--registry-ids"));
+    out += "        esac\n";
     out
 }
 

@@ -294,11 +294,32 @@ fn skeleton_help_version_and_completions() {
     assert_eq!(flags.trim(), "--image-tag", "{flags}");
     let waiters = complete("ecr wait ", 2);
     assert!(waiters.contains("image-scan-complete") && waiters.contains("lifecycle-policy-preview-complete"));
-    for shell in ["zsh", "fish"] {
-        let script = String::from_utf8(ecr(&["completion", shell]).stdout).unwrap();
-        for command in ecr_cli::COMMANDS {
-            assert!(script.contains(command.name), "{shell} completes {}", command.name);
-        }
+    // fish completes the same, and zsh reads its script (`.ci/run`
+    // installs both shells).
+    let fish_script = dir.join("ecr.fish");
+    std::fs::write(&fish_script, ecr(&["completion", "fish"]).stdout).unwrap();
+    let fish = |line: &str| {
+        let program = format!("source {}; complete -C '{line}'", fish_script.display());
+        let output = Command::new("fish").args(["-c", &program]).output().expect("fish is installed");
+        assert_success(&output);
+        let words: Vec<String> = String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect();
+        words
+    };
+    let mut completed = fish("ecr describe-ima");
+    completed.sort();
+    assert_eq!(completed, expected, "fish orders by its own rules; the set is the same");
+    assert_eq!(fish("ecr put-image --image-t"), ["--image-tag"]);
+    let zsh_script = dir.join("_ecr");
+    std::fs::write(&zsh_script, ecr(&["completion", "zsh"]).stdout).unwrap();
+    let checked = Command::new("zsh").arg("-n").arg(&zsh_script).output().expect("zsh is installed");
+    assert_success(&checked);
+    let script = std::fs::read_to_string(&zsh_script).unwrap();
+    for command in ecr_cli::COMMANDS {
+        assert!(script.contains(&format!("{}) candidates=(", command.name)), "zsh completes {}", command.name);
     }
 }
 
@@ -435,4 +456,37 @@ fn profile_flag_selects_the_profile() {
     let missing = ecr_with(&["get-login", "--profile", "nowhere"], &env);
     let line = failure(&missing, 253);
     assert!(line.contains("nowhere"), "{line}");
+}
+
+#[test]
+fn no_paginate_timeouts_and_garbled_answers() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let first = json!({"imageIds": [{"imageTag": "a"}], "nextToken": "t1"});
+        let paged = Server::start(vec![Reply::json(200, &first.to_string())]).await;
+        let silent = Server::start(vec![Reply::Silence]).await;
+        let garbled = Server::start(vec![Reply::json(200, "<html>not json</html>")]).await;
+        let urls = (paged.url.clone(), silent.url.clone(), garbled.url.clone());
+        let (one_page, timed_out, not_json) = tokio::task::spawn_blocking(move || {
+            let list = ["list-images", "--repository-name", "repo", "--no-paginate"];
+            let one_page = ecr_with(&list, &[("AWS_ENDPOINT_URL", &urls.0)]);
+            let started = std::time::Instant::now();
+            let timed_out = ecr_with(
+                &["describe-registry", "--cli-read-timeout", "1"],
+                &[("AWS_ENDPOINT_URL", &urls.1), ("AWS_MAX_ATTEMPTS", "1")],
+            );
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+            let not_json = ecr_with(&["describe-registry"], &[("AWS_ENDPOINT_URL", &urls.2)]);
+            (one_page, timed_out, not_json)
+        })
+        .await
+        .unwrap();
+        // The first page as the service sent it, token included.
+        assert_eq!(stdout_json(&one_page), first);
+        assert_eq!(paged.requests().len(), 1);
+        let line = failure(&timed_out, 255);
+        assert!(line.contains("DescribeRegistry") && line.contains("timeout"), "{line}");
+        let line = failure(&not_json, 255);
+        assert!(line.contains("DescribeRegistry"), "{line}");
+    });
 }
