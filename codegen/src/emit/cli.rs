@@ -56,7 +56,8 @@ impl Statics {
                 _ => {}
             }
         }
-        let mut taken = BTreeSet::new();
+        // The tables share the module with the statics.
+        let mut taken = BTreeSet::from(["COMMANDS".to_owned(), "WAITS".to_owned()]);
         let names = reachable
             .into_iter()
             .filter(|shape| {
@@ -176,7 +177,6 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
     let title = format!(" Commands for every operation and waiter of {}.", service.title);
     quote! {
         #![doc = #title]
-        #![allow(clippy::all)]
 
         use crate::schema::{Command, Member, Paging, Shape, Wait};
 

@@ -2,7 +2,6 @@
 
 //! Commands for every operation and waiter of Amazon EC2 Container Registry.
 
-#![allow(clippy::all)]
 use crate::schema::{Command, Member, Paging, Shape, Wait};
 
 #[cfg(test)]
