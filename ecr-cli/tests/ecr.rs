@@ -400,6 +400,20 @@ fn wait_for_a_scan_against_moto_and_a_failed_scan_locally() {
         assert!(line.contains("ImageScanComplete") && line.contains("FAILED"), "{line}");
         let sent: Value = serde_json::from_slice(&server.requests()[0].body).unwrap();
         assert_eq!(sent, json!({"repositoryName": "repo", "imageId": {"imageTag": "v1"}}));
+
+        // The other waiter, on the lifecycle policy preview.
+        let complete = json!({"repositoryName": "repo", "status": "COMPLETE"});
+        let server = Server::start(vec![Reply::json(200, &complete.to_string())]).await;
+        let url = server.url.clone();
+        let output = tokio::task::spawn_blocking(move || {
+            let args = ["wait", "lifecycle-policy-preview-complete", "--repository-name", "repo"];
+            ecr_with(&args, &[("AWS_ENDPOINT_URL", &url)])
+        })
+        .await
+        .unwrap();
+        assert_success(&output);
+        let sent = &server.requests()[0];
+        assert_eq!(sent.header("x-amz-target"), Some("AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicyPreview"));
     });
 }
 
