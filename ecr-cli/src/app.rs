@@ -136,7 +136,8 @@ pub async fn client(globals: &Globals) -> Result<Client, Failure> {
     Client::load_with(builder, &env).await.map_err(|e| Failure::new(Failure::CONFIGURATION, e.to_string()))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+/// A runtime on this thread: each command makes one call, or a few in turn.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

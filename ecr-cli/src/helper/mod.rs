@@ -21,10 +21,7 @@ pub const NOT_FOUND: &str = "credentials not found in native keychain";
 /// Runs one action of the protocol with `input` (stdin's text) in `env`;
 /// what goes to stdout, or the error line for stdout with exit code 1.
 pub fn run_action(action: &str, input: &str, env: &Environment) -> Result<String, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let runtime = crate::app::runtime().map_err(|e| e.message)?;
     match action {
         "get" => runtime.block_on(get(input.trim(), env)),
         "list" => runtime.block_on(list(env)),
@@ -89,23 +86,16 @@ async fn get(server: &str, env: &Environment) -> Result<String, String> {
 /// for the caller's own registry in the default region (as the Go helper).
 async fn list(env: &Environment) -> Result<String, String> {
     let client = Client::load_with(Config::builder(), env).await.map_err(|e| format!("ecr: {e}"))?;
+    let fetched = fetch(&client, None).await;
+    let cache = cache_of(&client, env).await;
+    match (&fetched, &cache) {
+        (Ok((account, entry)), Some(cache)) => store(cache, account, entry, env),
+        (Err(e), _) => debug(env, &format!("no token for the default registry: {e}")),
+        _ => {}
+    }
     let mut servers = serde_json::Map::new();
-    match fetch(&client, None).await {
-        Ok((account, entry)) => {
-            if let Some(cache) = cache_of(&client, env).await {
-                store(&cache, &account, &entry, env);
-                for entry in cache.list() {
-                    insert_login(&mut servers, &entry);
-                }
-            }
-            insert_login(&mut servers, &entry);
-        }
-        Err(e) => {
-            debug(env, &format!("no token for the default registry: {e}"));
-            if let Some(cache) = cache_of(&client, env).await {
-                cache.list().iter().for_each(|entry| insert_login(&mut servers, entry));
-            }
-        }
+    for entry in cache.iter().flat_map(Cache::list).chain(fetched.ok().map(|(_, entry)| entry)) {
+        insert_login(&mut servers, &entry);
     }
     Ok(serde_json::Value::Object(servers).to_string() + "\n")
 }
