@@ -173,11 +173,11 @@ async fn instance_metadata_v2() {
 
 #[tokio::test]
 async fn nothing_configured_says_what_was_tried_without_hanging() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = support::ClosedPort::new();
     let home = scratch("nothing");
     let env = Environment::from_vars([
         ("HOME", home.display().to_string()),
-        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("http://127.0.0.1:{closed}")),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", closed.url()),
     ]);
     let err = Client::load_with(Config::builder(), &env).await.unwrap_err();
     let ConfigError::MissingRegion(_) = &err else { panic!("{err:?}") };

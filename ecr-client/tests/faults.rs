@@ -193,7 +193,8 @@ async fn a_huge_body_is_refused_not_buffered() {
 
 #[tokio::test]
 async fn nothing_listening_is_a_connect_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = support::ClosedPort::new();
+    let port = closed.port();
     let config = Config::builder()
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "secret"))

@@ -440,9 +440,8 @@ fn report(error: &(dyn std::error::Error + 'static)) -> String {
 
 #[tokio::test]
 async fn error_reports_name_each_cause_once() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client =
-        support::local_client(&format!("http://127.0.0.1:{closed}"), |b| b.retry(ecr_client::RetryConfig::disabled()));
+    let closed = support::ClosedPort::new();
+    let client = support::local_client(&closed.url(), |b| b.retry(ecr_client::RetryConfig::disabled()));
     let err = client.list_images().repository_name("app").send().await.unwrap_err();
     let text = report(&err);
     assert!(text.contains("could not connect") && text.contains("Connection refused"), "{text}");

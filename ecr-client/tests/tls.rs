@@ -7,7 +7,6 @@
 mod support;
 
 use ecr_client::SdkError;
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -54,28 +53,32 @@ fn certificates(dir: &Path, name: &str) -> (String, String, String) {
     (ca, cert, key)
 }
 
-/// `openssl s_server` on a free port, writing what it decrypts to `log`;
-/// killed when dropped. It never answers.
+/// `openssl s_server` on a port it picks itself, writing what it decrypts
+/// to `log`; killed when dropped. It never answers.
 struct TlsServer(Child, u16);
 
 impl TlsServer {
     fn start(cert: &str, key: &str, log: &Path) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new("openssl")
-            .args(["s_server", "-accept"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-cert", cert, "-key", key])
+            .args(["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key])
             .stdin(Stdio::piped()) // held open: at end of input s_server would quit
             .stdout(std::fs::File::create(log).unwrap())
             .stderr(Stdio::null())
             .spawn()
             .expect("openssl s_server starts");
+        let mut server = TlsServer(child, 0); // killed on drop, also if it never listens
+                                              // It prints `ACCEPT 127.0.0.1:<port>` once it listens.
         let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "s_server did not listen");
+        loop {
+            let printed = std::fs::read_to_string(log).unwrap_or_default();
+            let port = printed.lines().find_map(|l| l.strip_prefix("ACCEPT 127.0.0.1:")?.trim().parse().ok());
+            if let Some(port) = port {
+                server.1 = port;
+                return server;
+            }
+            assert!(Instant::now() < deadline, "s_server did not listen: {printed:?}");
             std::thread::sleep(Duration::from_millis(50));
         }
-        TlsServer(child, port)
     }
 
     fn url(&self) -> String {

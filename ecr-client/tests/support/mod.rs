@@ -2,7 +2,7 @@
 //!
 //! moto comes from a virtualenv at `target/moto-venv` (created here on first
 //! use when missing; `.ci/run` creates it up front) or from `$MOTO_SERVER`.
-//! The server listens on a free 127.0.0.1 port and is stopped when the test
+//! The server listens on a 127.0.0.1 port it picks itself and is stopped when the test
 //! process exits: a small Python wrapper stops it when its stdin closes.
 
 #![allow(dead_code)]
@@ -11,8 +11,7 @@ pub mod capture;
 pub mod fault_server;
 
 use ecr_client::{Client, Config, ConfigBuilder, Credentials};
-use std::io::Read;
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -54,6 +53,30 @@ pub fn local_client(url: &str, configure: impl FnOnce(ConfigBuilder) -> ConfigBu
     Client::new(configure(builder).build().expect("test config is valid")).expect("client builds")
 }
 
+/// A local port where connections are refused for as long as this lives:
+/// its socket is bound but never listens, so no other server can take the
+/// port (a port found free and released could be taken at once).
+pub struct ClosedPort(tokio::net::TcpSocket);
+
+impl ClosedPort {
+    /// Binds a fresh 127.0.0.1 port without listening on it.
+    pub fn new() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket.bind(([127, 0, 0, 1], 0).into()).expect("bind 127.0.0.1:0");
+        ClosedPort(socket)
+    }
+
+    /// The port number.
+    pub fn port(&self) -> u16 {
+        self.0.local_addr().expect("a bound socket").port()
+    }
+
+    /// `http://127.0.0.1:{port}`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port())
+    }
+}
+
 /// A fresh directory for one test's files.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ecr-client-{name}-{}", std::process::id()));
@@ -80,38 +103,42 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("crate is in a workspace").to_path_buf()
 }
 
+/// Runs moto in a small Python wrapper that binds port 0 itself and prints
+/// the port it got. Probing for a free port and handing it to moto would
+/// leave a window in which another server of this process (a fault server)
+/// can take the port, and the tests would then talk to the wrong server.
+const MOTO_WRAPPER: &str = "import sys\n\
+from moto.server import ThreadedMotoServer\n\
+server = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)\n\
+server.start()\n\
+print(server.get_host_and_port()[1], flush=True)\n\
+sys.stdin.read()\n\
+server.stop()\n";
+
 fn start_moto() -> Server {
-    let (python, moto_server) = moto_install();
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-    let wrapper = "import subprocess, sys\n\
-                   p = subprocess.Popen([sys.argv[1], '-H', '127.0.0.1', '-p', sys.argv[2]],\n\
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n\
-                   try:\n    sys.stdin.read()\nfinally:\n    p.terminate()\n    p.wait(10)\n";
+    let python = moto_python();
     let mut child = Command::new(&python)
-        .args(["-c", wrapper])
-        .arg(&moto_server)
-        .arg(port.to_string())
+        .args(["-c", MOTO_WRAPPER])
         .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", moto_server.display()));
+        .unwrap_or_else(|e| panic!("cannot start moto with {}: {e}", python.display()));
     let stdin = child.stdin.take().expect("piped stdin");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("moto_server exited before listening: {status}");
-        }
-        assert!(Instant::now() < deadline, "moto_server did not listen on port {port} within 60 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let mut line = String::new();
+    let read = std::io::BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line);
+    let port: u16 = match (read, line.trim().parse()) {
+        (Ok(_), Ok(port)) => port,
+        _ => panic!("moto did not report its port (got {line:?}, exit status {:?})", child.try_wait()),
+    };
     Server { url: format!("http://127.0.0.1:{port}"), _wrapper: Mutex::new((child, stdin)) }
 }
 
-/// The Python and `moto_server` to use, installing moto when needed.
-fn moto_install() -> (PathBuf, PathBuf) {
+/// The Python that has moto, installing moto when needed.
+fn moto_python() -> PathBuf {
     if let Some(server) = std::env::var_os("MOTO_SERVER") {
-        let server = PathBuf::from(server);
-        let python = server.with_file_name("python");
-        return (python, server);
+        // The interpreter installed next to that `moto_server`.
+        return PathBuf::from(server).with_file_name("python");
     }
     let venv = workspace_root().join("target/moto-venv");
     let (python, server) = (venv.join("bin/python"), venv.join("bin/moto_server"));
@@ -133,7 +160,7 @@ fn moto_install() -> (PathBuf, PathBuf) {
         }
     }
     assert!(server.exists(), "{} is missing", server.display());
-    (python, server)
+    python
 }
 
 fn run(command: &mut Command) -> bool {
