@@ -294,8 +294,7 @@ fn skeleton_help_version_and_completions() {
     assert_eq!(flags.trim(), "--image-tag", "{flags}");
     let waiters = complete("ecr wait ", 2);
     assert!(waiters.contains("image-scan-complete") && waiters.contains("lifecycle-policy-preview-complete"));
-    // fish completes the same, and zsh reads its script (`.ci/run`
-    // installs both shells).
+    // fish completes the same (`.ci/run` installs fish and zsh).
     let fish_script = dir.join("ecr.fish");
     std::fs::write(&fish_script, ecr(&["completion", "fish"]).stdout).unwrap();
     let fish = |line: &str| {
@@ -313,14 +312,38 @@ fn skeleton_help_version_and_completions() {
     completed.sort();
     assert_eq!(completed, expected, "fish orders by its own rules; the set is the same");
     assert_eq!(fish("ecr put-image --image-t"), ["--image-tag"]);
+
+    // zsh runs the function as its completion system would call it, with
+    // `compadd` (a builtin only inside a completion widget) printing the
+    // candidates it is given; zsh itself narrows them to the prefix.
     let zsh_script = dir.join("_ecr");
     std::fs::write(&zsh_script, ecr(&["completion", "zsh"]).stdout).unwrap();
-    let checked = Command::new("zsh").arg("-n").arg(&zsh_script).output().expect("zsh is installed");
-    assert_success(&checked);
-    let script = std::fs::read_to_string(&zsh_script).unwrap();
-    for command in ecr_cli::COMMANDS {
-        assert!(script.contains(&format!("{}) candidates=(", command.name)), "zsh completes {}", command.name);
+    let zsh = |words: &str, current: usize| {
+        let program = format!(
+            "compdef() {{ print -r -- \"compdef $*\" }}; compadd() {{ print -rl -- ${{(P)2}} }}; source {}; \
+             words=({words}); CURRENT={current}; _ecr",
+            zsh_script.display()
+        );
+        let output = Command::new("zsh").args(["-f", "-c", &program]).output().expect("zsh is installed");
+        assert_success(&output);
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let commands = zsh("ecr ''", 2);
+    let mut lines = commands.lines();
+    assert_eq!(lines.next(), Some("compdef _ecr ecr"), "sourcing the script registers it");
+    let mut all: Vec<&str> = ecr_cli::COMMANDS.iter().map(|c| c.name).collect();
+    all.extend(["wait", "completion"]);
+    let offered: Vec<&str> = lines.collect();
+    for name in &all {
+        assert!(offered.contains(name), "zsh offers {name}: {offered:?}");
     }
+    let flags = zsh("ecr put-image --image-t", 3);
+    assert!(flags.lines().any(|l| l == "--image-tag") && flags.lines().any(|l| l == "--region"), "{flags}");
+    assert!(!flags.lines().any(|l| l == "--repository-names"), "put-image has no --repository-names: {flags}");
+    let waiters = zsh("ecr wait ''", 3);
+    assert!(waiters.contains("image-scan-complete") && waiters.contains("lifecycle-policy-preview-complete"));
+    let waiter_flags = zsh("ecr wait image-scan-complete --", 4);
+    assert!(waiter_flags.lines().any(|l| l == "--image-id"), "{waiter_flags}");
 }
 
 #[test]
