@@ -194,11 +194,10 @@ async fn a_huge_body_is_refused_not_buffered() {
 #[tokio::test]
 async fn nothing_listening_is_a_connect_error() {
     let closed = support::ClosedPort::new();
-    let port = closed.port();
     let config = Config::builder()
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "secret"))
-        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .endpoint_url(closed.url())
         .retry(RetryConfig::disabled())
         .build()
         .unwrap();
@@ -206,7 +205,7 @@ async fn nothing_listening_is_a_connect_error() {
     let SdkError::Transport(transport) = &err else { panic!("{err:?}") };
     assert_eq!(transport.kind(), TransportErrorKind::Connect);
     assert!(
-        err.to_string().starts_with(&format!("ListImages failed: could not connect to http://127.0.0.1:{port}/")),
+        err.to_string().starts_with(&format!("ListImages failed: could not connect to {}/", closed.url())),
         "{err}"
     );
 }

@@ -2,8 +2,9 @@
 //!
 //! moto comes from a virtualenv at `target/moto-venv` (created here on first
 //! use when missing; `.ci/run` creates it up front) or from `$MOTO_SERVER`.
-//! The server listens on a 127.0.0.1 port it picks itself and is stopped when the test
-//! process exits: a small Python wrapper stops it when its stdin closes.
+//! The server listens on a 127.0.0.1 port it picks itself and is stopped
+//! when the test process exits: a small Python wrapper runs it and stops it
+//! when its stdin closes.
 
 #![allow(dead_code)]
 
