@@ -64,6 +64,7 @@ impl Config {
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
     region: Option<String>,
+    profile: Option<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     endpoint_url: Option<String>,
     use_fips: Option<bool>,
@@ -80,6 +81,15 @@ impl ConfigBuilder {
     /// The region, e.g. `us-east-1`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self
+    }
+
+    /// The shared-config profile to load from, as `--profile` names it: it
+    /// must exist, and credentials in the environment are then not used
+    /// (botocore's rule for an explicit profile; `AWS_PROFILE` leaves them
+    /// first). Only [`ConfigBuilder::load_from`] reads profiles.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
         self
     }
 
@@ -171,14 +181,14 @@ impl ConfigBuilder {
     /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` or the profile;
     /// credentials from [`DefaultCredentialsChain`] (fetched at first use).
     pub fn load_from(mut self, env: &Environment, service: &str) -> Result<Config, ConfigError> {
-        let profile = Profile::load(env).map_err(ConfigError::Profile)?;
+        let profile = Profile::load(env, self.profile.as_deref()).map_err(ConfigError::Profile)?;
         let region = match self.region.clone() {
             Some(region) => region,
             None => env.var("AWS_REGION").or_else(|| env.var("AWS_DEFAULT_REGION")).or_else(|| profile.get("region")).map(str::to_owned).ok_or_else(|| {
                 ConfigError::MissingRegion(format!(
                     "looked for ConfigBuilder::region, AWS_REGION, AWS_DEFAULT_REGION, and `region` in profile {:?} in {}",
                     profile.name,
-                    profile.describe_sources()
+                    profile.files.describe_sources()
                 ))
             })?,
         };
@@ -203,10 +213,13 @@ impl ConfigBuilder {
                 .map_err(|_| ConfigError::Invalid(format!("max attempts {attempts:?} is not a number")))?;
             self.retry = Some(self.retry.unwrap_or_default().with_max_attempts(attempts));
         }
-        let credentials = self
-            .credentials
-            .clone()
-            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new(env.clone()).with_region(region.clone())));
+        let credentials = self.credentials.clone().unwrap_or_else(|| {
+            let mut chain = DefaultCredentialsChain::new(env.clone()).with_region(region.clone());
+            if let Some(name) = &self.profile {
+                chain = chain.with_profile(name);
+            }
+            Arc::new(chain)
+        });
         self.finish(region, credentials, endpoint_url)
     }
 

@@ -53,6 +53,11 @@ impl Environment {
         self.var(name).and_then(parse_bool)
     }
 
+    /// The home directory, where `~/.aws` is.
+    pub(crate) fn home(&self) -> Option<&std::path::Path> {
+        self.home.as_deref()
+    }
+
     /// `~/.aws/<file>`, or the path in the variable that overrides it.
     pub(crate) fn aws_file(&self, override_var: &str, file: &str) -> Option<PathBuf> {
         match self.var(override_var) {

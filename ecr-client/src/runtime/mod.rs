@@ -15,7 +15,7 @@ mod environment;
 mod error;
 mod paginator;
 pub(crate) mod partition;
-mod process;
+
 mod profile;
 mod protocol;
 mod retry;
@@ -23,7 +23,7 @@ pub(crate) mod signing;
 mod tls;
 mod validate;
 mod waiter;
-mod web_identity;
+
 pub(crate) mod wire;
 
 #[cfg(feature = "aws-config")]
@@ -31,7 +31,7 @@ pub use self::aws_config::AwsConfigCredentials;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, ConfigError};
 pub use credentials::{
-    Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, ProvideCredentials,
+    Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, MfaPrompt, ProvideCredentials,
     DEFAULT_PROCESS_TIMEOUT,
 };
 pub use endpoint::{Endpoint, EndpointParams, ResolveEndpoint};

@@ -1,61 +1,99 @@
-//! The shared AWS files, `~/.aws/config` and `~/.aws/credentials`: INI
-//! sections of `key = value`, merged per profile with the credentials file
-//! winning, as the AWS CLI reads them.
+//! The shared AWS files, `~/.aws/config` and `~/.aws/credentials`, read as
+//! botocore reads them: in the config file a profile is `[default]` or
+//! `[profile NAME]` (other sections, `[sso-session NAME]` aside, are not
+//! profiles); in the credentials file every section is a profile, named
+//! exactly as written. A profile's settings are both files' merged, the
+//! credentials file winning, but the credential sources that read keys look
+//! at one file each.
 
 use super::environment::Environment;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-/// One profile's settings, and where they were looked for.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Profile {
-    pub name: String,
-    pub settings: BTreeMap<String, String>,
-    /// The files that were read (or looked for), for error messages.
-    pub sources: Vec<PathBuf>,
-    /// Whether any file had a section for this profile.
-    pub found: bool,
+/// A section's settings, keys lowercased.
+pub(crate) type Settings = BTreeMap<String, String>;
+
+/// Both files, parsed once.
+#[derive(Debug, Default)]
+pub(crate) struct ProfileFiles {
+    /// `[default]` and `[profile NAME]` of the config file, by name.
+    config: BTreeMap<String, Settings>,
+    /// Every section of the credentials file, by its name as written.
+    credentials: BTreeMap<String, Settings>,
+    /// `[sso-session NAME]` of the config file.
+    sso_sessions: BTreeMap<String, Settings>,
+    /// The files looked for, config first, for messages.
+    sources: Vec<PathBuf>,
 }
 
-impl Profile {
-    /// The profile named by `AWS_PROFILE` (default `default`), from the
-    /// files `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name, or
-    /// `~/.aws/config` and `~/.aws/credentials`.
-    pub fn load(env: &Environment) -> Result<Profile, String> {
-        let name = env.var("AWS_PROFILE").unwrap_or("default").to_owned();
-        let mut profile = Profile { name: name.clone(), ..Profile::default() };
-        let files = [
-            (env.aws_file("AWS_CONFIG_FILE", "config"), true),
-            (env.aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), false),
-        ];
-        for (path, is_config) in files {
-            let Some(path) = path else { continue };
-            profile.sources.push(path.clone());
-            let text = match std::fs::read_to_string(&path) {
-                Ok(text) => text,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-            };
-            let sections = parse(&text).map_err(|(line, why)| format!("{}:{line}: {why}", path.display()))?;
-            // In the config file, profiles other than default are `[profile name]`.
-            let wanted = if is_config && name != "default" { format!("profile {name}") } else { name.clone() };
-            for (section, settings) in sections {
-                let matches = section == wanted || (is_config && name == "default" && section == "profile default");
-                if matches {
-                    profile.found = true;
-                    profile.settings.extend(settings);
+impl ProfileFiles {
+    /// The files `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name, or
+    /// `~/.aws/config` and `~/.aws/credentials`. A missing file is empty; an
+    /// unreadable or malformed one is an error naming file and line.
+    pub fn load(env: &Environment) -> Result<Self, String> {
+        let mut files = ProfileFiles::default();
+        if let Some(path) = env.aws_file("AWS_CONFIG_FILE", "config") {
+            for (section, settings) in read(&path)? {
+                let (kind, name) = section_kind(&section);
+                match kind {
+                    Some("profile") => merge(&mut files.config, name, settings),
+                    Some("sso-session") => merge(&mut files.sso_sessions, name, settings),
+                    None if section == "default" => merge(&mut files.config, "default".into(), settings),
+                    _ => {}
                 }
             }
+            files.sources.push(path);
         }
-        Ok(profile)
+        if let Some(path) = env.aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials") {
+            for (section, settings) in read(&path)? {
+                merge(&mut files.credentials, section, settings);
+            }
+            files.sources.push(path);
+        }
+        Ok(files)
     }
 
-    /// A setting, if present and not empty.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.settings.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    /// Whether either file defines the profile.
+    pub fn exists(&self, name: &str) -> bool {
+        self.config.contains_key(name) || self.credentials.contains_key(name)
     }
 
-    /// Where the profile was looked for, for messages.
+    /// The profile's settings from both files, the credentials file's
+    /// winning; empty if neither defines it.
+    pub fn merged(&self, name: &str) -> Settings {
+        let mut settings = self.config.get(name).cloned().unwrap_or_default();
+        settings.extend(self.credentials.get(name).cloned().unwrap_or_default());
+        settings
+    }
+
+    /// The profile's section in the credentials file alone.
+    pub fn in_credentials_file(&self, name: &str) -> Option<&Settings> {
+        self.credentials.get(name)
+    }
+
+    /// The profile's section in the config file alone.
+    pub fn in_config_file(&self, name: &str) -> Option<&Settings> {
+        self.config.get(name)
+    }
+
+    /// An `[sso-session NAME]` section.
+    pub fn sso_session(&self, name: &str) -> Option<&Settings> {
+        self.sso_sessions.get(name)
+    }
+
+    /// The config file's path, if there is a home directory or
+    /// `AWS_CONFIG_FILE` to find it.
+    pub fn config_path(&self) -> Option<&PathBuf> {
+        self.sources.first()
+    }
+
+    /// The credentials file's path.
+    pub fn credentials_path(&self) -> Option<&PathBuf> {
+        self.sources.get(1)
+    }
+
+    /// Where profiles were looked for, for messages.
     pub fn describe_sources(&self) -> String {
         let files: Vec<String> = self.sources.iter().map(|p| p.display().to_string()).collect();
         if files.is_empty() {
@@ -66,7 +104,81 @@ impl Profile {
     }
 }
 
-type Sections = Vec<(String, BTreeMap<String, String>)>;
+/// The profile in use: its name, how it was chosen, and its settings.
+#[derive(Debug, Clone)]
+pub(crate) struct Profile {
+    pub name: String,
+    /// Named in code or on the command line (not by a variable): then, as
+    /// in botocore, credentials in the environment are not used.
+    pub explicit: bool,
+    pub settings: Settings,
+    pub files: Arc<ProfileFiles>,
+}
+
+impl Profile {
+    /// The profile `explicit` names, else `AWS_DEFAULT_PROFILE` or
+    /// `AWS_PROFILE` (botocore's order), else `default`. A profile named
+    /// either way must exist: running with another identity because of a
+    /// typo is what this refuses. `default` may be absent when not named.
+    pub fn load(env: &Environment, explicit: Option<&str>) -> Result<Profile, String> {
+        let files = Arc::new(ProfileFiles::load(env)?);
+        let named = explicit.or_else(|| env.var("AWS_DEFAULT_PROFILE")).or_else(|| env.var("AWS_PROFILE"));
+        let name = named.unwrap_or("default").to_owned();
+        if named.is_some() && !files.exists(&name) {
+            return Err(format!(
+                "the config profile ({name}) could not be found in {} (a profile is [profile {name}] in the \
+                 config file, [{name}] in the credentials file)",
+                files.describe_sources()
+            ));
+        }
+        Ok(Profile { settings: files.merged(&name), name, explicit: explicit.is_some(), files })
+    }
+
+    /// A setting, if present and not empty.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        get(&self.settings, key)
+    }
+}
+
+/// A setting of `settings`, if present and not empty.
+pub(crate) fn get<'a>(settings: &'a Settings, key: &str) -> Option<&'a str> {
+    settings.get(key).map(String::as_str).filter(|v| !v.is_empty())
+}
+
+/// `profile NAME` → (`profile`, NAME); `sso-session NAME` likewise. Names
+/// may be quoted (`[profile "my dev"]`), as botocore's shlex split allows.
+fn section_kind(section: &str) -> (Option<&'static str>, String) {
+    for kind in ["profile", "sso-session"] {
+        if let Some(rest) = section.strip_prefix(kind).and_then(|r| r.strip_prefix(' ')) {
+            let name = rest.trim();
+            let unquoted = name
+                .strip_prefix('"')
+                .and_then(|n| n.strip_suffix('"'))
+                .or_else(|| name.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')));
+            let name = unquoted.unwrap_or(name);
+            if !name.is_empty() && (unquoted.is_some() || !name.contains(' ')) {
+                return (Some(kind), name.to_owned());
+            }
+        }
+    }
+    (None, String::new())
+}
+
+fn merge(into: &mut BTreeMap<String, Settings>, name: String, settings: Settings) {
+    into.entry(name).or_default().extend(settings);
+}
+
+/// A file's sections; a missing file has none.
+fn read(path: &PathBuf) -> Result<Sections, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    parse(&text).map_err(|(line, why)| format!("{}:{line}: {why}", path.display()))
+}
+
+type Sections = Vec<(String, Settings)>;
 
 /// Parses INI text into sections; an error names the line (1-based).
 fn parse(text: &str) -> Result<Sections, (usize, String)> {
@@ -79,7 +191,7 @@ fn parse(text: &str) -> Result<Sections, (usize, String)> {
         }
         if let Some(header) = line.strip_prefix('[') {
             let name = header.strip_suffix(']').ok_or((index + 1, format!("unclosed section header {line:?}")))?;
-            sections.push((name.split_whitespace().collect::<Vec<_>>().join(" "), BTreeMap::new()));
+            sections.push((name.split_whitespace().collect::<Vec<_>>().join(" "), Settings::new()));
             last_key = None;
             continue;
         }
@@ -138,5 +250,15 @@ mod tests {
         let (line, why) = parse("[a]\nregion = x\naws_secret_access_key: SENTINEL\n").unwrap_err();
         assert_eq!(line, 3);
         assert!(why.contains("`aws_secret_access_key = value`") && !why.contains("SENTINEL"), "{why}");
+    }
+
+    #[test]
+    fn which_sections_are_profiles() {
+        assert_eq!(section_kind("profile dev"), (Some("profile"), "dev".into()));
+        assert_eq!(section_kind("profile \"my dev\""), (Some("profile"), "my dev".into()));
+        assert_eq!(section_kind("sso-session corp"), (Some("sso-session"), "corp".into()));
+        for not_one in ["profiledev", "profile a b", "bare", "profile", "profile \"\""] {
+            assert_eq!(section_kind(not_one).0, None, "{not_one}");
+        }
     }
 }

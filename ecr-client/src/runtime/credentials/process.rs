@@ -3,7 +3,7 @@
 //! which is killed whole when it times out, writes too much, or the call
 //! waiting for it is dropped.
 
-use super::credentials::{parse_credentials_json, Credentials};
+use super::{parse_credentials_json, Credentials};
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
