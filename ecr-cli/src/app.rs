@@ -115,11 +115,12 @@ async fn login(client: &Client, registry_ids: Vec<String>) -> Result<ecr_client:
 
 /// A client configured from the global flags, then as the AWS CLI would be.
 pub async fn client(globals: &Globals) -> Result<Client, Failure> {
-    let mut env = Environment::from_process();
+    let env = Environment::from_process();
+    let mut builder = Config::builder().mfa_prompt(crate::mfa::terminal_prompt());
     if let Some(profile) = &globals.profile {
-        env = env.with_var("AWS_PROFILE", profile);
+        // Explicit, as the AWS CLI takes it: the environment's keys are off.
+        builder = builder.profile(profile);
     }
-    let mut builder = Config::builder();
     if let Some(region) = &globals.region {
         builder = builder.region(region);
     }

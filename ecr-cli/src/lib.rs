@@ -19,6 +19,7 @@ mod generated;
 pub mod help;
 pub mod helper;
 pub mod input;
+mod mfa;
 pub mod output;
 mod paging;
 mod progress;

@@ -8,23 +8,9 @@ mod support;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::Once;
-
-/// The AWS CLI the comparison is made with.
-const AWS_CLI: &str = "awscli==1.46.3";
 
 fn aws_cli() -> PathBuf {
-    support::moto_url();
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/moto-venv");
-    let aws = venv.join("bin/aws");
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        if !aws.exists() {
-            let status = Command::new(venv.join("bin/pip")).args(["install", "--quiet", AWS_CLI]).status().unwrap();
-            assert!(status.success(), "pip install {AWS_CLI} failed");
-        }
-    });
-    aws
+    support::aws_cli()
 }
 
 fn run(program: &mut Command, args: &[&str]) -> Output {

@@ -1,7 +1,7 @@
 //! Client configuration: region, credentials, endpoint, retries and
 //! timeouts; set explicitly, or loaded the way the AWS CLI loads them.
 
-use super::credentials::{CachedProvider, DefaultCredentialsChain, ProvideCredentials};
+use super::credentials::{CachedProvider, DefaultCredentialsChain, MfaPrompt, ProvideCredentials};
 use super::environment::Environment;
 use super::profile::Profile;
 use super::retry::RetryConfig;
@@ -65,6 +65,7 @@ impl Config {
 pub struct ConfigBuilder {
     region: Option<String>,
     profile: Option<String>,
+    mfa_prompt: Option<MfaPrompt>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     endpoint_url: Option<String>,
     use_fips: Option<bool>,
@@ -90,6 +91,14 @@ impl ConfigBuilder {
     /// first). Only [`ConfigBuilder::load_from`] reads profiles.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
+        self
+    }
+
+    /// Asks for MFA codes when the profile's role has `mfa_serial` (the
+    /// `ecr` command asks on the terminal, as the AWS CLI does). Only used
+    /// by the default chain [`ConfigBuilder::load_from`] builds.
+    pub fn mfa_prompt(mut self, prompt: MfaPrompt) -> Self {
+        self.mfa_prompt = Some(prompt);
         self
     }
 
@@ -217,6 +226,9 @@ impl ConfigBuilder {
             let mut chain = DefaultCredentialsChain::new(env.clone()).with_region(region.clone());
             if let Some(name) = &self.profile {
                 chain = chain.with_profile(name);
+            }
+            if let Some(prompt) = self.mfa_prompt.clone() {
+                chain = chain.with_mfa_prompt(prompt);
             }
             Arc::new(chain)
         });

@@ -32,8 +32,7 @@ impl Environment {
         Self { vars, home }
     }
 
-    /// This environment with `name` set to `value`, the way a command
-    /// line's `--profile` stands for `AWS_PROFILE`.
+    /// This environment with `name` set to `value`.
     pub fn with_var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let (name, value) = (name.into(), value.into());
         if name == "HOME" {

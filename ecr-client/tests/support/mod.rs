@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 /// The moto version the tests are written against.
 pub const MOTO: &str = "moto[server]==5.2.5";
 
+/// The AWS CLI the differential tests compare with.
+pub const AWS_CLI: &str = "awscli==1.46.3";
+
 struct Server {
     url: String,
     // Held for the life of the process: when it exits, the wrapper's stdin
@@ -133,6 +136,21 @@ fn start_moto() -> Server {
         _ => panic!("moto did not report its port (got {line:?}, exit status {:?})", child.try_wait()),
     };
     Server { url: format!("http://127.0.0.1:{port}"), _wrapper: Mutex::new((child, stdin)) }
+}
+
+/// The AWS CLI (v1) in the moto virtualenv, installed on first use
+/// (`.ci/run` installs it up front).
+pub fn aws_cli() -> PathBuf {
+    let python = moto_python();
+    let aws = python.with_file_name("aws");
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        if !aws.exists() {
+            let ok = run(Command::new(&python).args(["-m", "pip", "install", "--quiet", AWS_CLI]));
+            assert!(ok, "pip install {AWS_CLI} failed");
+        }
+    });
+    aws
 }
 
 /// The Python that has moto, installing moto when needed.

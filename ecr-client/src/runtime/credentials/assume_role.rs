@@ -15,7 +15,26 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Asks for the current code of an MFA device, given its serial number (or
 /// ARN). Called while credentials load, so it may block on a terminal.
-pub type MfaPrompt = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+#[derive(Clone)]
+pub struct MfaPrompt(Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>);
+
+impl MfaPrompt {
+    /// A prompt that calls `ask` with the device's serial number and gives
+    /// the code it returns (or why there is none).
+    pub fn new(ask: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(ask))
+    }
+
+    fn ask(&self, serial: &str) -> Result<String, String> {
+        (self.0)(serial)
+    }
+}
+
+impl std::fmt::Debug for MfaPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaPrompt")
+    }
+}
 
 /// Cached credentials with less than this left are assumed anew, as the
 /// AWS CLI does.
@@ -183,7 +202,7 @@ impl Role {
             let prompt = sts.mfa.ok_or_else(|| {
                 format!("{about} needs a code of the MFA device {serial}, and nothing is set to ask for it")
             })?;
-            let code = prompt(serial).map_err(|e| format!("{about}: no MFA code for {serial}: {e}"))?;
+            let code = prompt.ask(serial).map_err(|e| format!("{about}: no MFA code for {serial}: {e}"))?;
             params.push(("SerialNumber", serial.clone()));
             params.push(("TokenCode", code.trim().to_owned()));
         }

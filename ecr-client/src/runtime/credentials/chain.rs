@@ -107,8 +107,8 @@ impl DefaultCredentialsChain {
 
     /// Asks for MFA codes, for roles with `mfa_serial`. Without one, such a
     /// role is an error naming the device.
-    pub fn with_mfa_prompt(mut self, prompt: impl Fn(&str) -> Result<String, String> + Send + Sync + 'static) -> Self {
-        self.mfa = Some(std::sync::Arc::new(prompt));
+    pub fn with_mfa_prompt(mut self, prompt: MfaPrompt) -> Self {
+        self.mfa = Some(prompt);
         self
     }
 
