@@ -218,7 +218,11 @@ fn run_command(mut command: Command, stdin: &str) -> (bool, String) {
 }
 
 fn cli(program: &Path, case: &Case, server: &IdentityServer, tool: &str) -> Outcome {
-    let home = home_for(case, tool);
+    cli_in(&home_for(case, tool), program, case, server, tool)
+}
+
+/// Runs `aws ecr` or `ecr` in `home`.
+fn cli_in(home: &Path, program: &Path, case: &Case, server: &IdentityServer, tool: &str) -> Outcome {
     let mut command = Command::new(program);
     if tool == "aws" {
         command.arg("ecr");
@@ -227,7 +231,7 @@ fn cli(program: &Path, case: &Case, server: &IdentityServer, tool: &str) -> Outc
     if let Some(profile) = case.profile_flag {
         command.args(["--profile", profile]);
     }
-    command.env_clear().envs(case_env(case, server, &home));
+    command.env_clear().envs(case_env(case, server, home));
     let (success, last_line) = run_command(command, case.stdin);
     outcome(success, &server.take_log(), &last_line)
 }
@@ -501,4 +505,97 @@ fn outcome_reading_tells_refusals_from_signing() {
     assert!(calls[0].contains("by AKIDBASE") && calls[0].ends_with("<generated>"), "{calls:?}");
     assert!(matches!(outcome(false, &[], ""), Outcome::Refused { .. }));
     assert!(matches!(outcome(false, &log, ""), Outcome::Odd(_)));
+}
+
+fn mfa_role() -> Case {
+    Case {
+        name: "shared-cache",
+        config: "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/Admin\nsource_profile = base\n\
+                 mfa_serial = arn:aws:iam::123456789012:mfa/alice\nexternal_id = ext-\u{e9}\nduration_seconds = 1800\n",
+        credentials: "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = secret-of-AKIDBASE\n",
+        env: vec![("AWS_PROFILE", "r")],
+        stdin: "123456\n",
+        ..Case::default()
+    }
+}
+
+fn sts_calls(outcome: &Outcome) -> usize {
+    match outcome {
+        Outcome::Signed { calls, .. } => calls.iter().filter(|c| c.starts_with("sts ")).count(),
+        other => panic!("expected a signed call: {other:?}"),
+    }
+}
+
+#[test]
+fn one_assumption_and_one_mfa_prompt_are_shared_with_the_aws_cli() {
+    let aws = support::aws_cli();
+    let ecr = PathBuf::from(env!("CARGO_BIN_EXE_ecr"));
+    let server = IdentityServer::start();
+    let case = mfa_role();
+    // No code on stdin the second time: a prompt would fail the call.
+    let second = Case { stdin: "", ..case.clone() };
+    for (first_tool, first, then_tool, then) in [("aws", &aws, "ecr", &ecr), ("ecr", &ecr, "aws", &aws)] {
+        let home = home_for(&case, &format!("{first_tool}-first"));
+        let assumed = cli_in(&home, first, &case, &server, first_tool);
+        assert_eq!(sts_calls(&assumed), 1, "{first_tool} assumes the role: {assumed:?}");
+        let reused = cli_in(&home, then, &second, &server, then_tool);
+        assert_eq!(sts_calls(&reused), 0, "{then_tool} uses {first_tool}'s cached role: {reused:?}");
+        let (Outcome::Signed { ecr: a, .. }, Outcome::Signed { ecr: b, .. }) = (&assumed, &reused) else {
+            unreachable!()
+        };
+        assert_eq!(a, b, "the same assumed-role keys sign both calls");
+        let files: Vec<_> = std::fs::read_dir(home.join(".aws/cli/cache")).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1, "one cache entry, under one name: {files:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = files[0].metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{first_tool}'s cache file is private");
+        }
+    }
+}
+
+#[test]
+fn an_mfa_code_typed_on_a_terminal_reaches_sts() {
+    if !support::has_program("script", "the MFA prompt on a real terminal") {
+        return;
+    }
+    let server = IdentityServer::start();
+    let case = mfa_role();
+    let home = home_for(&case, "terminal");
+    let ecr = env!("CARGO_BIN_EXE_ecr");
+    let line = format!("{ecr} describe-repositories --endpoint-url {} --region us-east-1", server.url);
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .envs(case_env(&case, &server, &home))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut screen = std::io::BufReader::new(child.stdout.take().unwrap());
+    // The code is typed only once the prompt shows: typed-ahead input is
+    // flushed when echo is turned off, as getpass does.
+    let mut shown = Vec::new();
+    let prompt = b"Enter MFA code for arn:aws:iam::123456789012:mfa/alice: ";
+    while !shown.windows(prompt.len()).any(|w| w == prompt) {
+        let mut byte = [0u8; 1];
+        let read = std::io::Read::read(&mut screen, &mut byte).unwrap();
+        assert_eq!(read, 1, "the terminal closed before the prompt: {}", String::from_utf8_lossy(&shown));
+        shown.push(byte[0]);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stdin.write_all(b"123456\r").unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut screen, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "ecr succeeds: {rest}");
+    assert!(!rest.contains("123456"), "the code is not echoed: {rest:?}");
+    let log = server.take_log();
+    let sts: Vec<&Value> = log.iter().filter(|e| e["kind"] == "sts").collect();
+    assert_eq!(sts.len(), 1, "{log:?}");
+    assert_eq!(sts[0]["TokenCode"], "123456");
+    assert_eq!(sts[0]["SerialNumber"], "arn:aws:iam::123456789012:mfa/alice");
+    assert!(log.iter().any(|e| e["kind"] == "ecr"), "{log:?}");
 }

@@ -81,6 +81,19 @@ impl ClosedPort {
     }
 }
 
+/// Whether `program` is on `PATH`. When it is not, a test that needs it
+/// says on stderr that it is skipped and why, and returns; under `CI` it
+/// fails instead, since CI installs every program the tests use.
+pub fn has_program(program: &str, why: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "{program} is not installed, and CI must run {why}");
+        eprintln!("skipped: {why} needs {program}, which is not installed");
+    }
+    found
+}
+
 /// A fresh directory for one test's files.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ecr-client-{name}-{}", std::process::id()));
