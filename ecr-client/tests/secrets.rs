@@ -131,6 +131,22 @@ async fn no_secret_reaches_any_output() {
     let sts_answer = "<R><Credentials><AccessKeyId>AKIDSTS</AccessKeyId><SecretAccessKey>SENTINEL-STS-SECRET</SecretAccessKey>\
                       <SessionToken>SENTINEL-STS-TOKEN</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></R>";
     let sts = Server::start(vec![Reply::Answer(200, vec![], sts_answer.into())]).await;
+    let assumed = sts_answer.replace("AKIDSTS", "AKIDROLE").replace("SENTINEL-STS", "SENTINEL-ROLE");
+    let sts_for_roles = Server::start(vec![Reply::Answer(200, vec![], assumed.into())]).await;
+    // SSO: an expired cached token is refreshed with SSO-OIDC, then
+    // exchanged at the portal; both tokens and the keys are sentinels.
+    let oidc_answer =
+        r#"{"accessToken":"SENTINEL-SSO-NEW-ACCESS","expiresIn":3600,"refreshToken":"SENTINEL-SSO-NEW-REFRESH"}"#;
+    let portal_answer = r#"{"roleCredentials":{"accessKeyId":"AKIDSSO","secretAccessKey":"SENTINEL-SSO-SECRET","sessionToken":"SENTINEL-SSO-TOKEN","expiration":4070908800000}}"#;
+    let sso = Server::start(vec![Reply::json(200, oidc_answer), Reply::json(200, portal_answer)]).await;
+    let sso_cache = dir.join(".aws/sso/cache");
+    std::fs::create_dir_all(&sso_cache).unwrap();
+    // The AWS CLI's file name for sso-session `corp`: SHA-1 of the name.
+    std::fs::write(
+        sso_cache.join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+        r#"{"startUrl":"https://corp.example/start","region":"us-east-1","accessToken":"SENTINEL-SSO-OLD-ACCESS","expiresAt":"2020-01-01T00:00:00Z","clientId":"client","clientSecret":"SENTINEL-SSO-CLIENT-SECRET","registrationExpiresAt":"2099-01-01T00:00:00Z","refreshToken":"SENTINEL-SSO-OLD-REFRESH"}"#,
+    )
+    .unwrap();
     std::fs::write(dir.join("jwt"), "SENTINEL-WEB-IDENTITY-JWT").unwrap();
     std::fs::write(dir.join("process.sh"), format!("echo '{}'\n", credentials_json("AKIDPROCESS", "SessionToken")))
         .unwrap();
@@ -142,13 +158,19 @@ async fn no_secret_reaches_any_output() {
     .unwrap();
     std::fs::write(
         dir.join("config"),
-        format!("[profile process]\ncredential_process = sh {}\n", dir.join("process.sh").display()),
+        format!(
+            "[profile process]\ncredential_process = sh {}\n[profile role]\nrole_arn = arn:aws:iam::1:role/r\n\
+             source_profile = keys\n[profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = Dev\n\
+             [sso-session corp]\nsso_start_url = https://corp.example/start\nsso_region = us-east-1\n",
+            dir.join("process.sh").display()
+        ),
     )
     .unwrap();
     let files = [
         ("AWS_CONFIG_FILE", dir.join("config").display().to_string()),
         ("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials").display().to_string()),
         ("AWS_REGION", "us-east-1".to_owned()),
+        ("HOME", dir.display().to_string()),
     ];
     let sources: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("profile keys", vec![("AWS_PROFILE", "keys".into())]),
@@ -161,6 +183,20 @@ async fn no_secret_reaches_any_output() {
             ],
         ),
         ("instance metadata", vec![("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url.clone())]),
+        ("assumed role", vec![("AWS_PROFILE", "role".into()), ("AWS_ENDPOINT_URL_STS", sts_for_roles.url.clone())]),
+        // The same role again: now from the AWS CLI's cache file.
+        (
+            "assumed role, cached",
+            vec![("AWS_PROFILE", "role".into()), ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9".into())],
+        ),
+        (
+            "SSO",
+            vec![
+                ("AWS_PROFILE", "sso".into()),
+                ("AWS_ENDPOINT_URL_SSO", sso.url.clone()),
+                ("AWS_ENDPOINT_URL_SSO_OIDC", sso.url.clone()),
+            ],
+        ),
         (
             "web identity",
             vec![
@@ -184,7 +220,35 @@ async fn no_secret_reaches_any_output() {
         assert!(signed.is_some_and(|t| t.contains(SENTINEL)), "{source}: the planted credentials were used");
     }
 
-    // 4. Configuration errors that see a secret.
+    assert!(dir.join(".aws/cli/cache").read_dir().unwrap().count() == 1, "the assumed role was cached");
+    let token_file = std::fs::read_to_string(sso_cache.join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json")).unwrap();
+    assert!(token_file.contains("SENTINEL-SSO-NEW-REFRESH"), "the refreshed SSO token was written back");
+
+    // 4. SSO refusals, which see the tokens: the portal refuses the
+    //    refreshed token, then the cached one has expired for good.
+    let refusing = Server::start(vec![Reply::json(401, r#"{"message":"no"}"#)]).await;
+    for round in ["portal refuses", "token expired"] {
+        let mut vars: Vec<(&str, String)> = files.to_vec();
+        vars.extend([
+            ("AWS_PROFILE", "sso".to_owned()),
+            ("AWS_ENDPOINT_URL_SSO", refusing.url.clone()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", refusing.url.clone()),
+            ("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9".into()),
+        ]);
+        if round == "token expired" {
+            std::fs::write(
+                sso_cache.join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+                r#"{"accessToken":"SENTINEL-SSO-EXPIRED","expiresAt":"2020-01-01T00:00:00Z"}"#,
+            )
+            .unwrap();
+        }
+        let client = Client::load_with(Config::builder(), &Environment::from_vars(vars)).await.unwrap();
+        let error = client.list_images().repository_name("app").send().await.unwrap_err();
+        assert!(error.to_string().contains("aws sso login"), "{round}: {error}");
+        out.error(&format!("SSO: {round}"), &error);
+    }
+
+    // 5. Configuration errors that see a secret.
     let typo_file = dir.join("typo");
     std::fs::write(&typo_file, "[default]\naws_secret_access_key: SENTINEL-TYPO-SECRET\n").unwrap();
     let env =
