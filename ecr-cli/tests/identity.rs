@@ -599,3 +599,45 @@ fn an_mfa_code_typed_on_a_terminal_reaches_sts() {
     assert_eq!(sts[0]["SerialNumber"], "arn:aws:iam::123456789012:mfa/alice");
     assert!(log.iter().any(|e| e["kind"] == "ecr"), "{log:?}");
 }
+
+/// Docker, compose and BuildKit start helpers side by side: eight at once on
+/// a cold cache, each for another registry, must leave eight entries (each
+/// rewrote the file from its own snapshot before the lock).
+#[test]
+fn helpers_started_together_keep_every_cache_entry() {
+    let server = IdentityServer::start();
+    let home = support::scratch("identity-helpers-together");
+    let cache = home.join("ecr-cache");
+    let accounts: Vec<String> = (1..=8).map(|i| format!("{i:012}")).collect();
+    let children: Vec<Child> = accounts
+        .iter()
+        .map(|account| {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_docker-credential-ecr-login"))
+                .arg("get")
+                .env_clear()
+                .envs(base_env(&server, &home))
+                .env("AWS_ACCESS_KEY_ID", "AKIDHELPER")
+                .env("AWS_SECRET_ACCESS_KEY", "secret-of-AKIDHELPER")
+                .env("AWS_ENDPOINT_URL_ECR", &server.url)
+                .env("AWS_ECR_CACHE_DIR", &cache)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let host = format!("{account}.dkr.ecr.us-east-1.amazonaws.com");
+            child.stdin.take().unwrap().write_all(host.as_bytes()).unwrap();
+            child
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    }
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(cache.join("cache.json")).unwrap()).unwrap();
+    let entries = file["Registries"].as_object().unwrap();
+    for account in &accounts {
+        assert!(entries.keys().any(|k| k.ends_with(&format!("-{account}"))), "{account} was lost: {entries:?}");
+    }
+    assert_eq!(entries.len(), 8);
+}

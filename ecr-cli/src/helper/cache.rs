@@ -1,8 +1,14 @@
 //! The token cache, in the Go helper's format so both can share it:
 //! `~/.ecr/cache.json` (or `$AWS_ECR_CACHE_DIR/cache.json`), entries keyed
 //! by region, a hash of the access key id and the registry, so different
-//! credentials never share an entry. Written atomically (a temporary file
-//! renamed over it), the directory mode 0700 and the file 0600.
+//! credentials never share an entry.
+//!
+//! Docker, compose and BuildKit run several helpers at once, so a write is
+//! a read-modify-write under an exclusive lock (`cache.json.lock`, flock),
+//! pruning expired entries, and lands atomically: a temporary file created
+//! exclusively beside the cache (never through a planted link), mode 0600,
+//! renamed over it. The directory is 0700; one that another user owns, or
+//! that others may write to, is not used.
 
 use base64::Engine as _;
 use ecr_client::DateTime;
@@ -11,10 +17,14 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::Write as _;
-use std::path::PathBuf;
-use std::time::SystemTime;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 const FILE: &str = "cache.json";
+const LOCK: &str = "cache.json.lock";
+/// How long a helper waits for another to finish writing before it leaves
+/// the cache alone (the token is answered either way).
+const LOCK_WAIT: Duration = Duration::from_secs(10);
 const VERSION: &str = "1.0";
 
 /// One cached token. `Debug` never shows it.
@@ -89,6 +99,34 @@ impl Cache {
         }
     }
 
+    /// Why the directory must not be used, if it must not: owned by another
+    /// user, or writable by group or others (anyone could then plant
+    /// tokens or read them). A directory that does not exist yet is fine.
+    pub fn untrusted(&self) -> Option<String> {
+        let meta = match std::fs::symlink_metadata(&self.dir) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => return Some(format!("cannot inspect {}: {e}", self.dir.display())),
+        };
+        let shown = self.dir.display();
+        if !meta.is_dir() {
+            return Some(format!("{shown} is not a directory"));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            let me = unsafe { libc::geteuid() };
+            if meta.uid() != me {
+                return Some(format!("{shown} belongs to user {}, not to this user ({me})", meta.uid()));
+            }
+            if meta.mode() & 0o022 != 0 {
+                return Some(format!("{shown} may be written by others (mode {:o})", meta.mode() & 0o777));
+            }
+        }
+        None
+    }
+
     /// The entry for `registry` (an account id), if cached.
     pub fn get(&self, registry: &str) -> Option<Entry> {
         let entries = self.load().ok()?;
@@ -101,10 +139,18 @@ impl Cache {
         entries.values().filter_map(|v| serde_json::from_value(v.clone()).ok()).collect()
     }
 
-    /// Stores `entry` for `registry`, keeping every other entry.
+    /// Stores `entry` for `registry`, keeping every other unexpired entry,
+    /// under the lock.
     pub fn set(&self, registry: &str, entry: &Entry) -> Result<(), String> {
+        create_private_dir(&self.dir)?;
+        let _lock = FileLock::acquire(&self.dir.join(LOCK))?;
         // A file that cannot be read is replaced, as the Go helper does.
         let mut entries = self.load().unwrap_or_default();
+        let now = SystemTime::now();
+        entries.retain(|_, value| {
+            let expires = value.get("ExpiresAt").and_then(Value::as_str).and_then(DateTime::parse_rfc3339);
+            expires.is_some_and(|at| SystemTime::from(at) > now)
+        });
         let value = serde_json::to_value(entry).map_err(|e| e.to_string())?;
         entries.insert(format!("{}{registry}", self.prefix), value);
         let file = serde_json::json!({ "Registries": entries, "Version": VERSION });
@@ -130,18 +176,15 @@ impl Cache {
         }
     }
 
-    /// Writes the file whole: a private temporary file, renamed over it.
+    /// Writes the file whole: a private temporary file, created exclusively
+    /// (a link planted under its name is removed, never followed), renamed
+    /// over it.
     fn write(&self, bytes: &[u8]) -> Result<(), String> {
         let dir = &self.dir;
-        let shown = dir.display();
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir).map_err(|e| format!("cannot create {shown}: {e}"))?;
         let temp = dir.join(format!(".{FILE}.{}.tmp", std::process::id()));
+        let _ = std::fs::remove_file(&temp);
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let written = options.open(&temp).and_then(|mut file| {
@@ -153,6 +196,44 @@ impl Cache {
             let _ = std::fs::remove_file(&temp);
             format!("cannot write {}: {e}", dir.join(FILE).display())
         })
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+/// An exclusive `flock` on a file, released when dropped (or when the
+/// process dies, so a crashed helper never leaves the cache locked).
+struct FileLock(#[allow(dead_code)] std::fs::File);
+
+impl FileLock {
+    fn acquire(path: &Path) -> Result<Self, String> {
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options.open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd as _;
+            let deadline = std::time::Instant::now() + LOCK_WAIT;
+            // SAFETY: flock on an fd this function owns; no memory is shared.
+            while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                if std::time::Instant::now() >= deadline {
+                    return Err(format!("{} stayed locked for {LOCK_WAIT:?}", path.display()));
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        Ok(Self(file))
     }
 }
 
@@ -208,12 +289,59 @@ mod tests {
             assert_eq!(mode(dir.join("nested")), 0o700);
             assert_eq!(mode(dir.join("nested/cache.json")), 0o600);
         }
-        let leftovers: Vec<_> = std::fs::read_dir(dir.join("nested")).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        let mut left: Vec<String> = std::fs::read_dir(dir.join("nested"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["cache.json", "cache.json.lock"], "no temporary file is left behind");
         std::fs::write(dir.join("nested/cache.json"), "{garbled").unwrap();
         assert_eq!(cache.get("123456789012"), None);
         cache.set("123456789012", &e).unwrap();
         assert_eq!(cache.get("123456789012"), Some(e));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn expired_entries_are_pruned_and_a_planted_link_is_not_followed() {
+        let dir = std::env::temp_dir().join(format!("ecr-cache-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = Cache::new(dir.clone(), "us-east-1", "AKIDEXAMPLE");
+        let old = entry(SystemTime::now() - Duration::from_secs(7200), Duration::from_secs(3600));
+        cache.set("111111111111", &old).unwrap();
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "untouched").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&victim, dir.join(format!(".{FILE}.{}.tmp", std::process::id()))).unwrap();
+        cache.set("222222222222", &entry(SystemTime::now(), Duration::from_secs(3600))).unwrap();
+        assert_eq!(cache.get("111111111111"), None, "the expired entry was pruned");
+        assert!(cache.get("222222222222").is_some());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_others_may_write_or_own_is_not_used() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = std::env::temp_dir().join(format!("ecr-cache-trust-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = Cache::new(dir.clone(), "us-east-1", "AKIDEXAMPLE");
+        assert_eq!(cache.untrusted(), None, "a directory yet to be made is fine");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert_eq!(cache.untrusted(), None);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(cache.untrusted().unwrap().contains("written by others"), "{:?}", cache.untrusted());
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            // As root, give it away to check the owner test too.
+            std::os::unix::fs::chown(&dir, Some(65534), None).unwrap();
+            assert!(cache.untrusted().unwrap().contains("belongs to user 65534"), "{:?}", cache.untrusted());
+        } else {
+            eprintln!("skipped: giving a directory to another user needs root");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

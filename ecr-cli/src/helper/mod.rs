@@ -167,7 +167,12 @@ async fn fetch(client: &Client, account: Option<&str>) -> Result<(String, Entry)
 async fn cache_of(client: &Client, env: &Environment) -> Option<Cache> {
     let dir = Cache::dir(env)?;
     let credentials = client.config().credentials().await.ok()?;
-    Some(Cache::new(dir, client.config().region(), credentials.access_key_id()))
+    let cache = Cache::new(dir, client.config().region(), credentials.access_key_id());
+    if let Some(why) = cache.untrusted() {
+        debug(env, &format!("not using the cache: {why}"));
+        return None;
+    }
+    Some(cache)
 }
 
 fn store(cache: &Cache, account: &str, entry: &Entry, env: &Environment) {

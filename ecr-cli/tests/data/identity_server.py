@@ -182,10 +182,11 @@ class Handler(BaseHTTPRequestHandler):
         record({"kind": "ecr", "key": key, "token": token, "operation": operation})
         if operation == "GetAuthorizationToken":
             login = base64.b64encode(("AWS:token-for-" + key).encode()).decode()
+            registry = (json.loads(body or b"{}").get("registryIds") or ["123456789012"])[0]
             data = {
                 "authorizationToken": login,
                 "expiresAt": time.time() + 12 * 3600,
-                "proxyEndpoint": "https://123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                "proxyEndpoint": f"https://{registry}.dkr.ecr.us-east-1.amazonaws.com",
             }
             return self.answer(200, json.dumps({"authorizationData": [data]}), "application/x-amz-json-1.1")
         self.answer(200, json.dumps({"repositories": []}), "application/x-amz-json-1.1")
