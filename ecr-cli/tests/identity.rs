@@ -641,3 +641,31 @@ fn helpers_started_together_keep_every_cache_entry() {
     }
     assert_eq!(entries.len(), 8);
 }
+
+/// STS calls go through `HTTP(S)_PROXY` as ECR calls do; instance metadata
+/// never does (it answers only on the machine itself).
+#[test]
+fn credential_calls_take_the_proxy_and_metadata_does_not() {
+    let server = IdentityServer::start();
+    let case = Case {
+        name: "proxy",
+        config: "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/FromInstance\ncredential_source = Ec2InstanceMetadata\n",
+        ..Case::default()
+    };
+    let home = home_for(&case, "ecr");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ecr"));
+    command
+        .args(["describe-repositories", "--region", "us-east-1", "--profile", "r"])
+        .args(["--endpoint-url", "http://ecr.example.invalid"])
+        .env_clear()
+        .envs(case_env(&case, &server, &home))
+        .env("AWS_ENDPOINT_URL_STS", "http://sts.example.invalid")
+        .env("HTTP_PROXY", &server.url);
+    let (success, last_line) = run_command(command, "");
+    assert!(success, "{last_line}");
+    let log = server.take_log();
+    let proxied = |kind: &str| log.iter().find(|e| e["kind"] == kind).map(|e| e["proxied"] == true);
+    assert_eq!(proxied("imds"), Some(false), "instance metadata is asked directly: {log:?}");
+    assert_eq!(proxied("sts"), Some(true), "STS goes through the proxy: {log:?}");
+    assert_eq!(proxied("ecr"), Some(true), "ECR goes through the proxy: {log:?}");
+}

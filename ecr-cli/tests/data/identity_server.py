@@ -17,6 +17,9 @@ and ecr end up using for the same configuration:
 - IMDSv2 (`/latest/...`, role `instance-role`) and a container endpoint
   (`GET /container`).
 
+It also serves as a plain-HTTP forward proxy for any of these: each record
+says whether its request came through a proxy (`proxied`).
+
 Every secret is `secret-of-` followed by its access key id. `GET /__log`
 gives the records as JSON; `POST /__reset` clears them. It binds
 127.0.0.1:0, prints its port, and stops when stdin closes.
@@ -90,6 +93,10 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def record(self, entry):
+        # A proxy is sent the absolute URL; a server, the path.
+        record({**entry, "proxied": self.path.startswith("http://")})
+
     def answer(self, status, body, content_type="application/json", headers=()):
         data = body.encode() if isinstance(body, str) else body
         self.send_response(status)
@@ -113,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
         if path.path == "/federation/credentials":
             token = self.headers.get("x-amz-sso_bearer_token", "")
             account, role = query.get("account_id", ""), query.get("role_name", "")
-            record({"kind": "sso", "token": token, "account": account, "role": role})
+            self.record({"kind": "sso", "token": token, "account": account, "role": role})
             if not token.startswith("sso-valid-"):
                 return self.answer(
                     401,
@@ -127,14 +134,14 @@ class Handler(BaseHTTPRequestHandler):
         if path.path == "/latest/meta-data/iam/security-credentials/":
             if self.headers.get("x-aws-ec2-metadata-token") != "imds-session":
                 return self.answer(401, "", "text/plain")
-            record({"kind": "imds"})
+            self.record({"kind": "imds"})
             return self.answer(200, "instance-role", "text/plain")
         if path.path == "/latest/meta-data/iam/security-credentials/instance-role":
             if self.headers.get("x-aws-ec2-metadata-token") != "imds-session":
                 return self.answer(401, "", "text/plain")
             return self.answer(200, json.dumps(self.metadata_keys("ASIAINSTANCEROLE")), "text/plain")
         if path.path == "/container":
-            record({"kind": "container"})
+            self.record({"kind": "container"})
             return self.answer(200, json.dumps(self.metadata_keys("ASIACONTAINERROLE")))
         self.answer(404, json.dumps({"message": "no such path " + path.path}))
 
@@ -175,11 +182,11 @@ class Handler(BaseHTTPRequestHandler):
     def ecr(self, target, body):
         signer, why = check_signature(self, body)
         if signer is None or signer[1] != "ecr":
-            record({"kind": "ecr-refused", "why": why or "signed for " + signer[1]})
+            self.record({"kind": "ecr-refused", "why": why or "signed for " + signer[1]})
             return self.answer(403, json.dumps({"__type": "InvalidSignatureException", "message": str(why)}))
         key, _, token = signer
         operation = target.rsplit(".", 1)[-1]
-        record({"kind": "ecr", "key": key, "token": token, "operation": operation})
+        self.record({"kind": "ecr", "key": key, "token": token, "operation": operation})
         if operation == "GetAuthorizationToken":
             login = base64.b64encode(("AWS:token-for-" + key).encode()).decode()
             registry = (json.loads(body or b"{}").get("registryIds") or ["123456789012"])[0]
@@ -194,18 +201,18 @@ class Handler(BaseHTTPRequestHandler):
     def assume_role(self, form, body):
         signer, why = check_signature(self, body)
         if signer is None or signer[1] != "sts":
-            record({"kind": "sts-refused", "why": why})
+            self.record({"kind": "sts-refused", "why": why})
             return self.sts_error(403, "SignatureDoesNotMatch", str(why))
         params = {k: form[k] for k in ("RoleArn", "ExternalId", "SerialNumber", "TokenCode", "DurationSeconds") if k in form}
         session = form.get("RoleSessionName", "")
-        record({"kind": "sts", "key": signer[0], "session": session, **params})
+        self.record({"kind": "sts", "key": signer[0], "session": session, **params})
         if "SerialNumber" in form and form.get("TokenCode") != "123456":
             return self.sts_error(403, "AccessDenied", "MultiFactorAuthentication failed with invalid MFA one time pass code.")
         key = issued("role", signer[0], form["RoleArn"], form.get("ExternalId", ""))
         self.sts_credentials("AssumeRole", key, form["RoleArn"], session)
 
     def web_identity(self, form):
-        record({"kind": "sts-web-identity", "RoleArn": form.get("RoleArn"), "token": form.get("WebIdentityToken")})
+        self.record({"kind": "sts-web-identity", "RoleArn": form.get("RoleArn"), "token": form.get("WebIdentityToken")})
         if form.get("WebIdentityToken") != "web-token-ok":
             return self.sts_error(400, "InvalidIdentityToken", "token rejected")
         key = issued("web", form["RoleArn"])
@@ -232,7 +239,7 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(status, xml, "text/xml")
 
     def create_token(self, form):
-        record({"kind": "oidc", "refreshToken": form.get("refreshToken"), "grantType": form.get("grantType")})
+        self.record({"kind": "oidc", "refreshToken": form.get("refreshToken"), "grantType": form.get("grantType")})
         if form.get("refreshToken") != "refresh-good" or form.get("clientSecret") != "client-secret":
             return self.answer(400, json.dumps({"error": "invalid_grant"}), headers=[("x-amzn-errortype", "InvalidGrantException")])
         answer = {"accessToken": "sso-valid-refreshed", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "refresh-next"}
