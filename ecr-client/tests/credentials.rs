@@ -241,3 +241,37 @@ async fn custom_providers_are_cached_until_near_expiry() {
         assert_eq!(calls.load(Ordering::SeqCst), expected_calls, "lifetime {lifetime:?}");
     }
 }
+
+/// When the operation timeout cuts a credential fetch, the error names the
+/// source it was waiting on, not only the timeout.
+#[tokio::test]
+async fn a_source_cut_by_the_operation_timeout_is_named() {
+    let dir = scratch("credentials-cut-short");
+    let sts = Server::start(vec![Reply::Silence]).await;
+    std::fs::write(
+        dir.join("config"),
+        "[profile slow]\ncredential_process = sleep 30\n\
+         [profile role]\nrole_arn = arn:aws:iam::123456789012:role/Deploy\nsource_profile = keys\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("credentials"), "[keys]\naws_access_key_id = AKID\naws_secret_access_key = s\n").unwrap();
+    for (profile, named) in [
+        ("slow", "credential_process of profile \"slow\""),
+        ("role", "AssumeRole arn:aws:iam::123456789012:role/Deploy (profile \"role\")"),
+    ] {
+        let env = isolated(&[
+            ("AWS_CONFIG_FILE", dir.join("config").display().to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials").display().to_string()),
+            ("AWS_PROFILE", profile.into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_ENDPOINT_URL_STS", sts.url.clone()),
+            ("AWS_ENDPOINT_URL_ECR", "http://127.0.0.1:9".into()),
+        ]);
+        let builder = Config::builder().operation_timeout(Duration::from_millis(700));
+        let client = Client::load_with(builder, &env).await.unwrap();
+        let started = std::time::Instant::now();
+        let error = call(&client).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{profile}: cut at the operation timeout");
+        assert!(error.contains(named) && error.contains("operation timeout (700ms)"), "{profile}: {error}");
+    }
+}

@@ -194,7 +194,11 @@ impl<S: Service> Client<S> {
                 Ok(Ok(credentials)) => credentials,
                 Ok(Err(e)) => return Err(Failure::Credentials(e)),
                 Err(_) => {
-                    let why = format!("no credentials within the operation timeout ({:?})", config.operation_timeout);
+                    let waiting = config.credentials.pending().unwrap_or_else(|| "the credential source".into());
+                    let why = format!(
+                        "{waiting} did not answer within the operation timeout ({:?})",
+                        config.operation_timeout
+                    );
                     return Err(Failure::Credentials(CredentialsError::new(why)));
                 }
             };

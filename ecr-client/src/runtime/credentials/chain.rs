@@ -47,6 +47,8 @@ pub struct DefaultCredentialsChain {
     /// service calls go.
     api_http: Result<reqwest::Client, String>,
     imds_token: ImdsToken,
+    /// The source a fetch is waiting on, for [`ProvideCredentials::pending`].
+    stage: std::sync::Mutex<Option<String>>,
 }
 
 impl fmt::Debug for DefaultCredentialsChain {
@@ -80,6 +82,7 @@ impl DefaultCredentialsChain {
             metadata_http: crate::runtime::tls::http_client(metadata),
             api_http: crate::runtime::tls::http_client(api),
             imds_token: ImdsToken::default(),
+            stage: std::sync::Mutex::default(),
         }
     }
 
@@ -112,6 +115,11 @@ impl DefaultCredentialsChain {
         self
     }
 
+    /// Notes the source about to be asked.
+    fn at(&self, stage: String) {
+        *self.stage.lock().unwrap_or_else(|e| e.into_inner()) = Some(stage);
+    }
+
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let profile = Profile::load(&self.env, self.profile.as_deref()).map_err(CredentialsError::new)?;
         self.load_profile(&profile).await.map_err(CredentialsError::new)
@@ -138,9 +146,11 @@ impl DefaultCredentialsChain {
         {
             return Ok(found);
         }
+        self.at("container credentials".into());
         if let Some(found) = metadata::container(&self.env, self.metadata_http("container")?, &mut tried).await? {
             return Ok(found);
         }
+        self.at("instance metadata".into());
         let http = self.metadata_http("instance metadata")?;
         if let Some(found) = metadata::instance_metadata(&self.env, http, &self.imds_token, &mut tried).await? {
             return Ok(found);
@@ -166,10 +176,12 @@ impl DefaultCredentialsChain {
         if let Some(web) = WebIdentity::configured(env, &settings)? {
             let region = self.sts_region(top);
             let endpoint = self.sts_endpoint(top, &region);
+            self.at(format!("AssumeRoleWithWebIdentity for profile {name:?} at {endpoint}"));
             return web.assume_role(self.api_http("web identity")?, &endpoint, &region).await.map(Some);
         }
         if let Some(sso) = SsoProfile::configured(files, name)? {
             let http = self.api_http("SSO")?;
+            self.at(format!("SSO for profile {name:?}"));
             return sso.credentials(&self.env, top, http).await.map(Some).map_err(|e| format!("{label}: {e}"));
         }
         let credentials_file = files.credentials_path().map(|p| p.display().to_string()).unwrap_or_default();
@@ -183,6 +195,7 @@ impl DefaultCredentialsChain {
             ));
         }
         if let Some(command) = get(&settings, "credential_process") {
+            self.at(format!("credential_process of profile {name:?}"));
             return process::credentials(command, self.process_timeout)
                 .await
                 .map(Some)
@@ -222,7 +235,9 @@ impl DefaultCredentialsChain {
         };
         while index > 0 {
             index -= 1;
-            credentials = plan.roles[index].assume(&credentials, &sts).await?;
+            let role = &plan.roles[index];
+            self.at(format!("AssumeRole {} (profile {:?}) at {endpoint}", role.role_arn, role.profile));
+            credentials = role.assume(&credentials, &sts).await?;
         }
         Ok(credentials)
     }
@@ -238,9 +253,11 @@ impl DefaultCredentialsChain {
             }
             Base::Source(CredentialSource::Environment, _) => env_vars::credentials(&self.env, &mut tried)?,
             Base::Source(CredentialSource::EcsContainer, _) => {
+                self.at("container credentials".into());
                 metadata::container(&self.env, self.metadata_http("container")?, &mut tried).await?
             }
             Base::Source(CredentialSource::Ec2InstanceMetadata, _) => {
+                self.at("instance metadata".into());
                 let http = self.metadata_http("instance metadata")?;
                 metadata::instance_metadata(&self.env, http, &self.imds_token, &mut tried).await?
             }
@@ -279,6 +296,10 @@ impl DefaultCredentialsChain {
 impl ProvideCredentials for DefaultCredentialsChain {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
         Box::pin(self.load())
+    }
+
+    fn pending(&self) -> Option<String> {
+        self.stage.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 

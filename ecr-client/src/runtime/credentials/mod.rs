@@ -149,6 +149,13 @@ pub type CredentialsFuture<'a> = Pin<Box<dyn Future<Output = Result<Credentials,
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Fetches credentials.
     fn provide_credentials(&self) -> CredentialsFuture<'_>;
+
+    /// What a fetch under way is waiting for (`credential_process of
+    /// profile "ci"`, `AssumeRole arn:…`), so that when a deadline cuts it
+    /// the error can name the source. `None` by default.
+    fn pending(&self) -> Option<String> {
+        None
+    }
 }
 
 impl ProvideCredentials for Credentials {
@@ -216,6 +223,11 @@ impl CachedProvider {
                 None => Err(e),
             },
         }
+    }
+
+    /// What the provider's fetch under way is waiting for.
+    pub fn pending(&self) -> Option<String> {
+        self.provider.pending()
     }
 
     fn usable_without_fetch(&self) -> Option<Credentials> {
