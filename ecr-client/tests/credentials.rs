@@ -275,3 +275,69 @@ async fn a_source_cut_by_the_operation_timeout_is_named() {
         assert!(error.contains(named) && error.contains("operation timeout (700ms)"), "{profile}: {error}");
     }
 }
+
+/// The IMDSv2 session token is asked for once and reused while its TTL
+/// lasts, even as the role's credentials are fetched again.
+#[tokio::test]
+async fn the_instance_metadata_session_token_is_reused() {
+    let ecr = Server::start(vec![Reply::json(200, LIST), Reply::json(200, LIST)]).await;
+    // Credentials that are due for a refresh at once (within five minutes
+    // of expiry), so the second call fetches them again.
+    let soon = ecr_client::DateTime::from(SystemTime::now() + Duration::from_secs(120)).to_string();
+    let creds = format!(
+        r#"{{"Code":"Success","AccessKeyId":"AKIDIMDS","SecretAccessKey":"i","Token":"it","Expiration":"{soon}"}}"#
+    );
+    let imds = Server::start(vec![
+        Reply::Answer(200, vec![], b"imds-session-token".to_vec()),
+        Reply::Answer(200, vec![], b"my-role".to_vec()),
+        Reply::json(200, &creds),
+        Reply::Answer(200, vec![], b"my-role".to_vec()),
+        Reply::json(200, &creds),
+    ])
+    .await;
+    let env = Environment::from_vars([
+        ("AWS_REGION", "us-east-1".to_owned()),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url.clone()),
+        ("HOME", scratch("imds-reuse").display().to_string()),
+    ]);
+    let client = Client::load_with(Config::builder().endpoint_url(&ecr.url), &env).await.unwrap();
+    call(&client).await.unwrap();
+    call(&client).await.unwrap();
+    let heads: Vec<String> = imds.requests().iter().map(|r| r.head.lines().next().unwrap_or("").to_owned()).collect();
+    assert_eq!(heads.iter().filter(|h| h.starts_with("PUT /latest/api/token")).count(), 1, "{heads:?}");
+    assert_eq!(heads.iter().filter(|h| h.contains("security-credentials/my-role")).count(), 2, "{heads:?}");
+}
+
+/// A transient STS failure (a 500, then throttling) is retried; the role
+/// is assumed on the third attempt.
+#[tokio::test]
+async fn sts_is_retried_after_transient_failures() {
+    let dir = scratch("credentials-sts-retry");
+    let ok = "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAROLE</AccessKeyId>\
+              <SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken>\
+              <Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>";
+    let throttled =
+        "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>";
+    let sts = Server::start(vec![
+        Reply::Answer(500, vec![], b"<ErrorResponse/>".to_vec()),
+        Reply::Answer(400, vec![], throttled.into()),
+        Reply::Answer(200, vec![], ok.into()),
+    ])
+    .await;
+    let ecr = Server::start(vec![Reply::json(200, LIST)]).await;
+    std::fs::write(dir.join("config"), "[profile role]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = keys\n")
+        .unwrap();
+    std::fs::write(dir.join("credentials"), "[keys]\naws_access_key_id = AKID\naws_secret_access_key = s\n").unwrap();
+    let env = isolated(&[
+        ("AWS_CONFIG_FILE", dir.join("config").display().to_string()),
+        ("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials").display().to_string()),
+        ("AWS_PROFILE", "role".into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ENDPOINT_URL_STS", sts.url.clone()),
+    ]);
+    let client = Client::load_with(Config::builder().endpoint_url(&ecr.url), &env).await.unwrap();
+    call(&client).await.unwrap();
+    assert_eq!(sts.requests().len(), 3);
+    assert!(authorization(&ecr).contains("Credential=ASIAROLE/"));
+    assert!(sts.requests()[2].header("authorization").is_some_and(|a| a.contains("Credential=AKID/")));
+}

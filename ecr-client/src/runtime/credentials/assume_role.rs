@@ -16,7 +16,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Asks for the current code of an MFA device, given its serial number (or
 /// ARN). Called while credentials load, so it may block on a terminal.
 #[derive(Clone)]
-pub struct MfaPrompt(Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>);
+pub struct MfaPrompt(Arc<AskForCode>);
+
+type AskForCode = dyn Fn(&str) -> Result<String, String> + Send + Sync;
 
 impl MfaPrompt {
     /// A prompt that calls `ask` with the device's serial number and gives
