@@ -258,7 +258,7 @@ fn configuration_and_transport_failures_have_their_exit_codes() {
 }
 
 #[test]
-fn skeleton_help_version_and_completions() {
+fn skeleton_help_version_and_bash_completion() {
     let skeleton = stdout_json(&ecr(&["batch-get-image", "--generate-cli-skeleton"]));
     assert_eq!(skeleton["imageIds"], json!([{"imageDigest": "", "imageTag": ""}]));
     let help = ecr(&["put-image", "--help"]);
@@ -286,20 +286,35 @@ fn skeleton_help_version_and_completions() {
         assert_success(&output);
         String::from_utf8(output.stdout).unwrap()
     };
-    let expected: Vec<&str> =
-        ecr_cli::COMMANDS.iter().map(|c| c.name).filter(|n| n.starts_with("describe-ima")).collect();
-    assert!(expected.len() >= 2);
+    let expected = describe_ima();
     assert_eq!(complete("ecr describe-ima", 1).lines().collect::<Vec<_>>(), expected);
     let flags = complete("ecr put-image --image-t", 2);
     assert_eq!(flags.trim(), "--image-tag", "{flags}");
     let waiters = complete("ecr wait ", 2);
     assert!(waiters.contains("image-scan-complete") && waiters.contains("lifecycle-policy-preview-complete"));
-    // fish completes the same (`.ci/run` installs fish and zsh).
+}
+
+/// Commands whose names start with `describe-ima`: what every shell should
+/// complete `ecr describe-ima` to.
+fn describe_ima() -> Vec<&'static str> {
+    let expected: Vec<&str> =
+        ecr_cli::COMMANDS.iter().map(|c| c.name).filter(|n| n.starts_with("describe-ima")).collect();
+    assert!(expected.len() >= 2);
+    expected
+}
+
+#[test]
+fn fish_completes_commands_and_flags() {
+    if !support::has_program("fish", "fish completion") {
+        return;
+    }
+    let expected = describe_ima();
+    let dir = support::scratch("cli-completion-fish");
     let fish_script = dir.join("ecr.fish");
     std::fs::write(&fish_script, ecr(&["completion", "fish"]).stdout).unwrap();
     let fish = |line: &str| {
         let program = format!("source {}; complete -C '{line}'", fish_script.display());
-        let output = Command::new("fish").args(["-c", &program]).output().expect("fish is installed");
+        let output = Command::new("fish").args(["-c", &program]).output().unwrap();
         assert_success(&output);
         let words: Vec<String> = String::from_utf8(output.stdout)
             .unwrap()
@@ -312,7 +327,45 @@ fn skeleton_help_version_and_completions() {
     completed.sort();
     assert_eq!(completed, expected, "fish orders by its own rules; the set is the same");
     assert_eq!(fish("ecr put-image --image-t"), ["--image-tag"]);
+}
 
+/// The tests that need fish, zsh or `script`, run again (this binary, one
+/// test each) with a `PATH` that has none of them: without `CI` they pass,
+/// saying they were skipped; with `CI` they fail.
+#[test]
+fn tests_needing_a_program_skip_without_it_and_fail_under_ci() {
+    let this = std::env::current_exe().unwrap();
+    let empty = support::scratch("cli-no-programs");
+    for (test, program) in [
+        ("fish_completes_commands_and_flags", "fish"),
+        ("zsh_completes_commands_flags_and_waiters", "zsh"),
+        ("progress_shows_on_a_terminal_only", "script"),
+    ] {
+        let run = |ci: bool| {
+            let mut command = Command::new(&this);
+            command.args(["--exact", test, "--test-threads=1"]).env("PATH", &empty).env_remove("CI");
+            if ci {
+                command.env("CI", "true");
+            }
+            command.output().unwrap()
+        };
+        let skipped = run(false);
+        let said = String::from_utf8_lossy(&skipped.stderr);
+        assert!(skipped.status.success(), "{test} passes without {program}: {said}");
+        assert!(said.contains("skipped: ") && said.contains(&format!("needs {program}")), "{test}: {said}");
+        let failed = run(true);
+        let out = String::from_utf8_lossy(&failed.stdout);
+        assert!(!failed.status.success(), "{test} fails under CI without {program}: {out}");
+        assert!(out.contains(&format!("{program} is not installed")), "{test}: {out}");
+    }
+}
+
+#[test]
+fn zsh_completes_commands_flags_and_waiters() {
+    if !support::has_program("zsh", "zsh completion") {
+        return;
+    }
+    let dir = support::scratch("cli-completion-zsh");
     // zsh runs the function as its completion system would call it, with
     // `compadd` (a builtin only inside a completion widget) printing the
     // candidates it is given; zsh itself narrows them to the prefix.
@@ -324,7 +377,7 @@ fn skeleton_help_version_and_completions() {
              words=({words}); CURRENT={current}; _ecr",
             zsh_script.display()
         );
-        let output = Command::new("zsh").args(["-f", "-c", &program]).output().expect("zsh is installed");
+        let output = Command::new("zsh").args(["-f", "-c", &program]).output().unwrap();
         assert_success(&output);
         String::from_utf8(output.stdout).unwrap()
     };
@@ -442,6 +495,9 @@ fn wait_for_a_scan_against_moto_and_a_failed_scan_locally() {
 
 #[test]
 fn progress_shows_on_a_terminal_only() {
+    if !support::has_program("script", "progress on a terminal") {
+        return;
+    }
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let page = |tag: &str, next: Option<&str>| {
@@ -486,6 +542,13 @@ fn profile_flag_selects_the_profile() {
     let home = support::scratch("cli-profile");
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     std::fs::write(home.join(".aws/config"), "[profile elsewhere]\nregion = eu-west-1\n").unwrap();
+    // An explicit profile turns the environment's keys off (as in the AWS
+    // CLI): its own keys sign.
+    std::fs::write(
+        home.join(".aws/credentials"),
+        "[elsewhere]\naws_access_key_id = AKIDELSEWHERE\naws_secret_access_key = s\n",
+    )
+    .unwrap();
     let home = home.display().to_string();
     let env = [("HOME", home.as_str()), ("AWS_REGION", ""), ("AWS_ENDPOINT_URL", support::moto_url())];
     let login = stdout_json(&ecr_with(&["get-login", "--profile", "elsewhere"], &env));

@@ -12,7 +12,7 @@ pub mod capture;
 pub mod fault_server;
 
 use ecr_client::{Client, Config, ConfigBuilder, Credentials};
-use std::io::{BufRead, Read};
+use std::io::{BufRead, Read, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -89,7 +89,9 @@ pub fn has_program(program: &str, why: &str) -> bool {
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
     if !found {
         assert!(std::env::var_os("CI").is_none(), "{program} is not installed, and CI must run {why}");
-        eprintln!("skipped: {why} needs {program}, which is not installed");
+        // Straight to the process's stderr: the test harness captures
+        // `eprintln!`, and a skip must show.
+        let _ = writeln!(std::io::stderr(), "skipped: {why} needs {program}, which is not installed");
     }
     found
 }
