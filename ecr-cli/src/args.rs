@@ -260,12 +260,16 @@ fn operation_input(
     Ok((input, pages))
 }
 
+/// The longest timeout a flag takes: a year (0 means no limit).
+const MAX_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
+
 fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
-    text.parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .ok_or_else(|| format!("--{flag} must be a number of seconds, not {text:?}"))
+    let value = text.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0);
+    let value = value.ok_or_else(|| format!("--{flag} must be a number of seconds, not {text:?}"))?;
+    if value > MAX_SECONDS {
+        return Err(format!("--{flag} must be at most {MAX_SECONDS} seconds (a year; 0 means no limit), not {text}"));
+    }
+    Duration::try_from_secs_f64(value).map_err(|e| format!("--{flag}: {e}"))
 }
 
 fn no_more(positional: &[String], expected: usize) -> Result<(), String> {

@@ -232,6 +232,10 @@ fn usage_errors_are_one_line_and_exit_252() {
         (&["wait", "image-scan-finished"], "unknown waiter"),
         (&["--output", "yaml", "describe-repositories"], "--output must be json or text"),
         (&["completion", "powershell"], "usage: ecr completion"),
+        // Once a panic (exit 134 under panic = "abort").
+        (&["--cli-read-timeout", "1e20", "describe-repositories"], "--cli-read-timeout must be at most"),
+        (&["--cli-connect-timeout", "1e300", "describe-repositories"], "--cli-connect-timeout must be at most"),
+        (&["--cli-read-timeout", "inf", "describe-repositories"], "must be a number of seconds"),
     ];
     for (args, expected) in cases {
         let output = ecr(args);

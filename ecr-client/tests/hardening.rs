@@ -372,7 +372,7 @@ async fn web_identity_from_the_environment_assumes_the_role() {
 
     let asked = &sts.requests()[0];
     assert!(asked.head.starts_with("POST / "), "{}", asked.head);
-    assert_eq!(asked.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(asked.header("content-type"), Some("application/x-www-form-urlencoded; charset=utf-8"));
     assert!(asked.header("authorization").is_none(), "AssumeRoleWithWebIdentity is not signed");
     let form = form(asked);
     let get = |k: &str| form.iter().find(|(name, _)| name == k).map(|(_, v)| v.as_str());
@@ -454,4 +454,15 @@ async fn error_reports_name_each_cause_once() {
     let ecr = Server::start(vec![Reply::error(400, "RepositoryNotFoundException", "no such repository")]).await;
     let err = support::local_client(&ecr.url, |b| b).list_images().repository_name("app").send().await.unwrap_err();
     assert_eq!(report(&err).matches("no such repository").count(), 1, "{}", report(&err));
+}
+
+/// Timeouts too long to add to a clock (`Duration::MAX`) mean no limit;
+/// they once overflowed `Instant + Duration` and panicked.
+#[tokio::test]
+async fn the_longest_timeouts_saturate() {
+    let server = Server::start(vec![Reply::json(200, r#"{"imageIds":[]}"#)]).await;
+    let client = support::local_client(&server.url, |b| {
+        b.operation_timeout(Duration::MAX).attempt_timeout(Duration::MAX).connect_timeout(Duration::MAX)
+    });
+    client.list_images().repository_name("app").send().await.expect("a call with no limits succeeds");
 }

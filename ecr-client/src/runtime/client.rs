@@ -174,7 +174,7 @@ impl<S: Service> Client<S> {
     async fn attempts(&self, call: Call, body: bytes::Bytes) -> Result<protocol::Answer, Failure> {
         let Call { operation, target, secret_output } = call;
         let config = &self.inner.config;
-        let deadline = Instant::now() + config.operation_timeout;
+        let deadline = deadline_after(config.operation_timeout);
         let out_of_time = |attempts| {
             Failure::Transport(TransportError {
                 operation,
@@ -204,7 +204,7 @@ impl<S: Service> Client<S> {
             };
             // One timer per attempt: the attempt's own limit or what is left
             // of the operation's, whichever ends first.
-            let attempt_deadline = deadline.min(Instant::now() + config.attempt_timeout);
+            let attempt_deadline = deadline.min(deadline_after(config.attempt_timeout));
             let sent = self.attempt(operation, target, &credentials, body.clone());
             let outcome = match tokio::time::timeout_at(attempt_deadline, sent).await {
                 Ok(outcome) => outcome,
@@ -259,7 +259,7 @@ impl<S: Service> Client<S> {
             last_cost = Some(cost);
             let delay = retry::backoff(attempt - 1, kind, retry_after, retry::jitter());
             tracing::debug!(attempt, ?kind, ?delay, "retrying");
-            if Instant::now() + delay >= deadline {
+            if deadline_after(delay) >= deadline {
                 return Err(out_of_time(attempt));
             }
             tokio::time::sleep(delay).await;
@@ -345,4 +345,11 @@ fn classify(error: &reqwest::Error) -> TransportErrorKind {
     } else {
         TransportErrorKind::Io
     }
+}
+
+/// `now + timeout`, saturating: a timeout too long to add (`Duration::MAX`)
+/// means a century, which is no limit at all.
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }

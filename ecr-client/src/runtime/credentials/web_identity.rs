@@ -16,6 +16,8 @@ pub(super) struct WebIdentity {
     token_file: String,
     role_arn: String,
     session_name: Option<String>,
+    /// Where the settings came from, for messages.
+    origin: String,
 }
 
 impl WebIdentity {
@@ -24,24 +26,28 @@ impl WebIdentity {
     /// sources, and so to another identity than the role the environment
     /// names).
     pub fn configured(env: Option<&Environment>, profile: &Settings) -> Result<Option<WebIdentity>, String> {
-        let setting =
-            |key: &str, var: &str| env.and_then(|env| env.var(var)).or_else(|| get(profile, key)).map(str::to_owned);
-        let role_arn = setting("role_arn", "AWS_ROLE_ARN");
-        let Some(token_file) = setting("web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE") else {
+        // Each setting from its variable, else the profile, and where from.
+        let setting = |key: &'static str, var: &'static str| match env.and_then(|env| env.var(var)) {
+            Some(value) => Some((value.to_owned(), var)),
+            None => get(profile, key).map(|value| (value.to_owned(), key)),
+        };
+        let role = setting("role_arn", "AWS_ROLE_ARN");
+        let Some((token_file, token_origin)) = setting("web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE") else {
             if env.and_then(|env| env.var("AWS_ROLE_ARN")).is_some() {
                 return Err("web identity: AWS_ROLE_ARN is set but AWS_WEB_IDENTITY_TOKEN_FILE is not".into());
             }
             return Ok(None);
         };
-        let role_arn = role_arn.ok_or_else(|| {
-            "web identity: a web identity token file is configured but no role: set role_arn in the profile or \
-             AWS_ROLE_ARN"
-                .to_owned()
-        })?;
+        let Some((role_arn, role_origin)) = role else {
+            return Err(format!(
+                "web identity: {token_origin} is set but AWS_ROLE_ARN is not, nor the profile's role_arn"
+            ));
+        };
         Ok(Some(WebIdentity {
             token_file,
             role_arn,
-            session_name: setting("role_session_name", "AWS_ROLE_SESSION_NAME"),
+            session_name: setting("role_session_name", "AWS_ROLE_SESSION_NAME").map(|(name, _)| name),
+            origin: format!("{token_origin} and {role_origin}"),
         }))
     }
 
@@ -53,8 +59,9 @@ impl WebIdentity {
         sts_endpoint: &str,
         region: &str,
     ) -> Result<Credentials, String> {
-        let token = std::fs::read_to_string(&self.token_file)
-            .map_err(|e| format!("web identity: cannot read the token file {}: {e}", self.token_file))?;
+        let token = std::fs::read_to_string(&self.token_file).map_err(|e| {
+            format!("web identity ({}): cannot read the token file {}: {e}", self.origin, self.token_file)
+        })?;
         let session_name = self.session_name.clone().unwrap_or_else(|| {
             let millis = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
             format!("ecr-client-{millis}")
@@ -71,7 +78,8 @@ impl WebIdentity {
             signed_by: None,
         };
         let about = format!("role {}", self.role_arn);
-        let answer = call.credentials(http, &about).await.map_err(|e| format!("web identity: {e}"))?;
+        let answer =
+            call.credentials(http, &about).await.map_err(|e| format!("web identity ({}): {e}", self.origin))?;
         Ok(answer.credentials)
     }
 }
