@@ -1,7 +1,7 @@
 //! Rust names for document names: PascalCase types and variants, snake_case
 //! fields, keywords escaped, collisions resolved deterministically.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 const KEYWORDS: &[&str] = &[
@@ -14,12 +14,13 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 
-/// A PascalCase type or variant name. Names that would start with a digit get
-/// a `V` prefix; `Self` becomes `SelfValue`.
+/// A PascalCase type or variant name. Names that would not start as an
+/// identifier does (`2x`, `٣`) get a `V` prefix; `Self` becomes `SelfValue`;
+/// characters no identifier may hold (`²`) are spelled `U00B2`.
 pub fn type_name(name: &str) -> String {
-    let pascal = name.to_upper_camel_case();
+    let pascal = identifier_chars(&name.to_upper_camel_case(), |c| format!("U{:04X}", c as u32));
     let pascal = if pascal.is_empty() { "Value".to_owned() } else { pascal };
-    if pascal.starts_with(|c: char| c.is_ascii_digit()) {
+    if !pascal.starts_with(starts_identifier) {
         format!("V{pascal}")
     } else if pascal == "Self" {
         "SelfValue".to_owned()
@@ -31,9 +32,9 @@ pub fn type_name(name: &str) -> String {
 /// A snake_case field or method name, as source text: keywords become raw
 /// identifiers (`r#type`), or get a `_` suffix where raw is not allowed.
 pub fn field_name(name: &str) -> String {
-    let snake = name.to_snake_case();
+    let snake = identifier_chars(&name.to_snake_case(), |c| format!("_u{:04x}", c as u32));
     let snake = if snake.is_empty() { "value".to_owned() } else { snake };
-    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+    if !snake.starts_with(starts_identifier) {
         format!("_{snake}")
     } else if NOT_RAW.contains(&snake.as_str()) {
         format!("{snake}_")
@@ -42,6 +43,47 @@ pub fn field_name(name: &str) -> String {
     } else {
         snake
     }
+}
+
+/// A snake_case piece of a longer name (`is_{piece}`, `{piece}_parses`),
+/// with only characters an identifier may hold.
+pub fn snake_part(name: &str) -> String {
+    identifier_chars(&name.to_snake_case(), |c| format!("_u{:04x}", c as u32))
+}
+
+/// A SHOUTY_SNAKE_CASE constant or static name, a valid identifier.
+pub fn constant_name(name: &str) -> String {
+    let shouty = identifier_chars(&name.to_shouty_snake_case(), |c| format!("_U{:04X}", c as u32));
+    if shouty.starts_with(starts_identifier) {
+        shouty
+    } else {
+        format!("_{shouty}")
+    }
+}
+
+/// `text` with each character no Rust identifier may hold (Unicode's
+/// XID_Continue: `²` is alphanumeric but not one) replaced by `spell(c)`.
+fn identifier_chars(text: &str, spell: impl Fn(char) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '_' || c.is_ascii_alphanumeric() || (!c.is_ascii() && continues_identifier(c)) {
+            out.push(c);
+        } else {
+            out.push_str(&spell(c));
+        }
+    }
+    out
+}
+
+/// Whether `c` may follow the first character of an identifier.
+fn continues_identifier(c: char) -> bool {
+    syn::parse_str::<syn::Ident>(&format!("a{c}")).is_ok()
+}
+
+/// Whether an identifier may start with `c` (`_` aside: a lone `_` is no
+/// name, so names never start with one unless prefixed on purpose).
+fn starts_identifier(c: char) -> bool {
+    c.is_ascii_alphabetic() || (!c.is_ascii() && syn::parse_str::<syn::Ident>(&c.to_string()).is_ok())
 }
 
 /// Returns `name`, or `name` with the smallest numeric suffix (from 2) that
@@ -77,6 +119,23 @@ mod tests {
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("2fa"), "_2fa");
+    }
+
+    #[test]
+    fn names_are_identifiers_whatever_the_document_holds() {
+        // Alphanumeric to Unicode, yet not allowed in a Rust identifier
+        // (`²`, `W²`), or a digit that cannot start one (`٣`): these once
+        // panicked in `format_ident!`.
+        for name in ["x²", "W²", "٣", "²", "٣x", "é", "_", "a-b", "𝔘nicode"] {
+            for made in [type_name(name), field_name(name)] {
+                let bare = made.strip_prefix("r#").unwrap_or(&made);
+                assert!(syn::parse_str::<syn::Ident>(bare).is_ok(), "{name:?} → {made:?}");
+            }
+        }
+        assert_eq!(field_name("x²"), "x_u00b2");
+        assert_eq!(type_name("W²"), "WU00B2");
+        assert_eq!(type_name("٣"), "V٣");
+        assert_eq!(type_name("é"), "É");
     }
 
     #[test]

@@ -377,3 +377,24 @@ fn patterns_the_client_cannot_compile_are_reported_when_generating() {
         "{warning}"
     );
 }
+
+/// Names that are alphanumeric to Unicode but no Rust identifier (`x²`,
+/// `W²`) and an enum value that is a non-ASCII digit (`٣`) once panicked;
+/// they generate Rust that parses, for the client and the command layer.
+#[test]
+fn unicode_names_that_are_no_identifiers_generate_rust() {
+    let mut doc = valid();
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["OpRequest"]["properties"]["x²"] = json!({"$ref": "#/components/schemas/W²"});
+    schemas["W²"] = json!({"type": "string", "enum": ["٣", "x²", "²"]});
+    let text = doc.to_string();
+    let files = codegen::generate(&text, None, "test").expect("generates");
+    let cli = codegen::generate_cli(&text, None, "test", "test_client").expect("the command layer generates");
+    for file in files.iter().chain(&cli) {
+        if file.path.ends_with(".rs") {
+            syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", file.path));
+        }
+    }
+    let types = files.iter().find(|f| f.path.ends_with("types.rs")).unwrap();
+    assert!(types.contents.contains("WU00B2") && types.contents.contains("x_u00b2"), "names are spelled out");
+}

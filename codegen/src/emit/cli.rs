@@ -12,8 +12,8 @@ use super::serde_tests::sample;
 use super::{ident, Names};
 use crate::docs::to_plain_text;
 use crate::ir::{Member, Service, ShapeKind};
-use crate::naming::unique;
-use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
+use crate::naming::{constant_name, snake_part, unique};
+use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -69,7 +69,7 @@ impl Statics {
                         | ShapeKind::Enum { .. }
                 )
             })
-            .map(|shape| (shape.to_owned(), ident(&unique(shape.to_shouty_snake_case(), &mut taken))))
+            .map(|shape| (shape.to_owned(), ident(&unique(constant_name(shape), &mut taken))))
             .collect();
         Self { names }
     }
@@ -221,7 +221,7 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
 
 fn flag_tests(service: &Service, names: &Names, client: &syn::Path) -> TokenStream {
     let tests = service.operations.iter().map(|op| {
-        let test = ident(&format!("{}_parses_every_flag", op.name.to_snake_case()));
+        let test = ident(&format!("{}_parses_every_flag", snake_part(&op.name)));
         let input = names.type_ident(&op.input);
         let mut args = vec![command_name(&op.name)];
         let mut expected = serde_json::Map::new();

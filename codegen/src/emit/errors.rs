@@ -6,8 +6,7 @@
 
 use super::{doc_lines, docs, ident, Names};
 use crate::ir::{Operation, Service};
-use crate::naming::{type_name, unique};
-use heck::ToSnakeCase;
+use crate::naming::{snake_part, type_name, unique};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -54,7 +53,7 @@ fn any_error(service: &Service, names: &Names) -> TokenStream {
     let (error_enum, variants) = error_enum(service, &name, doc, &codes, &[" An error the document does not define."]);
     let mut predicates = BTreeSet::new();
     let is = variants.iter().zip(&codes).map(|(variant, code)| {
-        let method = ident(&unique(format!("is_{}", code.to_snake_case()), &mut predicates));
+        let method = ident(&unique(format!("is_{}", snake_part(code)), &mut predicates));
         let doc = format!(" Whether the service answered `{code}`.");
         quote! {
             #[doc = #doc]

@@ -8,8 +8,7 @@
 
 use super::Names;
 use crate::ir::{Service, ShapeKind};
-use crate::naming::{field_name, unique};
-use heck::ToSnakeCase;
+use crate::naming::{field_name, snake_part, unique};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Value};
@@ -48,10 +47,8 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     });
     let mut tests: Vec<_> = tests.collect();
     for op in &service.operations {
-        let test = super::ident(&unique(
-            format!("answers_tolerate_missing_members_of_{}", op.name.to_snake_case()),
-            &mut taken,
-        ));
+        let test =
+            super::ident(&unique(format!("answers_tolerate_missing_members_of_{}", snake_part(&op.name)), &mut taken));
         let (ty, sample) = (names.type_ident(&op.output), sample(service, &op.output, &mut Vec::new()).to_string());
         tests.push(quote! {
             #[test]
@@ -67,7 +64,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
         .iter()
         .map(|op| {
             let error = super::errors::error_type(op);
-            let test = super::ident(&unique(format!("every_error_maps_from_{}", op.name.to_snake_case()), &mut taken));
+            let test = super::ident(&unique(format!("every_error_maps_from_{}", snake_part(&op.name)), &mut taken));
             quote! {
                 #[test]
                 fn #test() {

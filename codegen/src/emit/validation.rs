@@ -4,8 +4,7 @@
 
 use super::Names;
 use crate::ir::{Constraints, Member, Service, ShapeKind};
-use crate::naming::unique;
-use heck::ToShoutySnakeCase;
+use crate::naming::{constant_name, unique};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
@@ -70,10 +69,8 @@ impl Statics {
             let name = match self.pattern_names.get(regex) {
                 Some(name) => name.clone(),
                 None => {
-                    let name = format_ident!(
-                        "{}",
-                        unique(format!("{}_PATTERN", shape.to_shouty_snake_case()), &mut self.taken)
-                    );
+                    let name =
+                        format_ident!("{}", unique(format!("{}_PATTERN", constant_name(shape)), &mut self.taken));
                     self.patterns.insert(
                         regex.clone(),
                         quote!(static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#regex);),
@@ -85,7 +82,7 @@ impl Statics {
             quote!(Some(&#name))
         });
         let pattern = pattern.unwrap_or_else(|| quote!(None));
-        let name = format_ident!("{}", unique(shape.to_shouty_snake_case(), &mut self.taken));
+        let name = format_ident!("{}", unique(constant_name(shape), &mut self.taken));
         let (min, max) = (count(constraints.min_length), count(constraints.max_length));
         self.rules.insert(
             shape.to_owned(),
