@@ -59,7 +59,11 @@ async fn call(globals: &Globals, action: Action) -> Result<(), Failure> {
             let json = match &command.paging {
                 // As the AWS CLI: a token or limit given by hand means one page.
                 Some(paging) if !globals.no_paginate && !explicit_token => {
-                    crate::paging::all_pages(&client, command, paging, input, &pages).await?
+                    let paged = crate::paging::all_pages(&client, command, paging, input, &pages).await?;
+                    if globals.text {
+                        return print_pages(&paged);
+                    }
+                    paged.merged
                 }
                 _ => {
                     let body = generated::send(&client, command.operation, Value::Object(input)).await?;
@@ -156,6 +160,16 @@ fn print_json(json: &str, text: bool) -> Result<(), Failure> {
     let value: Value =
         serde_json::from_str(json).map_err(|e| Failure::new(Failure::OTHER, format!("garbled answer: {e}")))?;
     print(&output::text(&value))
+}
+
+/// Text output of a paged answer as the AWS CLI writes it: each page in
+/// turn, then `NEXTTOKEN<TAB>token` when `--max-items` stopped early.
+fn print_pages(paged: &crate::paging::Paged) -> Result<(), Failure> {
+    let mut out: String = paged.pages.iter().map(output::text).collect();
+    if let Some(token) = &paged.next_token {
+        out.push_str(&output::text(&serde_json::json!({ "NextToken": { "NextToken": token } })));
+    }
+    print(&out)
 }
 
 /// Writes to stdout; a closed pipe (`ecr ... | head`) is not an error.

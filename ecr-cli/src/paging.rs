@@ -1,7 +1,8 @@
-//! Every page of a paginated operation merged into one answer, as the AWS
-//! CLI does: the paged lists concatenated, the other members from the first
-//! page, the token dropped; `--max-items` stops early and leaves a
-//! `NextToken` that `--starting-token` resumes from.
+//! Every page of a paginated operation, as the AWS CLI gives them: for JSON
+//! merged into one answer (the paged lists concatenated, the other members
+//! from the first page, the token dropped); for text page by page (the
+//! first page whole, later ones their lists only). `--max-items` stops early
+//! and leaves a `NextToken` that `--starting-token` resumes from.
 
 use crate::args::Pages;
 use crate::output::Object;
@@ -9,6 +10,7 @@ use crate::progress::Progress;
 use crate::schema::{Command, Paging};
 use crate::Failure;
 use base64::Engine as _;
+use ecr_client::runtime::python_json_string;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -20,15 +22,27 @@ struct Resume {
     skip: usize,
 }
 
-/// Fetches the pages of `command` with `input` and merges them; the
-/// merged answer as compact JSON.
+/// What the pages gave.
+pub struct Paged {
+    /// The merged answer as compact JSON, `NextToken` last if any.
+    pub merged: String,
+    /// Each page as the AWS CLI's text output shows it: the first whole
+    /// (botocore's non-aggregate part is every member that is not a paged
+    /// list or the token, in ECR's paginators), later ones their paged
+    /// lists alone (`null` where a page lacks one, as botocore sets it).
+    pub pages: Vec<Value>,
+    /// The token to resume from, when `--max-items` stopped early.
+    pub next_token: Option<String>,
+}
+
+/// Fetches the pages of `command` with `input`.
 pub async fn all_pages(
     client: &ecr_client::Client,
     command: &Command,
     paging: &Paging,
     mut input: Map<String, Value>,
     pages: &Pages,
-) -> Result<String, Failure> {
+) -> Result<Paged, Failure> {
     if let Some(size) = pages.page_size {
         let member = paging.page_size.ok_or_else(|| Failure::usage(format!("{}: has no page size", command.name)))?;
         input.insert(member.to_owned(), Value::from(size));
@@ -38,6 +52,7 @@ pub async fn all_pages(
         None => Resume { token: None, skip: 0 },
     };
     let mut merged: Option<Object> = None;
+    let mut shown = Vec::new();
     let (mut fetched, mut given) = (0usize, 0usize);
     let mut progress = Progress::on_stderr();
     let garbled =
@@ -85,6 +100,7 @@ pub async fn all_pages(
             on_page = on_page.min(room);
         }
         given += on_page;
+        shown.push(page_as_shown(&page, paging.items, fetched == 1).map_err(garbled)?);
         merged = Some(match merged {
             None => page,
             Some(mut all) => {
@@ -93,21 +109,39 @@ pub async fn all_pages(
             }
         });
         progress.show(&format!("{}: {fetched} pages, {given} items", command.name));
-        let all = match (stop, next) {
-            (Some(stop), _) => {
-                let mut all = merged.unwrap_or_default();
-                let token = Value::String(encode(paging, &stop)).to_string();
-                all.set("NextToken", RawValue::from_string(token).expect("a JSON string"));
-                all
-            }
+        let (mut all, next_token) = match (stop, next) {
+            (Some(stop), _) => (merged.unwrap_or_default(), Some(encode(paging, &stop))),
             (None, Some(token)) => {
                 resume = Resume { token: Some(token), skip: 0 };
                 continue;
             }
-            (None, None) => merged.unwrap_or_default(),
+            (None, None) => (merged.unwrap_or_default(), None),
         };
-        return Ok(all.to_json());
+        if let Some(token) = &next_token {
+            all.set("NextToken", RawValue::from_string(Value::String(token.clone()).to_string()).map_err(garbled)?);
+        }
+        return Ok(Paged { merged: all.to_json(), pages: shown, next_token });
     }
+}
+
+/// A page as text output shows it: the first whole, later ones only their
+/// paged lists, at their paths.
+fn page_as_shown(page: &Object, items: &[&[&str]], first: bool) -> Result<Value, serde_json::Error> {
+    let whole: Value = serde_json::from_str(&page.to_json())?;
+    if first {
+        return Ok(whole);
+    }
+    let mut shown = Value::Object(Map::new());
+    for path in items {
+        let found = path.iter().try_fold(&whole, |at, key| at.get(key)).cloned().unwrap_or(Value::Null);
+        let (last, parents) = path.split_last().expect("a paged list has a path");
+        let mut at = &mut shown;
+        for key in parents {
+            at = at.as_object_mut().expect("built as objects").entry(*key).or_insert_with(|| Value::Object(Map::new()));
+        }
+        at.as_object_mut().expect("built as objects").insert((*last).to_owned(), found);
+    }
+    Ok(shown)
 }
 
 /// Applies `f` to the list at `path`, if the object has one there (a null
@@ -165,14 +199,17 @@ fn ensure_list(object: &mut Object, path: &[&str]) -> Result<(), serde_json::Err
     object.set(key, RawValue::from_string(updated)?);
     Ok(())
 }
-/// The resume token: base64 of JSON, as botocore writes it.
+/// The resume token, byte for byte as botocore writes it: base64 of
+/// Python's `json.dumps` of `{"<input token>": …, "boto_truncate_amount": N}`,
+/// so tokens pass between `aws` and `ecr` both ways.
 fn encode(paging: &Paging, resume: &Resume) -> String {
-    let mut object = Map::new();
-    object.insert(paging.input_token.to_owned(), resume.token.clone().map_or(Value::Null, Value::String));
+    let token = resume.token.as_deref().map_or("null".to_owned(), python_json_string);
+    let mut json = format!("{{{}: {token}", python_json_string(paging.input_token));
     if resume.skip > 0 {
-        object.insert("boto_truncate_amount".into(), Value::from(resume.skip));
+        json.push_str(&format!(", \"boto_truncate_amount\": {}", resume.skip));
     }
-    base64::engine::general_purpose::STANDARD.encode(Value::Object(object).to_string())
+    json.push('}');
+    base64::engine::general_purpose::STANDARD.encode(json)
 }
 
 fn decode(paging: &Paging, token: &str) -> Result<Resume, Failure> {

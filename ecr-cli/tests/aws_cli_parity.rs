@@ -86,3 +86,71 @@ fn json_and_text_output_are_the_aws_clis() {
     let theirs = theirs.trim();
     assert!(ours.starts_with(&format!("ecr: {theirs} (request id ")), "{ours}\n{theirs}");
 }
+
+/// A listing of several pages (`--page-size` forces them), some images
+/// tagged and some not, so pages differ in their columns: text output is
+/// written page by page as the AWS CLI writes it, and `--max-items` ends
+/// with its `NEXTTOKEN` line, byte for byte (the token included); the
+/// tokens resume in the other tool.
+#[test]
+fn paged_text_output_and_tokens_are_the_aws_clis() {
+    let name = support::unique_name("parity-pages");
+    let dir = support::scratch("parity-pages");
+    let ecr = || Command::new(env!("CARGO_BIN_EXE_ecr"));
+    assert!(run(&mut ecr(), &["create-repository", "--repository-name", &name]).status.success());
+    for i in 0..23 {
+        let file = dir.join(format!("{i}.json"));
+        let manifest = format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{i},"digest":"sha256:{i:064x}"}},"layers":[]}}"#
+        );
+        std::fs::write(&file, manifest).unwrap();
+        let uri = format!("file://{}", file.display());
+        let mut args = vec!["put-image", "--repository-name", &name, "--image-manifest", &uri];
+        let tag = format!("t{i}");
+        // The first page's images and every third one after untagged: a
+        // page of untagged rows has no tag column, a mixed page has one.
+        if i >= 5 && i % 3 != 0 {
+            args.extend(["--image-tag", &tag]);
+        }
+        let put = run(&mut ecr(), &args);
+        assert!(put.status.success(), "{}", String::from_utf8_lossy(&put.stderr));
+    }
+    let listings: &[&[&str]] = &[
+        &["list-images", "--repository-name", &name, "--page-size", "5"],
+        &["list-images", "--repository-name", &name, "--page-size", "5", "--max-items", "12"],
+        &["list-images", "--repository-name", &name, "--page-size", "5", "--max-items", "10"],
+        &["describe-images", "--repository-name", &name, "--page-size", "4", "--max-items", "9"],
+    ];
+    for args in listings {
+        for output in ["text", "json"] {
+            let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
+            let (ours, theirs) = both(&args);
+            assert!(theirs.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&theirs.stderr));
+            assert_eq!(
+                String::from_utf8_lossy(&ours.stdout),
+                String::from_utf8_lossy(&theirs.stdout),
+                "ecr {args:?} prints what aws ecr prints"
+            );
+        }
+    }
+    // A token from one resumes in the other, both ways, to the same rest.
+    let first = ["list-images", "--repository-name", &name, "--page-size", "5", "--max-items", "7"];
+    let (ours, theirs) = both(&first);
+    let token = |out: &Output| -> String {
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["NextToken"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(token(&ours), token(&theirs), "the same token, byte for byte");
+    let resumed = |program: &mut Command, token: &str| {
+        let mut args = vec!["list-images", "--repository-name", &name, "--page-size", "5", "--starting-token", token];
+        args.push("--output");
+        args.push("text");
+        String::from_utf8(run(program, &args).stdout).unwrap()
+    };
+    let mut aws = Command::new(aws_cli());
+    aws.arg("ecr");
+    let theirs_in_ours = resumed(&mut ecr(), &token(&theirs));
+    let ours_in_theirs = resumed(&mut aws, &token(&ours));
+    assert_eq!(theirs_in_ours, ours_in_theirs);
+    assert_eq!(theirs_in_ours.lines().count(), 23 - 7, "{theirs_in_ours}");
+}

@@ -18,6 +18,7 @@ pub(crate) mod partition;
 
 mod profile;
 mod protocol;
+mod python_json;
 mod retry;
 pub(crate) mod signing;
 mod tls;
@@ -40,6 +41,7 @@ pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };
 pub use paginator::{Items, Paginated, Paginator};
+pub use python_json::python_json_string;
 pub use retry::RetryConfig;
 pub use validate::{Check, Pattern, StringRule, Validate};
 pub use waiter::{OnPoll, Poll, WaitError, WaitFor, Waiter, DEFAULT_MAX_DELAY};

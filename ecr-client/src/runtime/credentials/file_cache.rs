@@ -5,6 +5,7 @@
 //! temporary file created exclusively beside it, mode 0600, then renamed).
 
 use crate::runtime::environment::Environment;
+pub(super) use crate::runtime::python_json::{python_json_object, python_json_string};
 use crate::runtime::wire::DateTime;
 use sha1::{Digest, Sha1};
 use std::io::Write;
@@ -72,40 +73,6 @@ pub(super) fn sha1_hex(text: &str) -> String {
     Sha1::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A JSON string as Python's `json.dumps` writes it (ASCII only: other
-/// characters as `\uXXXX`, in surrogate pairs beyond the BMP), so that
-/// hashes of it match the AWS CLI's.
-pub(super) fn python_json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `{"k": v, ...}` with Python's default separators; values already JSON.
-pub(super) fn python_json_object(members: &[(&str, String)]) -> String {
-    let members: Vec<String> = members.iter().map(|(k, v)| format!("{}: {v}", python_json_string(k))).collect();
-    format!("{{{}}}", members.join(", "))
-}
-
 /// A cached timestamp as the AWS CLI writes it (`2026-01-01T00:00:00UTC`,
 /// `...Z`, `...+00:00`, with or without fractions).
 pub(super) fn parse_time(text: &str) -> Option<DateTime> {
@@ -127,13 +94,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn python_json_forms() {
-        assert_eq!(python_json_string("a\"b\\c\n"), r#""a\"b\\c\n""#);
-        assert_eq!(python_json_string("é😀"), r#""\u00e9\ud83d\ude00""#);
-        assert_eq!(
-            python_json_object(&[("RoleArn", python_json_string("arn")), ("DurationSeconds", "900".into())]),
-            r#"{"RoleArn": "arn", "DurationSeconds": 900}"#
-        );
+    fn sha1_names() {
         // sha1("") is well known.
         assert_eq!(sha1_hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
     }
