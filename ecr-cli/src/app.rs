@@ -138,7 +138,18 @@ pub async fn client(globals: &Globals) -> Result<Client, Failure> {
     if let Some(timeout) = globals.connect_timeout {
         builder = builder.connect_timeout(limit(timeout));
     }
-    Client::load_with(builder, &env).await.map_err(|e| Failure::new(Failure::CONFIGURATION, e.to_string()))
+    Client::load_with(builder, &env).await.map_err(|e| {
+        let message = match e {
+            // The library's message names its builder; a shell user wants
+            // the flag, the variables and the command that set one.
+            ecr_client::ConfigError::MissingRegion(_) => "You must specify a region: use --region, set AWS_REGION or \
+                AWS_DEFAULT_REGION, or configure one with `aws configure set region REGION` (add --profile NAME for \
+                a profile)"
+                .to_owned(),
+            e => e.to_string(),
+        };
+        Failure::new(Failure::CONFIGURATION, message)
+    })
 }
 
 /// A runtime on this thread: each command makes one call, or a few in turn.

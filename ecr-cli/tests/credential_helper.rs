@@ -68,11 +68,22 @@ fn get_and_list_against_moto() {
     let other = helper("get", "docker.io\n", &dir, &moto);
     assert_eq!(other.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&other.stdout).trim(), "credentials not found in native keychain");
+    // As the Go helper: store and erase are refused, unless
+    // AWS_ECR_IGNORE_CREDS_STORAGE=true asks to pretend they worked.
     for action in ["store", "erase"] {
         let input = if action == "store" { r#"{"ServerURL":"x","Username":"u","Secret":"s"}"# } else { "x" };
-        let done = helper(action, input, &dir, &moto);
+        let refused = helper(action, input, &dir, &moto);
+        assert_eq!(refused.status.code(), Some(1), "{action}");
+        assert_eq!(String::from_utf8_lossy(&refused.stdout).trim(), "not implemented");
+        let ignored = [moto[0], ("AWS_ECR_IGNORE_CREDS_STORAGE", "true")];
+        let done = helper(action, input, &dir, &ignored);
         assert!(done.status.success() && done.stdout.is_empty(), "{action} is accepted and does nothing");
     }
+
+    // With no region (nothing to call), list still shows the cache.
+    let no_region = helper("list", "", &dir, &[("AWS_REGION", ""), moto[0]]);
+    assert!(no_region.status.success(), "{}", String::from_utf8_lossy(&no_region.stdout));
+    assert_eq!(json_out(&no_region)[format!("https://{REGISTRY}")], "AWS");
 }
 
 fn token_reply(password: &str, lifetime: Duration) -> Reply {

@@ -248,7 +248,8 @@ fn usage_errors_are_one_line_and_exit_252() {
 fn configuration_and_transport_failures_have_their_exit_codes() {
     let no_region = ecr_with(&["describe-repositories"], &[("AWS_REGION", "")]);
     let line = failure(&no_region, 253);
-    assert!(line.to_lowercase().contains("region"), "{line}");
+    assert!(line.contains("--region") && line.contains("aws configure"), "{line}");
+    assert!(!line.contains("ConfigBuilder"), "no library names for a shell user: {line}");
     let no_credentials =
         ecr_with(&["describe-repositories"], &[("AWS_ACCESS_KEY_ID", ""), ("AWS_SECRET_ACCESS_KEY", "")]);
     failure(&no_credentials, 253);

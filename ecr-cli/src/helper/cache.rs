@@ -83,6 +83,12 @@ impl Cache {
         Self { dir, prefix: format!("{region}-{hash}-") }
     }
 
+    /// The cache in `dir` for reading every entry, whoever's: what `list`
+    /// shows.
+    pub fn listing(dir: PathBuf) -> Self {
+        Self { dir, prefix: String::new() }
+    }
+
     /// The cache directory the environment names: `AWS_ECR_CACHE_DIR`, else
     /// `~/.ecr`; none when `AWS_ECR_DISABLE_CACHE` is set.
     pub fn dir(env: &ecr_client::runtime::Environment) -> Option<PathBuf> {

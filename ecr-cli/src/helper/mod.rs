@@ -25,8 +25,11 @@ pub fn run_action(action: &str, input: &str, env: &Environment) -> Result<String
     match action {
         "get" => runtime.block_on(get(input.trim(), env)),
         "list" => runtime.block_on(list(env)),
-        // Tokens are temporary and fetched on demand: nothing to keep.
-        "store" | "erase" => Ok(String::new()),
+        // Tokens are temporary and fetched on demand: nothing to keep. As
+        // the Go helper: refused, unless AWS_ECR_IGNORE_CREDS_STORAGE=true
+        // asks to pretend (so `docker login` to a registry it serves works).
+        "store" | "erase" if env.var("AWS_ECR_IGNORE_CREDS_STORAGE") == Some("true") => Ok(String::new()),
+        "store" | "erase" => Err("not implemented".into()),
         "version" => Ok(format!("docker-credential-ecr-login (ecr-cli) {}\n", env!("CARGO_PKG_VERSION"))),
         other => {
             Err(format!("unknown action {other:?}; usage: docker-credential-ecr-login <store|get|erase|list|version>"))
@@ -84,17 +87,37 @@ async fn get(server: &str, env: &Environment) -> Result<String, String> {
 
 /// `list`: every cached registry and its user name, after fetching a token
 /// for the caller's own registry in the default region (as the Go helper).
+/// Without a region or credentials it lists the cache alone: Docker calls
+/// `list` for every configured helper, and a failure would break its
+/// listing of the other registries.
 async fn list(env: &Environment) -> Result<String, String> {
-    let client = Client::load_with(Config::builder(), env).await.map_err(|e| format!("ecr: {e}"))?;
-    let fetched = fetch(&client, None).await;
-    let cache = cache_of(&client, env).await;
-    match (&fetched, &cache) {
-        (Ok((account, entry)), Some(cache)) => store(cache, account, entry, env),
-        (Err(e), _) => debug(env, &format!("no token for the default registry: {e}")),
-        _ => {}
-    }
+    let fetched = match Client::load_with(Config::builder(), env).await {
+        Ok(client) => match fetch(&client, None).await {
+            Ok((account, entry)) => {
+                if let Some(cache) = cache_of(&client, env).await {
+                    store(&cache, &account, &entry, env);
+                }
+                Some(entry)
+            }
+            Err(e) => {
+                debug(env, &format!("no token for the default registry: {e}"));
+                None
+            }
+        },
+        Err(e) => {
+            debug(env, &format!("no client for the default registry: {e}"));
+            None
+        }
+    };
     let mut servers = serde_json::Map::new();
-    for entry in cache.iter().flat_map(Cache::list).chain(fetched.ok().map(|(_, entry)| entry)) {
+    let cached = Cache::dir(env).map(Cache::listing).filter(|cache| match cache.untrusted() {
+        Some(why) => {
+            debug(env, &format!("not reading the cache: {why}"));
+            false
+        }
+        None => true,
+    });
+    for entry in cached.iter().flat_map(Cache::list).chain(fetched) {
         insert_login(&mut servers, &entry);
     }
     Ok(serde_json::Value::Object(servers).to_string() + "\n")
