@@ -16,10 +16,42 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     let waiters: Vec<_> =
         service.waiters.iter().zip(&markers).map(|(w, marker)| waiter(service, names, w, marker)).collect();
     let title = format!(" Request builders for every operation of {}.", service.title);
+    let readers = answer_readers(service, names);
     quote! {
         #![doc = #title]
         #(#items)*
         #(#waiters)*
+        #readers
+    }
+}
+
+/// Every operation's name, and a reader of answers by name: what the fuzz
+/// targets drive the runtime's answer parsing with. Hidden, not API.
+fn answer_readers(service: &Service, names: &Names) -> TokenStream {
+    let op_names: Vec<&String> = service.operations.iter().map(|op| &op.name).collect();
+    let inputs = service.operations.iter().map(|op| names.type_ident(&op.input));
+    quote! {
+        /// Every operation's name, in the document's order.
+        #[doc(hidden)]
+        pub const OPERATION_NAMES: &[&str] = &[#(#op_names),*];
+
+        /// Reads an answer to the operation named `operation` as the client
+        /// does (see `runtime::fuzz::answer`); `None` for a name no
+        /// operation has.
+        #[doc(hidden)]
+        pub fn read_answer(
+            operation: &str,
+            status: u16,
+            headers: &[(&str, &str)],
+            body: &[u8],
+        ) -> ::std::option::Option<::std::string::String> {
+            match operation {
+                #(#op_names => ::std::option::Option::Some(
+                    crate::runtime::fuzz::answer::<super::types::#inputs>(status, headers, body)
+                ),)*
+                _ => ::std::option::Option::None,
+            }
+        }
     }
 }
 

@@ -3706,3 +3706,351 @@ impl GetLifecyclePolicyPreview<'_> {
         crate::runtime::Waiter::new(client, self.build())
     }
 }
+
+/// Every operation's name, in the document's order.
+#[doc(hidden)]
+pub const OPERATION_NAMES: &[&str] = &[
+    "BatchCheckLayerAvailability",
+    "BatchDeleteImage",
+    "BatchGetImage",
+    "BatchGetRepositoryScanningConfiguration",
+    "CompleteLayerUpload",
+    "CreatePullThroughCacheRule",
+    "CreateRepository",
+    "DeleteLifecyclePolicy",
+    "DeletePullThroughCacheRule",
+    "DeleteRegistryPolicy",
+    "DeleteRepository",
+    "DeleteRepositoryPolicy",
+    "DescribeImageReplicationStatus",
+    "DescribeImageScanFindings",
+    "DescribeImages",
+    "DescribePullThroughCacheRules",
+    "DescribeRegistry",
+    "DescribeRepositories",
+    "GetAuthorizationToken",
+    "GetDownloadUrlForLayer",
+    "GetLifecyclePolicy",
+    "GetLifecyclePolicyPreview",
+    "GetRegistryPolicy",
+    "GetRegistryScanningConfiguration",
+    "GetRepositoryPolicy",
+    "InitiateLayerUpload",
+    "ListImages",
+    "ListTagsForResource",
+    "PutImage",
+    "PutImageScanningConfiguration",
+    "PutImageTagMutability",
+    "PutLifecyclePolicy",
+    "PutRegistryPolicy",
+    "PutRegistryScanningConfiguration",
+    "PutReplicationConfiguration",
+    "SetRepositoryPolicy",
+    "StartImageScan",
+    "StartLifecyclePolicyPreview",
+    "TagResource",
+    "UntagResource",
+    "UploadLayerPart",
+];
+
+/// Reads an answer to the operation named `operation` as the client
+/// does (see `runtime::fuzz::answer`); `None` for a name no
+/// operation has.
+#[doc(hidden)]
+pub fn read_answer(
+    operation: &str,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> ::std::option::Option<::std::string::String> {
+    match operation {
+        "BatchCheckLayerAvailability" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::BatchCheckLayerAvailabilityRequest,
+                >(status, headers, body),
+            )
+        }
+        "BatchDeleteImage" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::BatchDeleteImageRequest,
+                >(status, headers, body),
+            )
+        }
+        "BatchGetImage" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::BatchGetImageRequest,
+                >(status, headers, body),
+            )
+        }
+        "BatchGetRepositoryScanningConfiguration" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::BatchGetRepositoryScanningConfigurationRequest,
+                >(status, headers, body),
+            )
+        }
+        "CompleteLayerUpload" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::CompleteLayerUploadRequest,
+                >(status, headers, body),
+            )
+        }
+        "CreatePullThroughCacheRule" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::CreatePullThroughCacheRuleRequest,
+                >(status, headers, body),
+            )
+        }
+        "CreateRepository" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::CreateRepositoryRequest,
+                >(status, headers, body),
+            )
+        }
+        "DeleteLifecyclePolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DeleteLifecyclePolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "DeletePullThroughCacheRule" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DeletePullThroughCacheRuleRequest,
+                >(status, headers, body),
+            )
+        }
+        "DeleteRegistryPolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DeleteRegistryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "DeleteRepository" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DeleteRepositoryRequest,
+                >(status, headers, body),
+            )
+        }
+        "DeleteRepositoryPolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DeleteRepositoryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeImageReplicationStatus" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DescribeImageReplicationStatusRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeImageScanFindings" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DescribeImageScanFindingsRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeImages" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DescribeImagesRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribePullThroughCacheRules" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DescribePullThroughCacheRulesRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeRegistry" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DescribeRegistryRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeRepositories" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DescribeRepositoriesRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetAuthorizationToken" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::GetAuthorizationTokenRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetDownloadUrlForLayer" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::GetDownloadUrlForLayerRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetLifecyclePolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::GetLifecyclePolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetLifecyclePolicyPreview" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::GetLifecyclePolicyPreviewRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetRegistryPolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::GetRegistryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetRegistryScanningConfiguration" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::GetRegistryScanningConfigurationRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetRepositoryPolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::GetRepositoryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "InitiateLayerUpload" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::InitiateLayerUploadRequest,
+                >(status, headers, body),
+            )
+        }
+        "ListImages" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::ListImagesRequest,
+                >(status, headers, body),
+            )
+        }
+        "ListTagsForResource" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::ListTagsForResourceRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutImage" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutImageRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutImageScanningConfiguration" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutImageScanningConfigurationRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutImageTagMutability" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutImageTagMutabilityRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutLifecyclePolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutLifecyclePolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutRegistryPolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutRegistryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutRegistryScanningConfiguration" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutRegistryScanningConfigurationRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutReplicationConfiguration" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutReplicationConfigurationRequest,
+                >(status, headers, body),
+            )
+        }
+        "SetRepositoryPolicy" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::SetRepositoryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "StartImageScan" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::StartImageScanRequest,
+                >(status, headers, body),
+            )
+        }
+        "StartLifecyclePolicyPreview" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::StartLifecyclePolicyPreviewRequest,
+                >(status, headers, body),
+            )
+        }
+        "TagResource" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::TagResourceRequest,
+                >(status, headers, body),
+            )
+        }
+        "UntagResource" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::UntagResourceRequest,
+                >(status, headers, body),
+            )
+        }
+        "UploadLayerPart" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::UploadLayerPartRequest,
+                >(status, headers, body),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}

@@ -13,6 +13,8 @@ mod credentials;
 pub(crate) mod endpoint;
 mod environment;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod paginator;
 pub(crate) mod partition;
 

@@ -32,9 +32,20 @@ impl ProfileFiles {
     /// `~/.aws/config` and `~/.aws/credentials`. A missing file is empty; an
     /// unreadable or malformed one is an error naming file and line.
     pub fn load(env: &Environment) -> Result<Self, String> {
+        let config = env.aws_file("AWS_CONFIG_FILE", "config").map(|path| read(&path).map(|text| (path, text)));
+        let credentials =
+            env.aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials").map(|path| read(&path).map(|text| (path, text)));
+        Self::parse(config.transpose()?, credentials.transpose()?)
+    }
+
+    /// Both files from their texts (a missing file is empty text), each
+    /// with its path for messages.
+    pub fn parse(config: Option<(PathBuf, String)>, credentials: Option<(PathBuf, String)>) -> Result<Self, String> {
         let mut files = ProfileFiles::default();
-        if let Some(path) = env.aws_file("AWS_CONFIG_FILE", "config") {
-            for (section, settings) in read(&path)? {
+        let sections =
+            |path: &PathBuf, text: &str| parse(text).map_err(|(line, why)| format!("{}:{line}: {why}", path.display()));
+        if let Some((path, text)) = config {
+            for (section, settings) in sections(&path, &text)? {
                 let (kind, name) = section_kind(&section);
                 match kind {
                     Some("profile") => merge(&mut files.config, name, settings),
@@ -45,13 +56,18 @@ impl ProfileFiles {
             }
             files.sources.push(path);
         }
-        if let Some(path) = env.aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials") {
-            for (section, settings) in read(&path)? {
+        if let Some((path, text)) = credentials {
+            for (section, settings) in sections(&path, &text)? {
                 merge(&mut files.credentials, section, settings);
             }
             files.sources.push(path);
         }
         Ok(files)
+    }
+
+    /// Every profile name either file defines.
+    pub fn names(&self) -> impl Iterator<Item = &String> {
+        self.config.keys().chain(self.credentials.keys().filter(|name| !self.config.contains_key(*name)))
     }
 
     /// Whether either file defines the profile.
@@ -168,14 +184,13 @@ fn merge(into: &mut BTreeMap<String, Settings>, name: String, settings: Settings
     into.entry(name).or_default().extend(settings);
 }
 
-/// A file's sections; a missing file has none.
-fn read(path: &PathBuf) -> Result<Sections, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    parse(&text).map_err(|(line, why)| format!("{}:{line}: {why}", path.display()))
+/// A file's text; a missing file is empty.
+fn read(path: &PathBuf) -> Result<String, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
 }
 
 type Sections = Vec<(String, Settings)>;

@@ -199,11 +199,21 @@ impl From<SystemTime> for DateTime {
     }
 }
 
+/// Saturates at the ends of what the platform's clock holds: a time read
+/// from an answer (epoch seconds up to `i64::MAX`) never panics.
 impl From<DateTime> for SystemTime {
     fn from(time: DateTime) -> Self {
         let whole = Duration::from_secs(time.seconds.unsigned_abs());
-        let base = if time.seconds >= 0 { UNIX_EPOCH + whole } else { UNIX_EPOCH - whole };
-        base + Duration::from_nanos(u64::from(time.nanos))
+        let nanos = Duration::from_nanos(u64::from(time.nanos));
+        let exact = if time.seconds >= 0 { UNIX_EPOCH.checked_add(whole) } else { UNIX_EPOCH.checked_sub(whole) };
+        exact.and_then(|t| t.checked_add(nanos)).unwrap_or_else(|| {
+            // The farthest of these the platform can hold (Linux: ~1.5e11
+            // years; Windows: ~58,000 years after 1601).
+            let reach = [1u64 << 62, 1 << 40, 1 << 33].map(Duration::from_secs);
+            let far =
+                |d: Duration| if time.seconds >= 0 { UNIX_EPOCH.checked_add(d) } else { UNIX_EPOCH.checked_sub(d) };
+            reach.into_iter().find_map(far).unwrap_or(UNIX_EPOCH)
+        })
     }
 }
 
@@ -474,6 +484,15 @@ mod tests {
         for seconds in [0, 951_782_400, 1_705_072_146, 4_102_444_800] {
             let t = DateTime::from_secs(seconds);
             assert_eq!(DateTime::parse_rfc3339(&t.to_string()), Some(t));
+        }
+    }
+
+    #[test]
+    fn times_beyond_the_clock_saturate() {
+        for seconds in [i64::MAX, i64::MIN, i64::MAX - 1, 1 << 62] {
+            let t = DateTime::from_secs_and_nanos(seconds, 999_999_999).unwrap();
+            let system = SystemTime::from(t);
+            assert_eq!(seconds > 0, system > UNIX_EPOCH, "{seconds}");
         }
     }
 

@@ -249,3 +249,29 @@ impl crate::runtime::Operation for super::types::PutThingsRequest {
     const TARGET: &'static str = "Collections.PutThings";
     const SECRET_OUTPUT: bool = true;
 }
+
+/// Every operation's name, in the document's order.
+#[doc(hidden)]
+pub const OPERATION_NAMES: &[&str] = &["PutThings"];
+
+/// Reads an answer to the operation named `operation` as the client
+/// does (see `runtime::fuzz::answer`); `None` for a name no
+/// operation has.
+#[doc(hidden)]
+pub fn read_answer(
+    operation: &str,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> ::std::option::Option<::std::string::String> {
+    match operation {
+        "PutThings" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::PutThingsRequest,
+                >(status, headers, body),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}

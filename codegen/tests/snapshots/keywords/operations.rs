@@ -278,3 +278,50 @@ impl crate::runtime::Operation for super::types::VecRequest {
     const NAME: &'static str = "Vec";
     const TARGET: &'static str = "Keywords_20200101.Vec";
 }
+
+/// Every operation's name, in the document's order.
+#[doc(hidden)]
+pub const OPERATION_NAMES: &[&str] = &["Match", "Result", "Self", "Vec"];
+
+/// Reads an answer to the operation named `operation` as the client
+/// does (see `runtime::fuzz::answer`); `None` for a name no
+/// operation has.
+#[doc(hidden)]
+pub fn read_answer(
+    operation: &str,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> ::std::option::Option<::std::string::String> {
+    match operation {
+        "Match" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::MatchRequest,
+                >(status, headers, body),
+            )
+        }
+        "Result" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::ResultRequest,
+                >(status, headers, body),
+            )
+        }
+        "Self" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::SelfRequest,
+                >(status, headers, body),
+            )
+        }
+        "Vec" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::VecRequest,
+                >(status, headers, body),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}

@@ -97,3 +97,29 @@ impl DescribeWidget<'_> {
         crate::runtime::Waiter::new(client, self.build())
     }
 }
+
+/// Every operation's name, in the document's order.
+#[doc(hidden)]
+pub const OPERATION_NAMES: &[&str] = &["DescribeWidget"];
+
+/// Reads an answer to the operation named `operation` as the client
+/// does (see `runtime::fuzz::answer`); `None` for a name no
+/// operation has.
+#[doc(hidden)]
+pub fn read_answer(
+    operation: &str,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> ::std::option::Option<::std::string::String> {
+    match operation {
+        "DescribeWidget" => {
+            ::std::option::Option::Some(
+                crate::runtime::fuzz::answer::<
+                    super::types::DescribeWidgetRequest,
+                >(status, headers, body),
+            )
+        }
+        _ => ::std::option::Option::None,
+    }
+}

@@ -176,18 +176,7 @@ pub(super) struct Sts<'a> {
 impl Role {
     /// Unexpired credentials the AWS CLI's cache holds for this role.
     pub fn cached(&self, cache: Option<&FileCache>) -> Option<Credentials> {
-        let entry = cache?.read(&self.cache_key())?;
-        let keys = entry.get("Credentials")?;
-        let field = |name: &str| keys.get(name).and_then(|v| v.as_str());
-        let expires_at: SystemTime = parse_time(field("Expiration")?)?.into();
-        if expires_at < SystemTime::now() + CACHE_EXPIRY_WINDOW {
-            return None;
-        }
-        Some(
-            Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
-                .with_session_token(field("SessionToken")?)
-                .with_expiry(expires_at),
-        )
+        read_cached(&cache?.read(&self.cache_key())?)
     }
 
     /// Assumes the role with `source`, and caches what STS gives.
@@ -272,4 +261,20 @@ impl Role {
             ("AssumedRoleUser", python_json_object(&user)),
         ])
     }
+}
+
+/// Credentials of an AWS CLI cache entry (`{"Credentials": {...}}`) with
+/// more than the expiry window left.
+pub(super) fn read_cached(entry: &serde_json::Value) -> Option<Credentials> {
+    let keys = entry.get("Credentials")?;
+    let field = |name: &str| keys.get(name).and_then(|v| v.as_str());
+    let expires_at: SystemTime = parse_time(field("Expiration")?)?.into();
+    if expires_at < SystemTime::now() + CACHE_EXPIRY_WINDOW {
+        return None;
+    }
+    Some(
+        Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
+            .with_session_token(field("SessionToken")?)
+            .with_expiry(expires_at),
+    )
 }

@@ -109,7 +109,7 @@ pub(super) async fn instance_metadata(
 /// The AWS SDKs' rule for `AWS_CONTAINER_CREDENTIALS_FULL_URI`: https to
 /// any host; plain http only to loopback or the ECS and EKS agents'
 /// link-local addresses, where nothing on the network can read the answer.
-fn allowed_container_uri(uri: &str) -> Result<(), String> {
+pub(super) fn allowed_container_uri(uri: &str) -> Result<(), String> {
     let shown = without_userinfo(uri);
     let url = reqwest::Url::parse(uri).map_err(|e| format!("{shown:?} is not a URL: {e}"))?;
     if !url.username().is_empty() || url.password().is_some() {

@@ -7,6 +7,7 @@ mod assume_role;
 mod chain;
 mod env_vars;
 mod file_cache;
+pub(crate) mod fuzz;
 mod metadata;
 mod process;
 mod query;

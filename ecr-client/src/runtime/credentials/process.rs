@@ -32,13 +32,7 @@ pub(crate) async fn credentials(command: &str, timeout: Duration) -> Result<Cred
             return Err(format!("exited with {status}: {}", stderr.trim()));
         }
         let text = String::from_utf8(stdout).map_err(|_| "wrote output that is not UTF-8".to_owned())?;
-        let version = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("Version").and_then(|v| v.as_i64()));
-        if version != Some(1) {
-            return Err("expected a JSON object with \"Version\": 1".into());
-        }
-        parse_credentials_json(&text, "SessionToken")
+        read_output(&text)
     };
     let result = match tokio::time::timeout(timeout, run).await {
         Ok(result) => result,
@@ -49,6 +43,16 @@ pub(crate) async fn credentials(command: &str, timeout: Duration) -> Result<Cred
         group.0 = None;
     }
     result
+}
+
+/// A credential process's answer: `{"Version": 1, "AccessKeyId": ...}`.
+pub(super) fn read_output(text: &str) -> Result<Credentials, String> {
+    let version =
+        serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| v.get("Version").and_then(|v| v.as_i64()));
+    if version != Some(1) {
+        return Err("expected a JSON object with \"Version\": 1".into());
+    }
+    parse_credentials_json(text, "SessionToken")
 }
 
 /// All of stdout, or an error once it passes [`MAX_STDOUT`].

@@ -104,28 +104,33 @@ impl StsCall<'_> {
         })
         .await
         .map_err(|e| format!("STS at {shown}: {e}"))?;
-        if !(200..300).contains(&status) {
-            let code = element(&answer, "Code").unwrap_or_else(|| "no error code".into());
-            let message = element(&answer, "Message").unwrap_or_default();
-            return Err(format!("STS at {shown} refused {about} (HTTP {status}): {code}: {message}"));
-        }
-        let credentials = element_block(&answer, "Credentials")
-            .ok_or_else(|| format!("STS at {shown} answered without Credentials for {about}"))?;
-        let field = |name| {
-            element(credentials, name).ok_or_else(|| format!("STS at {shown}: the answer for {about} lacks {name}"))
-        };
-        let expiration = field("Expiration")?;
-        let expires_at = DateTime::parse_rfc3339(&expiration)
-            .ok_or_else(|| format!("STS at {shown}: Expiration {expiration:?} is not an RFC 3339 time"))?;
-        let user = element_block(&answer, "AssumedRoleUser");
-        Ok(StsCredentials {
-            credentials: Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
-                .with_session_token(field("SessionToken")?)
-                .with_expiry(expires_at.into()),
-            assumed_role_arn: user.and_then(|u| element(u, "Arn")),
-            assumed_role_id: user.and_then(|u| element(u, "AssumedRoleId")),
-        })
+        read_answer(status, &answer, &shown, about)
     }
+}
+
+/// Reads STS's answer (its XML) into credentials. Errors name the
+/// endpoint (`shown`) and what `about` says, and never quote a secret.
+pub(super) fn read_answer(status: u16, answer: &str, shown: &str, about: &str) -> Result<StsCredentials, String> {
+    if !(200..300).contains(&status) {
+        let code = element(answer, "Code").unwrap_or_else(|| "no error code".into());
+        let message = element(answer, "Message").unwrap_or_default();
+        return Err(format!("STS at {shown} refused {about} (HTTP {status}): {code}: {message}"));
+    }
+    let credentials = element_block(answer, "Credentials")
+        .ok_or_else(|| format!("STS at {shown} answered without Credentials for {about}"))?;
+    let field =
+        |name| element(credentials, name).ok_or_else(|| format!("STS at {shown}: the answer for {about} lacks {name}"));
+    let expiration = field("Expiration")?;
+    let expires_at = DateTime::parse_rfc3339(&expiration)
+        .ok_or_else(|| format!("STS at {shown}: Expiration {expiration:?} is not an RFC 3339 time"))?;
+    let user = element_block(answer, "AssumedRoleUser");
+    Ok(StsCredentials {
+        credentials: Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
+            .with_session_token(field("SessionToken")?)
+            .with_expiry(expires_at.into()),
+        assumed_role_arn: user.and_then(|u| element(u, "Arn")),
+        assumed_role_id: user.and_then(|u| element(u, "AssumedRoleId")),
+    })
 }
 
 /// What STS answered.

@@ -104,25 +104,7 @@ impl SsoProfile {
         if !(200..300).contains(&status) {
             return Err(format!("SSO portal at {shown}: HTTP {status} for {about}"));
         }
-        let value: serde_json::Value =
-            serde_json::from_str(&body).map_err(|_| format!("SSO portal at {shown}: the answer is not JSON"))?;
-        let keys = value.get("roleCredentials").ok_or_else(|| format!("SSO portal at {shown}: no roleCredentials"))?;
-        let field = |name: &str| {
-            keys.get(name)
-                .and_then(|v| v.as_str())
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| format!("SSO portal at {shown}: the answer for {about} lacks {name}"))
-        };
-        let millis = keys
-            .get("expiration")
-            .and_then(|v| v.as_i64())
-            .ok_or_else(|| format!("SSO portal at {shown}: the answer for {about} lacks expiration"))?;
-        let expires_at =
-            DateTime::from_secs_and_nanos(millis.div_euclid(1000), (millis.rem_euclid(1000) * 1_000_000) as u32)
-                .ok_or_else(|| format!("SSO portal at {shown}: expiration {millis} is out of range"))?;
-        Ok(Credentials::new(field("accessKeyId")?, field("secretAccessKey")?)
-            .with_session_token(field("sessionToken")?)
-            .with_expiry(expires_at.into()))
+        read_role_credentials(&body, &shown, &about)
     }
 
     fn login_hint(&self) -> String {
@@ -222,4 +204,28 @@ impl SsoProfile {
         members.push(("refreshToken", python_json_string(new_refresh)));
         Ok(Some((access.to_owned(), python_json_object(&members))))
     }
+}
+
+/// `GetRoleCredentials`' answer: `{"roleCredentials": {...}}`, the expiry in
+/// epoch milliseconds. Errors name the portal and role, never a value.
+pub(super) fn read_role_credentials(body: &str, shown: &str, about: &str) -> Result<Credentials, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(body).map_err(|_| format!("SSO portal at {shown}: the answer is not JSON"))?;
+    let keys = value.get("roleCredentials").ok_or_else(|| format!("SSO portal at {shown}: no roleCredentials"))?;
+    let field = |name: &str| {
+        keys.get(name)
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("SSO portal at {shown}: the answer for {about} lacks {name}"))
+    };
+    let millis = keys
+        .get("expiration")
+        .and_then(|v| v.as_i64())
+        .ok_or_else(|| format!("SSO portal at {shown}: the answer for {about} lacks expiration"))?;
+    let expires_at =
+        DateTime::from_secs_and_nanos(millis.div_euclid(1000), (millis.rem_euclid(1000) * 1_000_000) as u32)
+            .ok_or_else(|| format!("SSO portal at {shown}: expiration {millis} is out of range"))?;
+    Ok(Credentials::new(field("accessKeyId")?, field("secretAccessKey")?)
+        .with_session_token(field("sessionToken")?)
+        .with_expiry(expires_at.into()))
 }
