@@ -154,7 +154,7 @@ fn scalar(shape: &Shape, text: &str, path: &str) -> Result<Value, String> {
 /// A blob: the bytes of a `fileb://` file, else of the word itself.
 fn blob(word: &str, path: &str) -> Result<Value, String> {
     let bytes = match word.strip_prefix("fileb://") {
-        Some(file) => std::fs::read(file).map_err(|e| format!("{path}: cannot read {word}: {e}"))?,
+        Some(file) => read_file(file).map_err(|e| format!("{path}: cannot read {word}: {e}"))?,
         None => read_text(word)?.into_bytes(),
     };
     Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
@@ -200,7 +200,27 @@ fn parse_json(text: &str, path: &str) -> Result<Value, String> {
 /// The word, or the text of the file it names with `file://`.
 pub fn read_text(word: &str) -> Result<String, String> {
     match word.strip_prefix("file://") {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {word}: {e}")),
+        Some(path) => {
+            let bytes = read_file(path).map_err(|e| format!("cannot read {word}: {e}"))?;
+            String::from_utf8(bytes).map_err(|_| format!("cannot read {word}: it is not UTF-8 text"))
+        }
         None => Ok(word.to_owned()),
     }
+}
+
+/// The most a `file://` or `fileb://` value may hold: above any input ECR
+/// takes (a layer part, an image manifest), below what would hurt.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file's bytes, refusing more than [`MAX_FILE_BYTES`] (so
+/// `file:///dev/zero` is an error, not a hang).
+fn read_file(path: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("it is larger than {} MiB", MAX_FILE_BYTES >> 20));
+    }
+    Ok(bytes)
 }

@@ -226,6 +226,11 @@ fn usage_errors_are_one_line_and_exit_252() {
             &["put-image", "--repository-name", "r", "--image-manifest", "file:///no/such/file"],
             "cannot read file:///no/such/file",
         ),
+        // Bounded: an endless file is an error, not a hang.
+        (
+            &["put-image", "--repository-name", "r", "--image-manifest", "file:///dev/zero"],
+            "cannot read file:///dev/zero: it is larger than 64 MiB",
+        ),
         (&["list-images", "--repository-name", "r", "--max-items", "zero"], "--max-items must be a whole number"),
         (&["create-repository", "--repository-name", "UPPER_CASE"], "repositoryName"),
         (&["delete-repository", "--repository-name", "r", "--force", "yes"], "takes no value"),
