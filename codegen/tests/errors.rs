@@ -398,3 +398,49 @@ fn unicode_names_that_are_no_identifiers_generate_rust() {
     let types = files.iter().find(|f| f.path.ends_with("types.rs")).unwrap();
     assert!(types.contents.contains("WU00B2") && types.contents.contains("x_u00b2"), "names are spelled out");
 }
+
+/// Found by fuzzing: a carriage return in a title became a bare CR in a
+/// doc comment (a lexer error), and direction controls are denied by
+/// rustc's lints; documentation text never carries either into the code.
+#[test]
+fn control_characters_in_documentation_stay_out_of_the_code() {
+    let mut doc = valid();
+    doc["info"]["title"] = json!(",eeB\r");
+    doc["components"]["schemas"]["Name"]["description"] = json!("before\rafter \u{202e}reversed\u{2066}");
+    let files = codegen::generate(&doc.to_string(), None, "test").expect("generates");
+    for file in files.iter().filter(|f| f.path.ends_with(".rs")) {
+        syn::parse_file(&file.contents).unwrap_or_else(|e| panic!("{} does not parse: {e}", file.path));
+        assert!(!file.contents.contains(['\r', '\u{202e}', '\u{2066}']), "{}", file.path);
+    }
+}
+
+/// Found by fuzzing: an operation named `2` made the command layer's test
+/// `2_parses_every_flag`, no identifier; `A` beside `a` made two tests of
+/// one name.
+#[test]
+fn operation_names_that_start_with_a_digit_or_differ_in_case_generate() {
+    let mut doc = valid();
+    let op = doc["paths"]["/#X-Amz-Target=T.Op"].clone();
+    for name in ["2", "A", "a"] {
+        let mut copy = op.clone();
+        copy["post"]["operationId"] = json!(name);
+        doc["paths"][format!("/#X-Amz-Target=T.{name}")] = copy;
+    }
+    let text = doc.to_string();
+    let cli = codegen::generate_cli(&text, None, "test", "test_client").expect("generates");
+    let tests = cli.iter().find(|f| f.path.ends_with("flag_tests.rs")).expect("flag tests");
+    let parsed = syn::parse_file(&tests.contents).expect("parses");
+    let mut names: Vec<String> = parsed
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), count, "test names are unique: {names:?}");
+    assert!(names.iter().any(|n| n == "_2_parses_every_flag"), "{names:?}");
+}

@@ -15,11 +15,14 @@
 //!   hints) and list the warnings.
 //! - `startup [--iterations N]`: instructions and CPU time of building a
 //!   client and making one call, beside the official SDK.
+//! - `fuzz [--seconds N] [--jobs J] [TARGET…]`: run the fuzz targets in
+//!   `fuzz/` and print executions and findings per target.
 
 mod bench;
 mod build_time;
 mod cli_bench;
 mod corpus;
+mod fuzz;
 mod regen;
 mod startup;
 
@@ -48,7 +51,12 @@ tasks:
         api/amazonaws.com) and list each one's warnings and errors
   startup [--iterations N]
         instructions (valgrind) and CPU time of building a client and making
-        one call against a local stub, beside aws-sdk-ecr";
+        one call against a local stub, beside aws-sdk-ecr
+  fuzz [--seconds N] [--jobs J] [TARGET...]
+        build the fuzz targets in fuzz/ (needs cargo-fuzz), seed their corpora
+        from the test data, run each (or those named) for N seconds (default
+        30), J at a time (default: the cores), and print executions and
+        findings (panics, inputs over 1 s or 256 MiB) per target";
 
 fn main() -> ExitCode {
     match try_main(std::env::args().skip(1).collect()) {
@@ -69,6 +77,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
         "build-time" => build_time::run(rest),
         "startup" => startup::run(rest),
         "corpus" => corpus::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -220,8 +220,12 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
 }
 
 fn flag_tests(service: &Service, names: &Names, client: &syn::Path) -> TokenStream {
+    let mut taken = BTreeSet::new();
     let tests = service.operations.iter().map(|op| {
-        let test = ident(&format!("{}_parses_every_flag", snake_part(&op.name)));
+        // A name may start with a digit (`2`): then `_2_parses_every_flag`.
+        let name = format!("{}_parses_every_flag", snake_part(&op.name));
+        let name = if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("_{name}") };
+        let test = ident(&unique(name, &mut taken));
         let input = names.type_ident(&op.input);
         let mut args = vec![command_name(&op.name)];
         let mut expected = serde_json::Map::new();

@@ -52,7 +52,21 @@ pub fn emit_cli(service: &Service, header: &str, client: &str) -> Result<Vec<Fil
 fn format_file(path: &str, tokens: TokenStream, header: &str) -> Result<File, Error> {
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| Error::at(format!("generated {path}"), format!("emitted invalid Rust: {e}")))?;
-    Ok(File { path: path.to_owned(), contents: format!("{header}\n{}", separate_items(&prettyplease::unparse(&file))) })
+    let text = comment_safe(&prettyplease::unparse(&file));
+    Ok(File { path: path.to_owned(), contents: format!("{header}\n{}", separate_items(&text)) })
+}
+
+/// Printed Rust with what a comment may not hold taken out of the docs: a
+/// bare carriage return (a lexer error in doc comments) and the Unicode
+/// direction controls (denied by rustc's `text_direction_codepoint_*`
+/// lints). Literals escape both, so only documentation text can hold them.
+fn comment_safe(text: &str) -> String {
+    let forbidden = |c: char| c == '\r' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if text.contains(forbidden) {
+        text.replace(forbidden, " ")
+    } else {
+        text.to_owned()
+    }
 }
 
 fn module(service: &Service, names: &Names) -> TokenStream {

@@ -1,0 +1,242 @@
+//! `cargo xtask fuzz [--seconds N] [--jobs J] [TARGET…]`: builds the fuzz
+//! targets in `fuzz/` (cargo-fuzz, libFuzzer, no sanitizer: the code is
+//! safe Rust, and speed finds more), seeds each corpus from the test data,
+//! runs every target (or those named) for N seconds, J at a time, and
+//! prints executions and findings per target. An input that panics, takes
+//! over a second, or needs over 256 MiB is a finding; any finding fails.
+
+use crate::regen::workspace_root;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Instant, SystemTime};
+
+/// What one target did.
+struct Run {
+    target: String,
+    seconds: f64,
+    executions: u64,
+    findings: Vec<PathBuf>,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut seconds = 30u64;
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut chosen = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let mut number = |flag: &str| {
+            rest.next()
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{flag} takes a whole number above 0"))
+        };
+        match arg.as_str() {
+            "--seconds" => seconds = number("--seconds")?,
+            "--jobs" => jobs = number("--jobs")? as usize,
+            flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
+            target => chosen.push(target.to_owned()),
+        }
+    }
+    let fuzz = workspace_root().join("fuzz");
+    let toolchain = Toolchain::find()?;
+    let all = toolchain.cargo_fuzz(&fuzz).arg("list").output().map_err(|e| format!("cargo fuzz list: {e}"))?;
+    let all: Vec<String> = String::from_utf8_lossy(&all.stdout).lines().map(str::to_owned).collect();
+    if let Some(unknown) = chosen.iter().find(|t| !all.contains(t)) {
+        return Err(format!("no fuzz target {unknown:?}; the targets are {}", all.join(", ")));
+    }
+    let targets = if chosen.is_empty() { all } else { chosen };
+    eprintln!("building {} fuzz targets …", targets.len());
+    let built = toolchain.cargo_fuzz(&fuzz).args(["build", "-s", "none"]).status().map_err(|e| e.to_string())?;
+    if !built.success() {
+        return Err("cargo fuzz build failed".into());
+    }
+    for target in &targets {
+        seed(&fuzz, target)?;
+    }
+    let mut runs = Vec::new();
+    for group in targets.chunks(jobs.max(1)) {
+        let started: Vec<(String, Child, Instant, SystemTime)> = group
+            .iter()
+            .map(|target| {
+                eprintln!("fuzzing {target} for {seconds} s …");
+                let child = start(&toolchain, &fuzz, target, seconds)?;
+                Ok((target.clone(), child, Instant::now(), SystemTime::now()))
+            })
+            .collect::<Result<_, String>>()?;
+        for (target, child, at, since) in started {
+            let output = child.wait_with_output().map_err(|e| format!("{target}: {e}"))?;
+            let log = String::from_utf8_lossy(&output.stderr);
+            let executions = stat(&log, "stat::number_of_executed_units").unwrap_or(0);
+            let findings = new_artifacts(&fuzz.join("artifacts").join(&target), since);
+            if !output.status.success() && findings.is_empty() {
+                let tail: Vec<&str> = log.lines().rev().take(20).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                return Err(format!("{target} failed without leaving an input:\n{}", tail.join("\n")));
+            }
+            runs.push(Run { target, seconds: at.elapsed().as_secs_f64(), executions, findings });
+        }
+    }
+    report(&runs)
+}
+
+/// How to run cargo-fuzz: with nightly where `cargo +nightly` works, else
+/// stable with `RUSTC_BOOTSTRAP=1` (libFuzzer needs unstable flags).
+struct Toolchain {
+    nightly: bool,
+}
+
+impl Toolchain {
+    fn find() -> Result<Self, String> {
+        let nightly = Command::new("cargo").args(["+nightly", "--version"]).output().is_ok_and(|o| o.status.success());
+        let mut probe = Toolchain { nightly }.cargo_fuzz(Path::new("."));
+        let installed = probe.arg("--version").output().is_ok_and(|o| o.status.success());
+        if !installed {
+            return Err("cargo-fuzz is not installed: cargo install cargo-fuzz --locked".into());
+        }
+        Ok(Toolchain { nightly })
+    }
+
+    fn cargo_fuzz(&self, dir: &Path) -> Command {
+        let mut command = Command::new("cargo");
+        if self.nightly {
+            command.arg("+nightly");
+        } else {
+            command.env("RUSTC_BOOTSTRAP", "1");
+        }
+        command.arg("fuzz").current_dir(dir);
+        command
+    }
+}
+
+fn start(toolchain: &Toolchain, fuzz: &Path, target: &str, seconds: u64) -> Result<Child, String> {
+    let artifacts = fuzz.join("artifacts").join(target);
+    std::fs::create_dir_all(&artifacts).map_err(|e| e.to_string())?;
+    toolchain
+        .cargo_fuzz(fuzz)
+        .args(["run", "-s", "none", target])
+        .arg(fuzz.join("corpus").join(target))
+        .arg("--")
+        .arg(format!("-max_total_time={seconds}"))
+        // The limits a finding is: over a second, over 256 MiB.
+        .args(["-timeout=1", "-rss_limit_mb=256", "-malloc_limit_mb=256", "-print_final_stats=1"])
+        .arg(format!("-artifact_prefix={}/", artifacts.display()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start cargo fuzz run {target}: {e}"))
+}
+
+/// A `stat::name: N` line of libFuzzer's final stats.
+fn stat(log: &str, name: &str) -> Option<u64> {
+    log.lines().find_map(|line| line.strip_prefix(name)?.trim_start_matches(':').trim().parse().ok())
+}
+
+/// Inputs libFuzzer saved since `since`: crashes, timeouts, out-of-memory.
+fn new_artifacts(dir: &Path, since: SystemTime) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.metadata().and_then(|m| m.modified()).is_ok_and(|at| at >= since))
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+fn report(runs: &[Run]) -> Result<(), String> {
+    println!("{:<20} {:>8} {:>14} {:>10}  findings", "target", "seconds", "executions", "per s");
+    for run in runs {
+        let rate = run.executions as f64 / run.seconds.max(0.001);
+        println!(
+            "{:<20} {:>8.0} {:>14} {:>10.0}  {}",
+            run.target,
+            run.seconds,
+            run.executions,
+            rate,
+            run.findings.len()
+        );
+    }
+    let total: u64 = runs.iter().map(|r| r.executions).sum();
+    let findings: Vec<&PathBuf> = runs.iter().flat_map(|r| &r.findings).collect();
+    println!("{:<20} {:>8} {:>14} {:>10}  {}", "total", "", total, "", findings.len());
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        let list: Vec<String> = findings.iter().map(|p| format!("  {}", p.display())).collect();
+        Err(format!(
+            "{} finding(s); reproduce with `cargo fuzz run -s none TARGET FILE` in fuzz/:\n{}",
+            findings.len(),
+            list.join("\n")
+        ))
+    }
+}
+
+/// Fills an empty corpus with seeds: the generator's test documents and
+/// hints, and small samples of every other input.
+fn seed(fuzz: &Path, target: &str) -> Result<(), String> {
+    let corpus = fuzz.join("corpus").join(target);
+    std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    if std::fs::read_dir(&corpus).map_err(|e| e.to_string())?.next().is_some() {
+        return Ok(());
+    }
+    let root = workspace_root();
+    let fixtures = root.join("codegen/tests/fixtures");
+    let files_ending = |dir: &Path, hints: bool| -> Vec<Vec<u8>> {
+        let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| p.to_string_lossy().ends_with(".hints.json") == hints)
+            .filter_map(|p| std::fs::read(p).ok())
+            .collect()
+    };
+    let samples: Vec<Vec<u8>> = match target {
+        "spec" => files_ending(&fixtures, false),
+        "hints" => files_ending(&fixtures, true),
+        "answers" => {
+            let mut seeds: Vec<Vec<u8>> = (0u8..41)
+                .map(|op| [vec![op, 0, 0, 0], br#"{"repositories":[{"repositoryName":"a","createdAt":1.7e9}]}"#.to_vec()].concat())
+                .collect();
+            seeds.push([&[3u8, 2, 1][..], b"x-amzn-errortype:LimitExceededException\0", br#"{"__type":"com.amazonaws.ecr#RepositoryNotFoundException","message":"m"}"#].concat());
+            seeds.push([&[0u8, 5, 1][..], b"location:https://elsewhere/\0"].concat());
+            seeds
+        }
+        "profiles" => vec![
+            b"[default]\nregion = us-east-1\n[profile a]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::2:role/B\nsource_profile = base\nexternal_id = x\n\0[base]\naws_access_key_id = AKID\naws_secret_access_key = s\n".to_vec(),
+            b"[profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = Dev\n[sso-session corp]\nsso_start_url = https://x/start\nsso_region = us-east-1\n[profile w]\nweb_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/W\n[profile p]\ncredential_process = sh -c 'echo {}'\n  nested = value\n".to_vec(),
+        ],
+        "credential_answers" => vec![
+            br#"{"Code":"Success","AccessKeyId":"A","SecretAccessKey":"S","Token":"T","Expiration":"2030-01-01T00:00:00Z","Version":1}"#.to_vec(),
+            b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/R/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></AssumeRoleResult></AssumeRoleResponse>".to_vec(),
+            br#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":1893456000000}}"#.to_vec(),
+            br#"{"Credentials": {"AccessKeyId": "A", "SecretAccessKey": "S", "SessionToken": "T", "Expiration": "2030-01-01T00:00:00UTC"}}"#.to_vec(),
+            b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>no &amp; never</Message></Error></ErrorResponse>".to_vec(),
+        ],
+        "cli_args" => vec![
+            b"describe-repositories\0--repository-names\0a\0b\0--output\0text".to_vec(),
+            b"batch-get-image\0--repository-name\0r\0--image-ids\0imageTag=v1\0imageDigest=sha256:00\0--region\0us-east-1".to_vec(),
+            b"create-repository\0--repository-name\0r\0--tags\0[{\"Key\":\"k\",\"Value\":\"v\"}]\0--image-scanning-configuration\0scanOnPush=true".to_vec(),
+            b"put-lifecycle-policy\0--repository-name\0r\0--lifecycle-policy-text\0file://a.json\0--cli-read-timeout\00.5".to_vec(),
+            b"list-images\0--repository-name\0r\0--max-items\03\0--starting-token\0eyJuZXh0VG9rZW4iOiBudWxsfQ==\0--cli-input-json\0file://a.json".to_vec(),
+        ],
+        "helper" => vec![
+            b"123456789012.dkr.ecr.us-east-1.amazonaws.com\0{\"Registries\":{\"us-east-1-x-123456789012\":{\"AuthorizationToken\":\"QVdTOnA=\",\"RequestedAt\":\"2026-01-01T00:00:00Z\",\"ExpiresAt\":\"2030-01-01T00:00:00Z\",\"ProxyEndpoint\":\"https://123456789012.dkr.ecr.us-east-1.amazonaws.com\",\"Service\":\"ecr\"}},\"Version\":\"1.0\"}".to_vec(),
+            b"https://111122223333.dkr-ecr.eu-west-1.on.aws/v2/\0".to_vec(),
+        ],
+        "lifecycle" => vec![
+            br#"{"rules":[{"rulePriority":1,"description":"d","selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}"#.to_vec(),
+            br#"{"rules":[{"rulePriority":2,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"transition","targetStorageClass":"archive"}}]}"#.to_vec(),
+        ],
+        "timestamps" => ["2024-01-12T15:09:06Z", "2024-01-12T15:09:06.5+01:00", "1700086400.137", "1.7E9", "0e99", "2030-01-01T00:00:00UTC", "-1.5"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (i, sample) in samples.iter().enumerate() {
+        std::fs::write(corpus.join(format!("seed-{i}")), sample).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    }
+    Ok(())
+}
