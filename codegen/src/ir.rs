@@ -209,8 +209,12 @@ impl Service {
 
     fn structures_reachable<'a>(&'a self, roots: impl Iterator<Item = &'a str>) -> std::collections::BTreeSet<&'a str> {
         let mut found = std::collections::BTreeSet::new();
+        let mut seen = std::collections::BTreeSet::new();
         let mut stack: Vec<&str> = roots.collect();
         while let Some(shape) = stack.pop() {
+            if !seen.insert(shape) {
+                continue;
+            }
             match self.shapes.get(shape).map(|s| &s.kind) {
                 Some(ShapeKind::Structure { members }) if found.insert(shape) => {
                     stack.extend(members.iter().map(|m| m.target.as_str()));

@@ -26,6 +26,7 @@ pub fn lower(doc: &Document, hints: &Hints) -> Result<Service, Error> {
         lowerer.lower_named(name, schema, &pointer)?;
     }
     lowerer.refuse_required_cycles()?;
+    lowerer.refuse_container_cycles()?;
     let mut operations = lowerer.lower_operations(doc)?;
     lowerer.apply_hints()?;
     lowerer.paginate(&mut operations)?;
@@ -328,6 +329,39 @@ impl Lowerer<'_> {
                         path.pop();
                     }
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// A list or map that holds itself with no structure between (`A` a
+    /// list of `A`s, or of maps of `A`s) is a type of infinite size: an
+    /// error naming the loop, before any emitter recurses into it.
+    fn refuse_container_cycles(&self) -> Result<(), Error> {
+        let inner = |shape: &str| match &self.shapes[shape].kind {
+            ShapeKind::List { member } => Some(member.as_str()),
+            ShapeKind::Map { value } => Some(value.as_str()),
+            _ => None,
+        };
+        for start in self.shapes.keys() {
+            let mut chain = vec![start.as_str()];
+            let mut at = start.as_str();
+            while let Some(next) = inner(at) {
+                if next == start {
+                    chain.push(next);
+                    return Err(Error::at(
+                        child(self.base, start),
+                        format!(
+                            "{start:?} holds itself with no structure between ({}): a type of infinite size",
+                            chain.join(" → ")
+                        ),
+                    ));
+                }
+                if chain.contains(&next) {
+                    break; // a loop not through `start`: found from its own start
+                }
+                chain.push(next);
+                at = next;
             }
         }
         Ok(())

@@ -444,3 +444,19 @@ fn operation_names_that_start_with_a_digit_or_differ_in_case_generate() {
     assert_eq!(names.len(), count, "test names are unique: {names:?}");
     assert!(names.iter().any(|n| n == "_2_parses_every_flag"), "{names:?}");
 }
+
+/// Found by fuzzing: a list of itself (or a map of lists of itself) made
+/// the generator loop forever, then overflow its stack; it is a type of
+/// infinite size, refused with the loop named.
+#[test]
+fn lists_and_maps_that_hold_themselves_are_refused() {
+    let list_self = json!({"type": "array", "items": {"$ref": "#/components/schemas/Name"}});
+    let e = broken(|d| d["components"]["schemas"]["Name"] = list_self);
+    assert!(e.contains("#/components/schemas/Name") && e.contains("Name → Name") && e.contains("infinite size"), "{e}");
+    let e = broken(|d| {
+        d["components"]["schemas"]["Name"] = json!({"type": "array", "items": {"$ref": "#/components/schemas/Index"}});
+        d["components"]["schemas"]["Index"] =
+            json!({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Name"}});
+    });
+    assert!(e.contains("Index → Name → Index") || e.contains("Name → Index → Name"), "{e}");
+}
