@@ -63,12 +63,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 Ok((target.clone(), child, Instant::now(), SystemTime::now()))
             })
             .collect::<Result<_, String>>()?;
-        for (target, child, at, since) in started {
-            let output = child.wait_with_output().map_err(|e| format!("{target}: {e}"))?;
-            let log = String::from_utf8_lossy(&output.stderr);
+        for (target, mut child, at, since) in started {
+            let status = child.wait().map_err(|e| format!("{target}: {e}"))?;
+            let log = std::fs::read_to_string(log_path(&fuzz, &target)).unwrap_or_default();
             let executions = stat(&log, "stat::number_of_executed_units").unwrap_or(0);
             let mut findings = new_artifacts(&fuzz.join("artifacts").join(&target), since);
-            if !output.status.success() && findings.is_empty() {
+            if !status.success() && findings.is_empty() {
                 // Died where libFuzzer could not save the input (a stack
                 // overflow): a finding all the same.
                 let last = log.lines().rev().find(|l| l.contains("Error") || l.contains("signal")).unwrap_or("");
@@ -110,9 +110,17 @@ impl Toolchain {
     }
 }
 
+/// Where a run's output goes: a file, not a pipe, so that targets run side
+/// by side never block on a pipe nobody reads yet.
+fn log_path(fuzz: &Path, target: &str) -> PathBuf {
+    fuzz.join("logs").join(format!("{target}.log"))
+}
+
 fn start(toolchain: &Toolchain, fuzz: &Path, target: &str, seconds: u64) -> Result<Child, String> {
     let artifacts = fuzz.join("artifacts").join(target);
     std::fs::create_dir_all(&artifacts).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(fuzz.join("logs")).map_err(|e| e.to_string())?;
+    let log = std::fs::File::create(log_path(fuzz, target)).map_err(|e| format!("{target}: {e}"))?;
     toolchain
         .cargo_fuzz(fuzz)
         .args(["run", "-s", "none", target])
@@ -123,7 +131,7 @@ fn start(toolchain: &Toolchain, fuzz: &Path, target: &str, seconds: u64) -> Resu
         .args(["-timeout=1", "-rss_limit_mb=256", "-malloc_limit_mb=256", "-print_final_stats=1"])
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(log)
         .spawn()
         .map_err(|e| format!("cannot start cargo fuzz run {target}: {e}"))
 }
