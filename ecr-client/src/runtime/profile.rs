@@ -23,8 +23,11 @@ pub(crate) struct ProfileFiles {
     credentials: BTreeMap<String, Settings>,
     /// `[sso-session NAME]` of the config file.
     sso_sessions: BTreeMap<String, Settings>,
-    /// The files looked for, config first, for messages.
-    sources: Vec<PathBuf>,
+    /// The config file looked for, if there is a home or a variable to find
+    /// it by.
+    config_path: Option<PathBuf>,
+    /// The credentials file looked for.
+    credentials_path: Option<PathBuf>,
 }
 
 impl ProfileFiles {
@@ -54,13 +57,13 @@ impl ProfileFiles {
                     _ => {}
                 }
             }
-            files.sources.push(path);
+            files.config_path = Some(path);
         }
         if let Some((path, text)) = credentials {
             for (section, settings) in sections(&path, &text)? {
                 merge(&mut files.credentials, section, settings);
             }
-            files.sources.push(path);
+            files.credentials_path = Some(path);
         }
         Ok(files)
     }
@@ -101,17 +104,18 @@ impl ProfileFiles {
     /// The config file's path, if there is a home directory or
     /// `AWS_CONFIG_FILE` to find it.
     pub fn config_path(&self) -> Option<&PathBuf> {
-        self.sources.first()
+        self.config_path.as_ref()
     }
 
     /// The credentials file's path.
     pub fn credentials_path(&self) -> Option<&PathBuf> {
-        self.sources.get(1)
+        self.credentials_path.as_ref()
     }
 
     /// Where profiles were looked for, for messages.
     pub fn describe_sources(&self) -> String {
-        let files: Vec<String> = self.sources.iter().map(|p| p.display().to_string()).collect();
+        let files: Vec<String> =
+            self.config_path.iter().chain(&self.credentials_path).map(|p| p.display().to_string()).collect();
         if files.is_empty() {
             "no home directory to find ~/.aws in".into()
         } else {
@@ -265,6 +269,16 @@ mod tests {
         let (line, why) = parse("[a]\nregion = x\naws_secret_access_key: SENTINEL\n").unwrap_err();
         assert_eq!(line, 3);
         assert!(why.contains("`aws_secret_access_key = value`") && !why.contains("SENTINEL"), "{why}");
+    }
+
+    #[test]
+    fn each_file_keeps_its_own_path() {
+        // No config file to look for (no home), a credentials file named.
+        let files = ProfileFiles::parse(None, Some((PathBuf::from("/c/credentials"), "[a]\nx = 1\n".into()))).unwrap();
+        assert_eq!(files.config_path(), None);
+        assert_eq!(files.credentials_path(), Some(&PathBuf::from("/c/credentials")));
+        assert_eq!(files.describe_sources(), "/c/credentials");
+        assert!(files.exists("a") && !files.exists("b"));
     }
 
     #[test]
