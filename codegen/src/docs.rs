@@ -13,8 +13,12 @@ pub fn to_markdown(html: &str) -> Vec<String> {
     while !rest.is_empty() {
         match rest.find('<') {
             Some(0) => {
-                let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-                out.tag(&rest[1..end.saturating_sub(1).max(1)]);
+                // A tag runs to its `>`, or to the end of an unclosed one.
+                let (tag, end) = match rest.find('>') {
+                    Some(close) => (&rest[1..close], close + 1),
+                    None => (&rest[1..], rest.len()),
+                };
+                out.tag(tag);
                 rest = &rest[end..];
             }
             Some(i) => {
@@ -341,6 +345,16 @@ pub fn decode_entities(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{to_markdown, to_plain_text};
+
+    #[test]
+    fn an_unclosed_tag_ending_in_a_wide_character_is_read() {
+        // Found by fuzzing: the tag's end was taken one byte before the end
+        // of the text, inside the character.
+        for html in ["<\u{10a28a}", "text <é", "<", "<p>x<\u{fffd}"] {
+            let _ = to_markdown(html);
+            let _ = to_plain_text(html);
+        }
+    }
 
     fn md(html: &str) -> String {
         to_markdown(html).join("\n")
