@@ -228,8 +228,8 @@ fn seed(fuzz: &Path, target: &str) -> Result<(), String> {
             b"describe-repositories\0--repository-names\0a\0b\0--output\0text".to_vec(),
             b"batch-get-image\0--repository-name\0r\0--image-ids\0imageTag=v1\0imageDigest=sha256:00\0--region\0us-east-1".to_vec(),
             b"create-repository\0--repository-name\0r\0--tags\0[{\"Key\":\"k\",\"Value\":\"v\"}]\0--image-scanning-configuration\0scanOnPush=true".to_vec(),
-            b"put-lifecycle-policy\0--repository-name\0r\0--lifecycle-policy-text\0file://a.json\0--cli-read-timeout\00.5".to_vec(),
-            b"list-images\0--repository-name\0r\0--max-items\03\0--starting-token\0eyJuZXh0VG9rZW4iOiBudWxsfQ==\0--cli-input-json\0file://a.json".to_vec(),
+            b"put-lifecycle-policy\0--repository-name\0r\0--lifecycle-policy-text\0file://a.json\0--cli-read-timeout\x000.5".to_vec(),
+            b"list-images\0--repository-name\0r\0--max-items\x003\0--starting-token\0eyJuZXh0VG9rZW4iOiBudWxsfQ==\0--cli-input-json\0file://a.json".to_vec(),
         ],
         "helper" => vec![
             b"123456789012.dkr.ecr.us-east-1.amazonaws.com\0{\"Registries\":{\"us-east-1-x-123456789012\":{\"AuthorizationToken\":\"QVdTOnA=\",\"RequestedAt\":\"2026-01-01T00:00:00Z\",\"ExpiresAt\":\"2030-01-01T00:00:00Z\",\"ProxyEndpoint\":\"https://123456789012.dkr.ecr.us-east-1.amazonaws.com\",\"Service\":\"ecr\"}},\"Version\":\"1.0\"}".to_vec(),
