@@ -146,13 +146,10 @@ impl DefaultCredentialsChain {
         {
             return Ok(found);
         }
-        self.at("container credentials".into());
-        if let Some(found) = metadata::container(&self.env, self.metadata_http("container")?, &mut tried).await? {
+        if let Some(found) = self.container(&mut tried).await? {
             return Ok(found);
         }
-        self.at("instance metadata".into());
-        let http = self.metadata_http("instance metadata")?;
-        if let Some(found) = metadata::instance_metadata(&self.env, http, &self.imds_token, &mut tried).await? {
+        if let Some(found) = self.instance_metadata(&mut tried).await? {
             return Ok(found);
         }
         Err(format!("tried {}", tried.join("; ")))
@@ -252,15 +249,8 @@ impl DefaultCredentialsChain {
                     .ok_or_else(|| format!("the source profile {name:?} has no credentials ({})", tried.join("; ")));
             }
             Base::Source(CredentialSource::Environment, _) => env_vars::credentials(&self.env, &mut tried)?,
-            Base::Source(CredentialSource::EcsContainer, _) => {
-                self.at("container credentials".into());
-                metadata::container(&self.env, self.metadata_http("container")?, &mut tried).await?
-            }
-            Base::Source(CredentialSource::Ec2InstanceMetadata, _) => {
-                self.at("instance metadata".into());
-                let http = self.metadata_http("instance metadata")?;
-                metadata::instance_metadata(&self.env, http, &self.imds_token, &mut tried).await?
-            }
+            Base::Source(CredentialSource::EcsContainer, _) => self.container(&mut tried).await?,
+            Base::Source(CredentialSource::Ec2InstanceMetadata, _) => self.instance_metadata(&mut tried).await?,
         };
         found.ok_or_else(|| {
             let Base::Source(source, name) = base else { unreachable!("profiles returned above") };
@@ -284,12 +274,19 @@ impl DefaultCredentialsChain {
         query::endpoint(&self.env, "STS", get(profile, "endpoint_url"), "sts", region)
     }
 
-    fn metadata_http(&self, source: &str) -> Result<&reqwest::Client, String> {
-        self.metadata_http.as_ref().map_err(|e| format!("{source}: cannot build an HTTP client: {e}"))
+    async fn container(&self, tried: &mut Vec<String>) -> Result<Option<Credentials>, String> {
+        self.at("container credentials".into());
+        metadata::container(&self.env, http(&self.metadata_http, "container")?, tried).await
+    }
+
+    async fn instance_metadata(&self, tried: &mut Vec<String>) -> Result<Option<Credentials>, String> {
+        self.at("instance metadata".into());
+        let client = http(&self.metadata_http, "instance metadata")?;
+        metadata::instance_metadata(&self.env, client, &self.imds_token, tried).await
     }
 
     fn api_http(&self, source: &str) -> Result<&reqwest::Client, String> {
-        self.api_http.as_ref().map_err(|e| format!("{source}: cannot build an HTTP client: {e}"))
+        http(&self.api_http, source)
     }
 }
 
@@ -301,6 +298,11 @@ impl ProvideCredentials for DefaultCredentialsChain {
     fn pending(&self) -> Option<String> {
         self.stage.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
+}
+
+/// An HTTP client, or why `source` has none.
+fn http<'a>(client: &'a Result<reqwest::Client, String>, source: &str) -> Result<&'a reqwest::Client, String> {
+    client.as_ref().map_err(|e| format!("{source}: cannot build an HTTP client: {e}"))
 }
 
 /// A file's keys for a profile, as botocore's shared-credentials and

@@ -127,7 +127,7 @@ impl SsoProfile {
         let Some(token) = cache.read(&key) else {
             return Err(format!("SSO: no cached token in {}; {}", path.display(), self.login_hint()));
         };
-        let text = |name: &str| token.get(name).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+        let text = |name: &str| text_member(&token, name);
         let (Some(access), Some(expires)) = (text("accessToken"), text("expiresAt").and_then(parse_time)) else {
             return Err(format!("SSO: the cached token in {} is invalid; {}", path.display(), self.login_hint()));
         };
@@ -160,7 +160,7 @@ impl SsoProfile {
         profile_settings: &Settings,
         http: &reqwest::Client,
     ) -> Result<Option<(String, String)>, String> {
-        let text = |name: &str| token.get(name).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+        let text = |name: &str| text_member(token, name);
         let (Some(refresh), Some(client_id), Some(client_secret), Some(registration)) =
             (text("refreshToken"), text("clientId"), text("clientSecret"), text("registrationExpiresAt"))
         else {
@@ -228,4 +228,9 @@ pub(super) fn read_role_credentials(body: &str, shown: &str, about: &str) -> Res
     Ok(Credentials::new(field("accessKeyId")?, field("secretAccessKey")?)
         .with_session_token(field("sessionToken")?)
         .with_expiry(expires_at.into()))
+}
+
+/// A non-empty string member of a cached token.
+fn text_member<'a>(token: &'a serde_json::Value, name: &str) -> Option<&'a str> {
+    token.get(name).and_then(|v| v.as_str()).filter(|v| !v.is_empty())
 }
