@@ -36,6 +36,7 @@
 mod generated;
 mod batch;
 pub mod endpoint;
+pub mod image;
 pub mod lifecycle;
 pub mod login;
 pub mod repository_policy;

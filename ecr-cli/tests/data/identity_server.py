@@ -27,13 +27,16 @@ gives the records as JSON; `POST /__reset` clears them. It binds
 
 import base64
 import hashlib
-import hmac
 import json
+import os
 import sys
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../ecr-client/tests/data"))
+import sigv4  # noqa: E402  (the signature check the local servers share)
 
 LOG = []
 LOCK = threading.Lock()
@@ -58,33 +61,8 @@ def iso(seconds_from_now):
 
 
 def check_signature(handler, body):
-    """The signing access key id if the SigV4 signature is right, else None."""
-    auth = handler.headers.get("authorization", "")
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
-        return None, "unsigned"
-    fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
-    key, date, region, service, _ = fields["Credential"].split("/")
-    signed = fields["SignedHeaders"].split(";")
-    parsed = urllib.parse.urlsplit(handler.path)
-    query = sorted(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
-    canonical_query = "&".join(
-        urllib.parse.quote(k, safe="-_.~") + "=" + urllib.parse.quote(v, safe="-_.~") for k, v in query
-    )
-    headers = "".join(name + ":" + " ".join(handler.headers.get(name, "").split()) + "\n" for name in signed)
-    canonical = "\n".join(
-        [handler.command, parsed.path or "/", canonical_query, headers, ";".join(signed), hashlib.sha256(body).hexdigest()]
-    )
-    scope = "/".join([date, region, service, "aws4_request"])
-    to_sign = "\n".join(
-        ["AWS4-HMAC-SHA256", handler.headers.get("x-amz-date", ""), scope, hashlib.sha256(canonical.encode()).hexdigest()]
-    )
-    k = ("AWS4" + secret_of(key)).encode()
-    for part in (date, region, service, "aws4_request"):
-        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
-    expected = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, fields["Signature"]):
-        return None, "bad signature by " + key
-    return (key, service, handler.headers.get("x-amz-security-token")), None
+    """The signer (key, service, token) if the SigV4 signature is right, else None and why."""
+    return sigv4.check_signature(handler, body, secret_of)
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -126,6 +126,14 @@ impl<S: Service> Client<S> {
         &self.inner.endpoint
     }
 
+    /// The HTTP client calls go through (its TLS roots, proxies and
+    /// connection pool), for URLs the service's answers point to, such as
+    /// presigned download URLs.
+    #[doc(hidden)]
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
     /// Sends a whole input struct; the fluent builders end here too.
     pub async fn send<I>(&self, input: I) -> Result<I::Output, SdkError<I::Error>>
     where

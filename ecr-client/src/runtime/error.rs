@@ -152,6 +152,18 @@ impl fmt::Display for ServiceError {
 
 impl StdError for ServiceError {}
 
+/// A service error is an operation error of its own: for code that treats
+/// the errors of several operations alike.
+impl OperationError for ServiceError {
+    fn from_service_error(error: ServiceError) -> Self {
+        error
+    }
+
+    fn service_error(&self) -> &ServiceError {
+        self
+    }
+}
+
 /// A request that was not sent because its input is not valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidInput {

@@ -10,6 +10,7 @@
 
 pub mod capture;
 pub mod fault_server;
+pub mod registry;
 
 use ecr_client::{Client, Config, ConfigBuilder, Credentials};
 use std::io::{BufRead, Read, Write as _};

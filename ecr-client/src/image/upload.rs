@@ -1,0 +1,146 @@
+//! One blob into a repository: InitiateLayerUpload, UploadLayerPart in the
+//! part size ECR gives, CompleteLayerUpload. A part whose answer was lost or
+//! that failed resumes from the `lastValidByteReceived` ECR reports, never
+//! from the start.
+
+use super::remote::Repository;
+use super::{Descriptor, Digest, ImageError, Progress, Reference, Transfer};
+use crate::errors::{CompleteLayerUploadError, UploadLayerPartError};
+use crate::runtime::SdkError;
+use crate::types::{CompleteLayerUploadRequest, InitiateLayerUploadRequest, UploadLayerPartRequest};
+use crate::Client;
+use sha2::{Digest as _, Sha256};
+use tokio::io::{AsyncRead, AsyncReadExt as _};
+
+/// The part size when InitiateLayerUpload gives none (ECR's own).
+const DEFAULT_PART_SIZE: usize = 10 * 1024 * 1024;
+/// Resumes of one part without progress before giving up.
+const MAX_RESUMES: u32 = 5;
+
+/// Uploads the blob `descriptor` names from `reader` into `destination`'s
+/// repository. Its bytes are checked against the digest and size as they
+/// are read; on a mismatch the upload is not completed.
+pub async fn push_blob(
+    client: &Client,
+    destination: &Reference,
+    descriptor: &Descriptor,
+    reader: impl AsyncRead + Unpin,
+    transfer: &Transfer,
+) -> Result<(), ImageError> {
+    upload(&Repository::of(client, destination)?, descriptor, reader, "the reader", transfer).await
+}
+
+pub(crate) async fn upload(
+    repository: &Repository,
+    descriptor: &Descriptor,
+    mut reader: impl AsyncRead + Unpin,
+    source: &str,
+    transfer: &Transfer,
+) -> Result<(), ImageError> {
+    let digest = &descriptor.digest;
+    if descriptor.size == 0 {
+        return Err(ImageError::Invalid(format!("blob {digest} is empty: ECR refuses 0-byte blobs")));
+    }
+    let started = repository
+        .client
+        .send(InitiateLayerUploadRequest {
+            registry_id: repository.registry_id.clone(),
+            repository_name: repository.name.clone(),
+        })
+        .await?;
+    let upload_id = started
+        .upload_id
+        .ok_or_else(|| ImageError::Invalid(format!("blob {digest}: InitiateLayerUpload answered no uploadId")))?;
+    let part_size =
+        started.part_size.and_then(|s| usize::try_from(s).ok()).filter(|s| *s > 0).unwrap_or(DEFAULT_PART_SIZE);
+
+    let mut hasher = Sha256::new();
+    let mut read = 0u64;
+    // Bytes read but not yet acknowledged, starting at offset `acked`.
+    let mut pending: Vec<u8> = Vec::with_capacity(part_size);
+    let mut acked = 0u64;
+    let mut resumes = 0;
+    let mut at_end = false;
+    loop {
+        while !at_end && pending.len() < part_size {
+            let start = pending.len();
+            pending.resize(part_size, 0);
+            let n = reader.read(&mut pending[start..]).await.map_err(|error| ImageError::Download {
+                digest: digest.clone(),
+                problem: format!("reading it from {source}: {error}"),
+            })?;
+            pending.truncate(start + n);
+            hasher.update(&pending[start..]);
+            read += n as u64;
+            at_end = n == 0;
+            if read > descriptor.size {
+                return Err(mismatch(descriptor, format!("more than its {} bytes", descriptor.size), source));
+            }
+        }
+        if pending.is_empty() {
+            break;
+        }
+        let len = pending.len() as u64;
+        let part = UploadLayerPartRequest {
+            layer_part_blob: pending.clone().into(),
+            part_first_byte: acked as i64,
+            part_last_byte: (acked + len - 1) as i64,
+            registry_id: repository.registry_id.clone(),
+            repository_name: repository.name.clone(),
+            upload_id: upload_id.clone(),
+        };
+        let next = match repository.client.send(part).await {
+            Ok(_) => acked + len,
+            Err(SdkError::Service(UploadLayerPartError::InvalidLayerPartException(e))) => {
+                // What ECR holds: the part may have arrived although its answer did not.
+                let last_valid = e.field("lastValidByteReceived").and_then(serde_json::Value::as_i64);
+                match last_valid.map(|b| (b + 1) as u64) {
+                    Some(next) if (acked..=acked + len).contains(&next) && resumes < MAX_RESUMES => {
+                        resumes += 1;
+                        next
+                    }
+                    _ => return Err(SdkError::Service(UploadLayerPartError::InvalidLayerPartException(e)).into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if next > acked {
+            resumes = 0;
+        }
+        pending.drain(..(next - acked) as usize);
+        acked = next;
+        transfer.report(Progress::new(digest, acked, descriptor.size));
+    }
+    if read != descriptor.size {
+        return Err(mismatch(descriptor, format!("{read} bytes, not {}", descriptor.size), source));
+    }
+    let actual = Digest::from_hasher(hasher);
+    if &actual != digest {
+        return Err(mismatch(descriptor, format!("its bytes have digest {actual}"), source));
+    }
+    let completed = repository
+        .client
+        .send(CompleteLayerUploadRequest {
+            layer_digests: vec![digest.to_string()],
+            registry_id: repository.registry_id.clone(),
+            repository_name: repository.name.clone(),
+            upload_id,
+        })
+        .await;
+    match completed {
+        Ok(answer) => match answer.layer_digest {
+            Some(confirmed) if confirmed != digest.as_str() => Err(ImageError::Mismatch {
+                digest: digest.clone(),
+                found: format!("ECR computed {confirmed}"),
+                source: "CompleteLayerUpload".into(),
+            }),
+            _ => Ok(()),
+        },
+        Err(SdkError::Service(CompleteLayerUploadError::LayerAlreadyExistsException(_))) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn mismatch(descriptor: &Descriptor, found: String, source: &str) -> ImageError {
+    ImageError::Mismatch { digest: descriptor.digest.clone(), found, source: source.to_owned() }
+}
