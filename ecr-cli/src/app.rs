@@ -44,6 +44,8 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
         Action::Help(text) => print(&text),
         Action::Completion(shell) => print(&help::completion(&shell)),
         Action::Skeleton(command) => print_json(&input::skeleton(command.input, 0).to_string(), false),
+        // Moving images hashes and encodes blobs: on every core.
+        Action::Move(parsed) => multi_thread_runtime()?.block_on(crate::transfer::run(&globals, *parsed)),
         action => runtime()?.block_on(call(&globals, action)),
     }
 }
@@ -100,7 +102,7 @@ async fn call(globals: &Globals, action: Action) -> Result<(), Failure> {
             });
             print_json(&json.to_string(), globals.text)
         }
-        Action::Version | Action::Help(_) | Action::Completion(_) | Action::Skeleton(_) => {
+        Action::Version | Action::Help(_) | Action::Completion(_) | Action::Skeleton(_) | Action::Move(_) => {
             unreachable!("answered without a client")
         }
     }
@@ -119,8 +121,14 @@ async fn login(client: &Client, registry_ids: Vec<String>) -> Result<ecr_client:
 
 /// A client configured from the global flags, then as the AWS CLI would be.
 pub async fn client(globals: &Globals) -> Result<Client, Failure> {
+    client_with(globals, Config::builder()).await
+}
+
+/// A client configured from `builder`'s settings and the global flags (they
+/// win), then as the AWS CLI would be.
+pub async fn client_with(globals: &Globals, builder: ecr_client::ConfigBuilder) -> Result<Client, Failure> {
     let env = Environment::from_process();
-    let mut builder = Config::builder().mfa_prompt(crate::mfa::terminal_prompt());
+    let mut builder = builder.mfa_prompt(crate::mfa::terminal_prompt());
     if let Some(profile) = &globals.profile {
         // Explicit, as the AWS CLI takes it: the environment's keys are off.
         builder = builder.profile(profile);
@@ -160,8 +168,16 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::new(Failure::OTHER, format!("cannot start the async runtime: {e}")))
 }
 
+/// A runtime with a worker thread per core.
+fn multi_thread_runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(Failure::OTHER, format!("cannot start the async runtime: {e}")))
+}
+
 /// Prints an answer; an empty one prints nothing, as with the AWS CLI.
-fn print_json(json: &str, text: bool) -> Result<(), Failure> {
+pub(crate) fn print_json(json: &str, text: bool) -> Result<(), Failure> {
     if json == "{}" {
         return Ok(());
     }

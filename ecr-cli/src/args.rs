@@ -75,6 +75,8 @@ pub enum Action {
         /// Registries to log in to (default: the caller's).
         registry_ids: Vec<String>,
     },
+    /// `push`, `pull` or `copy`: an image moved.
+    Move(Box<crate::transfer::Move>),
 }
 
 /// A parsed command line.
@@ -163,6 +165,10 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             }
             Action::GetLogin { registry_ids }
         }
+        Some("push" | "pull" | "copy") => Action::Move(Box::new(crate::transfer::parse(
+            &positional,
+            flags.into_iter().map(|f| (f.name, f.words)).collect(),
+        )?)),
         Some("wait") => {
             let name = positional.get(1).ok_or_else(|| format!("usage: ecr wait <{}> ...", wait_names()))?;
             no_more(&positional, 2)?;

@@ -11,6 +11,28 @@ const EXTRA_COMMANDS: &[(&str, &str)] = &[
     ("wait", "Waits for a state: `ecr wait --help` lists the waiters."),
     ("get-login-password", "Prints a password for `docker login --username AWS --password-stdin`."),
     ("get-login", "Prints the registry, user name and expiry of a login as JSON (never the password)."),
+    (
+        "push",
+        "Pushes an image with ECR's API alone (no Docker, no registry login): `ecr push SOURCE DEST`. \
+        SOURCE is an OCI image layout directory (DIR, or DIR:NAME for the index.json entry NAME), an OCI archive, \
+        or a `docker save` tarball of Docker 25 or later; DEST is REPO[:TAG] in the configured registry or \
+        ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG]. Blobs ECR has are skipped. Flags: --jobs N (blobs at \
+        once, default 4), --dry-run (say what would move). Prints imageDigest, layersUploaded, layersSkipped, \
+        bytesUploaded.",
+    ),
+    (
+        "pull",
+        "Pulls an image with ECR's API alone: `ecr pull SOURCE DEST`, into the OCI layout directory DEST \
+        (the default, --format oci) or a tarball for `docker load` (--format docker). The tag is resolved once, \
+        then everything is fetched by digest and checked. Flags: --platform OS/ARCH[/VARIANT] (one image of an \
+        index), --jobs N, --dry-run.",
+    ),
+    (
+        "copy",
+        "Copies an image between repositories, regions and accounts: `ecr copy SOURCE DEST`; blobs the \
+        destination lacks stream from the source without touching disk, digests are kept. Flags: --all-tags \
+        (every tag of the SOURCE repository), --platform, --jobs N, --dry-run.",
+    ),
     ("completion", "Prints shell completions: `ecr completion bash|zsh|fish`."),
     ("help", "Shows help for a command: `ecr help <command>`."),
 ];

@@ -26,6 +26,7 @@ mod progress;
 pub mod schema;
 #[cfg(test)]
 mod testing;
+pub mod transfer;
 
 pub use failure::Failure;
 pub use generated::{COMMANDS, WAITS};

@@ -7,9 +7,9 @@
 //! (`AWS_ECR_HELPER_DEBUG=1`) name registries and causes only.
 
 pub mod cache;
-pub mod registry;
 
 use cache::{Cache, Entry};
+use ecr_client::image::Registry;
 use ecr_client::runtime::Environment;
 use ecr_client::{Client, Config, DateTime};
 use std::io::{Read as _, Write as _};
@@ -65,7 +65,7 @@ pub fn main(args: &[String]) -> u8 {
 
 /// `get`: the user name and password for a registry host.
 async fn get(server: &str, env: &Environment) -> Result<String, String> {
-    let Some(registry) = registry::parse(server) else {
+    let Some(registry) = Registry::from_server(server) else {
         debug(env, &format!("{server:?} is not a private ECR registry"));
         return Err(NOT_FOUND.into());
     };
@@ -173,7 +173,7 @@ async fn fetch(client: &Client, account: Option<&str>) -> Result<(String, Entry)
     let login = data.login().map_err(|e| e.to_string())?;
     let account = match account {
         Some(account) => account.to_owned(),
-        None => registry::parse(&login.registry).map(|r| r.account).ok_or("the answer names no ECR registry")?,
+        None => Registry::from_server(&login.registry).map(|r| r.account).ok_or("the answer names no ECR registry")?,
     };
     let entry = Entry {
         authorization_token: data.authorization_token.unwrap_or_default(),

@@ -17,7 +17,8 @@ pub struct Registry {
 
 impl Registry {
     pub fn start() -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/registry_server.py");
+        // From either crate of the workspace.
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ecr-client/tests/data/registry_server.py");
         let mut child = Command::new("python3")
             .arg(&script)
             .stdin(Stdio::piped())
@@ -114,10 +115,6 @@ impl Layout {
             ("application/vnd.oci.image.config.v1+json", "application/vnd.oci.image.layer.v1.tar+gzip")
         };
         let (os, arch) = platform.split_once('/').unwrap();
-        let config =
-            json!({"architecture": arch, "os": os, "rootfs": {"type": "layers", "diff_ids": []}, "seed": seed});
-        let mut config = self.blob(serde_json::to_vec_pretty(&config).unwrap());
-        config["mediaType"] = config_type.into();
         let layers: Vec<Value> = layer_sizes
             .iter()
             .enumerate()
@@ -127,6 +124,13 @@ impl Layout {
                 layer
             })
             .collect();
+        // One diff id per layer, as tools check (these layers are not
+        // compressed tars, so their own digests stand in).
+        let diff_ids: Vec<&Value> = layers.iter().map(|l| &l["digest"]).collect();
+        let config =
+            json!({"architecture": arch, "os": os, "rootfs": {"type": "layers", "diff_ids": diff_ids}, "seed": seed});
+        let mut config = self.blob(serde_json::to_vec_pretty(&config).unwrap());
+        config["mediaType"] = config_type.into();
         // Pretty-printed with a trailing newline: digests must be of these
         // exact bytes, whatever their formatting.
         let manifest = json!({"schemaVersion": 2, "mediaType": kind, "config": config, "layers": layers});

@@ -1,0 +1,202 @@
+//! `ecr push`, `ecr pull` and `ecr copy`, the built binary against the
+//! strict ECR stand-in, with skopeo (an independent implementation of the
+//! image formats) reading what `ecr pull` writes and writing what `ecr push`
+//! reads.
+
+#[path = "../../ecr-client/tests/support/mod.rs"]
+mod support;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+use support::registry::{blob_files, Layout, Registry, DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST};
+
+const MIB: usize = 1024 * 1024;
+
+/// Runs `ecr` against the stand-in, as a user whose keys sign for it.
+fn ecr(registry: &Registry, args: &[&str]) -> Output {
+    let home = support::scratch("images-home");
+    Command::new(env!("CARGO_BIN_EXE_ecr"))
+        .args(args)
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_ACCESS_KEY_ID", "AKIDIMAGES")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &registry.url)
+        .output()
+        .expect("ecr runs")
+}
+
+fn json(output: &Output) -> Value {
+    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
+}
+
+/// The one stderr line of a failure with exit `code`.
+fn failure(output: &Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(output.stdout.is_empty());
+    stderr
+}
+
+fn skopeo(args: &[&str]) -> Output {
+    let output = Command::new("skopeo").args(["--insecure-policy"]).args(args).output().expect("skopeo runs");
+    assert!(output.status.success(), "skopeo {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+fn layout(dir: &Path) -> (String, String) {
+    let mut layout = Layout::default();
+    let image = layout.image(OCI_MANIFEST, 21, &[12 * MIB, 2000, 30], "linux/amd64");
+    let image_digest = image["digest"].as_str().unwrap().to_owned();
+    layout.name(image, "v1");
+    let amd = layout.image(DOCKER_MANIFEST, 22, &[40_000], "linux/amd64");
+    let arm = layout.image(DOCKER_MANIFEST, 23, &[50_000], "linux/arm64");
+    let index = layout.index(OCI_INDEX, vec![amd, arm]);
+    let index_digest = index["digest"].as_str().unwrap().to_owned();
+    layout.name(index, "multi");
+    layout.write_dir(dir);
+    (image_digest, index_digest)
+}
+
+#[test]
+fn push_pull_and_copy_print_their_summaries_and_skip_what_is_there() {
+    let registry = Registry::start();
+    let dir = support::scratch("cli-images");
+    let (digest, index_digest) = layout(&dir.join("src"));
+    json(&ecr(&registry, &["create-repository", "--repository-name", "app"]));
+    let source = format!("{}:v1", dir.join("src").display());
+
+    // --dry-run says what would move, and moves nothing.
+    let dry = json(&ecr(&registry, &["push", &source, "app:v1", "--dry-run"]));
+    assert_eq!((dry["layersUploaded"].as_u64(), dry["dryRun"].as_bool()), (Some(4), Some(true)), "{dry}");
+    assert_eq!(registry.calls("InitiateLayerUpload") + registry.calls("PutImage"), 0);
+
+    let pushed = json(&ecr(&registry, &["push", "--jobs", "2", &source, "app:v1"]));
+    assert_eq!(pushed["imageDigest"], digest.as_str());
+    assert_eq!((pushed["layersUploaded"].as_u64(), pushed["layersSkipped"].as_u64()), (Some(4), Some(0)));
+    let bytes: u64 = (12 * MIB + 2000 + 30) as u64;
+    assert!(pushed["bytesUploaded"].as_u64().unwrap() > bytes, "layers and config: {pushed}");
+
+    registry.reset_stats();
+    let again = json(&ecr(&registry, &["push", &source, "app:v1"]));
+    assert_eq!((again["layersUploaded"].as_u64(), again["layersSkipped"].as_u64()), (Some(0), Some(4)));
+    assert_eq!(registry.calls("UploadLayerPart"), 0);
+
+    let text =
+        ecr(&registry, &["--output", "text", "push", &format!("{}:multi", dir.join("src").display()), "app:multi"]);
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let line = String::from_utf8(text.stdout).unwrap();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(line.contains(&index_digest), "{line}");
+
+    // Pull into a layout directory: the same bytes.
+    let pulled = dir.join("pulled");
+    let summary = json(&ecr(&registry, &["pull", "app:v1", pulled.to_str().unwrap()]));
+    assert_eq!(
+        (summary["imageDigest"].as_str(), summary["layersDownloaded"].as_u64()),
+        (Some(digest.as_str()), Some(4))
+    );
+    let summary = json(&ecr(&registry, &["pull", "app:multi", pulled.to_str().unwrap()]));
+    assert_eq!(summary["imageDigest"], index_digest.as_str());
+    assert_eq!(blob_files(&pulled), blob_files(&dir.join("src")));
+
+    // Copy every tag to another region: digests kept.
+    let west = "123456789012.dkr.ecr.us-west-2.amazonaws.com/mirror";
+    json(&ecr(&registry, &["--region", "us-west-2", "create-repository", "--repository-name", "mirror"]));
+    let copied = json(&ecr(&registry, &["copy", "--all-tags", "app", west]));
+    let images = copied["images"].as_array().unwrap();
+    assert_eq!(images.len(), 2, "{copied}");
+    assert_eq!(images[0], serde_json::json!({"imageTag": "multi", "imageDigest": index_digest}));
+    assert_eq!(images[1], serde_json::json!({"imageTag": "v1", "imageDigest": digest}));
+    let copied = json(&ecr(&registry, &["copy", "app:v1", &format!("{west}:again")]));
+    assert_eq!((copied["layersUploaded"].as_u64(), copied["bytesUploaded"].as_u64()), (Some(0), Some(0)));
+}
+
+#[test]
+fn failures_have_the_aws_cli_exit_codes_and_name_what_failed() {
+    let registry = Registry::start();
+    let dir = support::scratch("cli-images-failures");
+    let (_, _) = layout(&dir.join("src"));
+    let source = format!("{}:v1", dir.join("src").display());
+    // Bad usage and references: 252, before any call.
+    let error = failure(&ecr(&registry, &["push", &source, "App:v1"]), 252);
+    assert!(error.contains("\"App\" is not an ECR repository name"), "{error}");
+    let error = failure(&ecr(&registry, &["push", &source, "docker.io/library/app"]), 252);
+    assert!(error.contains("is not an ECR registry host"), "{error}");
+    let error = failure(&ecr(&registry, &["push", &source]), 252);
+    assert!(error.contains("usage: ecr push SOURCE DEST"), "{error}");
+    let error = failure(&ecr(&registry, &["push", "/nonexistent/layout", "app"]), 252);
+    assert!(error.contains("neither an image layout directory nor a tarball"), "{error}");
+    let error = failure(&ecr(&registry, &["pull", "app", "out", "--format", "zip"]), 252);
+    assert!(error.contains("--format must be oci or docker"), "{error}");
+    let error = failure(&ecr(&registry, &["push", &format!("{}:nope", dir.join("src").display()), "app"]), 252);
+    assert!(error.contains("no image named \"nope\" (names: v1, multi)"), "{error}");
+    assert_eq!(registry.stats()["calls"], serde_json::json!({}));
+    // The service's refusal: 254.
+    let error = failure(&ecr(&registry, &["push", &source, "missing:v1"]), 254);
+    assert!(error.contains("RepositoryNotFoundException"), "{error}");
+    json(&ecr(&registry, &["create-repository", "--repository-name", "app"]));
+    let error = failure(&ecr(&registry, &["pull", "app:absent", dir.join("out").to_str().unwrap()]), 254);
+    assert!(error.contains("ImageNotFound"), "{error}");
+    // A corrupted blob: 255, naming its digest.
+    let big = blob_files(&dir.join("src")).into_iter().find(|(_, b)| b.len() == 12 * MIB).unwrap();
+    let path = dir.join("src/blobs/sha256").join(&big.0);
+    let mut bytes = big.1.clone();
+    bytes[100] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+    let error = failure(&ecr(&registry, &["push", &source, "app:v1"]), 255);
+    assert!(error.contains(&format!("sha256:{}", big.0)) && error.contains("do not match"), "{error}");
+    assert_eq!(registry.calls("PutImage"), 0);
+}
+
+#[test]
+fn skopeo_reads_what_ecr_pull_writes_and_writes_what_ecr_push_reads() {
+    if !support::has_program("skopeo", "the skopeo interoperability test") {
+        return;
+    }
+    let registry = Registry::start();
+    let dir = support::scratch("cli-images-skopeo");
+    let (digest, index_digest) = layout(&dir.join("src"));
+    json(&ecr(&registry, &["create-repository", "--repository-name", "app"]));
+    json(&ecr(&registry, &["push", &format!("{}:v1", dir.join("src").display()), "app:v1"]));
+    json(&ecr(&registry, &["push", &format!("{}:multi", dir.join("src").display()), "app:multi"]));
+
+    // skopeo copies what `ecr pull` wrote (checking every blob's digest),
+    // and sees the same manifest.
+    let pulled = dir.join("pulled");
+    json(&ecr(&registry, &["pull", "app:v1", pulled.to_str().unwrap()]));
+    let raw = skopeo(&["inspect", "--raw", &format!("oci:{}:v1", pulled.display())]).stdout;
+    assert_eq!(support::registry::digest_of(&raw), digest);
+    skopeo(&["copy", &format!("oci:{}:v1", pulled.display()), &format!("oci:{}:v1", dir.join("by-skopeo").display())]);
+    json(&ecr(&registry, &["pull", "--platform", "linux/arm64", "app:multi", pulled.to_str().unwrap()]));
+
+    // A tarball for `docker load`, which skopeo reads as a docker archive.
+    let tarball = dir.join("v1.tar");
+    json(&ecr(
+        &registry,
+        &["pull", "--format", "docker", "--platform", "linux/amd64", "app:multi", tarball.to_str().unwrap()],
+    ));
+    let inspected: Value =
+        serde_json::from_slice(&skopeo(&["inspect", &format!("docker-archive:{}", tarball.display())]).stdout).unwrap();
+    assert_eq!(inspected["RepoTags"], serde_json::json!([]), "{inspected}");
+    assert_eq!(inspected["Architecture"], "amd64");
+    assert!(!dir.join("v1.tar.layout.partial").exists());
+
+    // skopeo writes an OCI archive; ecr pushes it; the digest is skopeo's.
+    let archive = dir.join("skopeo.tar");
+    skopeo(&[
+        "copy",
+        &format!("oci:{}:v1", dir.join("by-skopeo").display()),
+        &format!("oci-archive:{}:v2", archive.display()),
+    ]);
+    let raw = skopeo(&["inspect", "--raw", &format!("oci-archive:{}:v2", archive.display())]).stdout;
+    let pushed = json(&ecr(&registry, &["push", &format!("{}:v2", archive.display()), "app:v2"]));
+    assert_eq!(pushed["imageDigest"], support::registry::digest_of(&raw).as_str());
+    let _ = index_digest;
+}
