@@ -198,5 +198,38 @@ fn skopeo_reads_what_ecr_pull_writes_and_writes_what_ecr_push_reads() {
     let raw = skopeo(&["inspect", "--raw", &format!("oci-archive:{}:v2", archive.display())]).stdout;
     let pushed = json(&ecr(&registry, &["push", &format!("{}:v2", archive.display()), "app:v2"]));
     assert_eq!(pushed["imageDigest"], support::registry::digest_of(&raw).as_str());
-    let _ = index_digest;
+
+    // skopeo's docker-archive is `docker save`'s format before Docker 25:
+    // uncompressed layers. ecr pushes the Docker v2 schema 2 image of those
+    // layers gzip'd: pulled back, they unzip to the very bytes.
+    let old = dir.join("old.tar");
+    skopeo(&[
+        "copy",
+        &format!("oci:{}:v1", dir.join("by-skopeo").display()),
+        &format!("docker-archive:{}:app:old", old.display()),
+    ]);
+    let pushed = json(&ecr(&registry, &["push", old.to_str().unwrap(), "app:old"]));
+    let back = dir.join("old-back");
+    json(&ecr(&registry, &["pull", "app:old", back.to_str().unwrap()]));
+    let blob = |dir: &Path, digest: &str| std::fs::read(dir.join("blobs/sha256").join(&digest[7..])).unwrap();
+    let manifest: Value = serde_json::from_slice(&blob(&back, pushed["imageDigest"].as_str().unwrap())).unwrap();
+    let original: Value = serde_json::from_slice(&blob(&dir.join("src"), &digest)).unwrap();
+    assert_eq!(manifest["mediaType"], DOCKER_MANIFEST);
+    assert_eq!(manifest["config"]["digest"], original["config"]["digest"], "the config is kept byte for byte");
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 3);
+    for (layer, source) in layers.iter().zip(original["layers"].as_array().unwrap()) {
+        assert_eq!(layer["mediaType"], "application/vnd.docker.image.rootfs.diff.tar.gzip");
+        let mut unzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&blob(&back, layer["digest"].as_str().unwrap())[..]),
+            &mut unzipped,
+        )
+        .unwrap();
+        assert!(unzipped == blob(&dir.join("src"), source["digest"].as_str().unwrap()), "layer {}", source["digest"]);
+    }
+    // The index pushed as one: its digest unchanged by the round trip.
+    let summary = json(&ecr(&registry, &["pull", "app:multi", dir.join("multi").to_str().unwrap()]));
+    assert_eq!(summary["imageDigest"], index_digest.as_str());
+    skopeo(&["inspect", "--raw", &format!("oci:{}:multi", dir.join("multi").display())]);
 }

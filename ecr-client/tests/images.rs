@@ -272,3 +272,52 @@ async fn a_copy_across_regions_and_accounts_keeps_digests_and_moves_only_what_is
     .unwrap_err();
     assert_eq!(error.to_string(), format!("{destination}:oci is in us-west-2, but the client is for us-east-1"));
 }
+
+/// A `docker save` tarball as Docker wrote them before version 25.
+fn docker_save(path: &Path, layers: &[Vec<u8>], diff_ids: &[String]) {
+    let config = serde_json::to_vec(
+        &json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids}}),
+    )
+    .unwrap();
+    let names: Vec<String> = (0..layers.len()).map(|i| format!("layer{i}/layer.tar")).collect();
+    let manifest =
+        serde_json::to_vec(&json!([{"Config": "config.json", "RepoTags": ["app:saved"], "Layers": names}])).unwrap();
+    let mut builder = tar::Builder::new(std::fs::File::create(path).unwrap());
+    let mut add = |name: &str, bytes: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, bytes).unwrap();
+    };
+    add("manifest.json", &manifest);
+    add("config.json", &config);
+    for (name, layer) in names.iter().zip(layers) {
+        add(name, layer);
+    }
+    builder.finish().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_docker_save_tarball_pushes_with_gzipped_layers_checked_against_its_diff_ids() {
+    let registry = Registry::start();
+    let client = client(&registry, "us-east-1");
+    create(&client, "app").await;
+    let dir = support::scratch("images-docker-save");
+    let layers = vec![support::registry::noise(1, 3 * MIB), support::registry::noise(2, 10)];
+    let diff_ids: Vec<String> = layers.iter().map(|l| digest_of(l)).collect();
+    docker_save(&dir.join("saved.tar"), &layers, &diff_ids);
+    let image = OciLayout::open(dir.join("saved.tar")).unwrap().image(Some("saved")).unwrap();
+    assert_eq!(image.root.media_type, image::DOCKER_MANIFEST);
+    let pushed = image::push(&client, &image, &reference("app:saved"), &Transfer::default()).await.unwrap();
+    assert_eq!(pushed.blobs_moved, 3);
+    let error = OciLayout::open(dir.join("saved.tar")).unwrap().image(Some("other")).unwrap_err();
+    assert!(error.to_string().ends_with("manifest.json has no image named \"other\" (names: app:saved)"), "{error}");
+
+    // A layer that is not the one the config names: refused, naming both.
+    let wrong = vec![diff_ids[0].clone(), digest_of(b"something else")];
+    docker_save(&dir.join("wrong.tar"), &layers, &wrong);
+    let error = OciLayout::open(dir.join("wrong.tar")).unwrap().image(None).unwrap_err();
+    assert!(matches!(error, ImageError::Mismatch { .. }), "{error:?}");
+    assert!(error.to_string().contains(&format!("layer layer1/layer.tar has digest {}", diff_ids[1])), "{error}");
+}

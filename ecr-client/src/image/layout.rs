@@ -77,7 +77,7 @@ impl OciLayout {
         }
     }
 
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &*self.tree {
             Tree::Directory(dir) => dir.display().to_string(),
             Tree::Archive { path, .. } => path.display().to_string(),
@@ -89,14 +89,14 @@ impl OciLayout {
     }
 
     /// The size of member `name`, if it is there.
-    fn size(&self, name: &str) -> Option<u64> {
+    pub(crate) fn size(&self, name: &str) -> Option<u64> {
         match &*self.tree {
             Tree::Directory(dir) => std::fs::metadata(dir.join(name)).ok().filter(|m| m.is_file()).map(|m| m.len()),
             Tree::Archive { members, .. } => members.get(name).map(|m| m.1),
         }
     }
 
-    fn read(&self, name: &str) -> Result<Vec<u8>, ImageError> {
+    pub(crate) fn read(&self, name: &str) -> Result<Vec<u8>, ImageError> {
         let missing = || ImageError::Invalid(format!("{} has no {name}", self.describe()));
         match &*self.tree {
             Tree::Directory(dir) => {
@@ -107,6 +107,24 @@ impl OciLayout {
                 })
             }
             Tree::Archive { path, members } => archive::read_member(path, *members.get(name).ok_or_else(missing)?),
+        }
+    }
+
+    /// A blocking reader of member `name`.
+    pub(crate) fn reader(&self, name: &str) -> Result<Box<dyn std::io::Read + Send>, ImageError> {
+        use std::io::{Read as _, Seek as _};
+        let missing = || ImageError::Invalid(format!("{} has no {name}", self.describe()));
+        match &*self.tree {
+            Tree::Directory(dir) => {
+                let path = dir.join(name);
+                Ok(Box::new(std::fs::File::open(&path).map_err(ImageError::io(&path))?))
+            }
+            Tree::Archive { path, members } => {
+                let (offset, size) = *members.get(name).ok_or_else(missing)?;
+                let mut file = std::fs::File::open(path).map_err(ImageError::io(path))?;
+                file.seek(std::io::SeekFrom::Start(offset)).map_err(ImageError::io(path))?;
+                Ok(Box::new(file.take(size)))
+            }
         }
     }
 
@@ -122,7 +140,15 @@ impl OciLayout {
     /// `io.containerd.image.name`), or its only entry when `reference` is
     /// none. Every manifest is read and checked against its digest, and
     /// every blob must be present with its size.
+    ///
+    /// A `docker save` tarball from before Docker 25 (a `manifest.json`
+    /// without `index.json`, as skopeo's `docker-archive:` writes too) is
+    /// read as the Docker v2 schema 2 image its layers make once gzip'd:
+    /// that compresses every layer here, into temporary files.
     pub fn image(&self, reference: Option<&str>) -> Result<LocalImage, ImageError> {
+        if self.size("index.json").is_none() && self.size("manifest.json").is_some() {
+            return super::docker_save::image(self, reference);
+        }
         let entry = self.entry(reference)?;
         let root = self.read_manifest(&entry)?;
         let mut children = BTreeMap::new();
@@ -165,14 +191,6 @@ impl OciLayout {
     }
 
     fn entry(&self, reference: Option<&str>) -> Result<Descriptor, ImageError> {
-        if self.size("index.json").is_none() && self.size("manifest.json").is_some() {
-            return Err(ImageError::Invalid(format!(
-                "{} is a `docker save` tarball from before Docker 25 (manifest.json without index.json), which is \
-                 not supported yet: save it with Docker 25 or later, or convert it with `skopeo copy \
-                 docker-archive:… oci:…`",
-                self.describe()
-            )));
-        }
         let bytes = self.read("index.json")?;
         let index: Index = serde_json::from_slice(&bytes)
             .map_err(|e| ImageError::Invalid(format!("{}: index.json is not an OCI index: {e}", self.describe())))?;

@@ -25,6 +25,7 @@
 mod archive;
 mod copy;
 mod digest;
+mod docker_save;
 mod download;
 mod error;
 mod layout;
