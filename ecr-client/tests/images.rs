@@ -177,7 +177,7 @@ async fn every_fault_ends_in_a_complete_verified_image() {
     layout.name(descriptor.clone(), "v1");
     layout.write_dir(&dir.join("source"));
     registry.set(json!({
-        "fail_part_every": 3,
+        "fail_part_every": 4,
         "drop_part_answers": 2,
         "throttle_put_image": 2,
         "expire_urls": 3,

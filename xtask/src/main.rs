@@ -23,6 +23,7 @@ mod build_time;
 mod cli_bench;
 mod corpus;
 mod fuzz;
+mod image_bench;
 mod regen;
 mod startup;
 
@@ -52,6 +53,11 @@ tasks:
   startup [--iterations N]
         instructions (valgrind) and CPU time of building a client and making
         one call against a local stub, beside aws-sdk-ecr
+  image-bench [--parts N]
+        moving images, beside aws-sdk-ecr: CPU per UploadLayerPart of a
+        10 MiB part (and a bare POST of the same body), peak RSS of pushing
+        a 100 MiB and a 2 GiB image, pull over 1 and 4 ranged connections
+        held to 25 MB/s each
   fuzz [--seconds N] [--jobs J] [TARGET...]
         build the fuzz targets in fuzz/ (needs cargo-fuzz), seed their corpora
         from the test data, run each (or those named) for N seconds (default
@@ -78,6 +84,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
         "startup" => startup::run(rest),
         "corpus" => corpus::run(rest),
         "fuzz" => fuzz::run(rest),
+        "image-bench" => image_bench::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

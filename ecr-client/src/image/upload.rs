@@ -56,40 +56,44 @@ pub(crate) async fn upload(
 
     let mut hasher = Sha256::new();
     let mut read = 0u64;
-    // Bytes read but not yet acknowledged, starting at offset `acked`.
-    let mut pending: Vec<u8> = Vec::with_capacity(part_size);
+    // Bytes sent but not acknowledged (after a resume), starting at `acked`.
+    let mut carry = bytes::Bytes::new();
     let mut acked = 0u64;
     let mut resumes = 0;
     let mut at_end = false;
     loop {
-        while !at_end && pending.len() < part_size {
-            let start = pending.len();
-            pending.resize(part_size, 0);
-            let n = reader.read(&mut pending[start..]).await.map_err(|error| ImageError::Download {
+        let mut buffer = Vec::with_capacity(part_size);
+        buffer.extend_from_slice(&carry);
+        while !at_end && buffer.len() < part_size {
+            let start = buffer.len();
+            buffer.resize(part_size, 0);
+            let n = reader.read(&mut buffer[start..]).await.map_err(|error| ImageError::Download {
                 digest: digest.clone(),
                 problem: format!("reading it from {source}: {error}"),
             })?;
-            pending.truncate(start + n);
-            hasher.update(&pending[start..]);
+            buffer.truncate(start + n);
+            hasher.update(&buffer[start..]);
             read += n as u64;
             at_end = n == 0;
             if read > descriptor.size {
                 return Err(mismatch(descriptor, format!("more than its {} bytes", descriptor.size), source));
             }
         }
-        if pending.is_empty() {
+        if buffer.is_empty() {
             break;
         }
-        let len = pending.len() as u64;
-        let part = UploadLayerPartRequest {
-            layer_part_blob: pending.clone().into(),
+        // Shared with the request, not copied.
+        let part = bytes::Bytes::from(buffer);
+        let len = part.len() as u64;
+        let request = UploadLayerPartRequest {
+            layer_part_blob: part.clone().into(),
             part_first_byte: acked as i64,
             part_last_byte: (acked + len - 1) as i64,
             registry_id: repository.registry_id.clone(),
             repository_name: repository.name.clone(),
             upload_id: upload_id.clone(),
         };
-        let next = match repository.client.send(part).await {
+        let next = match repository.client.send(request).await {
             Ok(_) => acked + len,
             Err(SdkError::Service(UploadLayerPartError::InvalidLayerPartException(e))) => {
                 // What ECR holds: the part may have arrived although its answer did not.
@@ -102,12 +106,19 @@ pub(crate) async fn upload(
                     _ => return Err(SdkError::Service(UploadLayerPartError::InvalidLayerPartException(e)).into()),
                 }
             }
+            // Failed after the client's own retries: the part again, a few
+            // times more (ECR says where to resume if it got in after all).
+            Err(e) if transient(&e) && resumes < MAX_RESUMES => {
+                resumes += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(200 << resumes)).await;
+                acked
+            }
             Err(e) => return Err(e.into()),
         };
         if next > acked {
             resumes = 0;
         }
-        pending.drain(..(next - acked) as usize);
+        carry = part.slice((next - acked) as usize..);
         acked = next;
         transfer.report(Progress::new(digest, acked, descriptor.size));
     }
@@ -138,6 +149,16 @@ pub(crate) async fn upload(
         },
         Err(SdkError::Service(CompleteLayerUploadError::LayerAlreadyExistsException(_))) => Ok(()),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A failure worth sending the part again for: no answer, or a 5xx.
+fn transient(error: &SdkError<UploadLayerPartError>) -> bool {
+    use crate::runtime::OperationError as _;
+    match error {
+        SdkError::Transport(_) => true,
+        SdkError::Service(e) => e.service_error().status() >= 500,
+        _ => false,
     }
 }
 

@@ -164,7 +164,7 @@ impl<S: Service> Client<S> {
         }
         let body = protocol::serialize(I::NAME, &input)?;
         let call = Call { operation: I::NAME, target: I::TARGET, secret_output: I::SECRET_OUTPUT };
-        self.call(call, body.into()).await.map_err(|failure| match failure {
+        self.call(call, body).await.map_err(|failure| match failure {
             Failure::Service(e) => SdkError::Service(I::Error::from_service_error(e)),
             Failure::Transport(e) => SdkError::Transport(e),
             Failure::Response(e) => SdkError::Response(e),
@@ -174,12 +174,12 @@ impl<S: Service> Client<S> {
 
     /// One call: attempts with retries, within the operation timeout, in a
     /// tracing span. Not generic, so it is compiled once for all operations.
-    async fn call(&self, call: Call, body: bytes::Bytes) -> Result<protocol::Answer, Failure> {
+    async fn call(&self, call: Call, body: protocol::Body) -> Result<protocol::Answer, Failure> {
         let span = tracing::debug_span!("aws_call", service = S::META.name, operation = call.operation);
         self.attempts(call, body).instrument(span).await
     }
 
-    async fn attempts(&self, call: Call, body: bytes::Bytes) -> Result<protocol::Answer, Failure> {
+    async fn attempts(&self, call: Call, body: protocol::Body) -> Result<protocol::Answer, Failure> {
         let Call { operation, target, secret_output } = call;
         let config = &self.inner.config;
         let deadline = deadline_after(config.operation_timeout);
@@ -281,7 +281,7 @@ impl<S: Service> Client<S> {
         operation: &'static str,
         target: &'static str,
         credentials: &Credentials,
-        body: bytes::Bytes,
+        body: protocol::Body,
     ) -> Result<protocol::Answer, Failure> {
         let inner = &*self.inner;
         let transport_error = |kind, source: Box<dyn std::error::Error + Send + Sync>| TransportError {
@@ -293,8 +293,9 @@ impl<S: Service> Client<S> {
         };
         let headers = [("content-type", S::META.content_type), ("x-amz-target", target)];
         let (region, service, to) = (&inner.signing_region, S::META.signing_name, &inner.destination);
-        let signed = inner.signer.sign(credentials, region, service, to, &headers, &body, SystemTime::now());
-        let mut request = inner.http.post(inner.url.clone()).body(body);
+        let signed =
+            inner.signer.sign_hashed(credentials, region, service, to, &headers, &body.sha256, SystemTime::now());
+        let mut request = inner.http.post(inner.url.clone()).body(body.bytes);
         for (name, value) in headers.iter().copied().chain(signed.iter().map(|(n, v)| (*n, v.as_str()))) {
             request = request.header(name, value);
         }

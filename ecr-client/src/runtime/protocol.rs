@@ -16,9 +16,17 @@ pub(crate) struct Answer {
 /// How much of an unexpected body an error shows.
 const BODY_START_CHARS: usize = 256;
 
-/// The JSON body of a request.
-pub(crate) fn serialize<T: Serialize>(operation: &'static str, input: &T) -> Result<Vec<u8>, InvalidInput> {
-    serde_json::to_vec(input).map_err(|e| InvalidInput::unserializable(operation, &e))
+/// The JSON body of a request, and its SHA-256 (for the signature).
+pub(crate) fn serialize<T: Serialize>(operation: &'static str, input: &T) -> Result<Body, InvalidInput> {
+    super::wire::with_blobs_spliced(|| serde_json::to_vec(input))
+        .map_err(|e| InvalidInput::unserializable(operation, &e))
+}
+
+/// A request body and its SHA-256.
+#[derive(Clone)]
+pub(crate) struct Body {
+    pub bytes: bytes::Bytes,
+    pub sha256: [u8; 32],
 }
 
 /// An answer as it came off the wire, and whether its body can hold secrets

@@ -91,6 +91,23 @@ impl Signer {
         body: &[u8],
         time: SystemTime,
     ) -> Vec<(&'static str, String)> {
+        let payload: [u8; 32] = Sha256::digest(body).into();
+        self.sign_hashed(credentials, region, service, to, headers, &payload, time)
+    }
+
+    /// Like [`Signer::sign`], for a body whose SHA-256 is `payload` (hashed
+    /// as it was written, while in cache).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn sign_hashed(
+        &self,
+        credentials: &Credentials,
+        region: &str,
+        service: &str,
+        to: &Destination,
+        headers: &[(&str, &str)],
+        payload: &[u8; 32],
+        time: SystemTime,
+    ) -> Vec<(&'static str, String)> {
         let (year, month, day, hour, minute, second) = DateTime::from(time).utc_fields();
         let date = format!("{year:04}{month:02}{day:02}");
         let amz_date = format!("{date}T{hour:02}{minute:02}{second:02}Z");
@@ -118,7 +135,7 @@ impl Signer {
         canonical.push('\n');
         canonical.push_str(&signed_headers);
         canonical.push('\n');
-        canonical.push_str(&hex(&Sha256::digest(body)));
+        canonical.push_str(&hex(payload));
 
         let string_to_sign =
             format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", hex(&Sha256::digest(canonical.as_bytes())));

@@ -282,13 +282,14 @@ impl<'de> Deserialize<'de> for DateTime {
     }
 }
 
-/// Bytes, carried on the wire as standard base64 with padding.
+/// Bytes, carried on the wire as standard base64 with padding. Cheap to
+/// clone: the bytes are shared.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Blob(Vec<u8>);
+pub struct Blob(bytes::Bytes);
 
 impl Blob {
-    /// Wraps bytes.
-    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+    /// Wraps bytes (a `Vec<u8>` or `Bytes` without copying them).
+    pub fn new(bytes: impl Into<bytes::Bytes>) -> Self {
         Self(bytes.into())
     }
 
@@ -297,21 +298,32 @@ impl Blob {
         &self.0
     }
 
-    /// The bytes, owned.
+    /// The bytes, owned (without a copy when this is their only holder).
     pub fn into_inner(self) -> Vec<u8> {
+        self.0.into()
+    }
+
+    /// The bytes, shared.
+    pub fn into_bytes(self) -> bytes::Bytes {
         self.0
     }
 }
 
 impl From<Vec<u8>> for Blob {
     fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes.into())
+    }
+}
+
+impl From<bytes::Bytes> for Blob {
+    fn from(bytes: bytes::Bytes) -> Self {
         Self(bytes)
     }
 }
 
 impl From<&[u8]> for Blob {
     fn from(bytes: &[u8]) -> Self {
-        Self(bytes.to_vec())
+        Self(bytes::Bytes::copy_from_slice(bytes))
     }
 }
 
@@ -328,9 +340,102 @@ impl fmt::Debug for Blob {
     }
 }
 
+/// Blobs of a request body being serialized, set aside so their base64 is
+/// written straight into the body afterwards ([`with_blobs_spliced`]):
+/// serde_json would scan every base64 character for escapes (which base64
+/// never needs), the slowest step of an upload.
+mod deferred {
+    use std::cell::RefCell;
+
+    thread_local! {
+        pub(super) static BLOBS: RefCell<Option<Vec<bytes::Bytes>>> = const { RefCell::new(None) };
+    }
+
+    /// What stands for blob `i` in the JSON: a NUL (escaped `\u0000` by
+    /// serde_json), a per-process random nonce, the index, a `\u0001`. No
+    /// string a caller writes can be it by accident.
+    pub(super) fn marker(i: usize) -> String {
+        format!("\0{:016x}:{i}\u{1}", nonce())
+    }
+
+    /// The escaped form's prefix as it appears in the JSON text.
+    pub(super) fn escaped_prefix() -> String {
+        format!("\"\\u0000{:016x}:", nonce())
+    }
+
+    fn nonce() -> u64 {
+        use std::hash::{BuildHasher as _, RandomState};
+        static NONCE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        *NONCE.get_or_init(|| RandomState::new().hash_one(std::process::id()))
+    }
+}
+
+/// Serializes with `serialize`, every blob written as base64 straight into
+/// the result (see [`deferred`]), and hashes the result as it is written
+/// (in pieces small enough to be hashed while in cache): the same bytes as
+/// plain serde_json.
+pub(crate) fn with_blobs_spliced(
+    serialize: impl FnOnce() -> Result<Vec<u8>, serde_json::Error>,
+) -> Result<super::protocol::Body, serde_json::Error> {
+    use sha2::Digest as _;
+    let outer = deferred::BLOBS.with(|b| b.replace(Some(Vec::new())));
+    let json = serialize();
+    let blobs = deferred::BLOBS.with(|b| b.replace(outer)).unwrap_or_default();
+    let json = json?;
+    let mut hasher = sha2::Sha256::new();
+    if blobs.is_empty() {
+        hasher.update(&json);
+        return Ok(super::protocol::Body { bytes: json.into(), sha256: hasher.finalize().into() });
+    }
+    let prefix = deferred::escaped_prefix();
+    let size = json.len() + blobs.iter().map(|b| base64::encoded_len(b.len(), true).unwrap_or(0)).sum::<usize>();
+    let mut body = Vec::with_capacity(size);
+    let mut scratch = vec![0; 64 * 1024];
+    let mut hashed = 0;
+    let mut rest = &json[..];
+    while let Some(at) = rest.windows(prefix.len()).position(|w| w == prefix.as_bytes()) {
+        body.extend_from_slice(&rest[..at + 1]);
+        let after = &rest[at + prefix.len()..];
+        let digits = after.iter().take_while(|b| b.is_ascii_digit()).count();
+        let index: usize =
+            std::str::from_utf8(&after[..digits]).ok().and_then(|d| d.parse().ok()).unwrap_or(usize::MAX);
+        let tail = b"\\u0001\"";
+        match blobs.get(index) {
+            Some(blob) if after[digits..].starts_with(tail) => {
+                hasher.update(&body[hashed..]);
+                // 48 KiB of bytes, 64 KiB of base64 (whole groups of three, so
+                // the pieces join into one encoding), encoded and hashed in
+                // cache, then copied into the body.
+                for piece in blob.chunks(48 * 1024) {
+                    let encoded = base64_simd::STANDARD.encode(piece, base64_simd::Out::from_slice(&mut scratch[..]));
+                    hasher.update(&*encoded);
+                    body.extend_from_slice(encoded);
+                }
+                hashed = body.len();
+                body.push(b'"');
+                rest = &after[digits + tail.len()..];
+            }
+            // Not a marker after all: kept as it is.
+            _ => rest = &rest[at + 1..],
+        }
+    }
+    body.extend_from_slice(rest);
+    hasher.update(&body[hashed..]);
+    Ok(super::protocol::Body { bytes: body.into(), sha256: hasher.finalize().into() })
+}
+
 impl Serialize for Blob {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+        let deferred = deferred::BLOBS.with(|b| {
+            b.borrow_mut().as_mut().map(|list| {
+                list.push(self.0.clone());
+                list.len() - 1
+            })
+        });
+        match deferred {
+            Some(i) => serializer.serialize_str(&deferred::marker(i)),
+            None => serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0)),
+        }
     }
 }
 
@@ -339,7 +444,7 @@ impl<'de> Deserialize<'de> for Blob {
         let text = deserialize_str(deserializer)?;
         base64::engine::general_purpose::STANDARD
             .decode(text.as_bytes())
-            .map(Blob)
+            .map(Blob::from)
             .map_err(|e| de::Error::custom(format!("invalid base64 blob: {e}")))
     }
 }
@@ -380,6 +485,60 @@ pub(crate) fn deserialize_str<'de, D: Deserializer<'de>>(deserializer: D) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spliced_blobs_give_the_bytes_plain_serde_json_gives() {
+        use sha2::Digest as _;
+        #[derive(Serialize)]
+        struct Body {
+            first: Blob,
+            text: String,
+            list: Vec<Blob>,
+            last: Option<Blob>,
+        }
+        let lookalike = format!("\0{:016x}:0\u{1}", 0);
+        let cases = [
+            Body {
+                first: Blob::new(vec![0u8, 1, 2, 250]),
+                text: "\0 \u{1} \"quoted\"".into(),
+                list: vec![],
+                last: None,
+            },
+            Body {
+                first: Blob::default(),
+                text: lookalike.clone(),
+                list: vec![Blob::from(&b"ab"[..]), Blob::new(vec![9; 1000])],
+                last: Some(Blob::new(vec![7; 5])),
+            },
+            Body {
+                first: Blob::new((0..=255u8).collect::<Vec<_>>()),
+                text: deferred::marker(7),
+                list: vec![Blob::new(vec![1])],
+                last: None,
+            },
+            // Larger than one piece, and not a multiple of three.
+            Body {
+                first: Blob::new((0..200_001u32).map(|i| (i * 7) as u8).collect::<Vec<_>>()),
+                text: String::new(),
+                list: vec![],
+                last: None,
+            },
+        ];
+        for body in &cases {
+            let plain = serde_json::to_vec(body).unwrap();
+            let spliced = with_blobs_spliced(|| serde_json::to_vec(body)).unwrap();
+            assert_eq!(String::from_utf8(spliced.bytes.to_vec()).unwrap(), String::from_utf8(plain.clone()).unwrap());
+            assert_eq!(spliced.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&plain)));
+        }
+        // Nested calls keep their own blobs.
+        let expected: Vec<Vec<u8>> = cases.iter().map(|c| serde_json::to_vec(c).unwrap()).collect();
+        let outer = with_blobs_spliced(|| {
+            let nested = with_blobs_spliced(|| serde_json::to_vec(&cases[0])).unwrap();
+            assert_eq!(nested.bytes, expected[0]);
+            serde_json::to_vec(&cases[1])
+        });
+        assert_eq!(outer.unwrap().bytes, expected[1]);
+    }
 
     fn parse(json: &str) -> Result<DateTime, serde_json::Error> {
         serde_json::from_str(json)
