@@ -321,3 +321,69 @@ async fn an_old_docker_save_tarball_pushes_with_gzipped_layers_checked_against_i
     assert!(matches!(error, ImageError::Mismatch { .. }), "{error:?}");
     assert!(error.to_string().contains(&format!("layer layer1/layer.tar has digest {}", diff_ids[1])), "{error}");
 }
+
+/// moto, a second opinion for the push half: it keeps no layer bytes and
+/// computes digests its own way, but takes the same calls in the same order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_takes_a_push_and_serves_the_manifest_back() {
+    let client = support::client();
+    let name = support::unique_name("image-push");
+    create(&client, &name).await;
+    let dir = support::scratch("images-moto");
+    let mut layout = Layout::default();
+    let descriptor = layout.image(DOCKER_MANIFEST, 31, &[6 * MIB, 100], "linux/amd64");
+    layout.name(descriptor.clone(), "v1");
+    layout.write_dir(&dir);
+    let image = OciLayout::new(&dir).image(None).unwrap();
+    let pushed = image::push(&client, &image, &reference(&format!("{name}:v1")), &Transfer::default()).await.unwrap();
+    assert_eq!(pushed.image_digest, descriptor["digest"].as_str().unwrap());
+    assert_eq!(pushed.blobs_moved, 3);
+    let got = client
+        .batch_get_image()
+        .repository_name(&name)
+        .image_ids(vec![ecr_client::types::ImageIdentifier { image_tag: Some("v1".into()), image_digest: None }])
+        .send()
+        .await
+        .unwrap();
+    let manifest = got.images.unwrap()[0].image_manifest.clone().unwrap();
+    assert_eq!(manifest.as_bytes(), &image.root.bytes[..], "the manifest's bytes, unchanged");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_reaches_every_blobs_size_and_dropping_a_push_stops_its_uploads() {
+    let registry = Registry::start();
+    let client = client(&registry, "us-east-1");
+    create(&client, "app").await;
+    let dir = support::scratch("images-progress");
+    let mut layout = Layout::default();
+    let descriptor = layout.image(OCI_MANIFEST, 41, &[21 * MIB, 7], "linux/amd64");
+    layout.name(descriptor, "v1");
+    layout.write_dir(&dir);
+    let image = OciLayout::new(&dir).image(None).unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(std::collections::BTreeMap::new()));
+    let transfer = {
+        let seen = seen.clone();
+        Transfer::default().progress(move |p| {
+            let mut seen = seen.lock().unwrap();
+            let last: &mut (u64, u64) = seen.entry(p.digest.to_string()).or_default();
+            assert!(p.done >= last.0 && p.done <= p.total, "progress only grows, up to the size");
+            *last = (p.done, p.total);
+        })
+    };
+    image::push(&client, &image, &reference("app:v1"), &transfer).await.unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3, "config and two layers: {seen:?}");
+    assert!(seen.values().all(|(done, total)| done == total), "{seen:?}");
+
+    // A slow registry; the push is dropped after its first part.
+    registry.set(json!({"part_delay_ms": 700}));
+    client.create_repository().repository_name("slow").send().await.unwrap();
+    let (slow, transfer) = (reference("slow:v1"), Transfer::default());
+    let push = image::push(&client, &image, &slow, &transfer);
+    assert!(tokio::time::timeout(std::time::Duration::from_millis(1000), push).await.is_err());
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let parts = registry.stats()["parts"].as_u64().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    assert_eq!(registry.stats()["parts"].as_u64().unwrap(), parts, "no part is sent after the push is dropped");
+    assert_eq!(registry.calls("PutImage"), 1, "only the first push's");
+}

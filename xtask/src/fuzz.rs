@@ -239,6 +239,38 @@ fn seed(fuzz: &Path, target: &str) -> Result<(), String> {
             br#"{"rules":[{"rulePriority":1,"description":"d","selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}"#.to_vec(),
             br#"{"rules":[{"rulePriority":2,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"transition","targetStorageClass":"archive"}}]}"#.to_vec(),
         ],
+        "images" => {
+            let digest = |bytes: &[u8]| {
+                use sha2::Digest as _;
+                let hex: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+                format!("sha256:{hex}")
+            };
+            let layer = b"layer bytes".to_vec();
+            let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#.to_vec();
+            let manifest = format!(
+                r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{}","size":{}}},"layers":[{{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"{}","size":{}}}]}}"#,
+                digest(&config), config.len(), digest(&layer), layer.len()
+            );
+            let index = format!(
+                r#"{{"schemaVersion":2,"manifests":[{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{}","size":{},"annotations":{{"org.opencontainers.image.ref.name":"v1"}}}}]}}"#,
+                digest(manifest.as_bytes()), manifest.len()
+            );
+            let blob = |bytes: &[u8]| (format!("blobs/sha256/{}", &digest(bytes)[7..]), bytes.to_vec());
+            let oci = tar(&[("oci-layout".into(), br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec()), ("index.json".into(), index.into_bytes()), blob(manifest.as_bytes()), blob(&config), blob(&layer)]);
+            let saved = tar(&[
+                ("manifest.json".into(), br#"[{"Config":"c.json","RepoTags":["app:v1"],"Layers":["l/layer.tar"]}]"#.to_vec()),
+                ("c.json".into(), format!(r#"{{"rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#, digest(&layer)).into_bytes()),
+                ("l/layer.tar".into(), layer.clone()),
+            ]);
+            vec![
+                b"\x00123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:v1@sha256:0000000000000000000000000000000000000000000000000000000000000000".to_vec(),
+                b"\x00app:latest".to_vec(),
+                b"\x01linux/arm64/v8".to_vec(),
+                [b"\x02".to_vec(), manifest.into_bytes()].concat(),
+                [b"\x03".to_vec(), oci].concat(),
+                [b"\x03".to_vec(), saved].concat(),
+            ]
+        }
         "timestamps" => ["2024-01-12T15:09:06Z", "2024-01-12T15:09:06.5+01:00", "1700086400.137", "1.7E9", "0e99", "2030-01-01T00:00:00UTC", "-1.5"]
             .iter()
             .map(|s| s.as_bytes().to_vec())
@@ -249,4 +281,27 @@ fn seed(fuzz: &Path, target: &str) -> Result<(), String> {
         std::fs::write(corpus.join(format!("seed-{i}")), sample).map_err(|e| format!("{}: {e}", corpus.display()))?;
     }
     Ok(())
+}
+
+/// A ustar archive of `files` (names under 100 bytes), for seeds.
+fn tar(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, bytes) in files {
+        let mut header = [0u8; 512];
+        header[..name.len()].copy_from_slice(name.as_bytes());
+        header[100..107].copy_from_slice(b"0000644");
+        header[124..135].copy_from_slice(format!("{:011o}", bytes.len()).as_bytes());
+        header[136..147].copy_from_slice(b"00000000000");
+        header[156] = b'0';
+        header[257..263].copy_from_slice(b"ustar\0");
+        header[263..265].copy_from_slice(b"00");
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
+        header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(bytes);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out.resize(out.len() + 1024, 0);
+    out
 }

@@ -28,7 +28,8 @@ repositories, settings and counters, `POST /__reset_stats` the counters):
   throttle_put_image: the first N PutImage answer ThrottlingException;
   url_lifetime: seconds a download URL lives;
   bytes_per_second, latency_ms: each blob GET held to that rate, after
-      that latency.
+      that latency;
+  part_delay_ms: each UploadLayerPart answered that much later.
 `GET /__stats` counts calls per operation, parts, blob GETs, ranged GETs and
 bytes served. It binds 127.0.0.1:0, prints its port, stops when stdin closes.
 """
@@ -196,6 +197,9 @@ class Handler(BaseHTTPRequestHandler):
                 answer = handler(region, request)
         except Refusal as refusal:
             return self.refuse(refusal)
+        delay = STATE["settings"].get("part_delay_ms") if operation == "UploadLayerPart" else None
+        if delay:
+            time.sleep(delay / 1000)
         if answer is DROP:
             self.close_connection = True
             self.connection.shutdown(2)
