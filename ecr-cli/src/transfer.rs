@@ -167,21 +167,22 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
             }
         }
     };
-    drop(meter);
-    let mut out = json!({
-        "imageDigest": summary.image_digest,
-        format!("layers{verb}"): summary.blobs_moved,
-        "layersSkipped": summary.blobs_skipped,
-        format!("bytes{verb}"): summary.bytes_moved,
-    });
-    if let Some(images) = images {
-        out.as_object_mut().map(|o| o.remove("imageDigest"));
-        out["images"] = images;
-    }
+    meter.finish();
+    // Written member by member: the digest first, then the counts.
+    let mut members = match images {
+        Some(images) => vec![("images", images)],
+        None => vec![("imageDigest", summary.image_digest.into())],
+    };
+    let (moved, bytes) =
+        if verb == "Uploaded" { ("layersUploaded", "bytesUploaded") } else { ("layersDownloaded", "bytesDownloaded") };
+    members.push((moved, summary.blobs_moved.into()));
+    members.push(("layersSkipped", summary.blobs_skipped.into()));
+    members.push((bytes, summary.bytes_moved.into()));
     if parsed.dry_run {
-        out["dryRun"] = true.into();
+        members.push(("dryRun", true.into()));
     }
-    crate::app::print_json(&out.to_string(), globals.text)
+    let fields: Vec<String> = members.iter().map(|(name, value)| format!("{}:{value}", Value::from(*name))).collect();
+    crate::app::print_json(&format!("{{{}}}", fields.join(",")), globals.text)
 }
 
 async fn pull(
@@ -281,6 +282,14 @@ struct MeterState {
 impl Meter {
     fn on_stderr() -> Self {
         Self(Arc::new(Mutex::new(MeterState { line: Progress::on_stderr(), blobs: Default::default(), drawn: None })))
+    }
+
+    /// Erases the line for good: what follows is the summary.
+    fn finish(&self) {
+        if let Ok(mut state) = self.0.lock() {
+            state.line.clear();
+            state.line = Progress::off();
+        }
     }
 
     fn update(&self, progress: &image::Progress) {

@@ -233,3 +233,57 @@ fn skopeo_reads_what_ecr_pull_writes_and_writes_what_ecr_push_reads() {
     assert_eq!(summary["imageDigest"], index_digest.as_str());
     skopeo(&["inspect", "--raw", &format!("oci:{}:multi", dir.join("multi").display())]);
 }
+
+#[test]
+fn progress_is_drawn_on_a_terminal_and_not_on_a_pipe() {
+    if !support::has_program("script", "progress on a terminal") {
+        return;
+    }
+    let registry = Registry::start();
+    let dir = support::scratch("cli-images-progress");
+    layout(&dir.join("src"));
+    json(&ecr(&registry, &["create-repository", "--repository-name", "app"]));
+    json(&ecr(&registry, &["create-repository", "--repository-name", "piped"]));
+    let source = format!("{}:v1", dir.join("src").display());
+    // On a pipe: the summary, and nothing on stderr.
+    let piped = ecr(&registry, &["push", &source, "piped:v1"]);
+    assert!(piped.status.success() && piped.stderr.is_empty(), "{}", String::from_utf8_lossy(&piped.stderr));
+    // `script` gives it a terminal: a bar with the totals, erased at the end.
+    let command = format!("{} push {source} app:v1", env!("CARGO_BIN_EXE_ecr"));
+    let output = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("AWS_ACCESS_KEY_ID", "AKIDIMAGES")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", &registry.url)
+        .env("HOME", support::scratch("images-progress-home"))
+        .output()
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert!(screen.contains("4/4 blobs, 12.0 MiB of 12.0 MiB") && screen.contains("[###"), "{screen:?}");
+    assert!(screen.contains("\r\x1b[2K{"), "the bar is erased before the summary: {screen:?}");
+    assert!(screen.contains("\"layersUploaded\": 4"), "{screen:?}");
+    assert!(screen.find("imageDigest") < screen.find("layersUploaded"), "the digest first: {screen:?}");
+}
+
+#[test]
+fn an_immutable_tag_is_refused_by_the_service_and_a_dry_run_pull_writes_nothing() {
+    let registry = Registry::start();
+    let dir = support::scratch("cli-images-immutable");
+    layout(&dir.join("src"));
+    json(&ecr(&registry, &["create-repository", "--repository-name", "fixed", "--image-tag-mutability", "IMMUTABLE"]));
+    json(&ecr(&registry, &["push", &format!("{}:v1", dir.join("src").display()), "fixed:v1"]));
+    // The same image again: already there, success.
+    json(&ecr(&registry, &["push", &format!("{}:v1", dir.join("src").display()), "fixed:v1"]));
+    // Another image under the same tag: the service's refusal, 254.
+    let error = failure(&ecr(&registry, &["push", &format!("{}:multi", dir.join("src").display()), "fixed:v1"]), 254);
+    assert!(error.contains("ImageTagAlreadyExistsException"), "{error}");
+
+    let out = dir.join("dry");
+    let summary = json(&ecr(&registry, &["pull", "--dry-run", "fixed:v1", out.to_str().unwrap()]));
+    assert_eq!((summary["layersDownloaded"].as_u64(), summary["dryRun"].as_bool()), (Some(4), Some(true)));
+    assert!(!out.join("index.json").exists(), "a dry run writes no index");
+    assert_eq!(registry.stats()["blob_gets"], 0);
+}
