@@ -118,7 +118,8 @@ pub(crate) async fn upload(
         if next > acked {
             resumes = 0;
         }
-        carry = part.slice((next - acked) as usize..);
+        // A slice keeps the whole part alive: none when all of it got in.
+        carry = if next == acked + len { bytes::Bytes::new() } else { part.slice((next - acked) as usize..) };
         acked = next;
         transfer.report(Progress::new(digest, acked, descriptor.size));
     }
