@@ -141,29 +141,25 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         Transfer::default().jobs(parsed.jobs).dry_run(parsed.dry_run).progress(move |p| meter.update(p))
     };
     let options = PullOptions::default().platform(parsed.platform.clone());
-    let (summary, verb, images) = match &parsed.kind {
+    let (summary, uploaded, images) = match &parsed.kind {
         Kind::Push { source, destination } => {
             let layout = OciLayout::open(&source.path).map_err(failure)?;
             let local = layout.image(source.name.as_deref()).map_err(failure)?;
             let client = client_for(globals, destination).await?;
-            (image::push(&client, &local, destination, &transfer).await.map_err(failure)?, "Uploaded", None)
+            (image::push(&client, &local, destination, &transfer).await.map_err(failure)?, true, None)
         }
         Kind::Pull { source, destination, docker } => {
             let client = client_for(globals, source).await?;
-            (pull(&client, source, destination, *docker, &options, &transfer).await?, "Downloaded", None)
+            (pull(&client, source, destination, *docker, &options, &transfer).await?, false, None)
         }
         Kind::Copy { source, destination, all_tags } => {
             let from = client_for(globals, source).await?;
             let to = client_for(globals, destination).await?;
             if *all_tags {
                 let (total, images) = copy_all_tags(&from, source, &to, destination, &options, &transfer).await?;
-                (total, "Uploaded", Some(images))
+                (total, true, Some(images))
             } else {
-                (
-                    image::copy(&from, source, &to, destination, &options, &transfer).await.map_err(failure)?,
-                    "Uploaded",
-                    None,
-                )
+                (image::copy(&from, source, &to, destination, &options, &transfer).await.map_err(failure)?, true, None)
             }
         }
     };
@@ -174,7 +170,7 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         None => vec![("imageDigest", summary.image_digest.into())],
     };
     let (moved, bytes) =
-        if verb == "Uploaded" { ("layersUploaded", "bytesUploaded") } else { ("layersDownloaded", "bytesDownloaded") };
+        if uploaded { ("layersUploaded", "bytesUploaded") } else { ("layersDownloaded", "bytesDownloaded") };
     members.push((moved, summary.blobs_moved.into()));
     members.push(("layersSkipped", summary.blobs_skipped.into()));
     members.push((bytes, summary.bytes_moved.into()));

@@ -237,12 +237,15 @@ impl OciLayout {
         }
     }
 
-    /// Where a pulled blob goes; creates the layout's directories.
+    /// Where a pulled blob goes.
     pub(crate) fn blob_path(&self, digest: &Digest) -> Result<PathBuf, ImageError> {
-        let dir = self.writable()?;
-        let blobs = dir.join("blobs/sha256");
-        std::fs::create_dir_all(&blobs).map_err(ImageError::io(&blobs))?;
-        Ok(blobs.join(digest.hex()))
+        Ok(self.writable()?.join(Self::blob_name(digest)))
+    }
+
+    /// Creates the layout's directories, for blobs to be written.
+    pub(crate) fn create_blob_dir(&self) -> Result<(), ImageError> {
+        let blobs = self.writable()?.join("blobs/sha256");
+        std::fs::create_dir_all(&blobs).map_err(ImageError::io(&blobs))
     }
 
     fn writable(&self) -> Result<&Path, ImageError> {
@@ -253,6 +256,7 @@ impl OciLayout {
 
     /// Writes `manifest` as a blob.
     pub(crate) fn write_manifest(&self, manifest: &Manifest) -> Result<(), ImageError> {
+        self.create_blob_dir()?;
         write_atomically(&self.blob_path(&manifest.digest)?, &manifest.bytes)
     }
 

@@ -78,6 +78,7 @@ pub async fn pull(
     if transfer.dry_run {
         return Ok(summary);
     }
+    layout.create_blob_dir()?;
     let ranges = Ranges { connections: options.connections.max(1), chunk: options.chunk_size.max(1) };
     tasks::each(transfer.jobs, missing, |(blob, path)| {
         let (repository, transfer) = (repository.clone(), transfer.clone());

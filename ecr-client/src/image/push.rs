@@ -22,7 +22,7 @@ pub async fn push(
     let blobs = image.blobs();
     let available = repository.available(&blobs).await?;
     let (present, missing): (Vec<_>, Vec<_>) = blobs.into_iter().partition(|d| available.contains(&d.digest));
-    let mut summary = Summary {
+    let summary = Summary {
         image_digest: image.root.digest.to_string(),
         blobs_skipped: present.len() as u64,
         blobs_moved: missing.len() as u64,
@@ -50,7 +50,6 @@ pub async fn push(
         let is_root = manifest.digest == image.root.digest;
         put_manifest(&repository, manifest, if is_root { tag.as_deref() } else { None }).await?;
     }
-    summary.image_digest = image.root.digest.to_string();
     Ok(summary)
 }
 
@@ -68,11 +67,7 @@ fn tag_for(image: &LocalImage, destination: &Reference) -> Result<Option<String>
 }
 
 /// PutImage of `manifest`'s exact bytes; already there is success.
-pub(crate) async fn put_manifest(
-    repository: &Repository,
-    manifest: &Manifest,
-    tag: Option<&str>,
-) -> Result<(), ImageError> {
+async fn put_manifest(repository: &Repository, manifest: &Manifest, tag: Option<&str>) -> Result<(), ImageError> {
     let request = PutImageRequest {
         image_digest: Some(manifest.digest.to_string()),
         image_manifest: manifest.text().map_err(ImageError::Invalid)?.to_owned(),

@@ -81,7 +81,7 @@ impl Repository {
                 repository_name: self.name.clone(),
             })
             .await?;
-        let what = format!("{}:{id}", self.name);
+        let what = format!("{}{id}", self.name);
         let Some(image) = answer.images.unwrap_or_default().into_iter().next() else {
             let failure = answer.failures.unwrap_or_default().into_iter().next();
             let (code, reason) =
@@ -148,10 +148,11 @@ impl ImageId {
     }
 }
 
+/// As it follows a repository name: `:TAG` or `@DIGEST`.
 impl std::fmt::Display for ImageId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Tag(tag) => f.write_str(tag),
+            Self::Tag(tag) => write!(f, ":{tag}"),
             Self::Digest(digest) => write!(f, "@{digest}"),
         }
     }
@@ -187,7 +188,7 @@ pub(crate) async fn resolve(
             let offered: Vec<String> =
                 entries.iter().filter_map(|e| e.platform.as_ref().map(|p| p.to_string())).collect();
             return Err(ImageError::Invalid(format!(
-                "{}:{id} has no image for {platform} (it has: {})",
+                "{}{id} has no image for {platform} (it has: {})",
                 repository.name,
                 offered.join(", ")
             )));
