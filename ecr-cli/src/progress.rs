@@ -15,11 +15,6 @@ impl Progress {
         Self { enabled: std::io::stderr().is_terminal(), shown: false }
     }
 
-    /// No progress at all.
-    pub fn off() -> Self {
-        Self { enabled: false, shown: false }
-    }
-
     /// Replaces the line with `line`.
     pub fn show(&mut self, line: &str) {
         if self.enabled {
@@ -31,18 +26,10 @@ impl Progress {
     }
 }
 
-impl Progress {
-    /// Erases the line, if one is shown.
-    pub fn clear(&mut self) {
-        if self.shown {
-            let _ = write!(std::io::stderr(), "\r\x1b[2K");
-            self.shown = false;
-        }
-    }
-}
-
 impl Drop for Progress {
     fn drop(&mut self) {
-        self.clear();
+        if self.shown {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
     }
 }

@@ -2,7 +2,6 @@
 //! (`ecr_client::image`), a JSON summary on stdout, progress on a terminal.
 
 use crate::args::Globals;
-use crate::progress::Progress;
 use crate::Failure;
 use ecr_client::image::{self, ImageError, OciLayout, Platform, PullOptions, Reference, Summary, Transfer};
 use ecr_client::Client;
@@ -264,51 +263,95 @@ fn failure(error: ImageError) -> Failure {
     }
 }
 
-/// Totals of the blobs in flight, drawn as one line at most ten times a
-/// second, on a terminal only.
+/// A bar per blob in flight and one for the totals, redrawn at most ten
+/// times a second, on stderr when it is a terminal; erased before the
+/// summary.
 #[derive(Clone)]
 struct Meter(Arc<Mutex<MeterState>>);
 
 struct MeterState {
-    line: Progress,
-    blobs: std::collections::BTreeMap<String, (u64, u64)>,
+    on_terminal: bool,
+    /// Done and total bytes by digest, in the order blobs started.
+    blobs: Vec<(String, u64, u64)>,
+    /// Lines drawn last time (the cursor is below them).
+    lines: usize,
     drawn: Option<Instant>,
 }
 
+/// Bars shown for blobs in flight, at most.
+const BLOB_BARS: usize = 8;
+
 impl Meter {
     fn on_stderr() -> Self {
-        Self(Arc::new(Mutex::new(MeterState { line: Progress::on_stderr(), blobs: Default::default(), drawn: None })))
+        use std::io::IsTerminal as _;
+        let state =
+            MeterState { on_terminal: std::io::stderr().is_terminal(), blobs: Vec::new(), lines: 0, drawn: None };
+        Self(Arc::new(Mutex::new(state)))
     }
 
-    /// Erases the line for good: what follows is the summary.
+    /// Erases the bars for good: what follows is the summary.
     fn finish(&self) {
         if let Ok(mut state) = self.0.lock() {
-            state.line.clear();
-            state.line = Progress::off();
+            state.draw(String::new(), 0);
+            state.on_terminal = false;
         }
     }
 
     fn update(&self, progress: &image::Progress) {
         let Ok(mut state) = self.0.lock() else { return };
-        state.blobs.insert(progress.digest.to_string(), (progress.done, progress.total));
-        let due = state.drawn.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
-        if due || progress.done == progress.total {
-            let (done, total) = state.blobs.values().fold((0, 0), |(d, t), (bd, bt)| (d + bd, t + bt));
-            let finished = state.blobs.values().filter(|(d, t)| d == t).count();
-            let width = 30;
-            let filled = if total == 0 { width } else { (done as f64 / total as f64 * width as f64) as usize };
-            let line = format!(
-                "[{}{}] {finished}/{} blobs, {} of {}",
-                "#".repeat(filled),
-                " ".repeat(width - filled.min(width)),
-                state.blobs.len(),
-                mib(done),
-                mib(total)
-            );
-            state.line.show(&line);
-            state.drawn = Some(Instant::now());
+        if !state.on_terminal {
+            return;
         }
+        let digest = progress.digest.to_string();
+        match state.blobs.iter_mut().find(|(d, _, _)| *d == digest) {
+            Some(blob) => (blob.1, blob.2) = (progress.done, progress.total),
+            None => state.blobs.push((digest, progress.done, progress.total)),
+        }
+        let due = state.drawn.is_none_or(|t| t.elapsed() >= Duration::from_millis(100));
+        if !due && progress.done != progress.total {
+            return;
+        }
+        let mut text = String::new();
+        let in_flight = state.blobs.iter().filter(|(_, done, total)| done < total && *done > 0);
+        let mut lines = 0;
+        for (digest, done, total) in in_flight.take(BLOB_BARS) {
+            let short = digest.get(..19).unwrap_or(digest);
+            text += &format!("  {short} {} {} of {}\n", bar(*done, *total, 20), mib(*done), mib(*total));
+            lines += 1;
+        }
+        let (done, total) = state.blobs.iter().fold((0, 0), |(d, t), (_, bd, bt)| (d + bd, t + bt));
+        let finished = state.blobs.iter().filter(|(_, d, t)| d == t).count();
+        text += &format!(
+            "{} {finished}/{} blobs, {} of {}\n",
+            bar(done, total, 30),
+            state.blobs.len(),
+            mib(done),
+            mib(total)
+        );
+        state.draw(text, lines + 1);
+        state.drawn = Some(Instant::now());
     }
+}
+
+impl MeterState {
+    /// Replaces the lines drawn last time by `text` of `lines` lines.
+    fn draw(&mut self, text: String, lines: usize) {
+        if !self.on_terminal {
+            return;
+        }
+        use std::io::Write as _;
+        let mut stderr = std::io::stderr().lock();
+        // Up to the first line drawn, then clear to the end of the screen.
+        let up = if self.lines > 0 { format!("\x1b[{}F", self.lines) } else { String::new() };
+        let _ = write!(stderr, "{up}\x1b[J{text}");
+        let _ = stderr.flush();
+        self.lines = lines;
+    }
+}
+
+fn bar(done: u64, total: u64, width: usize) -> String {
+    let filled = if total == 0 { width } else { ((done as f64 / total as f64) * width as f64) as usize }.min(width);
+    format!("[{}{}]", "#".repeat(filled), " ".repeat(width - filled))
 }
 
 fn mib(bytes: u64) -> String {

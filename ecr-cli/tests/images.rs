@@ -248,8 +248,11 @@ fn progress_is_drawn_on_a_terminal_and_not_on_a_pipe() {
     // On a pipe: the summary, and nothing on stderr.
     let piped = ecr(&registry, &["push", &source, "piped:v1"]);
     assert!(piped.status.success() && piped.stderr.is_empty(), "{}", String::from_utf8_lossy(&piped.stderr));
-    // `script` gives it a terminal: a bar with the totals, erased at the end.
-    let command = format!("{} push {source} app:v1", env!("CARGO_BIN_EXE_ecr"));
+    // `script` gives it a terminal: a bar per blob in flight and one with
+    // the totals, erased before the summary.
+    // One blob at a time, each part answered late: every part is drawn.
+    registry.set(serde_json::json!({"part_delay_ms": 300}));
+    let command = format!("{} push --jobs 1 {source} app:v1", env!("CARGO_BIN_EXE_ecr"));
     let output = Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .env("AWS_ACCESS_KEY_ID", "AKIDIMAGES")
@@ -263,7 +266,10 @@ fn progress_is_drawn_on_a_terminal_and_not_on_a_pipe() {
     let screen = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{screen}");
     assert!(screen.contains("4/4 blobs, 12.0 MiB of 12.0 MiB") && screen.contains("[###"), "{screen:?}");
-    assert!(screen.contains("\r\x1b[2K{"), "the bar is erased before the summary: {screen:?}");
+    let big = screen.lines().any(|l| l.contains("  sha256:") && l.ends_with(" of 12.0 MiB"));
+    assert!(big, "a bar for the 12 MiB layer: {screen:?}");
+    let summary = screen.find('{').unwrap();
+    assert!(screen[..summary].ends_with("\x1b[J"), "the bars are erased before the summary: {screen:?}");
     assert!(screen.contains("\"layersUploaded\": 4"), "{screen:?}");
     assert!(screen.find("imageDigest") < screen.find("layersUploaded"), "the digest first: {screen:?}");
 }
