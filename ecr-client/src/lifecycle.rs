@@ -377,14 +377,14 @@ impl LifecyclePolicy {
     }
 }
 
-impl crate::operations::PutLifecyclePolicy<'_> {
+impl crate::operations::PutLifecyclePolicy {
     /// Sets `lifecyclePolicyText` from a typed policy, checked as ECR checks it.
     pub fn lifecycle_policy(self, policy: &LifecyclePolicy) -> Result<Self, LifecyclePolicyError> {
         Ok(self.lifecycle_policy_text(policy.to_json()?))
     }
 }
 
-impl crate::operations::StartLifecyclePolicyPreview<'_> {
+impl crate::operations::StartLifecyclePolicyPreview {
     /// Sets `lifecyclePolicyText` from a typed policy, checked as ECR checks it.
     pub fn lifecycle_policy(self, policy: &LifecyclePolicy) -> Result<Self, LifecyclePolicyError> {
         Ok(self.lifecycle_policy_text(policy.to_json()?))

@@ -174,3 +174,21 @@ async fn a_missing_required_member_fails_before_sending() {
     assert!(matches!(err, SdkError::InvalidInput(_)), "{err:?}");
     assert_eq!(err.to_string(), "PutImage.repositoryName is required but was not set; the request was not sent");
 }
+
+/// Requests own a clone of the client: their futures are `'static`, so
+/// they spawn onto the runtime, and the builder outlives the client it
+/// came from.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_futures_are_static_and_spawn() {
+    let name = support::unique_name("spawned");
+    let request = {
+        let client = support::client();
+        client.create_repository().repository_name(&name)
+    };
+    tokio::spawn(request.send()).await.unwrap().expect("created from a spawned task");
+    let listings: Vec<_> =
+        (0..4).map(|_| tokio::spawn(support::client().list_images().repository_name(&name).send())).collect();
+    for listing in listings {
+        assert_eq!(listing.await.unwrap().unwrap().image_ids.unwrap_or_default().len(), 0);
+    }
+}

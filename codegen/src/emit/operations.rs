@@ -106,6 +106,8 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         format!("A `{}` request: set members, then [`send`]({builder}::send) it.", op.name),
         String::new(),
         format!("Made by [`Client::{method}`](super::Client::{method})."),
+        "It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be".into(),
+        "moved into a spawned task.".into(),
     ]);
     let send_doc = doc_lines(&[
         "Sends the request and returns the service's answer.".into(),
@@ -129,22 +131,22 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     quote! {
         impl crate::runtime::Client<super::#marker> {
             #method_doc
-            pub fn #method(&self) -> #builder<'_> {
-                #builder { #client: self, #(#fields: None,)* }
+            pub fn #method(&self) -> #builder {
+                #builder { #client: self.clone(), #(#fields: None,)* }
             }
         }
 
         #builder_doc
         #[derive(#derive_debug Clone)]
         #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder<'a> {
-            #client: &'a super::Client,
+        pub struct #builder {
+            #client: super::Client,
             #(#fields: #option<#field_types>,)*
         }
 
         #debug_impl
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #(#setters)*
 
             #build_doc
@@ -154,7 +156,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
 
             #send_doc
             pub async fn send(self) -> #result<#types #output, crate::runtime::SdkError<super::errors::#error>> {
-                let client = self.#client;
+                let client = self.#client.clone();
                 client.send(self.build()?).await
             }
         }
@@ -190,7 +192,7 @@ fn redacted_builder_debug(
         }
     });
     quote! {
-        impl ::std::fmt::Debug for #builder<'_> {
+        impl ::std::fmt::Debug for #builder {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#label) #(#fields)* .finish_non_exhaustive()
             }
@@ -237,7 +239,7 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
         "`.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.".into(),
     ]);
     quote! {
-        impl #builder<'_> {
+        impl #builder {
             #doc
             pub fn into_paginator(self) -> crate::runtime::Paginator<#types #input> {
                 let client = self.#client.clone();
@@ -385,7 +387,7 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, marker: &str) -> To
             }
         }
 
-        impl #builder<'_> {
+        impl #builder {
             #method_doc
             pub fn #method(self) -> crate::runtime::Waiter<#types #input, #marker> {
                 let client = self.#client.clone();

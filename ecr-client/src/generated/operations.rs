@@ -8,9 +8,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// When an image is pushed to a repository, each image layer is checked to verify if it has been uploaded before. If it has been uploaded, then the image layer is skipped.
     ///
     /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
-    pub fn batch_check_layer_availability(&self) -> BatchCheckLayerAvailability<'_> {
+    pub fn batch_check_layer_availability(&self) -> BatchCheckLayerAvailability {
         BatchCheckLayerAvailability {
-            client: self,
+            client: self.clone(),
             layer_digests: None,
             registry_id: None,
             repository_name: None,
@@ -21,16 +21,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `BatchCheckLayerAvailability` request: set members, then [`send`](BatchCheckLayerAvailability::send) it.
 ///
 /// Made by [`Client::batch_check_layer_availability`](super::Client::batch_check_layer_availability).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BatchCheckLayerAvailability<'a> {
-    client: &'a super::Client,
+pub struct BatchCheckLayerAvailability {
+    client: super::Client,
     layer_digests: Option<Vec<String>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> BatchCheckLayerAvailability<'a> {
+impl BatchCheckLayerAvailability {
     /// The digests of the image layers to check.
     pub fn layer_digests(mut self, value: Vec<String>) -> Self {
         self.layer_digests = Some(value);
@@ -80,7 +82,7 @@ impl<'a> BatchCheckLayerAvailability<'a> {
         super::types::BatchCheckLayerAvailabilityResponse,
         crate::runtime::SdkError<super::errors::BatchCheckLayerAvailabilityError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -99,9 +101,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// You can remove a tag from an image by specifying the image's tag in your request. When you remove the last tag from an image, the image is deleted from your repository.
     ///
     /// You can completely delete an image (and all of its tags) by specifying the image's digest in your request.
-    pub fn batch_delete_image(&self) -> BatchDeleteImage<'_> {
+    pub fn batch_delete_image(&self) -> BatchDeleteImage {
         BatchDeleteImage {
-            client: self,
+            client: self.clone(),
             image_ids: None,
             registry_id: None,
             repository_name: None,
@@ -112,16 +114,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `BatchDeleteImage` request: set members, then [`send`](BatchDeleteImage::send) it.
 ///
 /// Made by [`Client::batch_delete_image`](super::Client::batch_delete_image).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BatchDeleteImage<'a> {
-    client: &'a super::Client,
+pub struct BatchDeleteImage {
+    client: super::Client,
     image_ids: Option<Vec<super::types::ImageIdentifier>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> BatchDeleteImage<'a> {
+impl BatchDeleteImage {
     /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
     pub fn image_ids(mut self, value: Vec<super::types::ImageIdentifier>) -> Self {
         self.image_ids = Some(value);
@@ -168,7 +172,7 @@ impl<'a> BatchDeleteImage<'a> {
         super::types::BatchDeleteImageResponse,
         crate::runtime::SdkError<super::errors::BatchDeleteImageError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -185,9 +189,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Gets detailed information for an image. Images are specified with either an `imageTag` or `imageDigest`.
     ///
     /// When an image is pulled, the BatchGetImage API is called once to retrieve the image manifest.
-    pub fn batch_get_image(&self) -> BatchGetImage<'_> {
+    pub fn batch_get_image(&self) -> BatchGetImage {
         BatchGetImage {
-            client: self,
+            client: self.clone(),
             accepted_media_types: None,
             image_ids: None,
             registry_id: None,
@@ -199,17 +203,19 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `BatchGetImage` request: set members, then [`send`](BatchGetImage::send) it.
 ///
 /// Made by [`Client::batch_get_image`](super::Client::batch_get_image).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BatchGetImage<'a> {
-    client: &'a super::Client,
+pub struct BatchGetImage {
+    client: super::Client,
     accepted_media_types: Option<Vec<String>>,
     image_ids: Option<Vec<super::types::ImageIdentifier>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> BatchGetImage<'a> {
+impl BatchGetImage {
     /// The accepted media types for the request.
     ///
     /// Valid values: `application/vnd.docker.distribution.manifest.v1+json` \| `application/vnd.docker.distribution.manifest.v2+json` \| `application/vnd.oci.image.manifest.v1+json`
@@ -265,7 +271,7 @@ impl<'a> BatchGetImage<'a> {
         super::types::BatchGetImageResponse,
         crate::runtime::SdkError<super::errors::BatchGetImageError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -282,9 +288,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Gets the scanning configuration for one or more repositories.
     pub fn batch_get_repository_scanning_configuration(
         &self,
-    ) -> BatchGetRepositoryScanningConfiguration<'_> {
+    ) -> BatchGetRepositoryScanningConfiguration {
         BatchGetRepositoryScanningConfiguration {
-            client: self,
+            client: self.clone(),
             repository_names: None,
         }
     }
@@ -293,14 +299,16 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `BatchGetRepositoryScanningConfiguration` request: set members, then [`send`](BatchGetRepositoryScanningConfiguration::send) it.
 ///
 /// Made by [`Client::batch_get_repository_scanning_configuration`](super::Client::batch_get_repository_scanning_configuration).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BatchGetRepositoryScanningConfiguration<'a> {
-    client: &'a super::Client,
+pub struct BatchGetRepositoryScanningConfiguration {
+    client: super::Client,
     repository_names: Option<Vec<String>>,
 }
 
-impl<'a> BatchGetRepositoryScanningConfiguration<'a> {
+impl BatchGetRepositoryScanningConfiguration {
     /// One or more repository names to get the scanning configuration for.
     pub fn repository_names(mut self, value: Vec<String>) -> Self {
         self.repository_names = Some(value);
@@ -334,7 +342,7 @@ impl<'a> BatchGetRepositoryScanningConfiguration<'a> {
             super::errors::BatchGetRepositoryScanningConfigurationError,
         >,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -354,9 +362,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// When an image is pushed, the CompleteLayerUpload API is called once per each new image layer to verify that the upload has completed.
     ///
     /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
-    pub fn complete_layer_upload(&self) -> CompleteLayerUpload<'_> {
+    pub fn complete_layer_upload(&self) -> CompleteLayerUpload {
         CompleteLayerUpload {
-            client: self,
+            client: self.clone(),
             layer_digests: None,
             registry_id: None,
             repository_name: None,
@@ -368,17 +376,19 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `CompleteLayerUpload` request: set members, then [`send`](CompleteLayerUpload::send) it.
 ///
 /// Made by [`Client::complete_layer_upload`](super::Client::complete_layer_upload).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CompleteLayerUpload<'a> {
-    client: &'a super::Client,
+pub struct CompleteLayerUpload {
+    client: super::Client,
     layer_digests: Option<Vec<String>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
     upload_id: Option<String>,
 }
 
-impl<'a> CompleteLayerUpload<'a> {
+impl CompleteLayerUpload {
     /// The `sha256` digest of the image layer.
     pub fn layer_digests(mut self, value: Vec<String>) -> Self {
         self.layer_digests = Some(value);
@@ -436,7 +446,7 @@ impl<'a> CompleteLayerUpload<'a> {
         super::types::CompleteLayerUploadResponse,
         crate::runtime::SdkError<super::errors::CompleteLayerUploadError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -451,9 +461,9 @@ impl crate::runtime::Operation for super::types::CompleteLayerUploadRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Creates a pull through cache rule. A pull through cache rule provides a way to cache images from an external public registry in your Amazon ECR private registry.
-    pub fn create_pull_through_cache_rule(&self) -> CreatePullThroughCacheRule<'_> {
+    pub fn create_pull_through_cache_rule(&self) -> CreatePullThroughCacheRule {
         CreatePullThroughCacheRule {
-            client: self,
+            client: self.clone(),
             ecr_repository_prefix: None,
             registry_id: None,
             upstream_registry_url: None,
@@ -464,16 +474,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `CreatePullThroughCacheRule` request: set members, then [`send`](CreatePullThroughCacheRule::send) it.
 ///
 /// Made by [`Client::create_pull_through_cache_rule`](super::Client::create_pull_through_cache_rule).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreatePullThroughCacheRule<'a> {
-    client: &'a super::Client,
+pub struct CreatePullThroughCacheRule {
+    client: super::Client,
     ecr_repository_prefix: Option<String>,
     registry_id: Option<String>,
     upstream_registry_url: Option<String>,
 }
 
-impl<'a> CreatePullThroughCacheRule<'a> {
+impl CreatePullThroughCacheRule {
     /// The repository name prefix to use when caching images from the source registry.
     pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
         self.ecr_repository_prefix = Some(value.into());
@@ -523,7 +535,7 @@ impl<'a> CreatePullThroughCacheRule<'a> {
         super::types::CreatePullThroughCacheRuleResponse,
         crate::runtime::SdkError<super::errors::CreatePullThroughCacheRuleError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -538,9 +550,9 @@ impl crate::runtime::Operation for super::types::CreatePullThroughCacheRuleReque
 
 impl crate::runtime::Client<super::Ecr> {
     /// Creates a repository. For more information, see [Amazon ECR repositories](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon Elastic Container Registry User Guide*.
-    pub fn create_repository(&self) -> CreateRepository<'_> {
+    pub fn create_repository(&self) -> CreateRepository {
         CreateRepository {
-            client: self,
+            client: self.clone(),
             encryption_configuration: None,
             image_scanning_configuration: None,
             image_tag_mutability: None,
@@ -554,10 +566,12 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `CreateRepository` request: set members, then [`send`](CreateRepository::send) it.
 ///
 /// Made by [`Client::create_repository`](super::Client::create_repository).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateRepository<'a> {
-    client: &'a super::Client,
+pub struct CreateRepository {
+    client: super::Client,
     encryption_configuration: Option<super::types::EncryptionConfiguration>,
     image_scanning_configuration: Option<super::types::ImageScanningConfiguration>,
     image_tag_mutability: Option<super::types::ImageTagMutability>,
@@ -566,7 +580,7 @@ pub struct CreateRepository<'a> {
     tags: Option<Vec<super::types::Tag>>,
 }
 
-impl<'a> CreateRepository<'a> {
+impl CreateRepository {
     /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
     pub fn encryption_configuration(
         mut self,
@@ -639,7 +653,7 @@ impl<'a> CreateRepository<'a> {
         super::types::CreateRepositoryResponse,
         crate::runtime::SdkError<super::errors::CreateRepositoryError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -654,9 +668,9 @@ impl crate::runtime::Operation for super::types::CreateRepositoryRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Deletes the lifecycle policy associated with the specified repository.
-    pub fn delete_lifecycle_policy(&self) -> DeleteLifecyclePolicy<'_> {
+    pub fn delete_lifecycle_policy(&self) -> DeleteLifecyclePolicy {
         DeleteLifecyclePolicy {
-            client: self,
+            client: self.clone(),
             registry_id: None,
             repository_name: None,
         }
@@ -666,15 +680,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DeleteLifecyclePolicy` request: set members, then [`send`](DeleteLifecyclePolicy::send) it.
 ///
 /// Made by [`Client::delete_lifecycle_policy`](super::Client::delete_lifecycle_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteLifecyclePolicy<'a> {
-    client: &'a super::Client,
+pub struct DeleteLifecyclePolicy {
+    client: super::Client,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> DeleteLifecyclePolicy<'a> {
+impl DeleteLifecyclePolicy {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -713,7 +729,7 @@ impl<'a> DeleteLifecyclePolicy<'a> {
         super::types::DeleteLifecyclePolicyResponse,
         crate::runtime::SdkError<super::errors::DeleteLifecyclePolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -728,9 +744,9 @@ impl crate::runtime::Operation for super::types::DeleteLifecyclePolicyRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Deletes a pull through cache rule.
-    pub fn delete_pull_through_cache_rule(&self) -> DeletePullThroughCacheRule<'_> {
+    pub fn delete_pull_through_cache_rule(&self) -> DeletePullThroughCacheRule {
         DeletePullThroughCacheRule {
-            client: self,
+            client: self.clone(),
             ecr_repository_prefix: None,
             registry_id: None,
         }
@@ -740,15 +756,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DeletePullThroughCacheRule` request: set members, then [`send`](DeletePullThroughCacheRule::send) it.
 ///
 /// Made by [`Client::delete_pull_through_cache_rule`](super::Client::delete_pull_through_cache_rule).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeletePullThroughCacheRule<'a> {
-    client: &'a super::Client,
+pub struct DeletePullThroughCacheRule {
+    client: super::Client,
     ecr_repository_prefix: Option<String>,
     registry_id: Option<String>,
 }
 
-impl<'a> DeletePullThroughCacheRule<'a> {
+impl DeletePullThroughCacheRule {
     /// The Amazon ECR repository prefix associated with the pull through cache rule to delete.
     pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
         self.ecr_repository_prefix = Some(value.into());
@@ -787,7 +805,7 @@ impl<'a> DeletePullThroughCacheRule<'a> {
         super::types::DeletePullThroughCacheRuleResponse,
         crate::runtime::SdkError<super::errors::DeletePullThroughCacheRuleError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -802,9 +820,9 @@ impl crate::runtime::Operation for super::types::DeletePullThroughCacheRuleReque
 
 impl crate::runtime::Client<super::Ecr> {
     /// Deletes the registry permissions policy.
-    pub fn delete_registry_policy(&self) -> DeleteRegistryPolicy<'_> {
+    pub fn delete_registry_policy(&self) -> DeleteRegistryPolicy {
         DeleteRegistryPolicy {
-            client: self,
+            client: self.clone(),
         }
     }
 }
@@ -812,13 +830,15 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DeleteRegistryPolicy` request: set members, then [`send`](DeleteRegistryPolicy::send) it.
 ///
 /// Made by [`Client::delete_registry_policy`](super::Client::delete_registry_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRegistryPolicy<'a> {
-    client: &'a super::Client,
+pub struct DeleteRegistryPolicy {
+    client: super::Client,
 }
 
-impl<'a> DeleteRegistryPolicy<'a> {
+impl DeleteRegistryPolicy {
     /// The `DeleteRegistryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
@@ -839,7 +859,7 @@ impl<'a> DeleteRegistryPolicy<'a> {
         super::types::DeleteRegistryPolicyResponse,
         crate::runtime::SdkError<super::errors::DeleteRegistryPolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -854,9 +874,9 @@ impl crate::runtime::Operation for super::types::DeleteRegistryPolicyRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Deletes a repository. If the repository contains images, you must either delete all images in the repository or use the `force` option to delete the repository.
-    pub fn delete_repository(&self) -> DeleteRepository<'_> {
+    pub fn delete_repository(&self) -> DeleteRepository {
         DeleteRepository {
-            client: self,
+            client: self.clone(),
             force: None,
             registry_id: None,
             repository_name: None,
@@ -867,16 +887,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DeleteRepository` request: set members, then [`send`](DeleteRepository::send) it.
 ///
 /// Made by [`Client::delete_repository`](super::Client::delete_repository).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRepository<'a> {
-    client: &'a super::Client,
+pub struct DeleteRepository {
+    client: super::Client,
     force: Option<bool>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> DeleteRepository<'a> {
+impl DeleteRepository {
     /// If a repository contains images, forces the deletion.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
@@ -919,7 +941,7 @@ impl<'a> DeleteRepository<'a> {
         super::types::DeleteRepositoryResponse,
         crate::runtime::SdkError<super::errors::DeleteRepositoryError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -934,9 +956,9 @@ impl crate::runtime::Operation for super::types::DeleteRepositoryRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Deletes the repository policy associated with the specified repository.
-    pub fn delete_repository_policy(&self) -> DeleteRepositoryPolicy<'_> {
+    pub fn delete_repository_policy(&self) -> DeleteRepositoryPolicy {
         DeleteRepositoryPolicy {
-            client: self,
+            client: self.clone(),
             registry_id: None,
             repository_name: None,
         }
@@ -946,15 +968,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DeleteRepositoryPolicy` request: set members, then [`send`](DeleteRepositoryPolicy::send) it.
 ///
 /// Made by [`Client::delete_repository_policy`](super::Client::delete_repository_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRepositoryPolicy<'a> {
-    client: &'a super::Client,
+pub struct DeleteRepositoryPolicy {
+    client: super::Client,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> DeleteRepositoryPolicy<'a> {
+impl DeleteRepositoryPolicy {
     /// The Amazon Web Services account ID associated with the registry that contains the repository policy to delete. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -993,7 +1017,7 @@ impl<'a> DeleteRepositoryPolicy<'a> {
         super::types::DeleteRepositoryPolicyResponse,
         crate::runtime::SdkError<super::errors::DeleteRepositoryPolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -1008,11 +1032,9 @@ impl crate::runtime::Operation for super::types::DeleteRepositoryPolicyRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Returns the replication status for a specified image.
-    pub fn describe_image_replication_status(
-        &self,
-    ) -> DescribeImageReplicationStatus<'_> {
+    pub fn describe_image_replication_status(&self) -> DescribeImageReplicationStatus {
         DescribeImageReplicationStatus {
-            client: self,
+            client: self.clone(),
             image_id: None,
             registry_id: None,
             repository_name: None,
@@ -1023,16 +1045,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DescribeImageReplicationStatus` request: set members, then [`send`](DescribeImageReplicationStatus::send) it.
 ///
 /// Made by [`Client::describe_image_replication_status`](super::Client::describe_image_replication_status).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DescribeImageReplicationStatus<'a> {
-    client: &'a super::Client,
+pub struct DescribeImageReplicationStatus {
+    client: super::Client,
     image_id: Option<super::types::ImageIdentifier>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> DescribeImageReplicationStatus<'a> {
+impl DescribeImageReplicationStatus {
     /// Sets `imageId`.
     pub fn image_id(mut self, value: super::types::ImageIdentifier) -> Self {
         self.image_id = Some(value);
@@ -1082,7 +1106,7 @@ impl<'a> DescribeImageReplicationStatus<'a> {
         super::types::DescribeImageReplicationStatusResponse,
         crate::runtime::SdkError<super::errors::DescribeImageReplicationStatusError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -1097,9 +1121,9 @@ impl crate::runtime::Operation for super::types::DescribeImageReplicationStatusR
 
 impl crate::runtime::Client<super::Ecr> {
     /// Returns the scan findings for the specified image.
-    pub fn describe_image_scan_findings(&self) -> DescribeImageScanFindings<'_> {
+    pub fn describe_image_scan_findings(&self) -> DescribeImageScanFindings {
         DescribeImageScanFindings {
-            client: self,
+            client: self.clone(),
             image_id: None,
             max_results: None,
             next_token: None,
@@ -1112,10 +1136,12 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DescribeImageScanFindings` request: set members, then [`send`](DescribeImageScanFindings::send) it.
 ///
 /// Made by [`Client::describe_image_scan_findings`](super::Client::describe_image_scan_findings).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DescribeImageScanFindings<'a> {
-    client: &'a super::Client,
+pub struct DescribeImageScanFindings {
+    client: super::Client,
     image_id: Option<super::types::ImageIdentifier>,
     max_results: Option<i64>,
     next_token: Option<String>,
@@ -1123,7 +1149,7 @@ pub struct DescribeImageScanFindings<'a> {
     repository_name: Option<String>,
 }
 
-impl<'a> DescribeImageScanFindings<'a> {
+impl DescribeImageScanFindings {
     /// Sets `imageId`.
     pub fn image_id(mut self, value: super::types::ImageIdentifier) -> Self {
         self.image_id = Some(value);
@@ -1187,12 +1213,12 @@ impl<'a> DescribeImageScanFindings<'a> {
         super::types::DescribeImageScanFindingsResponse,
         crate::runtime::SdkError<super::errors::DescribeImageScanFindingsError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl DescribeImageScanFindings<'_> {
+impl DescribeImageScanFindings {
     /// Sends `DescribeImageScanFindings` page by page, following `nextToken`.
     ///
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
@@ -1269,9 +1295,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Returns metadata about the images in a repository.
     ///
     /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it may return a larger image size than the image sizes returned by `DescribeImages`.
-    pub fn describe_images(&self) -> DescribeImages<'_> {
+    pub fn describe_images(&self) -> DescribeImages {
         DescribeImages {
-            client: self,
+            client: self.clone(),
             filter: None,
             image_ids: None,
             max_results: None,
@@ -1285,10 +1311,12 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DescribeImages` request: set members, then [`send`](DescribeImages::send) it.
 ///
 /// Made by [`Client::describe_images`](super::Client::describe_images).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DescribeImages<'a> {
-    client: &'a super::Client,
+pub struct DescribeImages {
+    client: super::Client,
     filter: Option<super::types::DescribeImagesFilter>,
     image_ids: Option<Vec<super::types::ImageIdentifier>>,
     max_results: Option<i64>,
@@ -1297,7 +1325,7 @@ pub struct DescribeImages<'a> {
     repository_name: Option<String>,
 }
 
-impl<'a> DescribeImages<'a> {
+impl DescribeImages {
     /// The filter key and value with which to filter your `DescribeImages` results.
     pub fn filter(mut self, value: super::types::DescribeImagesFilter) -> Self {
         self.filter = Some(value);
@@ -1361,12 +1389,12 @@ impl<'a> DescribeImages<'a> {
         super::types::DescribeImagesResponse,
         crate::runtime::SdkError<super::errors::DescribeImagesError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl DescribeImages<'_> {
+impl DescribeImages {
     /// Sends `DescribeImages` page by page, following `nextToken`.
     ///
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
@@ -1408,11 +1436,9 @@ impl crate::runtime::Operation for super::types::DescribeImagesRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Returns the pull through cache rules for a registry.
-    pub fn describe_pull_through_cache_rules(
-        &self,
-    ) -> DescribePullThroughCacheRules<'_> {
+    pub fn describe_pull_through_cache_rules(&self) -> DescribePullThroughCacheRules {
         DescribePullThroughCacheRules {
-            client: self,
+            client: self.clone(),
             ecr_repository_prefixes: None,
             max_results: None,
             next_token: None,
@@ -1424,17 +1450,19 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DescribePullThroughCacheRules` request: set members, then [`send`](DescribePullThroughCacheRules::send) it.
 ///
 /// Made by [`Client::describe_pull_through_cache_rules`](super::Client::describe_pull_through_cache_rules).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DescribePullThroughCacheRules<'a> {
-    client: &'a super::Client,
+pub struct DescribePullThroughCacheRules {
+    client: super::Client,
     ecr_repository_prefixes: Option<Vec<String>>,
     max_results: Option<i64>,
     next_token: Option<String>,
     registry_id: Option<String>,
 }
 
-impl<'a> DescribePullThroughCacheRules<'a> {
+impl DescribePullThroughCacheRules {
     /// The Amazon ECR repository prefixes associated with the pull through cache rules to return. If no repository prefix value is specified, all pull through cache rules are returned.
     pub fn ecr_repository_prefixes(mut self, value: Vec<String>) -> Self {
         self.ecr_repository_prefixes = Some(value);
@@ -1483,12 +1511,12 @@ impl<'a> DescribePullThroughCacheRules<'a> {
         super::types::DescribePullThroughCacheRulesResponse,
         crate::runtime::SdkError<super::errors::DescribePullThroughCacheRulesError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl DescribePullThroughCacheRules<'_> {
+impl DescribePullThroughCacheRules {
     /// Sends `DescribePullThroughCacheRules` page by page, following `nextToken`.
     ///
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
@@ -1530,21 +1558,25 @@ impl crate::runtime::Operation for super::types::DescribePullThroughCacheRulesRe
 
 impl crate::runtime::Client<super::Ecr> {
     /// Describes the settings for a registry. The replication configuration for a repository can be created or updated with the `PutReplicationConfiguration` API action.
-    pub fn describe_registry(&self) -> DescribeRegistry<'_> {
-        DescribeRegistry { client: self }
+    pub fn describe_registry(&self) -> DescribeRegistry {
+        DescribeRegistry {
+            client: self.clone(),
+        }
     }
 }
 
 /// A `DescribeRegistry` request: set members, then [`send`](DescribeRegistry::send) it.
 ///
 /// Made by [`Client::describe_registry`](super::Client::describe_registry).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DescribeRegistry<'a> {
-    client: &'a super::Client,
+pub struct DescribeRegistry {
+    client: super::Client,
 }
 
-impl<'a> DescribeRegistry<'a> {
+impl DescribeRegistry {
     /// The `DescribeRegistry` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
@@ -1562,7 +1594,7 @@ impl<'a> DescribeRegistry<'a> {
         super::types::DescribeRegistryResponse,
         crate::runtime::SdkError<super::errors::DescribeRegistryError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -1577,9 +1609,9 @@ impl crate::runtime::Operation for super::types::DescribeRegistryRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Describes image repositories in a registry.
-    pub fn describe_repositories(&self) -> DescribeRepositories<'_> {
+    pub fn describe_repositories(&self) -> DescribeRepositories {
         DescribeRepositories {
-            client: self,
+            client: self.clone(),
             max_results: None,
             next_token: None,
             registry_id: None,
@@ -1591,17 +1623,19 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `DescribeRepositories` request: set members, then [`send`](DescribeRepositories::send) it.
 ///
 /// Made by [`Client::describe_repositories`](super::Client::describe_repositories).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DescribeRepositories<'a> {
-    client: &'a super::Client,
+pub struct DescribeRepositories {
+    client: super::Client,
     max_results: Option<i64>,
     next_token: Option<String>,
     registry_id: Option<String>,
     repository_names: Option<Vec<String>>,
 }
 
-impl<'a> DescribeRepositories<'a> {
+impl DescribeRepositories {
     /// The maximum number of repository results returned by `DescribeRepositories` in paginated output. When this parameter is used, `DescribeRepositories` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeRepositories` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribeRepositories` returns up to 100 results and a `nextToken` value, if applicable. This option cannot be used when you specify repositories with `repositoryNames`.
     pub fn max_results(mut self, value: i64) -> Self {
         self.max_results = Some(value);
@@ -1652,12 +1686,12 @@ impl<'a> DescribeRepositories<'a> {
         super::types::DescribeRepositoriesResponse,
         crate::runtime::SdkError<super::errors::DescribeRepositoriesError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl DescribeRepositories<'_> {
+impl DescribeRepositories {
     /// Sends `DescribeRepositories` page by page, following `nextToken`.
     ///
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
@@ -1701,9 +1735,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Retrieves an authorization token. An authorization token represents your IAM authentication credentials and can be used to access any Amazon ECR registry that your IAM principal has access to. The authorization token is valid for 12 hours.
     ///
     /// The `authorizationToken` returned is a base64 encoded string that can be decoded and used in a `docker login` command to authenticate to a registry. The CLI offers an `get-login-password` command that simplifies the login process. For more information, see [Registry authentication](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html#registry_auth) in the *Amazon Elastic Container Registry User Guide*.
-    pub fn get_authorization_token(&self) -> GetAuthorizationToken<'_> {
+    pub fn get_authorization_token(&self) -> GetAuthorizationToken {
         GetAuthorizationToken {
-            client: self,
+            client: self.clone(),
             registry_ids: None,
         }
     }
@@ -1712,14 +1746,16 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `GetAuthorizationToken` request: set members, then [`send`](GetAuthorizationToken::send) it.
 ///
 /// Made by [`Client::get_authorization_token`](super::Client::get_authorization_token).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAuthorizationToken<'a> {
-    client: &'a super::Client,
+pub struct GetAuthorizationToken {
+    client: super::Client,
     registry_ids: Option<Vec<String>>,
 }
 
-impl<'a> GetAuthorizationToken<'a> {
+impl GetAuthorizationToken {
     /// A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.This field is deprecated. The returned authorization token can be used to access any Amazon ECR registry that the IAM principal has access to, specifying a registry ID doesn't change the permissions scope of the authorization token.
     pub fn registry_ids(mut self, value: Vec<String>) -> Self {
         self.registry_ids = Some(value);
@@ -1747,7 +1783,7 @@ impl<'a> GetAuthorizationToken<'a> {
         super::types::GetAuthorizationTokenResponse,
         crate::runtime::SdkError<super::errors::GetAuthorizationTokenError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -1767,9 +1803,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// When an image is pulled, the GetDownloadUrlForLayer API is called once per image layer that is not already cached.
     ///
     /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
-    pub fn get_download_url_for_layer(&self) -> GetDownloadUrlForLayer<'_> {
+    pub fn get_download_url_for_layer(&self) -> GetDownloadUrlForLayer {
         GetDownloadUrlForLayer {
-            client: self,
+            client: self.clone(),
             layer_digest: None,
             registry_id: None,
             repository_name: None,
@@ -1780,16 +1816,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `GetDownloadUrlForLayer` request: set members, then [`send`](GetDownloadUrlForLayer::send) it.
 ///
 /// Made by [`Client::get_download_url_for_layer`](super::Client::get_download_url_for_layer).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetDownloadUrlForLayer<'a> {
-    client: &'a super::Client,
+pub struct GetDownloadUrlForLayer {
+    client: super::Client,
     layer_digest: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> GetDownloadUrlForLayer<'a> {
+impl GetDownloadUrlForLayer {
     /// The digest of the image layer to download.
     pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
         self.layer_digest = Some(value.into());
@@ -1839,7 +1877,7 @@ impl<'a> GetDownloadUrlForLayer<'a> {
         super::types::GetDownloadUrlForLayerResponse,
         crate::runtime::SdkError<super::errors::GetDownloadUrlForLayerError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -1854,9 +1892,9 @@ impl crate::runtime::Operation for super::types::GetDownloadUrlForLayerRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Retrieves the lifecycle policy for the specified repository.
-    pub fn get_lifecycle_policy(&self) -> GetLifecyclePolicy<'_> {
+    pub fn get_lifecycle_policy(&self) -> GetLifecyclePolicy {
         GetLifecyclePolicy {
-            client: self,
+            client: self.clone(),
             registry_id: None,
             repository_name: None,
         }
@@ -1866,15 +1904,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `GetLifecyclePolicy` request: set members, then [`send`](GetLifecyclePolicy::send) it.
 ///
 /// Made by [`Client::get_lifecycle_policy`](super::Client::get_lifecycle_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetLifecyclePolicy<'a> {
-    client: &'a super::Client,
+pub struct GetLifecyclePolicy {
+    client: super::Client,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> GetLifecyclePolicy<'a> {
+impl GetLifecyclePolicy {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -1910,7 +1950,7 @@ impl<'a> GetLifecyclePolicy<'a> {
         super::types::GetLifecyclePolicyResponse,
         crate::runtime::SdkError<super::errors::GetLifecyclePolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -1925,9 +1965,9 @@ impl crate::runtime::Operation for super::types::GetLifecyclePolicyRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Retrieves the results of the lifecycle policy preview request for the specified repository.
-    pub fn get_lifecycle_policy_preview(&self) -> GetLifecyclePolicyPreview<'_> {
+    pub fn get_lifecycle_policy_preview(&self) -> GetLifecyclePolicyPreview {
         GetLifecyclePolicyPreview {
-            client: self,
+            client: self.clone(),
             filter: None,
             image_ids: None,
             max_results: None,
@@ -1941,10 +1981,12 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `GetLifecyclePolicyPreview` request: set members, then [`send`](GetLifecyclePolicyPreview::send) it.
 ///
 /// Made by [`Client::get_lifecycle_policy_preview`](super::Client::get_lifecycle_policy_preview).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetLifecyclePolicyPreview<'a> {
-    client: &'a super::Client,
+pub struct GetLifecyclePolicyPreview {
+    client: super::Client,
     filter: Option<super::types::LifecyclePolicyPreviewFilter>,
     image_ids: Option<Vec<super::types::ImageIdentifier>>,
     max_results: Option<i64>,
@@ -1953,7 +1995,7 @@ pub struct GetLifecyclePolicyPreview<'a> {
     repository_name: Option<String>,
 }
 
-impl<'a> GetLifecyclePolicyPreview<'a> {
+impl GetLifecyclePolicyPreview {
     /// An optional parameter that filters results based on image tag status and all tags, if tagged.
     pub fn filter(mut self, value: super::types::LifecyclePolicyPreviewFilter) -> Self {
         self.filter = Some(value);
@@ -2020,12 +2062,12 @@ impl<'a> GetLifecyclePolicyPreview<'a> {
         super::types::GetLifecyclePolicyPreviewResponse,
         crate::runtime::SdkError<super::errors::GetLifecyclePolicyPreviewError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl GetLifecyclePolicyPreview<'_> {
+impl GetLifecyclePolicyPreview {
     /// Sends `GetLifecyclePolicyPreview` page by page, following `nextToken`.
     ///
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
@@ -2067,21 +2109,25 @@ impl crate::runtime::Operation for super::types::GetLifecyclePolicyPreviewReques
 
 impl crate::runtime::Client<super::Ecr> {
     /// Retrieves the permissions policy for a registry.
-    pub fn get_registry_policy(&self) -> GetRegistryPolicy<'_> {
-        GetRegistryPolicy { client: self }
+    pub fn get_registry_policy(&self) -> GetRegistryPolicy {
+        GetRegistryPolicy {
+            client: self.clone(),
+        }
     }
 }
 
 /// A `GetRegistryPolicy` request: set members, then [`send`](GetRegistryPolicy::send) it.
 ///
 /// Made by [`Client::get_registry_policy`](super::Client::get_registry_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRegistryPolicy<'a> {
-    client: &'a super::Client,
+pub struct GetRegistryPolicy {
+    client: super::Client,
 }
 
-impl<'a> GetRegistryPolicy<'a> {
+impl GetRegistryPolicy {
     /// The `GetRegistryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
@@ -2099,7 +2145,7 @@ impl<'a> GetRegistryPolicy<'a> {
         super::types::GetRegistryPolicyResponse,
         crate::runtime::SdkError<super::errors::GetRegistryPolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2116,9 +2162,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Retrieves the scanning configuration for a registry.
     pub fn get_registry_scanning_configuration(
         &self,
-    ) -> GetRegistryScanningConfiguration<'_> {
+    ) -> GetRegistryScanningConfiguration {
         GetRegistryScanningConfiguration {
-            client: self,
+            client: self.clone(),
         }
     }
 }
@@ -2126,13 +2172,15 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `GetRegistryScanningConfiguration` request: set members, then [`send`](GetRegistryScanningConfiguration::send) it.
 ///
 /// Made by [`Client::get_registry_scanning_configuration`](super::Client::get_registry_scanning_configuration).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRegistryScanningConfiguration<'a> {
-    client: &'a super::Client,
+pub struct GetRegistryScanningConfiguration {
+    client: super::Client,
 }
 
-impl<'a> GetRegistryScanningConfiguration<'a> {
+impl GetRegistryScanningConfiguration {
     /// The `GetRegistryScanningConfiguration` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
@@ -2153,7 +2201,7 @@ impl<'a> GetRegistryScanningConfiguration<'a> {
         super::types::GetRegistryScanningConfigurationResponse,
         crate::runtime::SdkError<super::errors::GetRegistryScanningConfigurationError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2169,9 +2217,9 @@ for super::types::GetRegistryScanningConfigurationRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Retrieves the repository policy for the specified repository.
-    pub fn get_repository_policy(&self) -> GetRepositoryPolicy<'_> {
+    pub fn get_repository_policy(&self) -> GetRepositoryPolicy {
         GetRepositoryPolicy {
-            client: self,
+            client: self.clone(),
             registry_id: None,
             repository_name: None,
         }
@@ -2181,15 +2229,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `GetRepositoryPolicy` request: set members, then [`send`](GetRepositoryPolicy::send) it.
 ///
 /// Made by [`Client::get_repository_policy`](super::Client::get_repository_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetRepositoryPolicy<'a> {
-    client: &'a super::Client,
+pub struct GetRepositoryPolicy {
+    client: super::Client,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> GetRepositoryPolicy<'a> {
+impl GetRepositoryPolicy {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -2225,7 +2275,7 @@ impl<'a> GetRepositoryPolicy<'a> {
         super::types::GetRepositoryPolicyResponse,
         crate::runtime::SdkError<super::errors::GetRepositoryPolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2244,9 +2294,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// When an image is pushed, the InitiateLayerUpload API is called once per image layer that has not already been uploaded. Whether or not an image layer has been uploaded is determined by the BatchCheckLayerAvailability API action.
     ///
     /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
-    pub fn initiate_layer_upload(&self) -> InitiateLayerUpload<'_> {
+    pub fn initiate_layer_upload(&self) -> InitiateLayerUpload {
         InitiateLayerUpload {
-            client: self,
+            client: self.clone(),
             registry_id: None,
             repository_name: None,
         }
@@ -2256,15 +2306,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `InitiateLayerUpload` request: set members, then [`send`](InitiateLayerUpload::send) it.
 ///
 /// Made by [`Client::initiate_layer_upload`](super::Client::initiate_layer_upload).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct InitiateLayerUpload<'a> {
-    client: &'a super::Client,
+pub struct InitiateLayerUpload {
+    client: super::Client,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> InitiateLayerUpload<'a> {
+impl InitiateLayerUpload {
     /// The Amazon Web Services account ID associated with the registry to which you intend to upload layers. If you do not specify a registry, the default registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
@@ -2300,7 +2352,7 @@ impl<'a> InitiateLayerUpload<'a> {
         super::types::InitiateLayerUploadResponse,
         crate::runtime::SdkError<super::errors::InitiateLayerUploadError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2317,9 +2369,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Lists all the image IDs for the specified repository.
     ///
     /// You can filter images based on whether or not they are tagged by using the `tagStatus` filter and specifying either `TAGGED`, `UNTAGGED` or `ANY`. For example, you can filter your results to return only `UNTAGGED` images and then pipe that result to a `BatchDeleteImage` operation to delete them. Or, you can filter your results to return only `TAGGED` images to list all of the tags in your repository.
-    pub fn list_images(&self) -> ListImages<'_> {
+    pub fn list_images(&self) -> ListImages {
         ListImages {
-            client: self,
+            client: self.clone(),
             filter: None,
             max_results: None,
             next_token: None,
@@ -2332,10 +2384,12 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `ListImages` request: set members, then [`send`](ListImages::send) it.
 ///
 /// Made by [`Client::list_images`](super::Client::list_images).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListImages<'a> {
-    client: &'a super::Client,
+pub struct ListImages {
+    client: super::Client,
     filter: Option<super::types::ListImagesFilter>,
     max_results: Option<i64>,
     next_token: Option<String>,
@@ -2343,7 +2397,7 @@ pub struct ListImages<'a> {
     repository_name: Option<String>,
 }
 
-impl<'a> ListImages<'a> {
+impl ListImages {
     /// The filter key and value with which to filter your `ListImages` results.
     pub fn filter(mut self, value: super::types::ListImagesFilter) -> Self {
         self.filter = Some(value);
@@ -2402,12 +2456,12 @@ impl<'a> ListImages<'a> {
         super::types::ListImagesResponse,
         crate::runtime::SdkError<super::errors::ListImagesError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl ListImages<'_> {
+impl ListImages {
     /// Sends `ListImages` page by page, following `nextToken`.
     ///
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
@@ -2449,9 +2503,9 @@ impl crate::runtime::Operation for super::types::ListImagesRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// List the tags for an Amazon ECR resource.
-    pub fn list_tags_for_resource(&self) -> ListTagsForResource<'_> {
+    pub fn list_tags_for_resource(&self) -> ListTagsForResource {
         ListTagsForResource {
-            client: self,
+            client: self.clone(),
             resource_arn: None,
         }
     }
@@ -2460,14 +2514,16 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `ListTagsForResource` request: set members, then [`send`](ListTagsForResource::send) it.
 ///
 /// Made by [`Client::list_tags_for_resource`](super::Client::list_tags_for_resource).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListTagsForResource<'a> {
-    client: &'a super::Client,
+pub struct ListTagsForResource {
+    client: super::Client,
     resource_arn: Option<String>,
 }
 
-impl<'a> ListTagsForResource<'a> {
+impl ListTagsForResource {
     /// The Amazon Resource Name (ARN) that identifies the resource for which to list the tags. Currently, the only supported resource is an Amazon ECR repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.resource_arn = Some(value.into());
@@ -2496,7 +2552,7 @@ impl<'a> ListTagsForResource<'a> {
         super::types::ListTagsForResourceResponse,
         crate::runtime::SdkError<super::errors::ListTagsForResourceError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2515,9 +2571,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// When an image is pushed and all new image layers have been uploaded, the PutImage API is called once to create or update the image manifest and the tags associated with the image.
     ///
     /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
-    pub fn put_image(&self) -> PutImage<'_> {
+    pub fn put_image(&self) -> PutImage {
         PutImage {
-            client: self,
+            client: self.clone(),
             image_digest: None,
             image_manifest: None,
             image_manifest_media_type: None,
@@ -2531,10 +2587,12 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `PutImage` request: set members, then [`send`](PutImage::send) it.
 ///
 /// Made by [`Client::put_image`](super::Client::put_image).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutImage<'a> {
-    client: &'a super::Client,
+pub struct PutImage {
+    client: super::Client,
     image_digest: Option<String>,
     image_manifest: Option<String>,
     image_manifest_media_type: Option<String>,
@@ -2543,7 +2601,7 @@ pub struct PutImage<'a> {
     repository_name: Option<String>,
 }
 
-impl<'a> PutImage<'a> {
+impl PutImage {
     /// The image digest of the image manifest corresponding to the image.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
@@ -2611,7 +2669,7 @@ impl<'a> PutImage<'a> {
         super::types::PutImageResponse,
         crate::runtime::SdkError<super::errors::PutImageError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2628,9 +2686,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// **Important:** The `PutImageScanningConfiguration` API is being deprecated, in favor of specifying the image scanning configuration at the registry level. For more information, see `PutRegistryScanningConfiguration`.
     ///
     /// Updates the image scanning configuration for the specified repository.
-    pub fn put_image_scanning_configuration(&self) -> PutImageScanningConfiguration<'_> {
+    pub fn put_image_scanning_configuration(&self) -> PutImageScanningConfiguration {
         PutImageScanningConfiguration {
-            client: self,
+            client: self.clone(),
             image_scanning_configuration: None,
             registry_id: None,
             repository_name: None,
@@ -2641,16 +2699,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `PutImageScanningConfiguration` request: set members, then [`send`](PutImageScanningConfiguration::send) it.
 ///
 /// Made by [`Client::put_image_scanning_configuration`](super::Client::put_image_scanning_configuration).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutImageScanningConfiguration<'a> {
-    client: &'a super::Client,
+pub struct PutImageScanningConfiguration {
+    client: super::Client,
     image_scanning_configuration: Option<super::types::ImageScanningConfiguration>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> PutImageScanningConfiguration<'a> {
+impl PutImageScanningConfiguration {
     /// The image scanning configuration for the repository. This setting determines whether images are scanned for known vulnerabilities after being pushed to the repository.
     pub fn image_scanning_configuration(
         mut self,
@@ -2703,7 +2763,7 @@ impl<'a> PutImageScanningConfiguration<'a> {
         super::types::PutImageScanningConfigurationResponse,
         crate::runtime::SdkError<super::errors::PutImageScanningConfigurationError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2718,9 +2778,9 @@ impl crate::runtime::Operation for super::types::PutImageScanningConfigurationRe
 
 impl crate::runtime::Client<super::Ecr> {
     /// Updates the image tag mutability settings for the specified repository. For more information, see [Image tag mutability](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html) in the *Amazon Elastic Container Registry User Guide*.
-    pub fn put_image_tag_mutability(&self) -> PutImageTagMutability<'_> {
+    pub fn put_image_tag_mutability(&self) -> PutImageTagMutability {
         PutImageTagMutability {
-            client: self,
+            client: self.clone(),
             image_tag_mutability: None,
             registry_id: None,
             repository_name: None,
@@ -2731,16 +2791,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `PutImageTagMutability` request: set members, then [`send`](PutImageTagMutability::send) it.
 ///
 /// Made by [`Client::put_image_tag_mutability`](super::Client::put_image_tag_mutability).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutImageTagMutability<'a> {
-    client: &'a super::Client,
+pub struct PutImageTagMutability {
+    client: super::Client,
     image_tag_mutability: Option<super::types::ImageTagMutability>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> PutImageTagMutability<'a> {
+impl PutImageTagMutability {
     /// The tag mutability setting for the repository. If `MUTABLE` is specified, image tags can be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
     pub fn image_tag_mutability(
         mut self,
@@ -2793,7 +2855,7 @@ impl<'a> PutImageTagMutability<'a> {
         super::types::PutImageTagMutabilityResponse,
         crate::runtime::SdkError<super::errors::PutImageTagMutabilityError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2808,9 +2870,9 @@ impl crate::runtime::Operation for super::types::PutImageTagMutabilityRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Creates or updates the lifecycle policy for the specified repository. For more information, see [Lifecycle policy template](https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html).
-    pub fn put_lifecycle_policy(&self) -> PutLifecyclePolicy<'_> {
+    pub fn put_lifecycle_policy(&self) -> PutLifecyclePolicy {
         PutLifecyclePolicy {
-            client: self,
+            client: self.clone(),
             lifecycle_policy_text: None,
             registry_id: None,
             repository_name: None,
@@ -2821,16 +2883,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `PutLifecyclePolicy` request: set members, then [`send`](PutLifecyclePolicy::send) it.
 ///
 /// Made by [`Client::put_lifecycle_policy`](super::Client::put_lifecycle_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutLifecyclePolicy<'a> {
-    client: &'a super::Client,
+pub struct PutLifecyclePolicy {
+    client: super::Client,
     lifecycle_policy_text: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> PutLifecyclePolicy<'a> {
+impl PutLifecyclePolicy {
     /// The JSON repository policy text to apply to the repository.
     pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
         self.lifecycle_policy_text = Some(value.into());
@@ -2877,7 +2941,7 @@ impl<'a> PutLifecyclePolicy<'a> {
         super::types::PutLifecyclePolicyResponse,
         crate::runtime::SdkError<super::errors::PutLifecyclePolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2894,9 +2958,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Creates or updates the permissions policy for your registry.
     ///
     /// A registry policy is used to specify permissions for another Amazon Web Services account and is used when configuring cross-account replication. For more information, see [Registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.
-    pub fn put_registry_policy(&self) -> PutRegistryPolicy<'_> {
+    pub fn put_registry_policy(&self) -> PutRegistryPolicy {
         PutRegistryPolicy {
-            client: self,
+            client: self.clone(),
             policy_text: None,
         }
     }
@@ -2905,14 +2969,16 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `PutRegistryPolicy` request: set members, then [`send`](PutRegistryPolicy::send) it.
 ///
 /// Made by [`Client::put_registry_policy`](super::Client::put_registry_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutRegistryPolicy<'a> {
-    client: &'a super::Client,
+pub struct PutRegistryPolicy {
+    client: super::Client,
     policy_text: Option<String>,
 }
 
-impl<'a> PutRegistryPolicy<'a> {
+impl PutRegistryPolicy {
     /// The JSON policy text to apply to your registry. The policy text follows the same format as IAM policy text. For more information, see [Registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.
     pub fn policy_text(mut self, value: impl Into<String>) -> Self {
         self.policy_text = Some(value.into());
@@ -2941,7 +3007,7 @@ impl<'a> PutRegistryPolicy<'a> {
         super::types::PutRegistryPolicyResponse,
         crate::runtime::SdkError<super::errors::PutRegistryPolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -2958,9 +3024,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Creates or updates the scanning configuration for your private registry.
     pub fn put_registry_scanning_configuration(
         &self,
-    ) -> PutRegistryScanningConfiguration<'_> {
+    ) -> PutRegistryScanningConfiguration {
         PutRegistryScanningConfiguration {
-            client: self,
+            client: self.clone(),
             rules: None,
             scan_type: None,
         }
@@ -2970,15 +3036,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `PutRegistryScanningConfiguration` request: set members, then [`send`](PutRegistryScanningConfiguration::send) it.
 ///
 /// Made by [`Client::put_registry_scanning_configuration`](super::Client::put_registry_scanning_configuration).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutRegistryScanningConfiguration<'a> {
-    client: &'a super::Client,
+pub struct PutRegistryScanningConfiguration {
+    client: super::Client,
     rules: Option<Vec<super::types::RegistryScanningRule>>,
     scan_type: Option<super::types::ScanType>,
 }
 
-impl<'a> PutRegistryScanningConfiguration<'a> {
+impl PutRegistryScanningConfiguration {
     /// The scanning rules to use for the registry. A scanning rule is used to determine which repository filters are used and at what frequency scanning will occur.
     pub fn rules(mut self, value: Vec<super::types::RegistryScanningRule>) -> Self {
         self.rules = Some(value);
@@ -3017,7 +3085,7 @@ impl<'a> PutRegistryScanningConfiguration<'a> {
         super::types::PutRegistryScanningConfigurationResponse,
         crate::runtime::SdkError<super::errors::PutRegistryScanningConfigurationError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3035,9 +3103,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// Creates or updates the replication configuration for a registry. The existing replication configuration for a repository can be retrieved with the `DescribeRegistry` API action. The first time the PutReplicationConfiguration API is called, a service-linked IAM role is created in your account for the replication process. For more information, see [Using service-linked roles for Amazon ECR](https://docs.aws.amazon.com/AmazonECR/latest/userguide/using-service-linked-roles.html) in the *Amazon Elastic Container Registry User Guide*.
     ///
     /// **Note:** When configuring cross-account replication, the destination account must grant the source account permission to replicate. This permission is controlled using a registry permissions policy. For more information, see `PutRegistryPolicy`.
-    pub fn put_replication_configuration(&self) -> PutReplicationConfiguration<'_> {
+    pub fn put_replication_configuration(&self) -> PutReplicationConfiguration {
         PutReplicationConfiguration {
-            client: self,
+            client: self.clone(),
             replication_configuration: None,
         }
     }
@@ -3046,14 +3114,16 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `PutReplicationConfiguration` request: set members, then [`send`](PutReplicationConfiguration::send) it.
 ///
 /// Made by [`Client::put_replication_configuration`](super::Client::put_replication_configuration).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutReplicationConfiguration<'a> {
-    client: &'a super::Client,
+pub struct PutReplicationConfiguration {
+    client: super::Client,
     replication_configuration: Option<super::types::ReplicationConfiguration>,
 }
 
-impl<'a> PutReplicationConfiguration<'a> {
+impl PutReplicationConfiguration {
     /// An object representing the replication configuration for a registry.
     pub fn replication_configuration(
         mut self,
@@ -3088,7 +3158,7 @@ impl<'a> PutReplicationConfiguration<'a> {
         super::types::PutReplicationConfigurationResponse,
         crate::runtime::SdkError<super::errors::PutReplicationConfigurationError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3103,9 +3173,9 @@ impl crate::runtime::Operation for super::types::PutReplicationConfigurationRequ
 
 impl crate::runtime::Client<super::Ecr> {
     /// Applies a repository policy to the specified repository to control access permissions. For more information, see [Amazon ECR Repository policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html) in the *Amazon Elastic Container Registry User Guide*.
-    pub fn set_repository_policy(&self) -> SetRepositoryPolicy<'_> {
+    pub fn set_repository_policy(&self) -> SetRepositoryPolicy {
         SetRepositoryPolicy {
-            client: self,
+            client: self.clone(),
             force: None,
             policy_text: None,
             registry_id: None,
@@ -3117,17 +3187,19 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `SetRepositoryPolicy` request: set members, then [`send`](SetRepositoryPolicy::send) it.
 ///
 /// Made by [`Client::set_repository_policy`](super::Client::set_repository_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SetRepositoryPolicy<'a> {
-    client: &'a super::Client,
+pub struct SetRepositoryPolicy {
+    client: super::Client,
     force: Option<bool>,
     policy_text: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> SetRepositoryPolicy<'a> {
+impl SetRepositoryPolicy {
     /// If the policy you are attempting to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This is intended to prevent accidental repository lock outs.
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
@@ -3181,7 +3253,7 @@ impl<'a> SetRepositoryPolicy<'a> {
         super::types::SetRepositoryPolicyResponse,
         crate::runtime::SdkError<super::errors::SetRepositoryPolicyError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3196,9 +3268,9 @@ impl crate::runtime::Operation for super::types::SetRepositoryPolicyRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Starts an image vulnerability scan. An image scan can only be started once per 24 hours on an individual image. This limit includes if an image was scanned on initial push. For more information, see [Image scanning](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html) in the *Amazon Elastic Container Registry User Guide*.
-    pub fn start_image_scan(&self) -> StartImageScan<'_> {
+    pub fn start_image_scan(&self) -> StartImageScan {
         StartImageScan {
-            client: self,
+            client: self.clone(),
             image_id: None,
             registry_id: None,
             repository_name: None,
@@ -3209,16 +3281,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `StartImageScan` request: set members, then [`send`](StartImageScan::send) it.
 ///
 /// Made by [`Client::start_image_scan`](super::Client::start_image_scan).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct StartImageScan<'a> {
-    client: &'a super::Client,
+pub struct StartImageScan {
+    client: super::Client,
     image_id: Option<super::types::ImageIdentifier>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> StartImageScan<'a> {
+impl StartImageScan {
     /// Sets `imageId`.
     pub fn image_id(mut self, value: super::types::ImageIdentifier) -> Self {
         self.image_id = Some(value);
@@ -3265,7 +3339,7 @@ impl<'a> StartImageScan<'a> {
         super::types::StartImageScanResponse,
         crate::runtime::SdkError<super::errors::StartImageScanError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3280,9 +3354,9 @@ impl crate::runtime::Operation for super::types::StartImageScanRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Starts a preview of a lifecycle policy for the specified repository. This allows you to see the results before associating the lifecycle policy with the repository.
-    pub fn start_lifecycle_policy_preview(&self) -> StartLifecyclePolicyPreview<'_> {
+    pub fn start_lifecycle_policy_preview(&self) -> StartLifecyclePolicyPreview {
         StartLifecyclePolicyPreview {
-            client: self,
+            client: self.clone(),
             lifecycle_policy_text: None,
             registry_id: None,
             repository_name: None,
@@ -3293,16 +3367,18 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `StartLifecyclePolicyPreview` request: set members, then [`send`](StartLifecyclePolicyPreview::send) it.
 ///
 /// Made by [`Client::start_lifecycle_policy_preview`](super::Client::start_lifecycle_policy_preview).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct StartLifecyclePolicyPreview<'a> {
-    client: &'a super::Client,
+pub struct StartLifecyclePolicyPreview {
+    client: super::Client,
     lifecycle_policy_text: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
 }
 
-impl<'a> StartLifecyclePolicyPreview<'a> {
+impl StartLifecyclePolicyPreview {
     /// The policy to be evaluated against. If you do not specify a policy, the current policy for the repository is used.
     pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
         self.lifecycle_policy_text = Some(value.into());
@@ -3348,7 +3424,7 @@ impl<'a> StartLifecyclePolicyPreview<'a> {
         super::types::StartLifecyclePolicyPreviewResponse,
         crate::runtime::SdkError<super::errors::StartLifecyclePolicyPreviewError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3363,9 +3439,9 @@ impl crate::runtime::Operation for super::types::StartLifecyclePolicyPreviewRequ
 
 impl crate::runtime::Client<super::Ecr> {
     /// Adds specified tags to a resource with the specified ARN. Existing tags on a resource are not changed if they are not specified in the request parameters.
-    pub fn tag_resource(&self) -> TagResource<'_> {
+    pub fn tag_resource(&self) -> TagResource {
         TagResource {
-            client: self,
+            client: self.clone(),
             resource_arn: None,
             tags: None,
         }
@@ -3375,15 +3451,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `TagResource` request: set members, then [`send`](TagResource::send) it.
 ///
 /// Made by [`Client::tag_resource`](super::Client::tag_resource).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct TagResource<'a> {
-    client: &'a super::Client,
+pub struct TagResource {
+    client: super::Client,
     resource_arn: Option<String>,
     tags: Option<Vec<super::types::Tag>>,
 }
 
-impl<'a> TagResource<'a> {
+impl TagResource {
     /// The Amazon Resource Name (ARN) of the the resource to which to add tags. Currently, the only supported resource is an Amazon ECR repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.resource_arn = Some(value.into());
@@ -3419,7 +3497,7 @@ impl<'a> TagResource<'a> {
         super::types::TagResourceResponse,
         crate::runtime::SdkError<super::errors::TagResourceError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3434,9 +3512,9 @@ impl crate::runtime::Operation for super::types::TagResourceRequest {
 
 impl crate::runtime::Client<super::Ecr> {
     /// Deletes specified tags from a resource.
-    pub fn untag_resource(&self) -> UntagResource<'_> {
+    pub fn untag_resource(&self) -> UntagResource {
         UntagResource {
-            client: self,
+            client: self.clone(),
             resource_arn: None,
             tag_keys: None,
         }
@@ -3446,15 +3524,17 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `UntagResource` request: set members, then [`send`](UntagResource::send) it.
 ///
 /// Made by [`Client::untag_resource`](super::Client::untag_resource).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UntagResource<'a> {
-    client: &'a super::Client,
+pub struct UntagResource {
+    client: super::Client,
     resource_arn: Option<String>,
     tag_keys: Option<Vec<String>>,
 }
 
-impl<'a> UntagResource<'a> {
+impl UntagResource {
     /// The Amazon Resource Name (ARN) of the resource from which to remove tags. Currently, the only supported resource is an Amazon ECR repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.resource_arn = Some(value.into());
@@ -3494,7 +3574,7 @@ impl<'a> UntagResource<'a> {
         super::types::UntagResourceResponse,
         crate::runtime::SdkError<super::errors::UntagResourceError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3513,9 +3593,9 @@ impl crate::runtime::Client<super::Ecr> {
     /// When an image is pushed, each new image layer is uploaded in parts. The maximum size of each image layer part can be 20971520 bytes (or about 20MB). The UploadLayerPart API is called once per each new image layer part.
     ///
     /// **Note:** This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the `docker` CLI to pull, tag, and push images.
-    pub fn upload_layer_part(&self) -> UploadLayerPart<'_> {
+    pub fn upload_layer_part(&self) -> UploadLayerPart {
         UploadLayerPart {
-            client: self,
+            client: self.clone(),
             layer_part_blob: None,
             part_first_byte: None,
             part_last_byte: None,
@@ -3529,10 +3609,12 @@ impl crate::runtime::Client<super::Ecr> {
 /// A `UploadLayerPart` request: set members, then [`send`](UploadLayerPart::send) it.
 ///
 /// Made by [`Client::upload_layer_part`](super::Client::upload_layer_part).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UploadLayerPart<'a> {
-    client: &'a super::Client,
+pub struct UploadLayerPart {
+    client: super::Client,
     layer_part_blob: Option<crate::runtime::Blob>,
     part_first_byte: Option<i64>,
     part_last_byte: Option<i64>,
@@ -3541,7 +3623,7 @@ pub struct UploadLayerPart<'a> {
     upload_id: Option<String>,
 }
 
-impl<'a> UploadLayerPart<'a> {
+impl UploadLayerPart {
     /// The base64-encoded layer part payload.
     pub fn layer_part_blob(mut self, value: impl Into<crate::runtime::Blob>) -> Self {
         self.layer_part_blob = Some(value.into());
@@ -3621,7 +3703,7 @@ impl<'a> UploadLayerPart<'a> {
         super::types::UploadLayerPartResponse,
         crate::runtime::SdkError<super::errors::UploadLayerPartError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -3657,7 +3739,7 @@ for ImageScanComplete {
     }
 }
 
-impl DescribeImageScanFindings<'_> {
+impl DescribeImageScanFindings {
     /// Waits until `ImageScanComplete`: see [`ImageScanComplete`].
     ///
     /// By default it polls every 5 s or more and gives up after 300 s.
@@ -3692,7 +3774,7 @@ for LifecyclePolicyPreviewComplete {
     }
 }
 
-impl GetLifecyclePolicyPreview<'_> {
+impl GetLifecyclePolicyPreview {
     /// Waits until `LifecyclePolicyPreviewComplete`: see [`LifecyclePolicyPreviewComplete`].
     ///
     /// By default it polls every 5 s or more and gives up after 100 s.

@@ -9,9 +9,9 @@ impl crate::runtime::Client<super::Collections> {
     ///
     /// - first
     /// - second
-    pub fn put_things(&self) -> PutThings<'_> {
+    pub fn put_things(&self) -> PutThings {
         PutThings {
-            client: self,
+            client: self.clone(),
             at: None,
             big: None,
             deep: None,
@@ -33,10 +33,12 @@ impl crate::runtime::Client<super::Collections> {
 /// A `PutThings` request: set members, then [`send`](PutThings::send) it.
 ///
 /// Made by [`Client::put_things`](super::Client::put_things).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PutThings<'a> {
-    client: &'a super::Client,
+pub struct PutThings {
+    client: super::Client,
     at: Option<crate::runtime::DateTime>,
     big: Option<i64>,
     deep: Option<super::types::PutThingsRequestDeep>,
@@ -58,7 +60,7 @@ pub struct PutThings<'a> {
     small: Option<i32>,
 }
 
-impl ::std::fmt::Debug for PutThings<'_> {
+impl ::std::fmt::Debug for PutThings {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PutThings")
             .field("at", &self.at)
@@ -79,7 +81,7 @@ impl ::std::fmt::Debug for PutThings<'_> {
     }
 }
 
-impl<'a> PutThings<'a> {
+impl PutThings {
     /// Sets `at`.
     pub fn at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
         self.at = Some(value.into());
@@ -204,12 +206,12 @@ impl<'a> PutThings<'a> {
         super::types::PutThingsResponse,
         crate::runtime::SdkError<super::errors::PutThingsError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl PutThings<'_> {
+impl PutThings {
     /// Sends `PutThings` page by page, following `nextToken`.
     ///
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.

@@ -4,9 +4,9 @@
 
 impl crate::runtime::Client<super::Keywords> {
     /// An operation named like a keyword.
-    pub fn r#match(&self) -> Match<'_> {
+    pub fn r#match(&self) -> Match {
         Match {
-            client2: self,
+            client2: self.clone(),
             client: None,
             foo_bar: None,
             foo_bar2: None,
@@ -21,10 +21,12 @@ impl crate::runtime::Client<super::Keywords> {
 /// A `Match` request: set members, then [`send`](Match::send) it.
 ///
 /// Made by [`Client::r#match`](super::Client::r#match).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Match<'a> {
-    client2: &'a super::Client,
+pub struct Match {
+    client2: super::Client,
     client: ::std::option::Option<::std::string::String>,
     foo_bar: ::std::option::Option<::std::string::String>,
     foo_bar2: ::std::option::Option<::std::string::String>,
@@ -34,7 +36,7 @@ pub struct Match<'a> {
     r#type: ::std::option::Option<super::types::Type>,
 }
 
-impl<'a> Match<'a> {
+impl Match {
     /// Collides with the builder's own client field.
     pub fn client(mut self, value: impl Into<::std::string::String>) -> Self {
         self.client = Some(value.into());
@@ -104,7 +106,7 @@ impl<'a> Match<'a> {
         super::types::Result,
         crate::runtime::SdkError<super::errors::MatchError>,
     > {
-        let client = self.client2;
+        let client = self.client2.clone();
         client.send(self.build()?).await
     }
 }
@@ -119,9 +121,9 @@ impl crate::runtime::Operation for super::types::MatchRequest {
 
 impl crate::runtime::Client<super::Keywords> {
     /// An operation named like a prelude type.
-    pub fn result(&self) -> Result<'_> {
+    pub fn result(&self) -> Result {
         Result {
-            client: self,
+            client: self.clone(),
             names: None,
             vec: None,
         }
@@ -131,15 +133,17 @@ impl crate::runtime::Client<super::Keywords> {
 /// A `Result` request: set members, then [`send`](Result::send) it.
 ///
 /// Made by [`Client::result`](super::Client::result).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Result<'a> {
-    client: &'a super::Client,
+pub struct Result {
+    client: super::Client,
     names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     vec: ::std::option::Option<super::types::Vec>,
 }
 
-impl<'a> Result<'a> {
+impl Result {
     /// Sets `names`.
     pub fn names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.names = Some(value);
@@ -174,7 +178,7 @@ impl<'a> Result<'a> {
         super::types::Box,
         crate::runtime::SdkError<super::errors::ResultError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -189,21 +193,23 @@ impl crate::runtime::Operation for super::types::ResultRequest {
 
 impl crate::runtime::Client<super::Keywords> {
     /// Calls `Self`.
-    pub fn self_(&self) -> SelfValue<'_> {
-        SelfValue { client: self }
+    pub fn self_(&self) -> SelfValue {
+        SelfValue { client: self.clone() }
     }
 }
 
 /// A `Self` request: set members, then [`send`](SelfValue::send) it.
 ///
 /// Made by [`Client::self_`](super::Client::self_).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct SelfValue<'a> {
-    client: &'a super::Client,
+pub struct SelfValue {
+    client: super::Client,
 }
 
-impl<'a> SelfValue<'a> {
+impl SelfValue {
     /// The `Self` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
@@ -220,7 +226,7 @@ impl<'a> SelfValue<'a> {
         super::types::SelfResponse,
         crate::runtime::SdkError<super::errors::SelfValueError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -235,21 +241,23 @@ impl crate::runtime::Operation for super::types::SelfRequest {
 
 impl crate::runtime::Client<super::Keywords> {
     /// An operation named like a prelude type.
-    pub fn vec(&self) -> Vec<'_> {
-        Vec { client: self }
+    pub fn vec(&self) -> Vec {
+        Vec { client: self.clone() }
     }
 }
 
 /// A `Vec` request: set members, then [`send`](Vec::send) it.
 ///
 /// Made by [`Client::vec`](super::Client::vec).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct Vec<'a> {
-    client: &'a super::Client,
+pub struct Vec {
+    client: super::Client,
 }
 
-impl<'a> Vec<'a> {
+impl Vec {
     /// The `Vec` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
@@ -266,7 +274,7 @@ impl<'a> Vec<'a> {
         super::types::VecResponse,
         crate::runtime::SdkError<super::errors::VecError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }

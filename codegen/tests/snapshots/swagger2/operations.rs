@@ -4,9 +4,9 @@
 
 impl crate::runtime::Client<super::Legacy> {
     /// Describes a widget.
-    pub fn describe_widget(&self) -> DescribeWidget<'_> {
+    pub fn describe_widget(&self) -> DescribeWidget {
         DescribeWidget {
-            client: self,
+            client: self.clone(),
             widget_id: None,
         }
     }
@@ -15,14 +15,16 @@ impl crate::runtime::Client<super::Legacy> {
 /// A `DescribeWidget` request: set members, then [`send`](DescribeWidget::send) it.
 ///
 /// Made by [`Client::describe_widget`](super::Client::describe_widget).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DescribeWidget<'a> {
-    client: &'a super::Client,
+pub struct DescribeWidget {
+    client: super::Client,
     widget_id: Option<String>,
 }
 
-impl<'a> DescribeWidget<'a> {
+impl DescribeWidget {
     /// The widget.
     pub fn widget_id(mut self, value: impl Into<String>) -> Self {
         self.widget_id = Some(value.into());
@@ -51,7 +53,7 @@ impl<'a> DescribeWidget<'a> {
         super::types::DescribeWidgetResponse,
         crate::runtime::SdkError<super::errors::DescribeWidgetError>,
     > {
-        let client = self.client;
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
@@ -86,7 +88,7 @@ impl crate::runtime::WaitFor<super::types::DescribeWidgetRequest> for WidgetIsGr
     }
 }
 
-impl DescribeWidget<'_> {
+impl DescribeWidget {
     /// Waits until `WidgetIsGreen`: see [`WidgetIsGreen`].
     ///
     /// By default it polls every 2 s or more and gives up after 20 s.
