@@ -165,6 +165,8 @@ pub struct Member {
     pub required: bool,
     /// Whether it holds a secret (from the hints).
     pub sensitive: bool,
+    /// Whether the document marks it `deprecated` (itself or in its `allOf`).
+    pub deprecated: bool,
 }
 
 /// Constraints the document puts on a shape's values.
@@ -187,6 +189,14 @@ pub struct Constraints {
 }
 
 impl Service {
+    /// Whether any member is deprecated (generated code then allows its
+    /// own uses of them).
+    pub fn has_deprecated(&self) -> bool {
+        self.shapes
+            .values()
+            .any(|s| matches!(&s.kind, ShapeKind::Structure { members } if members.iter().any(|m| m.deprecated)))
+    }
+
     /// The structure members of `shape`, or none when it is not a structure.
     pub fn members(&self, shape: &str) -> &[Member] {
         match self.shapes.get(shape).map(|s| &s.kind) {

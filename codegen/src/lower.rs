@@ -279,6 +279,7 @@ impl Lowerer<'_> {
                 required: schema.required.contains(member),
                 // The documents mark secrets `format: password`: sensitive with no hint.
                 sensitive: self.is_password(type_schema),
+                deprecated: member_schema.deprecated || member_schema.all_of.iter().any(|s| s.deprecated),
             });
         }
         Ok(members)

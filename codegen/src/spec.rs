@@ -165,6 +165,8 @@ pub struct Schema {
     /// Value schema of a map.
     #[serde(rename = "additionalProperties")]
     pub additional_properties: Option<AdditionalProperties>,
+    /// Whether the member is deprecated.
+    pub deprecated: bool,
     /// Member wrapper: a `$ref` plus a description.
     #[serde(rename = "allOf")]
     pub all_of: Vec<Schema>,

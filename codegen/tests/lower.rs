@@ -26,6 +26,10 @@ fn the_ecr_document_lowers_completely() {
     assert_eq!(name.target, "RepositoryName");
     assert!(name.required);
     assert!(name.docs.as_deref().unwrap().starts_with("The name to use for the repository."));
+    // `deprecated: true` in a member's allOf: the one such member of ECR.
+    assert!(member(&ecr, "GetAuthorizationTokenRequest", "registryIds").deprecated);
+    let deprecated = ecr.shapes.keys().flat_map(|shape| ecr.members(shape)).filter(|m| m.deprecated).count();
+    assert_eq!(deprecated, 1);
     let constraints = &ecr.shapes["RepositoryName"].constraints;
     assert_eq!((constraints.min_length, constraints.max_length), (Some(2), Some(256)));
     assert!(constraints.pattern.as_deref().unwrap().starts_with("(?:[a-z0-9]+"));

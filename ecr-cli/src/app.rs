@@ -115,7 +115,13 @@ async fn call(globals: &Globals, action: Action) -> Result<(), Failure> {
 async fn login(client: &Client, registry_ids: Vec<String>) -> Result<ecr_client::RegistryLogin, Failure> {
     let mut request = client.get_authorization_token();
     if !registry_ids.is_empty() {
-        request = request.registry_ids(registry_ids);
+        // Deprecated by the service (a token serves every registry), but
+        // `aws ecr get-login --registry-ids` still sends it, and the answer's
+        // proxyEndpoint names the registry asked for.
+        #[allow(deprecated)]
+        {
+            request = request.registry_ids(registry_ids);
+        }
     }
     let answer = request.send().await.map_err(Failure::from_sdk)?;
     let logins = answer.logins().map_err(|e| Failure::new(Failure::OTHER, e.to_string()))?;

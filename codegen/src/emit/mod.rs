@@ -9,7 +9,7 @@ mod types;
 mod validation;
 
 use crate::docs::to_markdown;
-use crate::ir::{Service, ShapeKind};
+use crate::ir::{Member, Service, ShapeKind};
 use crate::naming::{field_name, type_name, unique};
 use crate::Error;
 use proc_macro2::{Ident, Span, TokenStream};
@@ -299,6 +299,16 @@ fn warnings_doc(warnings: &[String]) -> TokenStream {
     let mut lines = vec![String::new(), " # Generator warnings".to_owned(), String::new()];
     lines.extend(warnings.iter().map(|w| format!(" - {}", w.replace('`', "'"))));
     quote!(#(#![doc = #lines])*)
+}
+
+/// `#[deprecated]` for a member the document marks so.
+pub(crate) fn deprecated(member: &Member) -> Option<TokenStream> {
+    member.deprecated.then(|| quote!(#[deprecated(note = "the service marks this member deprecated")]))
+}
+
+/// Lets a generated module use the deprecated members it defines.
+pub(crate) fn allow_deprecated(service: &Service) -> Option<TokenStream> {
+    service.has_deprecated().then(|| quote!(#![allow(deprecated)]))
 }
 
 fn inner_docs(html: Option<&str>) -> TokenStream {

@@ -17,8 +17,10 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
         service.waiters.iter().zip(&markers).map(|(w, marker)| waiter(service, names, w, marker)).collect();
     let title = format!(" Request builders for every operation of {}.", service.title);
     let readers = answer_readers(service, names);
+    let allow = super::allow_deprecated(service);
     quote! {
         #![doc = #title]
+        #allow
         #(#items)*
         #(#waiters)*
         #readers
@@ -79,6 +81,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     let field_types = members.iter().map(|m| names.rust_type(service, &m.target, &types));
     let setters = members.iter().zip(&fields).map(|(member, field)| {
         let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
+        let deprecated = super::deprecated(member);
         let ty = names.rust_type(service, &member.target, &types);
         let (param, value) = if takes_into(&service.shapes[&member.target].kind) {
             (quote!(impl Into<#ty>), quote!(value.into()))
@@ -87,6 +90,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         };
         quote! {
             #doc
+            #deprecated
             pub fn #field(mut self, value: #param) -> Self {
                 self.#field = Some(#value);
                 self

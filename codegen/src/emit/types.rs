@@ -20,8 +20,10 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
             _ => TokenStream::new(),
         });
     let title = format!(" Data types of {}: the inputs, outputs and the values they hold.", service.title);
+    let allow = super::allow_deprecated(service);
     quote! {
         #![doc = #title]
+        #allow
         #(#items)*
     }
 }
@@ -37,7 +39,9 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
     let none = quote!();
     let fields = members.iter().map(|member| {
         let field = names.field(&shape.name, &member.name);
+        let deprecated = super::deprecated(member);
         let doc = docs(member.docs.as_deref(), &format!("The `{}` member.", member.name));
+        let doc = quote!(#doc #deprecated);
         let ty = names.rust_type(service, &member.target, &none);
         let ty = boxed_if_recursive(service, &shape.name, member, ty);
         // serde's `rename_all = "camelCase"` covers most members; the rest

@@ -38,8 +38,10 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
         .collect();
     let (patterns, rules) = (statics.patterns.values(), statics.rules.values());
     let title = format!(" Client-side checks of {} inputs against the document's constraints.", service.title);
+    let allow = super::allow_deprecated(service);
     quote! {
         #![doc = #title]
+        #allow
         #(#patterns)*
         #(#rules)*
         #(#impls)*

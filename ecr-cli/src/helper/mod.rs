@@ -161,7 +161,13 @@ async fn credentials(client: &Client, account: &str, env: &Environment) -> Resul
 async fn fetch(client: &Client, account: Option<&str>) -> Result<(String, Entry), String> {
     let mut request = client.get_authorization_token();
     if let Some(account) = account {
-        request = request.registry_ids(vec![account.to_owned()]);
+        // Deprecated by the service (a token serves every registry), but the
+        // answer's proxyEndpoint then names this registry, as the Go helper
+        // relies on too.
+        #[allow(deprecated)]
+        {
+            request = request.registry_ids(vec![account.to_owned()]);
+        }
     }
     let requested_at = SystemTime::now();
     let answer = request.send().await.map_err(|e| e.to_string())?;

@@ -2,6 +2,7 @@
 
 //! Request builders for every operation of Amazon EC2 Container Registry.
 
+#![allow(deprecated)]
 impl crate::runtime::Client<super::Ecr> {
     /// Checks the availability of one or more image layers in a repository.
     ///
@@ -1757,6 +1758,7 @@ pub struct GetAuthorizationToken {
 
 impl GetAuthorizationToken {
     /// A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.This field is deprecated. The returned authorization token can be used to access any Amazon ECR registry that the IAM principal has access to, specifying a registry ID doesn't change the permissions scope of the authorization token.
+    #[deprecated(note = "the service marks this member deprecated")]
     pub fn registry_ids(mut self, value: Vec<String>) -> Self {
         self.registry_ids = Some(value);
         self

@@ -2,6 +2,7 @@
 
 //! Data types of Amazon EC2 Container Registry: the inputs, outputs and the values they hold.
 
+#![allow(deprecated)]
 /// This data type is used in the `ImageScanFinding` data type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -814,6 +815,7 @@ crate::runtime::string_enum!(FindingSeverity);
 #[serde(rename_all = "camelCase")]
 pub struct GetAuthorizationTokenRequest {
     /// A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.This field is deprecated. The returned authorization token can be used to access any Amazon ECR registry that the IAM principal has access to, specifying a registry ID doesn't change the permissions scope of the authorization token.
+    #[deprecated(note = "the service marks this member deprecated")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry_ids: Option<Vec<String>>,
 }

@@ -2,6 +2,7 @@
 
 //! Client-side checks of Amazon EC2 Container Registry inputs against the document's constraints.
 
+#![allow(deprecated)]
 static REPOSITORY_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
 );

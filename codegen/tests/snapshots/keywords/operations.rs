@@ -2,6 +2,7 @@
 
 //! Request builders for every operation of Keyword Service.
 
+#![allow(deprecated)]
 impl crate::runtime::Client<super::Keywords> {
     /// An operation named like a keyword.
     pub fn r#match(&self) -> Match {
@@ -10,6 +11,7 @@ impl crate::runtime::Client<super::Keywords> {
             client: None,
             foo_bar: None,
             foo_bar2: None,
+            legacy: None,
             node: None,
             option: None,
             self_: None,
@@ -30,6 +32,7 @@ pub struct Match {
     client: ::std::option::Option<::std::string::String>,
     foo_bar: ::std::option::Option<::std::string::String>,
     foo_bar2: ::std::option::Option<::std::string::String>,
+    legacy: ::std::option::Option<::std::string::String>,
     node: ::std::option::Option<super::types::Node>,
     option: ::std::option::Option<super::types::Option>,
     self_: ::std::option::Option<::std::string::String>,
@@ -52,6 +55,13 @@ impl Match {
     /// Sets `foo_bar`.
     pub fn foo_bar2(mut self, value: impl Into<::std::string::String>) -> Self {
         self.foo_bar2 = Some(value.into());
+        self
+    }
+
+    /// A member the service no longer wants.
+    #[deprecated(note = "the service marks this member deprecated")]
+    pub fn legacy(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.legacy = Some(value.into());
         self
     }
 
@@ -90,6 +100,7 @@ impl Match {
             client: crate::runtime::required(self.client, "Match", "client")?,
             foo_bar: self.foo_bar,
             foo_bar2: self.foo_bar2,
+            legacy: self.legacy,
             node: self.node,
             option: self.option,
             self_: self.self_,

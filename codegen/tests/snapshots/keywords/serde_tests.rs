@@ -15,7 +15,7 @@ fn match_request() {
     crate::runtime::testing::round_trip::<
         super::types::MatchRequest,
     >(
-        "{\"client\":\"Text value\",\"fooBar\":\"Text value\",\"foo_bar\":\"Text value\",\"node\":{\"label\":\"Text value\",\"next\":{}},\"option\":{\"some\":\"Text value\"},\"self\":\"Text value\",\"type\":\"a-b\"}",
+        "{\"client\":\"Text value\",\"fooBar\":\"Text value\",\"foo_bar\":\"Text value\",\"legacy\":\"Text value\",\"node\":{\"label\":\"Text value\",\"next\":{}},\"option\":{\"some\":\"Text value\"},\"self\":\"Text value\",\"type\":\"a-b\"}",
     );
 }
 

@@ -2,6 +2,7 @@
 
 //! Data types of Keyword Service: the inputs, outputs and the values they hold.
 
+#![allow(deprecated)]
 /// The `Box` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,6 +24,10 @@ pub struct MatchRequest {
     /// The `foo_bar` member.
     #[serde(rename = "foo_bar", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar2: ::std::option::Option<::std::string::String>,
+    /// A member the service no longer wants.
+    #[deprecated(note = "the service marks this member deprecated")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub legacy: ::std::option::Option<::std::string::String>,
     /// The `node` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub node: ::std::option::Option<Node>,

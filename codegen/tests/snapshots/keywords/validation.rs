@@ -2,6 +2,7 @@
 
 //! Client-side checks of Keyword Service inputs against the document's constraints.
 
+#![allow(deprecated)]
 static BOX_VALUE: crate::runtime::StringRule = crate::runtime::StringRule {
     min: Some(1),
     max: None,
