@@ -12,7 +12,7 @@ use crate::runtime::{Endpoint, EndpointParams};
 /// use ecr_client::endpoint::resolve;
 /// use ecr_client::runtime::EndpointParams;
 ///
-/// let params = EndpointParams { region: "eu-west-1", use_fips: false, use_dual_stack: true, endpoint: None };
+/// let params = EndpointParams::new("eu-west-1").use_dual_stack(true);
 /// assert_eq!(resolve(&params).unwrap(), "https://ecr.eu-west-1.api.aws");
 /// ```
 pub fn resolve(params: &EndpointParams<'_>) -> Result<String, String> {

@@ -18,12 +18,10 @@ fn every_partition_region_and_variant_matches_botocore() {
     assert!(cases.len() > 200, "the table covers every region");
     let mut partitions_seen = std::collections::BTreeSet::new();
     for case in cases {
-        let params = EndpointParams {
-            region: case["region"].as_str().unwrap(),
-            use_fips: case["fips"].as_bool().unwrap(),
-            use_dual_stack: case["dualStack"].as_bool().unwrap(),
-            endpoint: case["endpoint"].as_str(),
-        };
+        let params = EndpointParams::new(case["region"].as_str().unwrap())
+            .use_fips(case["fips"].as_bool().unwrap())
+            .use_dual_stack(case["dualStack"].as_bool().unwrap())
+            .endpoint(case["endpoint"].as_str());
         let expected = match (&case["url"], &case["error"]) {
             (Value::String(url), _) => Ok(url.clone()),
             (_, Value::String(error)) => Err(error.clone()),

@@ -6,8 +6,10 @@
 use super::config::{Config, ConfigError};
 use super::ServiceMeta;
 
-/// What endpoint rules decide on.
+/// What endpoint rules decide on. More may come: made with
+/// [`EndpointParams::new`] and its setters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct EndpointParams<'a> {
     /// The region, e.g. `us-east-1`.
     pub region: &'a str,
@@ -19,14 +21,53 @@ pub struct EndpointParams<'a> {
     pub endpoint: Option<&'a str>,
 }
 
+impl<'a> EndpointParams<'a> {
+    /// The parameters for `region`: no FIPS, no dual stack, no custom endpoint.
+    pub fn new(region: &'a str) -> Self {
+        Self { region, use_fips: false, use_dual_stack: false, endpoint: None }
+    }
+
+    /// Whether to use a FIPS 140 endpoint.
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.use_fips = use_fips;
+        self
+    }
+
+    /// Whether to use a dual-stack endpoint.
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    /// A custom endpoint URL.
+    pub fn endpoint(mut self, endpoint: Option<&'a str>) -> Self {
+        self.endpoint = endpoint;
+        self
+    }
+}
+
 /// What endpoint rules decide: where to send, and the region to sign for
-/// when it is not the client's.
+/// when it is not the client's. Made with [`Endpoint::new`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// The endpoint URL, e.g. `https://api.ecr.us-east-1.amazonaws.com`.
     pub url: String,
     /// The signing region, when the rules give one of their own.
     pub signing_region: Option<String>,
+}
+
+impl Endpoint {
+    /// An endpoint at `url`, signed for the client's region.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), signing_region: None }
+    }
+
+    /// Signed for `region` instead.
+    pub fn signing_region(mut self, region: impl Into<String>) -> Self {
+        self.signing_region = Some(region.into());
+        self
+    }
 }
 
 /// A service's endpoint rules: the endpoint for the parameters, or why there

@@ -51,6 +51,7 @@ pub use wire::{Blob, DateTime};
 
 /// Static facts about a service, generated from its document.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct ServiceMeta {
     /// Short name, e.g. `ecr`.
     pub name: &'static str,
@@ -72,6 +73,7 @@ pub struct ServiceMeta {
 
 /// An endpoint URL template with a `{region}` placeholder.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct EndpointTemplate {
     /// e.g. `https://api.ecr.{region}.amazonaws.com`.
     pub url: &'static str,
