@@ -105,3 +105,24 @@ async fn registry_login_against_moto() {
     assert!(login.registry.starts_with("123456789012.dkr.ecr.us-east-1.amazonaws.com"), "{}", login.registry);
     assert!(!format!("{login:?}").contains(&login.password));
 }
+
+/// Enum values the client does not know are opaque: their text, nothing to
+/// match on; a known value is its variant however it was made.
+#[test]
+fn unknown_enum_values_are_opaque_and_known_ones_are_their_variant() {
+    use ecr_client::types::EncryptionType;
+    let parsed: EncryptionType = serde_json::from_str("\"KMS\"").unwrap();
+    let from_str: EncryptionType = "KMS".parse().unwrap();
+    assert_eq!(parsed, EncryptionType::Kms);
+    assert_eq!(from_str, EncryptionType::Kms);
+    assert_eq!(EncryptionType::from("KMS"), EncryptionType::Kms);
+    let newer: EncryptionType = serde_json::from_str("\"KMS_DSSE\"").unwrap();
+    assert!(matches!(newer, EncryptionType::Unknown(_)));
+    assert_eq!(newer.as_str(), "KMS_DSSE");
+    assert_eq!(serde_json::to_string(&newer).unwrap(), "\"KMS_DSSE\"");
+    if let EncryptionType::Unknown(value) = &newer {
+        assert_eq!((value.as_str(), value.to_string()), ("KMS_DSSE", "KMS_DSSE".to_owned()));
+    }
+    // What a required value the service left out becomes.
+    assert_eq!(EncryptionType::default().as_str(), "");
+}

@@ -126,7 +126,6 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
     let variants: Vec<_> = values.iter().map(|v| ident(&unique(type_name(v), &mut taken))).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
     let type_doc = format!(" Values of `{}` as the service sends them.", shape.name);
-    let string = names.string();
     quote! {
         #doc
         ///
@@ -136,8 +135,10 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
         #[non_exhaustive]
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*
-            /// A value this version of the client does not know.
-            Unknown(#string),
+            /// A value this version of the client does not know: its text is
+            /// [`as_str`](Self::as_str), and there is nothing to match on, so
+            /// code never stops matching when the value gains a variant.
+            Unknown(crate::runtime::UnknownValue),
         }
 
         impl #name {
@@ -148,7 +149,7 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #values,)*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => value.as_str(),
                 }
             }
         }
@@ -157,7 +158,7 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#variants,)*
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
                 }
             }
         }

@@ -667,8 +667,10 @@ pub enum EncryptionType {
     Aes256,
     /// `KMS`
     Kms,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl EncryptionType {
@@ -679,7 +681,7 @@ impl EncryptionType {
         match self {
             Self::Aes256 => "AES256",
             Self::Kms => "KMS",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -689,7 +691,7 @@ impl ::std::convert::From<&str> for EncryptionType {
         match value {
             "AES256" => Self::Aes256,
             "KMS" => Self::Kms,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -766,8 +768,10 @@ pub enum FindingSeverity {
     Critical,
     /// `UNDEFINED`
     Undefined,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl FindingSeverity {
@@ -789,7 +793,7 @@ impl FindingSeverity {
             Self::High => "HIGH",
             Self::Critical => "CRITICAL",
             Self::Undefined => "UNDEFINED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -803,7 +807,7 @@ impl ::std::convert::From<&str> for FindingSeverity {
             "HIGH" => Self::High,
             "CRITICAL" => Self::Critical,
             "UNDEFINED" => Self::Undefined,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -1021,8 +1025,10 @@ pub struct Image {
 pub enum ImageActionType {
     /// `EXPIRE`
     Expire,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ImageActionType {
@@ -1032,7 +1038,7 @@ impl ImageActionType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Expire => "EXPIRE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1041,7 +1047,7 @@ impl ::std::convert::From<&str> for ImageActionType {
     fn from(value: &str) -> Self {
         match value {
             "EXPIRE" => Self::Expire,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -1129,8 +1135,10 @@ pub enum ImageFailureCode {
     ImageReferencedByManifestList,
     /// `KmsError`
     KmsError,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ImageFailureCode {
@@ -1154,7 +1162,7 @@ impl ImageFailureCode {
             Self::MissingDigestAndTag => "MissingDigestAndTag",
             Self::ImageReferencedByManifestList => "ImageReferencedByManifestList",
             Self::KmsError => "KmsError",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1169,7 +1177,7 @@ impl ::std::convert::From<&str> for ImageFailureCode {
             "MissingDigestAndTag" => Self::MissingDigestAndTag,
             "ImageReferencedByManifestList" => Self::ImageReferencedByManifestList,
             "KmsError" => Self::KmsError,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -1295,8 +1303,10 @@ pub enum ImageTagMutability {
     Mutable,
     /// `IMMUTABLE`
     Immutable,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ImageTagMutability {
@@ -1307,7 +1317,7 @@ impl ImageTagMutability {
         match self {
             Self::Mutable => "MUTABLE",
             Self::Immutable => "IMMUTABLE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1317,7 +1327,7 @@ impl ::std::convert::From<&str> for ImageTagMutability {
         match value {
             "MUTABLE" => Self::Mutable,
             "IMMUTABLE" => Self::Immutable,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -1376,8 +1386,10 @@ pub enum LayerAvailability {
     Available,
     /// `UNAVAILABLE`
     Unavailable,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl LayerAvailability {
@@ -1388,7 +1400,7 @@ impl LayerAvailability {
         match self {
             Self::Available => "AVAILABLE",
             Self::Unavailable => "UNAVAILABLE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1398,7 +1410,7 @@ impl ::std::convert::From<&str> for LayerAvailability {
         match value {
             "AVAILABLE" => Self::Available,
             "UNAVAILABLE" => Self::Unavailable,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -1431,8 +1443,10 @@ pub enum LayerFailureCode {
     InvalidLayerDigest,
     /// `MissingLayerDigest`
     MissingLayerDigest,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl LayerFailureCode {
@@ -1446,7 +1460,7 @@ impl LayerFailureCode {
         match self {
             Self::InvalidLayerDigest => "InvalidLayerDigest",
             Self::MissingLayerDigest => "MissingLayerDigest",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1456,7 +1470,7 @@ impl ::std::convert::From<&str> for LayerFailureCode {
         match value {
             "InvalidLayerDigest" => Self::InvalidLayerDigest,
             "MissingLayerDigest" => Self::MissingLayerDigest,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -1508,8 +1522,10 @@ pub enum LifecyclePolicyPreviewStatus {
     Expired,
     /// `FAILED`
     Failed,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl LifecyclePolicyPreviewStatus {
@@ -1527,7 +1543,7 @@ impl LifecyclePolicyPreviewStatus {
             Self::Complete => "COMPLETE",
             Self::Expired => "EXPIRED",
             Self::Failed => "FAILED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1539,7 +1555,7 @@ impl ::std::convert::From<&str> for LifecyclePolicyPreviewStatus {
             "COMPLETE" => Self::Complete,
             "EXPIRED" => Self::Expired,
             "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -1946,8 +1962,10 @@ pub enum ReplicationStatus {
     Complete,
     /// `FAILED`
     Failed,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ReplicationStatus {
@@ -1959,7 +1977,7 @@ impl ReplicationStatus {
             Self::InProgress => "IN_PROGRESS",
             Self::Complete => "COMPLETE",
             Self::Failed => "FAILED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1970,7 +1988,7 @@ impl ::std::convert::From<&str> for ReplicationStatus {
             "IN_PROGRESS" => Self::InProgress,
             "COMPLETE" => Self::Complete,
             "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -2028,8 +2046,10 @@ pub struct RepositoryFilter {
 pub enum RepositoryFilterType {
     /// `PREFIX_MATCH`
     PrefixMatch,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl RepositoryFilterType {
@@ -2039,7 +2059,7 @@ impl RepositoryFilterType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::PrefixMatch => "PREFIX_MATCH",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2048,7 +2068,7 @@ impl ::std::convert::From<&str> for RepositoryFilterType {
     fn from(value: &str) -> Self {
         match value {
             "PREFIX_MATCH" => Self::PrefixMatch,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -2131,8 +2151,10 @@ pub enum ScanFrequency {
     ContinuousScan,
     /// `MANUAL`
     Manual,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ScanFrequency {
@@ -2148,7 +2170,7 @@ impl ScanFrequency {
             Self::ScanOnPush => "SCAN_ON_PUSH",
             Self::ContinuousScan => "CONTINUOUS_SCAN",
             Self::Manual => "MANUAL",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2159,7 +2181,7 @@ impl ::std::convert::From<&str> for ScanFrequency {
             "SCAN_ON_PUSH" => Self::ScanOnPush,
             "CONTINUOUS_SCAN" => Self::ContinuousScan,
             "MANUAL" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -2189,8 +2211,10 @@ pub enum ScanStatus {
     ScanEligibilityExpired,
     /// `FINDINGS_UNAVAILABLE`
     FindingsUnavailable,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ScanStatus {
@@ -2216,7 +2240,7 @@ impl ScanStatus {
             Self::Pending => "PENDING",
             Self::ScanEligibilityExpired => "SCAN_ELIGIBILITY_EXPIRED",
             Self::FindingsUnavailable => "FINDINGS_UNAVAILABLE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2232,7 +2256,7 @@ impl ::std::convert::From<&str> for ScanStatus {
             "PENDING" => Self::Pending,
             "SCAN_ELIGIBILITY_EXPIRED" => Self::ScanEligibilityExpired,
             "FINDINGS_UNAVAILABLE" => Self::FindingsUnavailable,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -2250,8 +2274,10 @@ pub enum ScanType {
     Basic,
     /// `ENHANCED`
     Enhanced,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ScanType {
@@ -2262,7 +2288,7 @@ impl ScanType {
         match self {
             Self::Basic => "BASIC",
             Self::Enhanced => "ENHANCED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2272,7 +2298,7 @@ impl ::std::convert::From<&str> for ScanType {
         match value {
             "BASIC" => Self::Basic,
             "ENHANCED" => Self::Enhanced,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -2288,8 +2314,10 @@ crate::runtime::string_enum!(ScanType);
 pub enum ScanningConfigurationFailureCode {
     /// `REPOSITORY_NOT_FOUND`
     RepositoryNotFound,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ScanningConfigurationFailureCode {
@@ -2299,7 +2327,7 @@ impl ScanningConfigurationFailureCode {
     pub fn as_str(&self) -> &str {
         match self {
             Self::RepositoryNotFound => "REPOSITORY_NOT_FOUND",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2308,7 +2336,7 @@ impl ::std::convert::From<&str> for ScanningConfigurationFailureCode {
     fn from(value: &str) -> Self {
         match value {
             "REPOSITORY_NOT_FOUND" => Self::RepositoryNotFound,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -2336,8 +2364,10 @@ pub struct ScanningRepositoryFilter {
 pub enum ScanningRepositoryFilterType {
     /// `WILDCARD`
     Wildcard,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl ScanningRepositoryFilterType {
@@ -2347,7 +2377,7 @@ impl ScanningRepositoryFilterType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Wildcard => "WILDCARD",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2356,7 +2386,7 @@ impl ::std::convert::From<&str> for ScanningRepositoryFilterType {
     fn from(value: &str) -> Self {
         match value {
             "WILDCARD" => Self::Wildcard,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -2505,8 +2535,10 @@ pub enum TagStatus {
     Untagged,
     /// `ANY`
     Any,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl TagStatus {
@@ -2518,7 +2550,7 @@ impl TagStatus {
             Self::Tagged => "TAGGED",
             Self::Untagged => "UNTAGGED",
             Self::Any => "ANY",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2529,7 +2561,7 @@ impl ::std::convert::From<&str> for TagStatus {
             "TAGGED" => Self::Tagged,
             "UNTAGGED" => Self::Untagged,
             "ANY" => Self::Any,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }

@@ -49,6 +49,31 @@ pub use validate::{Check, Pattern, StringRule, Validate};
 pub use waiter::{OnPoll, Poll, WaitError, WaitFor, Waiter, DEFAULT_MAX_DELAY};
 pub use wire::{Blob, DateTime};
 
+/// A value of a string enum that this version of the client does not know:
+/// its text, and nothing to match on. Only parsing makes one, and never from
+/// a known value, so `"KMS"` is always the `Kms` variant, however it was made.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    // For generated enums' parsing only (a service may have no enum).
+    #[allow(dead_code)]
+    pub(crate) fn new(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+
+    /// The value as the service sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Static facts about a service, generated from its document.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]

@@ -123,8 +123,10 @@ pub enum PutThingsRequestDeepLevelsItemByNameValueLeafState {
     On,
     /// `OFF`
     Off,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl PutThingsRequestDeepLevelsItemByNameValueLeafState {
@@ -135,7 +137,7 @@ impl PutThingsRequestDeepLevelsItemByNameValueLeafState {
         match self {
             Self::On => "ON",
             Self::Off => "OFF",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -145,7 +147,7 @@ impl ::std::convert::From<&str> for PutThingsRequestDeepLevelsItemByNameValueLea
         match value {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -184,8 +186,10 @@ pub enum State {
     Active,
     /// `IN_PROGRESS`
     InProgress,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl State {
@@ -196,7 +200,7 @@ impl State {
         match self {
             Self::Active => "ACTIVE",
             Self::InProgress => "IN_PROGRESS",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -206,7 +210,7 @@ impl ::std::convert::From<&str> for State {
         match value {
             "ACTIVE" => Self::Active,
             "IN_PROGRESS" => Self::InProgress,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }

@@ -121,8 +121,10 @@ pub enum Type {
     SelfValue,
     /// `Self`
     SelfValue2,
-    /// A value this version of the client does not know.
-    Unknown(::std::string::String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl Type {
@@ -144,7 +146,7 @@ impl Type {
             Self::V1x => "1x",
             Self::SelfValue => "self",
             Self::SelfValue2 => "Self",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -158,7 +160,7 @@ impl ::std::convert::From<&str> for Type {
             "1x" => Self::V1x,
             "self" => Self::SelfValue,
             "Self" => Self::SelfValue2,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }

@@ -48,8 +48,10 @@ pub enum WidgetColor {
     Red,
     /// `GREEN`
     Green,
-    /// A value this version of the client does not know.
-    Unknown(String),
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 impl WidgetColor {
@@ -60,7 +62,7 @@ impl WidgetColor {
         match self {
             Self::Red => "RED",
             Self::Green => "GREEN",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -70,7 +72,7 @@ impl ::std::convert::From<&str> for WidgetColor {
         match value {
             "RED" => Self::Red,
             "GREEN" => Self::Green,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
