@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+mod collisions;
 pub mod docs;
 pub mod emit;
 mod error;
@@ -29,7 +30,9 @@ pub fn read(spec_text: &str, hints_text: Option<&str>) -> Result<ir::Service, Er
         Some(text) => Hints::parse(text)?,
         None => Hints::default(),
     };
-    lower::lower(&doc, &hints)
+    let mut service = lower::lower(&doc, &hints)?;
+    collisions::check(&mut service)?;
+    Ok(service)
 }
 
 /// Generates the client module's files from a document and its hints.

@@ -460,3 +460,42 @@ fn lists_and_maps_that_hold_themselves_are_refused() {
     });
     assert!(e.contains("Index → Name → Index") || e.contains("Name → Index → Name"), "{e}");
 }
+
+/// Names that would clash in the generated code are errors naming the
+/// member or operation; names that get a numeric suffix, and flags the
+/// command line takes for itself, are warnings.
+#[test]
+fn colliding_names_are_reported_not_renamed_in_silence() {
+    let member = |name: &str| {
+        broken(|d| {
+            d["components"]["schemas"]["OpRequest"]["properties"][name] = json!({"$ref": "#/components/schemas/Name"});
+        })
+    };
+    assert_eq!(
+        member("send"),
+        "#/components/schemas/OpRequest/properties/send: its setter `send` would be the Op builder's own `send`"
+    );
+    assert_eq!(
+        member("build"),
+        "#/components/schemas/OpRequest/properties/build: its setter `build` would be the Op builder's own `build`"
+    );
+    let e = broken(|d| {
+        let paths = d["paths"].as_object_mut().unwrap();
+        let mut item = paths.remove("/#X-Amz-Target=T.Op").unwrap();
+        item["post"]["operationId"] = json!("Config");
+        paths.insert("/#X-Amz-Target=T.Config".into(), item);
+    });
+    assert_eq!(e, "operation Config: its method `config` would be the client's own `config`");
+
+    let mut doc = valid();
+    let properties = &mut doc["components"]["schemas"]["OpRequest"]["properties"];
+    properties["region"] = json!({"$ref": "#/components/schemas/Name"});
+    properties["Name"] = json!({"$ref": "#/components/schemas/Name"});
+    let (_, warnings) = codegen::generate_with_warnings(&doc.to_string(), None, "test").unwrap();
+    let warned = |text: &str| warnings.iter().any(|w| w.contains(text));
+    assert!(
+        warned("member \"region\" of Op would be the flag --region, which the command line takes for itself"),
+        "{warnings:#?}"
+    );
+    assert!(warned("the members \"Name\", \"name\" all become the field `name`"), "{warnings:#?}");
+}
