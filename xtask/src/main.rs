@@ -1,10 +1,11 @@
 //! The project's commands: `cargo xtask <task>`.
 //!
 //! - `regen [--check] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]`:
-//!   generate the client module from an OpenAPI document (default: the ECR
-//!   document into `ecr-client/src/generated`, and the `ecr` tool's command
-//!   layer into `ecr-cli/src/generated`); `--check` changes nothing and fails
-//!   if the checked-in code is stale.
+//!   generate the client module from an OpenAPI document (default: every
+//!   service of `regen::SERVICES`, today ECR's document into
+//!   `ecr-client/src/generated` and the `ecr` tool's command layer into
+//!   `ecr-cli/src/generated`); `--check` changes nothing and fails if the
+//!   checked-in code of any is stale.
 //! - `bench [--runs N]`: time regen of the ECR document, from reading the
 //!   document to writing the files, and count the generated lines.
 //! - `cli-bench [--runs N]`: wall time of `ecr` beside the AWS CLI, and
@@ -33,11 +34,11 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   regen [--check] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]
-        generate client code from an OpenAPI document (default: the ECR
-        document in specs/ into ecr-client/src/generated, and the ecr
-        tool's commands into ecr-cli/src/generated; with --out only the
-        client); --check writes nothing and fails when the checked-in
-        code differs
+        generate client code from an OpenAPI document (default: every
+        service of the table in xtask/src/regen.rs, today the ECR document
+        in specs/ into ecr-client/src/generated and the ecr tool's commands
+        into ecr-cli/src/generated; with --out only the client); --check
+        writes nothing and fails when the checked-in code of any differs
   bench [--runs N]
         measure regen of the ECR document (build with --release for figures)
         and count the generated lines
@@ -77,7 +78,7 @@ fn main() -> ExitCode {
 fn try_main(args: Vec<String>) -> Result<(), String> {
     let (task, rest) = args.split_first().ok_or_else(|| USAGE.to_owned())?;
     match task.as_str() {
-        "regen" => regen::run(regen::Options::parse(rest)?),
+        "regen" => regen::run_all(regen::Options::parse_all(rest)?),
         "bench" => bench::run(rest),
         "cli-bench" => cli_bench::run(rest),
         "build-time" => build_time::run(rest),

@@ -9,8 +9,26 @@ pub const ECR_SPEC: &str = "specs/amazonaws.com/ecr/2015-09-21/openapi.json";
 pub const ECR_OUT: &str = "ecr-client/src/generated";
 /// Where the generated command layer of the `ecr` tool lives.
 pub const ECR_CLI_OUT: &str = "ecr-cli/src/generated";
-/// The crate the command layer calls into.
-const ECR_CLIENT_CRATE: &str = "ecr_client";
+
+/// A service the workspace generates: its document (the hints file is the
+/// `hints.json` beside it), where its client module goes, where the command
+/// layer on it goes, and the crate that layer calls into.
+#[derive(Debug, Clone, Copy)]
+pub struct Generated {
+    /// The OpenAPI document, relative to the workspace root.
+    pub spec: &'static str,
+    /// The client module's directory.
+    pub client_out: &'static str,
+    /// The command layer's directory, if the service has a command line.
+    pub cli_out: Option<&'static str>,
+    /// The crate the command layer calls into.
+    pub client_crate: &'static str,
+}
+
+/// Every service `cargo xtask regen` generates (and `--check` checks), in
+/// turn.
+pub const SERVICES: &[Generated] =
+    &[Generated { spec: ECR_SPEC, client_out: ECR_OUT, cli_out: Some(ECR_CLI_OUT), client_crate: "ecr_client" }];
 
 /// What `regen` was asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,22 +42,42 @@ pub struct Options {
     /// The output directory.
     pub out: PathBuf,
     /// The command layer's output directory, if one is generated: by
-    /// default `ecr-cli`'s, none when only `--out` is given.
+    /// default the service's, none when only `--out` is given.
     pub cli_out: Option<PathBuf>,
+    /// The crate the command layer calls into.
+    pub client_crate: String,
 }
 
 impl Options {
-    /// Parses `regen`'s arguments; paths are relative to the current directory,
-    /// defaults to the workspace root.
-    pub fn parse(args: &[String]) -> Result<Self, String> {
+    /// The job of generating `service`.
+    pub fn of(service: &Generated, check: bool) -> Self {
         let root = workspace_root();
-        let mut options = Options {
-            check: false,
-            spec: root.join(ECR_SPEC),
+        Options {
+            check,
+            spec: root.join(service.spec),
             hints: None,
-            out: root.join(ECR_OUT),
-            cli_out: Some(root.join(ECR_CLI_OUT)),
-        };
+            out: root.join(service.client_out),
+            cli_out: service.cli_out.map(|out| root.join(out)),
+            client_crate: service.client_crate.to_owned(),
+        }
+    }
+
+    /// Parses `regen`'s arguments into its jobs: every service of
+    /// [`SERVICES`], or the one document `--spec`/`--out` name.
+    pub fn parse_all(args: &[String]) -> Result<Vec<Self>, String> {
+        let custom = args.iter().any(|a| a != "--check");
+        if custom {
+            return Ok(vec![Self::parse(args)?]);
+        }
+        let check = !args.is_empty();
+        Ok(SERVICES.iter().map(|service| Self::of(service, check)).collect())
+    }
+
+    /// Parses `regen`'s arguments for one document; paths are relative to
+    /// the current directory, defaults (the first service's) to the
+    /// workspace root.
+    pub fn parse(args: &[String]) -> Result<Self, String> {
+        let mut options = Self::of(&SERVICES[0], false);
         let (mut out_given, mut cli_out_given) = (false, false);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -57,6 +95,17 @@ impl Options {
             options.cli_out = None;
         }
         Ok(options)
+    }
+}
+
+/// Runs every job; with `--check`, fails naming every stale file of every
+/// service.
+pub fn run_all(jobs: Vec<Options>) -> Result<(), String> {
+    let failures: Vec<String> = jobs.into_iter().filter_map(|job| run(job).err()).collect();
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
     }
 }
 
@@ -87,7 +136,7 @@ pub fn generate(options: &Options) -> Result<Vec<codegen::File>, String> {
 /// The command layer of the `ecr` tool, from the same document and hints.
 pub fn generate_cli(options: &Options) -> Result<Vec<codegen::File>, String> {
     let (spec, hints, source) = read_inputs(options)?;
-    codegen::generate_cli(&spec, hints.as_deref(), &source, ECR_CLIENT_CRATE).map_err(|e| format!("{source}: {e}"))
+    codegen::generate_cli(&spec, hints.as_deref(), &source, &options.client_crate).map_err(|e| format!("{source}: {e}"))
 }
 
 /// The document's and hints' text, and how headers name the document.
@@ -177,13 +226,31 @@ fn relative(from: &Path, to: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    /// `cargo test` fails when the checked-in generated code is stale.
+    /// `cargo test` fails when the checked-in generated code of any service
+    /// is stale.
     #[test]
     fn checked_in_code_is_up_to_date() {
-        let options = Options::parse(&["--check".to_owned()]).unwrap();
-        if let Err(message) = run(options) {
+        let jobs = Options::parse_all(&["--check".to_owned()]).unwrap();
+        assert_eq!(jobs.len(), SERVICES.len());
+        assert!(jobs.iter().all(|j| j.check));
+        if let Err(message) = run_all(jobs) {
             panic!("{message}");
         }
+    }
+
+    #[test]
+    fn the_services_table_gives_the_jobs_and_a_named_document_one() {
+        let jobs = Options::parse_all(&[]).unwrap();
+        let root = workspace_root();
+        assert_eq!(jobs[0].spec, root.join(ECR_SPEC));
+        assert_eq!(jobs[0].cli_out, Some(root.join(ECR_CLI_OUT)));
+        assert_eq!(jobs[0].client_crate, "ecr_client");
+        let custom = Options::parse_all(&["--out".into(), "/tmp/x".into(), "--check".into()]).unwrap();
+        assert_eq!(custom.len(), 1);
+        assert_eq!(
+            (custom[0].out.as_path(), custom[0].cli_out.as_ref(), custom[0].check),
+            (Path::new("/tmp/x"), None, true)
+        );
     }
 
     #[test]
@@ -249,8 +316,14 @@ mod tests {
         ];
         for (name, bytes, expected) in cases {
             fs::write(dir.join(name), bytes).unwrap();
-            let options =
-                Options { check: true, spec: dir.join(name), hints: None, out: dir.join("out"), cli_out: None };
+            let options = Options {
+                check: true,
+                spec: dir.join(name),
+                hints: None,
+                out: dir.join("out"),
+                cli_out: None,
+                client_crate: "ecr_client".into(),
+            };
             let error = generate(&options).unwrap_err();
             assert!(error.contains(expected), "{name}: {error}");
             assert!(error.starts_with("../"), "named relative to the workspace, never absolute: {error}");
