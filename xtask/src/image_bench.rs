@@ -10,11 +10,10 @@
 //! - pull: wall time of one 96 MiB blob over 1 and 4 ranged connections,
 //!   each held to 25 MB/s after 20 ms of latency, and the peak RSS.
 
-use crate::regen::workspace_root;
+use crate::bench_program::{self, Stub};
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const PROGRAM: &str = r##"use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -252,41 +251,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [flag, n] if flag == "--parts" => n.parse().map_err(|_| format!("--parts takes a number, not {n:?}"))?,
         _ => return Err("usage: cargo xtask image-bench [--parts N]".into()),
     };
-    let root = workspace_root();
-    let dir = root.join("target/image-bench");
-    fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
-    let client_path = root.join("ecr-client").display().to_string();
-    let manifest = format!(
-        "[package]\nname = \"image-bench\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n\
-         ecr-client = {{ path = {client_path:?} }}\naws-sdk-ecr = \"1\"\nlibc = \"0.2\"\nsha2 = \"0.11\"\n\
-         base64 = \"0.23\"\nserde_json = \"1\"\n\
-         reqwest = {{ version = \"0.13\", default-features = false }}\n\
-         tokio = {{ version = \"1\", features = [\"rt\", \"rt-multi-thread\", \"net\", \"time\"] }}\n\n[workspace]\n"
-    );
-    fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    fs::write(dir.join("src/main.rs"), PROGRAM).map_err(|e| e.to_string())?;
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--release"])
-        .current_dir(&dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("the benchmark program did not build in {}", dir.display()));
-    }
-    let program = dir.join("target/release/image-bench");
-    let mut stub = Command::new(&program)
-        .arg("serve")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the stub: {e}"))?;
-    let mut port = String::new();
-    BufReader::new(stub.stdout.take().expect("piped")).read_line(&mut port).map_err(|e| e.to_string())?;
-    let url = format!("http://127.0.0.1:{}", port.trim());
-    let result = measure(&program, &url, &dir, parts);
-    let _ = stub.kill();
-    let _ = stub.wait();
-    result
+    let dependencies = "aws-sdk-ecr = \"1\"\nlibc = \"0.2\"\nsha2 = \"0.11\"\nbase64 = \"0.23\"\nserde_json = \"1\"\n\
+         reqwest = { version = \"0.13\", default-features = false }\n\
+         tokio = { version = \"1\", features = [\"rt\", \"rt-multi-thread\", \"net\", \"time\"] }";
+    let program = bench_program::build("image-bench", dependencies, PROGRAM)?;
+    let stub = Stub::start(&program)?;
+    // Layouts and pulls go beside the program's project.
+    let dir = crate::regen::workspace_root().join("target/image-bench");
+    measure(&program, &stub.url, &dir, parts)
 }
 
 fn output(program: &Path, args: &[&str]) -> Result<String, String> {

@@ -20,6 +20,7 @@
 //!   `fuzz/` and print executions and findings per target.
 
 mod bench;
+mod bench_program;
 mod build_time;
 mod cli_bench;
 mod corpus;

@@ -7,11 +7,9 @@
 //!   doing one client and one call, less the same program doing none);
 //! - CPU time per fresh client and call, averaged over N in one process.
 
-use crate::regen::workspace_root;
-use std::fs;
-use std::io::{BufRead, BufReader};
+use crate::bench_program::{self, Stub};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const PROGRAM: &str = r##"use std::io::{Read, Write};
 
@@ -120,40 +118,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         _ => return Err("usage: cargo xtask startup [--iterations N]".into()),
     };
-    let root = workspace_root();
-    let dir = root.join("target/startup");
-    fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
-    let client_path = root.join("ecr-client").display().to_string();
-    let manifest = format!(
-        "[package]\nname = \"startup\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n\
-         ecr-client = {{ path = {client_path:?} }}\naws-sdk-ecr = \"1\"\nlibc = \"0.2\"\n\
-         tokio = {{ version = \"1\", features = [\"rt\", \"net\", \"time\"] }}\n\n[workspace]\n"
-    );
-    fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    fs::write(dir.join("src/main.rs"), PROGRAM).map_err(|e| e.to_string())?;
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--release"])
-        .current_dir(&dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("the benchmark program did not build in {}", dir.display()));
-    }
-    let program = dir.join("target/release/startup");
-
-    let mut stub = Command::new(&program)
-        .arg("serve")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start the stub server: {e}"))?;
-    let mut port = String::new();
-    BufReader::new(stub.stdout.take().expect("piped")).read_line(&mut port).map_err(|e| e.to_string())?;
-    let url = format!("http://127.0.0.1:{}", port.trim());
-    let result = measure(&program, &url, iterations);
-    let _ = stub.kill();
-    let _ = stub.wait();
-    result
+    let dependencies = "aws-sdk-ecr = \"1\"\nlibc = \"0.2\"\n\
+         tokio = { version = \"1\", features = [\"rt\", \"net\", \"time\"] }";
+    let program = bench_program::build("startup", dependencies, PROGRAM)?;
+    let stub = Stub::start(&program)?;
+    measure(&program, &stub.url, iterations)
 }
 
 fn measure(program: &Path, url: &str, iterations: u32) -> Result<(), String> {
