@@ -33,10 +33,9 @@ import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../ecr-client/tests/data"))
-import sigv4  # noqa: E402  (the signature check the local servers share)
+import local_server  # noqa: E402  (what the local servers share)
 
 LOG = []
 LOCK = threading.Lock()
@@ -62,32 +61,13 @@ def iso(seconds_from_now):
 
 def check_signature(handler, body):
     """The signer (key, service, token) if the SigV4 signature is right, else None and why."""
-    return sigv4.check_signature(handler, body, secret_of)
+    return local_server.check_signature(handler, body, secret_of)
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
+class Handler(local_server.Handler):
     def record(self, entry):
         # A proxy is sent the absolute URL; a server, the path.
         record({**entry, "proxied": self.path.startswith("http://")})
-
-    def answer(self, status, body, content_type="application/json", headers=()):
-        data = body.encode() if isinstance(body, str) else body
-        self.send_response(status)
-        self.send_header("content-type", content_type)
-        self.send_header("content-length", str(len(data)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def body(self):
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
 
     def do_GET(self):
         path = urllib.parse.urlsplit(self.path)
@@ -224,14 +204,5 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, json.dumps(answer))
 
 
-def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(server.server_address[1], flush=True)
-    sys.stdin.read()
-    server.shutdown()
-
-
 if __name__ == "__main__":
-    main()
+    local_server.serve(Handler)

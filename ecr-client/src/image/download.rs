@@ -122,86 +122,76 @@ pub(crate) async fn fetch_range(
     sink: &mut impl Sink,
     on_bytes: &(dyn Fn(u64) + Sync),
 ) -> Result<(), ImageError> {
-    let http = url.repository.client.http_client();
-    let fail = |problem: String| ImageError::Download { digest: url.digest.clone(), problem };
     let mut position = start;
     let mut failures = 0;
-    let mut last_problem = String::new();
     while position < end {
+        // A GET that failed in a way worth another try says why.
+        let Err(problem) = get_once(url, &mut position, end, sink, on_bytes).await? else { continue };
+        failures += 1;
         if failures >= ATTEMPTS {
-            return Err(fail(format!("{failures} attempts failed, the last: {last_problem}")));
+            let problem = format!("{failures} attempts failed, the last: {problem}");
+            return Err(ImageError::Download { digest: url.digest.clone(), problem });
         }
-        if failures > 0 {
-            tokio::time::sleep(Duration::from_millis(100 << failures.min(5))).await;
-        }
-        let (link, generation) = url.get().await?;
-        let request = http.get(&link).header(reqwest::header::RANGE, format!("bytes={position}-{}", end - 1));
-        let mut response = match tokio::time::timeout(STALL, request.send()).await {
-            Err(_) => {
-                (failures, last_problem) = (failures + 1, format!("no answer within {STALL:?}"));
-                continue;
-            }
-            // Never the URL in a message: it carries a signature.
-            Ok(Err(e)) => {
-                (failures, last_problem) = (failures + 1, e.without_url().to_string());
-                continue;
-            }
-            Ok(Ok(response)) => response,
-        };
-        let status = response.status().as_u16();
-        let mut skip = match status {
-            206 => match range_start(&response) {
-                Some(first) if first != position => {
-                    (failures, last_problem) =
-                        (failures + 1, format!("asked for byte {position}, got bytes from {first}"));
-                    continue;
-                }
-                _ => 0,
-            },
-            // A server that ignores Range sends it all: skip to the range.
-            200 => position,
-            403 => {
-                url.expire(generation).await;
-                (failures, last_problem) = (failures + 1, "HTTP 403 (an expired URL is asked for again)".into());
-                continue;
-            }
-            408 | 429 | 500..=599 => {
-                (failures, last_problem) = (failures + 1, format!("HTTP {status}"));
-                continue;
-            }
-            _ => return Err(fail(format!("HTTP {status}"))),
-        };
-        loop {
-            match tokio::time::timeout(STALL, response.chunk()).await {
-                Err(_) => {
-                    (failures, last_problem) = (failures + 1, format!("no byte for {STALL:?}"));
-                    break;
-                }
-                Ok(Err(e)) => {
-                    (failures, last_problem) = (failures + 1, e.without_url().to_string());
-                    break;
-                }
-                Ok(Ok(None)) => {
-                    if position < end {
-                        (failures, last_problem) = (failures + 1, "the answer ended early".into());
-                    }
-                    break;
-                }
-                Ok(Ok(Some(bytes))) => {
-                    let skipped = skip.min(bytes.len() as u64);
-                    skip -= skipped;
-                    let take = (bytes.len() - skipped as usize).min((end - position) as usize);
-                    sink.put(bytes.slice(skipped as usize..skipped as usize + take)).await?;
-                    position += take as u64;
-                    on_bytes(take as u64);
-                    if position == end {
-                        break;
-                    }
-                }
-            }
-        }
+        tokio::time::sleep(Duration::from_millis(100 << failures.min(5))).await;
     }
     Ok(())
+}
+
+/// One ranged GET of `position..end` into `sink`, moving `position` past
+/// what it wrote. `Ok(Err(why))` is a failure worth another GET (no answer,
+/// a stall, a cut answer, an expired URL, a 5xx); `Err` ends the download.
+async fn get_once(
+    url: &BlobUrl,
+    position: &mut u64,
+    end: u64,
+    sink: &mut impl Sink,
+    on_bytes: &(dyn Fn(u64) + Sync),
+) -> Result<Result<(), String>, ImageError> {
+    let (link, generation) = url.get().await?;
+    let request = url
+        .repository
+        .client
+        .http_client()
+        .get(&link)
+        .header(reqwest::header::RANGE, format!("bytes={position}-{}", end - 1));
+    let mut response = match tokio::time::timeout(STALL, request.send()).await {
+        Err(_) => return Ok(Err(format!("no answer within {STALL:?}"))),
+        // Never the URL in a message: it carries a signature.
+        Ok(Err(e)) => return Ok(Err(e.without_url().to_string())),
+        Ok(Ok(response)) => response,
+    };
+    let status = response.status().as_u16();
+    let mut skip = match status {
+        206 => match range_start(&response) {
+            Some(first) if first != *position => {
+                return Ok(Err(format!("asked for byte {position}, got bytes from {first}")))
+            }
+            _ => 0,
+        },
+        // A server that ignores Range sends it all: skip to the range.
+        200 => *position,
+        403 => {
+            url.expire(generation).await;
+            return Ok(Err("HTTP 403 (an expired URL is asked for again)".into()));
+        }
+        408 | 429 | 500..=599 => return Ok(Err(format!("HTTP {status}"))),
+        _ => return Err(ImageError::Download { digest: url.digest.clone(), problem: format!("HTTP {status}") }),
+    };
+    while *position < end {
+        let bytes = match tokio::time::timeout(STALL, response.chunk()).await {
+            Err(_) => return Ok(Err(format!("no byte for {STALL:?}"))),
+            Ok(Err(e)) => return Ok(Err(e.without_url().to_string())),
+            Ok(Ok(None)) => return Ok(Err("the answer ended early".into())),
+            Ok(Ok(Some(bytes))) => bytes,
+        };
+        let skipped = skip.min(bytes.len() as u64);
+        skip -= skipped;
+        let take = (bytes.len() - skipped as usize).min((end - *position) as usize);
+        sink.put(bytes.slice(skipped as usize..skipped as usize + take)).await?;
+        *position += take as u64;
+        on_bytes(take as u64);
+    }
+    Ok(Ok(()))
 }
 
 /// The first byte of a `Content-Range: bytes FIRST-LAST/SIZE` header.

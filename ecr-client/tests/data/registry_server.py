@@ -44,10 +44,9 @@ import threading
 import time
 import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import sigv4  # noqa: E402
+import local_server  # noqa: E402
 
 DEFAULT_ACCOUNT = "123456789012"
 MIB = 1024 * 1024
@@ -89,25 +88,8 @@ def manifest_blobs(manifest):
     return [manifest["config"]["digest"]] + [layer["digest"] for layer in manifest.get("layers", [])]
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def answer(self, status, body, content_type="application/x-amz-json-1.1", headers=()):
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", content_type)
-        self.send_header("content-length", str(len(data)))
-        for name, value in headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def body(self):
-        length = int(self.headers.get("content-length") or 0)
-        return self.rfile.read(length) if length else b""
+class Handler(local_server.Handler):
+    content_type = "application/x-amz-json-1.1"
 
     def do_GET(self):
         path = urllib.parse.urlsplit(self.path)
@@ -178,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 STATE["settings"].update(json.loads(body))
             return self.answer(200, STATE["settings"])
-        signer, why = sigv4.check_signature(self, body, lambda key: "secret")
+        signer, why = local_server.check_signature(self, body, lambda key: "secret")
         if signer is None or signer[1] != "ecr":
             return self.refuse(Refusal("InvalidSignatureException", why or "signed for " + signer[1], 403))
         region = self.headers["authorization"].split("Credential=")[1].split("/")[2]
@@ -373,14 +355,5 @@ class Handler(BaseHTTPRequestHandler):
 DROP = object()
 
 
-def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(server.server_address[1], flush=True)
-    sys.stdin.read()
-    server.shutdown()
-
-
 if __name__ == "__main__":
-    main()
+    local_server.serve(Handler)

@@ -1,9 +1,56 @@
-"""The SigV4 check the local test servers share: the signature a request
-carries, recomputed from the request and the signer's secret."""
+"""What the local test servers share: a request handler that answers and
+reads bodies, serving on 127.0.0.1 until stdin closes, and the SigV4 check
+(the signature a request carries, recomputed from the request and the
+signer's secret)."""
 
 import hashlib
 import hmac
+import json
+import sys
+import threading
 import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Answers with a body (bytes as they are, text encoded, anything else
+    as JSON) and reads request bodies; quiet."""
+
+    protocol_version = "HTTP/1.1"
+    content_type = "application/json"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body, content_type=None, headers=()):
+        if isinstance(body, bytes):
+            data = body
+        elif isinstance(body, str):
+            data = body.encode()
+        else:
+            data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", content_type or self.content_type)
+        self.send_header("content-length", str(len(data)))
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def body(self):
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+
+def serve(handler):
+    """Serves `handler` on 127.0.0.1 at a port of its own, printed first;
+    stops when stdin closes."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_address[1], flush=True)
+    sys.stdin.read()
+    server.shutdown()
 
 
 def check_signature(handler, body, secret_of):
