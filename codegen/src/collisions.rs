@@ -14,9 +14,23 @@ use std::collections::BTreeMap;
 /// Methods every request builder has.
 const BUILDER_METHODS: &[&str] = &["build", "send"];
 
-/// Methods the client has whatever the service (the runtime's `Client`).
-const CLIENT_METHODS: &[&str] =
-    &["new", "from_env", "load", "load_with", "config", "endpoint", "http_client", "send", "send_raw", "clone"];
+/// Methods the client has whatever the service (the runtime's
+/// `service_client!`).
+const CLIENT_METHODS: &[&str] = &[
+    "new",
+    "from_env",
+    "load",
+    "load_with",
+    "config",
+    "endpoint",
+    "http_client",
+    "inner",
+    "send",
+    "send_raw",
+    "clone",
+    "from",
+    "into",
+];
 
 /// Flags the generated command line takes for itself: global, and on every
 /// command (the paging ones where the command pages).

@@ -1,8 +1,9 @@
-//! The generated code compiles, with `#![deny(warnings)]`, against the ECR
-//! client's own runtime, and its generated serde round-trip tests pass: every
-//! snapshot, and two real documents generated on the spot: another AWS
-//! service (DynamoDB Streams, awsJson 1.0) and ECR's Swagger 2.0 document of
-//! 2018. One crate holds them all, so the dependencies are built once.
+//! The generated code compiles, with `#![deny(warnings)]`, against the
+//! runtime crate (`aws-json-runtime`), and its generated serde round-trip
+//! tests pass: every snapshot, and two real documents generated on the spot:
+//! another AWS service (DynamoDB Streams, awsJson 1.0) and ECR's Swagger 2.0
+//! document of 2018 (whose hints name ECR's endpoint rules in `ecr_client`).
+//! One crate holds them all, so the dependencies are built once.
 
 mod common;
 
@@ -12,15 +13,13 @@ use std::process::Command;
 
 #[test]
 fn snapshots_and_another_service_compile_and_pass_their_serde_tests() {
-    let root = common::workspace_root();
     let mut lib = String::new();
     for name in common::SNAPSHOT_FIXTURES {
         let snapshot = common::tests_dir().join("snapshots").join(name).join("mod.rs");
         writeln!(lib, "#[path = {snapshot:?}]\npub mod {name};").unwrap();
     }
     // Real documents generated on the spot: another service, and ECR's
-    // Swagger 2.0 document of 2018, whose hints name ECR's endpoint rules.
-    writeln!(lib, "#[path = {:?}]\npub mod endpoint;", root.join("ecr-client/src/endpoint.rs")).unwrap();
+    // Swagger 2.0 document of 2018.
     let generated = [("streams.dynamodb", "streams_dynamodb"), ("ecr.swagger2", "ecr_swagger2")];
     let stdout = compile_check("crate", &lib, &generated);
     // The round trips of all the services ran (keywords alone has 6 types).
@@ -32,16 +31,15 @@ fn snapshots_and_another_service_compile_and_pass_their_serde_tests() {
     assert!(passed > 40, "expected the generated serde tests to run, got:\n{stdout}");
 }
 
-/// A service with no enums, lists, paginators or waiters, alone with the
-/// runtime: nothing the runtime offers generated code may go unused with a
-/// warning.
+/// A service with no enums, lists, paginators or waiters: nothing the
+/// generated code holds for such things may go unused with a warning.
 #[test]
-fn the_runtime_compiles_without_warnings_for_a_minimal_service() {
+fn a_minimal_service_compiles_without_warnings() {
     let stdout = compile_check("minimal", "", &[("minimal", "minimal")]);
     assert!(stdout.contains("test result: ok."), "{stdout}");
 }
 
-/// Builds a crate of the runtime plus `lib` plus the `generated` fixtures
+/// Builds a crate of `lib` plus the `generated` fixtures
 /// (fixture, module) with `#![deny(warnings)]`, runs its tests, and returns
 /// their output. The crates share a target directory, so dependencies are
 /// built once.
@@ -51,25 +49,23 @@ fn compile_check(name: &str, lib: &str, generated: &[(&str, &str)]) -> String {
     let _ = fs::remove_dir_all(&krate);
     fs::create_dir_all(&krate).unwrap();
 
-    // The client's dependencies (its runtime's unit tests need the dev ones
-    // too) and lock file, so versions match.
-    let manifest = fs::read_to_string(root.join("ecr-client/Cargo.toml")).unwrap();
-    let table = |name: &str| {
-        let start = manifest.find(&format!("[{name}]")).unwrap_or_else(|| panic!("ecr-client has [{name}]"));
-        let rest = &manifest[start..];
-        let end = rest[1..].find("\n[").map_or(rest.len(), |i| i + 1);
-        rest[..end].to_owned()
-    };
-    let (deps, dev_deps) = (table("dependencies"), table("dev-dependencies"));
-    fs::write(
-        krate.join("Cargo.toml"),
-        format!("[package]\nname = \"compile-check-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\npath = \"lib.rs\"\n\n{deps}\n{dev_deps}\n[workspace]\n"),
-    )
-    .unwrap();
+    // What a generated crate depends on: the runtime (with the helpers its
+    // serde tests call) and serde; ecr-client for the ECR fixture's endpoint
+    // rules. The workspace's lock file, so versions match.
+    let path = |dir: &str| root.join(dir).display().to_string();
+    let manifest = format!(
+        "[package]\nname = \"compile-check-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [lib]\npath = \"lib.rs\"\n\n[dependencies]\n\
+         aws-json-runtime = {{ path = {runtime:?}, features = [\"testing\"] }}\n\
+         ecr-client = {{ path = {ecr:?} }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[workspace]\n",
+        runtime = path("aws-json-runtime"),
+        ecr = path("ecr-client"),
+    );
+    fs::write(krate.join("Cargo.toml"), manifest).unwrap();
     fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
 
     let mut source = String::from("#![deny(warnings)]\n");
-    writeln!(source, "#[path = {:?}]\npub mod runtime;", root.join("ecr-client/src/runtime/mod.rs")).unwrap();
     source.push_str(lib);
     for (fixture, module) in generated {
         let dir = krate.join(module);

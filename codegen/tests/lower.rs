@@ -193,7 +193,7 @@ fn the_real_swagger2_ecr_document_lowers_with_only_what_it_lost() {
     );
     assert_eq!(get("PutImage").target, "AmazonEC2ContainerRegistry_V20150921.PutImage");
     assert!(old.endpoints.is_empty(), "the regionless host is not an endpoint for every region");
-    assert_eq!(old.endpoint_resolver.as_deref(), Some("crate::endpoint::resolve_with_scope"));
+    assert_eq!(old.endpoint_resolver.as_deref(), Some("ecr_client::endpoint::resolve_with_scope"));
     assert!(old.warnings.is_empty(), "{:?}", old.warnings);
     assert_eq!(old.shapes["LayerPartBlob"].kind, codegen::ir::ShapeKind::Blob);
 

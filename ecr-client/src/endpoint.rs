@@ -3,8 +3,8 @@
 //! lead to, and the legacy `dkr-*` regions' signing region. Checked against botocore for every region of every
 //! partition in `tests/endpoints.rs`.
 
-use crate::runtime::partition::partition_of;
-use crate::runtime::{Endpoint, EndpointParams};
+use aws_json_runtime::partition::partition_of;
+use aws_json_runtime::{Endpoint, EndpointParams};
 
 /// The ECR endpoint for `params`, or the rules' reason there is none.
 ///
@@ -60,7 +60,9 @@ const DKR_REGIONS: &[&str] = &["us-east-1", "us-east-2", "us-gov-east-1", "us-go
 /// the rules the generated client is given (see `specs/.../hints.json`).
 pub fn resolve_with_scope(params: &EndpointParams<'_>) -> Result<Endpoint, String> {
     let url = resolve(params)?;
-    let signing_region =
-        params.region.strip_prefix("dkr-").filter(|region| DKR_REGIONS.contains(region)).map(str::to_owned);
-    Ok(Endpoint { url, signing_region })
+    let endpoint = Endpoint::new(url);
+    Ok(match params.region.strip_prefix("dkr-").filter(|region| DKR_REGIONS.contains(region)) {
+        Some(region) => endpoint.signing_region(region),
+        None => endpoint,
+    })
 }

@@ -40,10 +40,12 @@ pub mod image;
 pub mod lifecycle;
 pub mod login;
 pub mod repository_policy;
-pub mod runtime;
 #[cfg(test)]
 mod wire_fidelity;
 
+/// The runtime beneath the generated code (the `aws-json-runtime` crate):
+/// configuration, credentials, signing, errors, paginators, waiters.
+pub use aws_json_runtime as runtime;
 pub use batch::MAX_IMAGE_IDS_PER_CALL;
 pub use generated::{errors, operations, types, Client, Ecr};
 pub use login::{LoginError, RegistryLogin};

@@ -27,7 +27,7 @@ impl fmt::Debug for RegistryLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegistryLogin")
             .field("username", &self.username)
-            .field("password", &crate::runtime::Redacted)
+            .field("password", &aws_json_runtime::Redacted)
             .field("registry", &self.registry)
             .field("proxy_endpoint", &self.proxy_endpoint)
             .field("expires_at", &self.expires_at)

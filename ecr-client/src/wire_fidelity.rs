@@ -7,8 +7,8 @@
 //! the client writes compact JSON); the signature is computed over
 //! botocore's exact bytes, since a signature covers bytes.
 
-use crate::runtime::{signing, Credentials, Operation, Service as _};
 use crate::{types, Ecr};
+use aws_json_runtime::{signing, Credentials, Operation, Service as _};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::{Duration, UNIX_EPOCH};
@@ -91,7 +91,7 @@ fn check<I: Operation<Service = Ecr> + DeserializeOwned>(case: &Value, data: &Va
 
     // Same method, URL, target and content type.
     let config = crate::Config::builder().region("us-east-1").credentials(Credentials::new("A", "B")).build().unwrap();
-    let url = format!("{}/", crate::runtime::endpoint::resolve(&Ecr::META, &config).unwrap().url);
+    let url = format!("{}/", aws_json_runtime::endpoint::resolve(&Ecr::META, &config).unwrap().url);
     let expected = [
         ("method", "POST".to_owned(), case["method"].as_str().unwrap().to_owned()),
         ("url", url.clone(), case["url"].as_str().unwrap().to_owned()),

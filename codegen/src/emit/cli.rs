@@ -165,13 +165,13 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
     });
     let sends = service.operations.iter().map(|op| {
         let (operation, input) = (&op.name, names.type_ident(&op.input));
-        quote!(#operation => crate::call::send::<#client::types::#input>(client, input).await)
+        quote!(#operation => crate::call::send::<#client::types::#input>(client.inner(), input).await)
     });
     let markers = super::operations::waiter_markers(service);
     let runs = service.waiters.iter().zip(&markers).map(|(w, marker)| {
         let op = service.operations.iter().find(|op| op.name == w.operation).expect("lowering checked the operation");
         let (waiter, input, marker) = (&w.name, names.type_ident(&op.input), ident(marker));
-        quote!(#waiter => crate::call::wait::<#client::types::#input, #client::operations::#marker>(client, input, progress).await)
+        quote!(#waiter => crate::call::wait::<#client::types::#input, #client::operations::#marker>(client.inner(), input, progress).await)
     });
     let statics = statics.items(service);
     let title = format!(" Commands for every operation and waiter of {}.", service.title);

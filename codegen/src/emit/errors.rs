@@ -70,7 +70,7 @@ fn any_error(service: &Service, names: &Names) -> TokenStream {
             #(#is)*
         }
 
-        crate::runtime::any_error_from!(#name: #(#operations),*);
+        ::aws_json_runtime::any_error_from!(#name: #(#operations),*);
     }
 }
 
@@ -110,27 +110,27 @@ fn error_enum(
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum #name {
-            #(#variant_docs #variants(crate::runtime::ServiceError),)*
+            #(#variant_docs #variants(::aws_json_runtime::ServiceError),)*
             #(#[doc = #unhandled_doc])*
-            Unhandled(crate::runtime::ServiceError),
+            Unhandled(::aws_json_runtime::ServiceError),
         }
 
-        impl crate::runtime::OperationError for #name {
-            fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+        impl ::aws_json_runtime::OperationError for #name {
+            fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
                 match error.code() {
                     #(#codes => Self::#variants(error),)*
                     _ => Self::Unhandled(error),
                 }
             }
 
-            fn service_error(&self) -> &crate::runtime::ServiceError {
+            fn service_error(&self) -> &::aws_json_runtime::ServiceError {
                 match self {
                     #(Self::#variants(error))|* | Self::Unhandled(error) => error,
                 }
             }
         }
 
-        crate::runtime::operation_error!(#name);
+        ::aws_json_runtime::operation_error!(#name);
     };
     (tokens, variants)
 }

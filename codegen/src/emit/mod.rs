@@ -94,7 +94,7 @@ fn module(service: &Service, names: &Names) -> TokenStream {
     let non_retryable = &service.non_retryable_errors;
     let endpoints = service.endpoints.iter().map(|e| {
         let (url, regions) = (&e.url, &e.regions);
-        quote!(crate::runtime::EndpointTemplate { url: #url, regions: &[#(#regions),*] })
+        quote!(::aws_json_runtime::EndpointTemplate::new(#url, &[#(#regions),*]))
     });
     quote! {
         #docs
@@ -110,20 +110,22 @@ fn module(service: &Service, names: &Names) -> TokenStream {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct #marker;
 
-        impl crate::runtime::Service for #marker {
-            const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
-                name: #name,
-                api_version: #version,
-                signing_name: #signing,
-                content_type: #content_type,
-                endpoints: &[#(#endpoints),*],
-                resolve_endpoint: #resolver,
-                non_retryable_errors: &[#(#non_retryable),*],
-            };
+        impl ::aws_json_runtime::Service for #marker {
+            const META: ::aws_json_runtime::ServiceMeta = ::aws_json_runtime::ServiceMeta::new(
+                #name,
+                #version,
+                #signing,
+                #content_type,
+                &[#(#endpoints),*],
+                #resolver,
+                &[#(#non_retryable),*],
+            );
         }
 
-        #client_doc
-        pub type Client = crate::runtime::Client<#marker>;
+        ::aws_json_runtime::service_client! {
+            #client_doc
+            pub struct Client(#marker);
+        }
     }
 }
 
@@ -239,8 +241,8 @@ impl Names {
             ShapeKind::Long => quote!(i64),
             ShapeKind::Double => quote!(f64),
             ShapeKind::Boolean => quote!(bool),
-            ShapeKind::Timestamp => quote!(crate::runtime::DateTime),
-            ShapeKind::Blob => quote!(crate::runtime::Blob),
+            ShapeKind::Timestamp => quote!(::aws_json_runtime::DateTime),
+            ShapeKind::Blob => quote!(::aws_json_runtime::Blob),
         }
     }
 

@@ -49,7 +49,7 @@ fn answer_readers(service: &Service, names: &Names) -> TokenStream {
         ) -> ::std::option::Option<::std::string::String> {
             match operation {
                 #(#op_names => ::std::option::Option::Some(
-                    crate::runtime::fuzz::answer::<super::types::#inputs>(status, headers, body)
+                    ::aws_json_runtime::fuzz::answer::<super::types::#inputs>(status, headers, body)
                 ),)*
                 _ => ::std::option::Option::None,
             }
@@ -100,7 +100,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     let assignments = members.iter().zip(&fields).map(|(member, field)| {
         if member.required {
             let wire = &member.name;
-            quote!(#field: crate::runtime::required(self.#field, #op_name, #wire)?,)
+            quote!(#field: ::aws_json_runtime::required(self.#field, #op_name, #wire)?,)
         } else {
             quote!(#field: self.#field,)
         }
@@ -133,7 +133,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         )
     });
     quote! {
-        impl crate::runtime::Client<super::#marker> {
+        impl super::Client {
             #method_doc
             pub fn #method(&self) -> #builder {
                 #builder { #client: self.clone(), #(#fields: None,)* }
@@ -154,12 +154,12 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
             #(#setters)*
 
             #build_doc
-            pub fn build(self) -> #result<#types #input, crate::runtime::InvalidInput> {
+            pub fn build(self) -> #result<#types #input, ::aws_json_runtime::InvalidInput> {
                 Ok(#types #input { #(#assignments)* })
             }
 
             #send_doc
-            pub async fn send(self) -> #result<#types #output, crate::runtime::SdkError<super::errors::#error>> {
+            pub async fn send(self) -> #result<#types #output, ::aws_json_runtime::SdkError<super::errors::#error>> {
                 let client = self.#client.clone();
                 client.send(self.build()?).await
             }
@@ -167,7 +167,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
 
         #paginated
 
-        impl crate::runtime::Operation for #types #input {
+        impl ::aws_json_runtime::Operation for #types #input {
             type Service = super::#marker;
             type Output = #types #output;
             type Error = super::errors::#error;
@@ -190,7 +190,7 @@ fn redacted_builder_debug(
         let field = names.field(&op.input, &member.name);
         let label = field.to_string().trim_start_matches("r#").to_owned();
         if member.sensitive {
-            quote!(.field(#label, &self.#field.as_ref().map(|_| crate::runtime::Redacted)))
+            quote!(.field(#label, &self.#field.as_ref().map(|_| ::aws_json_runtime::Redacted)))
         } else {
             quote!(.field(#label, &self.#field))
         }
@@ -245,13 +245,13 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
     quote! {
         impl #builder {
             #doc
-            pub fn into_paginator(self) -> crate::runtime::Paginator<#types #input> {
+            pub fn into_paginator(self) -> ::aws_json_runtime::Paginator<#types #input> {
                 let client = self.#client.clone();
-                crate::runtime::Paginator::new(client, self.build())
+                ::aws_json_runtime::Paginator::new(client.into(), self.build())
             }
         }
 
-        impl crate::runtime::Paginated for #types #input {
+        impl ::aws_json_runtime::Paginated for #types #input {
             type Item = #item;
 
             fn set_token(&mut self, token: #option<#string>) {
@@ -379,23 +379,23 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, marker: &str) -> To
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct #marker;
 
-        impl crate::runtime::WaitFor<#types #input> for #marker {
+        impl ::aws_json_runtime::WaitFor<#types #input> for #marker {
             const NAME: &'static str = #name;
             const SUCCESS: &'static [&'static str] = &[#(#success),*];
             const FAILURE: &'static [&'static str] = &[#(#failure),*];
             const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(#delay_literal);
             const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(#max_wait_literal);
 
-            fn state(output: &<#types #input as crate::runtime::Operation>::Output) -> #option<&str> {
+            fn state(output: &<#types #input as ::aws_json_runtime::Operation>::Output) -> #option<&str> {
                 Some(output) #(#hops)* #as_str
             }
         }
 
         impl #builder {
             #method_doc
-            pub fn #method(self) -> crate::runtime::Waiter<#types #input, #marker> {
+            pub fn #method(self) -> ::aws_json_runtime::Waiter<#types #input, #marker> {
                 let client = self.#client.clone();
-                crate::runtime::Waiter::new(client, self.build())
+                ::aws_json_runtime::Waiter::new(client.into(), self.build())
             }
         }
     }

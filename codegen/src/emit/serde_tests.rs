@@ -29,7 +29,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
                 Some(quote! {
                     #[test]
                     fn #test() {
-                        crate::runtime::testing::round_trip::<super::types::#ty>(#sample);
+                        ::aws_json_runtime::testing::round_trip::<super::types::#ty>(#sample);
                     }
                 })
             }
@@ -38,7 +38,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
                 quote! {
                     #[test]
                     fn #test() {
-                        crate::runtime::testing::enum_round_trip::<super::types::#ty>(&[#(#values),*]);
+                        ::aws_json_runtime::testing::enum_round_trip::<super::types::#ty>(&[#(#values),*]);
                     }
                 }
             }),
@@ -53,7 +53,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
         tests.push(quote! {
             #[test]
             fn #test() {
-                crate::runtime::testing::tolerant::<super::types::#ty>(#sample, #MAP_KEY);
+                ::aws_json_runtime::testing::tolerant::<super::types::#ty>(#sample, #MAP_KEY);
             }
         });
     }
@@ -68,7 +68,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
             quote! {
                 #[test]
                 fn #test() {
-                    crate::runtime::testing::errors_map::<super::errors::#error, super::errors::#any>(ERROR_CODES);
+                    ::aws_json_runtime::testing::errors_map::<super::errors::#error, super::errors::#any>(ERROR_CODES);
                 }
             }
         })

@@ -54,7 +54,7 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
         if member.required && in_output {
             quote! {
                 #doc
-                #[serde(#rename default, deserialize_with = "crate::runtime::wire::or_default")]
+                #[serde(#rename default, deserialize_with = "::aws_json_runtime::wire::or_default")]
                 pub #field: #ty,
             }
         } else if member.required {
@@ -90,8 +90,8 @@ fn redacted_debug(names: &Names, shape: &Shape, members: &[Member]) -> TokenStre
         let label = field.to_string().trim_start_matches("r#").to_owned();
         match (member.sensitive, member.required) {
             (false, _) => quote!(.field(#label, &self.#field)),
-            (true, false) => quote!(.field(#label, &self.#field.as_ref().map(|_| crate::runtime::Redacted))),
-            (true, true) => quote!(.field(#label, &crate::runtime::Redacted)),
+            (true, false) => quote!(.field(#label, &self.#field.as_ref().map(|_| ::aws_json_runtime::Redacted))),
+            (true, true) => quote!(.field(#label, &::aws_json_runtime::Redacted)),
         }
     });
     quote! {
@@ -138,7 +138,7 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
             /// A value this version of the client does not know: its text is
             /// [`as_str`](Self::as_str), and there is nothing to match on, so
             /// code never stops matching when the value gains a variant.
-            Unknown(crate::runtime::UnknownValue),
+            Unknown(::aws_json_runtime::UnknownValue),
         }
 
         impl #name {
@@ -158,12 +158,12 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => Self::#variants,)*
-                    other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+                    other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
                 }
             }
         }
 
-        crate::runtime::string_enum!(#name);
+        ::aws_json_runtime::string_enum!(#name);
     }
 }
 

@@ -27,8 +27,8 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
                 .collect();
             let check = if checks.is_empty() { quote!(_check) } else { quote!(check) };
             quote! {
-                impl crate::runtime::Validate for super::types::#ty {
-                    fn validate(&self, #check: &mut crate::runtime::Check) -> Result<(), crate::runtime::InvalidInput> {
+                impl ::aws_json_runtime::Validate for super::types::#ty {
+                    fn validate(&self, #check: &mut ::aws_json_runtime::Check) -> Result<(), ::aws_json_runtime::InvalidInput> {
                         #(#checks)*
                         Ok(())
                     }
@@ -75,7 +75,7 @@ impl Statics {
                         format_ident!("{}", unique(format!("{}_PATTERN", constant_name(shape)), &mut self.taken));
                     self.patterns.insert(
                         regex.clone(),
-                        quote!(static #name: crate::runtime::Pattern = crate::runtime::Pattern::new(#regex);),
+                        quote!(static #name: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(#regex);),
                     );
                     self.pattern_names.insert(regex.clone(), name.clone());
                     name
@@ -88,7 +88,7 @@ impl Statics {
         let (min, max) = (count(constraints.min_length), count(constraints.max_length));
         self.rules.insert(
             shape.to_owned(),
-            quote!(static #name: crate::runtime::StringRule = crate::runtime::StringRule { min: #min, max: #max, pattern: #pattern };),
+            quote!(static #name: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule { min: #min, max: #max, pattern: #pattern };),
         );
         self.rule_names.insert(shape.to_owned(), name.clone());
         Some(name)
@@ -186,7 +186,7 @@ fn element_check(service: &Service, shape: &str, statics: &mut Statics) -> Optio
             let rule = statics.string_rule(shape, &target.constraints)?;
             Some(quote!(&|check, item| check.here_string(item, &#rule)))
         }
-        ShapeKind::Structure { .. } => Some(quote!(&|check, item| crate::runtime::Validate::validate(item, check))),
+        ShapeKind::Structure { .. } => Some(quote!(&|check, item| ::aws_json_runtime::Validate::validate(item, check))),
         _ => None,
     }
 }

@@ -357,230 +357,247 @@ pub async fn send(
         "BatchCheckLayerAvailability" => {
             crate::call::send::<
                 ecr_client::types::BatchCheckLayerAvailabilityRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "BatchDeleteImage" => {
             crate::call::send::<
                 ecr_client::types::BatchDeleteImageRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "BatchGetImage" => {
-            crate::call::send::<ecr_client::types::BatchGetImageRequest>(client, input)
+            crate::call::send::<
+                ecr_client::types::BatchGetImageRequest,
+            >(client.inner(), input)
                 .await
         }
         "BatchGetRepositoryScanningConfiguration" => {
             crate::call::send::<
                 ecr_client::types::BatchGetRepositoryScanningConfigurationRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "CompleteLayerUpload" => {
             crate::call::send::<
                 ecr_client::types::CompleteLayerUploadRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "CreatePullThroughCacheRule" => {
             crate::call::send::<
                 ecr_client::types::CreatePullThroughCacheRuleRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "CreateRepository" => {
             crate::call::send::<
                 ecr_client::types::CreateRepositoryRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DeleteLifecyclePolicy" => {
             crate::call::send::<
                 ecr_client::types::DeleteLifecyclePolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DeletePullThroughCacheRule" => {
             crate::call::send::<
                 ecr_client::types::DeletePullThroughCacheRuleRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DeleteRegistryPolicy" => {
             crate::call::send::<
                 ecr_client::types::DeleteRegistryPolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DeleteRepository" => {
             crate::call::send::<
                 ecr_client::types::DeleteRepositoryRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DeleteRepositoryPolicy" => {
             crate::call::send::<
                 ecr_client::types::DeleteRepositoryPolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DescribeImageReplicationStatus" => {
             crate::call::send::<
                 ecr_client::types::DescribeImageReplicationStatusRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DescribeImageScanFindings" => {
             crate::call::send::<
                 ecr_client::types::DescribeImageScanFindingsRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DescribeImages" => {
-            crate::call::send::<ecr_client::types::DescribeImagesRequest>(client, input)
+            crate::call::send::<
+                ecr_client::types::DescribeImagesRequest,
+            >(client.inner(), input)
                 .await
         }
         "DescribePullThroughCacheRules" => {
             crate::call::send::<
                 ecr_client::types::DescribePullThroughCacheRulesRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DescribeRegistry" => {
             crate::call::send::<
                 ecr_client::types::DescribeRegistryRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "DescribeRepositories" => {
             crate::call::send::<
                 ecr_client::types::DescribeRepositoriesRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "GetAuthorizationToken" => {
             crate::call::send::<
                 ecr_client::types::GetAuthorizationTokenRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "GetDownloadUrlForLayer" => {
             crate::call::send::<
                 ecr_client::types::GetDownloadUrlForLayerRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "GetLifecyclePolicy" => {
             crate::call::send::<
                 ecr_client::types::GetLifecyclePolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "GetLifecyclePolicyPreview" => {
             crate::call::send::<
                 ecr_client::types::GetLifecyclePolicyPreviewRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "GetRegistryPolicy" => {
             crate::call::send::<
                 ecr_client::types::GetRegistryPolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "GetRegistryScanningConfiguration" => {
             crate::call::send::<
                 ecr_client::types::GetRegistryScanningConfigurationRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "GetRepositoryPolicy" => {
             crate::call::send::<
                 ecr_client::types::GetRepositoryPolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "InitiateLayerUpload" => {
             crate::call::send::<
                 ecr_client::types::InitiateLayerUploadRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "ListImages" => {
-            crate::call::send::<ecr_client::types::ListImagesRequest>(client, input)
+            crate::call::send::<
+                ecr_client::types::ListImagesRequest,
+            >(client.inner(), input)
                 .await
         }
         "ListTagsForResource" => {
             crate::call::send::<
                 ecr_client::types::ListTagsForResourceRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "PutImage" => {
-            crate::call::send::<ecr_client::types::PutImageRequest>(client, input).await
+            crate::call::send::<
+                ecr_client::types::PutImageRequest,
+            >(client.inner(), input)
+                .await
         }
         "PutImageScanningConfiguration" => {
             crate::call::send::<
                 ecr_client::types::PutImageScanningConfigurationRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "PutImageTagMutability" => {
             crate::call::send::<
                 ecr_client::types::PutImageTagMutabilityRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "PutLifecyclePolicy" => {
             crate::call::send::<
                 ecr_client::types::PutLifecyclePolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "PutRegistryPolicy" => {
             crate::call::send::<
                 ecr_client::types::PutRegistryPolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "PutRegistryScanningConfiguration" => {
             crate::call::send::<
                 ecr_client::types::PutRegistryScanningConfigurationRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "PutReplicationConfiguration" => {
             crate::call::send::<
                 ecr_client::types::PutReplicationConfigurationRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "SetRepositoryPolicy" => {
             crate::call::send::<
                 ecr_client::types::SetRepositoryPolicyRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "StartImageScan" => {
-            crate::call::send::<ecr_client::types::StartImageScanRequest>(client, input)
+            crate::call::send::<
+                ecr_client::types::StartImageScanRequest,
+            >(client.inner(), input)
                 .await
         }
         "StartLifecyclePolicyPreview" => {
             crate::call::send::<
                 ecr_client::types::StartLifecyclePolicyPreviewRequest,
-            >(client, input)
+            >(client.inner(), input)
                 .await
         }
         "TagResource" => {
-            crate::call::send::<ecr_client::types::TagResourceRequest>(client, input)
+            crate::call::send::<
+                ecr_client::types::TagResourceRequest,
+            >(client.inner(), input)
                 .await
         }
         "UntagResource" => {
-            crate::call::send::<ecr_client::types::UntagResourceRequest>(client, input)
+            crate::call::send::<
+                ecr_client::types::UntagResourceRequest,
+            >(client.inner(), input)
                 .await
         }
         "UploadLayerPart" => {
-            crate::call::send::<ecr_client::types::UploadLayerPartRequest>(client, input)
+            crate::call::send::<
+                ecr_client::types::UploadLayerPartRequest,
+            >(client.inner(), input)
                 .await
         }
         other => Err(crate::Failure::unknown(other)),
@@ -600,14 +617,14 @@ pub async fn wait(
             crate::call::wait::<
                 ecr_client::types::DescribeImageScanFindingsRequest,
                 ecr_client::operations::ImageScanComplete,
-            >(client, input, progress)
+            >(client.inner(), input, progress)
                 .await
         }
         "LifecyclePolicyPreviewComplete" => {
             crate::call::wait::<
                 ecr_client::types::GetLifecyclePolicyPreviewRequest,
                 ecr_client::operations::LifecyclePolicyPreviewComplete,
-            >(client, input, progress)
+            >(client.inner(), input, progress)
                 .await
         }
         other => Err(crate::Failure::unknown(other)),

@@ -9,77 +9,77 @@
 #[non_exhaustive]
 pub enum EcrError {
     /// The service answered `EmptyUploadException`.
-    EmptyUploadException(crate::runtime::ServiceError),
+    EmptyUploadException(::aws_json_runtime::ServiceError),
     /// The service answered `ImageAlreadyExistsException`.
-    ImageAlreadyExistsException(crate::runtime::ServiceError),
+    ImageAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `ImageDigestDoesNotMatchException`.
-    ImageDigestDoesNotMatchException(crate::runtime::ServiceError),
+    ImageDigestDoesNotMatchException(::aws_json_runtime::ServiceError),
     /// The service answered `ImageNotFoundException`.
-    ImageNotFoundException(crate::runtime::ServiceError),
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ImageTagAlreadyExistsException`.
-    ImageTagAlreadyExistsException(crate::runtime::ServiceError),
+    ImageTagAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidLayerException`.
-    InvalidLayerException(crate::runtime::ServiceError),
+    InvalidLayerException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidLayerPartException`.
-    InvalidLayerPartException(crate::runtime::ServiceError),
+    InvalidLayerPartException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidTagParameterException`.
-    InvalidTagParameterException(crate::runtime::ServiceError),
+    InvalidTagParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `KmsException`.
-    KmsException(crate::runtime::ServiceError),
+    KmsException(::aws_json_runtime::ServiceError),
     /// The service answered `LayerAlreadyExistsException`.
-    LayerAlreadyExistsException(crate::runtime::ServiceError),
+    LayerAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `LayerInaccessibleException`.
-    LayerInaccessibleException(crate::runtime::ServiceError),
+    LayerInaccessibleException(::aws_json_runtime::ServiceError),
     /// The service answered `LayerPartTooSmallException`.
-    LayerPartTooSmallException(crate::runtime::ServiceError),
+    LayerPartTooSmallException(::aws_json_runtime::ServiceError),
     /// The service answered `LayersNotFoundException`.
-    LayersNotFoundException(crate::runtime::ServiceError),
+    LayersNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyNotFoundException`.
-    LifecyclePolicyNotFoundException(crate::runtime::ServiceError),
+    LifecyclePolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyPreviewInProgressException`.
-    LifecyclePolicyPreviewInProgressException(crate::runtime::ServiceError),
+    LifecyclePolicyPreviewInProgressException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyPreviewNotFoundException`.
-    LifecyclePolicyPreviewNotFoundException(crate::runtime::ServiceError),
+    LifecyclePolicyPreviewNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `LimitExceededException`.
-    LimitExceededException(crate::runtime::ServiceError),
+    LimitExceededException(::aws_json_runtime::ServiceError),
     /// The service answered `PullThroughCacheRuleAlreadyExistsException`.
-    PullThroughCacheRuleAlreadyExistsException(crate::runtime::ServiceError),
+    PullThroughCacheRuleAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `PullThroughCacheRuleNotFoundException`.
-    PullThroughCacheRuleNotFoundException(crate::runtime::ServiceError),
+    PullThroughCacheRuleNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ReferencedImagesNotFoundException`.
-    ReferencedImagesNotFoundException(crate::runtime::ServiceError),
+    ReferencedImagesNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RegistryPolicyNotFoundException`.
-    RegistryPolicyNotFoundException(crate::runtime::ServiceError),
+    RegistryPolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryAlreadyExistsException`.
-    RepositoryAlreadyExistsException(crate::runtime::ServiceError),
+    RepositoryAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotEmptyException`.
-    RepositoryNotEmptyException(crate::runtime::ServiceError),
+    RepositoryNotEmptyException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryPolicyNotFoundException`.
-    RepositoryPolicyNotFoundException(crate::runtime::ServiceError),
+    RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ScanNotFoundException`.
-    ScanNotFoundException(crate::runtime::ServiceError),
+    ScanNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `TooManyTagsException`.
-    TooManyTagsException(crate::runtime::ServiceError),
+    TooManyTagsException(::aws_json_runtime::ServiceError),
     /// The service answered `UnsupportedImageTypeException`.
-    UnsupportedImageTypeException(crate::runtime::ServiceError),
+    UnsupportedImageTypeException(::aws_json_runtime::ServiceError),
     /// The service answered `UnsupportedUpstreamRegistryException`.
-    UnsupportedUpstreamRegistryException(crate::runtime::ServiceError),
+    UnsupportedUpstreamRegistryException(::aws_json_runtime::ServiceError),
     /// The service answered `UploadNotFoundException`.
-    UploadNotFoundException(crate::runtime::ServiceError),
+    UploadNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not define.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for EcrError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for EcrError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "EmptyUploadException" => Self::EmptyUploadException(error),
             "ImageAlreadyExistsException" => Self::ImageAlreadyExistsException(error),
@@ -142,7 +142,7 @@ impl crate::runtime::OperationError for EcrError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::EmptyUploadException(error)
             | Self::ImageAlreadyExistsException(error)
@@ -182,7 +182,7 @@ impl crate::runtime::OperationError for EcrError {
     }
 }
 
-crate::runtime::operation_error!(EcrError);
+::aws_json_runtime::operation_error!(EcrError);
 
 impl EcrError {
     /// Whether the service answered `EmptyUploadException`.
@@ -351,7 +351,7 @@ impl EcrError {
     }
 }
 
-crate::runtime::any_error_from!(
+::aws_json_runtime::any_error_from!(
     EcrError : BatchCheckLayerAvailabilityError, BatchDeleteImageError,
     BatchGetImageError, BatchGetRepositoryScanningConfigurationError,
     CompleteLayerUploadError, CreatePullThroughCacheRuleError, CreateRepositoryError,
@@ -377,19 +377,19 @@ crate::runtime::any_error_from!(
 #[non_exhaustive]
 pub enum BatchCheckLayerAvailabilityError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for BatchCheckLayerAvailabilityError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for BatchCheckLayerAvailabilityError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -398,7 +398,7 @@ impl crate::runtime::OperationError for BatchCheckLayerAvailabilityError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -408,7 +408,7 @@ impl crate::runtime::OperationError for BatchCheckLayerAvailabilityError {
     }
 }
 
-crate::runtime::operation_error!(BatchCheckLayerAvailabilityError);
+::aws_json_runtime::operation_error!(BatchCheckLayerAvailabilityError);
 
 /// An error the service returned for `BatchDeleteImage`.
 ///
@@ -417,19 +417,19 @@ crate::runtime::operation_error!(BatchCheckLayerAvailabilityError);
 #[non_exhaustive]
 pub enum BatchDeleteImageError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for BatchDeleteImageError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for BatchDeleteImageError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -438,7 +438,7 @@ impl crate::runtime::OperationError for BatchDeleteImageError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -448,7 +448,7 @@ impl crate::runtime::OperationError for BatchDeleteImageError {
     }
 }
 
-crate::runtime::operation_error!(BatchDeleteImageError);
+::aws_json_runtime::operation_error!(BatchDeleteImageError);
 
 /// An error the service returned for `BatchGetImage`.
 ///
@@ -457,19 +457,19 @@ crate::runtime::operation_error!(BatchDeleteImageError);
 #[non_exhaustive]
 pub enum BatchGetImageError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for BatchGetImageError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for BatchGetImageError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -478,7 +478,7 @@ impl crate::runtime::OperationError for BatchGetImageError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -488,7 +488,7 @@ impl crate::runtime::OperationError for BatchGetImageError {
     }
 }
 
-crate::runtime::operation_error!(BatchGetImageError);
+::aws_json_runtime::operation_error!(BatchGetImageError);
 
 /// An error the service returned for `BatchGetRepositoryScanningConfiguration`.
 ///
@@ -497,21 +497,22 @@ crate::runtime::operation_error!(BatchGetImageError);
 #[non_exhaustive]
 pub enum BatchGetRepositoryScanningConfigurationError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for BatchGetRepositoryScanningConfigurationError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError
+for BatchGetRepositoryScanningConfigurationError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -521,7 +522,7 @@ impl crate::runtime::OperationError for BatchGetRepositoryScanningConfigurationE
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -532,7 +533,7 @@ impl crate::runtime::OperationError for BatchGetRepositoryScanningConfigurationE
     }
 }
 
-crate::runtime::operation_error!(BatchGetRepositoryScanningConfigurationError);
+::aws_json_runtime::operation_error!(BatchGetRepositoryScanningConfigurationError);
 
 /// An error the service returned for `CompleteLayerUpload`.
 ///
@@ -541,31 +542,31 @@ crate::runtime::operation_error!(BatchGetRepositoryScanningConfigurationError);
 #[non_exhaustive]
 pub enum CompleteLayerUploadError {
     /// The service answered `EmptyUploadException`.
-    EmptyUploadException(crate::runtime::ServiceError),
+    EmptyUploadException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidLayerException`.
-    InvalidLayerException(crate::runtime::ServiceError),
+    InvalidLayerException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `KmsException`.
-    KmsException(crate::runtime::ServiceError),
+    KmsException(::aws_json_runtime::ServiceError),
     /// The service answered `LayerAlreadyExistsException`.
-    LayerAlreadyExistsException(crate::runtime::ServiceError),
+    LayerAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `LayerPartTooSmallException`.
-    LayerPartTooSmallException(crate::runtime::ServiceError),
+    LayerPartTooSmallException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `UploadNotFoundException`.
-    UploadNotFoundException(crate::runtime::ServiceError),
+    UploadNotFoundException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for CompleteLayerUploadError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for CompleteLayerUploadError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "EmptyUploadException" => Self::EmptyUploadException(error),
             "InvalidLayerException" => Self::InvalidLayerException(error),
@@ -580,7 +581,7 @@ impl crate::runtime::OperationError for CompleteLayerUploadError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::EmptyUploadException(error)
             | Self::InvalidLayerException(error)
@@ -596,7 +597,7 @@ impl crate::runtime::OperationError for CompleteLayerUploadError {
     }
 }
 
-crate::runtime::operation_error!(CompleteLayerUploadError);
+::aws_json_runtime::operation_error!(CompleteLayerUploadError);
 
 /// An error the service returned for `CreatePullThroughCacheRule`.
 ///
@@ -605,25 +606,25 @@ crate::runtime::operation_error!(CompleteLayerUploadError);
 #[non_exhaustive]
 pub enum CreatePullThroughCacheRuleError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `LimitExceededException`.
-    LimitExceededException(crate::runtime::ServiceError),
+    LimitExceededException(::aws_json_runtime::ServiceError),
     /// The service answered `PullThroughCacheRuleAlreadyExistsException`.
-    PullThroughCacheRuleAlreadyExistsException(crate::runtime::ServiceError),
+    PullThroughCacheRuleAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `UnsupportedUpstreamRegistryException`.
-    UnsupportedUpstreamRegistryException(crate::runtime::ServiceError),
+    UnsupportedUpstreamRegistryException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for CreatePullThroughCacheRuleError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for CreatePullThroughCacheRuleError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "LimitExceededException" => Self::LimitExceededException(error),
@@ -639,7 +640,7 @@ impl crate::runtime::OperationError for CreatePullThroughCacheRuleError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::LimitExceededException(error)
@@ -652,7 +653,7 @@ impl crate::runtime::OperationError for CreatePullThroughCacheRuleError {
     }
 }
 
-crate::runtime::operation_error!(CreatePullThroughCacheRuleError);
+::aws_json_runtime::operation_error!(CreatePullThroughCacheRuleError);
 
 /// An error the service returned for `CreateRepository`.
 ///
@@ -661,27 +662,27 @@ crate::runtime::operation_error!(CreatePullThroughCacheRuleError);
 #[non_exhaustive]
 pub enum CreateRepositoryError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidTagParameterException`.
-    InvalidTagParameterException(crate::runtime::ServiceError),
+    InvalidTagParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `KmsException`.
-    KmsException(crate::runtime::ServiceError),
+    KmsException(::aws_json_runtime::ServiceError),
     /// The service answered `LimitExceededException`.
-    LimitExceededException(crate::runtime::ServiceError),
+    LimitExceededException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryAlreadyExistsException`.
-    RepositoryAlreadyExistsException(crate::runtime::ServiceError),
+    RepositoryAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `TooManyTagsException`.
-    TooManyTagsException(crate::runtime::ServiceError),
+    TooManyTagsException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for CreateRepositoryError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for CreateRepositoryError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "InvalidTagParameterException" => Self::InvalidTagParameterException(error),
@@ -696,7 +697,7 @@ impl crate::runtime::OperationError for CreateRepositoryError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::InvalidTagParameterException(error)
@@ -710,7 +711,7 @@ impl crate::runtime::OperationError for CreateRepositoryError {
     }
 }
 
-crate::runtime::operation_error!(CreateRepositoryError);
+::aws_json_runtime::operation_error!(CreateRepositoryError);
 
 /// An error the service returned for `DeleteLifecyclePolicy`.
 ///
@@ -719,21 +720,21 @@ crate::runtime::operation_error!(CreateRepositoryError);
 #[non_exhaustive]
 pub enum DeleteLifecyclePolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyNotFoundException`.
-    LifecyclePolicyNotFoundException(crate::runtime::ServiceError),
+    LifecyclePolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DeleteLifecyclePolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DeleteLifecyclePolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "LifecyclePolicyNotFoundException" => {
@@ -745,7 +746,7 @@ impl crate::runtime::OperationError for DeleteLifecyclePolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::LifecyclePolicyNotFoundException(error)
@@ -756,7 +757,7 @@ impl crate::runtime::OperationError for DeleteLifecyclePolicyError {
     }
 }
 
-crate::runtime::operation_error!(DeleteLifecyclePolicyError);
+::aws_json_runtime::operation_error!(DeleteLifecyclePolicyError);
 
 /// An error the service returned for `DeletePullThroughCacheRule`.
 ///
@@ -765,21 +766,21 @@ crate::runtime::operation_error!(DeleteLifecyclePolicyError);
 #[non_exhaustive]
 pub enum DeletePullThroughCacheRuleError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `PullThroughCacheRuleNotFoundException`.
-    PullThroughCacheRuleNotFoundException(crate::runtime::ServiceError),
+    PullThroughCacheRuleNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DeletePullThroughCacheRuleError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DeletePullThroughCacheRuleError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "PullThroughCacheRuleNotFoundException" => {
@@ -791,7 +792,7 @@ impl crate::runtime::OperationError for DeletePullThroughCacheRuleError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::PullThroughCacheRuleNotFoundException(error)
@@ -802,7 +803,7 @@ impl crate::runtime::OperationError for DeletePullThroughCacheRuleError {
     }
 }
 
-crate::runtime::operation_error!(DeletePullThroughCacheRuleError);
+::aws_json_runtime::operation_error!(DeletePullThroughCacheRuleError);
 
 /// An error the service returned for `DeleteRegistryPolicy`.
 ///
@@ -811,21 +812,21 @@ crate::runtime::operation_error!(DeletePullThroughCacheRuleError);
 #[non_exhaustive]
 pub enum DeleteRegistryPolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RegistryPolicyNotFoundException`.
-    RegistryPolicyNotFoundException(crate::runtime::ServiceError),
+    RegistryPolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DeleteRegistryPolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DeleteRegistryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RegistryPolicyNotFoundException" => {
@@ -837,7 +838,7 @@ impl crate::runtime::OperationError for DeleteRegistryPolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RegistryPolicyNotFoundException(error)
@@ -848,7 +849,7 @@ impl crate::runtime::OperationError for DeleteRegistryPolicyError {
     }
 }
 
-crate::runtime::operation_error!(DeleteRegistryPolicyError);
+::aws_json_runtime::operation_error!(DeleteRegistryPolicyError);
 
 /// An error the service returned for `DeleteRepository`.
 ///
@@ -857,23 +858,23 @@ crate::runtime::operation_error!(DeleteRegistryPolicyError);
 #[non_exhaustive]
 pub enum DeleteRepositoryError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `KmsException`.
-    KmsException(crate::runtime::ServiceError),
+    KmsException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotEmptyException`.
-    RepositoryNotEmptyException(crate::runtime::ServiceError),
+    RepositoryNotEmptyException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DeleteRepositoryError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DeleteRepositoryError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "KmsException" => Self::KmsException(error),
@@ -884,7 +885,7 @@ impl crate::runtime::OperationError for DeleteRepositoryError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::KmsException(error)
@@ -896,7 +897,7 @@ impl crate::runtime::OperationError for DeleteRepositoryError {
     }
 }
 
-crate::runtime::operation_error!(DeleteRepositoryError);
+::aws_json_runtime::operation_error!(DeleteRepositoryError);
 
 /// An error the service returned for `DeleteRepositoryPolicy`.
 ///
@@ -905,21 +906,21 @@ crate::runtime::operation_error!(DeleteRepositoryError);
 #[non_exhaustive]
 pub enum DeleteRepositoryPolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryPolicyNotFoundException`.
-    RepositoryPolicyNotFoundException(crate::runtime::ServiceError),
+    RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DeleteRepositoryPolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DeleteRepositoryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -931,7 +932,7 @@ impl crate::runtime::OperationError for DeleteRepositoryPolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -942,7 +943,7 @@ impl crate::runtime::OperationError for DeleteRepositoryPolicyError {
     }
 }
 
-crate::runtime::operation_error!(DeleteRepositoryPolicyError);
+::aws_json_runtime::operation_error!(DeleteRepositoryPolicyError);
 
 /// An error the service returned for `DescribeImageReplicationStatus`.
 ///
@@ -951,23 +952,23 @@ crate::runtime::operation_error!(DeleteRepositoryPolicyError);
 #[non_exhaustive]
 pub enum DescribeImageReplicationStatusError {
     /// The service answered `ImageNotFoundException`.
-    ImageNotFoundException(crate::runtime::ServiceError),
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DescribeImageReplicationStatusError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DescribeImageReplicationStatusError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "ImageNotFoundException" => Self::ImageNotFoundException(error),
             "InvalidParameterException" => Self::InvalidParameterException(error),
@@ -978,7 +979,7 @@ impl crate::runtime::OperationError for DescribeImageReplicationStatusError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::ImageNotFoundException(error)
             | Self::InvalidParameterException(error)
@@ -990,7 +991,7 @@ impl crate::runtime::OperationError for DescribeImageReplicationStatusError {
     }
 }
 
-crate::runtime::operation_error!(DescribeImageReplicationStatusError);
+::aws_json_runtime::operation_error!(DescribeImageReplicationStatusError);
 
 /// An error the service returned for `DescribeImageScanFindings`.
 ///
@@ -999,25 +1000,25 @@ crate::runtime::operation_error!(DescribeImageReplicationStatusError);
 #[non_exhaustive]
 pub enum DescribeImageScanFindingsError {
     /// The service answered `ImageNotFoundException`.
-    ImageNotFoundException(crate::runtime::ServiceError),
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ScanNotFoundException`.
-    ScanNotFoundException(crate::runtime::ServiceError),
+    ScanNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DescribeImageScanFindingsError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DescribeImageScanFindingsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "ImageNotFoundException" => Self::ImageNotFoundException(error),
             "InvalidParameterException" => Self::InvalidParameterException(error),
@@ -1029,7 +1030,7 @@ impl crate::runtime::OperationError for DescribeImageScanFindingsError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::ImageNotFoundException(error)
             | Self::InvalidParameterException(error)
@@ -1042,7 +1043,7 @@ impl crate::runtime::OperationError for DescribeImageScanFindingsError {
     }
 }
 
-crate::runtime::operation_error!(DescribeImageScanFindingsError);
+::aws_json_runtime::operation_error!(DescribeImageScanFindingsError);
 
 /// An error the service returned for `DescribeImages`.
 ///
@@ -1051,21 +1052,21 @@ crate::runtime::operation_error!(DescribeImageScanFindingsError);
 #[non_exhaustive]
 pub enum DescribeImagesError {
     /// The service answered `ImageNotFoundException`.
-    ImageNotFoundException(crate::runtime::ServiceError),
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DescribeImagesError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DescribeImagesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "ImageNotFoundException" => Self::ImageNotFoundException(error),
             "InvalidParameterException" => Self::InvalidParameterException(error),
@@ -1075,7 +1076,7 @@ impl crate::runtime::OperationError for DescribeImagesError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::ImageNotFoundException(error)
             | Self::InvalidParameterException(error)
@@ -1086,7 +1087,7 @@ impl crate::runtime::OperationError for DescribeImagesError {
     }
 }
 
-crate::runtime::operation_error!(DescribeImagesError);
+::aws_json_runtime::operation_error!(DescribeImagesError);
 
 /// An error the service returned for `DescribePullThroughCacheRules`.
 ///
@@ -1095,21 +1096,21 @@ crate::runtime::operation_error!(DescribeImagesError);
 #[non_exhaustive]
 pub enum DescribePullThroughCacheRulesError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `PullThroughCacheRuleNotFoundException`.
-    PullThroughCacheRuleNotFoundException(crate::runtime::ServiceError),
+    PullThroughCacheRuleNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DescribePullThroughCacheRulesError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DescribePullThroughCacheRulesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "PullThroughCacheRuleNotFoundException" => {
@@ -1121,7 +1122,7 @@ impl crate::runtime::OperationError for DescribePullThroughCacheRulesError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::PullThroughCacheRuleNotFoundException(error)
@@ -1132,7 +1133,7 @@ impl crate::runtime::OperationError for DescribePullThroughCacheRulesError {
     }
 }
 
-crate::runtime::operation_error!(DescribePullThroughCacheRulesError);
+::aws_json_runtime::operation_error!(DescribePullThroughCacheRulesError);
 
 /// An error the service returned for `DescribeRegistry`.
 ///
@@ -1141,19 +1142,19 @@ crate::runtime::operation_error!(DescribePullThroughCacheRulesError);
 #[non_exhaustive]
 pub enum DescribeRegistryError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DescribeRegistryError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DescribeRegistryError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "ServerException" => Self::ServerException(error),
@@ -1162,7 +1163,7 @@ impl crate::runtime::OperationError for DescribeRegistryError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::ServerException(error)
@@ -1172,7 +1173,7 @@ impl crate::runtime::OperationError for DescribeRegistryError {
     }
 }
 
-crate::runtime::operation_error!(DescribeRegistryError);
+::aws_json_runtime::operation_error!(DescribeRegistryError);
 
 /// An error the service returned for `DescribeRepositories`.
 ///
@@ -1181,19 +1182,19 @@ crate::runtime::operation_error!(DescribeRegistryError);
 #[non_exhaustive]
 pub enum DescribeRepositoriesError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DescribeRepositoriesError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DescribeRepositoriesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1202,7 +1203,7 @@ impl crate::runtime::OperationError for DescribeRepositoriesError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -1212,7 +1213,7 @@ impl crate::runtime::OperationError for DescribeRepositoriesError {
     }
 }
 
-crate::runtime::operation_error!(DescribeRepositoriesError);
+::aws_json_runtime::operation_error!(DescribeRepositoriesError);
 
 /// An error the service returned for `GetAuthorizationToken`.
 ///
@@ -1221,17 +1222,17 @@ crate::runtime::operation_error!(DescribeRepositoriesError);
 #[non_exhaustive]
 pub enum GetAuthorizationTokenError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for GetAuthorizationTokenError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for GetAuthorizationTokenError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "ServerException" => Self::ServerException(error),
@@ -1239,7 +1240,7 @@ impl crate::runtime::OperationError for GetAuthorizationTokenError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::ServerException(error)
@@ -1248,7 +1249,7 @@ impl crate::runtime::OperationError for GetAuthorizationTokenError {
     }
 }
 
-crate::runtime::operation_error!(GetAuthorizationTokenError);
+::aws_json_runtime::operation_error!(GetAuthorizationTokenError);
 
 /// An error the service returned for `GetDownloadUrlForLayer`.
 ///
@@ -1257,23 +1258,23 @@ crate::runtime::operation_error!(GetAuthorizationTokenError);
 #[non_exhaustive]
 pub enum GetDownloadUrlForLayerError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `LayerInaccessibleException`.
-    LayerInaccessibleException(crate::runtime::ServiceError),
+    LayerInaccessibleException(::aws_json_runtime::ServiceError),
     /// The service answered `LayersNotFoundException`.
-    LayersNotFoundException(crate::runtime::ServiceError),
+    LayersNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for GetDownloadUrlForLayerError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for GetDownloadUrlForLayerError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "LayerInaccessibleException" => Self::LayerInaccessibleException(error),
@@ -1284,7 +1285,7 @@ impl crate::runtime::OperationError for GetDownloadUrlForLayerError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::LayerInaccessibleException(error)
@@ -1296,7 +1297,7 @@ impl crate::runtime::OperationError for GetDownloadUrlForLayerError {
     }
 }
 
-crate::runtime::operation_error!(GetDownloadUrlForLayerError);
+::aws_json_runtime::operation_error!(GetDownloadUrlForLayerError);
 
 /// An error the service returned for `GetLifecyclePolicy`.
 ///
@@ -1305,21 +1306,21 @@ crate::runtime::operation_error!(GetDownloadUrlForLayerError);
 #[non_exhaustive]
 pub enum GetLifecyclePolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyNotFoundException`.
-    LifecyclePolicyNotFoundException(crate::runtime::ServiceError),
+    LifecyclePolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for GetLifecyclePolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for GetLifecyclePolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "LifecyclePolicyNotFoundException" => {
@@ -1331,7 +1332,7 @@ impl crate::runtime::OperationError for GetLifecyclePolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::LifecyclePolicyNotFoundException(error)
@@ -1342,7 +1343,7 @@ impl crate::runtime::OperationError for GetLifecyclePolicyError {
     }
 }
 
-crate::runtime::operation_error!(GetLifecyclePolicyError);
+::aws_json_runtime::operation_error!(GetLifecyclePolicyError);
 
 /// An error the service returned for `GetLifecyclePolicyPreview`.
 ///
@@ -1351,21 +1352,21 @@ crate::runtime::operation_error!(GetLifecyclePolicyError);
 #[non_exhaustive]
 pub enum GetLifecyclePolicyPreviewError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyPreviewNotFoundException`.
-    LifecyclePolicyPreviewNotFoundException(crate::runtime::ServiceError),
+    LifecyclePolicyPreviewNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for GetLifecyclePolicyPreviewError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for GetLifecyclePolicyPreviewError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "LifecyclePolicyPreviewNotFoundException" => {
@@ -1377,7 +1378,7 @@ impl crate::runtime::OperationError for GetLifecyclePolicyPreviewError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::LifecyclePolicyPreviewNotFoundException(error)
@@ -1388,7 +1389,7 @@ impl crate::runtime::OperationError for GetLifecyclePolicyPreviewError {
     }
 }
 
-crate::runtime::operation_error!(GetLifecyclePolicyPreviewError);
+::aws_json_runtime::operation_error!(GetLifecyclePolicyPreviewError);
 
 /// An error the service returned for `GetRegistryPolicy`.
 ///
@@ -1397,21 +1398,21 @@ crate::runtime::operation_error!(GetLifecyclePolicyPreviewError);
 #[non_exhaustive]
 pub enum GetRegistryPolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RegistryPolicyNotFoundException`.
-    RegistryPolicyNotFoundException(crate::runtime::ServiceError),
+    RegistryPolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for GetRegistryPolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for GetRegistryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RegistryPolicyNotFoundException" => {
@@ -1423,7 +1424,7 @@ impl crate::runtime::OperationError for GetRegistryPolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RegistryPolicyNotFoundException(error)
@@ -1434,7 +1435,7 @@ impl crate::runtime::OperationError for GetRegistryPolicyError {
     }
 }
 
-crate::runtime::operation_error!(GetRegistryPolicyError);
+::aws_json_runtime::operation_error!(GetRegistryPolicyError);
 
 /// An error the service returned for `GetRegistryScanningConfiguration`.
 ///
@@ -1443,19 +1444,19 @@ crate::runtime::operation_error!(GetRegistryPolicyError);
 #[non_exhaustive]
 pub enum GetRegistryScanningConfigurationError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for GetRegistryScanningConfigurationError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for GetRegistryScanningConfigurationError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "ServerException" => Self::ServerException(error),
@@ -1464,7 +1465,7 @@ impl crate::runtime::OperationError for GetRegistryScanningConfigurationError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::ServerException(error)
@@ -1474,7 +1475,7 @@ impl crate::runtime::OperationError for GetRegistryScanningConfigurationError {
     }
 }
 
-crate::runtime::operation_error!(GetRegistryScanningConfigurationError);
+::aws_json_runtime::operation_error!(GetRegistryScanningConfigurationError);
 
 /// An error the service returned for `GetRepositoryPolicy`.
 ///
@@ -1483,21 +1484,21 @@ crate::runtime::operation_error!(GetRegistryScanningConfigurationError);
 #[non_exhaustive]
 pub enum GetRepositoryPolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryPolicyNotFoundException`.
-    RepositoryPolicyNotFoundException(crate::runtime::ServiceError),
+    RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for GetRepositoryPolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for GetRepositoryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1509,7 +1510,7 @@ impl crate::runtime::OperationError for GetRepositoryPolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -1520,7 +1521,7 @@ impl crate::runtime::OperationError for GetRepositoryPolicyError {
     }
 }
 
-crate::runtime::operation_error!(GetRepositoryPolicyError);
+::aws_json_runtime::operation_error!(GetRepositoryPolicyError);
 
 /// An error the service returned for `InitiateLayerUpload`.
 ///
@@ -1529,21 +1530,21 @@ crate::runtime::operation_error!(GetRepositoryPolicyError);
 #[non_exhaustive]
 pub enum InitiateLayerUploadError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `KmsException`.
-    KmsException(crate::runtime::ServiceError),
+    KmsException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for InitiateLayerUploadError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for InitiateLayerUploadError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "KmsException" => Self::KmsException(error),
@@ -1553,7 +1554,7 @@ impl crate::runtime::OperationError for InitiateLayerUploadError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::KmsException(error)
@@ -1564,7 +1565,7 @@ impl crate::runtime::OperationError for InitiateLayerUploadError {
     }
 }
 
-crate::runtime::operation_error!(InitiateLayerUploadError);
+::aws_json_runtime::operation_error!(InitiateLayerUploadError);
 
 /// An error the service returned for `ListImages`.
 ///
@@ -1573,19 +1574,19 @@ crate::runtime::operation_error!(InitiateLayerUploadError);
 #[non_exhaustive]
 pub enum ListImagesError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for ListImagesError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for ListImagesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1594,7 +1595,7 @@ impl crate::runtime::OperationError for ListImagesError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -1604,7 +1605,7 @@ impl crate::runtime::OperationError for ListImagesError {
     }
 }
 
-crate::runtime::operation_error!(ListImagesError);
+::aws_json_runtime::operation_error!(ListImagesError);
 
 /// An error the service returned for `ListTagsForResource`.
 ///
@@ -1613,19 +1614,19 @@ crate::runtime::operation_error!(ListImagesError);
 #[non_exhaustive]
 pub enum ListTagsForResourceError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for ListTagsForResourceError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1634,7 +1635,7 @@ impl crate::runtime::OperationError for ListTagsForResourceError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -1644,7 +1645,7 @@ impl crate::runtime::OperationError for ListTagsForResourceError {
     }
 }
 
-crate::runtime::operation_error!(ListTagsForResourceError);
+::aws_json_runtime::operation_error!(ListTagsForResourceError);
 
 /// An error the service returned for `PutImage`.
 ///
@@ -1653,33 +1654,33 @@ crate::runtime::operation_error!(ListTagsForResourceError);
 #[non_exhaustive]
 pub enum PutImageError {
     /// The service answered `ImageAlreadyExistsException`.
-    ImageAlreadyExistsException(crate::runtime::ServiceError),
+    ImageAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `ImageDigestDoesNotMatchException`.
-    ImageDigestDoesNotMatchException(crate::runtime::ServiceError),
+    ImageDigestDoesNotMatchException(::aws_json_runtime::ServiceError),
     /// The service answered `ImageTagAlreadyExistsException`.
-    ImageTagAlreadyExistsException(crate::runtime::ServiceError),
+    ImageTagAlreadyExistsException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `KmsException`.
-    KmsException(crate::runtime::ServiceError),
+    KmsException(::aws_json_runtime::ServiceError),
     /// The service answered `LayersNotFoundException`.
-    LayersNotFoundException(crate::runtime::ServiceError),
+    LayersNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `LimitExceededException`.
-    LimitExceededException(crate::runtime::ServiceError),
+    LimitExceededException(::aws_json_runtime::ServiceError),
     /// The service answered `ReferencedImagesNotFoundException`.
-    ReferencedImagesNotFoundException(crate::runtime::ServiceError),
+    ReferencedImagesNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutImageError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutImageError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "ImageAlreadyExistsException" => Self::ImageAlreadyExistsException(error),
             "ImageDigestDoesNotMatchException" => {
@@ -1701,7 +1702,7 @@ impl crate::runtime::OperationError for PutImageError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::ImageAlreadyExistsException(error)
             | Self::ImageDigestDoesNotMatchException(error)
@@ -1718,7 +1719,7 @@ impl crate::runtime::OperationError for PutImageError {
     }
 }
 
-crate::runtime::operation_error!(PutImageError);
+::aws_json_runtime::operation_error!(PutImageError);
 
 /// An error the service returned for `PutImageScanningConfiguration`.
 ///
@@ -1727,21 +1728,21 @@ crate::runtime::operation_error!(PutImageError);
 #[non_exhaustive]
 pub enum PutImageScanningConfigurationError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutImageScanningConfigurationError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutImageScanningConfigurationError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1751,7 +1752,7 @@ impl crate::runtime::OperationError for PutImageScanningConfigurationError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -1762,7 +1763,7 @@ impl crate::runtime::OperationError for PutImageScanningConfigurationError {
     }
 }
 
-crate::runtime::operation_error!(PutImageScanningConfigurationError);
+::aws_json_runtime::operation_error!(PutImageScanningConfigurationError);
 
 /// An error the service returned for `PutImageTagMutability`.
 ///
@@ -1771,19 +1772,19 @@ crate::runtime::operation_error!(PutImageScanningConfigurationError);
 #[non_exhaustive]
 pub enum PutImageTagMutabilityError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutImageTagMutabilityError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutImageTagMutabilityError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1792,7 +1793,7 @@ impl crate::runtime::OperationError for PutImageTagMutabilityError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -1802,7 +1803,7 @@ impl crate::runtime::OperationError for PutImageTagMutabilityError {
     }
 }
 
-crate::runtime::operation_error!(PutImageTagMutabilityError);
+::aws_json_runtime::operation_error!(PutImageTagMutabilityError);
 
 /// An error the service returned for `PutLifecyclePolicy`.
 ///
@@ -1811,19 +1812,19 @@ crate::runtime::operation_error!(PutImageTagMutabilityError);
 #[non_exhaustive]
 pub enum PutLifecyclePolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutLifecyclePolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutLifecyclePolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1832,7 +1833,7 @@ impl crate::runtime::OperationError for PutLifecyclePolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -1842,7 +1843,7 @@ impl crate::runtime::OperationError for PutLifecyclePolicyError {
     }
 }
 
-crate::runtime::operation_error!(PutLifecyclePolicyError);
+::aws_json_runtime::operation_error!(PutLifecyclePolicyError);
 
 /// An error the service returned for `PutRegistryPolicy`.
 ///
@@ -1851,19 +1852,19 @@ crate::runtime::operation_error!(PutLifecyclePolicyError);
 #[non_exhaustive]
 pub enum PutRegistryPolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutRegistryPolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutRegistryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "ServerException" => Self::ServerException(error),
@@ -1872,7 +1873,7 @@ impl crate::runtime::OperationError for PutRegistryPolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::ServerException(error)
@@ -1882,7 +1883,7 @@ impl crate::runtime::OperationError for PutRegistryPolicyError {
     }
 }
 
-crate::runtime::operation_error!(PutRegistryPolicyError);
+::aws_json_runtime::operation_error!(PutRegistryPolicyError);
 
 /// An error the service returned for `PutRegistryScanningConfiguration`.
 ///
@@ -1891,19 +1892,19 @@ crate::runtime::operation_error!(PutRegistryPolicyError);
 #[non_exhaustive]
 pub enum PutRegistryScanningConfigurationError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutRegistryScanningConfigurationError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutRegistryScanningConfigurationError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "ServerException" => Self::ServerException(error),
@@ -1912,7 +1913,7 @@ impl crate::runtime::OperationError for PutRegistryScanningConfigurationError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::ServerException(error)
@@ -1922,7 +1923,7 @@ impl crate::runtime::OperationError for PutRegistryScanningConfigurationError {
     }
 }
 
-crate::runtime::operation_error!(PutRegistryScanningConfigurationError);
+::aws_json_runtime::operation_error!(PutRegistryScanningConfigurationError);
 
 /// An error the service returned for `PutReplicationConfiguration`.
 ///
@@ -1931,19 +1932,19 @@ crate::runtime::operation_error!(PutRegistryScanningConfigurationError);
 #[non_exhaustive]
 pub enum PutReplicationConfigurationError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutReplicationConfigurationError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutReplicationConfigurationError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "ServerException" => Self::ServerException(error),
@@ -1952,7 +1953,7 @@ impl crate::runtime::OperationError for PutReplicationConfigurationError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::ServerException(error)
@@ -1962,7 +1963,7 @@ impl crate::runtime::OperationError for PutReplicationConfigurationError {
     }
 }
 
-crate::runtime::operation_error!(PutReplicationConfigurationError);
+::aws_json_runtime::operation_error!(PutReplicationConfigurationError);
 
 /// An error the service returned for `SetRepositoryPolicy`.
 ///
@@ -1971,19 +1972,19 @@ crate::runtime::operation_error!(PutReplicationConfigurationError);
 #[non_exhaustive]
 pub enum SetRepositoryPolicyError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for SetRepositoryPolicyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for SetRepositoryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
@@ -1992,7 +1993,7 @@ impl crate::runtime::OperationError for SetRepositoryPolicyError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
@@ -2002,7 +2003,7 @@ impl crate::runtime::OperationError for SetRepositoryPolicyError {
     }
 }
 
-crate::runtime::operation_error!(SetRepositoryPolicyError);
+::aws_json_runtime::operation_error!(SetRepositoryPolicyError);
 
 /// An error the service returned for `StartImageScan`.
 ///
@@ -2011,27 +2012,27 @@ crate::runtime::operation_error!(SetRepositoryPolicyError);
 #[non_exhaustive]
 pub enum StartImageScanError {
     /// The service answered `ImageNotFoundException`.
-    ImageNotFoundException(crate::runtime::ServiceError),
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `LimitExceededException`.
-    LimitExceededException(crate::runtime::ServiceError),
+    LimitExceededException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `UnsupportedImageTypeException`.
-    UnsupportedImageTypeException(crate::runtime::ServiceError),
+    UnsupportedImageTypeException(::aws_json_runtime::ServiceError),
     /// The service answered `ValidationException`.
-    ValidationException(crate::runtime::ServiceError),
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for StartImageScanError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for StartImageScanError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "ImageNotFoundException" => Self::ImageNotFoundException(error),
             "InvalidParameterException" => Self::InvalidParameterException(error),
@@ -2044,7 +2045,7 @@ impl crate::runtime::OperationError for StartImageScanError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::ImageNotFoundException(error)
             | Self::InvalidParameterException(error)
@@ -2058,7 +2059,7 @@ impl crate::runtime::OperationError for StartImageScanError {
     }
 }
 
-crate::runtime::operation_error!(StartImageScanError);
+::aws_json_runtime::operation_error!(StartImageScanError);
 
 /// An error the service returned for `StartLifecyclePolicyPreview`.
 ///
@@ -2067,23 +2068,23 @@ crate::runtime::operation_error!(StartImageScanError);
 #[non_exhaustive]
 pub enum StartLifecyclePolicyPreviewError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyNotFoundException`.
-    LifecyclePolicyNotFoundException(crate::runtime::ServiceError),
+    LifecyclePolicyNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `LifecyclePolicyPreviewInProgressException`.
-    LifecyclePolicyPreviewInProgressException(crate::runtime::ServiceError),
+    LifecyclePolicyPreviewInProgressException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for StartLifecyclePolicyPreviewError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for StartLifecyclePolicyPreviewError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "LifecyclePolicyNotFoundException" => {
@@ -2098,7 +2099,7 @@ impl crate::runtime::OperationError for StartLifecyclePolicyPreviewError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::LifecyclePolicyNotFoundException(error)
@@ -2110,7 +2111,7 @@ impl crate::runtime::OperationError for StartLifecyclePolicyPreviewError {
     }
 }
 
-crate::runtime::operation_error!(StartLifecyclePolicyPreviewError);
+::aws_json_runtime::operation_error!(StartLifecyclePolicyPreviewError);
 
 /// An error the service returned for `TagResource`.
 ///
@@ -2119,23 +2120,23 @@ crate::runtime::operation_error!(StartLifecyclePolicyPreviewError);
 #[non_exhaustive]
 pub enum TagResourceError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidTagParameterException`.
-    InvalidTagParameterException(crate::runtime::ServiceError),
+    InvalidTagParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `TooManyTagsException`.
-    TooManyTagsException(crate::runtime::ServiceError),
+    TooManyTagsException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for TagResourceError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for TagResourceError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "InvalidTagParameterException" => Self::InvalidTagParameterException(error),
@@ -2146,7 +2147,7 @@ impl crate::runtime::OperationError for TagResourceError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::InvalidTagParameterException(error)
@@ -2158,7 +2159,7 @@ impl crate::runtime::OperationError for TagResourceError {
     }
 }
 
-crate::runtime::operation_error!(TagResourceError);
+::aws_json_runtime::operation_error!(TagResourceError);
 
 /// An error the service returned for `UntagResource`.
 ///
@@ -2167,23 +2168,23 @@ crate::runtime::operation_error!(TagResourceError);
 #[non_exhaustive]
 pub enum UntagResourceError {
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidTagParameterException`.
-    InvalidTagParameterException(crate::runtime::ServiceError),
+    InvalidTagParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `TooManyTagsException`.
-    TooManyTagsException(crate::runtime::ServiceError),
+    TooManyTagsException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for UntagResourceError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for UntagResourceError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "InvalidTagParameterException" => Self::InvalidTagParameterException(error),
@@ -2194,7 +2195,7 @@ impl crate::runtime::OperationError for UntagResourceError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidParameterException(error)
             | Self::InvalidTagParameterException(error)
@@ -2206,7 +2207,7 @@ impl crate::runtime::OperationError for UntagResourceError {
     }
 }
 
-crate::runtime::operation_error!(UntagResourceError);
+::aws_json_runtime::operation_error!(UntagResourceError);
 
 /// An error the service returned for `UploadLayerPart`.
 ///
@@ -2215,27 +2216,27 @@ crate::runtime::operation_error!(UntagResourceError);
 #[non_exhaustive]
 pub enum UploadLayerPartError {
     /// The service answered `InvalidLayerPartException`.
-    InvalidLayerPartException(crate::runtime::ServiceError),
+    InvalidLayerPartException(::aws_json_runtime::ServiceError),
     /// The service answered `InvalidParameterException`.
-    InvalidParameterException(crate::runtime::ServiceError),
+    InvalidParameterException(::aws_json_runtime::ServiceError),
     /// The service answered `KmsException`.
-    KmsException(crate::runtime::ServiceError),
+    KmsException(::aws_json_runtime::ServiceError),
     /// The service answered `LimitExceededException`.
-    LimitExceededException(crate::runtime::ServiceError),
+    LimitExceededException(::aws_json_runtime::ServiceError),
     /// The service answered `RepositoryNotFoundException`.
-    RepositoryNotFoundException(crate::runtime::ServiceError),
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
     /// The service answered `ServerException`.
-    ServerException(crate::runtime::ServiceError),
+    ServerException(::aws_json_runtime::ServiceError),
     /// The service answered `UploadNotFoundException`.
-    UploadNotFoundException(crate::runtime::ServiceError),
+    UploadNotFoundException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for UploadLayerPartError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for UploadLayerPartError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "InvalidLayerPartException" => Self::InvalidLayerPartException(error),
             "InvalidParameterException" => Self::InvalidParameterException(error),
@@ -2248,7 +2249,7 @@ impl crate::runtime::OperationError for UploadLayerPartError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::InvalidLayerPartException(error)
             | Self::InvalidParameterException(error)
@@ -2262,4 +2263,4 @@ impl crate::runtime::OperationError for UploadLayerPartError {
     }
 }
 
-crate::runtime::operation_error!(UploadLayerPartError);
+::aws_json_runtime::operation_error!(UploadLayerPartError);

@@ -18,16 +18,16 @@ mod serde_tests;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ecr;
 
-impl crate::runtime::Service for Ecr {
-    const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
-        name: "ecr",
-        api_version: "2015-09-21",
-        signing_name: "ecr",
-        content_type: "application/x-amz-json-1.1",
-        endpoints: &[
-            crate::runtime::EndpointTemplate {
-                url: "https://api.ecr.{region}.amazonaws.com",
-                regions: &[
+impl ::aws_json_runtime::Service for Ecr {
+    const META: ::aws_json_runtime::ServiceMeta = ::aws_json_runtime::ServiceMeta::new(
+        "ecr",
+        "2015-09-21",
+        "ecr",
+        "application/x-amz-json-1.1",
+        &[
+            ::aws_json_runtime::EndpointTemplate::new(
+                "https://api.ecr.{region}.amazonaws.com",
+                &[
                     "us-east-1",
                     "us-east-2",
                     "us-west-1",
@@ -52,18 +52,20 @@ impl crate::runtime::Service for Ecr {
                     "sa-east-1",
                     "me-south-1",
                 ],
-            },
-            crate::runtime::EndpointTemplate {
-                url: "https://api.ecr.{region}.amazonaws.com.cn",
-                regions: &["cn-north-1", "cn-northwest-1"],
-            },
+            ),
+            ::aws_json_runtime::EndpointTemplate::new(
+                "https://api.ecr.{region}.amazonaws.com.cn",
+                &["cn-north-1", "cn-northwest-1"],
+            ),
         ],
-        resolve_endpoint: Some(crate::endpoint::resolve_with_scope),
-        non_retryable_errors: &["LimitExceededException"],
-    };
+        Some(crate::endpoint::resolve_with_scope),
+        &["LimitExceededException"],
+    );
 }
 
-/// A client for Amazon EC2 Container Registry (API 2015-09-21).
-///
-/// Every operation is a method that returns a request builder; see the [`operations`] module.
-pub type Client = crate::runtime::Client<Ecr>;
+::aws_json_runtime::service_client! {
+    #[doc = " A client for Amazon EC2 Container Registry (API 2015-09-21)."] #[doc = ""]
+    #[doc =
+    " Every operation is a method that returns a request builder; see the [`operations`] module."]
+    pub struct Client(Ecr);
+}

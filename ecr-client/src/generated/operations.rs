@@ -3,7 +3,7 @@
 //! Request builders for every operation of Amazon EC2 Container Registry.
 
 #![allow(deprecated)]
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Checks the availability of one or more image layers in a repository.
     ///
     /// When an image is pushed to a repository, each image layer is checked to verify if it has been uploaded before. If it has been uploaded, then the image layer is skipped.
@@ -57,16 +57,16 @@ impl BatchCheckLayerAvailability {
         self,
     ) -> Result<
         super::types::BatchCheckLayerAvailabilityRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::BatchCheckLayerAvailabilityRequest {
-            layer_digests: crate::runtime::required(
+            layer_digests: ::aws_json_runtime::required(
                 self.layer_digests,
                 "BatchCheckLayerAvailability",
                 "layerDigests",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "BatchCheckLayerAvailability",
                 "repositoryName",
@@ -81,14 +81,14 @@ impl BatchCheckLayerAvailability {
         self,
     ) -> Result<
         super::types::BatchCheckLayerAvailabilityResponse,
-        crate::runtime::SdkError<super::errors::BatchCheckLayerAvailabilityError>,
+        ::aws_json_runtime::SdkError<super::errors::BatchCheckLayerAvailabilityError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::BatchCheckLayerAvailabilityRequest {
+impl ::aws_json_runtime::Operation for super::types::BatchCheckLayerAvailabilityRequest {
     type Service = super::Ecr;
     type Output = super::types::BatchCheckLayerAvailabilityResponse;
     type Error = super::errors::BatchCheckLayerAvailabilityError;
@@ -96,7 +96,7 @@ impl crate::runtime::Operation for super::types::BatchCheckLayerAvailabilityRequ
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.BatchCheckLayerAvailability";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Deletes a list of specified images within a repository. Images are specified with either an `imageTag` or `imageDigest`.
     ///
     /// You can remove a tag from an image by specifying the image's tag in your request. When you remove the last tag from an image, the image is deleted from your repository.
@@ -148,15 +148,18 @@ impl BatchDeleteImage {
     /// The `BatchDeleteImage` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::BatchDeleteImageRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::BatchDeleteImageRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::BatchDeleteImageRequest {
-            image_ids: crate::runtime::required(
+            image_ids: ::aws_json_runtime::required(
                 self.image_ids,
                 "BatchDeleteImage",
                 "imageIds",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "BatchDeleteImage",
                 "repositoryName",
@@ -171,14 +174,14 @@ impl BatchDeleteImage {
         self,
     ) -> Result<
         super::types::BatchDeleteImageResponse,
-        crate::runtime::SdkError<super::errors::BatchDeleteImageError>,
+        ::aws_json_runtime::SdkError<super::errors::BatchDeleteImageError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::BatchDeleteImageRequest {
+impl ::aws_json_runtime::Operation for super::types::BatchDeleteImageRequest {
     type Service = super::Ecr;
     type Output = super::types::BatchDeleteImageResponse;
     type Error = super::errors::BatchDeleteImageError;
@@ -186,7 +189,7 @@ impl crate::runtime::Operation for super::types::BatchDeleteImageRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.BatchDeleteImage";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Gets detailed information for an image. Images are specified with either an `imageTag` or `imageDigest`.
     ///
     /// When an image is pulled, the BatchGetImage API is called once to retrieve the image manifest.
@@ -246,16 +249,16 @@ impl BatchGetImage {
     /// The `BatchGetImage` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::BatchGetImageRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::BatchGetImageRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::BatchGetImageRequest {
             accepted_media_types: self.accepted_media_types,
-            image_ids: crate::runtime::required(
+            image_ids: ::aws_json_runtime::required(
                 self.image_ids,
                 "BatchGetImage",
                 "imageIds",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "BatchGetImage",
                 "repositoryName",
@@ -270,14 +273,14 @@ impl BatchGetImage {
         self,
     ) -> Result<
         super::types::BatchGetImageResponse,
-        crate::runtime::SdkError<super::errors::BatchGetImageError>,
+        ::aws_json_runtime::SdkError<super::errors::BatchGetImageError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::BatchGetImageRequest {
+impl ::aws_json_runtime::Operation for super::types::BatchGetImageRequest {
     type Service = super::Ecr;
     type Output = super::types::BatchGetImageResponse;
     type Error = super::errors::BatchGetImageError;
@@ -285,7 +288,7 @@ impl crate::runtime::Operation for super::types::BatchGetImageRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.BatchGetImage";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Gets the scanning configuration for one or more repositories.
     pub fn batch_get_repository_scanning_configuration(
         &self,
@@ -321,10 +324,10 @@ impl BatchGetRepositoryScanningConfiguration {
         self,
     ) -> Result<
         super::types::BatchGetRepositoryScanningConfigurationRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::BatchGetRepositoryScanningConfigurationRequest {
-            repository_names: crate::runtime::required(
+            repository_names: ::aws_json_runtime::required(
                 self.repository_names,
                 "BatchGetRepositoryScanningConfiguration",
                 "repositoryNames",
@@ -339,7 +342,7 @@ impl BatchGetRepositoryScanningConfiguration {
         self,
     ) -> Result<
         super::types::BatchGetRepositoryScanningConfigurationResponse,
-        crate::runtime::SdkError<
+        ::aws_json_runtime::SdkError<
             super::errors::BatchGetRepositoryScanningConfigurationError,
         >,
     > {
@@ -348,7 +351,7 @@ impl BatchGetRepositoryScanningConfiguration {
     }
 }
 
-impl crate::runtime::Operation
+impl ::aws_json_runtime::Operation
 for super::types::BatchGetRepositoryScanningConfigurationRequest {
     type Service = super::Ecr;
     type Output = super::types::BatchGetRepositoryScanningConfigurationResponse;
@@ -357,7 +360,7 @@ for super::types::BatchGetRepositoryScanningConfigurationRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.BatchGetRepositoryScanningConfiguration";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Informs Amazon ECR that the image layer upload has completed for a specified registry, repository name, and upload ID. You can optionally provide a `sha256` digest of the image layer for data validation purposes.
     ///
     /// When an image is pushed, the CompleteLayerUpload API is called once per each new image layer to verify that the upload has completed.
@@ -417,20 +420,23 @@ impl CompleteLayerUpload {
     /// The `CompleteLayerUpload` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::CompleteLayerUploadRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::CompleteLayerUploadRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::CompleteLayerUploadRequest {
-            layer_digests: crate::runtime::required(
+            layer_digests: ::aws_json_runtime::required(
                 self.layer_digests,
                 "CompleteLayerUpload",
                 "layerDigests",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "CompleteLayerUpload",
                 "repositoryName",
             )?,
-            upload_id: crate::runtime::required(
+            upload_id: ::aws_json_runtime::required(
                 self.upload_id,
                 "CompleteLayerUpload",
                 "uploadId",
@@ -445,14 +451,14 @@ impl CompleteLayerUpload {
         self,
     ) -> Result<
         super::types::CompleteLayerUploadResponse,
-        crate::runtime::SdkError<super::errors::CompleteLayerUploadError>,
+        ::aws_json_runtime::SdkError<super::errors::CompleteLayerUploadError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::CompleteLayerUploadRequest {
+impl ::aws_json_runtime::Operation for super::types::CompleteLayerUploadRequest {
     type Service = super::Ecr;
     type Output = super::types::CompleteLayerUploadResponse;
     type Error = super::errors::CompleteLayerUploadError;
@@ -460,7 +466,7 @@ impl crate::runtime::Operation for super::types::CompleteLayerUploadRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.CompleteLayerUpload";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Creates a pull through cache rule. A pull through cache rule provides a way to cache images from an external public registry in your Amazon ECR private registry.
     pub fn create_pull_through_cache_rule(&self) -> CreatePullThroughCacheRule {
         CreatePullThroughCacheRule {
@@ -510,16 +516,16 @@ impl CreatePullThroughCacheRule {
         self,
     ) -> Result<
         super::types::CreatePullThroughCacheRuleRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::CreatePullThroughCacheRuleRequest {
-            ecr_repository_prefix: crate::runtime::required(
+            ecr_repository_prefix: ::aws_json_runtime::required(
                 self.ecr_repository_prefix,
                 "CreatePullThroughCacheRule",
                 "ecrRepositoryPrefix",
             )?,
             registry_id: self.registry_id,
-            upstream_registry_url: crate::runtime::required(
+            upstream_registry_url: ::aws_json_runtime::required(
                 self.upstream_registry_url,
                 "CreatePullThroughCacheRule",
                 "upstreamRegistryUrl",
@@ -534,14 +540,14 @@ impl CreatePullThroughCacheRule {
         self,
     ) -> Result<
         super::types::CreatePullThroughCacheRuleResponse,
-        crate::runtime::SdkError<super::errors::CreatePullThroughCacheRuleError>,
+        ::aws_json_runtime::SdkError<super::errors::CreatePullThroughCacheRuleError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::CreatePullThroughCacheRuleRequest {
+impl ::aws_json_runtime::Operation for super::types::CreatePullThroughCacheRuleRequest {
     type Service = super::Ecr;
     type Output = super::types::CreatePullThroughCacheRuleResponse;
     type Error = super::errors::CreatePullThroughCacheRuleError;
@@ -549,7 +555,7 @@ impl crate::runtime::Operation for super::types::CreatePullThroughCacheRuleReque
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.CreatePullThroughCacheRule";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Creates a repository. For more information, see [Amazon ECR repositories](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon Elastic Container Registry User Guide*.
     pub fn create_repository(&self) -> CreateRepository {
         CreateRepository {
@@ -630,13 +636,16 @@ impl CreateRepository {
     /// The `CreateRepository` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::CreateRepositoryRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::CreateRepositoryRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::CreateRepositoryRequest {
             encryption_configuration: self.encryption_configuration,
             image_scanning_configuration: self.image_scanning_configuration,
             image_tag_mutability: self.image_tag_mutability,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "CreateRepository",
                 "repositoryName",
@@ -652,14 +661,14 @@ impl CreateRepository {
         self,
     ) -> Result<
         super::types::CreateRepositoryResponse,
-        crate::runtime::SdkError<super::errors::CreateRepositoryError>,
+        ::aws_json_runtime::SdkError<super::errors::CreateRepositoryError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::CreateRepositoryRequest {
+impl ::aws_json_runtime::Operation for super::types::CreateRepositoryRequest {
     type Service = super::Ecr;
     type Output = super::types::CreateRepositoryResponse;
     type Error = super::errors::CreateRepositoryError;
@@ -667,7 +676,7 @@ impl crate::runtime::Operation for super::types::CreateRepositoryRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.CreateRepository";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Deletes the lifecycle policy associated with the specified repository.
     pub fn delete_lifecycle_policy(&self) -> DeleteLifecyclePolicy {
         DeleteLifecyclePolicy {
@@ -709,11 +718,11 @@ impl DeleteLifecyclePolicy {
         self,
     ) -> Result<
         super::types::DeleteLifecyclePolicyRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DeleteLifecyclePolicyRequest {
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "DeleteLifecyclePolicy",
                 "repositoryName",
@@ -728,14 +737,14 @@ impl DeleteLifecyclePolicy {
         self,
     ) -> Result<
         super::types::DeleteLifecyclePolicyResponse,
-        crate::runtime::SdkError<super::errors::DeleteLifecyclePolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::DeleteLifecyclePolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DeleteLifecyclePolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::DeleteLifecyclePolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::DeleteLifecyclePolicyResponse;
     type Error = super::errors::DeleteLifecyclePolicyError;
@@ -743,7 +752,7 @@ impl crate::runtime::Operation for super::types::DeleteLifecyclePolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DeleteLifecyclePolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Deletes a pull through cache rule.
     pub fn delete_pull_through_cache_rule(&self) -> DeletePullThroughCacheRule {
         DeletePullThroughCacheRule {
@@ -785,10 +794,10 @@ impl DeletePullThroughCacheRule {
         self,
     ) -> Result<
         super::types::DeletePullThroughCacheRuleRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DeletePullThroughCacheRuleRequest {
-            ecr_repository_prefix: crate::runtime::required(
+            ecr_repository_prefix: ::aws_json_runtime::required(
                 self.ecr_repository_prefix,
                 "DeletePullThroughCacheRule",
                 "ecrRepositoryPrefix",
@@ -804,14 +813,14 @@ impl DeletePullThroughCacheRule {
         self,
     ) -> Result<
         super::types::DeletePullThroughCacheRuleResponse,
-        crate::runtime::SdkError<super::errors::DeletePullThroughCacheRuleError>,
+        ::aws_json_runtime::SdkError<super::errors::DeletePullThroughCacheRuleError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DeletePullThroughCacheRuleRequest {
+impl ::aws_json_runtime::Operation for super::types::DeletePullThroughCacheRuleRequest {
     type Service = super::Ecr;
     type Output = super::types::DeletePullThroughCacheRuleResponse;
     type Error = super::errors::DeletePullThroughCacheRuleError;
@@ -819,7 +828,7 @@ impl crate::runtime::Operation for super::types::DeletePullThroughCacheRuleReque
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DeletePullThroughCacheRule";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Deletes the registry permissions policy.
     pub fn delete_registry_policy(&self) -> DeleteRegistryPolicy {
         DeleteRegistryPolicy {
@@ -845,7 +854,7 @@ impl DeleteRegistryPolicy {
         self,
     ) -> Result<
         super::types::DeleteRegistryPolicyRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DeleteRegistryPolicyRequest {
         })
@@ -858,14 +867,14 @@ impl DeleteRegistryPolicy {
         self,
     ) -> Result<
         super::types::DeleteRegistryPolicyResponse,
-        crate::runtime::SdkError<super::errors::DeleteRegistryPolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::DeleteRegistryPolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DeleteRegistryPolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::DeleteRegistryPolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::DeleteRegistryPolicyResponse;
     type Error = super::errors::DeleteRegistryPolicyError;
@@ -873,7 +882,7 @@ impl crate::runtime::Operation for super::types::DeleteRegistryPolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DeleteRegistryPolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Deletes a repository. If the repository contains images, you must either delete all images in the repository or use the `force` option to delete the repository.
     pub fn delete_repository(&self) -> DeleteRepository {
         DeleteRepository {
@@ -921,11 +930,14 @@ impl DeleteRepository {
     /// The `DeleteRepository` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::DeleteRepositoryRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::DeleteRepositoryRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::DeleteRepositoryRequest {
             force: self.force,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "DeleteRepository",
                 "repositoryName",
@@ -940,14 +952,14 @@ impl DeleteRepository {
         self,
     ) -> Result<
         super::types::DeleteRepositoryResponse,
-        crate::runtime::SdkError<super::errors::DeleteRepositoryError>,
+        ::aws_json_runtime::SdkError<super::errors::DeleteRepositoryError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DeleteRepositoryRequest {
+impl ::aws_json_runtime::Operation for super::types::DeleteRepositoryRequest {
     type Service = super::Ecr;
     type Output = super::types::DeleteRepositoryResponse;
     type Error = super::errors::DeleteRepositoryError;
@@ -955,7 +967,7 @@ impl crate::runtime::Operation for super::types::DeleteRepositoryRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DeleteRepository";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Deletes the repository policy associated with the specified repository.
     pub fn delete_repository_policy(&self) -> DeleteRepositoryPolicy {
         DeleteRepositoryPolicy {
@@ -997,11 +1009,11 @@ impl DeleteRepositoryPolicy {
         self,
     ) -> Result<
         super::types::DeleteRepositoryPolicyRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DeleteRepositoryPolicyRequest {
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "DeleteRepositoryPolicy",
                 "repositoryName",
@@ -1016,14 +1028,14 @@ impl DeleteRepositoryPolicy {
         self,
     ) -> Result<
         super::types::DeleteRepositoryPolicyResponse,
-        crate::runtime::SdkError<super::errors::DeleteRepositoryPolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::DeleteRepositoryPolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DeleteRepositoryPolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::DeleteRepositoryPolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::DeleteRepositoryPolicyResponse;
     type Error = super::errors::DeleteRepositoryPolicyError;
@@ -1031,7 +1043,7 @@ impl crate::runtime::Operation for super::types::DeleteRepositoryPolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DeleteRepositoryPolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Returns the replication status for a specified image.
     pub fn describe_image_replication_status(&self) -> DescribeImageReplicationStatus {
         DescribeImageReplicationStatus {
@@ -1081,16 +1093,16 @@ impl DescribeImageReplicationStatus {
         self,
     ) -> Result<
         super::types::DescribeImageReplicationStatusRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DescribeImageReplicationStatusRequest {
-            image_id: crate::runtime::required(
+            image_id: ::aws_json_runtime::required(
                 self.image_id,
                 "DescribeImageReplicationStatus",
                 "imageId",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "DescribeImageReplicationStatus",
                 "repositoryName",
@@ -1105,14 +1117,15 @@ impl DescribeImageReplicationStatus {
         self,
     ) -> Result<
         super::types::DescribeImageReplicationStatusResponse,
-        crate::runtime::SdkError<super::errors::DescribeImageReplicationStatusError>,
+        ::aws_json_runtime::SdkError<super::errors::DescribeImageReplicationStatusError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DescribeImageReplicationStatusRequest {
+impl ::aws_json_runtime::Operation
+for super::types::DescribeImageReplicationStatusRequest {
     type Service = super::Ecr;
     type Output = super::types::DescribeImageReplicationStatusResponse;
     type Error = super::errors::DescribeImageReplicationStatusError;
@@ -1120,7 +1133,7 @@ impl crate::runtime::Operation for super::types::DescribeImageReplicationStatusR
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DescribeImageReplicationStatus";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Returns the scan findings for the specified image.
     pub fn describe_image_scan_findings(&self) -> DescribeImageScanFindings {
         DescribeImageScanFindings {
@@ -1186,10 +1199,10 @@ impl DescribeImageScanFindings {
         self,
     ) -> Result<
         super::types::DescribeImageScanFindingsRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DescribeImageScanFindingsRequest {
-            image_id: crate::runtime::required(
+            image_id: ::aws_json_runtime::required(
                 self.image_id,
                 "DescribeImageScanFindings",
                 "imageId",
@@ -1197,7 +1210,7 @@ impl DescribeImageScanFindings {
             max_results: self.max_results,
             next_token: self.next_token,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "DescribeImageScanFindings",
                 "repositoryName",
@@ -1212,7 +1225,7 @@ impl DescribeImageScanFindings {
         self,
     ) -> Result<
         super::types::DescribeImageScanFindingsResponse,
-        crate::runtime::SdkError<super::errors::DescribeImageScanFindingsError>,
+        ::aws_json_runtime::SdkError<super::errors::DescribeImageScanFindingsError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
@@ -1225,13 +1238,13 @@ impl DescribeImageScanFindings {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> crate::runtime::Paginator<super::types::DescribeImageScanFindingsRequest> {
+    ) -> ::aws_json_runtime::Paginator<super::types::DescribeImageScanFindingsRequest> {
         let client = self.client.clone();
-        crate::runtime::Paginator::new(client, self.build())
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl crate::runtime::Paginated for super::types::DescribeImageScanFindingsRequest {
+impl ::aws_json_runtime::Paginated for super::types::DescribeImageScanFindingsRequest {
     type Item = DescribeImageScanFindingsItem;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -1284,7 +1297,7 @@ pub enum DescribeImageScanFindingsItem {
     EnhancedImageScanFinding(super::types::EnhancedImageScanFinding),
 }
 
-impl crate::runtime::Operation for super::types::DescribeImageScanFindingsRequest {
+impl ::aws_json_runtime::Operation for super::types::DescribeImageScanFindingsRequest {
     type Service = super::Ecr;
     type Output = super::types::DescribeImageScanFindingsResponse;
     type Error = super::errors::DescribeImageScanFindingsError;
@@ -1292,7 +1305,7 @@ impl crate::runtime::Operation for super::types::DescribeImageScanFindingsReques
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DescribeImageScanFindings";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Returns metadata about the images in a repository.
     ///
     /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it may return a larger image size than the image sizes returned by `DescribeImages`.
@@ -1366,14 +1379,14 @@ impl DescribeImages {
     /// The `DescribeImages` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::DescribeImagesRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::DescribeImagesRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::DescribeImagesRequest {
             filter: self.filter,
             image_ids: self.image_ids,
             max_results: self.max_results,
             next_token: self.next_token,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "DescribeImages",
                 "repositoryName",
@@ -1388,7 +1401,7 @@ impl DescribeImages {
         self,
     ) -> Result<
         super::types::DescribeImagesResponse,
-        crate::runtime::SdkError<super::errors::DescribeImagesError>,
+        ::aws_json_runtime::SdkError<super::errors::DescribeImagesError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
@@ -1401,13 +1414,13 @@ impl DescribeImages {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> crate::runtime::Paginator<super::types::DescribeImagesRequest> {
+    ) -> ::aws_json_runtime::Paginator<super::types::DescribeImagesRequest> {
         let client = self.client.clone();
-        crate::runtime::Paginator::new(client, self.build())
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl crate::runtime::Paginated for super::types::DescribeImagesRequest {
+impl ::aws_json_runtime::Paginated for super::types::DescribeImagesRequest {
     type Item = super::types::ImageDetail;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -1427,7 +1440,7 @@ impl crate::runtime::Paginated for super::types::DescribeImagesRequest {
     }
 }
 
-impl crate::runtime::Operation for super::types::DescribeImagesRequest {
+impl ::aws_json_runtime::Operation for super::types::DescribeImagesRequest {
     type Service = super::Ecr;
     type Output = super::types::DescribeImagesResponse;
     type Error = super::errors::DescribeImagesError;
@@ -1435,7 +1448,7 @@ impl crate::runtime::Operation for super::types::DescribeImagesRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DescribeImages";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Returns the pull through cache rules for a registry.
     pub fn describe_pull_through_cache_rules(&self) -> DescribePullThroughCacheRules {
         DescribePullThroughCacheRules {
@@ -1493,7 +1506,7 @@ impl DescribePullThroughCacheRules {
         self,
     ) -> Result<
         super::types::DescribePullThroughCacheRulesRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DescribePullThroughCacheRulesRequest {
             ecr_repository_prefixes: self.ecr_repository_prefixes,
@@ -1510,7 +1523,7 @@ impl DescribePullThroughCacheRules {
         self,
     ) -> Result<
         super::types::DescribePullThroughCacheRulesResponse,
-        crate::runtime::SdkError<super::errors::DescribePullThroughCacheRulesError>,
+        ::aws_json_runtime::SdkError<super::errors::DescribePullThroughCacheRulesError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
@@ -1523,13 +1536,16 @@ impl DescribePullThroughCacheRules {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> crate::runtime::Paginator<super::types::DescribePullThroughCacheRulesRequest> {
+    ) -> ::aws_json_runtime::Paginator<
+        super::types::DescribePullThroughCacheRulesRequest,
+    > {
         let client = self.client.clone();
-        crate::runtime::Paginator::new(client, self.build())
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl crate::runtime::Paginated for super::types::DescribePullThroughCacheRulesRequest {
+impl ::aws_json_runtime::Paginated
+for super::types::DescribePullThroughCacheRulesRequest {
     type Item = super::types::PullThroughCacheRule;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -1549,7 +1565,8 @@ impl crate::runtime::Paginated for super::types::DescribePullThroughCacheRulesRe
     }
 }
 
-impl crate::runtime::Operation for super::types::DescribePullThroughCacheRulesRequest {
+impl ::aws_json_runtime::Operation
+for super::types::DescribePullThroughCacheRulesRequest {
     type Service = super::Ecr;
     type Output = super::types::DescribePullThroughCacheRulesResponse;
     type Error = super::errors::DescribePullThroughCacheRulesError;
@@ -1557,7 +1574,7 @@ impl crate::runtime::Operation for super::types::DescribePullThroughCacheRulesRe
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DescribePullThroughCacheRules";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Describes the settings for a registry. The replication configuration for a repository can be created or updated with the `PutReplicationConfiguration` API action.
     pub fn describe_registry(&self) -> DescribeRegistry {
         DescribeRegistry {
@@ -1581,7 +1598,10 @@ impl DescribeRegistry {
     /// The `DescribeRegistry` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::DescribeRegistryRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::DescribeRegistryRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::DescribeRegistryRequest {
         })
     }
@@ -1593,14 +1613,14 @@ impl DescribeRegistry {
         self,
     ) -> Result<
         super::types::DescribeRegistryResponse,
-        crate::runtime::SdkError<super::errors::DescribeRegistryError>,
+        ::aws_json_runtime::SdkError<super::errors::DescribeRegistryError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DescribeRegistryRequest {
+impl ::aws_json_runtime::Operation for super::types::DescribeRegistryRequest {
     type Service = super::Ecr;
     type Output = super::types::DescribeRegistryResponse;
     type Error = super::errors::DescribeRegistryError;
@@ -1608,7 +1628,7 @@ impl crate::runtime::Operation for super::types::DescribeRegistryRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DescribeRegistry";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Describes image repositories in a registry.
     pub fn describe_repositories(&self) -> DescribeRepositories {
         DescribeRepositories {
@@ -1668,7 +1688,7 @@ impl DescribeRepositories {
         self,
     ) -> Result<
         super::types::DescribeRepositoriesRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::DescribeRepositoriesRequest {
             max_results: self.max_results,
@@ -1685,7 +1705,7 @@ impl DescribeRepositories {
         self,
     ) -> Result<
         super::types::DescribeRepositoriesResponse,
-        crate::runtime::SdkError<super::errors::DescribeRepositoriesError>,
+        ::aws_json_runtime::SdkError<super::errors::DescribeRepositoriesError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
@@ -1698,13 +1718,13 @@ impl DescribeRepositories {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> crate::runtime::Paginator<super::types::DescribeRepositoriesRequest> {
+    ) -> ::aws_json_runtime::Paginator<super::types::DescribeRepositoriesRequest> {
         let client = self.client.clone();
-        crate::runtime::Paginator::new(client, self.build())
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl crate::runtime::Paginated for super::types::DescribeRepositoriesRequest {
+impl ::aws_json_runtime::Paginated for super::types::DescribeRepositoriesRequest {
     type Item = super::types::Repository;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -1724,7 +1744,7 @@ impl crate::runtime::Paginated for super::types::DescribeRepositoriesRequest {
     }
 }
 
-impl crate::runtime::Operation for super::types::DescribeRepositoriesRequest {
+impl ::aws_json_runtime::Operation for super::types::DescribeRepositoriesRequest {
     type Service = super::Ecr;
     type Output = super::types::DescribeRepositoriesResponse;
     type Error = super::errors::DescribeRepositoriesError;
@@ -1732,7 +1752,7 @@ impl crate::runtime::Operation for super::types::DescribeRepositoriesRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.DescribeRepositories";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Retrieves an authorization token. An authorization token represents your IAM authentication credentials and can be used to access any Amazon ECR registry that your IAM principal has access to. The authorization token is valid for 12 hours.
     ///
     /// The `authorizationToken` returned is a base64 encoded string that can be decoded and used in a `docker login` command to authenticate to a registry. The CLI offers an `get-login-password` command that simplifies the login process. For more information, see [Registry authentication](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html#registry_auth) in the *Amazon Elastic Container Registry User Guide*.
@@ -1769,7 +1789,7 @@ impl GetAuthorizationToken {
         self,
     ) -> Result<
         super::types::GetAuthorizationTokenRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::GetAuthorizationTokenRequest {
             registry_ids: self.registry_ids,
@@ -1783,14 +1803,14 @@ impl GetAuthorizationToken {
         self,
     ) -> Result<
         super::types::GetAuthorizationTokenResponse,
-        crate::runtime::SdkError<super::errors::GetAuthorizationTokenError>,
+        ::aws_json_runtime::SdkError<super::errors::GetAuthorizationTokenError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::GetAuthorizationTokenRequest {
+impl ::aws_json_runtime::Operation for super::types::GetAuthorizationTokenRequest {
     type Service = super::Ecr;
     type Output = super::types::GetAuthorizationTokenResponse;
     type Error = super::errors::GetAuthorizationTokenError;
@@ -1799,7 +1819,7 @@ impl crate::runtime::Operation for super::types::GetAuthorizationTokenRequest {
     const SECRET_OUTPUT: bool = true;
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Retrieves the pre-signed Amazon S3 download URL corresponding to an image layer. You can only get URLs for image layers that are referenced in an image.
     ///
     /// When an image is pulled, the GetDownloadUrlForLayer API is called once per image layer that is not already cached.
@@ -1853,16 +1873,16 @@ impl GetDownloadUrlForLayer {
         self,
     ) -> Result<
         super::types::GetDownloadUrlForLayerRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::GetDownloadUrlForLayerRequest {
-            layer_digest: crate::runtime::required(
+            layer_digest: ::aws_json_runtime::required(
                 self.layer_digest,
                 "GetDownloadUrlForLayer",
                 "layerDigest",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "GetDownloadUrlForLayer",
                 "repositoryName",
@@ -1877,14 +1897,14 @@ impl GetDownloadUrlForLayer {
         self,
     ) -> Result<
         super::types::GetDownloadUrlForLayerResponse,
-        crate::runtime::SdkError<super::errors::GetDownloadUrlForLayerError>,
+        ::aws_json_runtime::SdkError<super::errors::GetDownloadUrlForLayerError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::GetDownloadUrlForLayerRequest {
+impl ::aws_json_runtime::Operation for super::types::GetDownloadUrlForLayerRequest {
     type Service = super::Ecr;
     type Output = super::types::GetDownloadUrlForLayerResponse;
     type Error = super::errors::GetDownloadUrlForLayerError;
@@ -1892,7 +1912,7 @@ impl crate::runtime::Operation for super::types::GetDownloadUrlForLayerRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.GetDownloadUrlForLayer";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Retrieves the lifecycle policy for the specified repository.
     pub fn get_lifecycle_policy(&self) -> GetLifecyclePolicy {
         GetLifecyclePolicy {
@@ -1932,10 +1952,13 @@ impl GetLifecyclePolicy {
     /// The `GetLifecyclePolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::GetLifecyclePolicyRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::GetLifecyclePolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::GetLifecyclePolicyRequest {
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "GetLifecyclePolicy",
                 "repositoryName",
@@ -1950,14 +1973,14 @@ impl GetLifecyclePolicy {
         self,
     ) -> Result<
         super::types::GetLifecyclePolicyResponse,
-        crate::runtime::SdkError<super::errors::GetLifecyclePolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::GetLifecyclePolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::GetLifecyclePolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::GetLifecyclePolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::GetLifecyclePolicyResponse;
     type Error = super::errors::GetLifecyclePolicyError;
@@ -1965,7 +1988,7 @@ impl crate::runtime::Operation for super::types::GetLifecyclePolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Retrieves the results of the lifecycle policy preview request for the specified repository.
     pub fn get_lifecycle_policy_preview(&self) -> GetLifecyclePolicyPreview {
         GetLifecyclePolicyPreview {
@@ -2039,7 +2062,7 @@ impl GetLifecyclePolicyPreview {
         self,
     ) -> Result<
         super::types::GetLifecyclePolicyPreviewRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::GetLifecyclePolicyPreviewRequest {
             filter: self.filter,
@@ -2047,7 +2070,7 @@ impl GetLifecyclePolicyPreview {
             max_results: self.max_results,
             next_token: self.next_token,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "GetLifecyclePolicyPreview",
                 "repositoryName",
@@ -2062,7 +2085,7 @@ impl GetLifecyclePolicyPreview {
         self,
     ) -> Result<
         super::types::GetLifecyclePolicyPreviewResponse,
-        crate::runtime::SdkError<super::errors::GetLifecyclePolicyPreviewError>,
+        ::aws_json_runtime::SdkError<super::errors::GetLifecyclePolicyPreviewError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
@@ -2075,13 +2098,13 @@ impl GetLifecyclePolicyPreview {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> crate::runtime::Paginator<super::types::GetLifecyclePolicyPreviewRequest> {
+    ) -> ::aws_json_runtime::Paginator<super::types::GetLifecyclePolicyPreviewRequest> {
         let client = self.client.clone();
-        crate::runtime::Paginator::new(client, self.build())
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl crate::runtime::Paginated for super::types::GetLifecyclePolicyPreviewRequest {
+impl ::aws_json_runtime::Paginated for super::types::GetLifecyclePolicyPreviewRequest {
     type Item = super::types::LifecyclePolicyPreviewResult;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -2101,7 +2124,7 @@ impl crate::runtime::Paginated for super::types::GetLifecyclePolicyPreviewReques
     }
 }
 
-impl crate::runtime::Operation for super::types::GetLifecyclePolicyPreviewRequest {
+impl ::aws_json_runtime::Operation for super::types::GetLifecyclePolicyPreviewRequest {
     type Service = super::Ecr;
     type Output = super::types::GetLifecyclePolicyPreviewResponse;
     type Error = super::errors::GetLifecyclePolicyPreviewError;
@@ -2109,7 +2132,7 @@ impl crate::runtime::Operation for super::types::GetLifecyclePolicyPreviewReques
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.GetLifecyclePolicyPreview";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Retrieves the permissions policy for a registry.
     pub fn get_registry_policy(&self) -> GetRegistryPolicy {
         GetRegistryPolicy {
@@ -2133,7 +2156,10 @@ impl GetRegistryPolicy {
     /// The `GetRegistryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::GetRegistryPolicyRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::GetRegistryPolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::GetRegistryPolicyRequest {
         })
     }
@@ -2145,14 +2171,14 @@ impl GetRegistryPolicy {
         self,
     ) -> Result<
         super::types::GetRegistryPolicyResponse,
-        crate::runtime::SdkError<super::errors::GetRegistryPolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::GetRegistryPolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::GetRegistryPolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::GetRegistryPolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::GetRegistryPolicyResponse;
     type Error = super::errors::GetRegistryPolicyError;
@@ -2160,7 +2186,7 @@ impl crate::runtime::Operation for super::types::GetRegistryPolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.GetRegistryPolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Retrieves the scanning configuration for a registry.
     pub fn get_registry_scanning_configuration(
         &self,
@@ -2188,7 +2214,7 @@ impl GetRegistryScanningConfiguration {
         self,
     ) -> Result<
         super::types::GetRegistryScanningConfigurationRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::GetRegistryScanningConfigurationRequest {
         })
@@ -2201,14 +2227,16 @@ impl GetRegistryScanningConfiguration {
         self,
     ) -> Result<
         super::types::GetRegistryScanningConfigurationResponse,
-        crate::runtime::SdkError<super::errors::GetRegistryScanningConfigurationError>,
+        ::aws_json_runtime::SdkError<
+            super::errors::GetRegistryScanningConfigurationError,
+        >,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation
+impl ::aws_json_runtime::Operation
 for super::types::GetRegistryScanningConfigurationRequest {
     type Service = super::Ecr;
     type Output = super::types::GetRegistryScanningConfigurationResponse;
@@ -2217,7 +2245,7 @@ for super::types::GetRegistryScanningConfigurationRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.GetRegistryScanningConfiguration";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Retrieves the repository policy for the specified repository.
     pub fn get_repository_policy(&self) -> GetRepositoryPolicy {
         GetRepositoryPolicy {
@@ -2257,10 +2285,13 @@ impl GetRepositoryPolicy {
     /// The `GetRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::GetRepositoryPolicyRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::GetRepositoryPolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::GetRepositoryPolicyRequest {
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "GetRepositoryPolicy",
                 "repositoryName",
@@ -2275,14 +2306,14 @@ impl GetRepositoryPolicy {
         self,
     ) -> Result<
         super::types::GetRepositoryPolicyResponse,
-        crate::runtime::SdkError<super::errors::GetRepositoryPolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::GetRepositoryPolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::GetRepositoryPolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::GetRepositoryPolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::GetRepositoryPolicyResponse;
     type Error = super::errors::GetRepositoryPolicyError;
@@ -2290,7 +2321,7 @@ impl crate::runtime::Operation for super::types::GetRepositoryPolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.GetRepositoryPolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Notifies Amazon ECR that you intend to upload an image layer.
     ///
     /// When an image is pushed, the InitiateLayerUpload API is called once per image layer that has not already been uploaded. Whether or not an image layer has been uploaded is determined by the BatchCheckLayerAvailability API action.
@@ -2334,10 +2365,13 @@ impl InitiateLayerUpload {
     /// The `InitiateLayerUpload` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::InitiateLayerUploadRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::InitiateLayerUploadRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::InitiateLayerUploadRequest {
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "InitiateLayerUpload",
                 "repositoryName",
@@ -2352,14 +2386,14 @@ impl InitiateLayerUpload {
         self,
     ) -> Result<
         super::types::InitiateLayerUploadResponse,
-        crate::runtime::SdkError<super::errors::InitiateLayerUploadError>,
+        ::aws_json_runtime::SdkError<super::errors::InitiateLayerUploadError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::InitiateLayerUploadRequest {
+impl ::aws_json_runtime::Operation for super::types::InitiateLayerUploadRequest {
     type Service = super::Ecr;
     type Output = super::types::InitiateLayerUploadResponse;
     type Error = super::errors::InitiateLayerUploadError;
@@ -2367,7 +2401,7 @@ impl crate::runtime::Operation for super::types::InitiateLayerUploadRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.InitiateLayerUpload";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Lists all the image IDs for the specified repository.
     ///
     /// You can filter images based on whether or not they are tagged by using the `tagStatus` filter and specifying either `TAGGED`, `UNTAGGED` or `ANY`. For example, you can filter your results to return only `UNTAGGED` images and then pipe that result to a `BatchDeleteImage` operation to delete them. Or, you can filter your results to return only `TAGGED` images to list all of the tags in your repository.
@@ -2435,13 +2469,13 @@ impl ListImages {
     /// The `ListImages` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::ListImagesRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::ListImagesRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::ListImagesRequest {
             filter: self.filter,
             max_results: self.max_results,
             next_token: self.next_token,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "ListImages",
                 "repositoryName",
@@ -2456,7 +2490,7 @@ impl ListImages {
         self,
     ) -> Result<
         super::types::ListImagesResponse,
-        crate::runtime::SdkError<super::errors::ListImagesError>,
+        ::aws_json_runtime::SdkError<super::errors::ListImagesError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
@@ -2469,13 +2503,13 @@ impl ListImages {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> crate::runtime::Paginator<super::types::ListImagesRequest> {
+    ) -> ::aws_json_runtime::Paginator<super::types::ListImagesRequest> {
         let client = self.client.clone();
-        crate::runtime::Paginator::new(client, self.build())
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl crate::runtime::Paginated for super::types::ListImagesRequest {
+impl ::aws_json_runtime::Paginated for super::types::ListImagesRequest {
     type Item = super::types::ImageIdentifier;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -2495,7 +2529,7 @@ impl crate::runtime::Paginated for super::types::ListImagesRequest {
     }
 }
 
-impl crate::runtime::Operation for super::types::ListImagesRequest {
+impl ::aws_json_runtime::Operation for super::types::ListImagesRequest {
     type Service = super::Ecr;
     type Output = super::types::ListImagesResponse;
     type Error = super::errors::ListImagesError;
@@ -2503,7 +2537,7 @@ impl crate::runtime::Operation for super::types::ListImagesRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.ListImages";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// List the tags for an Amazon ECR resource.
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
         ListTagsForResource {
@@ -2535,9 +2569,12 @@ impl ListTagsForResource {
     /// The `ListTagsForResource` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::ListTagsForResourceRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::ListTagsForResourceRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::ListTagsForResourceRequest {
-            resource_arn: crate::runtime::required(
+            resource_arn: ::aws_json_runtime::required(
                 self.resource_arn,
                 "ListTagsForResource",
                 "resourceArn",
@@ -2552,14 +2589,14 @@ impl ListTagsForResource {
         self,
     ) -> Result<
         super::types::ListTagsForResourceResponse,
-        crate::runtime::SdkError<super::errors::ListTagsForResourceError>,
+        ::aws_json_runtime::SdkError<super::errors::ListTagsForResourceError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::ListTagsForResourceRequest {
+impl ::aws_json_runtime::Operation for super::types::ListTagsForResourceRequest {
     type Service = super::Ecr;
     type Output = super::types::ListTagsForResourceResponse;
     type Error = super::errors::ListTagsForResourceError;
@@ -2567,7 +2604,7 @@ impl crate::runtime::Operation for super::types::ListTagsForResourceRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.ListTagsForResource";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Creates or updates the image manifest and tags associated with an image.
     ///
     /// When an image is pushed and all new image layers have been uploaded, the PutImage API is called once to create or update the image manifest and the tags associated with the image.
@@ -2643,10 +2680,10 @@ impl PutImage {
     /// The `PutImage` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::PutImageRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::PutImageRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::PutImageRequest {
             image_digest: self.image_digest,
-            image_manifest: crate::runtime::required(
+            image_manifest: ::aws_json_runtime::required(
                 self.image_manifest,
                 "PutImage",
                 "imageManifest",
@@ -2654,7 +2691,7 @@ impl PutImage {
             image_manifest_media_type: self.image_manifest_media_type,
             image_tag: self.image_tag,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "PutImage",
                 "repositoryName",
@@ -2669,14 +2706,14 @@ impl PutImage {
         self,
     ) -> Result<
         super::types::PutImageResponse,
-        crate::runtime::SdkError<super::errors::PutImageError>,
+        ::aws_json_runtime::SdkError<super::errors::PutImageError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::PutImageRequest {
+impl ::aws_json_runtime::Operation for super::types::PutImageRequest {
     type Service = super::Ecr;
     type Output = super::types::PutImageResponse;
     type Error = super::errors::PutImageError;
@@ -2684,7 +2721,7 @@ impl crate::runtime::Operation for super::types::PutImageRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutImage";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// **Important:** The `PutImageScanningConfiguration` API is being deprecated, in favor of specifying the image scanning configuration at the registry level. For more information, see `PutRegistryScanningConfiguration`.
     ///
     /// Updates the image scanning configuration for the specified repository.
@@ -2739,16 +2776,16 @@ impl PutImageScanningConfiguration {
         self,
     ) -> Result<
         super::types::PutImageScanningConfigurationRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::PutImageScanningConfigurationRequest {
-            image_scanning_configuration: crate::runtime::required(
+            image_scanning_configuration: ::aws_json_runtime::required(
                 self.image_scanning_configuration,
                 "PutImageScanningConfiguration",
                 "imageScanningConfiguration",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "PutImageScanningConfiguration",
                 "repositoryName",
@@ -2763,14 +2800,15 @@ impl PutImageScanningConfiguration {
         self,
     ) -> Result<
         super::types::PutImageScanningConfigurationResponse,
-        crate::runtime::SdkError<super::errors::PutImageScanningConfigurationError>,
+        ::aws_json_runtime::SdkError<super::errors::PutImageScanningConfigurationError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::PutImageScanningConfigurationRequest {
+impl ::aws_json_runtime::Operation
+for super::types::PutImageScanningConfigurationRequest {
     type Service = super::Ecr;
     type Output = super::types::PutImageScanningConfigurationResponse;
     type Error = super::errors::PutImageScanningConfigurationError;
@@ -2778,7 +2816,7 @@ impl crate::runtime::Operation for super::types::PutImageScanningConfigurationRe
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutImageScanningConfiguration";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Updates the image tag mutability settings for the specified repository. For more information, see [Image tag mutability](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html) in the *Amazon Elastic Container Registry User Guide*.
     pub fn put_image_tag_mutability(&self) -> PutImageTagMutability {
         PutImageTagMutability {
@@ -2831,16 +2869,16 @@ impl PutImageTagMutability {
         self,
     ) -> Result<
         super::types::PutImageTagMutabilityRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::PutImageTagMutabilityRequest {
-            image_tag_mutability: crate::runtime::required(
+            image_tag_mutability: ::aws_json_runtime::required(
                 self.image_tag_mutability,
                 "PutImageTagMutability",
                 "imageTagMutability",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "PutImageTagMutability",
                 "repositoryName",
@@ -2855,14 +2893,14 @@ impl PutImageTagMutability {
         self,
     ) -> Result<
         super::types::PutImageTagMutabilityResponse,
-        crate::runtime::SdkError<super::errors::PutImageTagMutabilityError>,
+        ::aws_json_runtime::SdkError<super::errors::PutImageTagMutabilityError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::PutImageTagMutabilityRequest {
+impl ::aws_json_runtime::Operation for super::types::PutImageTagMutabilityRequest {
     type Service = super::Ecr;
     type Output = super::types::PutImageTagMutabilityResponse;
     type Error = super::errors::PutImageTagMutabilityError;
@@ -2870,7 +2908,7 @@ impl crate::runtime::Operation for super::types::PutImageTagMutabilityRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutImageTagMutability";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Creates or updates the lifecycle policy for the specified repository. For more information, see [Lifecycle policy template](https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html).
     pub fn put_lifecycle_policy(&self) -> PutLifecyclePolicy {
         PutLifecyclePolicy {
@@ -2918,15 +2956,18 @@ impl PutLifecyclePolicy {
     /// The `PutLifecyclePolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::PutLifecyclePolicyRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::PutLifecyclePolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::PutLifecyclePolicyRequest {
-            lifecycle_policy_text: crate::runtime::required(
+            lifecycle_policy_text: ::aws_json_runtime::required(
                 self.lifecycle_policy_text,
                 "PutLifecyclePolicy",
                 "lifecyclePolicyText",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "PutLifecyclePolicy",
                 "repositoryName",
@@ -2941,14 +2982,14 @@ impl PutLifecyclePolicy {
         self,
     ) -> Result<
         super::types::PutLifecyclePolicyResponse,
-        crate::runtime::SdkError<super::errors::PutLifecyclePolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::PutLifecyclePolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::PutLifecyclePolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::PutLifecyclePolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::PutLifecyclePolicyResponse;
     type Error = super::errors::PutLifecyclePolicyError;
@@ -2956,7 +2997,7 @@ impl crate::runtime::Operation for super::types::PutLifecyclePolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutLifecyclePolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Creates or updates the permissions policy for your registry.
     ///
     /// A registry policy is used to specify permissions for another Amazon Web Services account and is used when configuring cross-account replication. For more information, see [Registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.
@@ -2990,9 +3031,12 @@ impl PutRegistryPolicy {
     /// The `PutRegistryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::PutRegistryPolicyRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::PutRegistryPolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::PutRegistryPolicyRequest {
-            policy_text: crate::runtime::required(
+            policy_text: ::aws_json_runtime::required(
                 self.policy_text,
                 "PutRegistryPolicy",
                 "policyText",
@@ -3007,14 +3051,14 @@ impl PutRegistryPolicy {
         self,
     ) -> Result<
         super::types::PutRegistryPolicyResponse,
-        crate::runtime::SdkError<super::errors::PutRegistryPolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::PutRegistryPolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::PutRegistryPolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::PutRegistryPolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::PutRegistryPolicyResponse;
     type Error = super::errors::PutRegistryPolicyError;
@@ -3022,7 +3066,7 @@ impl crate::runtime::Operation for super::types::PutRegistryPolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutRegistryPolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Creates or updates the scanning configuration for your private registry.
     pub fn put_registry_scanning_configuration(
         &self,
@@ -3070,7 +3114,7 @@ impl PutRegistryScanningConfiguration {
         self,
     ) -> Result<
         super::types::PutRegistryScanningConfigurationRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::PutRegistryScanningConfigurationRequest {
             rules: self.rules,
@@ -3085,14 +3129,16 @@ impl PutRegistryScanningConfiguration {
         self,
     ) -> Result<
         super::types::PutRegistryScanningConfigurationResponse,
-        crate::runtime::SdkError<super::errors::PutRegistryScanningConfigurationError>,
+        ::aws_json_runtime::SdkError<
+            super::errors::PutRegistryScanningConfigurationError,
+        >,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation
+impl ::aws_json_runtime::Operation
 for super::types::PutRegistryScanningConfigurationRequest {
     type Service = super::Ecr;
     type Output = super::types::PutRegistryScanningConfigurationResponse;
@@ -3101,7 +3147,7 @@ for super::types::PutRegistryScanningConfigurationRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutRegistryScanningConfiguration";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Creates or updates the replication configuration for a registry. The existing replication configuration for a repository can be retrieved with the `DescribeRegistry` API action. The first time the PutReplicationConfiguration API is called, a service-linked IAM role is created in your account for the replication process. For more information, see [Using service-linked roles for Amazon ECR](https://docs.aws.amazon.com/AmazonECR/latest/userguide/using-service-linked-roles.html) in the *Amazon Elastic Container Registry User Guide*.
     ///
     /// **Note:** When configuring cross-account replication, the destination account must grant the source account permission to replicate. This permission is controlled using a registry permissions policy. For more information, see `PutRegistryPolicy`.
@@ -3140,10 +3186,10 @@ impl PutReplicationConfiguration {
         self,
     ) -> Result<
         super::types::PutReplicationConfigurationRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::PutReplicationConfigurationRequest {
-            replication_configuration: crate::runtime::required(
+            replication_configuration: ::aws_json_runtime::required(
                 self.replication_configuration,
                 "PutReplicationConfiguration",
                 "replicationConfiguration",
@@ -3158,14 +3204,14 @@ impl PutReplicationConfiguration {
         self,
     ) -> Result<
         super::types::PutReplicationConfigurationResponse,
-        crate::runtime::SdkError<super::errors::PutReplicationConfigurationError>,
+        ::aws_json_runtime::SdkError<super::errors::PutReplicationConfigurationError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::PutReplicationConfigurationRequest {
+impl ::aws_json_runtime::Operation for super::types::PutReplicationConfigurationRequest {
     type Service = super::Ecr;
     type Output = super::types::PutReplicationConfigurationResponse;
     type Error = super::errors::PutReplicationConfigurationError;
@@ -3173,7 +3219,7 @@ impl crate::runtime::Operation for super::types::PutReplicationConfigurationRequ
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.PutReplicationConfiguration";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Applies a repository policy to the specified repository to control access permissions. For more information, see [Amazon ECR Repository policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html) in the *Amazon Elastic Container Registry User Guide*.
     pub fn set_repository_policy(&self) -> SetRepositoryPolicy {
         SetRepositoryPolicy {
@@ -3229,16 +3275,19 @@ impl SetRepositoryPolicy {
     /// The `SetRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::SetRepositoryPolicyRequest, crate::runtime::InvalidInput> {
+    ) -> Result<
+        super::types::SetRepositoryPolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::SetRepositoryPolicyRequest {
             force: self.force,
-            policy_text: crate::runtime::required(
+            policy_text: ::aws_json_runtime::required(
                 self.policy_text,
                 "SetRepositoryPolicy",
                 "policyText",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "SetRepositoryPolicy",
                 "repositoryName",
@@ -3253,14 +3302,14 @@ impl SetRepositoryPolicy {
         self,
     ) -> Result<
         super::types::SetRepositoryPolicyResponse,
-        crate::runtime::SdkError<super::errors::SetRepositoryPolicyError>,
+        ::aws_json_runtime::SdkError<super::errors::SetRepositoryPolicyError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::SetRepositoryPolicyRequest {
+impl ::aws_json_runtime::Operation for super::types::SetRepositoryPolicyRequest {
     type Service = super::Ecr;
     type Output = super::types::SetRepositoryPolicyResponse;
     type Error = super::errors::SetRepositoryPolicyError;
@@ -3268,7 +3317,7 @@ impl crate::runtime::Operation for super::types::SetRepositoryPolicyRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.SetRepositoryPolicy";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Starts an image vulnerability scan. An image scan can only be started once per 24 hours on an individual image. This limit includes if an image was scanned on initial push. For more information, see [Image scanning](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html) in the *Amazon Elastic Container Registry User Guide*.
     pub fn start_image_scan(&self) -> StartImageScan {
         StartImageScan {
@@ -3316,15 +3365,15 @@ impl StartImageScan {
     /// The `StartImageScan` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::StartImageScanRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::StartImageScanRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::StartImageScanRequest {
-            image_id: crate::runtime::required(
+            image_id: ::aws_json_runtime::required(
                 self.image_id,
                 "StartImageScan",
                 "imageId",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "StartImageScan",
                 "repositoryName",
@@ -3339,14 +3388,14 @@ impl StartImageScan {
         self,
     ) -> Result<
         super::types::StartImageScanResponse,
-        crate::runtime::SdkError<super::errors::StartImageScanError>,
+        ::aws_json_runtime::SdkError<super::errors::StartImageScanError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::StartImageScanRequest {
+impl ::aws_json_runtime::Operation for super::types::StartImageScanRequest {
     type Service = super::Ecr;
     type Output = super::types::StartImageScanResponse;
     type Error = super::errors::StartImageScanError;
@@ -3354,7 +3403,7 @@ impl crate::runtime::Operation for super::types::StartImageScanRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.StartImageScan";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Starts a preview of a lifecycle policy for the specified repository. This allows you to see the results before associating the lifecycle policy with the repository.
     pub fn start_lifecycle_policy_preview(&self) -> StartLifecyclePolicyPreview {
         StartLifecyclePolicyPreview {
@@ -3404,12 +3453,12 @@ impl StartLifecyclePolicyPreview {
         self,
     ) -> Result<
         super::types::StartLifecyclePolicyPreviewRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::StartLifecyclePolicyPreviewRequest {
             lifecycle_policy_text: self.lifecycle_policy_text,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "StartLifecyclePolicyPreview",
                 "repositoryName",
@@ -3424,14 +3473,14 @@ impl StartLifecyclePolicyPreview {
         self,
     ) -> Result<
         super::types::StartLifecyclePolicyPreviewResponse,
-        crate::runtime::SdkError<super::errors::StartLifecyclePolicyPreviewError>,
+        ::aws_json_runtime::SdkError<super::errors::StartLifecyclePolicyPreviewError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::StartLifecyclePolicyPreviewRequest {
+impl ::aws_json_runtime::Operation for super::types::StartLifecyclePolicyPreviewRequest {
     type Service = super::Ecr;
     type Output = super::types::StartLifecyclePolicyPreviewResponse;
     type Error = super::errors::StartLifecyclePolicyPreviewError;
@@ -3439,7 +3488,7 @@ impl crate::runtime::Operation for super::types::StartLifecyclePolicyPreviewRequ
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.StartLifecyclePolicyPreview";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Adds specified tags to a resource with the specified ARN. Existing tags on a resource are not changed if they are not specified in the request parameters.
     pub fn tag_resource(&self) -> TagResource {
         TagResource {
@@ -3479,14 +3528,14 @@ impl TagResource {
     /// The `TagResource` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::TagResourceRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::TagResourceRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::TagResourceRequest {
-            resource_arn: crate::runtime::required(
+            resource_arn: ::aws_json_runtime::required(
                 self.resource_arn,
                 "TagResource",
                 "resourceArn",
             )?,
-            tags: crate::runtime::required(self.tags, "TagResource", "tags")?,
+            tags: ::aws_json_runtime::required(self.tags, "TagResource", "tags")?,
         })
     }
 
@@ -3497,14 +3546,14 @@ impl TagResource {
         self,
     ) -> Result<
         super::types::TagResourceResponse,
-        crate::runtime::SdkError<super::errors::TagResourceError>,
+        ::aws_json_runtime::SdkError<super::errors::TagResourceError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::TagResourceRequest {
+impl ::aws_json_runtime::Operation for super::types::TagResourceRequest {
     type Service = super::Ecr;
     type Output = super::types::TagResourceResponse;
     type Error = super::errors::TagResourceError;
@@ -3512,7 +3561,7 @@ impl crate::runtime::Operation for super::types::TagResourceRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.TagResource";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Deletes specified tags from a resource.
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource {
@@ -3552,14 +3601,14 @@ impl UntagResource {
     /// The `UntagResource` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::UntagResourceRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::UntagResourceRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::UntagResourceRequest {
-            resource_arn: crate::runtime::required(
+            resource_arn: ::aws_json_runtime::required(
                 self.resource_arn,
                 "UntagResource",
                 "resourceArn",
             )?,
-            tag_keys: crate::runtime::required(
+            tag_keys: ::aws_json_runtime::required(
                 self.tag_keys,
                 "UntagResource",
                 "tagKeys",
@@ -3574,14 +3623,14 @@ impl UntagResource {
         self,
     ) -> Result<
         super::types::UntagResourceResponse,
-        crate::runtime::SdkError<super::errors::UntagResourceError>,
+        ::aws_json_runtime::SdkError<super::errors::UntagResourceError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::UntagResourceRequest {
+impl ::aws_json_runtime::Operation for super::types::UntagResourceRequest {
     type Service = super::Ecr;
     type Output = super::types::UntagResourceResponse;
     type Error = super::errors::UntagResourceError;
@@ -3589,7 +3638,7 @@ impl crate::runtime::Operation for super::types::UntagResourceRequest {
     const TARGET: &'static str = "AmazonEC2ContainerRegistry_V20150921.UntagResource";
 }
 
-impl crate::runtime::Client<super::Ecr> {
+impl super::Client {
     /// Uploads an image layer part to Amazon ECR.
     ///
     /// When an image is pushed, each new image layer is uploaded in parts. The maximum size of each image layer part can be 20971520 bytes (or about 20MB). The UploadLayerPart API is called once per each new image layer part.
@@ -3617,7 +3666,7 @@ impl crate::runtime::Client<super::Ecr> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadLayerPart {
     client: super::Client,
-    layer_part_blob: Option<crate::runtime::Blob>,
+    layer_part_blob: Option<::aws_json_runtime::Blob>,
     part_first_byte: Option<i64>,
     part_last_byte: Option<i64>,
     registry_id: Option<String>,
@@ -3627,7 +3676,10 @@ pub struct UploadLayerPart {
 
 impl UploadLayerPart {
     /// The base64-encoded layer part payload.
-    pub fn layer_part_blob(mut self, value: impl Into<crate::runtime::Blob>) -> Self {
+    pub fn layer_part_blob(
+        mut self,
+        value: impl Into<::aws_json_runtime::Blob>,
+    ) -> Self {
         self.layer_part_blob = Some(value.into());
         self
     }
@@ -3665,30 +3717,30 @@ impl UploadLayerPart {
     /// The `UploadLayerPart` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::UploadLayerPartRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::UploadLayerPartRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::UploadLayerPartRequest {
-            layer_part_blob: crate::runtime::required(
+            layer_part_blob: ::aws_json_runtime::required(
                 self.layer_part_blob,
                 "UploadLayerPart",
                 "layerPartBlob",
             )?,
-            part_first_byte: crate::runtime::required(
+            part_first_byte: ::aws_json_runtime::required(
                 self.part_first_byte,
                 "UploadLayerPart",
                 "partFirstByte",
             )?,
-            part_last_byte: crate::runtime::required(
+            part_last_byte: ::aws_json_runtime::required(
                 self.part_last_byte,
                 "UploadLayerPart",
                 "partLastByte",
             )?,
             registry_id: self.registry_id,
-            repository_name: crate::runtime::required(
+            repository_name: ::aws_json_runtime::required(
                 self.repository_name,
                 "UploadLayerPart",
                 "repositoryName",
             )?,
-            upload_id: crate::runtime::required(
+            upload_id: ::aws_json_runtime::required(
                 self.upload_id,
                 "UploadLayerPart",
                 "uploadId",
@@ -3703,14 +3755,14 @@ impl UploadLayerPart {
         self,
     ) -> Result<
         super::types::UploadLayerPartResponse,
-        crate::runtime::SdkError<super::errors::UploadLayerPartError>,
+        ::aws_json_runtime::SdkError<super::errors::UploadLayerPartError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::UploadLayerPartRequest {
+impl ::aws_json_runtime::Operation for super::types::UploadLayerPartRequest {
     type Service = super::Ecr;
     type Output = super::types::UploadLayerPartResponse;
     type Error = super::errors::UploadLayerPartError;
@@ -3724,7 +3776,7 @@ impl crate::runtime::Operation for super::types::UploadLayerPartRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImageScanComplete;
 
-impl crate::runtime::WaitFor<super::types::DescribeImageScanFindingsRequest>
+impl ::aws_json_runtime::WaitFor<super::types::DescribeImageScanFindingsRequest>
 for ImageScanComplete {
     const NAME: &'static str = "ImageScanComplete";
     const SUCCESS: &'static [&'static str] = &["COMPLETE", "ACTIVE"];
@@ -3732,7 +3784,7 @@ for ImageScanComplete {
     const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(5);
     const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(300);
     fn state(
-        output: &<super::types::DescribeImageScanFindingsRequest as crate::runtime::Operation>::Output,
+        output: &<super::types::DescribeImageScanFindingsRequest as ::aws_json_runtime::Operation>::Output,
     ) -> Option<&str> {
         Some(output)
             .and_then(|v| v.image_scan_status.as_ref())
@@ -3747,12 +3799,12 @@ impl DescribeImageScanFindings {
     /// By default it polls every 5 s or more and gives up after 300 s.
     pub fn wait_until_image_scan_complete(
         self,
-    ) -> crate::runtime::Waiter<
+    ) -> ::aws_json_runtime::Waiter<
         super::types::DescribeImageScanFindingsRequest,
         ImageScanComplete,
     > {
         let client = self.client.clone();
-        crate::runtime::Waiter::new(client, self.build())
+        ::aws_json_runtime::Waiter::new(client.into(), self.build())
     }
 }
 
@@ -3762,7 +3814,7 @@ impl DescribeImageScanFindings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LifecyclePolicyPreviewComplete;
 
-impl crate::runtime::WaitFor<super::types::GetLifecyclePolicyPreviewRequest>
+impl ::aws_json_runtime::WaitFor<super::types::GetLifecyclePolicyPreviewRequest>
 for LifecyclePolicyPreviewComplete {
     const NAME: &'static str = "LifecyclePolicyPreviewComplete";
     const SUCCESS: &'static [&'static str] = &["COMPLETE"];
@@ -3770,7 +3822,7 @@ for LifecyclePolicyPreviewComplete {
     const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(5);
     const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(100);
     fn state(
-        output: &<super::types::GetLifecyclePolicyPreviewRequest as crate::runtime::Operation>::Output,
+        output: &<super::types::GetLifecyclePolicyPreviewRequest as ::aws_json_runtime::Operation>::Output,
     ) -> Option<&str> {
         Some(output).and_then(|v| v.status.as_ref()).map(|v| v.as_str())
     }
@@ -3782,12 +3834,12 @@ impl GetLifecyclePolicyPreview {
     /// By default it polls every 5 s or more and gives up after 100 s.
     pub fn wait_until_lifecycle_policy_preview_complete(
         self,
-    ) -> crate::runtime::Waiter<
+    ) -> ::aws_json_runtime::Waiter<
         super::types::GetLifecyclePolicyPreviewRequest,
         LifecyclePolicyPreviewComplete,
     > {
         let client = self.client.clone();
-        crate::runtime::Waiter::new(client, self.build())
+        ::aws_json_runtime::Waiter::new(client.into(), self.build())
     }
 }
 
@@ -3850,287 +3902,287 @@ pub fn read_answer(
     match operation {
         "BatchCheckLayerAvailability" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::BatchCheckLayerAvailabilityRequest,
                 >(status, headers, body),
             )
         }
         "BatchDeleteImage" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::BatchDeleteImageRequest,
                 >(status, headers, body),
             )
         }
         "BatchGetImage" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::BatchGetImageRequest,
                 >(status, headers, body),
             )
         }
         "BatchGetRepositoryScanningConfiguration" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::BatchGetRepositoryScanningConfigurationRequest,
                 >(status, headers, body),
             )
         }
         "CompleteLayerUpload" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::CompleteLayerUploadRequest,
                 >(status, headers, body),
             )
         }
         "CreatePullThroughCacheRule" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::CreatePullThroughCacheRuleRequest,
                 >(status, headers, body),
             )
         }
         "CreateRepository" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::CreateRepositoryRequest,
                 >(status, headers, body),
             )
         }
         "DeleteLifecyclePolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DeleteLifecyclePolicyRequest,
                 >(status, headers, body),
             )
         }
         "DeletePullThroughCacheRule" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DeletePullThroughCacheRuleRequest,
                 >(status, headers, body),
             )
         }
         "DeleteRegistryPolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DeleteRegistryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "DeleteRepository" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DeleteRepositoryRequest,
                 >(status, headers, body),
             )
         }
         "DeleteRepositoryPolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DeleteRepositoryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "DescribeImageReplicationStatus" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DescribeImageReplicationStatusRequest,
                 >(status, headers, body),
             )
         }
         "DescribeImageScanFindings" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DescribeImageScanFindingsRequest,
                 >(status, headers, body),
             )
         }
         "DescribeImages" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DescribeImagesRequest,
                 >(status, headers, body),
             )
         }
         "DescribePullThroughCacheRules" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DescribePullThroughCacheRulesRequest,
                 >(status, headers, body),
             )
         }
         "DescribeRegistry" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DescribeRegistryRequest,
                 >(status, headers, body),
             )
         }
         "DescribeRepositories" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DescribeRepositoriesRequest,
                 >(status, headers, body),
             )
         }
         "GetAuthorizationToken" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::GetAuthorizationTokenRequest,
                 >(status, headers, body),
             )
         }
         "GetDownloadUrlForLayer" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::GetDownloadUrlForLayerRequest,
                 >(status, headers, body),
             )
         }
         "GetLifecyclePolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::GetLifecyclePolicyRequest,
                 >(status, headers, body),
             )
         }
         "GetLifecyclePolicyPreview" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::GetLifecyclePolicyPreviewRequest,
                 >(status, headers, body),
             )
         }
         "GetRegistryPolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::GetRegistryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "GetRegistryScanningConfiguration" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::GetRegistryScanningConfigurationRequest,
                 >(status, headers, body),
             )
         }
         "GetRepositoryPolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::GetRepositoryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "InitiateLayerUpload" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::InitiateLayerUploadRequest,
                 >(status, headers, body),
             )
         }
         "ListImages" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::ListImagesRequest,
                 >(status, headers, body),
             )
         }
         "ListTagsForResource" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::ListTagsForResourceRequest,
                 >(status, headers, body),
             )
         }
         "PutImage" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutImageRequest,
                 >(status, headers, body),
             )
         }
         "PutImageScanningConfiguration" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutImageScanningConfigurationRequest,
                 >(status, headers, body),
             )
         }
         "PutImageTagMutability" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutImageTagMutabilityRequest,
                 >(status, headers, body),
             )
         }
         "PutLifecyclePolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutLifecyclePolicyRequest,
                 >(status, headers, body),
             )
         }
         "PutRegistryPolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutRegistryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "PutRegistryScanningConfiguration" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutRegistryScanningConfigurationRequest,
                 >(status, headers, body),
             )
         }
         "PutReplicationConfiguration" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutReplicationConfigurationRequest,
                 >(status, headers, body),
             )
         }
         "SetRepositoryPolicy" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::SetRepositoryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "StartImageScan" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::StartImageScanRequest,
                 >(status, headers, body),
             )
         }
         "StartLifecyclePolicyPreview" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::StartLifecyclePolicyPreviewRequest,
                 >(status, headers, body),
             )
         }
         "TagResource" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::TagResourceRequest,
                 >(status, headers, body),
             )
         }
         "UntagResource" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::UntagResourceRequest,
                 >(status, headers, body),
             )
         }
         "UploadLayerPart" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::UploadLayerPartRequest,
                 >(status, headers, body),
             )

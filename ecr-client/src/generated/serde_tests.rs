@@ -5,14 +5,14 @@
 
 #[test]
 fn attribute() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Attribute,
     >("{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}");
 }
 
 #[test]
 fn authorization_data() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::AuthorizationData,
     >(
         "{\"authorizationToken\":\"Base64 value\",\"expiresAt\":1705072146.25,\"proxyEndpoint\":\"ProxyEndpoint value\"}",
@@ -21,7 +21,7 @@ fn authorization_data() {
 
 #[test]
 fn aws_ecr_container_image_details() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::AwsEcrContainerImageDetails,
     >(
         "{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -30,7 +30,7 @@ fn aws_ecr_container_image_details() {
 
 #[test]
 fn batch_check_layer_availability_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchCheckLayerAvailabilityRequest,
     >(
         "{\"layerDigests\":[\"BatchedOperationLayerDigest value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -39,7 +39,7 @@ fn batch_check_layer_availability_request() {
 
 #[test]
 fn batch_check_layer_availability_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchCheckLayerAvailabilityResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"InvalidLayerDigest\",\"failureReason\":\"LayerFailureReason value\",\"layerDigest\":\"BatchedOperationLayerDigest value\"}],\"layers\":[{\"layerAvailability\":\"AVAILABLE\",\"layerDigest\":\"LayerDigest value\",\"layerSize\":9007199254740993,\"mediaType\":\"MediaType value\"}]}",
@@ -48,7 +48,7 @@ fn batch_check_layer_availability_response() {
 
 #[test]
 fn batch_delete_image_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchDeleteImageRequest,
     >(
         "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -57,7 +57,7 @@ fn batch_delete_image_request() {
 
 #[test]
 fn batch_delete_image_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchDeleteImageResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"InvalidImageDigest\",\"failureReason\":\"ImageFailureReason value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}}],\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}]}",
@@ -66,7 +66,7 @@ fn batch_delete_image_response() {
 
 #[test]
 fn batch_get_image_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchGetImageRequest,
     >(
         "{\"acceptedMediaTypes\":[\"MediaType value\"],\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -75,7 +75,7 @@ fn batch_get_image_request() {
 
 #[test]
 fn batch_get_image_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchGetImageResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"InvalidImageDigest\",\"failureReason\":\"ImageFailureReason value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}}],\"images\":[{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}]}",
@@ -84,14 +84,14 @@ fn batch_get_image_response() {
 
 #[test]
 fn batch_get_repository_scanning_configuration_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchGetRepositoryScanningConfigurationRequest,
     >("{\"repositoryNames\":[\"RepositoryName value\"]}");
 }
 
 #[test]
 fn batch_get_repository_scanning_configuration_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::BatchGetRepositoryScanningConfigurationResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"REPOSITORY_NOT_FOUND\",\"failureReason\":\"ScanningConfigurationFailureReason value\",\"repositoryName\":\"RepositoryName value\"}],\"scanningConfigurations\":[{\"appliedScanFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"scanFrequency\":\"SCAN_ON_PUSH\",\"scanOnPush\":true}]}",
@@ -100,7 +100,7 @@ fn batch_get_repository_scanning_configuration_response() {
 
 #[test]
 fn complete_layer_upload_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CompleteLayerUploadRequest,
     >(
         "{\"layerDigests\":[\"LayerDigest value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
@@ -109,7 +109,7 @@ fn complete_layer_upload_request() {
 
 #[test]
 fn complete_layer_upload_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CompleteLayerUploadResponse,
     >(
         "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
@@ -118,7 +118,7 @@ fn complete_layer_upload_response() {
 
 #[test]
 fn create_pull_through_cache_rule_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CreatePullThroughCacheRuleRequest,
     >(
         "{\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
@@ -127,7 +127,7 @@ fn create_pull_through_cache_rule_request() {
 
 #[test]
 fn create_pull_through_cache_rule_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CreatePullThroughCacheRuleResponse,
     >(
         "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
@@ -136,7 +136,7 @@ fn create_pull_through_cache_rule_response() {
 
 #[test]
 fn create_repository_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CreateRepositoryRequest,
     >(
         "{\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
@@ -145,7 +145,7 @@ fn create_repository_request() {
 
 #[test]
 fn create_repository_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CreateRepositoryResponse,
     >(
         "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
@@ -154,7 +154,7 @@ fn create_repository_response() {
 
 #[test]
 fn cvss_score() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CvssScore,
     >(
         "{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}",
@@ -163,14 +163,14 @@ fn cvss_score() {
 
 #[test]
 fn cvss_score_adjustment() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CvssScoreAdjustment,
     >("{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}");
 }
 
 #[test]
 fn cvss_score_details() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::CvssScoreDetails,
     >(
         "{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}",
@@ -179,7 +179,7 @@ fn cvss_score_details() {
 
 #[test]
 fn delete_lifecycle_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteLifecyclePolicyRequest,
     >(
         "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -188,7 +188,7 @@ fn delete_lifecycle_policy_request() {
 
 #[test]
 fn delete_lifecycle_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteLifecyclePolicyResponse,
     >(
         "{\"lastEvaluatedAt\":1705072146.25,\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -197,7 +197,7 @@ fn delete_lifecycle_policy_response() {
 
 #[test]
 fn delete_pull_through_cache_rule_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeletePullThroughCacheRuleRequest,
     >(
         "{\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\"}",
@@ -206,7 +206,7 @@ fn delete_pull_through_cache_rule_request() {
 
 #[test]
 fn delete_pull_through_cache_rule_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeletePullThroughCacheRuleResponse,
     >(
         "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
@@ -215,14 +215,14 @@ fn delete_pull_through_cache_rule_response() {
 
 #[test]
 fn delete_registry_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRegistryPolicyRequest,
     >("{}");
 }
 
 #[test]
 fn delete_registry_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRegistryPolicyResponse,
     >(
         "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
@@ -231,7 +231,7 @@ fn delete_registry_policy_response() {
 
 #[test]
 fn delete_repository_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRepositoryPolicyRequest,
     >(
         "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -240,7 +240,7 @@ fn delete_repository_policy_request() {
 
 #[test]
 fn delete_repository_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -249,7 +249,7 @@ fn delete_repository_policy_response() {
 
 #[test]
 fn delete_repository_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRepositoryRequest,
     >(
         "{\"force\":true,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -258,7 +258,7 @@ fn delete_repository_request() {
 
 #[test]
 fn delete_repository_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRepositoryResponse,
     >(
         "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
@@ -267,7 +267,7 @@ fn delete_repository_response() {
 
 #[test]
 fn describe_image_replication_status_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImageReplicationStatusRequest,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -276,7 +276,7 @@ fn describe_image_replication_status_request() {
 
 #[test]
 fn describe_image_replication_status_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImageReplicationStatusResponse,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"replicationStatuses\":[{\"failureCode\":\"ReplicationError value\",\"region\":\"Region value\",\"registryId\":\"RegistryId value\",\"status\":\"IN_PROGRESS\"}],\"repositoryName\":\"RepositoryName value\"}",
@@ -285,7 +285,7 @@ fn describe_image_replication_status_response() {
 
 #[test]
 fn describe_image_scan_findings_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImageScanFindingsRequest,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -294,7 +294,7 @@ fn describe_image_scan_findings_request() {
 
 #[test]
 fn describe_image_scan_findings_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImageScanFindingsResponse,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -303,14 +303,14 @@ fn describe_image_scan_findings_response() {
 
 #[test]
 fn describe_images_filter() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesFilter,
     >("{\"tagStatus\":\"TAGGED\"}");
 }
 
 #[test]
 fn describe_images_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesRequest,
     >(
         "{\"filter\":{\"tagStatus\":\"TAGGED\"},\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -319,7 +319,7 @@ fn describe_images_request() {
 
 #[test]
 fn describe_images_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesResponse,
     >(
         "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
@@ -328,7 +328,7 @@ fn describe_images_response() {
 
 #[test]
 fn describe_pull_through_cache_rules_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribePullThroughCacheRulesRequest,
     >(
         "{\"ecrRepositoryPrefixes\":[\"PullThroughCacheRuleRepositoryPrefix value\"],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\"}",
@@ -337,7 +337,7 @@ fn describe_pull_through_cache_rules_request() {
 
 #[test]
 fn describe_pull_through_cache_rules_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribePullThroughCacheRulesResponse,
     >(
         "{\"nextToken\":\"NextToken value\",\"pullThroughCacheRules\":[{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}]}",
@@ -346,12 +346,14 @@ fn describe_pull_through_cache_rules_response() {
 
 #[test]
 fn describe_registry_request() {
-    crate::runtime::testing::round_trip::<super::types::DescribeRegistryRequest>("{}");
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeRegistryRequest,
+    >("{}");
 }
 
 #[test]
 fn describe_registry_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeRegistryResponse,
     >(
         "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
@@ -360,7 +362,7 @@ fn describe_registry_response() {
 
 #[test]
 fn describe_repositories_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeRepositoriesRequest,
     >(
         "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryNames\":[\"RepositoryName value\"]}",
@@ -369,7 +371,7 @@ fn describe_repositories_request() {
 
 #[test]
 fn describe_repositories_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeRepositoriesResponse,
     >(
         "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
@@ -378,21 +380,21 @@ fn describe_repositories_response() {
 
 #[test]
 fn encryption_configuration() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::EncryptionConfiguration,
     >("{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"}");
 }
 
 #[test]
 fn encryption_type() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::EncryptionType,
     >(&["AES256", "KMS"]);
 }
 
 #[test]
 fn enhanced_image_scan_finding() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::EnhancedImageScanFinding,
     >(
         "{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}",
@@ -401,21 +403,21 @@ fn enhanced_image_scan_finding() {
 
 #[test]
 fn finding_severity() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::FindingSeverity,
     >(&["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED"]);
 }
 
 #[test]
 fn get_authorization_token_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetAuthorizationTokenRequest,
     >("{\"registryIds\":[\"RegistryId value\"]}");
 }
 
 #[test]
 fn get_authorization_token_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetAuthorizationTokenResponse,
     >(
         "{\"authorizationData\":[{\"authorizationToken\":\"Base64 value\",\"expiresAt\":1705072146.25,\"proxyEndpoint\":\"ProxyEndpoint value\"}]}",
@@ -424,7 +426,7 @@ fn get_authorization_token_response() {
 
 #[test]
 fn get_download_url_for_layer_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetDownloadUrlForLayerRequest,
     >(
         "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -433,14 +435,14 @@ fn get_download_url_for_layer_request() {
 
 #[test]
 fn get_download_url_for_layer_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetDownloadUrlForLayerResponse,
     >("{\"downloadUrl\":\"Url value\",\"layerDigest\":\"LayerDigest value\"}");
 }
 
 #[test]
 fn get_lifecycle_policy_preview_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetLifecyclePolicyPreviewRequest,
     >(
         "{\"filter\":{\"tagStatus\":\"TAGGED\"},\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -449,7 +451,7 @@ fn get_lifecycle_policy_preview_request() {
 
 #[test]
 fn get_lifecycle_policy_preview_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetLifecyclePolicyPreviewResponse,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"nextToken\":\"NextToken value\",\"previewResults\":[{\"action\":{\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"]}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\",\"summary\":{\"expiringImageTotalCount\":9007199254740993}}",
@@ -458,7 +460,7 @@ fn get_lifecycle_policy_preview_response() {
 
 #[test]
 fn get_lifecycle_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetLifecyclePolicyRequest,
     >(
         "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -467,7 +469,7 @@ fn get_lifecycle_policy_request() {
 
 #[test]
 fn get_lifecycle_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetLifecyclePolicyResponse,
     >(
         "{\"lastEvaluatedAt\":1705072146.25,\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -476,12 +478,14 @@ fn get_lifecycle_policy_response() {
 
 #[test]
 fn get_registry_policy_request() {
-    crate::runtime::testing::round_trip::<super::types::GetRegistryPolicyRequest>("{}");
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetRegistryPolicyRequest,
+    >("{}");
 }
 
 #[test]
 fn get_registry_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetRegistryPolicyResponse,
     >(
         "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
@@ -490,14 +494,14 @@ fn get_registry_policy_response() {
 
 #[test]
 fn get_registry_scanning_configuration_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetRegistryScanningConfigurationRequest,
     >("{}");
 }
 
 #[test]
 fn get_registry_scanning_configuration_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetRegistryScanningConfigurationResponse,
     >(
         "{\"registryId\":\"RegistryId value\",\"scanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
@@ -506,7 +510,7 @@ fn get_registry_scanning_configuration_response() {
 
 #[test]
 fn get_repository_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetRepositoryPolicyRequest,
     >(
         "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -515,7 +519,7 @@ fn get_repository_policy_request() {
 
 #[test]
 fn get_repository_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::GetRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -524,7 +528,7 @@ fn get_repository_policy_response() {
 
 #[test]
 fn image() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Image,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -533,14 +537,14 @@ fn image() {
 
 #[test]
 fn image_action_type() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ImageActionType,
     >(&["EXPIRE"]);
 }
 
 #[test]
 fn image_detail() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageDetail,
     >(
         "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -549,7 +553,7 @@ fn image_detail() {
 
 #[test]
 fn image_failure() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageFailure,
     >(
         "{\"failureCode\":\"InvalidImageDigest\",\"failureReason\":\"ImageFailureReason value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}}",
@@ -558,7 +562,7 @@ fn image_failure() {
 
 #[test]
 fn image_failure_code() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ImageFailureCode,
     >(
         &[
@@ -575,14 +579,14 @@ fn image_failure_code() {
 
 #[test]
 fn image_identifier() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageIdentifier,
     >("{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}");
 }
 
 #[test]
 fn image_replication_status() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageReplicationStatus,
     >(
         "{\"failureCode\":\"ReplicationError value\",\"region\":\"Region value\",\"registryId\":\"RegistryId value\",\"status\":\"IN_PROGRESS\"}",
@@ -591,7 +595,7 @@ fn image_replication_status() {
 
 #[test]
 fn image_scan_finding() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageScanFinding,
     >(
         "{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}",
@@ -600,7 +604,7 @@ fn image_scan_finding() {
 
 #[test]
 fn image_scan_findings() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageScanFindings,
     >(
         "{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
@@ -609,7 +613,7 @@ fn image_scan_findings() {
 
 #[test]
 fn image_scan_findings_summary() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageScanFindingsSummary,
     >(
         "{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
@@ -618,28 +622,28 @@ fn image_scan_findings_summary() {
 
 #[test]
 fn image_scan_status() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageScanStatus,
     >("{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"}");
 }
 
 #[test]
 fn image_scanning_configuration() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ImageScanningConfiguration,
     >("{\"scanOnPush\":true}");
 }
 
 #[test]
 fn image_tag_mutability() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ImageTagMutability,
     >(&["MUTABLE", "IMMUTABLE"]);
 }
 
 #[test]
 fn initiate_layer_upload_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::InitiateLayerUploadRequest,
     >(
         "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -648,14 +652,14 @@ fn initiate_layer_upload_request() {
 
 #[test]
 fn initiate_layer_upload_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::InitiateLayerUploadResponse,
     >("{\"partSize\":9007199254740993,\"uploadId\":\"UploadId value\"}");
 }
 
 #[test]
 fn layer() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Layer,
     >(
         "{\"layerAvailability\":\"AVAILABLE\",\"layerDigest\":\"LayerDigest value\",\"layerSize\":9007199254740993,\"mediaType\":\"MediaType value\"}",
@@ -664,14 +668,14 @@ fn layer() {
 
 #[test]
 fn layer_availability() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::LayerAvailability,
     >(&["AVAILABLE", "UNAVAILABLE"]);
 }
 
 #[test]
 fn layer_failure() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::LayerFailure,
     >(
         "{\"failureCode\":\"InvalidLayerDigest\",\"failureReason\":\"LayerFailureReason value\",\"layerDigest\":\"BatchedOperationLayerDigest value\"}",
@@ -680,21 +684,21 @@ fn layer_failure() {
 
 #[test]
 fn layer_failure_code() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::LayerFailureCode,
     >(&["InvalidLayerDigest", "MissingLayerDigest"]);
 }
 
 #[test]
 fn lifecycle_policy_preview_filter() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::LifecyclePolicyPreviewFilter,
     >("{\"tagStatus\":\"TAGGED\"}");
 }
 
 #[test]
 fn lifecycle_policy_preview_result() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::LifecyclePolicyPreviewResult,
     >(
         "{\"action\":{\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"]}",
@@ -703,35 +707,35 @@ fn lifecycle_policy_preview_result() {
 
 #[test]
 fn lifecycle_policy_preview_status() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::LifecyclePolicyPreviewStatus,
     >(&["IN_PROGRESS", "COMPLETE", "EXPIRED", "FAILED"]);
 }
 
 #[test]
 fn lifecycle_policy_preview_summary() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::LifecyclePolicyPreviewSummary,
     >("{\"expiringImageTotalCount\":9007199254740993}");
 }
 
 #[test]
 fn lifecycle_policy_rule_action() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::LifecyclePolicyRuleAction,
     >("{\"type\":\"EXPIRE\"}");
 }
 
 #[test]
 fn list_images_filter() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ListImagesFilter,
     >("{\"tagStatus\":\"TAGGED\"}");
 }
 
 #[test]
 fn list_images_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ListImagesRequest,
     >(
         "{\"filter\":{\"tagStatus\":\"TAGGED\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -740,7 +744,7 @@ fn list_images_request() {
 
 #[test]
 fn list_images_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ListImagesResponse,
     >(
         "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
@@ -749,21 +753,21 @@ fn list_images_response() {
 
 #[test]
 fn list_tags_for_resource_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ListTagsForResourceRequest,
     >("{\"resourceArn\":\"Arn value\"}");
 }
 
 #[test]
 fn list_tags_for_resource_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ListTagsForResourceResponse,
     >("{\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}");
 }
 
 #[test]
 fn package_vulnerability_details() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PackageVulnerabilityDetails,
     >(
         "{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]}",
@@ -772,7 +776,7 @@ fn package_vulnerability_details() {
 
 #[test]
 fn pull_through_cache_rule() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PullThroughCacheRule,
     >(
         "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
@@ -781,7 +785,7 @@ fn pull_through_cache_rule() {
 
 #[test]
 fn put_image_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageRequest,
     >(
         "{\"imageDigest\":\"ImageDigest value\",\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"imageTag\":\"ImageTag value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -790,7 +794,7 @@ fn put_image_request() {
 
 #[test]
 fn put_image_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageResponse,
     >(
         "{\"image\":{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}}",
@@ -799,7 +803,7 @@ fn put_image_response() {
 
 #[test]
 fn put_image_scanning_configuration_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageScanningConfigurationRequest,
     >(
         "{\"imageScanningConfiguration\":{\"scanOnPush\":true},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -808,7 +812,7 @@ fn put_image_scanning_configuration_request() {
 
 #[test]
 fn put_image_scanning_configuration_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageScanningConfigurationResponse,
     >(
         "{\"imageScanningConfiguration\":{\"scanOnPush\":true},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -817,7 +821,7 @@ fn put_image_scanning_configuration_response() {
 
 #[test]
 fn put_image_tag_mutability_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageTagMutabilityRequest,
     >(
         "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -826,7 +830,7 @@ fn put_image_tag_mutability_request() {
 
 #[test]
 fn put_image_tag_mutability_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageTagMutabilityResponse,
     >(
         "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -835,7 +839,7 @@ fn put_image_tag_mutability_response() {
 
 #[test]
 fn put_lifecycle_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutLifecyclePolicyRequest,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -844,7 +848,7 @@ fn put_lifecycle_policy_request() {
 
 #[test]
 fn put_lifecycle_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutLifecyclePolicyResponse,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -853,14 +857,14 @@ fn put_lifecycle_policy_response() {
 
 #[test]
 fn put_registry_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutRegistryPolicyRequest,
     >("{\"policyText\":\"RegistryPolicyText value\"}");
 }
 
 #[test]
 fn put_registry_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutRegistryPolicyResponse,
     >(
         "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
@@ -869,7 +873,7 @@ fn put_registry_policy_response() {
 
 #[test]
 fn put_registry_scanning_configuration_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutRegistryScanningConfigurationRequest,
     >(
         "{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}",
@@ -878,7 +882,7 @@ fn put_registry_scanning_configuration_request() {
 
 #[test]
 fn put_registry_scanning_configuration_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutRegistryScanningConfigurationResponse,
     >(
         "{\"registryScanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
@@ -887,7 +891,7 @@ fn put_registry_scanning_configuration_response() {
 
 #[test]
 fn put_replication_configuration_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutReplicationConfigurationRequest,
     >(
         "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
@@ -896,7 +900,7 @@ fn put_replication_configuration_request() {
 
 #[test]
 fn put_replication_configuration_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutReplicationConfigurationResponse,
     >(
         "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
@@ -905,14 +909,14 @@ fn put_replication_configuration_response() {
 
 #[test]
 fn recommendation() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Recommendation,
     >("{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}");
 }
 
 #[test]
 fn registry_scanning_configuration() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::RegistryScanningConfiguration,
     >(
         "{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}",
@@ -921,7 +925,7 @@ fn registry_scanning_configuration() {
 
 #[test]
 fn registry_scanning_rule() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::RegistryScanningRule,
     >(
         "{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}",
@@ -930,7 +934,7 @@ fn registry_scanning_rule() {
 
 #[test]
 fn remediation() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Remediation,
     >(
         "{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}}",
@@ -939,7 +943,7 @@ fn remediation() {
 
 #[test]
 fn replication_configuration() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ReplicationConfiguration,
     >(
         "{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}",
@@ -948,14 +952,14 @@ fn replication_configuration() {
 
 #[test]
 fn replication_destination() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ReplicationDestination,
     >("{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}");
 }
 
 #[test]
 fn replication_rule() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ReplicationRule,
     >(
         "{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}",
@@ -964,14 +968,14 @@ fn replication_rule() {
 
 #[test]
 fn replication_status() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ReplicationStatus,
     >(&["IN_PROGRESS", "COMPLETE", "FAILED"]);
 }
 
 #[test]
 fn repository() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Repository,
     >(
         "{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}",
@@ -980,21 +984,21 @@ fn repository() {
 
 #[test]
 fn repository_filter() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::RepositoryFilter,
     >("{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}");
 }
 
 #[test]
 fn repository_filter_type() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::RepositoryFilterType,
     >(&["PREFIX_MATCH"]);
 }
 
 #[test]
 fn repository_scanning_configuration() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::RepositoryScanningConfiguration,
     >(
         "{\"appliedScanFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"scanFrequency\":\"SCAN_ON_PUSH\",\"scanOnPush\":true}",
@@ -1003,7 +1007,7 @@ fn repository_scanning_configuration() {
 
 #[test]
 fn repository_scanning_configuration_failure() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::RepositoryScanningConfigurationFailure,
     >(
         "{\"failureCode\":\"REPOSITORY_NOT_FOUND\",\"failureReason\":\"ScanningConfigurationFailureReason value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1012,7 +1016,7 @@ fn repository_scanning_configuration_failure() {
 
 #[test]
 fn resource() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Resource,
     >(
         "{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}",
@@ -1021,7 +1025,7 @@ fn resource() {
 
 #[test]
 fn resource_details() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ResourceDetails,
     >(
         "{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}}",
@@ -1030,14 +1034,14 @@ fn resource_details() {
 
 #[test]
 fn scan_frequency() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ScanFrequency,
     >(&["SCAN_ON_PUSH", "CONTINUOUS_SCAN", "MANUAL"]);
 }
 
 #[test]
 fn scan_status() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ScanStatus,
     >(
         &[
@@ -1055,21 +1059,21 @@ fn scan_status() {
 
 #[test]
 fn scan_type() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ScanType,
     >(&["BASIC", "ENHANCED"]);
 }
 
 #[test]
 fn scanning_configuration_failure_code() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ScanningConfigurationFailureCode,
     >(&["REPOSITORY_NOT_FOUND"]);
 }
 
 #[test]
 fn scanning_repository_filter() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ScanningRepositoryFilter,
     >(
         "{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}",
@@ -1078,14 +1082,14 @@ fn scanning_repository_filter() {
 
 #[test]
 fn scanning_repository_filter_type() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ScanningRepositoryFilterType,
     >(&["WILDCARD"]);
 }
 
 #[test]
 fn score_details() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ScoreDetails,
     >(
         "{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}}",
@@ -1094,7 +1098,7 @@ fn score_details() {
 
 #[test]
 fn set_repository_policy_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::SetRepositoryPolicyRequest,
     >(
         "{\"force\":true,\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1103,7 +1107,7 @@ fn set_repository_policy_request() {
 
 #[test]
 fn set_repository_policy_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::SetRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1112,7 +1116,7 @@ fn set_repository_policy_response() {
 
 #[test]
 fn start_image_scan_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::StartImageScanRequest,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1121,7 +1125,7 @@ fn start_image_scan_request() {
 
 #[test]
 fn start_image_scan_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::StartImageScanResponse,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1130,7 +1134,7 @@ fn start_image_scan_response() {
 
 #[test]
 fn start_lifecycle_policy_preview_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::StartLifecyclePolicyPreviewRequest,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1139,7 +1143,7 @@ fn start_lifecycle_policy_preview_request() {
 
 #[test]
 fn start_lifecycle_policy_preview_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::StartLifecyclePolicyPreviewResponse,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\"}",
@@ -1148,14 +1152,14 @@ fn start_lifecycle_policy_preview_response() {
 
 #[test]
 fn tag() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Tag,
     >("{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}");
 }
 
 #[test]
 fn tag_resource_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::TagResourceRequest,
     >(
         "{\"resourceArn\":\"Arn value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
@@ -1164,31 +1168,31 @@ fn tag_resource_request() {
 
 #[test]
 fn tag_resource_response() {
-    crate::runtime::testing::round_trip::<super::types::TagResourceResponse>("{}");
+    ::aws_json_runtime::testing::round_trip::<super::types::TagResourceResponse>("{}");
 }
 
 #[test]
 fn tag_status() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::TagStatus,
     >(&["TAGGED", "UNTAGGED", "ANY"]);
 }
 
 #[test]
 fn untag_resource_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::UntagResourceRequest,
     >("{\"resourceArn\":\"Arn value\",\"tagKeys\":[\"TagKey value\"]}");
 }
 
 #[test]
 fn untag_resource_response() {
-    crate::runtime::testing::round_trip::<super::types::UntagResourceResponse>("{}");
+    ::aws_json_runtime::testing::round_trip::<super::types::UntagResourceResponse>("{}");
 }
 
 #[test]
 fn upload_layer_part_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::UploadLayerPartRequest,
     >(
         "{\"layerPartBlob\":\"AAEC/w==\",\"partFirstByte\":9007199254740993,\"partLastByte\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
@@ -1197,7 +1201,7 @@ fn upload_layer_part_request() {
 
 #[test]
 fn upload_layer_part_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::UploadLayerPartResponse,
     >(
         "{\"lastByteReceived\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
@@ -1206,7 +1210,7 @@ fn upload_layer_part_response() {
 
 #[test]
 fn vulnerable_package() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::VulnerablePackage,
     >(
         "{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}",
@@ -1215,7 +1219,7 @@ fn vulnerable_package() {
 
 #[test]
 fn answers_tolerate_missing_members_of_batch_check_layer_availability() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::BatchCheckLayerAvailabilityResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"InvalidLayerDigest\",\"failureReason\":\"LayerFailureReason value\",\"layerDigest\":\"BatchedOperationLayerDigest value\"}],\"layers\":[{\"layerAvailability\":\"AVAILABLE\",\"layerDigest\":\"LayerDigest value\",\"layerSize\":9007199254740993,\"mediaType\":\"MediaType value\"}]}",
@@ -1225,7 +1229,7 @@ fn answers_tolerate_missing_members_of_batch_check_layer_availability() {
 
 #[test]
 fn answers_tolerate_missing_members_of_batch_delete_image() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::BatchDeleteImageResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"InvalidImageDigest\",\"failureReason\":\"ImageFailureReason value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}}],\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}]}",
@@ -1235,7 +1239,7 @@ fn answers_tolerate_missing_members_of_batch_delete_image() {
 
 #[test]
 fn answers_tolerate_missing_members_of_batch_get_image() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::BatchGetImageResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"InvalidImageDigest\",\"failureReason\":\"ImageFailureReason value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}}],\"images\":[{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}]}",
@@ -1245,7 +1249,7 @@ fn answers_tolerate_missing_members_of_batch_get_image() {
 
 #[test]
 fn answers_tolerate_missing_members_of_batch_get_repository_scanning_configuration() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::BatchGetRepositoryScanningConfigurationResponse,
     >(
         "{\"failures\":[{\"failureCode\":\"REPOSITORY_NOT_FOUND\",\"failureReason\":\"ScanningConfigurationFailureReason value\",\"repositoryName\":\"RepositoryName value\"}],\"scanningConfigurations\":[{\"appliedScanFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"scanFrequency\":\"SCAN_ON_PUSH\",\"scanOnPush\":true}]}",
@@ -1255,7 +1259,7 @@ fn answers_tolerate_missing_members_of_batch_get_repository_scanning_configurati
 
 #[test]
 fn answers_tolerate_missing_members_of_complete_layer_upload() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::CompleteLayerUploadResponse,
     >(
         "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
@@ -1265,7 +1269,7 @@ fn answers_tolerate_missing_members_of_complete_layer_upload() {
 
 #[test]
 fn answers_tolerate_missing_members_of_create_pull_through_cache_rule() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::CreatePullThroughCacheRuleResponse,
     >(
         "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
@@ -1275,7 +1279,7 @@ fn answers_tolerate_missing_members_of_create_pull_through_cache_rule() {
 
 #[test]
 fn answers_tolerate_missing_members_of_create_repository() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::CreateRepositoryResponse,
     >(
         "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
@@ -1285,7 +1289,7 @@ fn answers_tolerate_missing_members_of_create_repository() {
 
 #[test]
 fn answers_tolerate_missing_members_of_delete_lifecycle_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DeleteLifecyclePolicyResponse,
     >(
         "{\"lastEvaluatedAt\":1705072146.25,\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1295,7 +1299,7 @@ fn answers_tolerate_missing_members_of_delete_lifecycle_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_delete_pull_through_cache_rule() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DeletePullThroughCacheRuleResponse,
     >(
         "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
@@ -1305,7 +1309,7 @@ fn answers_tolerate_missing_members_of_delete_pull_through_cache_rule() {
 
 #[test]
 fn answers_tolerate_missing_members_of_delete_registry_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DeleteRegistryPolicyResponse,
     >(
         "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
@@ -1315,7 +1319,7 @@ fn answers_tolerate_missing_members_of_delete_registry_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_delete_repository() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DeleteRepositoryResponse,
     >(
         "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
@@ -1325,7 +1329,7 @@ fn answers_tolerate_missing_members_of_delete_repository() {
 
 #[test]
 fn answers_tolerate_missing_members_of_delete_repository_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DeleteRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1335,7 +1339,7 @@ fn answers_tolerate_missing_members_of_delete_repository_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_describe_image_replication_status() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeImageReplicationStatusResponse,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"replicationStatuses\":[{\"failureCode\":\"ReplicationError value\",\"region\":\"Region value\",\"registryId\":\"RegistryId value\",\"status\":\"IN_PROGRESS\"}],\"repositoryName\":\"RepositoryName value\"}",
@@ -1345,7 +1349,7 @@ fn answers_tolerate_missing_members_of_describe_image_replication_status() {
 
 #[test]
 fn answers_tolerate_missing_members_of_describe_image_scan_findings() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeImageScanFindingsResponse,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1355,7 +1359,7 @@ fn answers_tolerate_missing_members_of_describe_image_scan_findings() {
 
 #[test]
 fn answers_tolerate_missing_members_of_describe_images() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeImagesResponse,
     >(
         "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
@@ -1365,7 +1369,7 @@ fn answers_tolerate_missing_members_of_describe_images() {
 
 #[test]
 fn answers_tolerate_missing_members_of_describe_pull_through_cache_rules() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DescribePullThroughCacheRulesResponse,
     >(
         "{\"nextToken\":\"NextToken value\",\"pullThroughCacheRules\":[{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}]}",
@@ -1375,7 +1379,7 @@ fn answers_tolerate_missing_members_of_describe_pull_through_cache_rules() {
 
 #[test]
 fn answers_tolerate_missing_members_of_describe_registry() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeRegistryResponse,
     >(
         "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
@@ -1385,7 +1389,7 @@ fn answers_tolerate_missing_members_of_describe_registry() {
 
 #[test]
 fn answers_tolerate_missing_members_of_describe_repositories() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeRepositoriesResponse,
     >(
         "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
@@ -1395,7 +1399,7 @@ fn answers_tolerate_missing_members_of_describe_repositories() {
 
 #[test]
 fn answers_tolerate_missing_members_of_get_authorization_token() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::GetAuthorizationTokenResponse,
     >(
         "{\"authorizationData\":[{\"authorizationToken\":\"Base64 value\",\"expiresAt\":1705072146.25,\"proxyEndpoint\":\"ProxyEndpoint value\"}]}",
@@ -1405,7 +1409,7 @@ fn answers_tolerate_missing_members_of_get_authorization_token() {
 
 #[test]
 fn answers_tolerate_missing_members_of_get_download_url_for_layer() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::GetDownloadUrlForLayerResponse,
     >(
         "{\"downloadUrl\":\"Url value\",\"layerDigest\":\"LayerDigest value\"}",
@@ -1415,7 +1419,7 @@ fn answers_tolerate_missing_members_of_get_download_url_for_layer() {
 
 #[test]
 fn answers_tolerate_missing_members_of_get_lifecycle_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::GetLifecyclePolicyResponse,
     >(
         "{\"lastEvaluatedAt\":1705072146.25,\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1425,7 +1429,7 @@ fn answers_tolerate_missing_members_of_get_lifecycle_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_get_lifecycle_policy_preview() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::GetLifecyclePolicyPreviewResponse,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"nextToken\":\"NextToken value\",\"previewResults\":[{\"action\":{\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"]}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\",\"summary\":{\"expiringImageTotalCount\":9007199254740993}}",
@@ -1435,7 +1439,7 @@ fn answers_tolerate_missing_members_of_get_lifecycle_policy_preview() {
 
 #[test]
 fn answers_tolerate_missing_members_of_get_registry_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::GetRegistryPolicyResponse,
     >(
         "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
@@ -1445,7 +1449,7 @@ fn answers_tolerate_missing_members_of_get_registry_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_get_registry_scanning_configuration() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::GetRegistryScanningConfigurationResponse,
     >(
         "{\"registryId\":\"RegistryId value\",\"scanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
@@ -1455,7 +1459,7 @@ fn answers_tolerate_missing_members_of_get_registry_scanning_configuration() {
 
 #[test]
 fn answers_tolerate_missing_members_of_get_repository_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::GetRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1465,14 +1469,14 @@ fn answers_tolerate_missing_members_of_get_repository_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_initiate_layer_upload() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::InitiateLayerUploadResponse,
     >("{\"partSize\":9007199254740993,\"uploadId\":\"UploadId value\"}", "map key");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_list_images() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::ListImagesResponse,
     >(
         "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
@@ -1482,14 +1486,14 @@ fn answers_tolerate_missing_members_of_list_images() {
 
 #[test]
 fn answers_tolerate_missing_members_of_list_tags_for_resource() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::ListTagsForResourceResponse,
     >("{\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}", "map key");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_put_image() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutImageResponse,
     >(
         "{\"image\":{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}}",
@@ -1499,7 +1503,7 @@ fn answers_tolerate_missing_members_of_put_image() {
 
 #[test]
 fn answers_tolerate_missing_members_of_put_image_scanning_configuration() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutImageScanningConfigurationResponse,
     >(
         "{\"imageScanningConfiguration\":{\"scanOnPush\":true},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1509,7 +1513,7 @@ fn answers_tolerate_missing_members_of_put_image_scanning_configuration() {
 
 #[test]
 fn answers_tolerate_missing_members_of_put_image_tag_mutability() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutImageTagMutabilityResponse,
     >(
         "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1519,7 +1523,7 @@ fn answers_tolerate_missing_members_of_put_image_tag_mutability() {
 
 #[test]
 fn answers_tolerate_missing_members_of_put_lifecycle_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutLifecyclePolicyResponse,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1529,7 +1533,7 @@ fn answers_tolerate_missing_members_of_put_lifecycle_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_put_registry_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutRegistryPolicyResponse,
     >(
         "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
@@ -1539,7 +1543,7 @@ fn answers_tolerate_missing_members_of_put_registry_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_put_registry_scanning_configuration() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutRegistryScanningConfigurationResponse,
     >(
         "{\"registryScanningConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"ScanningRepositoryFilterValue value\",\"filterType\":\"WILDCARD\"}],\"scanFrequency\":\"SCAN_ON_PUSH\"}],\"scanType\":\"BASIC\"}}",
@@ -1549,7 +1553,7 @@ fn answers_tolerate_missing_members_of_put_registry_scanning_configuration() {
 
 #[test]
 fn answers_tolerate_missing_members_of_put_replication_configuration() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutReplicationConfigurationResponse,
     >(
         "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
@@ -1559,7 +1563,7 @@ fn answers_tolerate_missing_members_of_put_replication_configuration() {
 
 #[test]
 fn answers_tolerate_missing_members_of_set_repository_policy() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::SetRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1569,7 +1573,7 @@ fn answers_tolerate_missing_members_of_set_repository_policy() {
 
 #[test]
 fn answers_tolerate_missing_members_of_start_image_scan() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::StartImageScanResponse,
     >(
         "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
@@ -1579,7 +1583,7 @@ fn answers_tolerate_missing_members_of_start_image_scan() {
 
 #[test]
 fn answers_tolerate_missing_members_of_start_lifecycle_policy_preview() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::StartLifecyclePolicyPreviewResponse,
     >(
         "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\"}",
@@ -1589,21 +1593,21 @@ fn answers_tolerate_missing_members_of_start_lifecycle_policy_preview() {
 
 #[test]
 fn answers_tolerate_missing_members_of_tag_resource() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::TagResourceResponse,
     >("{}", "map key");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_untag_resource() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::UntagResourceResponse,
     >("{}", "map key");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_upload_layer_part() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::UploadLayerPartResponse,
     >(
         "{\"lastByteReceived\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
@@ -1650,7 +1654,7 @@ const ERROR_CODES: &[&str] = &[
 
 #[test]
 fn every_error_maps_from_batch_check_layer_availability() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::BatchCheckLayerAvailabilityError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1658,7 +1662,7 @@ fn every_error_maps_from_batch_check_layer_availability() {
 
 #[test]
 fn every_error_maps_from_batch_delete_image() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::BatchDeleteImageError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1666,7 +1670,7 @@ fn every_error_maps_from_batch_delete_image() {
 
 #[test]
 fn every_error_maps_from_batch_get_image() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::BatchGetImageError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1674,7 +1678,7 @@ fn every_error_maps_from_batch_get_image() {
 
 #[test]
 fn every_error_maps_from_batch_get_repository_scanning_configuration() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::BatchGetRepositoryScanningConfigurationError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1682,7 +1686,7 @@ fn every_error_maps_from_batch_get_repository_scanning_configuration() {
 
 #[test]
 fn every_error_maps_from_complete_layer_upload() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::CompleteLayerUploadError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1690,7 +1694,7 @@ fn every_error_maps_from_complete_layer_upload() {
 
 #[test]
 fn every_error_maps_from_create_pull_through_cache_rule() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::CreatePullThroughCacheRuleError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1698,7 +1702,7 @@ fn every_error_maps_from_create_pull_through_cache_rule() {
 
 #[test]
 fn every_error_maps_from_create_repository() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::CreateRepositoryError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1706,7 +1710,7 @@ fn every_error_maps_from_create_repository() {
 
 #[test]
 fn every_error_maps_from_delete_lifecycle_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DeleteLifecyclePolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1714,7 +1718,7 @@ fn every_error_maps_from_delete_lifecycle_policy() {
 
 #[test]
 fn every_error_maps_from_delete_pull_through_cache_rule() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DeletePullThroughCacheRuleError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1722,7 +1726,7 @@ fn every_error_maps_from_delete_pull_through_cache_rule() {
 
 #[test]
 fn every_error_maps_from_delete_registry_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DeleteRegistryPolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1730,7 +1734,7 @@ fn every_error_maps_from_delete_registry_policy() {
 
 #[test]
 fn every_error_maps_from_delete_repository() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DeleteRepositoryError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1738,7 +1742,7 @@ fn every_error_maps_from_delete_repository() {
 
 #[test]
 fn every_error_maps_from_delete_repository_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DeleteRepositoryPolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1746,7 +1750,7 @@ fn every_error_maps_from_delete_repository_policy() {
 
 #[test]
 fn every_error_maps_from_describe_image_replication_status() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeImageReplicationStatusError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1754,7 +1758,7 @@ fn every_error_maps_from_describe_image_replication_status() {
 
 #[test]
 fn every_error_maps_from_describe_image_scan_findings() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeImageScanFindingsError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1762,7 +1766,7 @@ fn every_error_maps_from_describe_image_scan_findings() {
 
 #[test]
 fn every_error_maps_from_describe_images() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeImagesError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1770,7 +1774,7 @@ fn every_error_maps_from_describe_images() {
 
 #[test]
 fn every_error_maps_from_describe_pull_through_cache_rules() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribePullThroughCacheRulesError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1778,7 +1782,7 @@ fn every_error_maps_from_describe_pull_through_cache_rules() {
 
 #[test]
 fn every_error_maps_from_describe_registry() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeRegistryError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1786,7 +1790,7 @@ fn every_error_maps_from_describe_registry() {
 
 #[test]
 fn every_error_maps_from_describe_repositories() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeRepositoriesError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1794,7 +1798,7 @@ fn every_error_maps_from_describe_repositories() {
 
 #[test]
 fn every_error_maps_from_get_authorization_token() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::GetAuthorizationTokenError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1802,7 +1806,7 @@ fn every_error_maps_from_get_authorization_token() {
 
 #[test]
 fn every_error_maps_from_get_download_url_for_layer() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::GetDownloadUrlForLayerError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1810,7 +1814,7 @@ fn every_error_maps_from_get_download_url_for_layer() {
 
 #[test]
 fn every_error_maps_from_get_lifecycle_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::GetLifecyclePolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1818,7 +1822,7 @@ fn every_error_maps_from_get_lifecycle_policy() {
 
 #[test]
 fn every_error_maps_from_get_lifecycle_policy_preview() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::GetLifecyclePolicyPreviewError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1826,7 +1830,7 @@ fn every_error_maps_from_get_lifecycle_policy_preview() {
 
 #[test]
 fn every_error_maps_from_get_registry_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::GetRegistryPolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1834,7 +1838,7 @@ fn every_error_maps_from_get_registry_policy() {
 
 #[test]
 fn every_error_maps_from_get_registry_scanning_configuration() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::GetRegistryScanningConfigurationError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1842,7 +1846,7 @@ fn every_error_maps_from_get_registry_scanning_configuration() {
 
 #[test]
 fn every_error_maps_from_get_repository_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::GetRepositoryPolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1850,7 +1854,7 @@ fn every_error_maps_from_get_repository_policy() {
 
 #[test]
 fn every_error_maps_from_initiate_layer_upload() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::InitiateLayerUploadError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1858,7 +1862,7 @@ fn every_error_maps_from_initiate_layer_upload() {
 
 #[test]
 fn every_error_maps_from_list_images() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::ListImagesError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1866,7 +1870,7 @@ fn every_error_maps_from_list_images() {
 
 #[test]
 fn every_error_maps_from_list_tags_for_resource() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::ListTagsForResourceError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1874,7 +1878,7 @@ fn every_error_maps_from_list_tags_for_resource() {
 
 #[test]
 fn every_error_maps_from_put_image() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutImageError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1882,7 +1886,7 @@ fn every_error_maps_from_put_image() {
 
 #[test]
 fn every_error_maps_from_put_image_scanning_configuration() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutImageScanningConfigurationError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1890,7 +1894,7 @@ fn every_error_maps_from_put_image_scanning_configuration() {
 
 #[test]
 fn every_error_maps_from_put_image_tag_mutability() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutImageTagMutabilityError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1898,7 +1902,7 @@ fn every_error_maps_from_put_image_tag_mutability() {
 
 #[test]
 fn every_error_maps_from_put_lifecycle_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutLifecyclePolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1906,7 +1910,7 @@ fn every_error_maps_from_put_lifecycle_policy() {
 
 #[test]
 fn every_error_maps_from_put_registry_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutRegistryPolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1914,7 +1918,7 @@ fn every_error_maps_from_put_registry_policy() {
 
 #[test]
 fn every_error_maps_from_put_registry_scanning_configuration() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutRegistryScanningConfigurationError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1922,7 +1926,7 @@ fn every_error_maps_from_put_registry_scanning_configuration() {
 
 #[test]
 fn every_error_maps_from_put_replication_configuration() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutReplicationConfigurationError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1930,7 +1934,7 @@ fn every_error_maps_from_put_replication_configuration() {
 
 #[test]
 fn every_error_maps_from_set_repository_policy() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::SetRepositoryPolicyError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1938,7 +1942,7 @@ fn every_error_maps_from_set_repository_policy() {
 
 #[test]
 fn every_error_maps_from_start_image_scan() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::StartImageScanError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1946,7 +1950,7 @@ fn every_error_maps_from_start_image_scan() {
 
 #[test]
 fn every_error_maps_from_start_lifecycle_policy_preview() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::StartLifecyclePolicyPreviewError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1954,7 +1958,7 @@ fn every_error_maps_from_start_lifecycle_policy_preview() {
 
 #[test]
 fn every_error_maps_from_tag_resource() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::TagResourceError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1962,7 +1966,7 @@ fn every_error_maps_from_tag_resource() {
 
 #[test]
 fn every_error_maps_from_untag_resource() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::UntagResourceError,
         super::errors::EcrError,
     >(ERROR_CODES);
@@ -1970,7 +1974,7 @@ fn every_error_maps_from_untag_resource() {
 
 #[test]
 fn every_error_maps_from_upload_layer_part() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::UploadLayerPartError,
         super::errors::EcrError,
     >(ERROR_CODES);

@@ -8,7 +8,7 @@
 #[serde(rename_all = "camelCase")]
 pub struct Attribute {
     /// The attribute key.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub key: String,
     /// The value assigned to the attribute key.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -24,7 +24,7 @@ pub struct AuthorizationData {
     pub authorization_token: Option<String>,
     /// The Unix time in seconds and milliseconds when the authorization token expires. Authorization tokens are valid for 12 hours.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<crate::runtime::DateTime>,
+    pub expires_at: Option<::aws_json_runtime::DateTime>,
     /// The registry URL to use for this authorization token in a `docker login` command. The Amazon ECR registry URL format is `https://aws_account_id.dkr.ecr.region.amazonaws.com`. For example, `https://012345678910.dkr.ecr.us-east-1.amazonaws.com`..
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_endpoint: Option<String>,
@@ -35,7 +35,7 @@ impl ::std::fmt::Debug for AuthorizationData {
         f.debug_struct("AuthorizationData")
             .field(
                 "authorization_token",
-                &self.authorization_token.as_ref().map(|_| crate::runtime::Redacted),
+                &self.authorization_token.as_ref().map(|_| ::aws_json_runtime::Redacted),
             )
             .field("expires_at", &self.expires_at)
             .field("proxy_endpoint", &self.proxy_endpoint)
@@ -64,7 +64,7 @@ pub struct AwsEcrContainerImageDetails {
     pub platform: Option<String>,
     /// The date and time the Amazon ECR container image was pushed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pushed_at: Option<crate::runtime::DateTime>,
+    pub pushed_at: Option<::aws_json_runtime::DateTime>,
     /// The registry the Amazon ECR container image belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry: Option<String>,
@@ -225,7 +225,7 @@ pub struct CreatePullThroughCacheRuleRequest {
 pub struct CreatePullThroughCacheRuleResponse {
     /// The date and time, in JavaScript date format, when the pull through cache rule was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::DateTime>,
+    pub created_at: Option<::aws_json_runtime::DateTime>,
     /// The Amazon ECR repository prefix associated with the pull through cache rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ecr_repository_prefix: Option<String>,
@@ -337,7 +337,7 @@ pub struct DeleteLifecyclePolicyRequest {
 pub struct DeleteLifecyclePolicyResponse {
     /// The time stamp of the last time that the lifecycle policy was run.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_evaluated_at: Option<crate::runtime::DateTime>,
+    pub last_evaluated_at: Option<::aws_json_runtime::DateTime>,
     /// The JSON lifecycle policy text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle_policy_text: Option<String>,
@@ -366,7 +366,7 @@ pub struct DeletePullThroughCacheRuleRequest {
 pub struct DeletePullThroughCacheRuleResponse {
     /// The timestamp associated with the pull through cache rule.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::DateTime>,
+    pub created_at: Option<::aws_json_runtime::DateTime>,
     /// The Amazon ECR repository prefix associated with the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ecr_repository_prefix: Option<String>,
@@ -649,7 +649,7 @@ pub struct EncryptionConfiguration {
     /// If you use the `KMS` encryption type, the contents of the repository will be encrypted using server-side encryption with Key Management Service key stored in KMS. When you use KMS to encrypt your data, you can either use the default Amazon Web Services managed KMS key for Amazon ECR, or specify your own KMS key, which you already created. For more information, see [Protecting data using server-side encryption with an KMS key stored in Key Management Service (SSE-KMS)](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingKMSEncryption.html) in the *Amazon Simple Storage Service Console Developer Guide*.
     ///
     /// If you use the `AES256` encryption type, Amazon ECR uses server-side encryption with Amazon S3-managed encryption keys which encrypts the images in the repository using an AES-256 encryption algorithm. For more information, see [Protecting data using server-side encryption with Amazon S3-managed encryption keys (SSE-S3)](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingServerSideEncryption.html) in the *Amazon Simple Storage Service Console Developer Guide*.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub encryption_type: EncryptionType,
     /// If you use the `KMS` encryption type, specify the KMS key to use for encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the same Region as the repository. If no key is specified, the default Amazon Web Services managed KMS key for Amazon ECR will be used.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -670,7 +670,7 @@ pub enum EncryptionType {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl EncryptionType {
@@ -691,12 +691,12 @@ impl ::std::convert::From<&str> for EncryptionType {
         match value {
             "AES256" => Self::Aes256,
             "KMS" => Self::Kms,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(EncryptionType);
+::aws_json_runtime::string_enum!(EncryptionType);
 
 /// The details of an enhanced image scan. This is returned when enhanced scanning is enabled for your private registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -713,10 +713,10 @@ pub struct EnhancedImageScanFinding {
     pub finding_arn: Option<String>,
     /// The date and time that the finding was first observed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_observed_at: Option<crate::runtime::DateTime>,
+    pub first_observed_at: Option<::aws_json_runtime::DateTime>,
     /// The date and time that the finding was last observed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_observed_at: Option<crate::runtime::DateTime>,
+    pub last_observed_at: Option<::aws_json_runtime::DateTime>,
     /// An object that contains the details of a package vulnerability finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package_vulnerability_details: Option<PackageVulnerabilityDetails>,
@@ -746,7 +746,7 @@ pub struct EnhancedImageScanFinding {
     pub r#type: Option<String>,
     /// The date and time the finding was last updated at.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::runtime::DateTime>,
+    pub updated_at: Option<::aws_json_runtime::DateTime>,
 }
 
 /// Values of `FindingSeverity`.
@@ -771,7 +771,7 @@ pub enum FindingSeverity {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl FindingSeverity {
@@ -807,12 +807,12 @@ impl ::std::convert::From<&str> for FindingSeverity {
             "HIGH" => Self::High,
             "CRITICAL" => Self::Critical,
             "UNDEFINED" => Self::Undefined,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(FindingSeverity);
+::aws_json_runtime::string_enum!(FindingSeverity);
 
 /// The `GetAuthorizationTokenRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -925,7 +925,7 @@ pub struct GetLifecyclePolicyRequest {
 pub struct GetLifecyclePolicyResponse {
     /// The time stamp of the last time that the lifecycle policy was run.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_evaluated_at: Option<crate::runtime::DateTime>,
+    pub last_evaluated_at: Option<::aws_json_runtime::DateTime>,
     /// The JSON lifecycle policy text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifecycle_policy_text: Option<String>,
@@ -1028,7 +1028,7 @@ pub enum ImageActionType {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ImageActionType {
@@ -1047,12 +1047,12 @@ impl ::std::convert::From<&str> for ImageActionType {
     fn from(value: &str) -> Self {
         match value {
             "EXPIRE" => Self::Expire,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ImageActionType);
+::aws_json_runtime::string_enum!(ImageActionType);
 
 /// An object that describes an image returned by a `DescribeImages` operation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1069,7 +1069,7 @@ pub struct ImageDetail {
     pub image_manifest_media_type: Option<String>,
     /// The date and time, expressed in standard JavaScript date format, at which the current image was pushed to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_pushed_at: Option<crate::runtime::DateTime>,
+    pub image_pushed_at: Option<::aws_json_runtime::DateTime>,
     /// A summary of the last completed image scan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_scan_findings_summary: Option<ImageScanFindingsSummary>,
@@ -1090,7 +1090,7 @@ pub struct ImageDetail {
     ///
     /// **Note:** Amazon ECR refreshes the last image pull timestamp at least once every 24 hours. For example, if you pull an image once a day then the `lastRecordedPullTime` timestamp will indicate the exact time that the image was last pulled. However, if you pull an image once an hour, because Amazon ECR refreshes the `lastRecordedPullTime` timestamp at least once every 24 hours, the result may not be the exact time that the image was last pulled.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_recorded_pull_time: Option<crate::runtime::DateTime>,
+    pub last_recorded_pull_time: Option<::aws_json_runtime::DateTime>,
     /// The Amazon Web Services account ID associated with the registry to which this image belongs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry_id: Option<String>,
@@ -1138,7 +1138,7 @@ pub enum ImageFailureCode {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ImageFailureCode {
@@ -1177,12 +1177,12 @@ impl ::std::convert::From<&str> for ImageFailureCode {
             "MissingDigestAndTag" => Self::MissingDigestAndTag,
             "ImageReferencedByManifestList" => Self::ImageReferencedByManifestList,
             "KmsError" => Self::KmsError,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ImageFailureCode);
+::aws_json_runtime::string_enum!(ImageFailureCode);
 
 /// An object with identifying information for an image in an Amazon ECR repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1250,10 +1250,10 @@ pub struct ImageScanFindings {
     pub findings: Option<Vec<ImageScanFinding>>,
     /// The time of the last completed image scan.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_scan_completed_at: Option<crate::runtime::DateTime>,
+    pub image_scan_completed_at: Option<::aws_json_runtime::DateTime>,
     /// The time when the vulnerability data was last scanned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vulnerability_source_updated_at: Option<crate::runtime::DateTime>,
+    pub vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
 }
 
 /// A summary of the last completed image scan.
@@ -1265,10 +1265,10 @@ pub struct ImageScanFindingsSummary {
     pub finding_severity_counts: Option<::std::collections::BTreeMap<String, i64>>,
     /// The time of the last completed image scan.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_scan_completed_at: Option<crate::runtime::DateTime>,
+    pub image_scan_completed_at: Option<::aws_json_runtime::DateTime>,
     /// The time when the vulnerability data was last scanned.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vulnerability_source_updated_at: Option<crate::runtime::DateTime>,
+    pub vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
 }
 
 /// The current status of an image scan.
@@ -1306,7 +1306,7 @@ pub enum ImageTagMutability {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ImageTagMutability {
@@ -1327,12 +1327,12 @@ impl ::std::convert::From<&str> for ImageTagMutability {
         match value {
             "MUTABLE" => Self::Mutable,
             "IMMUTABLE" => Self::Immutable,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ImageTagMutability);
+::aws_json_runtime::string_enum!(ImageTagMutability);
 
 /// The `InitiateLayerUploadRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1389,7 +1389,7 @@ pub enum LayerAvailability {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl LayerAvailability {
@@ -1410,12 +1410,12 @@ impl ::std::convert::From<&str> for LayerAvailability {
         match value {
             "AVAILABLE" => Self::Available,
             "UNAVAILABLE" => Self::Unavailable,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(LayerAvailability);
+::aws_json_runtime::string_enum!(LayerAvailability);
 
 /// An object representing an Amazon ECR image layer failure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1446,7 +1446,7 @@ pub enum LayerFailureCode {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl LayerFailureCode {
@@ -1470,12 +1470,12 @@ impl ::std::convert::From<&str> for LayerFailureCode {
         match value {
             "InvalidLayerDigest" => Self::InvalidLayerDigest,
             "MissingLayerDigest" => Self::MissingLayerDigest,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(LayerFailureCode);
+::aws_json_runtime::string_enum!(LayerFailureCode);
 
 /// The filter for the lifecycle policy preview.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1501,7 +1501,7 @@ pub struct LifecyclePolicyPreviewResult {
     pub image_digest: Option<String>,
     /// The date and time, expressed in standard JavaScript date format, at which the current image was pushed to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_pushed_at: Option<crate::runtime::DateTime>,
+    pub image_pushed_at: Option<::aws_json_runtime::DateTime>,
     /// The list of tags associated with this image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_tags: Option<Vec<String>>,
@@ -1525,7 +1525,7 @@ pub enum LifecyclePolicyPreviewStatus {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl LifecyclePolicyPreviewStatus {
@@ -1555,12 +1555,12 @@ impl ::std::convert::From<&str> for LifecyclePolicyPreviewStatus {
             "COMPLETE" => Self::Complete,
             "EXPIRED" => Self::Expired,
             "FAILED" => Self::Failed,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(LifecyclePolicyPreviewStatus);
+::aws_json_runtime::string_enum!(LifecyclePolicyPreviewStatus);
 
 /// The summary of the lifecycle policy preview request.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1661,13 +1661,13 @@ pub struct PackageVulnerabilityDetails {
     pub source_url: Option<String>,
     /// The date and time that this vulnerability was first added to the vendor's database.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vendor_created_at: Option<crate::runtime::DateTime>,
+    pub vendor_created_at: Option<::aws_json_runtime::DateTime>,
     /// The severity the vendor has given to this vulnerability type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_severity: Option<String>,
     /// The date and time the vendor last updated this vulnerability in their database.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vendor_updated_at: Option<crate::runtime::DateTime>,
+    pub vendor_updated_at: Option<::aws_json_runtime::DateTime>,
     /// The ID given to this vulnerability.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vulnerability_id: Option<String>,
@@ -1682,7 +1682,7 @@ pub struct PackageVulnerabilityDetails {
 pub struct PullThroughCacheRule {
     /// The date and time the pull through cache was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::DateTime>,
+    pub created_at: Option<::aws_json_runtime::DateTime>,
     /// The Amazon ECR repository prefix associated with the pull through cache rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ecr_repository_prefix: Option<String>,
@@ -1900,10 +1900,10 @@ pub struct RegistryScanningConfiguration {
 #[serde(rename_all = "camelCase")]
 pub struct RegistryScanningRule {
     /// The repository filters associated with the scanning configuration for a private registry.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub repository_filters: Vec<ScanningRepositoryFilter>,
     /// The frequency that scans are performed at for a private registry. When the `ENHANCED` scan type is specified, the supported scan frequencies are `CONTINUOUS_SCAN` and `SCAN_ON_PUSH`. When the `BASIC` scan type is specified, the `SCAN_ON_PUSH` and `MANUAL` scan frequencies are supported.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub scan_frequency: ScanFrequency,
 }
 
@@ -1921,7 +1921,7 @@ pub struct Remediation {
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationConfiguration {
     /// An array of objects representing the replication destinations and repository filters for a replication configuration.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub rules: Vec<ReplicationRule>,
 }
 
@@ -1930,10 +1930,10 @@ pub struct ReplicationConfiguration {
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationDestination {
     /// The Region to replicate to.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub region: String,
     /// The Amazon Web Services account ID of the Amazon ECR private registry to replicate to. When configuring cross-Region replication within your own registry, specify your own account ID.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub registry_id: String,
 }
 
@@ -1942,7 +1942,7 @@ pub struct ReplicationDestination {
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationRule {
     /// An array of objects representing the destination for a replication rule.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub destinations: Vec<ReplicationDestination>,
     /// An array of objects representing the filters for a replication rule. Specifying a repository filter for a replication rule provides a method for controlling which repositories in a private registry are replicated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1965,7 +1965,7 @@ pub enum ReplicationStatus {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ReplicationStatus {
@@ -1988,12 +1988,12 @@ impl ::std::convert::From<&str> for ReplicationStatus {
             "IN_PROGRESS" => Self::InProgress,
             "COMPLETE" => Self::Complete,
             "FAILED" => Self::Failed,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ReplicationStatus);
+::aws_json_runtime::string_enum!(ReplicationStatus);
 
 /// An object representing a repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2001,7 +2001,7 @@ crate::runtime::string_enum!(ReplicationStatus);
 pub struct Repository {
     /// The date and time, in JavaScript date format, when the repository was created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::DateTime>,
+    pub created_at: Option<::aws_json_runtime::DateTime>,
     /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_configuration: Option<EncryptionConfiguration>,
@@ -2030,10 +2030,10 @@ pub struct Repository {
 #[serde(rename_all = "camelCase")]
 pub struct RepositoryFilter {
     /// The repository filter details. When the `PREFIX_MATCH` filter type is specified, this value is required and should be the repository name prefix to configure replication for.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub filter: String,
     /// The repository filter type. The only supported value is `PREFIX_MATCH`, which is a repository name prefix specified with the `filter` parameter.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub filter_type: RepositoryFilterType,
 }
 
@@ -2049,7 +2049,7 @@ pub enum RepositoryFilterType {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl RepositoryFilterType {
@@ -2068,12 +2068,12 @@ impl ::std::convert::From<&str> for RepositoryFilterType {
     fn from(value: &str) -> Self {
         match value {
             "PREFIX_MATCH" => Self::PrefixMatch,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(RepositoryFilterType);
+::aws_json_runtime::string_enum!(RepositoryFilterType);
 
 /// The details of the scanning configuration for a repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2154,7 +2154,7 @@ pub enum ScanFrequency {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ScanFrequency {
@@ -2181,12 +2181,12 @@ impl ::std::convert::From<&str> for ScanFrequency {
             "SCAN_ON_PUSH" => Self::ScanOnPush,
             "CONTINUOUS_SCAN" => Self::ContinuousScan,
             "MANUAL" => Self::Manual,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ScanFrequency);
+::aws_json_runtime::string_enum!(ScanFrequency);
 
 /// Values of `ScanStatus`.
 ///
@@ -2214,7 +2214,7 @@ pub enum ScanStatus {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ScanStatus {
@@ -2256,12 +2256,12 @@ impl ::std::convert::From<&str> for ScanStatus {
             "PENDING" => Self::Pending,
             "SCAN_ELIGIBILITY_EXPIRED" => Self::ScanEligibilityExpired,
             "FINDINGS_UNAVAILABLE" => Self::FindingsUnavailable,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ScanStatus);
+::aws_json_runtime::string_enum!(ScanStatus);
 
 /// Values of `ScanType`.
 ///
@@ -2277,7 +2277,7 @@ pub enum ScanType {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ScanType {
@@ -2298,12 +2298,12 @@ impl ::std::convert::From<&str> for ScanType {
         match value {
             "BASIC" => Self::Basic,
             "ENHANCED" => Self::Enhanced,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ScanType);
+::aws_json_runtime::string_enum!(ScanType);
 
 /// Values of `ScanningConfigurationFailureCode`.
 ///
@@ -2317,7 +2317,7 @@ pub enum ScanningConfigurationFailureCode {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ScanningConfigurationFailureCode {
@@ -2336,22 +2336,22 @@ impl ::std::convert::From<&str> for ScanningConfigurationFailureCode {
     fn from(value: &str) -> Self {
         match value {
             "REPOSITORY_NOT_FOUND" => Self::RepositoryNotFound,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ScanningConfigurationFailureCode);
+::aws_json_runtime::string_enum!(ScanningConfigurationFailureCode);
 
 /// The details of a scanning repository filter. For more information on how to use filters, see [Using filters](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html#image-scanning-filters) in the *Amazon Elastic Container Registry User Guide*.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanningRepositoryFilter {
     /// The filter to use when scanning.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub filter: String,
     /// The type associated with the filter.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub filter_type: ScanningRepositoryFilterType,
 }
 
@@ -2367,7 +2367,7 @@ pub enum ScanningRepositoryFilterType {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl ScanningRepositoryFilterType {
@@ -2386,12 +2386,12 @@ impl ::std::convert::From<&str> for ScanningRepositoryFilterType {
     fn from(value: &str) -> Self {
         match value {
             "WILDCARD" => Self::Wildcard,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(ScanningRepositoryFilterType);
+::aws_json_runtime::string_enum!(ScanningRepositoryFilterType);
 
 /// Information about the Amazon Inspector score given to a finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2538,7 +2538,7 @@ pub enum TagStatus {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl TagStatus {
@@ -2561,12 +2561,12 @@ impl ::std::convert::From<&str> for TagStatus {
             "TAGGED" => Self::Tagged,
             "UNTAGGED" => Self::Untagged,
             "ANY" => Self::Any,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(TagStatus);
+::aws_json_runtime::string_enum!(TagStatus);
 
 /// The `UntagResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2587,7 +2587,7 @@ pub struct UntagResourceResponse {}
 #[serde(rename_all = "camelCase")]
 pub struct UploadLayerPartRequest {
     /// The base64-encoded layer part payload.
-    pub layer_part_blob: crate::runtime::Blob,
+    pub layer_part_blob: ::aws_json_runtime::Blob,
     /// The position of the first byte of the layer part witin the overall image layer.
     pub part_first_byte: i64,
     /// The position of the last byte of the layer part within the overall image layer.

@@ -3,133 +3,133 @@
 //! Client-side checks of Amazon EC2 Container Registry inputs against the document's constraints.
 
 #![allow(deprecated)]
-static REPOSITORY_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static REPOSITORY_NAME_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
 );
 
-static REGISTRY_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static REGISTRY_ID_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[0-9]{12}",
 );
 
-static UPLOAD_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static UPLOAD_ID_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
 );
 
-static REGION_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static REGION_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[0-9a-z-]{2,25}",
 );
 
-static PULL_THROUGH_CACHE_RULE_REPOSITORY_PREFIX_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static PULL_THROUGH_CACHE_RULE_REPOSITORY_PREFIX_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[a-z0-9]+(?:[._-][a-z0-9]+)*",
 );
 
-static LAYER_DIGEST_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static LAYER_DIGEST_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+",
 );
 
-static REPOSITORY_FILTER_VALUE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static REPOSITORY_FILTER_VALUE_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$",
 );
 
-static SCANNING_REPOSITORY_FILTER_VALUE_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static SCANNING_REPOSITORY_FILTER_VALUE_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$",
 );
 
-static BATCHED_OPERATION_LAYER_DIGEST: crate::runtime::StringRule = crate::runtime::StringRule {
+static BATCHED_OPERATION_LAYER_DIGEST: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(0),
     max: Some(1000),
     pattern: None,
 };
 
-static IMAGE_MANIFEST: crate::runtime::StringRule = crate::runtime::StringRule {
+static IMAGE_MANIFEST: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: Some(4194304),
     pattern: None,
 };
 
-static IMAGE_TAG: crate::runtime::StringRule = crate::runtime::StringRule {
+static IMAGE_TAG: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: Some(300),
     pattern: None,
 };
 
-static KMS_KEY: crate::runtime::StringRule = crate::runtime::StringRule {
+static KMS_KEY: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: Some(2048),
     pattern: None,
 };
 
-static LAYER_DIGEST: crate::runtime::StringRule = crate::runtime::StringRule {
+static LAYER_DIGEST: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: None,
     max: None,
     pattern: Some(&LAYER_DIGEST_PATTERN),
 };
 
-static LIFECYCLE_POLICY_TEXT: crate::runtime::StringRule = crate::runtime::StringRule {
+static LIFECYCLE_POLICY_TEXT: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(100),
     max: Some(30720),
     pattern: None,
 };
 
-static PULL_THROUGH_CACHE_RULE_REPOSITORY_PREFIX: crate::runtime::StringRule = crate::runtime::StringRule {
+static PULL_THROUGH_CACHE_RULE_REPOSITORY_PREFIX: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(2),
     max: Some(20),
     pattern: Some(&PULL_THROUGH_CACHE_RULE_REPOSITORY_PREFIX_PATTERN),
 };
 
-static REGION: crate::runtime::StringRule = crate::runtime::StringRule {
+static REGION: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(2),
     max: Some(25),
     pattern: Some(&REGION_PATTERN),
 };
 
-static REGISTRY_ID: crate::runtime::StringRule = crate::runtime::StringRule {
+static REGISTRY_ID: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: None,
     max: None,
     pattern: Some(&REGISTRY_ID_PATTERN),
 };
 
-static REGISTRY_POLICY_TEXT: crate::runtime::StringRule = crate::runtime::StringRule {
+static REGISTRY_POLICY_TEXT: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(0),
     max: Some(10240),
     pattern: None,
 };
 
-static REPOSITORY_FILTER_VALUE: crate::runtime::StringRule = crate::runtime::StringRule {
+static REPOSITORY_FILTER_VALUE: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(2),
     max: Some(256),
     pattern: Some(&REPOSITORY_FILTER_VALUE_PATTERN),
 };
 
-static REPOSITORY_NAME: crate::runtime::StringRule = crate::runtime::StringRule {
+static REPOSITORY_NAME: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(2),
     max: Some(256),
     pattern: Some(&REPOSITORY_NAME_PATTERN),
 };
 
-static REPOSITORY_POLICY_TEXT: crate::runtime::StringRule = crate::runtime::StringRule {
+static REPOSITORY_POLICY_TEXT: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(0),
     max: Some(10240),
     pattern: None,
 };
 
-static SCANNING_REPOSITORY_FILTER_VALUE: crate::runtime::StringRule = crate::runtime::StringRule {
+static SCANNING_REPOSITORY_FILTER_VALUE: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: Some(255),
     pattern: Some(&SCANNING_REPOSITORY_FILTER_VALUE_PATTERN),
 };
 
-static UPLOAD_ID: crate::runtime::StringRule = crate::runtime::StringRule {
+static UPLOAD_ID: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: None,
     max: None,
     pattern: Some(&UPLOAD_ID_PATTERN),
 };
 
-impl crate::runtime::Validate for super::types::BatchCheckLayerAvailabilityRequest {
+impl ::aws_json_runtime::Validate for super::types::BatchCheckLayerAvailabilityRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "layerDigests",
@@ -149,18 +149,18 @@ impl crate::runtime::Validate for super::types::BatchCheckLayerAvailabilityReque
     }
 }
 
-impl crate::runtime::Validate for super::types::BatchDeleteImageRequest {
+impl ::aws_json_runtime::Validate for super::types::BatchDeleteImageRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "imageIds",
                 Some(self.image_ids.as_slice()),
                 Some(1),
                 Some(100),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
@@ -173,11 +173,11 @@ impl crate::runtime::Validate for super::types::BatchDeleteImageRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::BatchGetImageRequest {
+impl ::aws_json_runtime::Validate for super::types::BatchGetImageRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "acceptedMediaTypes",
@@ -192,7 +192,7 @@ impl crate::runtime::Validate for super::types::BatchGetImageRequest {
                 Some(self.image_ids.as_slice()),
                 Some(1),
                 Some(100),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
@@ -205,12 +205,12 @@ impl crate::runtime::Validate for super::types::BatchGetImageRequest {
     }
 }
 
-impl crate::runtime::Validate
+impl ::aws_json_runtime::Validate
 for super::types::BatchGetRepositoryScanningConfigurationRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "repositoryNames",
@@ -223,11 +223,11 @@ for super::types::BatchGetRepositoryScanningConfigurationRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::CompleteLayerUploadRequest {
+impl ::aws_json_runtime::Validate for super::types::CompleteLayerUploadRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "layerDigests",
@@ -248,11 +248,11 @@ impl crate::runtime::Validate for super::types::CompleteLayerUploadRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::CreatePullThroughCacheRuleRequest {
+impl ::aws_json_runtime::Validate for super::types::CreatePullThroughCacheRuleRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "ecrRepositoryPrefix",
@@ -264,11 +264,11 @@ impl crate::runtime::Validate for super::types::CreatePullThroughCacheRuleReques
     }
 }
 
-impl crate::runtime::Validate for super::types::CreateRepositoryRequest {
+impl ::aws_json_runtime::Validate for super::types::CreateRepositoryRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("encryptionConfiguration", self.encryption_configuration.as_ref())?;
         check
             .nested(
@@ -288,17 +288,17 @@ impl crate::runtime::Validate for super::types::CreateRepositoryRequest {
                 self.tags.as_deref(),
                 None,
                 None,
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::DeleteLifecyclePolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::DeleteLifecyclePolicyRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -310,11 +310,11 @@ impl crate::runtime::Validate for super::types::DeleteLifecyclePolicyRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::DeletePullThroughCacheRuleRequest {
+impl ::aws_json_runtime::Validate for super::types::DeletePullThroughCacheRuleRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "ecrRepositoryPrefix",
@@ -326,20 +326,20 @@ impl crate::runtime::Validate for super::types::DeletePullThroughCacheRuleReques
     }
 }
 
-impl crate::runtime::Validate for super::types::DeleteRegistryPolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::DeleteRegistryPolicyRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::DeleteRepositoryPolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::DeleteRepositoryPolicyRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -351,11 +351,11 @@ impl crate::runtime::Validate for super::types::DeleteRepositoryPolicyRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::DeleteRepositoryRequest {
+impl ::aws_json_runtime::Validate for super::types::DeleteRepositoryRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -367,11 +367,12 @@ impl crate::runtime::Validate for super::types::DeleteRepositoryRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::DescribeImageReplicationStatusRequest {
+impl ::aws_json_runtime::Validate
+for super::types::DescribeImageReplicationStatusRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("imageId", Some(&self.image_id))?;
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
@@ -384,11 +385,11 @@ impl crate::runtime::Validate for super::types::DescribeImageReplicationStatusRe
     }
 }
 
-impl crate::runtime::Validate for super::types::DescribeImageScanFindingsRequest {
+impl ::aws_json_runtime::Validate for super::types::DescribeImageScanFindingsRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("imageId", Some(&self.image_id))?;
         check
             .number(
@@ -408,20 +409,20 @@ impl crate::runtime::Validate for super::types::DescribeImageScanFindingsRequest
     }
 }
 
-impl crate::runtime::Validate for super::types::DescribeImagesFilter {
+impl ::aws_json_runtime::Validate for super::types::DescribeImagesFilter {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::DescribeImagesRequest {
+impl ::aws_json_runtime::Validate for super::types::DescribeImagesRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("filter", self.filter.as_ref())?;
         check
             .list(
@@ -429,7 +430,7 @@ impl crate::runtime::Validate for super::types::DescribeImagesRequest {
                 self.image_ids.as_deref(),
                 Some(1),
                 Some(100),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         check
             .number(
@@ -449,11 +450,12 @@ impl crate::runtime::Validate for super::types::DescribeImagesRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::DescribePullThroughCacheRulesRequest {
+impl ::aws_json_runtime::Validate
+for super::types::DescribePullThroughCacheRulesRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "ecrRepositoryPrefixes",
@@ -476,20 +478,20 @@ impl crate::runtime::Validate for super::types::DescribePullThroughCacheRulesReq
     }
 }
 
-impl crate::runtime::Validate for super::types::DescribeRegistryRequest {
+impl ::aws_json_runtime::Validate for super::types::DescribeRegistryRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::DescribeRepositoriesRequest {
+impl ::aws_json_runtime::Validate for super::types::DescribeRepositoriesRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .number(
                 "maxResults",
@@ -510,21 +512,21 @@ impl crate::runtime::Validate for super::types::DescribeRepositoriesRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::EncryptionConfiguration {
+impl ::aws_json_runtime::Validate for super::types::EncryptionConfiguration {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("kmsKey", self.kms_key.as_deref(), &KMS_KEY)?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::GetAuthorizationTokenRequest {
+impl ::aws_json_runtime::Validate for super::types::GetAuthorizationTokenRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "registryIds",
@@ -537,11 +539,11 @@ impl crate::runtime::Validate for super::types::GetAuthorizationTokenRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::GetDownloadUrlForLayerRequest {
+impl ::aws_json_runtime::Validate for super::types::GetDownloadUrlForLayerRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("layerDigest", Some(self.layer_digest.as_str()), &LAYER_DIGEST)?;
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
@@ -554,11 +556,11 @@ impl crate::runtime::Validate for super::types::GetDownloadUrlForLayerRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::GetLifecyclePolicyPreviewRequest {
+impl ::aws_json_runtime::Validate for super::types::GetLifecyclePolicyPreviewRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("filter", self.filter.as_ref())?;
         check
             .list(
@@ -566,7 +568,7 @@ impl crate::runtime::Validate for super::types::GetLifecyclePolicyPreviewRequest
                 self.image_ids.as_deref(),
                 Some(1),
                 Some(100),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         check
             .number(
@@ -586,11 +588,11 @@ impl crate::runtime::Validate for super::types::GetLifecyclePolicyPreviewRequest
     }
 }
 
-impl crate::runtime::Validate for super::types::GetLifecyclePolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::GetLifecyclePolicyRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -602,29 +604,30 @@ impl crate::runtime::Validate for super::types::GetLifecyclePolicyRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::GetRegistryPolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::GetRegistryPolicyRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::GetRegistryScanningConfigurationRequest {
+impl ::aws_json_runtime::Validate
+for super::types::GetRegistryScanningConfigurationRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::GetRepositoryPolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::GetRepositoryPolicyRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -636,30 +639,30 @@ impl crate::runtime::Validate for super::types::GetRepositoryPolicyRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::ImageIdentifier {
+impl ::aws_json_runtime::Validate for super::types::ImageIdentifier {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("imageTag", self.image_tag.as_deref(), &IMAGE_TAG)?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ImageScanningConfiguration {
+impl ::aws_json_runtime::Validate for super::types::ImageScanningConfiguration {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::InitiateLayerUploadRequest {
+impl ::aws_json_runtime::Validate for super::types::InitiateLayerUploadRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -671,29 +674,29 @@ impl crate::runtime::Validate for super::types::InitiateLayerUploadRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::LifecyclePolicyPreviewFilter {
+impl ::aws_json_runtime::Validate for super::types::LifecyclePolicyPreviewFilter {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ListImagesFilter {
+impl ::aws_json_runtime::Validate for super::types::ListImagesFilter {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ListImagesRequest {
+impl ::aws_json_runtime::Validate for super::types::ListImagesRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("filter", self.filter.as_ref())?;
         check
             .number(
@@ -713,20 +716,20 @@ impl crate::runtime::Validate for super::types::ListImagesRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::ListTagsForResourceRequest {
+impl ::aws_json_runtime::Validate for super::types::ListTagsForResourceRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::PutImageRequest {
+impl ::aws_json_runtime::Validate for super::types::PutImageRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "imageManifest",
@@ -745,11 +748,12 @@ impl crate::runtime::Validate for super::types::PutImageRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::PutImageScanningConfigurationRequest {
+impl ::aws_json_runtime::Validate
+for super::types::PutImageScanningConfigurationRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .nested(
                 "imageScanningConfiguration",
@@ -766,11 +770,11 @@ impl crate::runtime::Validate for super::types::PutImageScanningConfigurationReq
     }
 }
 
-impl crate::runtime::Validate for super::types::PutImageTagMutabilityRequest {
+impl ::aws_json_runtime::Validate for super::types::PutImageTagMutabilityRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -782,11 +786,11 @@ impl crate::runtime::Validate for super::types::PutImageTagMutabilityRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::PutLifecyclePolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::PutLifecyclePolicyRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "lifecyclePolicyText",
@@ -804,11 +808,11 @@ impl crate::runtime::Validate for super::types::PutLifecyclePolicyRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::PutRegistryPolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::PutRegistryPolicyRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "policyText",
@@ -819,90 +823,91 @@ impl crate::runtime::Validate for super::types::PutRegistryPolicyRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::PutRegistryScanningConfigurationRequest {
+impl ::aws_json_runtime::Validate
+for super::types::PutRegistryScanningConfigurationRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "rules",
                 self.rules.as_deref(),
                 Some(0),
                 Some(2),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::PutReplicationConfigurationRequest {
+impl ::aws_json_runtime::Validate for super::types::PutReplicationConfigurationRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("replicationConfiguration", Some(&self.replication_configuration))?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::RegistryScanningRule {
+impl ::aws_json_runtime::Validate for super::types::RegistryScanningRule {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "repositoryFilters",
                 Some(self.repository_filters.as_slice()),
                 Some(0),
                 Some(100),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ReplicationConfiguration {
+impl ::aws_json_runtime::Validate for super::types::ReplicationConfiguration {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "rules",
                 Some(self.rules.as_slice()),
                 Some(0),
                 Some(10),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ReplicationDestination {
+impl ::aws_json_runtime::Validate for super::types::ReplicationDestination {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("region", Some(self.region.as_str()), &REGION)?;
         check.string("registryId", Some(self.registry_id.as_str()), &REGISTRY_ID)?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ReplicationRule {
+impl ::aws_json_runtime::Validate for super::types::ReplicationRule {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "destinations",
                 Some(self.destinations.as_slice()),
                 Some(0),
                 Some(25),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         check
             .list(
@@ -910,27 +915,27 @@ impl crate::runtime::Validate for super::types::ReplicationRule {
                 self.repository_filters.as_deref(),
                 Some(1),
                 Some(100),
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::RepositoryFilter {
+impl ::aws_json_runtime::Validate for super::types::RepositoryFilter {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("filter", Some(self.filter.as_str()), &REPOSITORY_FILTER_VALUE)?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ScanningRepositoryFilter {
+impl ::aws_json_runtime::Validate for super::types::ScanningRepositoryFilter {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "filter",
@@ -941,11 +946,11 @@ impl crate::runtime::Validate for super::types::ScanningRepositoryFilter {
     }
 }
 
-impl crate::runtime::Validate for super::types::SetRepositoryPolicyRequest {
+impl ::aws_json_runtime::Validate for super::types::SetRepositoryPolicyRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "policyText",
@@ -963,11 +968,11 @@ impl crate::runtime::Validate for super::types::SetRepositoryPolicyRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::StartImageScanRequest {
+impl ::aws_json_runtime::Validate for super::types::StartImageScanRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("imageId", Some(&self.image_id))?;
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
@@ -980,11 +985,11 @@ impl crate::runtime::Validate for super::types::StartImageScanRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::StartLifecyclePolicyPreviewRequest {
+impl ::aws_json_runtime::Validate for super::types::StartLifecyclePolicyPreviewRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .string(
                 "lifecyclePolicyText",
@@ -1002,46 +1007,46 @@ impl crate::runtime::Validate for super::types::StartLifecyclePolicyPreviewReque
     }
 }
 
-impl crate::runtime::Validate for super::types::Tag {
+impl ::aws_json_runtime::Validate for super::types::Tag {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::TagResourceRequest {
+impl ::aws_json_runtime::Validate for super::types::TagResourceRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "tags",
                 Some(self.tags.as_slice()),
                 None,
                 None,
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::UntagResourceRequest {
+impl ::aws_json_runtime::Validate for super::types::UntagResourceRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::UploadLayerPartRequest {
+impl ::aws_json_runtime::Validate for super::types::UploadLayerPartRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .bytes(
                 "layerPartBlob",

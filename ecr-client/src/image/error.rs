@@ -1,7 +1,7 @@
 //! Why moving an image failed.
 
 use super::Digest;
-use crate::runtime::{OperationError, SdkError, ServiceError};
+use aws_json_runtime::{OperationError, SdkError, ServiceError};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -66,13 +66,7 @@ impl ImageError {
 /// Any operation's error, erased to the service error it carries.
 impl<E: OperationError> From<SdkError<E>> for ImageError {
     fn from(error: SdkError<E>) -> Self {
-        Self::Call(match error {
-            SdkError::Service(e) => SdkError::Service(e.service_error().clone()),
-            SdkError::InvalidInput(e) => SdkError::InvalidInput(e),
-            SdkError::Transport(e) => SdkError::Transport(e),
-            SdkError::Response(e) => SdkError::Response(e),
-            SdkError::Credentials(e) => SdkError::Credentials(e),
-        })
+        Self::Call(error.map_service(|e| e.service_error().clone()))
     }
 }
 

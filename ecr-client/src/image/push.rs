@@ -4,9 +4,9 @@
 use super::remote::Repository;
 use super::{tasks, upload, ImageError, LocalImage, Manifest, Progress, Reference, Summary, Transfer};
 use crate::errors::PutImageError;
-use crate::runtime::SdkError;
 use crate::types::PutImageRequest;
 use crate::Client;
+use aws_json_runtime::SdkError;
 
 /// Pushes `image` to `destination` (tagged with its tag, `latest` if it has
 /// neither tag nor digest; a digest given must be the image's).

@@ -6,9 +6,9 @@
 use super::remote::Repository;
 use super::{Descriptor, Digest, ImageError, Progress, Reference, Transfer};
 use crate::errors::{CompleteLayerUploadError, UploadLayerPartError};
-use crate::runtime::SdkError;
 use crate::types::{CompleteLayerUploadRequest, InitiateLayerUploadRequest, UploadLayerPartRequest};
 use crate::Client;
+use aws_json_runtime::SdkError;
 use sha2::{Digest as _, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt as _};
 
@@ -155,7 +155,7 @@ pub(crate) async fn upload(
 
 /// A failure worth sending the part again for: no answer, or a 5xx.
 fn transient(error: &SdkError<UploadLayerPartError>) -> bool {
-    use crate::runtime::OperationError as _;
+    use aws_json_runtime::OperationError as _;
     match error {
         SdkError::Transport(_) => true,
         SdkError::Service(e) => e.service_error().status() >= 500,

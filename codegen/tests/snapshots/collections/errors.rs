@@ -9,27 +9,27 @@
 #[non_exhaustive]
 pub enum CollectionsError {
     /// The service answered `ThingLimitExceeded`.
-    ThingLimitExceeded(crate::runtime::ServiceError),
+    ThingLimitExceeded(::aws_json_runtime::ServiceError),
     /// An error the document does not define.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for CollectionsError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for CollectionsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "ThingLimitExceeded" => Self::ThingLimitExceeded(error),
             _ => Self::Unhandled(error),
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::ThingLimitExceeded(error) | Self::Unhandled(error) => error,
         }
     }
 }
 
-crate::runtime::operation_error!(CollectionsError);
+::aws_json_runtime::operation_error!(CollectionsError);
 
 impl CollectionsError {
     /// Whether the service answered `ThingLimitExceeded`.
@@ -38,7 +38,7 @@ impl CollectionsError {
     }
 }
 
-crate::runtime::any_error_from!(CollectionsError : PutThingsError);
+::aws_json_runtime::any_error_from!(CollectionsError : PutThingsError);
 
 /// An error the service returned for `PutThings`.
 ///
@@ -47,26 +47,26 @@ crate::runtime::any_error_from!(CollectionsError : PutThingsError);
 #[non_exhaustive]
 pub enum PutThingsError {
     /// The service answered `ThingLimitExceeded`.
-    ThingLimitExceeded(crate::runtime::ServiceError),
+    ThingLimitExceeded(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for PutThingsError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for PutThingsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "ThingLimitExceeded" => Self::ThingLimitExceeded(error),
             _ => Self::Unhandled(error),
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::ThingLimitExceeded(error) | Self::Unhandled(error) => error,
         }
     }
 }
 
-crate::runtime::operation_error!(PutThingsError);
+::aws_json_runtime::operation_error!(PutThingsError);

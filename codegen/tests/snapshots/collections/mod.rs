@@ -18,24 +18,25 @@ mod serde_tests;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Collections;
 
-impl crate::runtime::Service for Collections {
-    const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
-        name: "collections",
-        api_version: "2021-02-03",
-        signing_name: "collections",
-        content_type: "application/x-amz-json-1.1",
-        endpoints: &[
-            crate::runtime::EndpointTemplate {
-                url: "https://collections.{region}.amazonaws.com",
-                regions: &[],
-            },
+impl ::aws_json_runtime::Service for Collections {
+    const META: ::aws_json_runtime::ServiceMeta = ::aws_json_runtime::ServiceMeta::new(
+        "collections",
+        "2021-02-03",
+        "collections",
+        "application/x-amz-json-1.1",
+        &[
+            ::aws_json_runtime::EndpointTemplate::new(
+                "https://collections.{region}.amazonaws.com",
+                &[],
+            ),
         ],
-        resolve_endpoint: None,
-        non_retryable_errors: &[],
-    };
+        None,
+        &[],
+    );
 }
 
-/// A client for Collection Service (API 2021-02-03).
-///
-/// Every operation is a method that returns a request builder; see the [`operations`] module.
-pub type Client = crate::runtime::Client<Collections>;
+::aws_json_runtime::service_client! {
+    #[doc = " A client for Collection Service (API 2021-02-03)."] #[doc = ""] #[doc =
+    " Every operation is a method that returns a request builder; see the [`operations`] module."]
+    pub struct Client(Collections);
+}

@@ -2,7 +2,7 @@
 
 //! Request builders for every operation of Collection Service.
 
-impl crate::runtime::Client<super::Collections> {
+impl super::Client {
     /// Stores things. See [the guide](https://example.com/guide) and `GetThings`.
     ///
     /// **Note:** Lists &amp; maps nest.
@@ -39,11 +39,11 @@ impl crate::runtime::Client<super::Collections> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutThings {
     client: super::Client,
-    at: Option<crate::runtime::DateTime>,
+    at: Option<::aws_json_runtime::DateTime>,
     big: Option<i64>,
     deep: Option<super::types::PutThingsRequestDeep>,
     flag: Option<bool>,
-    hinted: Option<crate::runtime::Blob>,
+    hinted: Option<::aws_json_runtime::Blob>,
     index: Option<::std::collections::BTreeMap<String, Vec<i64>>>,
     inline: Option<super::types::PutThingsRequestInline>,
     matrix: Option<Vec<Vec<i64>>>,
@@ -55,7 +55,7 @@ pub struct PutThings {
         >,
     >,
     next_token: Option<String>,
-    payload: Option<crate::runtime::Blob>,
+    payload: Option<::aws_json_runtime::Blob>,
     ratio: Option<f64>,
     small: Option<i32>,
 }
@@ -69,7 +69,7 @@ impl ::std::fmt::Debug for PutThings {
             .field("flag", &self.flag)
             .field("hinted", &self.hinted)
             .field("index", &self.index)
-            .field("inline", &self.inline.as_ref().map(|_| crate::runtime::Redacted))
+            .field("inline", &self.inline.as_ref().map(|_| ::aws_json_runtime::Redacted))
             .field("matrix", &self.matrix)
             .field("max_results", &self.max_results)
             .field("nested", &self.nested)
@@ -83,7 +83,7 @@ impl ::std::fmt::Debug for PutThings {
 
 impl PutThings {
     /// Sets `at`.
-    pub fn at(mut self, value: impl Into<crate::runtime::DateTime>) -> Self {
+    pub fn at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
         self.at = Some(value.into());
         self
     }
@@ -107,7 +107,7 @@ impl PutThings {
     }
 
     /// Bytes, by hint.
-    pub fn hinted(mut self, value: impl Into<crate::runtime::Blob>) -> Self {
+    pub fn hinted(mut self, value: impl Into<::aws_json_runtime::Blob>) -> Self {
         self.hinted = Some(value.into());
         self
     }
@@ -158,7 +158,7 @@ impl PutThings {
     }
 
     /// Bytes, by format.
-    pub fn payload(mut self, value: impl Into<crate::runtime::Blob>) -> Self {
+    pub fn payload(mut self, value: impl Into<::aws_json_runtime::Blob>) -> Self {
         self.payload = Some(value.into());
         self
     }
@@ -178,7 +178,7 @@ impl PutThings {
     /// The `PutThings` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::PutThingsRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::PutThingsRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::PutThingsRequest {
             at: self.at,
             big: self.big,
@@ -187,7 +187,7 @@ impl PutThings {
             hinted: self.hinted,
             index: self.index,
             inline: self.inline,
-            matrix: crate::runtime::required(self.matrix, "PutThings", "matrix")?,
+            matrix: ::aws_json_runtime::required(self.matrix, "PutThings", "matrix")?,
             max_results: self.max_results,
             nested: self.nested,
             next_token: self.next_token,
@@ -204,7 +204,7 @@ impl PutThings {
         self,
     ) -> Result<
         super::types::PutThingsResponse,
-        crate::runtime::SdkError<super::errors::PutThingsError>,
+        ::aws_json_runtime::SdkError<super::errors::PutThingsError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
@@ -217,13 +217,13 @@ impl PutThings {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> crate::runtime::Paginator<super::types::PutThingsRequest> {
+    ) -> ::aws_json_runtime::Paginator<super::types::PutThingsRequest> {
         let client = self.client.clone();
-        crate::runtime::Paginator::new(client, self.build())
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl crate::runtime::Paginated for super::types::PutThingsRequest {
+impl ::aws_json_runtime::Paginated for super::types::PutThingsRequest {
     type Item = super::types::Thing;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
@@ -243,7 +243,7 @@ impl crate::runtime::Paginated for super::types::PutThingsRequest {
     }
 }
 
-impl crate::runtime::Operation for super::types::PutThingsRequest {
+impl ::aws_json_runtime::Operation for super::types::PutThingsRequest {
     type Service = super::Collections;
     type Output = super::types::PutThingsResponse;
     type Error = super::errors::PutThingsError;
@@ -269,7 +269,7 @@ pub fn read_answer(
     match operation {
         "PutThings" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::PutThingsRequest,
                 >(status, headers, body),
             )

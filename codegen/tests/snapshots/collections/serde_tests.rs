@@ -5,7 +5,7 @@
 
 #[test]
 fn put_things_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutThingsRequest,
     >(
         "{\"at\":1705072146.25,\"big\":9007199254740993,\"deep\":{\"levels\":[{\"byName\":{\"map key\":{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}}}]},\"flag\":true,\"hinted\":\"AAEC/w==\",\"index\":{\"map key\":[9007199254740993]},\"inline\":{\"x\":\"PutThingsRequestInlineX value\"},\"matrix\":[[9007199254740993]],\"maxResults\":7,\"nested\":{\"map key\":{\"map key\":{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}}},\"nextToken\":\"PutThingsRequestNextToken value\",\"payload\":\"AAEC/w==\",\"ratio\":1.5,\"small\":7}",
@@ -14,7 +14,7 @@ fn put_things_request() {
 
 #[test]
 fn put_things_request_deep() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutThingsRequestDeep,
     >(
         "{\"levels\":[{\"byName\":{\"map key\":{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}}}]}",
@@ -23,7 +23,7 @@ fn put_things_request_deep() {
 
 #[test]
 fn put_things_request_deep_levels_item() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutThingsRequestDeepLevelsItem,
     >(
         "{\"byName\":{\"map key\":{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}}}",
@@ -32,7 +32,7 @@ fn put_things_request_deep_levels_item() {
 
 #[test]
 fn put_things_request_deep_levels_item_by_name_value() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutThingsRequestDeepLevelsItemByNameValue,
     >(
         "{\"leaf\":{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}}",
@@ -41,7 +41,7 @@ fn put_things_request_deep_levels_item_by_name_value() {
 
 #[test]
 fn put_things_request_deep_levels_item_by_name_value_leaf() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutThingsRequestDeepLevelsItemByNameValueLeaf,
     >(
         "{\"state\":\"ON\",\"tags\":[\"PutThingsRequestDeepLevelsItemByNameValueLeafTagsItem value\"]}",
@@ -50,21 +50,21 @@ fn put_things_request_deep_levels_item_by_name_value_leaf() {
 
 #[test]
 fn put_things_request_deep_levels_item_by_name_value_leaf_state() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::PutThingsRequestDeepLevelsItemByNameValueLeafState,
     >(&["ON", "OFF"]);
 }
 
 #[test]
 fn put_things_request_inline() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutThingsRequestInline,
     >("{\"x\":\"PutThingsRequestInlineX value\"}");
 }
 
 #[test]
 fn put_things_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::PutThingsResponse,
     >(
         "{\"nextToken\":\"PutThingsResponseNextToken value\",\"things\":[{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}]}",
@@ -73,21 +73,21 @@ fn put_things_response() {
 
 #[test]
 fn state() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::State,
     >(&["ACTIVE", "IN_PROGRESS"]);
 }
 
 #[test]
 fn thing() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Thing,
     >("{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_put_things() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::PutThingsResponse,
     >(
         "{\"nextToken\":\"PutThingsResponseNextToken value\",\"things\":[{\"name\":\"ThingName value\",\"state\":\"ACTIVE\"}]}",
@@ -100,7 +100,7 @@ const ERROR_CODES: &[&str] = &["ThingLimitExceeded"];
 
 #[test]
 fn every_error_maps_from_put_things() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::PutThingsError,
         super::errors::CollectionsError,
     >(ERROR_CODES);

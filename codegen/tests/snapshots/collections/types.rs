@@ -8,7 +8,7 @@
 pub struct PutThingsRequest {
     /// The `at` member.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub at: Option<crate::runtime::DateTime>,
+    pub at: Option<::aws_json_runtime::DateTime>,
     /// The `big` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub big: Option<i64>,
@@ -20,7 +20,7 @@ pub struct PutThingsRequest {
     pub flag: Option<bool>,
     /// Bytes, by hint.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hinted: Option<crate::runtime::Blob>,
+    pub hinted: Option<::aws_json_runtime::Blob>,
     /// A map of lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<::std::collections::BTreeMap<String, Vec<i64>>>,
@@ -42,7 +42,7 @@ pub struct PutThingsRequest {
     pub next_token: Option<String>,
     /// Bytes, by format.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::runtime::Blob>,
+    pub payload: Option<::aws_json_runtime::Blob>,
     /// The `ratio` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
@@ -60,7 +60,7 @@ impl ::std::fmt::Debug for PutThingsRequest {
             .field("flag", &self.flag)
             .field("hinted", &self.hinted)
             .field("index", &self.index)
-            .field("inline", &self.inline.as_ref().map(|_| crate::runtime::Redacted))
+            .field("inline", &self.inline.as_ref().map(|_| ::aws_json_runtime::Redacted))
             .field("matrix", &self.matrix)
             .field("max_results", &self.max_results)
             .field("nested", &self.nested)
@@ -126,7 +126,7 @@ pub enum PutThingsRequestDeepLevelsItemByNameValueLeafState {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl PutThingsRequestDeepLevelsItemByNameValueLeafState {
@@ -147,12 +147,12 @@ impl ::std::convert::From<&str> for PutThingsRequestDeepLevelsItemByNameValueLea
         match value {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(PutThingsRequestDeepLevelsItemByNameValueLeafState);
+::aws_json_runtime::string_enum!(PutThingsRequestDeepLevelsItemByNameValueLeafState);
 
 /// The `PutThingsRequestInline` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -189,7 +189,7 @@ pub enum State {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl State {
@@ -210,19 +210,19 @@ impl ::std::convert::From<&str> for State {
         match value {
             "ACTIVE" => Self::Active,
             "IN_PROGRESS" => Self::InProgress,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(State);
+::aws_json_runtime::string_enum!(State);
 
 /// The `Thing` structure.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Thing {
     /// The `name` member.
-    #[serde(default, deserialize_with = "crate::runtime::wire::or_default")]
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub name: String,
     /// The `state` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,7 +232,7 @@ pub struct Thing {
 impl ::std::fmt::Debug for Thing {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Thing")
-            .field("name", &crate::runtime::Redacted)
+            .field("name", &::aws_json_runtime::Redacted)
             .field("state", &self.state)
             .finish()
     }

@@ -2,15 +2,15 @@
 
 //! Client-side checks of Collection Service inputs against the document's constraints.
 
-static PUT_THINGS_REQUEST_INLINE_X_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static PUT_THINGS_REQUEST_INLINE_X_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[a-z]+",
 );
 
-static PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+static PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "^[a-z]+$",
 );
 
-static PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM: crate::runtime::StringRule = crate::runtime::StringRule {
+static PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: None,
     max: None,
     pattern: Some(
@@ -18,17 +18,17 @@ static PUT_THINGS_REQUEST_DEEP_LEVELS_ITEM_BY_NAME_VALUE_LEAF_TAGS_ITEM: crate::
     ),
 };
 
-static PUT_THINGS_REQUEST_INLINE_X: crate::runtime::StringRule = crate::runtime::StringRule {
+static PUT_THINGS_REQUEST_INLINE_X: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: Some(8),
     pattern: Some(&PUT_THINGS_REQUEST_INLINE_X_PATTERN),
 };
 
-impl crate::runtime::Validate for super::types::PutThingsRequest {
+impl ::aws_json_runtime::Validate for super::types::PutThingsRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("deep", self.deep.as_ref())?;
         check
             .bytes(
@@ -50,57 +50,57 @@ impl crate::runtime::Validate for super::types::PutThingsRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::PutThingsRequestDeep {
+impl ::aws_json_runtime::Validate for super::types::PutThingsRequestDeep {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "levels",
                 self.levels.as_deref(),
                 None,
                 None,
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::PutThingsRequestDeepLevelsItem {
+impl ::aws_json_runtime::Validate for super::types::PutThingsRequestDeepLevelsItem {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .map(
                 "byName",
                 self.by_name.as_ref(),
                 None,
                 None,
-                &|check, item| crate::runtime::Validate::validate(item, check),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
             )?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate
+impl ::aws_json_runtime::Validate
 for super::types::PutThingsRequestDeepLevelsItemByNameValue {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("leaf", Some(&self.leaf))?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate
+impl ::aws_json_runtime::Validate
 for super::types::PutThingsRequestDeepLevelsItemByNameValueLeaf {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "tags",
@@ -119,21 +119,21 @@ for super::types::PutThingsRequestDeepLevelsItemByNameValueLeaf {
     }
 }
 
-impl crate::runtime::Validate for super::types::PutThingsRequestInline {
+impl ::aws_json_runtime::Validate for super::types::PutThingsRequestInline {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("x", self.x.as_deref(), &PUT_THINGS_REQUEST_INLINE_X)?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::Thing {
+impl ::aws_json_runtime::Validate for super::types::Thing {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }

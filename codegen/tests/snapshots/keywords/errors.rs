@@ -9,15 +9,15 @@
 #[non_exhaustive]
 pub enum KeywordsError {
     /// The service answered `OptionError`.
-    OptionError(crate::runtime::ServiceError),
+    OptionError(::aws_json_runtime::ServiceError),
     /// The service answered `Unhandled`.
-    Unhandled2(crate::runtime::ServiceError),
+    Unhandled2(::aws_json_runtime::ServiceError),
     /// An error the document does not define.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for KeywordsError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for KeywordsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "OptionError" => Self::OptionError(error),
             "Unhandled" => Self::Unhandled2(error),
@@ -25,7 +25,7 @@ impl crate::runtime::OperationError for KeywordsError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::OptionError(error)
             | Self::Unhandled2(error)
@@ -34,7 +34,7 @@ impl crate::runtime::OperationError for KeywordsError {
     }
 }
 
-crate::runtime::operation_error!(KeywordsError);
+::aws_json_runtime::operation_error!(KeywordsError);
 
 impl KeywordsError {
     /// Whether the service answered `OptionError`.
@@ -48,7 +48,7 @@ impl KeywordsError {
     }
 }
 
-crate::runtime::any_error_from!(
+::aws_json_runtime::any_error_from!(
     KeywordsError : MatchError, ResultError, SelfValueError, VecError
 );
 
@@ -59,17 +59,17 @@ crate::runtime::any_error_from!(
 #[non_exhaustive]
 pub enum MatchError {
     /// The service answered `OptionError`.
-    OptionError(crate::runtime::ServiceError),
+    OptionError(::aws_json_runtime::ServiceError),
     /// The service answered `Unhandled`.
-    Unhandled2(crate::runtime::ServiceError),
+    Unhandled2(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for MatchError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for MatchError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "OptionError" => Self::OptionError(error),
             "Unhandled" => Self::Unhandled2(error),
@@ -77,7 +77,7 @@ impl crate::runtime::OperationError for MatchError {
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::OptionError(error)
             | Self::Unhandled2(error)
@@ -86,7 +86,7 @@ impl crate::runtime::OperationError for MatchError {
     }
 }
 
-crate::runtime::operation_error!(MatchError);
+::aws_json_runtime::operation_error!(MatchError);
 
 /// An error the service returned for `Result`.
 ///
@@ -97,24 +97,24 @@ pub enum ResultError {
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for ResultError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for ResultError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             _ => Self::Unhandled(error),
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::Unhandled(error) => error,
         }
     }
 }
 
-crate::runtime::operation_error!(ResultError);
+::aws_json_runtime::operation_error!(ResultError);
 
 /// An error the service returned for `Self`.
 ///
@@ -125,24 +125,24 @@ pub enum SelfValueError {
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for SelfValueError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for SelfValueError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             _ => Self::Unhandled(error),
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::Unhandled(error) => error,
         }
     }
 }
 
-crate::runtime::operation_error!(SelfValueError);
+::aws_json_runtime::operation_error!(SelfValueError);
 
 /// An error the service returned for `Vec`.
 ///
@@ -153,21 +153,21 @@ pub enum VecError {
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for VecError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for VecError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             _ => Self::Unhandled(error),
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::Unhandled(error) => error,
         }
     }
 }
 
-crate::runtime::operation_error!(VecError);
+::aws_json_runtime::operation_error!(VecError);

@@ -25,24 +25,25 @@ mod serde_tests;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Keywords;
 
-impl crate::runtime::Service for Keywords {
-    const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
-        name: "keywords",
-        api_version: "2020-01-01",
-        signing_name: "kw",
-        content_type: "application/x-amz-json-1.1",
-        endpoints: &[
-            crate::runtime::EndpointTemplate {
-                url: "https://kw.{region}.amazonaws.com",
-                regions: &["us-east-1"],
-            },
+impl ::aws_json_runtime::Service for Keywords {
+    const META: ::aws_json_runtime::ServiceMeta = ::aws_json_runtime::ServiceMeta::new(
+        "keywords",
+        "2020-01-01",
+        "kw",
+        "application/x-amz-json-1.1",
+        &[
+            ::aws_json_runtime::EndpointTemplate::new(
+                "https://kw.{region}.amazonaws.com",
+                &["us-east-1"],
+            ),
         ],
-        resolve_endpoint: None,
-        non_retryable_errors: &[],
-    };
+        None,
+        &[],
+    );
 }
 
-/// A client for Keyword Service (API 2020-01-01).
-///
-/// Every operation is a method that returns a request builder; see the [`operations`] module.
-pub type Client = crate::runtime::Client<Keywords>;
+::aws_json_runtime::service_client! {
+    #[doc = " A client for Keyword Service (API 2020-01-01)."] #[doc = ""] #[doc =
+    " Every operation is a method that returns a request builder; see the [`operations`] module."]
+    pub struct Client(Keywords);
+}

@@ -3,7 +3,7 @@
 //! Request builders for every operation of Keyword Service.
 
 #![allow(deprecated)]
-impl crate::runtime::Client<super::Keywords> {
+impl super::Client {
     /// An operation named like a keyword.
     pub fn r#match(&self) -> Match {
         Match {
@@ -94,17 +94,17 @@ impl Match {
         self,
     ) -> ::std::result::Result<
         super::types::MatchRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::MatchRequest {
-            client: crate::runtime::required(self.client, "Match", "client")?,
+            client: ::aws_json_runtime::required(self.client, "Match", "client")?,
             foo_bar: self.foo_bar,
             foo_bar2: self.foo_bar2,
             legacy: self.legacy,
             node: self.node,
             option: self.option,
             self_: self.self_,
-            r#type: crate::runtime::required(self.r#type, "Match", "type")?,
+            r#type: ::aws_json_runtime::required(self.r#type, "Match", "type")?,
         })
     }
 
@@ -115,14 +115,14 @@ impl Match {
         self,
     ) -> ::std::result::Result<
         super::types::Result,
-        crate::runtime::SdkError<super::errors::MatchError>,
+        ::aws_json_runtime::SdkError<super::errors::MatchError>,
     > {
         let client = self.client2.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::MatchRequest {
+impl ::aws_json_runtime::Operation for super::types::MatchRequest {
     type Service = super::Keywords;
     type Output = super::types::Result;
     type Error = super::errors::MatchError;
@@ -130,7 +130,7 @@ impl crate::runtime::Operation for super::types::MatchRequest {
     const TARGET: &'static str = "Keywords_20200101.Match";
 }
 
-impl crate::runtime::Client<super::Keywords> {
+impl super::Client {
     /// An operation named like a prelude type.
     pub fn result(&self) -> Result {
         Result {
@@ -172,11 +172,11 @@ impl Result {
         self,
     ) -> ::std::result::Result<
         super::types::ResultRequest,
-        crate::runtime::InvalidInput,
+        ::aws_json_runtime::InvalidInput,
     > {
         Ok(super::types::ResultRequest {
             names: self.names,
-            vec: crate::runtime::required(self.vec, "Result", "vec")?,
+            vec: ::aws_json_runtime::required(self.vec, "Result", "vec")?,
         })
     }
 
@@ -187,14 +187,14 @@ impl Result {
         self,
     ) -> ::std::result::Result<
         super::types::Box,
-        crate::runtime::SdkError<super::errors::ResultError>,
+        ::aws_json_runtime::SdkError<super::errors::ResultError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::ResultRequest {
+impl ::aws_json_runtime::Operation for super::types::ResultRequest {
     type Service = super::Keywords;
     type Output = super::types::Box;
     type Error = super::errors::ResultError;
@@ -202,7 +202,7 @@ impl crate::runtime::Operation for super::types::ResultRequest {
     const TARGET: &'static str = "Keywords_20200101.Result";
 }
 
-impl crate::runtime::Client<super::Keywords> {
+impl super::Client {
     /// Calls `Self`.
     pub fn self_(&self) -> SelfValue {
         SelfValue { client: self.clone() }
@@ -224,7 +224,10 @@ impl SelfValue {
     /// The `Self` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<super::types::SelfRequest, crate::runtime::InvalidInput> {
+    ) -> ::std::result::Result<
+        super::types::SelfRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::SelfRequest {})
     }
 
@@ -235,14 +238,14 @@ impl SelfValue {
         self,
     ) -> ::std::result::Result<
         super::types::SelfResponse,
-        crate::runtime::SdkError<super::errors::SelfValueError>,
+        ::aws_json_runtime::SdkError<super::errors::SelfValueError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::SelfRequest {
+impl ::aws_json_runtime::Operation for super::types::SelfRequest {
     type Service = super::Keywords;
     type Output = super::types::SelfResponse;
     type Error = super::errors::SelfValueError;
@@ -250,7 +253,7 @@ impl crate::runtime::Operation for super::types::SelfRequest {
     const TARGET: &'static str = "Keywords_20200101.Self";
 }
 
-impl crate::runtime::Client<super::Keywords> {
+impl super::Client {
     /// An operation named like a prelude type.
     pub fn vec(&self) -> Vec {
         Vec { client: self.clone() }
@@ -272,7 +275,10 @@ impl Vec {
     /// The `Vec` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<super::types::VecRequest, crate::runtime::InvalidInput> {
+    ) -> ::std::result::Result<
+        super::types::VecRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
         Ok(super::types::VecRequest {})
     }
 
@@ -283,14 +289,14 @@ impl Vec {
         self,
     ) -> ::std::result::Result<
         super::types::VecResponse,
-        crate::runtime::SdkError<super::errors::VecError>,
+        ::aws_json_runtime::SdkError<super::errors::VecError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::VecRequest {
+impl ::aws_json_runtime::Operation for super::types::VecRequest {
     type Service = super::Keywords;
     type Output = super::types::VecResponse;
     type Error = super::errors::VecError;
@@ -315,28 +321,28 @@ pub fn read_answer(
     match operation {
         "Match" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::MatchRequest,
                 >(status, headers, body),
             )
         }
         "Result" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::ResultRequest,
                 >(status, headers, body),
             )
         }
         "Self" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::SelfRequest,
                 >(status, headers, body),
             )
         }
         "Vec" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::VecRequest,
                 >(status, headers, body),
             )

@@ -5,14 +5,14 @@
 
 #[test]
 fn r#box() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Box,
     >("{\"value\":\"BoxValue value\"}");
 }
 
 #[test]
 fn match_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::MatchRequest,
     >(
         "{\"client\":\"Text value\",\"fooBar\":\"Text value\",\"foo_bar\":\"Text value\",\"legacy\":\"Text value\",\"node\":{\"label\":\"Text value\",\"next\":{}},\"option\":{\"some\":\"Text value\"},\"self\":\"Text value\",\"type\":\"a-b\"}",
@@ -21,28 +21,28 @@ fn match_request() {
 
 #[test]
 fn node() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Node,
     >("{\"label\":\"Text value\",\"next\":{}}");
 }
 
 #[test]
 fn option() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Option,
     >("{\"some\":\"Text value\"}");
 }
 
 #[test]
 fn result() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Result,
     >("{\"Key\":\"Text value\",\"string\":{\"value\":\"Text value\"}}");
 }
 
 #[test]
 fn result_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::ResultRequest,
     >(
         "{\"names\":[\"ResultRequestNamesItem value\"],\"vec\":{\"inner\":{\"value\":\"BoxValue value\"}}}",
@@ -51,67 +51,67 @@ fn result_request() {
 
 #[test]
 fn self_request() {
-    crate::runtime::testing::round_trip::<super::types::SelfRequest>("{}");
+    ::aws_json_runtime::testing::round_trip::<super::types::SelfRequest>("{}");
 }
 
 #[test]
 fn self_response() {
-    crate::runtime::testing::round_trip::<super::types::SelfResponse>("{}");
+    ::aws_json_runtime::testing::round_trip::<super::types::SelfResponse>("{}");
 }
 
 #[test]
 fn string() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::String,
     >("{\"value\":\"Text value\"}");
 }
 
 #[test]
 fn r#type() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::Type,
     >(&["a-b", "a_b", "UNKNOWN", "1x", "self", "Self"]);
 }
 
 #[test]
 fn vec() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Vec,
     >("{\"inner\":{\"value\":\"BoxValue value\"}}");
 }
 
 #[test]
 fn vec_request() {
-    crate::runtime::testing::round_trip::<super::types::VecRequest>("{}");
+    ::aws_json_runtime::testing::round_trip::<super::types::VecRequest>("{}");
 }
 
 #[test]
 fn vec_response() {
-    crate::runtime::testing::round_trip::<super::types::VecResponse>("{}");
+    ::aws_json_runtime::testing::round_trip::<super::types::VecResponse>("{}");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_match() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::Result,
     >("{\"Key\":\"Text value\",\"string\":{\"value\":\"Text value\"}}", "map key");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_result() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::Box,
     >("{\"value\":\"BoxValue value\"}", "map key");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_self() {
-    crate::runtime::testing::tolerant::<super::types::SelfResponse>("{}", "map key");
+    ::aws_json_runtime::testing::tolerant::<super::types::SelfResponse>("{}", "map key");
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_vec() {
-    crate::runtime::testing::tolerant::<super::types::VecResponse>("{}", "map key");
+    ::aws_json_runtime::testing::tolerant::<super::types::VecResponse>("{}", "map key");
 }
 
 /// Every error code the document defines.
@@ -119,7 +119,7 @@ const ERROR_CODES: &[&str] = &["OptionError", "Unhandled"];
 
 #[test]
 fn every_error_maps_from_match() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::MatchError,
         super::errors::KeywordsError,
     >(ERROR_CODES);
@@ -127,7 +127,7 @@ fn every_error_maps_from_match() {
 
 #[test]
 fn every_error_maps_from_result() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::ResultError,
         super::errors::KeywordsError,
     >(ERROR_CODES);
@@ -135,7 +135,7 @@ fn every_error_maps_from_result() {
 
 #[test]
 fn every_error_maps_from_self() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::SelfValueError,
         super::errors::KeywordsError,
     >(ERROR_CODES);
@@ -143,7 +143,7 @@ fn every_error_maps_from_self() {
 
 #[test]
 fn every_error_maps_from_vec() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::VecError,
         super::errors::KeywordsError,
     >(ERROR_CODES);

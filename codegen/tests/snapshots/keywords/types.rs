@@ -124,7 +124,7 @@ pub enum Type {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl Type {
@@ -160,12 +160,12 @@ impl ::std::convert::From<&str> for Type {
             "1x" => Self::V1x,
             "self" => Self::SelfValue,
             "Self" => Self::SelfValue2,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(Type);
+::aws_json_runtime::string_enum!(Type);
 
 /// The `Vec` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -3,63 +3,63 @@
 //! Client-side checks of Keyword Service inputs against the document's constraints.
 
 #![allow(deprecated)]
-static BOX_VALUE: crate::runtime::StringRule = crate::runtime::StringRule {
+static BOX_VALUE: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: None,
     pattern: None,
 };
 
-static RESULT_REQUEST_NAMES_ITEM: crate::runtime::StringRule = crate::runtime::StringRule {
+static RESULT_REQUEST_NAMES_ITEM: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: None,
     max: Some(8),
     pattern: None,
 };
 
-impl crate::runtime::Validate for super::types::Box {
+impl ::aws_json_runtime::Validate for super::types::Box {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("value", self.value.as_deref(), &BOX_VALUE)?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::MatchRequest {
+impl ::aws_json_runtime::Validate for super::types::MatchRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("node", self.node.as_ref())?;
         check.nested("option", self.option.as_ref())?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::Node {
+impl ::aws_json_runtime::Validate for super::types::Node {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("next", self.next.as_ref())?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::Option {
+impl ::aws_json_runtime::Validate for super::types::Option {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::ResultRequest {
+impl ::aws_json_runtime::Validate for super::types::ResultRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
             .list(
                 "names",
@@ -73,30 +73,30 @@ impl crate::runtime::Validate for super::types::ResultRequest {
     }
 }
 
-impl crate::runtime::Validate for super::types::SelfRequest {
+impl ::aws_json_runtime::Validate for super::types::SelfRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::Vec {
+impl ::aws_json_runtime::Validate for super::types::Vec {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.nested("inner", self.inner.as_ref())?;
         Ok(())
     }
 }
 
-impl crate::runtime::Validate for super::types::VecRequest {
+impl ::aws_json_runtime::Validate for super::types::VecRequest {
     fn validate(
         &self,
-        _check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }

@@ -9,27 +9,27 @@
 #[non_exhaustive]
 pub enum LegacyError {
     /// The service answered `WidgetNotFound`.
-    WidgetNotFound(crate::runtime::ServiceError),
+    WidgetNotFound(::aws_json_runtime::ServiceError),
     /// An error the document does not define.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for LegacyError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for LegacyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "WidgetNotFound" => Self::WidgetNotFound(error),
             _ => Self::Unhandled(error),
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::WidgetNotFound(error) | Self::Unhandled(error) => error,
         }
     }
 }
 
-crate::runtime::operation_error!(LegacyError);
+::aws_json_runtime::operation_error!(LegacyError);
 
 impl LegacyError {
     /// Whether the service answered `WidgetNotFound`.
@@ -38,7 +38,7 @@ impl LegacyError {
     }
 }
 
-crate::runtime::any_error_from!(LegacyError : DescribeWidgetError);
+::aws_json_runtime::any_error_from!(LegacyError : DescribeWidgetError);
 
 /// An error the service returned for `DescribeWidget`.
 ///
@@ -47,26 +47,26 @@ crate::runtime::any_error_from!(LegacyError : DescribeWidgetError);
 #[non_exhaustive]
 pub enum DescribeWidgetError {
     /// The service answered `WidgetNotFound`.
-    WidgetNotFound(crate::runtime::ServiceError),
+    WidgetNotFound(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
-    Unhandled(crate::runtime::ServiceError),
+    Unhandled(::aws_json_runtime::ServiceError),
 }
 
-impl crate::runtime::OperationError for DescribeWidgetError {
-    fn from_service_error(error: crate::runtime::ServiceError) -> Self {
+impl ::aws_json_runtime::OperationError for DescribeWidgetError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
             "WidgetNotFound" => Self::WidgetNotFound(error),
             _ => Self::Unhandled(error),
         }
     }
 
-    fn service_error(&self) -> &crate::runtime::ServiceError {
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
             Self::WidgetNotFound(error) | Self::Unhandled(error) => error,
         }
     }
 }
 
-crate::runtime::operation_error!(DescribeWidgetError);
+::aws_json_runtime::operation_error!(DescribeWidgetError);

@@ -20,19 +20,20 @@ mod serde_tests;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Legacy;
 
-impl crate::runtime::Service for Legacy {
-    const META: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
-        name: "legacy",
-        api_version: "2016-11-11",
-        signing_name: "legacy",
-        content_type: "application/x-amz-json-1.1",
-        endpoints: &[],
-        resolve_endpoint: None,
-        non_retryable_errors: &[],
-    };
+impl ::aws_json_runtime::Service for Legacy {
+    const META: ::aws_json_runtime::ServiceMeta = ::aws_json_runtime::ServiceMeta::new(
+        "legacy",
+        "2016-11-11",
+        "legacy",
+        "application/x-amz-json-1.1",
+        &[],
+        None,
+        &[],
+    );
 }
 
-/// A client for Legacy Service (API 2016-11-11).
-///
-/// Every operation is a method that returns a request builder; see the [`operations`] module.
-pub type Client = crate::runtime::Client<Legacy>;
+::aws_json_runtime::service_client! {
+    #[doc = " A client for Legacy Service (API 2016-11-11)."] #[doc = ""] #[doc =
+    " Every operation is a method that returns a request builder; see the [`operations`] module."]
+    pub struct Client(Legacy);
+}

@@ -2,7 +2,7 @@
 
 //! Request builders for every operation of Legacy Service.
 
-impl crate::runtime::Client<super::Legacy> {
+impl super::Client {
     /// Describes a widget.
     pub fn describe_widget(&self) -> DescribeWidget {
         DescribeWidget {
@@ -34,9 +34,9 @@ impl DescribeWidget {
     /// The `DescribeWidget` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::DescribeWidgetRequest, crate::runtime::InvalidInput> {
+    ) -> Result<super::types::DescribeWidgetRequest, ::aws_json_runtime::InvalidInput> {
         Ok(super::types::DescribeWidgetRequest {
-            widget_id: crate::runtime::required(
+            widget_id: ::aws_json_runtime::required(
                 self.widget_id,
                 "DescribeWidget",
                 "widgetId",
@@ -51,14 +51,14 @@ impl DescribeWidget {
         self,
     ) -> Result<
         super::types::DescribeWidgetResponse,
-        crate::runtime::SdkError<super::errors::DescribeWidgetError>,
+        ::aws_json_runtime::SdkError<super::errors::DescribeWidgetError>,
     > {
         let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl crate::runtime::Operation for super::types::DescribeWidgetRequest {
+impl ::aws_json_runtime::Operation for super::types::DescribeWidgetRequest {
     type Service = super::Legacy;
     type Output = super::types::DescribeWidgetResponse;
     type Error = super::errors::DescribeWidgetError;
@@ -72,14 +72,14 @@ impl crate::runtime::Operation for super::types::DescribeWidgetRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WidgetIsGreen;
 
-impl crate::runtime::WaitFor<super::types::DescribeWidgetRequest> for WidgetIsGreen {
+impl ::aws_json_runtime::WaitFor<super::types::DescribeWidgetRequest> for WidgetIsGreen {
     const NAME: &'static str = "WidgetIsGreen";
     const SUCCESS: &'static [&'static str] = &["GREEN"];
     const FAILURE: &'static [&'static str] = &["RED"];
     const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(2);
     const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(20);
     fn state(
-        output: &<super::types::DescribeWidgetRequest as crate::runtime::Operation>::Output,
+        output: &<super::types::DescribeWidgetRequest as ::aws_json_runtime::Operation>::Output,
     ) -> Option<&str> {
         Some(output)
             .and_then(|v| v.widget.as_ref())
@@ -94,9 +94,9 @@ impl DescribeWidget {
     /// By default it polls every 2 s or more and gives up after 20 s.
     pub fn wait_until_widget_is_green(
         self,
-    ) -> crate::runtime::Waiter<super::types::DescribeWidgetRequest, WidgetIsGreen> {
+    ) -> ::aws_json_runtime::Waiter<super::types::DescribeWidgetRequest, WidgetIsGreen> {
         let client = self.client.clone();
-        crate::runtime::Waiter::new(client, self.build())
+        ::aws_json_runtime::Waiter::new(client.into(), self.build())
     }
 }
 
@@ -117,7 +117,7 @@ pub fn read_answer(
     match operation {
         "DescribeWidget" => {
             ::std::option::Option::Some(
-                crate::runtime::fuzz::answer::<
+                ::aws_json_runtime::fuzz::answer::<
                     super::types::DescribeWidgetRequest,
                 >(status, headers, body),
             )

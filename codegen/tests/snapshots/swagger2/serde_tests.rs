@@ -5,14 +5,14 @@
 
 #[test]
 fn describe_widget_request() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeWidgetRequest,
     >("{\"widgetId\":\"WidgetId value\"}");
 }
 
 #[test]
 fn describe_widget_response() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeWidgetResponse,
     >(
         "{\"sizes\":[9007199254740993],\"widget\":{\"color\":\"RED\",\"createdAt\":1705072146.25,\"widgetId\":\"WidgetId value\"}}",
@@ -21,21 +21,21 @@ fn describe_widget_response() {
 
 #[test]
 fn widget() {
-    crate::runtime::testing::round_trip::<
+    ::aws_json_runtime::testing::round_trip::<
         super::types::Widget,
     >("{\"color\":\"RED\",\"createdAt\":1705072146.25,\"widgetId\":\"WidgetId value\"}");
 }
 
 #[test]
 fn widget_color() {
-    crate::runtime::testing::enum_round_trip::<
+    ::aws_json_runtime::testing::enum_round_trip::<
         super::types::WidgetColor,
     >(&["RED", "GREEN"]);
 }
 
 #[test]
 fn answers_tolerate_missing_members_of_describe_widget() {
-    crate::runtime::testing::tolerant::<
+    ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeWidgetResponse,
     >(
         "{\"sizes\":[9007199254740993],\"widget\":{\"color\":\"RED\",\"createdAt\":1705072146.25,\"widgetId\":\"WidgetId value\"}}",
@@ -48,7 +48,7 @@ const ERROR_CODES: &[&str] = &["WidgetNotFound"];
 
 #[test]
 fn every_error_maps_from_describe_widget() {
-    crate::runtime::testing::errors_map::<
+    ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeWidgetError,
         super::errors::LegacyError,
     >(ERROR_CODES);

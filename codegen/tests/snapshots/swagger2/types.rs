@@ -31,7 +31,7 @@ pub struct Widget {
     pub color: Option<WidgetColor>,
     /// The `createdAt` member.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::runtime::DateTime>,
+    pub created_at: Option<::aws_json_runtime::DateTime>,
     /// The `widgetId` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<String>,
@@ -51,7 +51,7 @@ pub enum WidgetColor {
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
-    Unknown(crate::runtime::UnknownValue),
+    Unknown(::aws_json_runtime::UnknownValue),
 }
 
 impl WidgetColor {
@@ -72,9 +72,9 @@ impl ::std::convert::From<&str> for WidgetColor {
         match value {
             "RED" => Self::Red,
             "GREEN" => Self::Green,
-            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
 }
 
-crate::runtime::string_enum!(WidgetColor);
+::aws_json_runtime::string_enum!(WidgetColor);

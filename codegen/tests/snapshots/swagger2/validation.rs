@@ -2,17 +2,17 @@
 
 //! Client-side checks of Legacy Service inputs against the document's constraints.
 
-static WIDGET_ID: crate::runtime::StringRule = crate::runtime::StringRule {
+static WIDGET_ID: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: None,
     pattern: None,
 };
 
-impl crate::runtime::Validate for super::types::DescribeWidgetRequest {
+impl ::aws_json_runtime::Validate for super::types::DescribeWidgetRequest {
     fn validate(
         &self,
-        check: &mut crate::runtime::Check,
-    ) -> Result<(), crate::runtime::InvalidInput> {
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("widgetId", Some(self.widget_id.as_str()), &WIDGET_ID)?;
         Ok(())
     }

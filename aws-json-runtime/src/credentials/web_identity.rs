@@ -7,8 +7,8 @@
 
 use super::query::StsCall;
 use super::Credentials;
-use crate::runtime::environment::Environment;
-use crate::runtime::profile::{get, Settings};
+use crate::environment::Environment;
+use crate::profile::{get, Settings};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The web identity settings in force; `None` if no token file is named.

@@ -6,8 +6,8 @@ use super::metadata::{self, ImdsToken};
 use super::sso::SsoProfile;
 use super::web_identity::WebIdentity;
 use super::{env_vars, process, query, Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
-use crate::runtime::environment::Environment;
-use crate::runtime::profile::{get, Profile, ProfileFiles, Settings};
+use crate::environment::Environment;
+use crate::profile::{get, Profile, ProfileFiles, Settings};
 use std::fmt;
 use std::time::Duration;
 
@@ -79,8 +79,8 @@ impl DefaultCredentialsChain {
             region: None,
             process_timeout: DEFAULT_PROCESS_TIMEOUT,
             mfa: None,
-            metadata_http: crate::runtime::tls::http_client(metadata),
-            api_http: crate::runtime::tls::http_client(api),
+            metadata_http: crate::tls::http_client(metadata),
+            api_http: crate::tls::http_client(api),
             imds_token: ImdsToken::default(),
             stage: std::sync::Mutex::default(),
         }

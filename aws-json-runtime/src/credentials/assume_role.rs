@@ -8,8 +8,8 @@
 use super::file_cache::{format_time, parse_time, python_json_object, python_json_string, sha1_hex, FileCache};
 use super::query::StsCall;
 use super::Credentials;
-use crate::runtime::profile::{get, ProfileFiles, Settings};
-use crate::runtime::wire::DateTime;
+use crate::profile::{get, ProfileFiles, Settings};
+use crate::wire::DateTime;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -75,7 +75,7 @@ impl Endpoint {
 pub type ResolveEndpoint = fn(&EndpointParams<'_>) -> Result<Endpoint, String>;
 
 /// Where a client sends, and the region it signs for.
-pub(crate) struct Resolved {
+pub struct Resolved {
     pub url: String,
     pub signing_region: String,
 }
@@ -84,7 +84,7 @@ pub(crate) struct Resolved {
 ///
 /// As in botocore's client, a custom endpoint wins: the FIPS and dual-stack
 /// settings do not reach the rules then (the rules would refuse the pair).
-pub(crate) fn resolve(meta: &ServiceMeta, config: &Config) -> Result<Resolved, ConfigError> {
+pub fn resolve(meta: &ServiceMeta, config: &Config) -> Result<Resolved, ConfigError> {
     let (region, use_fips) = match legacy_fips_region(&config.region) {
         Some(region) => (region, true),
         None => (config.region.as_str(), config.use_fips),

@@ -43,6 +43,18 @@ impl<E: OperationError> SdkError<E> {
             other => Err(other),
         }
     }
+
+    /// The same failure with the service's error turned into another type
+    /// (say, every operation's into one): the other kinds kept as they are.
+    pub fn map_service<F>(self, f: impl FnOnce(E) -> F) -> SdkError<F> {
+        match self {
+            Self::Service(e) => SdkError::Service(f(e)),
+            Self::InvalidInput(e) => SdkError::InvalidInput(e),
+            Self::Transport(e) => SdkError::Transport(e),
+            Self::Response(e) => SdkError::Response(e),
+            Self::Credentials(e) => SdkError::Credentials(e),
+        }
+    }
 }
 
 impl<E: fmt::Display> fmt::Display for SdkError<E> {

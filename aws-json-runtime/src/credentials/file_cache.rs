@@ -4,9 +4,9 @@
 //! as Python's `json.dumps` writes it; files are replaced atomically (a
 //! temporary file created exclusively beside it, mode 0600, then renamed).
 
-use crate::runtime::environment::Environment;
-pub(super) use crate::runtime::python_json::{python_json_object, python_json_string};
-use crate::runtime::wire::DateTime;
+use crate::environment::Environment;
+pub(super) use crate::python_json::{python_json_object, python_json_string};
+use crate::wire::DateTime;
 use sha1::{Digest, Sha1};
 use std::io::Write;
 use std::path::PathBuf;

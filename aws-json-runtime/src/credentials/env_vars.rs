@@ -2,7 +2,7 @@
 //! `AWS_SESSION_TOKEN`.
 
 use super::Credentials;
-use crate::runtime::environment::Environment;
+use crate::environment::Environment;
 
 /// The environment's keys; `None` (with the reason pushed to `tried`) when
 /// neither is set; an error when only one is.

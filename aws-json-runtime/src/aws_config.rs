@@ -9,11 +9,12 @@ use aws_credential_types::provider::{ProvideCredentials as SdkProvideCredentials
 ///
 /// ```no_run
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-/// use ecr_client::runtime::AwsConfigCredentials;
-/// let config = ecr_client::Config::builder()
+/// use aws_json_runtime::{AwsConfigCredentials, Config};
+/// let config = Config::builder()
 ///     .region("eu-west-1")
-///     .credentials_provider(AwsConfigCredentials::default_chain().await);
-/// let client = ecr_client::Client::load(config).await?;
+///     .credentials_provider(AwsConfigCredentials::default_chain().await)
+///     .build()?;
+/// // then `Client::new(config)` of any generated service, e.g. ecr_client's.
 /// # Ok(())
 /// # }
 /// ```

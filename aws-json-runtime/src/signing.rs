@@ -14,7 +14,7 @@ use std::time::SystemTime;
 /// Signs requests, remembering the last derived signing key. Deliberately
 /// not `Debug`: it holds key material.
 #[derive(Default)]
-pub(crate) struct Signer {
+pub struct Signer {
     key: Mutex<Option<DerivedKey>>,
 }
 
@@ -27,7 +27,7 @@ struct DerivedKey {
 
 /// Where requests go, in the two forms the signature covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Destination {
+pub struct Destination {
     /// The `Host` header: the URL's authority without the scheme's default
     /// port, as HTTP clients send it.
     pub host: String,
@@ -36,7 +36,7 @@ pub(crate) struct Destination {
 }
 
 impl Destination {
-    pub(crate) fn of(url: &reqwest::Url) -> Self {
+    pub fn of(url: &reqwest::Url) -> Self {
         let host = url.host_str().unwrap_or_default();
         let host = match url.port() {
             Some(port) => format!("{host}:{port}"),
@@ -66,7 +66,7 @@ fn canonical_uri(path: &str) -> String {
 
 /// Appends `text` with every byte but RFC 3986's unreserved ones
 /// percent-encoded (as SigV4 and form bodies want).
-pub(crate) fn percent_encode(out: &mut String, text: &str) {
+pub fn percent_encode(out: &mut String, text: &str) {
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
             out.push(byte as char);
@@ -81,7 +81,7 @@ impl Signer {
     /// names) and `body`: `authorization`, `x-amz-date` and, with temporary
     /// credentials, `x-amz-security-token`.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn sign(
+    pub fn sign(
         &self,
         credentials: &Credentials,
         region: &str,
@@ -98,7 +98,7 @@ impl Signer {
     /// Like [`Signer::sign`], for a body whose SHA-256 is `payload` (hashed
     /// as it was written, while in cache).
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn sign_hashed(
+    pub fn sign_hashed(
         &self,
         credentials: &Credentials,
         region: &str,

@@ -3,10 +3,10 @@
 //! protocol (a form `POST`, signed or not, answered in XML).
 
 use super::{fetch_answer, Credentials};
-use crate::runtime::config::without_userinfo;
-use crate::runtime::environment::Environment;
-use crate::runtime::signing::{percent_encode, Destination, Signer};
-use crate::runtime::wire::DateTime;
+use crate::config::without_userinfo;
+use crate::environment::Environment;
+use crate::signing::{percent_encode, Destination, Signer};
+use crate::wire::DateTime;
 use std::time::{Duration, SystemTime};
 
 /// Attempts of a credential call, as the standard retry mode makes them.
@@ -27,7 +27,7 @@ pub(super) fn endpoint(
     {
         return url.trim_end_matches('/').to_owned();
     }
-    let suffix = crate::runtime::partition::partition_of(region).dns_suffix(false);
+    let suffix = crate::partition::partition_of(region).dns_suffix(false);
     format!("https://{prefix}.{region}.{suffix}")
 }
 

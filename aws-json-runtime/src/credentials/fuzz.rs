@@ -3,8 +3,8 @@
 //! and every answer a credential source can give.
 
 use super::{assume_role, file_cache, metadata, parse_credentials_json, process, query, sso, web_identity};
-use crate::runtime::profile::ProfileFiles;
-use crate::runtime::wire::DateTime;
+use crate::profile::ProfileFiles;
+use crate::wire::DateTime;
 use std::path::PathBuf;
 
 /// Reads a config and a credentials file, then every profile they define

@@ -7,11 +7,11 @@
 use super::file_cache::{format_time, parse_time, python_json_object, python_json_string, sha1_hex, FileCache};
 use super::query::{endpoint, send_with_retries};
 use super::Credentials;
-use crate::runtime::config::without_userinfo;
-use crate::runtime::environment::Environment;
-use crate::runtime::profile::{get, ProfileFiles, Settings};
-use crate::runtime::signing::percent_encode;
-use crate::runtime::wire::DateTime;
+use crate::config::without_userinfo;
+use crate::environment::Environment;
+use crate::profile::{get, ProfileFiles, Settings};
+use crate::signing::percent_encode;
+use crate::wire::DateTime;
 use std::time::{Duration, SystemTime};
 
 /// A token with less than this left is refreshed first (the AWS CLI's window).

@@ -3,7 +3,7 @@
 //! endpoint for web identity both read it.
 
 /// A partition: a group of regions with its own DNS suffixes.
-pub(crate) struct Partition {
+pub struct Partition {
     /// Regions listed by name.
     regions: &'static [&'static str],
     /// `^(p1|p2)-\w+-\d+$`, as the alternatives `p1`, `p2`.
@@ -16,7 +16,7 @@ pub(crate) struct Partition {
 
 impl Partition {
     /// The DNS suffix of the partition's endpoints, dual-stack or not.
-    pub(crate) fn dns_suffix(&self, dual_stack: bool) -> &'static str {
+    pub fn dns_suffix(&self, dual_stack: bool) -> &'static str {
         if dual_stack {
             self.dual_stack_dns_suffix
         } else {
@@ -115,7 +115,7 @@ const PARTITIONS: &[Partition] = &[
 ];
 
 /// The partition of a region: by name, then by pattern, else `aws`.
-pub(crate) fn partition_of(region: &str) -> &'static Partition {
+pub fn partition_of(region: &str) -> &'static Partition {
     PARTITIONS
         .iter()
         .find(|p| p.regions.contains(&region))

@@ -8,7 +8,7 @@ use std::fmt::Debug;
 /// Parses `sample` (a wire JSON object) plus an unknown member, and checks
 /// that re-serializing gives back exactly `sample`: every member kept, with
 /// its wire name and value form, and the unknown one ignored.
-pub(crate) fn round_trip<T: Serialize + DeserializeOwned + Debug + PartialEq>(sample: &str) {
+pub fn round_trip<T: Serialize + DeserializeOwned + Debug + PartialEq>(sample: &str) {
     let expected: Value = serde_json::from_str(sample).expect("sample is JSON");
     let mut with_unknown = expected.clone();
     with_unknown
@@ -26,7 +26,7 @@ pub(crate) fn round_trip<T: Serialize + DeserializeOwned + Debug + PartialEq>(sa
 /// without it, and one with it `null`, still parses, and every other member
 /// comes back as it was. Objects keyed `map_key` are map entries, not
 /// members: they are walked into, never removed.
-pub(crate) fn tolerant<T: Serialize + DeserializeOwned + Debug>(sample: &str, map_key: &str) {
+pub fn tolerant<T: Serialize + DeserializeOwned + Debug>(sample: &str, map_key: &str) {
     let full: Value = serde_json::from_str(sample).expect("sample is JSON");
     let mut members = Vec::new();
     member_paths(&full, &mut Vec::new(), map_key, &mut members);
@@ -121,7 +121,7 @@ fn join(path: &[Step]) -> String {
 /// Every known value parses and prints as itself, and so does one the
 /// service might add later. (A service without enums leaves it unused.)
 #[allow(dead_code)]
-pub(crate) fn enum_round_trip<T>(values: &[&str])
+pub fn enum_round_trip<T>(values: &[&str])
 where
     T: Serialize + DeserializeOwned + Debug + PartialEq + for<'a> From<&'a str> + ToString,
 {
@@ -138,7 +138,7 @@ where
 
 /// Every error code the document defines, sent for an operation, is typed
 /// once converted into the service-wide enum `A`: never `Unhandled`.
-pub(crate) fn errors_map<E, A>(codes: &[&str])
+pub fn errors_map<E, A>(codes: &[&str])
 where
     E: super::OperationError + Debug,
     A: super::OperationError + Debug + From<E>,

@@ -3,8 +3,8 @@
 //! Neither goes through a proxy, and both fail fast off their platform.
 
 use super::{fetch, parse_credentials_json, Credentials};
-use crate::runtime::config::without_userinfo;
-use crate::runtime::environment::Environment;
+use crate::config::without_userinfo;
+use crate::environment::Environment;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 

@@ -1,33 +1,41 @@
-//! The hand-written runtime that generated code calls into: configuration,
-//! signing, sending, the awsJson wire format, and errors.
+//! The runtime of generated AWS JSON-protocol clients (awsJson 1.0 and
+//! 1.1): configuration, credentials and region as the AWS CLI finds them,
+//! SigV4 signing, sending and retries, the wire format, errors, paginators
+//! and waiters.
 //!
 //! Nothing here knows a particular service: a service is described by the
 //! generated [`ServiceMeta`], and an operation by the generated
-//! [`Operation`] impl of its input type.
+//! [`Operation`] impl of its input type. Items marked hidden are for
+//! generated code only and are not part of the API.
+#![warn(missing_docs)]
 
 #[cfg(feature = "aws-config")]
 mod aws_config;
 mod client;
 mod config;
 mod credentials;
-pub(crate) mod endpoint;
+#[doc(hidden)]
+pub mod endpoint;
 mod environment;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
 mod paginator;
-pub(crate) mod partition;
-
+#[doc(hidden)]
+pub mod partition;
 mod profile;
 mod protocol;
 mod python_json;
 mod retry;
-pub(crate) mod signing;
+mod service_client;
+#[doc(hidden)]
+pub mod signing;
 mod tls;
 mod validate;
 mod waiter;
 
-pub(crate) mod wire;
+#[doc(hidden)]
+pub mod wire;
 
 #[cfg(feature = "aws-config")]
 pub use self::aws_config::AwsConfigCredentials;
@@ -49,6 +57,11 @@ pub use validate::{Check, Pattern, StringRule, Validate};
 pub use waiter::{OnPoll, Poll, WaitError, WaitFor, Waiter, DEFAULT_MAX_DELAY};
 pub use wire::{Blob, DateTime};
 
+// Named by the macros generated crates expand, so they need not depend on
+// these crates themselves.
+#[doc(hidden)]
+pub use {bytes, reqwest};
+
 /// A value of a string enum that this version of the client does not know:
 /// its text, and nothing to match on. Only parsing makes one, and never from
 /// a known value, so `"KMS"` is always the `Kms` variant, however it was made.
@@ -56,9 +69,9 @@ pub use wire::{Blob, DateTime};
 pub struct UnknownValue(String);
 
 impl UnknownValue {
-    // For generated enums' parsing only (a service may have no enum).
-    #[allow(dead_code)]
-    pub(crate) fn new(text: &str) -> Self {
+    /// For generated enums' parsing only: not API.
+    #[doc(hidden)]
+    pub fn new(text: &str) -> Self {
         Self(text.to_owned())
     }
 
@@ -106,6 +119,31 @@ pub struct EndpointTemplate {
     pub regions: &'static [&'static str],
 }
 
+impl ServiceMeta {
+    /// Every fact at once, for generated code (which builds the facts in a
+    /// `const`); not API.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn new(
+        name: &'static str,
+        api_version: &'static str,
+        signing_name: &'static str,
+        content_type: &'static str,
+        endpoints: &'static [EndpointTemplate],
+        resolve_endpoint: Option<ResolveEndpoint>,
+        non_retryable_errors: &'static [&'static str],
+    ) -> Self {
+        Self { name, api_version, signing_name, content_type, endpoints, resolve_endpoint, non_retryable_errors }
+    }
+}
+
+impl EndpointTemplate {
+    /// A template for `url` serving `regions` (empty for any).
+    pub const fn new(url: &'static str, regions: &'static [&'static str]) -> Self {
+        Self { url, regions }
+    }
+}
+
 /// A service: a marker type the generated code defines, carrying its facts.
 pub trait Service: Send + Sync + 'static {
     /// The service's facts.
@@ -147,8 +185,9 @@ pub fn required<T>(value: Option<T>, operation: &'static str, member: &'static s
 }
 
 /// Serde, `Display` and `Default` for a generated string enum, through its
-/// `as_str` and `From<&str>`. (A service without enums leaves it unused.)
-#[allow(unused_macros)]
+/// `as_str` and `From<&str>`. For generated code only.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! string_enum {
     ($name:ident) => {
         impl ::serde::Serialize for $name {
@@ -159,7 +198,7 @@ macro_rules! string_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::runtime::wire::deserialize_str(deserializer).map(|s| Self::from(s.as_ref()))
+                $crate::wire::deserialize_str(deserializer).map(|s| Self::from(s.as_ref()))
             }
         }
 
@@ -185,16 +224,16 @@ macro_rules! string_enum {
         }
     };
 }
-#[allow(unused_imports)]
-pub(crate) use string_enum;
 
 /// `Display` and `Error` for a generated operation error enum, through its
-/// [`OperationError`] impl.
+/// [`OperationError`] impl. For generated code only.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! operation_error {
     ($name:ident) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt($crate::runtime::OperationError::service_error(self), f)
+                ::std::fmt::Display::fmt($crate::OperationError::service_error(self), f)
             }
         }
 
@@ -202,17 +241,18 @@ macro_rules! operation_error {
 
         impl $name {
             /// The error's details: code, message, status, request id.
-            pub fn details(&self) -> &$crate::runtime::ServiceError {
-                $crate::runtime::OperationError::service_error(self)
+            pub fn details(&self) -> &$crate::ServiceError {
+                $crate::OperationError::service_error(self)
             }
         }
     };
 }
-pub(crate) use operation_error;
 
 /// `From` each operation's error enum into the service-wide one, sorting
 /// the error again by its code: one the operation does not list, but the
-/// document defines, gets its own variant there.
+/// document defines, gets its own variant there. For generated code only.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! any_error_from {
     ($any:ident: $($operation:ident),* $(,)?) => {
         $(
@@ -220,15 +260,15 @@ macro_rules! any_error_from {
                 fn from(error: $operation) -> Self {
                     // A clone on the error path keeps the generated enums free
                     // of a by-value accessor.
-                    $crate::runtime::OperationError::from_service_error(
-                        $crate::runtime::OperationError::service_error(&error).clone(),
+                    $crate::OperationError::from_service_error(
+                        $crate::OperationError::service_error(&error).clone(),
                     )
                 }
             }
         )*
     };
 }
-pub(crate) use any_error_from;
 
-#[cfg(test)]
-pub(crate) mod testing;
+#[cfg(any(test, feature = "testing"))]
+#[doc(hidden)]
+pub mod testing;

@@ -453,7 +453,7 @@ impl<'de> Deserialize<'de> for Blob {
 /// a missing member) becomes the type's default instead of an error.
 /// (A service whose answers require nothing leaves it unused.)
 #[allow(dead_code)]
-pub(crate) fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
@@ -462,7 +462,7 @@ where
 }
 
 /// A string, borrowed from the input where it can be.
-pub(crate) fn deserialize_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+pub fn deserialize_str<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
     struct Str;
     impl<'de> Visitor<'de> for Str {
         type Value = Cow<'de, str>;
