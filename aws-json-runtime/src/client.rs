@@ -10,7 +10,7 @@ use super::error::{OperationError, ResponseError, SdkError, ServiceError, Transp
 use super::retry::{self, RetryQuota, Retryable};
 use super::signing::{Destination, Signer};
 use super::validate::Check;
-use super::{protocol, Operation, Service};
+use super::{protocol, wire, Operation, Service};
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -77,7 +77,7 @@ impl<S: Service> Client<S> {
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let resolved = super::endpoint::resolve(&S::META, &config)?;
         let url = reqwest::Url::parse(&resolved.url)
-            .map_err(|e| ConfigError::InvalidEndpoint(super::config::without_userinfo(&resolved.url), e.to_string()))?;
+            .map_err(|e| ConfigError::InvalidEndpoint(super::error::without_userinfo(&resolved.url), e.to_string()))?;
         let destination = Destination::of(&url);
         // Attempt and operation timeouts are enforced per attempt in
         // `attempts`, with one timer, so none is set on the HTTP client.
@@ -174,12 +174,12 @@ impl<S: Service> Client<S> {
 
     /// One call: attempts with retries, within the operation timeout, in a
     /// tracing span. Not generic, so it is compiled once for all operations.
-    async fn call(&self, call: Call, body: protocol::Body) -> Result<protocol::Answer, Failure> {
+    async fn call(&self, call: Call, body: wire::Body) -> Result<protocol::Answer, Failure> {
         let span = tracing::debug_span!("aws_call", service = S::META.name, operation = call.operation);
         self.attempts(call, body).instrument(span).await
     }
 
-    async fn attempts(&self, call: Call, body: protocol::Body) -> Result<protocol::Answer, Failure> {
+    async fn attempts(&self, call: Call, body: wire::Body) -> Result<protocol::Answer, Failure> {
         let Call { operation, target, secret_output } = call;
         let config = &self.inner.config;
         let deadline = deadline_after(config.operation_timeout);
@@ -281,7 +281,7 @@ impl<S: Service> Client<S> {
         operation: &'static str,
         target: &'static str,
         credentials: &Credentials,
-        body: protocol::Body,
+        body: wire::Body,
     ) -> Result<protocol::Answer, Failure> {
         let inner = &*self.inner;
         let transport_error = |kind, source: Box<dyn std::error::Error + Send + Sync>| TransportError {

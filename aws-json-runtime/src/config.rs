@@ -3,6 +3,7 @@
 
 use super::credentials::{CachedProvider, DefaultCredentialsChain, MfaPrompt, ProvideCredentials};
 use super::environment::Environment;
+use super::error::without_userinfo;
 use super::profile::Profile;
 use super::retry::RetryConfig;
 use std::fmt;
@@ -280,16 +281,6 @@ fn check_endpoint_url(url: &str) -> Result<String, ConfigError> {
     }
     let shown = parsed.as_str();
     Ok(if parsed.path() == "/" { shown.trim_end_matches('/') } else { shown }.to_owned())
-}
-
-/// `scheme://user:pass@host/...` → `scheme://***@host/...`, for messages.
-pub(crate) fn without_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***{}", &rest[at..]),
-        None => url.to_owned(),
-    }
 }
 
 /// A configuration that cannot work.

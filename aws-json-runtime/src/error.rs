@@ -5,6 +5,16 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+/// `scheme://user:pass@host/...` → `scheme://***@host/...`, for messages.
+pub(crate) fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// Why a call failed. `E` is the operation's own error enum, with one variant
 /// per error the service documents for it.
 #[derive(Debug)]

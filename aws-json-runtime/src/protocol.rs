@@ -17,16 +17,9 @@ pub(crate) struct Answer {
 const BODY_START_CHARS: usize = 256;
 
 /// The JSON body of a request, and its SHA-256 (for the signature).
-pub(crate) fn serialize<T: Serialize>(operation: &'static str, input: &T) -> Result<Body, InvalidInput> {
+pub(crate) fn serialize<T: Serialize>(operation: &'static str, input: &T) -> Result<super::wire::Body, InvalidInput> {
     super::wire::with_blobs_spliced(|| serde_json::to_vec(input))
         .map_err(|e| InvalidInput::unserializable(operation, &e))
-}
-
-/// A request body and its SHA-256.
-#[derive(Clone)]
-pub(crate) struct Body {
-    pub bytes: bytes::Bytes,
-    pub sha256: [u8; 32],
 }
 
 /// An answer as it came off the wire, and whether its body can hold secrets
@@ -61,7 +54,7 @@ pub(crate) fn parse_output<T: DeserializeOwned>(received: &Received<'_>) -> Resu
 /// may carry a session token), always an error naming where it pointed.
 pub(crate) fn redirect_error(received: &Received<'_>) -> ResponseError {
     let location = header(received.answer, "location")
-        .map_or("no Location".to_owned(), |l| format!("Location {:?}", super::config::without_userinfo(&l)));
+        .map_or("no Location".to_owned(), |l| format!("Location {:?}", super::error::without_userinfo(&l)));
     let mut error = response_error(received, format!("is a redirect ({location}); redirects are not followed"));
     error.body_start = Some(String::new());
     error

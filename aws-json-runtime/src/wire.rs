@@ -370,13 +370,20 @@ mod deferred {
     }
 }
 
+/// A request body and its SHA-256.
+#[derive(Clone)]
+pub(crate) struct Body {
+    pub bytes: bytes::Bytes,
+    pub sha256: [u8; 32],
+}
+
 /// Serializes with `serialize`, every blob written as base64 straight into
 /// the result (see [`deferred`]), and hashes the result as it is written
 /// (in pieces small enough to be hashed while in cache): the same bytes as
 /// plain serde_json.
 pub(crate) fn with_blobs_spliced(
     serialize: impl FnOnce() -> Result<Vec<u8>, serde_json::Error>,
-) -> Result<super::protocol::Body, serde_json::Error> {
+) -> Result<Body, serde_json::Error> {
     use sha2::Digest as _;
     let outer = deferred::BLOBS.with(|b| b.replace(Some(Vec::new())));
     let json = serialize();
@@ -385,7 +392,7 @@ pub(crate) fn with_blobs_spliced(
     let mut hasher = sha2::Sha256::new();
     if blobs.is_empty() {
         hasher.update(&json);
-        return Ok(super::protocol::Body { bytes: json.into(), sha256: hasher.finalize().into() });
+        return Ok(Body { bytes: json.into(), sha256: hasher.finalize().into() });
     }
     let prefix = deferred::escaped_prefix();
     let size = json.len() + blobs.iter().map(|b| base64::encoded_len(b.len(), true).unwrap_or(0)).sum::<usize>();
@@ -421,7 +428,7 @@ pub(crate) fn with_blobs_spliced(
     }
     body.extend_from_slice(rest);
     hasher.update(&body[hashed..]);
-    Ok(super::protocol::Body { bytes: body.into(), sha256: hasher.finalize().into() })
+    Ok(Body { bytes: body.into(), sha256: hasher.finalize().into() })
 }
 
 impl Serialize for Blob {

@@ -360,7 +360,10 @@ fn format_password_makes_a_member_sensitive_without_a_hint() {
     assert!(!member("OpRequest", "name"));
     let files = codegen::generate(&doc.to_string(), None, "test").unwrap();
     let types = &files.iter().find(|f| f.path == "types.rs").unwrap().contents;
-    assert!(types.contains(".field(\"secret\", &self.secret.as_ref().map(|_| ::aws_json_runtime::Redacted))"), "{types}");
+    assert!(
+        types.contains(".field(\"secret\", &self.secret.as_ref().map(|_| ::aws_json_runtime::Redacted))"),
+        "{types}"
+    );
 }
 
 #[test]

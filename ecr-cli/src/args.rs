@@ -3,43 +3,13 @@
 //! per input member. Hand-written rather than an argument-parser crate: the
 //! flags are data from the document, and this is all the grammar there is.
 
-use crate::generated::{COMMANDS, WAITS};
+use crate::commands::command;
+use crate::generated::WAITS;
+use crate::globals::{Globals, Pages};
 use crate::input;
 use crate::schema::{Command, Shape, Wait};
 use serde_json::{Map, Value};
 use std::time::Duration;
-
-/// The flags every command takes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Globals {
-    /// `--region`.
-    pub region: Option<String>,
-    /// `--profile`.
-    pub profile: Option<String>,
-    /// `--endpoint-url`.
-    pub endpoint_url: Option<String>,
-    /// `--debug`: tracing to stderr.
-    pub debug: bool,
-    /// `--cli-read-timeout` (0: none).
-    pub read_timeout: Option<Duration>,
-    /// `--cli-connect-timeout` (0: none).
-    pub connect_timeout: Option<Duration>,
-    /// `--output text` rather than JSON.
-    pub text: bool,
-    /// `--no-paginate`.
-    pub no_paginate: bool,
-}
-
-/// How much of a paginated answer to fetch.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Pages {
-    /// `--max-items`: stop after this many items, with a token to resume.
-    pub max_items: Option<u64>,
-    /// `--page-size`: the page limit sent to the service.
-    pub page_size: Option<u64>,
-    /// `--starting-token`: where an earlier `--max-items` stopped.
-    pub starting_token: Option<String>,
-}
 
 /// What was asked for.
 #[derive(Debug)]
@@ -194,17 +164,6 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
         }
     };
     Ok(Invocation { globals, action })
-}
-
-/// The command named `name`.
-pub fn command(name: &str) -> Result<&'static Command, String> {
-    COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| {
-        let near = COMMANDS.iter().find(|c| c.name.starts_with(name) || name.starts_with(c.name));
-        match near {
-            Some(c) => format!("unknown command {name:?}; did you mean {:?}? (see `ecr --help`)", c.name),
-            None => format!("unknown command {name:?} (see `ecr --help`)"),
-        }
-    })
 }
 
 /// The input of `command` from its flags; paging flags too where it pages.

@@ -1,7 +1,7 @@
 //! Help text from the document's documentation, and shell completions from
 //! the command table.
 
-use crate::args::command;
+use crate::commands::command;
 use crate::generated::{COMMANDS, WAITS};
 use crate::schema::{Command, Member, Shape, Wait};
 use std::fmt::Write as _;

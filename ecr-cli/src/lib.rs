@@ -12,18 +12,22 @@
 pub mod app;
 pub mod args;
 mod call;
+mod commands;
 mod debug_log;
 mod failure;
 #[rustfmt::skip]
 mod generated;
+pub mod globals;
 pub mod help;
 pub mod helper;
 pub mod input;
 mod mfa;
 pub mod output;
 mod paging;
+mod print;
 mod progress;
 pub mod schema;
+mod session;
 #[cfg(test)]
 mod testing;
 pub mod transfer;

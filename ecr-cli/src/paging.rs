@@ -4,7 +4,7 @@
 //! first page whole, later ones their lists only). `--max-items` stops early
 //! and leaves a `NextToken` that `--starting-token` resumes from.
 
-use crate::args::Pages;
+use crate::globals::Pages;
 use crate::output::Object;
 use crate::progress::Progress;
 use crate::schema::{Command, Paging};

@@ -1,7 +1,7 @@
 //! `ecr push`, `ecr pull` and `ecr copy`: images moved with ECR's API alone
 //! (`ecr_client::image`), a JSON summary on stdout, progress on a terminal.
 
-use crate::args::Globals;
+use crate::globals::Globals;
 use crate::Failure;
 use ecr_client::image::{self, ImageError, OciLayout, Platform, PullOptions, Reference, Summary, Transfer};
 use ecr_client::Client;
@@ -177,7 +177,7 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         members.push(("dryRun", true.into()));
     }
     let fields: Vec<String> = members.iter().map(|(name, value)| format!("{}:{value}", Value::from(*name))).collect();
-    crate::app::print_json(&format!("{{{}}}", fields.join(",")), globals.text)
+    crate::print::print_json(&format!("{{{}}}", fields.join(",")), globals.text)
 }
 
 async fn pull(
@@ -249,7 +249,7 @@ async fn client_for(globals: &Globals, reference: &Reference) -> Result<Client, 
     if let Some(registry) = &reference.registry {
         builder = builder.region(&registry.region).use_fips(registry.fips);
     }
-    crate::app::client_with(globals, builder).await
+    crate::session::client_with(globals, builder).await
 }
 
 /// The exit code and message of a failed move: bad input 252, the

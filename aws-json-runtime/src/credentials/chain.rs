@@ -2,10 +2,12 @@
 
 use super::assume_role::{self, Base, CredentialSource, Sts};
 use super::file_cache::FileCache;
-use super::metadata::{self, ImdsToken};
+use super::instance_metadata::{self, ImdsToken};
 use super::sso::SsoProfile;
 use super::web_identity::WebIdentity;
-use super::{env_vars, process, query, Credentials, CredentialsError, CredentialsFuture, ProvideCredentials};
+use super::{
+    container, env_vars, process, query, Credentials, CredentialsError, CredentialsFuture, ProvideCredentials,
+};
 use crate::environment::Environment;
 use crate::profile::{get, Profile, ProfileFiles, Settings};
 use std::fmt;
@@ -276,13 +278,13 @@ impl DefaultCredentialsChain {
 
     async fn container(&self, tried: &mut Vec<String>) -> Result<Option<Credentials>, String> {
         self.at("container credentials".into());
-        metadata::container(&self.env, http(&self.metadata_http, "container")?, tried).await
+        container::credentials(&self.env, http(&self.metadata_http, "container")?, tried).await
     }
 
     async fn instance_metadata(&self, tried: &mut Vec<String>) -> Result<Option<Credentials>, String> {
         self.at("instance metadata".into());
         let client = http(&self.metadata_http, "instance metadata")?;
-        metadata::instance_metadata(&self.env, client, &self.imds_token, tried).await
+        instance_metadata::credentials(&self.env, client, &self.imds_token, tried).await
     }
 
     fn api_http(&self, source: &str) -> Result<&reqwest::Client, String> {

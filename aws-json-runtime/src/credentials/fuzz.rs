@@ -2,7 +2,7 @@
 //! shared config files (with role chains, SSO and web identity settings),
 //! and every answer a credential source can give.
 
-use super::{assume_role, file_cache, metadata, parse_credentials_json, process, query, sso, web_identity};
+use super::{assume_role, container, file_cache, parse_credentials_json, process, query, sso, web_identity};
 use crate::profile::ProfileFiles;
 use crate::wire::DateTime;
 use std::path::PathBuf;
@@ -48,7 +48,7 @@ pub fn credential_answers(text: &str) -> String {
     if let Ok(entry) = serde_json::from_str(text) {
         out.push_str(&format!("{:?}\n", assume_role::read_cached(&entry).map(|c| c.expires_at())));
     }
-    let _ = metadata::allowed_container_uri(text);
+    let _ = container::allowed_container_uri(text);
     out
 }
 

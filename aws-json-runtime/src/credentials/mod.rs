@@ -5,10 +5,11 @@
 
 mod assume_role;
 mod chain;
+mod container;
 mod env_vars;
 mod file_cache;
 pub(crate) mod fuzz;
-mod metadata;
+mod instance_metadata;
 mod process;
 mod query;
 mod sso;

@@ -3,8 +3,8 @@
 //! protocol (a form `POST`, signed or not, answered in XML).
 
 use super::{fetch_answer, Credentials};
-use crate::config::without_userinfo;
 use crate::environment::Environment;
+use crate::error::without_userinfo;
 use crate::signing::{percent_encode, Destination, Signer};
 use crate::wire::DateTime;
 use std::time::{Duration, SystemTime};

@@ -7,8 +7,8 @@
 use super::file_cache::{format_time, parse_time, python_json_object, python_json_string, sha1_hex, FileCache};
 use super::query::{endpoint, send_with_retries};
 use super::Credentials;
-use crate::config::without_userinfo;
 use crate::environment::Environment;
+use crate::error::without_userinfo;
 use crate::profile::{get, ProfileFiles, Settings};
 use crate::signing::percent_encode;
 use crate::wire::DateTime;

@@ -21,7 +21,7 @@ pub const NOT_FOUND: &str = "credentials not found in native keychain";
 /// Runs one action of the protocol with `input` (stdin's text) in `env`;
 /// what goes to stdout, or the error line for stdout with exit code 1.
 pub fn run_action(action: &str, input: &str, env: &Environment) -> Result<String, String> {
-    let runtime = crate::app::runtime().map_err(|e| e.message)?;
+    let runtime = crate::session::runtime().map_err(|e| e.message)?;
     match action {
         "get" => runtime.block_on(get(input.trim(), env)),
         "list" => runtime.block_on(list(env)),

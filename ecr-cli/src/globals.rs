@@ -1,0 +1,36 @@
+//! The settings every command takes from its flags: where and how to call,
+//! and how much of a paged answer to fetch.
+
+use std::time::Duration;
+
+/// The flags every command takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Globals {
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// `--debug`: tracing to stderr.
+    pub debug: bool,
+    /// `--cli-read-timeout` (0: none).
+    pub read_timeout: Option<Duration>,
+    /// `--cli-connect-timeout` (0: none).
+    pub connect_timeout: Option<Duration>,
+    /// `--output text` rather than JSON.
+    pub text: bool,
+    /// `--no-paginate`.
+    pub no_paginate: bool,
+}
+
+/// How much of a paginated answer to fetch.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pages {
+    /// `--max-items`: stop after this many items, with a token to resume.
+    pub max_items: Option<u64>,
+    /// `--page-size`: the page limit sent to the service.
+    pub page_size: Option<u64>,
+    /// `--starting-token`: where an earlier `--max-items` stopped.
+    pub starting_token: Option<String>,
+}
