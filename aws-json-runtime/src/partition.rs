@@ -4,6 +4,8 @@
 
 /// A partition: a group of regions with its own DNS suffixes.
 pub struct Partition {
+    /// e.g. `aws`, `aws-cn`.
+    name: &'static str,
     /// Regions listed by name.
     regions: &'static [&'static str],
     /// `^(p1|p2)-\w+-\d+$`, as the alternatives `p1`, `p2`.
@@ -15,6 +17,11 @@ pub struct Partition {
 }
 
 impl Partition {
+    /// The partition's name, e.g. `aws`, `aws-cn`, `aws-us-gov`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
     /// The DNS suffix of the partition's endpoints, dual-stack or not.
     pub fn dns_suffix(&self, dual_stack: bool) -> &'static str {
         if dual_stack {
@@ -27,6 +34,7 @@ impl Partition {
 
 const PARTITIONS: &[Partition] = &[
     Partition {
+        name: "aws",
         regions: &[
             "af-south-1",
             "ap-east-1",
@@ -71,42 +79,49 @@ const PARTITIONS: &[Partition] = &[
         dual_stack_dns_suffix: "api.aws",
     },
     Partition {
+        name: "aws-cn",
         regions: &["aws-cn-global", "cn-north-1", "cn-northwest-1"],
         region_prefixes: &["cn"],
         dns_suffix: "amazonaws.com.cn",
         dual_stack_dns_suffix: "api.amazonwebservices.com.cn",
     },
     Partition {
+        name: "aws-eusc",
         regions: &["eusc-de-east-1"],
         region_prefixes: &["eusc-de"],
         dns_suffix: "amazonaws.eu",
         dual_stack_dns_suffix: "api.amazonwebservices.eu",
     },
     Partition {
+        name: "aws-iso",
         regions: &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
         region_prefixes: &["us-iso"],
         dns_suffix: "c2s.ic.gov",
         dual_stack_dns_suffix: "api.aws.ic.gov",
     },
     Partition {
+        name: "aws-iso-b",
         regions: &["aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"],
         region_prefixes: &["us-isob"],
         dns_suffix: "sc2s.sgov.gov",
         dual_stack_dns_suffix: "api.aws.scloud",
     },
     Partition {
+        name: "aws-iso-e",
         regions: &["aws-iso-e-global", "eu-isoe-west-1"],
         region_prefixes: &["eu-isoe"],
         dns_suffix: "cloud.adc-e.uk",
         dual_stack_dns_suffix: "api.cloud-aws.adc-e.uk",
     },
     Partition {
+        name: "aws-iso-f",
         regions: &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
         region_prefixes: &["us-isof"],
         dns_suffix: "csp.hci.ic.gov",
         dual_stack_dns_suffix: "api.aws.hci.ic.gov",
     },
     Partition {
+        name: "aws-us-gov",
         regions: &["aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"],
         region_prefixes: &["us-gov"],
         dns_suffix: "amazonaws.com",

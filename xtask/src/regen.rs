@@ -27,8 +27,15 @@ pub struct Generated {
 
 /// Every service `cargo xtask regen` generates (and `--check` checks), in
 /// turn.
-pub const SERVICES: &[Generated] =
-    &[Generated { spec: ECR_SPEC, client_out: ECR_OUT, cli_out: Some(ECR_CLI_OUT), client_crate: "ecr_client" }];
+pub const SERVICES: &[Generated] = &[
+    Generated { spec: ECR_SPEC, client_out: ECR_OUT, cli_out: Some(ECR_CLI_OUT), client_crate: "ecr_client" },
+    Generated {
+        spec: "specs/amazonaws.com/ecr-public/2020-10-30/openapi.json",
+        client_out: "ecr-public-client/src/generated",
+        cli_out: None,
+        client_crate: "ecr_public_client",
+    },
+];
 
 /// What `regen` was asked to do.
 #[derive(Debug, Clone, PartialEq)]

@@ -83,6 +83,15 @@ impl Cache {
         Self { dir, prefix: format!("{region}-{hash}-") }
     }
 
+    /// The ECR Public entry of the credentials with `access_key_id`, in
+    /// `dir`: one per identity (ECR Public has one region), under the Go
+    /// helper's key `ecr-public-HASH`; read and written with the empty
+    /// registry name.
+    pub fn public(dir: PathBuf, access_key_id: &str) -> Self {
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(access_key_id.as_bytes()));
+        Self { dir, prefix: format!("ecr-public-{hash}") }
+    }
+
     /// The cache in `dir` for reading every entry, whoever's: what `list`
     /// shows.
     pub fn listing(dir: PathBuf) -> Self {

@@ -1,6 +1,7 @@
 //! `docker-credential-ecr-login`: the Docker credential helper protocol
 //! (`get`, `list`, `store`, `erase` on stdin and stdout) for private ECR
-//! registries, with a token cache shared with amazon-ecr-credential-helper.
+//! registries and ECR Public (`public.ecr.aws`), with a token cache shared
+//! with amazon-ecr-credential-helper.
 //!
 //! Nothing here writes a password or token anywhere but the protocol's
 //! answer on stdout and the private cache file; errors and the debug log
@@ -9,7 +10,7 @@
 pub mod cache;
 
 use cache::{Cache, Entry};
-use ecr_client::image::Registry;
+use ecr_client::image::{server_host, Registry};
 use ecr_client::runtime::Environment;
 use ecr_client::{Client, Config, DateTime};
 use std::io::{Read as _, Write as _};
@@ -63,52 +64,94 @@ pub fn main(args: &[String]) -> u8 {
     }
 }
 
-/// `get`: the user name and password for a registry host.
+/// The hosts ECR Public serves images from.
+const PUBLIC_HOSTS: &[&str] = &["public.ecr.aws", "ecr-public.aws.com"];
+
+/// ECR Public's API is served from this region alone.
+const PUBLIC_REGION: &str = "us-east-1";
+
+/// The registry a public login is for, as the Go helper caches and lists it.
+const PUBLIC_ENDPOINT: &str = "https://public.ecr.aws";
+
+/// `get`: the user name and password for a registry host: a private ECR
+/// registry's from ECR, `public.ecr.aws`'s from ECR Public.
 async fn get(server: &str, env: &Environment) -> Result<String, String> {
-    let Some(registry) = Registry::from_server(server) else {
-        debug(env, &format!("{server:?} is not a private ECR registry"));
+    let host = server_host(server).unwrap_or_default().to_ascii_lowercase();
+    let login = if PUBLIC_HOSTS.contains(&host.as_str()) {
+        public_login(server, env).await
+    } else if let Some(registry) = Registry::from_server(server) {
+        private_login(server, &registry, env).await
+    } else {
+        debug(env, &format!("{server:?} is not an ECR registry"));
         return Err(NOT_FOUND.into());
     };
-    let builder = Config::builder().region(&registry.region).use_fips(registry.fips);
-    let client = Client::load_with(builder, env).await.map_err(|e| {
-        log_error(&format!("cannot configure a client for {server}: {e}"));
+    let (username, password) = login.map_err(|message| {
+        log_error(&message);
         NOT_FOUND.to_owned()
     })?;
-    let (username, password) = match credentials(&client, &registry.account, env).await {
-        Ok(login) => login,
-        Err(e) => {
-            log_error(&format!("no credentials for {server}: {e}"));
-            return Err(NOT_FOUND.into());
-        }
-    };
     let answer = serde_json::json!({ "ServerURL": server, "Username": username, "Secret": password });
     Ok(answer.to_string() + "\n")
 }
 
-/// `list`: every cached registry and its user name, after fetching a token
-/// for the caller's own registry in the default region (as the Go helper).
-/// Without a region or credentials it lists the cache alone: Docker calls
-/// `list` for every configured helper, and a failure would break its
-/// listing of the other registries.
+/// A private registry's login: cached per region, identity and account.
+async fn private_login(server: &str, registry: &Registry, env: &Environment) -> Result<(String, String), String> {
+    let builder = Config::builder().region(&registry.region).use_fips(registry.fips);
+    let client =
+        Client::load_with(builder, env).await.map_err(|e| format!("cannot configure a client for {server}: {e}"))?;
+    let region = client.config().region().to_owned();
+    let cache = cache_of(client.config(), env, |dir, key_id| Cache::new(dir, &region, key_id)).await;
+    debug(env, &format!("credentials for {} in {region}", registry.account));
+    cached_or_fetched(cache.as_ref(), &registry.account, fetch(&client, Some(&registry.account)), env)
+        .await
+        .map_err(|e| format!("no credentials for {server}: {e}"))
+}
+
+/// `public.ecr.aws`'s login, from ECR Public in us-east-1: one per identity,
+/// cached under the Go helper's key.
+async fn public_login(server: &str, env: &Environment) -> Result<(String, String), String> {
+    let client = public_client(env).await.map_err(|e| format!("cannot configure a client for {server}: {e}"))?;
+    let cache = cache_of(client.config(), env, Cache::public).await;
+    cached_or_fetched(cache.as_ref(), "", fetch_public(&client), env)
+        .await
+        .map_err(|e| format!("no credentials for {server}: {e}"))
+}
+
+async fn public_client(env: &Environment) -> Result<ecr_public_client::Client, ecr_public_client::ConfigError> {
+    ecr_public_client::Client::load_with(ecr_public_client::Config::builder().region(PUBLIC_REGION), env).await
+}
+
+/// `list`: every cached registry and its user name, after fetching tokens
+/// for the caller's own registry in the default region and for ECR Public
+/// (as the Go helper). Without a region or credentials it lists the cache
+/// alone: Docker calls `list` for every configured helper, and a failure
+/// would break its listing of the other registries.
 async fn list(env: &Environment) -> Result<String, String> {
-    let fetched = match Client::load_with(Config::builder(), env).await {
+    let mut fetched = Vec::new();
+    match Client::load_with(Config::builder(), env).await {
         Ok(client) => match fetch(&client, None).await {
             Ok((account, entry)) => {
-                if let Some(cache) = cache_of(&client, env).await {
+                let region = client.config().region().to_owned();
+                if let Some(cache) = cache_of(client.config(), env, |dir, id| Cache::new(dir, &region, id)).await {
                     store(&cache, &account, &entry, env);
                 }
-                Some(entry)
+                fetched.push(entry);
             }
-            Err(e) => {
-                debug(env, &format!("no token for the default registry: {e}"));
-                None
-            }
+            Err(e) => debug(env, &format!("no token for the default registry: {e}")),
         },
-        Err(e) => {
-            debug(env, &format!("no client for the default registry: {e}"));
-            None
-        }
-    };
+        Err(e) => debug(env, &format!("no client for the default registry: {e}")),
+    }
+    match public_client(env).await {
+        Ok(client) => match fetch_public(&client).await {
+            Ok((_, entry)) => {
+                if let Some(cache) = cache_of(client.config(), env, Cache::public).await {
+                    store(&cache, "", &entry, env);
+                }
+                fetched.push(entry);
+            }
+            Err(e) => debug(env, &format!("no token for ECR Public: {e}")),
+        },
+        Err(e) => debug(env, &format!("no client for ECR Public: {e}")),
+    }
     let mut servers = serde_json::Map::new();
     let cached = Cache::dir(env).map(Cache::listing).filter(|cache| match cache.untrusted() {
         Some(why) => {
@@ -129,20 +172,25 @@ fn insert_login(servers: &mut serde_json::Map<String, serde_json::Value>, entry:
     }
 }
 
-/// A fresh cached token for `account`, else a new one (cached); a cached
-/// one still unexpired if fetching fails.
-async fn credentials(client: &Client, account: &str, env: &Environment) -> Result<(String, String), String> {
-    let cache = cache_of(client, env).await;
-    let cached = cache.as_ref().and_then(|c| c.get(account));
+/// A fresh cached token for `key`, else a new one from `fetch` (cached); a
+/// cached one still unexpired if fetching fails.
+async fn cached_or_fetched(
+    cache: Option<&Cache>,
+    key: &str,
+    fetch: impl std::future::Future<Output = Result<(String, Entry), String>>,
+    env: &Environment,
+) -> Result<(String, String), String> {
+    let shown = if key.is_empty() { "ECR Public" } else { key };
+    let cached = cache.and_then(|c| c.get(key));
     if let Some(entry) = cached.as_ref().filter(|e| e.is_fresh(SystemTime::now())) {
-        debug(env, &format!("using the cached token for {account} (expires {})", entry.expires_at));
+        debug(env, &format!("using the cached token for {shown} (expires {})", entry.expires_at));
         return decode(&entry.authorization_token);
     }
-    debug(env, &format!("calling GetAuthorizationToken for {account} in {}", client.config().region()));
-    match fetch(client, Some(account)).await {
+    debug(env, &format!("calling GetAuthorizationToken for {shown}"));
+    match fetch.await {
         Ok((_, entry)) => {
-            if let Some(cache) = &cache {
-                store(cache, account, &entry, env);
+            if let Some(cache) = cache {
+                store(cache, key, &entry, env);
             }
             decode(&entry.authorization_token)
         }
@@ -191,12 +239,33 @@ async fn fetch(client: &Client, account: Option<&str>) -> Result<(String, Entry)
     Ok((account, entry))
 }
 
-/// The cache for the client's region and credentials, unless disabled or
-/// the credentials cannot be had (then there is nothing to key it by).
-async fn cache_of(client: &Client, env: &Environment) -> Option<Cache> {
+/// ECR Public's GetAuthorizationToken: a cache entry for `public.ecr.aws`.
+async fn fetch_public(client: &ecr_public_client::Client) -> Result<(String, Entry), String> {
+    let requested_at = SystemTime::now();
+    let answer = client.get_authorization_token().send().await.map_err(|e| e.to_string())?;
+    let login = answer.login().map_err(|e| e.to_string())?;
+    let data = answer.authorization_data.unwrap_or_default();
+    let entry = Entry {
+        authorization_token: data.authorization_token.unwrap_or_default(),
+        requested_at: DateTime::from(requested_at).to_string(),
+        expires_at: login.expires_at.unwrap_or_else(|| DateTime::from(requested_at)).to_string(),
+        proxy_endpoint: PUBLIC_ENDPOINT.into(),
+        service: "ecr-public".into(),
+    };
+    Ok((String::new(), entry))
+}
+
+/// The cache `scope` makes of the directory and the access key id, unless
+/// disabled or the credentials cannot be had (then there is nothing to key
+/// it by).
+async fn cache_of(
+    config: &ecr_client::runtime::Config,
+    env: &Environment,
+    scope: impl FnOnce(std::path::PathBuf, &str) -> Cache,
+) -> Option<Cache> {
     let dir = Cache::dir(env)?;
-    let credentials = client.config().credentials().await.ok()?;
-    let cache = Cache::new(dir, client.config().region(), credentials.access_key_id());
+    let credentials = config.credentials().await.ok()?;
+    let cache = scope(dir, credentials.access_key_id());
     if let Some(why) = cache.untrusted() {
         debug(env, &format!("not using the cache: {why}"));
         return None;
@@ -204,9 +273,10 @@ async fn cache_of(client: &Client, env: &Environment) -> Option<Cache> {
     Some(cache)
 }
 
-fn store(cache: &Cache, account: &str, entry: &Entry, env: &Environment) {
-    match cache.set(account, entry) {
-        Ok(()) => debug(env, &format!("cached the token for {account} until {}", entry.expires_at)),
+fn store(cache: &Cache, key: &str, entry: &Entry, env: &Environment) {
+    let shown = if key.is_empty() { "ECR Public" } else { key };
+    match cache.set(key, entry) {
+        Ok(()) => debug(env, &format!("cached the token for {shown} until {}", entry.expires_at)),
         Err(e) => log_error(&format!("cannot cache the token: {e}")),
     }
 }

@@ -49,7 +49,7 @@ pub use manifest::{
 };
 pub use pull::{pull, PullOptions};
 pub use push::push;
-pub use reference::{Reference, Registry};
+pub use reference::{server_host, Reference, Registry};
 pub use upload::push_blob;
 
 use std::sync::Arc;

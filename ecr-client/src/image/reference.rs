@@ -41,14 +41,7 @@ impl Registry {
     /// path), or none when it is not a private ECR registry.
     pub fn from_server(server: &str) -> Option<Self> {
         static HOSTS: OnceLock<Regex> = OnceLock::new();
-        let rest = server.trim();
-        let rest = rest.strip_prefix("https://").or_else(|| rest.strip_prefix("http://")).unwrap_or(rest);
-        let authority = rest.split(['/', '?', '#']).next()?;
-        let host = authority.rsplit('@').next()?;
-        let host = match host.rsplit_once(':') {
-            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
-            _ => host,
-        };
+        let host = server_host(server)?;
         let captures = matcher(&HOSTS, HOST_PATTERN).captures(host)?;
         Some(Self {
             account: captures[1].to_owned(),
@@ -57,6 +50,19 @@ impl Registry {
             host: host.to_owned(),
         })
     }
+}
+
+/// The host a credential helper's server names: `https://host:port/path`,
+/// `host/path` and `user@host` all name `host`.
+pub fn server_host(server: &str) -> Option<&str> {
+    let rest = server.trim();
+    let rest = rest.strip_prefix("https://").or_else(|| rest.strip_prefix("http://")).unwrap_or(rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    Some(match host.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => host,
+    })
 }
 
 /// An image in a repository: by tag, by digest, or both (the digest wins

@@ -1,19 +1,23 @@
-"""Writes endpoints.json: what botocore's own rules engine resolves for ECR
-for every region of every partition, with and without FIPS and dual-stack,
-and with a custom endpoint. Run with the botocore that moto installs:
+"""Writes endpoints.json: what botocore's own rules engine resolves for a
+service (ECR unless named) for every region of every partition, with and
+without FIPS and dual-stack, and with a custom endpoint. Run with the
+botocore that moto installs:
 
     target/moto-venv/bin/python ecr-client/tests/data/endpoints.py
+    target/moto-venv/bin/python ecr-client/tests/data/endpoints.py ecr-public ecr-public-client/tests/data/endpoints.json
 """
 import itertools
 import json
 import os
+import sys
 
 import botocore
 from botocore.endpoint_provider import EndpointProvider
 from botocore.loaders import create_loader
 
 loader = create_loader()
-ruleset = loader.load_service_model("ecr", "endpoint-rule-set-1")
+service = sys.argv[1] if len(sys.argv) > 1 else "ecr"
+ruleset = loader.load_service_model(service, "endpoint-rule-set-1")
 partitions = loader.load_data("partitions")
 provider = EndpointProvider(ruleset, partitions)
 
@@ -39,7 +43,7 @@ for region, fips, dual, endpoint in cases:
         url, error = None, str(e)
     table.append({"region": region, "fips": fips, "dualStack": dual, "endpoint": endpoint, "url": url, "error": error})
 
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "endpoints.json")
+out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "endpoints.json")
 with open(out, "w") as f:
     json.dump({"botocore": botocore.__version__, "cases": table}, f, indent=1)
     f.write("\n")

@@ -1,0 +1,303 @@
+//! ECR Public end to end, against `data/public_server.py`, a strict
+//! stand-in (moto has no ECR Public) that checks every request's signature
+//! (service `ecr-public`), target and body against botocore's model: the
+//! generated client's 23 operations, and the credential helper's
+//! `public.ecr.aws` logins and their cache.
+
+#[path = "../../ecr-client/tests/support/mod.rs"]
+mod support;
+
+use base64::Engine as _;
+use ecr_public_client::types::{ImageIdentifier, RepositoryCatalogDataInput, Tag};
+use ecr_public_client::{Blob, Client, Config, Credentials};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+use std::io::{BufRead as _, Read as _, Write as _};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Output, Stdio};
+
+/// The stand-in, stopped when dropped (its stdin closes).
+struct PublicServer {
+    url: String,
+    _child: Child,
+    _stdin: ChildStdin,
+}
+
+impl PublicServer {
+    fn start() -> Self {
+        // botocore's model of ECR Public comes from the test venv.
+        let python = support::aws_cli().with_file_name("python");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/public_server.py");
+        let mut child = Command::new(python)
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the venv's python runs the stand-in");
+        let stdin = child.stdin.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let port: u16 = line.trim().parse().unwrap_or_else(|_| panic!("the stand-in printed {line:?}"));
+        Self { url: format!("http://127.0.0.1:{port}"), _child: child, _stdin: stdin }
+    }
+
+    /// Every request so far: operation, key, region, service, body.
+    fn log(&self) -> Vec<Value> {
+        let mut stream = std::net::TcpStream::connect(self.url.trim_start_matches("http://")).unwrap();
+        write!(stream, "GET /__log HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        serde_json::from_str::<Vec<Value>>(body).unwrap_or_else(|e| panic!("/__log answered {answer:?}: {e}"))
+    }
+
+    fn operations(&self) -> Vec<String> {
+        self.log().iter().map(|r| r["operation"].as_str().unwrap().to_owned()).collect()
+    }
+
+    fn client(&self, key: &str) -> Client {
+        let config = Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new(key, format!("secret-of-{key}")))
+            .endpoint_url(&self.url)
+            .build()
+            .unwrap();
+        Client::new(config).unwrap()
+    }
+}
+
+fn digest(bytes: &[u8]) -> String {
+    support::registry::digest_of(bytes)
+}
+
+#[tokio::test]
+async fn every_operation_is_signed_for_ecr_public_and_answers() {
+    let server = PublicServer::start();
+    let client = server.client("AKIDPUBLIC");
+    let logo = Blob::from(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 3]);
+    let catalog = RepositoryCatalogDataInput {
+        description: Some("A stand-in repository".into()),
+        architectures: Some(vec!["x86-64".into(), "ARM 64".into()]),
+        logo_image_blob: Some(logo),
+        ..Default::default()
+    };
+    let created = client
+        .create_repository()
+        .repository_name("team/app")
+        .catalog_data(catalog)
+        .tags(vec![Tag { key: Some("team".into()), value: Some("a".into()) }])
+        .send()
+        .await
+        .unwrap();
+    let repository = created.repository.unwrap();
+    assert_eq!(repository.repository_uri.as_deref(), Some("public.ecr.aws/standin/team/app"));
+    assert!(created.catalog_data.unwrap().logo_url.is_some(), "the logo arrived as a blob");
+    let arn = repository.repository_arn.unwrap();
+
+    for name in ["b-repo", "c-repo", "d-repo"] {
+        client.create_repository().repository_name(name).send().await.unwrap();
+    }
+    // Pages of one, followed by the paginator to the end.
+    let names: Vec<String> = client
+        .describe_repositories()
+        .max_results(1)
+        .into_paginator()
+        .collect_items()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.repository_name)
+        .collect();
+    assert_eq!(names, ["b-repo", "c-repo", "d-repo", "team/app"]);
+
+    let policy = r#"{"Version":"2012-10-17","Statement":[]}"#;
+    client.set_repository_policy().repository_name("team/app").policy_text(policy).send().await.unwrap();
+    let got = client.get_repository_policy().repository_name("team/app").send().await.unwrap();
+    assert_eq!(got.policy_text.as_deref(), Some(policy));
+    client.delete_repository_policy().repository_name("team/app").send().await.unwrap();
+    let gone = client.get_repository_policy().repository_name("team/app").send().await.unwrap_err();
+    assert_eq!(gone.code(), Some("RepositoryPolicyNotFoundException"), "{gone}");
+
+    client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(vec![Tag { key: Some("env".into()), value: Some("test".into()) }])
+        .send()
+        .await
+        .unwrap();
+    client.untag_resource().resource_arn(&arn).tag_keys(vec!["team".into()]).send().await.unwrap();
+    let tags = client.list_tags_for_resource().resource_arn(&arn).send().await.unwrap().tags.unwrap();
+    assert_eq!(tags.len(), 1);
+    assert_eq!(tags[0].key.as_deref(), Some("env"));
+
+    let catalog = client.get_repository_catalog_data().repository_name("team/app").send().await.unwrap();
+    assert_eq!(catalog.catalog_data.unwrap().description.as_deref(), Some("A stand-in repository"));
+    let about = RepositoryCatalogDataInput { about_text: Some("About".into()), ..Default::default() };
+    client.put_repository_catalog_data().repository_name("team/app").catalog_data(about).send().await.unwrap();
+    client.put_registry_catalog_data().display_name("Renamed").send().await.unwrap();
+    let registry = client.get_registry_catalog_data().send().await.unwrap().registry_catalog_data;
+    assert_eq!(registry.display_name.as_deref(), Some("Renamed"));
+    let registries = client.describe_registries().send().await.unwrap().registries;
+    assert_eq!(registries[0].aliases[0].name, "standin");
+
+    // A layer in two parts, then an image naming it.
+    let layer: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let upload = client.initiate_layer_upload().repository_name("team/app").send().await.unwrap();
+    let upload_id = upload.upload_id.unwrap();
+    for (first, part) in [(0, &layer[..1000]), (1000, &layer[1000..])] {
+        client
+            .upload_layer_part()
+            .repository_name("team/app")
+            .upload_id(&upload_id)
+            .part_first_byte(first)
+            .part_last_byte(first + part.len() as i64 - 1)
+            .layer_part_blob(Blob::from(part.to_vec()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let completed = client
+        .complete_layer_upload()
+        .repository_name("team/app")
+        .upload_id(&upload_id)
+        .layer_digests(vec![digest(&layer)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(completed.layer_digest, Some(digest(&layer)), "the parts arrived byte for byte, in order");
+    let available = client
+        .batch_check_layer_availability()
+        .repository_name("team/app")
+        .layer_digests(vec![digest(&layer), digest(b"absent")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(available.layers.unwrap().len(), 1);
+    assert_eq!(available.failures.unwrap().len(), 1);
+    let manifest = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[{{"digest":"{}"}}]}}"#,
+        digest(&layer)
+    );
+    let put =
+        client.put_image().repository_name("team/app").image_manifest(&manifest).image_tag("v1").send().await.unwrap();
+    assert_eq!(put.image.unwrap().image_id.unwrap().image_digest, Some(digest(manifest.as_bytes())));
+    let images = client.describe_images().repository_name("team/app").send().await.unwrap().image_details.unwrap();
+    assert_eq!(images[0].image_tags.as_deref(), Some(&["v1".to_owned()][..]));
+    let tags = client.describe_image_tags().repository_name("team/app").send().await.unwrap();
+    assert_eq!(tags.image_tag_details.unwrap()[0].image_tag.as_deref(), Some("v1"));
+
+    let full = client.delete_repository().repository_name("team/app").send().await.unwrap_err();
+    assert_eq!(full.code(), Some("RepositoryNotEmptyException"), "{full}");
+    let deleted = client
+        .batch_delete_image()
+        .repository_name("team/app")
+        .image_ids(vec![ImageIdentifier { image_tag: Some("v1".into()), image_digest: None }])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.image_ids.unwrap().len(), 1);
+    client.delete_repository().repository_name("team/app").send().await.unwrap();
+
+    let login = client.get_authorization_token().send().await.unwrap().login().unwrap();
+    assert_eq!((login.username.as_str(), login.password.as_str()), ("AWS", "public-password-of-AKIDPUBLIC"));
+    assert!(!format!("{login:?}").contains("public-password"), "Debug hides the password");
+
+    // Every operation was called, each signed for ecr-public in us-east-1
+    // by the client's key (the stand-in refuses any other signature).
+    let log = server.log();
+    let mut called: Vec<&str> = log.iter().map(|r| r["operation"].as_str().unwrap()).collect();
+    called.sort_unstable();
+    called.dedup();
+    assert_eq!(called.len(), 23, "{called:?}");
+    for record in &log {
+        assert_eq!((record["service"].as_str(), record["region"].as_str()), (Some("ecr-public"), Some("us-east-1")));
+        assert_eq!(record["key"], "AKIDPUBLIC");
+    }
+    let create = log.iter().find(|r| r["operation"] == "CreateRepository").unwrap();
+    let sent_logo = create["body"]["catalogData"]["logoImageBlob"].as_str().unwrap();
+    assert_eq!(base64::engine::general_purpose::STANDARD.decode(sent_logo).unwrap(), b"\x89PNG\x00\x01\x02\x03");
+}
+
+#[tokio::test]
+async fn the_stand_in_refuses_what_ecr_public_would() {
+    let server = PublicServer::start();
+    // Signed with a secret that is not the key's: refused, typed.
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDPUBLIC", "wrong-secret"))
+        .endpoint_url(&server.url)
+        .build()
+        .unwrap();
+    let wrong = Client::new(config).unwrap().describe_registries().send().await.unwrap_err();
+    assert!(wrong.to_string().contains("InvalidSignatureException"), "{wrong}");
+    // Client-side validation stops a bad name before it is sent.
+    let client = server.client("AKIDPUBLIC");
+    let invalid = client.create_repository().repository_name("A").send().await.unwrap_err();
+    assert!(invalid.to_string().contains("repositoryName"), "{invalid}");
+    let missing = client.describe_repositories().repository_names(vec!["nope".into()]).send().await.unwrap_err();
+    assert_eq!(missing.code(), Some("RepositoryNotFoundException"), "{missing}");
+    // The badly signed call was refused before anything was done or logged;
+    // the invalid one never left the client.
+    assert_eq!(server.operations(), ["DescribeRepositories"]);
+}
+
+/// Runs the helper with `action` and `stdin` against the stand-in, with
+/// the key `AKIDHELPER` and its cache in `home`.
+fn helper(server: &PublicServer, action: &str, stdin: &str, home: &Path) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docker-credential-ecr-login"))
+        .arg(action)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", "AKIDHELPER")
+        .env("AWS_SECRET_ACCESS_KEY", "secret-of-AKIDHELPER")
+        // The caller's own region is elsewhere: ECR Public is us-east-1's.
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_ECR_PUBLIC", &server.url)
+        .env("AWS_ECR_HELPER_DEBUG", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_helper_logs_in_to_public_ecr_aws_and_caches_as_the_go_helper() {
+    let server = PublicServer::start();
+    let home = support::scratch("helper-public");
+    for server_url in ["public.ecr.aws", "https://public.ecr.aws/standin/app", "ecr-public.aws.com"] {
+        let got = helper(&server, "get", server_url, &home);
+        let stderr = String::from_utf8_lossy(&got.stderr);
+        assert!(got.status.success(), "{server_url}: {stderr}");
+        let answer: Value = serde_json::from_slice(&got.stdout).unwrap();
+        assert_eq!(answer["ServerURL"], server_url);
+        assert_eq!(answer["Username"], "AWS");
+        assert_eq!(answer["Secret"], "public-password-of-AKIDHELPER");
+        assert!(!stderr.contains("public-password"), "no secret in the log: {stderr}");
+    }
+    // One GetAuthorizationToken, in us-east-1; the other two from the cache.
+    let log = server.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(
+        (log[0]["operation"].as_str(), log[0]["region"].as_str()),
+        (Some("GetAuthorizationToken"), Some("us-east-1"))
+    );
+
+    // Under the Go helper's key, for the Go helper's registry name.
+    let file: Value = serde_json::from_slice(&std::fs::read(home.join(".ecr/cache.json")).unwrap()).unwrap();
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"AKIDHELPER"));
+    let entry = &file["Registries"][format!("ecr-public-{hash}")];
+    assert_eq!(entry["ProxyEndpoint"], "https://public.ecr.aws", "{file}");
+    assert_eq!(entry["Service"], "ecr-public");
+
+    let listed = helper(&server, "list", "", &home);
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed["https://public.ecr.aws"], "AWS", "{listed}");
+
+    let other = helper(&server, "get", "public.ecr.aws.example.com", &home);
+    assert_eq!(other.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&other.stdout).trim(), "credentials not found in native keychain");
+}
