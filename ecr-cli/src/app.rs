@@ -2,12 +2,13 @@
 //! itself, run, print, and exit with the AWS CLI's codes.
 
 use crate::args::{self, Action, Invocation};
+use crate::commands::Api;
 use crate::globals::Globals;
 use crate::output::Object;
 use crate::print::{print, print_json, print_pages};
 use crate::progress::Progress;
-use crate::session::{client, multi_thread_runtime, return_large_buffers_to_the_system, runtime};
-use crate::{generated, help, input, Failure};
+use crate::session::{client, multi_thread_runtime, return_large_buffers_to_the_system, runtime, ServiceClient};
+use crate::{help, input, Failure};
 use ecr_client::Client;
 use serde_json::Value;
 use std::ffi::OsString;
@@ -30,7 +31,7 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
         .into_iter()
         .map(|a| a.into_string().map_err(|a| Failure::usage(format!("argument {a:?} is not UTF-8"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let Invocation { globals, action } = args::parse(&args).map_err(Failure::usage)?;
+    let Invocation { api, globals, action } = args::parse(&args).map_err(Failure::usage)?;
     if globals.debug {
         crate::debug_log::install();
     }
@@ -46,13 +47,13 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
             return_large_buffers_to_the_system();
             multi_thread_runtime()?.block_on(crate::transfer::run(&globals, *parsed))
         }
-        action => runtime()?.block_on(call(&globals, action)),
+        action => runtime()?.block_on(call(api, &globals, action)),
     }
 }
 
 /// The actions that call the service.
-async fn call(globals: &Globals, action: Action) -> Result<(), Failure> {
-    let client = client(globals).await?;
+async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure> {
+    let client = client(globals, api).await?;
     match action {
         Action::Call { command, input, pages } => {
             let explicit_token = command.paging.as_ref().is_some_and(|p| {
@@ -68,7 +69,7 @@ async fn call(globals: &Globals, action: Action) -> Result<(), Failure> {
                     paged.merged
                 }
                 _ => {
-                    let body = generated::send(&client, command.operation, Value::Object(input)).await?;
+                    let body = client.send(command.operation, Value::Object(input)).await?;
                     let text = std::str::from_utf8(&body)
                         .map_err(|_| Failure::new(Failure::OTHER, "the answer is not UTF-8"))?;
                     // Checked, so a garbled answer is an error, not output.
@@ -86,14 +87,18 @@ async fn call(globals: &Globals, action: Action) -> Result<(), Failure> {
                 let state = poll.state.unwrap_or("no state yet");
                 progress.show(&format!("{}: {state} after {:.0?} ({} polls)", poll.waiter, poll.elapsed, poll.polls));
             });
-            generated::wait(&client, wait.waiter, Value::Object(input), on_poll).await
+            client.wait(wait.waiter, Value::Object(input), on_poll).await
         }
         Action::GetLoginPassword => {
-            let login = login(&client, Vec::new()).await?;
-            print(&format!("{}\n", login.password))
+            let password = match &client {
+                ServiceClient::Ecr(client) => login(client, Vec::new()).await?.password,
+                ServiceClient::Public(client) => public_login(client).await?.password,
+            };
+            print(&format!("{password}\n"))
         }
         Action::GetLogin { registry_ids } => {
-            let login = login(&client, registry_ids).await?;
+            let ServiceClient::Ecr(client) = &client else { unreachable!("ECR Public has no get-login") };
+            let login = login(client, registry_ids).await?;
             let json = serde_json::json!({
                 "registry": login.registry,
                 "proxyEndpoint": login.proxy_endpoint,
@@ -106,6 +111,12 @@ async fn call(globals: &Globals, action: Action) -> Result<(), Failure> {
             unreachable!("answered without a client")
         }
     }
+}
+
+/// ECR Public's registry login.
+async fn public_login(client: &ecr_public_client::Client) -> Result<ecr_public_client::RegistryLogin, Failure> {
+    let answer = client.get_authorization_token().send().await.map_err(Failure::from_sdk)?;
+    answer.login().map_err(|e| Failure::new(Failure::OTHER, e.to_string()))
 }
 
 /// The first registry login GetAuthorizationToken gives.

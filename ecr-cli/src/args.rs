@@ -3,8 +3,7 @@
 //! per input member. Hand-written rather than an argument-parser crate: the
 //! flags are data from the document, and this is all the grammar there is.
 
-use crate::commands::command;
-use crate::generated::WAITS;
+use crate::commands::Api;
 use crate::globals::{Globals, Pages};
 use crate::input;
 use crate::schema::{Command, Shape, Wait};
@@ -52,6 +51,8 @@ pub enum Action {
 /// A parsed command line.
 #[derive(Debug)]
 pub struct Invocation {
+    /// The service called: ECR, or ECR Public after `public`.
+    pub api: Api,
     /// The global flags.
     pub globals: Globals,
     /// What to do.
@@ -106,13 +107,20 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
         }
     }
     let help = flags.iter().any(|f| f.name == "help");
+    let api = if positional.first().is_some_and(|word| word == "public") {
+        positional.remove(0);
+        Api::Public
+    } else {
+        Api::Ecr
+    };
+    let program = api.program();
     let action = match positional.first().map(String::as_str) {
-        _ if version && positional.is_empty() => Action::Version,
-        None if help || flags.is_empty() => Action::Help(crate::help::overview()),
-        None => return Err(format!("no command before --{}; see `ecr --help`", flags[0].name)),
-        Some("help") => Action::Help(crate::help::topic(positional.get(1).map(String::as_str))?),
-        Some(_) if help => Action::Help(crate::help::topic_of(&positional)?),
-        Some("completion") => match positional.get(1).map(String::as_str) {
+        _ if version && positional.is_empty() && api == Api::Ecr => Action::Version,
+        None if help || flags.is_empty() => Action::Help(crate::help::overview(api)),
+        None => return Err(format!("no command before --{}; see `{program} --help`", flags[0].name)),
+        Some("help") => Action::Help(crate::help::topic(api, positional.get(1).map(String::as_str))?),
+        Some(_) if help => Action::Help(crate::help::topic_of(api, &positional)?),
+        Some("completion") if api == Api::Ecr => match positional.get(1).map(String::as_str) {
             Some(shell @ ("bash" | "zsh" | "fish")) => Action::Completion(shell.to_owned()),
             _ => return Err("usage: ecr completion bash|zsh|fish".into()),
         },
@@ -123,7 +131,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             }
             Action::GetLoginPassword
         }
-        Some("get-login") => {
+        Some("get-login") if api == Api::Ecr => {
             no_more(&positional, 1)?;
             let mut registry_ids = Vec::new();
             for flag in flags {
@@ -135,35 +143,37 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             }
             Action::GetLogin { registry_ids }
         }
-        Some("push" | "pull" | "copy") => Action::Move(Box::new(crate::transfer::parse(
+        Some("push" | "pull" | "copy") if api == Api::Ecr => Action::Move(Box::new(crate::transfer::parse(
             &positional,
             flags.into_iter().map(|f| (f.name, f.words)).collect(),
         )?)),
-        Some("wait") => {
-            let name = positional.get(1).ok_or_else(|| format!("usage: ecr wait <{}> ...", wait_names()))?;
+        Some("wait") if !api.waits().is_empty() => {
+            let usage = || format!("usage: {program} wait <{}> ...", wait_names(api));
+            let name = positional.get(1).ok_or_else(usage)?;
             no_more(&positional, 2)?;
-            let wait = WAITS
+            let wait = api
+                .waits()
                 .iter()
                 .find(|w| w.name == name)
-                .ok_or_else(|| format!("unknown waiter {name:?}; expected one of: {}", wait_names()))?;
-            let command = command(wait.command)?;
+                .ok_or_else(|| format!("unknown waiter {name:?}; expected one of: {}", wait_names(api)))?;
+            let command = api.command(wait.command)?;
             let (input, _) = operation_input(command, flags, false)?;
             Action::Wait { wait, input }
         }
         Some(name) => {
-            let command = command(name)?;
+            let command = api.command(name)?;
             no_more(&positional, 1)?;
             if let Some(flag) = flags.iter().find(|f| f.name == "generate-cli-skeleton") {
                 if !matches!(flag.words.as_slice(), [] | [_]) || flag.words.first().is_some_and(|w| w != "input") {
                     return Err("--generate-cli-skeleton takes no value, or `input`".into());
                 }
-                return Ok(Invocation { globals, action: Action::Skeleton(command) });
+                return Ok(Invocation { api, globals, action: Action::Skeleton(command) });
             }
             let (input, pages) = operation_input(command, flags, true)?;
             Action::Call { command, input, pages }
         }
     };
-    Ok(Invocation { globals, action })
+    Ok(Invocation { api, globals, action })
 }
 
 /// The input of `command` from its flags; paging flags too where it pages.
@@ -244,6 +254,6 @@ fn no_more(positional: &[String], expected: usize) -> Result<(), String> {
     }
 }
 
-fn wait_names() -> String {
-    WAITS.iter().map(|w| w.name).collect::<Vec<_>>().join("|")
+fn wait_names(api: Api) -> String {
+    api.waits().iter().map(|w| w.name).collect::<Vec<_>>().join("|")
 }

@@ -1,15 +1,54 @@
-//! Commands looked up by name in the generated tables.
+//! The generated command tables, by service: ECR's commands at the top level
+//! of `ecr`, ECR Public's under `ecr public`; and commands by name.
 
-use crate::generated::COMMANDS;
-use crate::schema::Command;
+use crate::schema::{Command, Wait};
+use crate::{generated, generated_public};
 
-/// The command named `name`.
-pub fn command(name: &str) -> Result<&'static Command, String> {
-    COMMANDS.iter().find(|c| c.name == name).ok_or_else(|| {
-        let near = COMMANDS.iter().find(|c| c.name.starts_with(name) || name.starts_with(c.name));
-        match near {
-            Some(c) => format!("unknown command {name:?}; did you mean {:?}? (see `ecr --help`)", c.name),
-            None => format!("unknown command {name:?} (see `ecr --help`)"),
+/// The service a command line calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Api {
+    /// Amazon ECR: `ecr <command>`.
+    #[default]
+    Ecr,
+    /// Amazon ECR Public: `ecr public <command>`.
+    Public,
+}
+
+impl Api {
+    /// A command per operation, sorted by name.
+    pub fn commands(self) -> &'static [Command] {
+        match self {
+            Api::Ecr => generated::COMMANDS,
+            Api::Public => generated_public::COMMANDS,
         }
-    })
+    }
+
+    /// A `wait` subcommand per waiter.
+    pub fn waits(self) -> &'static [Wait] {
+        match self {
+            Api::Ecr => generated::WAITS,
+            Api::Public => generated_public::WAITS,
+        }
+    }
+
+    /// How its commands are typed: `ecr`, `ecr public`.
+    pub fn program(self) -> &'static str {
+        match self {
+            Api::Ecr => "ecr",
+            Api::Public => "ecr public",
+        }
+    }
+
+    /// The command named `name`.
+    pub fn command(self, name: &str) -> Result<&'static Command, String> {
+        let commands = self.commands();
+        let program = self.program();
+        commands.iter().find(|c| c.name == name).ok_or_else(|| {
+            let near = commands.iter().find(|c| c.name.starts_with(name) || name.starts_with(c.name));
+            match near {
+                Some(c) => format!("unknown command {name:?}; did you mean {:?}? (see `{program} --help`)", c.name),
+                None => format!("unknown command {name:?} (see `{program} --help`)"),
+            }
+        })
+    }
 }

@@ -1,8 +1,7 @@
 //! Help text from the document's documentation, and shell completions from
 //! the command table.
 
-use crate::commands::command;
-use crate::generated::{COMMANDS, WAITS};
+use crate::commands::Api;
 use crate::schema::{Command, Member, Shape, Wait};
 use std::fmt::Write as _;
 
@@ -33,9 +32,23 @@ const EXTRA_COMMANDS: &[(&str, &str)] = &[
         destination lacks stream from the source without touching disk, digests are kept. Flags: --all-tags \
         (every tag of the SOURCE repository), --platform, --jobs N, --dry-run.",
     ),
+    ("public", "Amazon ECR Public's commands (public.ecr.aws): `ecr public --help` lists them."),
     ("completion", "Prints shell completions: `ecr completion bash|zsh|fish`."),
     ("help", "Shows help for a command: `ecr help <command>`."),
 ];
+
+/// ECR Public's hand-written commands.
+const PUBLIC_EXTRA_COMMANDS: &[(&str, &str)] = &[
+    ("get-login-password", "Prints a password for `docker login --username AWS --password-stdin public.ecr.aws`."),
+    ("help", "Shows help for a command: `ecr public help <command>`."),
+];
+
+fn extra_commands(api: Api) -> &'static [(&'static str, &'static str)] {
+    match api {
+        Api::Ecr => EXTRA_COMMANDS,
+        Api::Public => PUBLIC_EXTRA_COMMANDS,
+    }
+}
 
 /// The global flags, with what they take and do.
 const GLOBAL_FLAGS: &[(&str, &str)] = &[
@@ -50,60 +63,65 @@ const GLOBAL_FLAGS: &[(&str, &str)] = &[
     ("--version", "Print the version."),
 ];
 
-/// `ecr --help`.
-pub fn overview() -> String {
-    let mut out = String::from(
-        "usage: ecr [global flags] <command> [flags]\n\n\
-         A command-line tool for Amazon ECR: every operation, waiters, and registry logins.\n\nCommands:\n",
-    );
-    let width = COMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0);
-    let commands = COMMANDS.iter().map(|c| (c.name, summary(c.docs)));
-    for (name, text) in commands.chain(EXTRA_COMMANDS.iter().map(|(n, t)| (*n, t.to_string()))) {
+/// `ecr --help`, `ecr public --help`.
+pub fn overview(api: Api) -> String {
+    let program = api.program();
+    let about = match api {
+        Api::Ecr => "A command-line tool for Amazon ECR: every operation, waiters, and registry logins.",
+        Api::Public => "Amazon ECR Public (public.ecr.aws): every operation, and registry logins.",
+    };
+    let mut out = format!("usage: {program} [global flags] <command> [flags]\n\n{about}\n\nCommands:\n");
+    let commands = api.commands();
+    let width = commands.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let extra = extra_commands(api).iter().map(|(n, t)| (*n, t.to_string()));
+    for (name, text) in commands.iter().map(|c| (c.name, summary(c.docs))).chain(extra) {
         let _ = writeln!(out, "  {name:width$}  {text}");
     }
     out += "\nGlobal flags:\n";
     global_flags(&mut out);
-    out += "\n`ecr <command> --help` shows a command's flags and documentation.\n";
+    let _ = writeln!(out, "\n`{program} <command> --help` shows a command's flags and documentation.");
     out
 }
 
 /// `ecr help [TOPIC]`.
-pub fn topic(name: Option<&str>) -> Result<String, String> {
+pub fn topic(api: Api, name: Option<&str>) -> Result<String, String> {
     match name {
-        None => Ok(overview()),
-        Some(name) => topic_of(&[name.to_owned()]),
+        None => Ok(overview(api)),
+        Some(name) => topic_of(api, &[name.to_owned()]),
     }
 }
 
 /// `ecr <words> --help`.
-pub fn topic_of(words: &[String]) -> Result<String, String> {
+pub fn topic_of(api: Api, words: &[String]) -> Result<String, String> {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let waits = api.waits();
     match words.as_slice() {
-        ["wait"] => Ok(waits()),
-        ["wait", name, ..] => {
-            let wait = WAITS.iter().find(|w| w.name == *name).ok_or_else(|| format!("unknown waiter {name:?}"))?;
-            Ok(wait_help(wait))
+        ["wait"] if !waits.is_empty() => Ok(waits_help(api)),
+        ["wait", name, ..] if !waits.is_empty() => {
+            let wait = waits.iter().find(|w| w.name == *name).ok_or_else(|| format!("unknown waiter {name:?}"))?;
+            Ok(wait_help(api, wait))
         }
-        [name, ..] => match EXTRA_COMMANDS.iter().find(|(n, _)| n == name) {
-            Some((name, text)) => Ok(format!("ecr {name}\n\n{}\n", wrap(text, 0))),
-            None => Ok(command_help(command(name)?)),
+        [name, ..] => match extra_commands(api).iter().find(|(n, _)| n == name) {
+            Some((name, text)) => Ok(format!("{} {name}\n\n{}\n", api.program(), wrap(text, 0))),
+            None => Ok(command_help(api, api.command(name)?)),
         },
-        [] => Ok(overview()),
+        [] => Ok(overview(api)),
     }
 }
 
-fn waits() -> String {
-    let mut out = String::from("usage: ecr wait <waiter> [flags]\n\nWaiters:\n");
-    for wait in WAITS {
+fn waits_help(api: Api) -> String {
+    let mut out = format!("usage: {} wait <waiter> [flags]\n\nWaiters:\n", api.program());
+    for wait in api.waits() {
         let _ = writeln!(out, "  {}\n{}", wait.name, wrap(wait.docs, 6));
     }
     out
 }
 
-fn wait_help(wait: &Wait) -> String {
-    let command = command(wait.command).expect("the generator names existing commands");
+fn wait_help(api: Api, wait: &Wait) -> String {
+    let command = api.command(wait.command).expect("the generator names existing commands");
     let mut out = format!(
-        "usage: ecr wait {} [flags]\n\n{}\n\nFlags (those of {}):\n",
+        "usage: {} wait {} [flags]\n\n{}\n\nFlags (those of {}):\n",
+        api.program(),
         wait.name,
         wrap(wait.docs, 0),
         command.name
@@ -114,8 +132,9 @@ fn wait_help(wait: &Wait) -> String {
 }
 
 /// `ecr <command> --help`: the operation's documentation and every flag's.
-pub fn command_help(command: &Command) -> String {
-    let mut out = format!("usage: ecr {} [flags]\n\n{}\n\nFlags:\n", command.name, wrap(command.docs, 0));
+pub fn command_help(api: Api, command: &Command) -> String {
+    let program = api.program();
+    let mut out = format!("usage: {program} {} [flags]\n\n{}\n\nFlags:\n", command.name, wrap(command.docs, 0));
     members(&mut out, command.members());
     out += "  --cli-input-json JSON|file://PATH\n      The whole input as JSON; flags given too win over it.\n";
     out += "  --generate-cli-skeleton\n      Print a JSON template of the input and exit.\n";
@@ -190,7 +209,7 @@ fn wrap(text: &str, indent: usize) -> String {
 
 /// Every word completion offers at the command position.
 fn command_names() -> Vec<&'static str> {
-    COMMANDS.iter().map(|c| c.name).chain(EXTRA_COMMANDS.iter().map(|(n, _)| *n)).collect()
+    Api::Ecr.commands().iter().map(|c| c.name).chain(EXTRA_COMMANDS.iter().map(|(n, _)| *n)).collect()
 }
 
 /// The flags completion offers for a command.
@@ -269,14 +288,14 @@ fn cases(shell: &Shell) -> String {
     let set = shell.set;
     let mut out = format!("    if {}; then\n        {}\n", shell.at_command, set(&command_names().join(" ")));
     let _ = writeln!(out, "    else\n        case {} in", shell.command);
-    for command in COMMANDS {
+    for command in Api::Ecr.commands() {
         let _ = writeln!(out, "            {}) {} ;;", command.name, set(&command_flags(command).join(" ")));
     }
-    let names: Vec<&str> = WAITS.iter().map(|w| w.name).collect();
+    let names: Vec<&str> = Api::Ecr.waits().iter().map(|w| w.name).collect();
     let _ = writeln!(out, "            wait)\n                if {}; then {}", shell.at_waiter, set(&names.join(" ")));
     let _ = writeln!(out, "                else case {} in", shell.waiter);
-    for wait in WAITS {
-        let flags = command_flags(command(wait.command).expect("the generator names existing commands"));
+    for wait in Api::Ecr.waits() {
+        let flags = command_flags(Api::Ecr.command(wait.command).expect("the generator names existing commands"));
         let _ = writeln!(out, "                    {}) {} ;;", wait.name, set(&flags.join(" ")));
     }
     out += "                esac; fi ;;\n";
@@ -295,11 +314,11 @@ fn fish() -> String {
         let name = flag.split(' ').next().unwrap_or(flag).trim_start_matches("--");
         let _ = writeln!(out, "complete -c ecr -l {name} -d {}", quote(text));
     }
-    let commands = COMMANDS.iter().map(|c| (c.name, summary(c.docs)));
+    let commands = Api::Ecr.commands().iter().map(|c| (c.name, summary(c.docs)));
     for (name, text) in commands.chain(EXTRA_COMMANDS.iter().map(|(n, t)| (*n, t.to_string()))) {
         let _ = writeln!(out, "complete -c ecr -n __fish_use_subcommand -a {name} -d {}", quote(&text));
     }
-    for command in COMMANDS {
+    for command in Api::Ecr.commands() {
         for flag in command_flags(command) {
             let _ = writeln!(
                 out,
@@ -309,7 +328,7 @@ fn fish() -> String {
             );
         }
     }
-    for wait in WAITS {
+    for wait in Api::Ecr.waits() {
         let _ = writeln!(
             out,
             "complete -c ecr -n '__fish_seen_subcommand_from wait' -a {} -d {}",

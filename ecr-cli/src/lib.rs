@@ -12,11 +12,13 @@
 pub mod app;
 pub mod args;
 mod call;
-mod commands;
+pub mod commands;
 mod debug_log;
 mod failure;
 #[rustfmt::skip]
 mod generated;
+#[rustfmt::skip]
+mod generated_public;
 pub mod globals;
 pub mod help;
 pub mod helper;
@@ -32,5 +34,6 @@ mod session;
 mod testing;
 pub mod transfer;
 
+pub use commands::Api;
 pub use failure::Failure;
 pub use generated::{COMMANDS, WAITS};

@@ -37,7 +37,7 @@ pub struct Paged {
 
 /// Fetches the pages of `command` with `input`.
 pub async fn all_pages(
-    client: &ecr_client::Client,
+    client: &crate::session::ServiceClient,
     command: &Command,
     paging: &Paging,
     mut input: Map<String, Value>,
@@ -62,7 +62,7 @@ pub async fn all_pages(
             Some(token) => input.insert(paging.input_token.to_owned(), Value::String(token.clone())),
             None => input.remove(paging.input_token),
         };
-        let body = crate::generated::send(client, command.operation, Value::Object(input.clone())).await?;
+        let body = client.send(command.operation, Value::Object(input.clone())).await?;
         let text = std::str::from_utf8(&body).map_err(|_| Failure::new(Failure::OTHER, "the answer is not UTF-8"))?;
         let mut page = Object::parse(text).map_err(garbled)?;
         fetched += 1;

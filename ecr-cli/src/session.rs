@@ -1,25 +1,66 @@
 //! What a command runs on: the client, configured from the global flags and
 //! then as the AWS CLI configures itself, and the async runtime.
 
+use crate::call::OnPoll;
+use crate::commands::Api;
 use crate::globals::Globals;
 use crate::Failure;
 use ecr_client::runtime::Environment;
-use ecr_client::{Client, Config};
+use ecr_client::{Client, Config, ConfigBuilder, ConfigError};
+use serde_json::Value;
 use std::time::Duration;
 
 /// What "no limit" means for a timeout: long enough never to matter, short
 /// enough that deadlines computed from it cannot overflow.
 const NO_LIMIT: Duration = Duration::from_secs(365 * 24 * 3600);
 
-/// A client configured from the global flags, then as the AWS CLI would be.
-pub async fn client(globals: &Globals) -> Result<Client, Failure> {
-    client_with(globals, Config::builder()).await
+/// A client of the service a command calls.
+pub enum ServiceClient {
+    /// Amazon ECR's.
+    Ecr(Client),
+    /// Amazon ECR Public's.
+    Public(ecr_public_client::Client),
 }
 
-/// A client configured from `builder`'s settings and the global flags (they
-/// win), then as the AWS CLI would be.
-pub async fn client_with(globals: &Globals, builder: ecr_client::ConfigBuilder) -> Result<Client, Failure> {
-    let env = Environment::from_process();
+impl ServiceClient {
+    /// Sends `operation` with `input`, the JSON of its input; the answer's
+    /// body as the service sent it.
+    pub async fn send(&self, operation: &str, input: Value) -> Result<bytes::Bytes, Failure> {
+        match self {
+            Self::Ecr(client) => crate::generated::send(client, operation, input).await,
+            Self::Public(client) => crate::generated_public::send(client, operation, input).await,
+        }
+    }
+
+    /// Runs the waiter `waiter` on `input`.
+    pub async fn wait(&self, waiter: &str, input: Value, progress: OnPoll) -> Result<(), Failure> {
+        match self {
+            Self::Ecr(client) => crate::generated::wait(client, waiter, input, progress).await,
+            Self::Public(client) => crate::generated_public::wait(client, waiter, input, progress).await,
+        }
+    }
+}
+
+/// A client of `api`, configured from the global flags, then as the AWS
+/// CLI would be.
+pub async fn client(globals: &Globals, api: Api) -> Result<ServiceClient, Failure> {
+    let (builder, env) = (configured(globals, Config::builder()), Environment::from_process());
+    Ok(match api {
+        Api::Ecr => ServiceClient::Ecr(Client::load_with(builder, &env).await.map_err(config_failure)?),
+        Api::Public => {
+            ServiceClient::Public(ecr_public_client::Client::load_with(builder, &env).await.map_err(config_failure)?)
+        }
+    })
+}
+
+/// An ECR client configured from `builder`'s settings and the global flags
+/// (they win), then as the AWS CLI would be.
+pub async fn client_with(globals: &Globals, builder: ConfigBuilder) -> Result<Client, Failure> {
+    Client::load_with(configured(globals, builder), &Environment::from_process()).await.map_err(config_failure)
+}
+
+/// `builder` with the global flags' settings (they win).
+fn configured(globals: &Globals, builder: ConfigBuilder) -> ConfigBuilder {
     let mut builder = builder.mfa_prompt(crate::mfa::terminal_prompt());
     if let Some(profile) = &globals.profile {
         // Explicit, as the AWS CLI takes it: the environment's keys are off.
@@ -38,18 +79,20 @@ pub async fn client_with(globals: &Globals, builder: ecr_client::ConfigBuilder) 
     if let Some(timeout) = globals.connect_timeout {
         builder = builder.connect_timeout(limit(timeout));
     }
-    Client::load_with(builder, &env).await.map_err(|e| {
-        let message = match e {
-            // The library's message names its builder; a shell user wants
-            // the flag, the variables and the command that set one.
-            ecr_client::ConfigError::MissingRegion(_) => "You must specify a region: use --region, set AWS_REGION or \
-                AWS_DEFAULT_REGION, or configure one with `aws configure set region REGION` (add --profile NAME for \
-                a profile)"
-                .to_owned(),
-            e => e.to_string(),
-        };
-        Failure::new(Failure::CONFIGURATION, message)
-    })
+    builder
+}
+
+fn config_failure(error: ConfigError) -> Failure {
+    let message = match error {
+        // The library's message names its builder; a shell user wants the
+        // flag, the variables and the command that set one.
+        ConfigError::MissingRegion(_) => "You must specify a region: use --region, set AWS_REGION or \
+            AWS_DEFAULT_REGION, or configure one with `aws configure set region REGION` (add --profile NAME for a \
+            profile)"
+            .to_owned(),
+        e => e.to_string(),
+    };
+    Failure::new(Failure::CONFIGURATION, message)
 }
 
 /// A runtime on this thread: each command makes one call, or a few in turn.

@@ -1,6 +1,6 @@
 //! What the generated flag tests call.
 
-use ecr_client::runtime::Operation;
+use ecr_client::runtime::{Operation, Service};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -13,7 +13,13 @@ const SAMPLE_BLOB: &[u8] = &[0, 1, 2, 255];
 pub fn parses_flags<I: Operation + DeserializeOwned + Serialize>(args: &[&str], expected: &str) {
     let blob = std::env::temp_dir().join(format!("ecr-cli-blob-{}", std::process::id()));
     std::fs::write(&blob, SAMPLE_BLOB).unwrap();
-    let args: Vec<String> = args.iter().map(|a| a.replace("{blob file}", &blob.display().to_string())).collect();
+    // ECR Public's commands follow `public`.
+    let public = (<I::Service as Service>::META.name == "ecr-public").then_some("public");
+    let args: Vec<String> = public
+        .into_iter()
+        .chain(args.iter().copied())
+        .map(|a| a.replace("{blob file}", &blob.display().to_string()))
+        .collect();
     let parsed = crate::args::parse(&args).unwrap_or_else(|e| panic!("{e}\n{args:?}"));
     let crate::args::Action::Call { input, .. } = parsed.action else { panic!("not a call: {:?}", parsed.action) };
     let input = serde_json::Value::Object(input);

@@ -53,7 +53,10 @@ fn assert_no_secret(output: &Output, secrets: &[&str]) {
 #[test]
 fn get_and_list_against_moto() {
     let dir = support::scratch("helper-moto");
-    let moto = [("AWS_ENDPOINT_URL", support::moto_url())];
+    // moto has no ECR Public: `list`'s ECR Public token fails at once (see
+    // ecr_public.rs for that part).
+    let closed = support::ClosedPort::new().url();
+    let moto = [("AWS_ENDPOINT_URL", support::moto_url()), ("AWS_ENDPOINT_URL_ECR_PUBLIC", closed.as_str())];
     let got = helper("get", &format!("https://{REGISTRY}\n"), &dir, &moto);
     let answer = json_out(&got);
     assert_eq!(answer["ServerURL"], format!("https://{REGISTRY}"));
@@ -75,13 +78,13 @@ fn get_and_list_against_moto() {
         let refused = helper(action, input, &dir, &moto);
         assert_eq!(refused.status.code(), Some(1), "{action}");
         assert_eq!(String::from_utf8_lossy(&refused.stdout).trim(), "not implemented");
-        let ignored = [moto[0], ("AWS_ECR_IGNORE_CREDS_STORAGE", "true")];
+        let ignored = [moto[0], moto[1], ("AWS_ECR_IGNORE_CREDS_STORAGE", "true")];
         let done = helper(action, input, &dir, &ignored);
         assert!(done.status.success() && done.stdout.is_empty(), "{action} is accepted and does nothing");
     }
 
     // With no region (nothing to call), list still shows the cache.
-    let no_region = helper("list", "", &dir, &[("AWS_REGION", ""), moto[0]]);
+    let no_region = helper("list", "", &dir, &[("AWS_REGION", ""), moto[0], moto[1]]);
     assert!(no_region.status.success(), "{}", String::from_utf8_lossy(&no_region.stdout));
     assert_eq!(json_out(&no_region)[format!("https://{REGISTRY}")], "AWS");
 }

@@ -301,3 +301,137 @@ fn the_helper_logs_in_to_public_ecr_aws_and_caches_as_the_go_helper() {
     assert_eq!(other.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&other.stdout).trim(), "credentials not found in native keychain");
 }
+
+/// Runs `program` with `args` against the stand-in, with the key
+/// `AKIDPARITY` and a clean environment.
+fn run_cli(server: &PublicServer, program: &mut Command, args: &[&str]) -> Output {
+    program
+        .args(args)
+        .args(["--endpoint-url", &server.url])
+        .env_clear()
+        .env("HOME", support::scratch("public-parity-home"))
+        .env("AWS_ACCESS_KEY_ID", "AKIDPARITY")
+        .env("AWS_SECRET_ACCESS_KEY", "secret-of-AKIDPARITY")
+        // The AWS CLI v1 reads only AWS_DEFAULT_REGION; ecr reads both.
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap()
+}
+
+/// `ecr public ARGS` and `aws ecr-public ARGS`.
+fn both(server: &PublicServer, args: &[&str]) -> (Output, Output) {
+    let mut ours = Command::new(env!("CARGO_BIN_EXE_ecr"));
+    ours.arg("public");
+    let mut theirs = Command::new(support::aws_cli());
+    theirs.arg("ecr-public");
+    (run_cli(server, &mut ours, args), run_cli(server, &mut theirs, args))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `ecr public` prints what `aws ecr-public` (v1) prints, byte for byte, in
+/// JSON and text; a command that changes state runs through each tool on a
+/// repository of its own, and the outputs differ by that name alone.
+#[test]
+fn ecr_public_prints_what_aws_ecr_public_prints() {
+    let server = PublicServer::start();
+    let dir = support::scratch("public-parity");
+    let manifest = dir.join("manifest.json");
+    std::fs::write(
+        &manifest,
+        r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}"#,
+    )
+    .unwrap();
+    let manifest = format!("file://{}", manifest.display());
+    let policy = r#"{"Version":"2012-10-17","Statement":[]}"#;
+    let changes: &[&[&str]] = &[
+        &["create-repository", "--repository-name", "NAME", "--catalog-data", "description=An app,aboutText=About"],
+        &["put-repository-catalog-data", "--repository-name", "NAME", "--catalog-data", "usageText=Run it"],
+        &["set-repository-policy", "--repository-name", "NAME", "--policy-text", policy],
+        &["put-image", "--repository-name", "NAME", "--image-tag", "v1", "--image-manifest", &manifest],
+        &[
+            "tag-resource",
+            "--resource-arn",
+            "arn:aws:ecr-public::123456789012:repository/NAME",
+            "--tags",
+            "Key=team,Value=a",
+        ],
+        &["untag-resource", "--resource-arn", "arn:aws:ecr-public::123456789012:repository/NAME", "--tag-keys", "team"],
+        &["delete-repository-policy", "--repository-name", "NAME"],
+        &["put-registry-catalog-data", "--display-name", "Stand in"],
+    ];
+    for args in changes {
+        let with = |name: &str| -> Vec<String> { args.iter().map(|a| a.replace("NAME", name)).collect() };
+        let (ours_args, theirs_args) = (with("by-ecr"), with("by-aws"));
+        let mut ours = Command::new(env!("CARGO_BIN_EXE_ecr"));
+        let ours = run_cli(&server, ours.arg("public"), &ours_args.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut theirs = Command::new(support::aws_cli());
+        let theirs =
+            run_cli(&server, theirs.arg("ecr-public"), &theirs_args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(theirs.status.success(), "aws {args:?}: {}", text(&theirs.stderr));
+        assert!(ours.status.success(), "ecr {args:?}: {}", text(&ours.stderr));
+        assert_eq!(text(&ours.stdout).replace("by-ecr", "by-aws"), text(&theirs.stdout), "ecr public {args:?}");
+    }
+    let reads: &[&[&str]] = &[
+        &["describe-repositories"],
+        &["describe-repositories", "--repository-names", "by-ecr"],
+        &["describe-repositories", "--max-items", "1"],
+        &["describe-registries"],
+        &["get-registry-catalog-data"],
+        &["get-repository-catalog-data", "--repository-name", "by-aws"],
+        &["describe-images", "--repository-name", "by-ecr"],
+        &["describe-image-tags", "--repository-name", "by-ecr"],
+        &["list-tags-for-resource", "--resource-arn", "arn:aws:ecr-public::123456789012:repository/by-ecr"],
+        &["batch-check-layer-availability", "--repository-name", "by-ecr", "--layer-digests", "sha256:00"],
+    ];
+    for args in reads {
+        for output in ["json", "text"] {
+            let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
+            let (ours, theirs) = both(&server, &args);
+            assert!(theirs.status.success(), "aws {args:?}: {}", text(&theirs.stderr));
+            assert!(ours.status.success(), "ecr {args:?}: {}", text(&ours.stderr));
+            assert_eq!(text(&ours.stdout), text(&theirs.stdout), "ecr public {args:?}");
+        }
+    }
+    // Errors: the AWS CLI's message; v1 exits 255 for every failure, ecr
+    // 254 for a service error (as v2 does).
+    for args in [
+        &["get-repository-policy", "--repository-name", "by-ecr"][..],
+        &["delete-repository", "--repository-name", "by-ecr"],
+    ] {
+        let (ours, theirs) = both(&server, args);
+        assert_eq!((ours.status.code(), theirs.status.code()), (Some(254), Some(255)), "{args:?}");
+        let theirs = text(&theirs.stderr);
+        assert!(text(&ours.stderr).starts_with(&format!("ecr: {}", theirs.trim())), "{}\n{theirs}", text(&ours.stderr));
+    }
+    // get-login-password: the password of the caller's token.
+    let (ours, theirs) = both(&server, &["get-login-password"]);
+    assert_eq!(text(&ours.stdout), text(&theirs.stdout));
+    assert_eq!(text(&ours.stdout), "public-password-of-AKIDPARITY\n");
+    // Everything reached the stand-in signed for ecr-public.
+    assert!(server.log().iter().all(|r| r["service"] == "ecr-public" && r["key"] == "AKIDPARITY"));
+}
+
+#[test]
+fn ecr_public_help_and_usage_errors_name_ecr_public() {
+    let ecr = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ecr")).args(args).env_clear().output().unwrap();
+    let overview = text(&ecr(&["public", "--help"]).stdout);
+    assert!(overview.starts_with("usage: ecr public [global flags] <command> [flags]"), "{overview}");
+    assert!(overview.contains("describe-registries") && overview.contains("get-login-password"), "{overview}");
+    assert!(!overview.contains("push"), "ECR's own commands are not listed: {overview}");
+    let help = text(&ecr(&["public", "describe-registries", "--help"]).stdout);
+    assert!(help.starts_with("usage: ecr public describe-registries [flags]"), "{help}");
+    assert!(text(&ecr(&["--help"]).stdout).contains("`ecr public --help` lists them"));
+    let unknown = ecr(&["public", "list-images"]);
+    assert_eq!(unknown.status.code(), Some(252));
+    assert!(
+        text(&unknown.stderr).contains("unknown command \"list-images\" (see `ecr public --help`)"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    let wait = ecr(&["public", "wait", "x"]);
+    assert_eq!(wait.status.code(), Some(252), "ECR Public has no waiters: {}", text(&wait.stderr));
+}

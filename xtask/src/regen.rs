@@ -32,7 +32,7 @@ pub const SERVICES: &[Generated] = &[
     Generated {
         spec: "specs/amazonaws.com/ecr-public/2020-10-30/openapi.json",
         client_out: "ecr-public-client/src/generated",
-        cli_out: None,
+        cli_out: Some("ecr-cli/src/generated_public"),
         client_crate: "ecr_public_client",
     },
 ];

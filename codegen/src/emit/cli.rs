@@ -173,6 +173,20 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
         let (waiter, input, marker) = (&w.name, names.type_ident(&op.input), ident(marker));
         quote!(#waiter => crate::call::wait::<#client::types::#input, #client::operations::#marker>(client.inner(), input, progress).await)
     });
+    // A service without waiters has nothing to run.
+    let wait_body = if service.waiters.is_empty() {
+        quote! {
+            let _ = (client, input, progress);
+            Err(crate::Failure::unknown(waiter))
+        }
+    } else {
+        quote! {
+            match waiter {
+                #(#runs,)*
+                other => Err(crate::Failure::unknown(other)),
+            }
+        }
+    };
     let statics = statics.items(service);
     let title = format!(" Commands for every operation and waiter of {}.", service.title);
     quote! {
@@ -209,10 +223,7 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
             input: ::serde_json::Value,
             progress: crate::call::OnPoll,
         ) -> ::std::result::Result<(), crate::Failure> {
-            match waiter {
-                #(#runs,)*
-                other => Err(crate::Failure::unknown(other)),
-            }
+            #wait_body
         }
 
         #(#statics)*

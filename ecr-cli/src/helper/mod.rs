@@ -70,6 +70,9 @@ const PUBLIC_HOSTS: &[&str] = &["public.ecr.aws", "ecr-public.aws.com"];
 /// ECR Public's API is served from this region alone.
 const PUBLIC_REGION: &str = "us-east-1";
 
+/// How long `list` waits for ECR Public's token before listing without it.
+const LIST_PUBLIC_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The registry a public login is for, as the Go helper caches and lists it.
 const PUBLIC_ENDPOINT: &str = "https://public.ecr.aws";
 
@@ -140,7 +143,9 @@ async fn list(env: &Environment) -> Result<String, String> {
         },
         Err(e) => debug(env, &format!("no client for the default registry: {e}")),
     }
-    match public_client(env).await {
+    // Priming only: an unreachable ECR Public must not hold up the listing.
+    let builder = ecr_public_client::Config::builder().region(PUBLIC_REGION).operation_timeout(LIST_PUBLIC_TIMEOUT);
+    match ecr_public_client::Client::load_with(builder, env).await {
         Ok(client) => match fetch_public(&client).await {
             Ok((_, entry)) => {
                 if let Some(cache) = cache_of(client.config(), env, Cache::public).await {

@@ -108,6 +108,18 @@ def check_shape(value, shape_name, where):
             raise Refused("SerializationException", f"{where}: expected epoch seconds")
 
 
+def in_model_order(value, shape_name):
+    """`value` with every structure's members in the model's order, as the
+    service writes its answers."""
+    shape = SHAPES[shape_name]
+    if shape["type"] == "structure" and isinstance(value, dict):
+        members = shape.get("members", {})
+        return {k: in_model_order(value[k], members[k]["shape"]) for k in members if k in value}
+    if shape["type"] == "list" and isinstance(value, list):
+        return [in_model_order(item, shape["member"]["shape"]) for item in value]
+    return value
+
+
 def repository_uri(name):
     return f"public.ecr.aws/{ALIAS}/{name}"
 
@@ -169,9 +181,10 @@ def op_CreateRepository(body, key):
 
 
 def catalog_view(data):
-    view = {k: v for k, v in data.items() if k != "logoImageBlob"}
-    if "logoImageBlob" in data:
-        view["logoUrl"] = "https://logo.standin/" + hashlib.sha256(data["logoImageBlob"].encode()).hexdigest()[:12]
+    """Catalog data as the service answers it: the logo as a URL."""
+    view = dict(data)
+    if "logoImageBlob" in view:
+        view["logoUrl"] = "https://logo.standin/" + hashlib.sha256(view.pop("logoImageBlob").encode()).hexdigest()[:12]
     return view
 
 
@@ -409,8 +422,10 @@ class Handler(local_server.Handler):
             raise Refused("SerializationException", "the body is not JSON")
         with LOCK:
             LOG.append({"operation": operation, "key": key, "region": region, "service": service, "body": body})
-            check_shape(body, MODEL["operations"][operation]["input"]["shape"], operation)
-            return globals()["op_" + operation](body, key)
+            model = MODEL["operations"][operation]
+            check_shape(body, model["input"]["shape"], operation)
+            answer = globals()["op_" + operation](body, key)
+            return in_model_order(answer, model["output"]["shape"]) if "output" in model else answer
 
 
 if __name__ == "__main__":
