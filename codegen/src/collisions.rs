@@ -94,8 +94,27 @@ pub fn check(service: &mut Service) -> Result<(), Error> {
             ));
         }
     }
+    let type_names: Vec<String> = service
+        .shapes
+        .values()
+        .filter(|s| matches!(s.kind, ShapeKind::Structure { .. } | ShapeKind::Enum { .. }))
+        .map(|s| type_name(&s.name))
+        .collect();
     for shape in service.shapes.values() {
         let pointer = child("#/components/schemas", &shape.name);
+        if let ShapeKind::Structure { members } = &shape.kind {
+            // Every structure has a builder, `{Type}Builder`, with `build`.
+            let builder = format!("{}Builder", type_name(&shape.name));
+            if type_names.contains(&builder) {
+                return Err(Error::at(pointer, format!("its builder `{builder}` would be the type `{builder}`")));
+            }
+            if let Some(member) = members.iter().find(|m| field_name(&m.name) == "build") {
+                return Err(Error::at(
+                    child(&child(&pointer, "properties"), &member.name),
+                    format!("its setter `build` would be the {builder}'s own `build`"),
+                ));
+            }
+        }
         match &shape.kind {
             ShapeKind::Structure { members } => suffixed(
                 &mut warnings,

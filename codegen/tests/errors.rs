@@ -489,6 +489,19 @@ fn colliding_names_are_reported_not_renamed_in_silence() {
         paths.insert("/#X-Amz-Target=T.Config".into(), item);
     });
     assert_eq!(e, "operation Config: its method `config` would be the client's own `config`");
+    // Every structure's builder: its `build`, and its type name.
+    let e = broken(|d| {
+        d["components"]["schemas"]["OpResponse"]["properties"]["build"] = json!({"$ref": "#/components/schemas/Name"});
+    });
+    assert_eq!(
+        e,
+        "#/components/schemas/OpResponse/properties/build: its setter `build` would be the OpResponseBuilder's own `build`"
+    );
+    let e = broken(|d| d["components"]["schemas"]["OpRequestBuilder"] = json!({"type": "object", "properties": {}}));
+    assert_eq!(
+        e,
+        "#/components/schemas/OpRequest: its builder `OpRequestBuilder` would be the type `OpRequestBuilder`"
+    );
 
     let mut doc = valid();
     let properties = &mut doc["components"]["schemas"]["OpRequest"]["properties"];

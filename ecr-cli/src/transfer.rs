@@ -217,10 +217,9 @@ async fn copy_all_tags(
     options: &PullOptions,
     transfer: &Transfer,
 ) -> Result<(Summary, Value), Failure> {
-    let mut request = from
-        .list_images()
-        .repository_name(&source.repository)
-        .filter(ecr_client::types::ListImagesFilter { tag_status: Some(ecr_client::types::TagStatus::Tagged) });
+    let mut request = from.list_images().repository_name(&source.repository).filter(
+        ecr_client::types::ListImagesFilter::builder().tag_status(ecr_client::types::TagStatus::Tagged).build(),
+    );
     if let Some(id) = source.registry_id() {
         request = request.registry_id(id);
     }

@@ -75,17 +75,16 @@ async fn every_operation_is_signed_for_ecr_public_and_answers() {
     let server = PublicServer::start();
     let client = server.client("AKIDPUBLIC");
     let logo = Blob::from(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 3]);
-    let catalog = RepositoryCatalogDataInput {
-        description: Some("A stand-in repository".into()),
-        architectures: Some(vec!["x86-64".into(), "ARM 64".into()]),
-        logo_image_blob: Some(logo),
-        ..Default::default()
-    };
+    let catalog = RepositoryCatalogDataInput::builder()
+        .description("A stand-in repository")
+        .architectures(vec!["x86-64".into(), "ARM 64".into()])
+        .logo_image_blob(logo)
+        .build();
     let created = client
         .create_repository()
         .repository_name("team/app")
         .catalog_data(catalog)
-        .tags(vec![Tag { key: Some("team".into()), value: Some("a".into()) }])
+        .tags(vec![Tag::builder().key("team").value("a").build()])
         .send()
         .await
         .unwrap();
@@ -121,7 +120,7 @@ async fn every_operation_is_signed_for_ecr_public_and_answers() {
     client
         .tag_resource()
         .resource_arn(&arn)
-        .tags(vec![Tag { key: Some("env".into()), value: Some("test".into()) }])
+        .tags(vec![Tag::builder().key("env").value("test").build()])
         .send()
         .await
         .unwrap();
@@ -132,7 +131,7 @@ async fn every_operation_is_signed_for_ecr_public_and_answers() {
 
     let catalog = client.get_repository_catalog_data().repository_name("team/app").send().await.unwrap();
     assert_eq!(catalog.catalog_data.unwrap().description.as_deref(), Some("A stand-in repository"));
-    let about = RepositoryCatalogDataInput { about_text: Some("About".into()), ..Default::default() };
+    let about = RepositoryCatalogDataInput::builder().about_text("About").build();
     client.put_repository_catalog_data().repository_name("team/app").catalog_data(about).send().await.unwrap();
     client.put_registry_catalog_data().display_name("Renamed").send().await.unwrap();
     let registry = client.get_registry_catalog_data().send().await.unwrap().registry_catalog_data;
@@ -191,7 +190,7 @@ async fn every_operation_is_signed_for_ecr_public_and_answers() {
     let deleted = client
         .batch_delete_image()
         .repository_name("team/app")
-        .image_ids(vec![ImageIdentifier { image_tag: Some("v1".into()), image_digest: None }])
+        .image_ids(vec![ImageIdentifier::builder().image_tag("v1").build()])
         .send()
         .await
         .unwrap();

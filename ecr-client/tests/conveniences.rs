@@ -7,7 +7,7 @@ use ecr_client::types::{BatchDeleteImageRequest, BatchGetImageRequest, ImageIden
 use support::fault_server::{Reply, Server};
 
 fn tag(t: &str) -> ImageIdentifier {
-    ImageIdentifier { image_tag: Some(t.into()), ..Default::default() }
+    ImageIdentifier::builder().image_tag(t).build()
 }
 
 fn manifest(i: usize) -> String {
@@ -38,12 +38,9 @@ async fn batches_beyond_100_ids_against_moto() {
     ids.push(tag("missing-2"));
 
     let got = client
-        .batch_get_image_chunked(BatchGetImageRequest {
-            repository_name: repository.clone(),
-            image_ids: ids.clone(),
-            registry_id: None,
-            accepted_media_types: None,
-        })
+        .batch_get_image_chunked(
+            BatchGetImageRequest::builder().repository_name(&repository).image_ids(ids.clone()).build().unwrap(),
+        )
         .await
         .unwrap();
     let images = got.images.unwrap();
@@ -53,11 +50,9 @@ async fn batches_beyond_100_ids_against_moto() {
     assert_eq!(failures.len(), 2, "failures of every chunk are merged");
 
     let deleted = client
-        .batch_delete_image_chunked(BatchDeleteImageRequest {
-            repository_name: repository.clone(),
-            image_ids: ids,
-            registry_id: None,
-        })
+        .batch_delete_image_chunked(
+            BatchDeleteImageRequest::builder().repository_name(&repository).image_ids(ids).build().unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(deleted.image_ids.unwrap().len(), 230);
@@ -74,7 +69,7 @@ async fn chunks_hold_at_most_100_ids_and_an_error_stops_the_batch() {
     let server = Server::start(vec![Reply::json(200, r#"{"imageIds":[],"failures":[]}"#)]).await;
     let client = support::local_client(&server.url, |b| b);
     let ids: Vec<ImageIdentifier> = (0..250).map(|i| tag(&format!("t{i}"))).collect();
-    let input = BatchDeleteImageRequest { repository_name: "app".into(), image_ids: ids, registry_id: None };
+    let input = BatchDeleteImageRequest::builder().repository_name("app").image_ids(ids).build().unwrap();
     client.batch_delete_image_chunked(input.clone()).await.unwrap();
     let sizes: Vec<usize> = server
         .requests()

@@ -219,7 +219,7 @@ async fn an_error_the_operation_does_not_list_is_still_typed() {
     let err = client
         .batch_get_image()
         .repository_name("app")
-        .image_ids(vec![ecr_client::types::ImageIdentifier { image_tag: Some("v1".into()), ..Default::default() }])
+        .image_ids(vec![ecr_client::types::ImageIdentifier::builder().image_tag("v1").build()])
         .send()
         .await
         .unwrap_err();

@@ -341,7 +341,7 @@ async fn moto_takes_a_push_and_serves_the_manifest_back() {
     let got = client
         .batch_get_image()
         .repository_name(&name)
-        .image_ids(vec![ecr_client::types::ImageIdentifier { image_tag: Some("v1".into()), image_digest: None }])
+        .image_ids(vec![ecr_client::types::ImageIdentifier::builder().image_tag("v1").build()])
         .send()
         .await
         .unwrap();

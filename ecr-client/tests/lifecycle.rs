@@ -100,11 +100,12 @@ const DAY: u64 = 86_400;
 const NOW: u64 = 1_700_000_000;
 
 fn image(digest: &str, tags: &[&str], pushed_days_ago: u64) -> ImageDetail {
-    ImageDetail {
-        image_digest: Some(digest.into()),
-        image_tags: (!tags.is_empty()).then(|| tags.iter().map(|t| t.to_string()).collect()),
-        image_pushed_at: Some(DateTime::from_secs((NOW - pushed_days_ago * DAY) as i64)),
-        ..Default::default()
+    let image = ImageDetail::builder()
+        .image_digest(digest)
+        .image_pushed_at(DateTime::from_secs((NOW - pushed_days_ago * DAY) as i64));
+    match tags {
+        [] => image.build(),
+        tags => image.image_tags(tags.iter().map(|t| t.to_string()).collect()).build(),
     }
 }
 

@@ -27,7 +27,7 @@ async fn repository_lifecycle_with_typed_errors() {
         .create_repository()
         .repository_name(&name)
         .image_tag_mutability(ImageTagMutability::Immutable)
-        .tags(vec![Tag { key: Some("team".into()), value: Some("core".into()) }])
+        .tags(vec![Tag::builder().key("team").value("core").build()])
         .send()
         .await
         .unwrap();
@@ -98,7 +98,7 @@ async fn images_are_put_listed_and_deleted() {
     let untagged = client
         .list_images()
         .repository_name(&name)
-        .filter(ecr_client::types::ListImagesFilter { tag_status: Some(TagStatus::Untagged) })
+        .filter(ecr_client::types::ListImagesFilter::builder().tag_status(TagStatus::Untagged).build())
         .send()
         .await
         .unwrap();
@@ -108,8 +108,8 @@ async fn images_are_put_listed_and_deleted() {
         .batch_delete_image()
         .repository_name(&name)
         .image_ids(vec![
-            ImageIdentifier { image_tag: Some("v1".into()), ..Default::default() },
-            ImageIdentifier { image_tag: Some("missing".into()), ..Default::default() },
+            ImageIdentifier::builder().image_tag("v1").build(),
+            ImageIdentifier::builder().image_tag("missing").build(),
         ])
         .send()
         .await
@@ -136,7 +136,7 @@ async fn images_are_put_listed_and_deleted() {
     let err = client
         .batch_delete_image()
         .repository_name(&name)
-        .image_ids(vec![ImageIdentifier { image_tag: Some("v2".into()), ..Default::default() }])
+        .image_ids(vec![ImageIdentifier::builder().image_tag("v2").build()])
         .send()
         .await
         .unwrap_err();
@@ -147,14 +147,8 @@ async fn images_are_put_listed_and_deleted() {
 async fn a_whole_input_struct_can_be_sent() {
     let client = support::client();
     let name = support::unique_name("struct");
-    let input = CreateRepositoryRequest {
-        repository_name: name.clone(),
-        registry_id: None,
-        tags: None,
-        image_tag_mutability: Some("MUTABLE".into()),
-        image_scanning_configuration: None,
-        encryption_configuration: None,
-    };
+    let input =
+        CreateRepositoryRequest::builder().repository_name(&name).image_tag_mutability("MUTABLE").build().unwrap();
     let created = client.send(input).await.unwrap();
     assert_eq!(created.repository.unwrap().image_tag_mutability, Some(ImageTagMutability::Mutable));
     client.delete_repository().repository_name(&name).send().await.unwrap();

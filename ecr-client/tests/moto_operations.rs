@@ -96,7 +96,7 @@ async fn push_an_image_through_the_api_and_pull_it_back() {
     let pulled = client
         .batch_get_image()
         .repository_name(&repository)
-        .image_ids(vec![ImageIdentifier { image_tag: Some("1.0".into()), ..Default::default() }])
+        .image_ids(vec![ImageIdentifier::builder().image_tag("1.0").build()])
         .accepted_media_types(vec!["application/vnd.oci.image.manifest.v1+json".into()])
         .send()
         .await
@@ -115,7 +115,7 @@ async fn push_an_image_through_the_api_and_pull_it_back() {
     assert!(std::time::SystemTime::now().duration_since(pushed_at).unwrap_or_default().as_secs() < 600);
 
     // Modeled errors: an unknown image, and a tag an immutable repository keeps.
-    let missing = ImageIdentifier { image_tag: Some("nope".into()), ..Default::default() };
+    let missing = ImageIdentifier::builder().image_tag("nope").build();
     let err = client
         .describe_images()
         .repository_name(&repository)
@@ -158,7 +158,7 @@ async fn push_an_image_through_the_api_and_pull_it_back() {
     let err = client
         .batch_get_image()
         .repository_name("no-such-repo")
-        .image_ids(vec![ImageIdentifier { image_tag: Some("1.0".into()), ..Default::default() }])
+        .image_ids(vec![ImageIdentifier::builder().image_tag("1.0").build()])
         .send()
         .await
         .unwrap_err();
@@ -224,7 +224,7 @@ async fn tags() {
         .repository_arn
         .clone()
         .unwrap();
-    let tag = |k: &str, v: &str| Tag { key: Some(k.into()), value: Some(v.into()) };
+    let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build();
     client.tag_resource().resource_arn(&arn).tags(vec![tag("team", "core"), tag("env", "dev")]).send().await.unwrap();
     let listed = client.list_tags_for_resource().resource_arn(&arn).send().await.unwrap().tags.unwrap();
     let mut pairs: Vec<_> = listed.iter().map(|t| (t.key.clone().unwrap(), t.value.clone().unwrap())).collect();
@@ -243,14 +243,14 @@ async fn image_scanning() {
     let configured = client
         .put_image_scanning_configuration()
         .repository_name(&repository)
-        .image_scanning_configuration(ImageScanningConfiguration { scan_on_push: Some(true) })
+        .image_scanning_configuration(ImageScanningConfiguration::builder().scan_on_push(true).build())
         .send()
         .await
         .unwrap();
     assert_eq!(configured.image_scanning_configuration.unwrap().scan_on_push, Some(true));
     let manifest = r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":2,"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000001"},"layers":[]}"#;
     client.put_image().repository_name(&repository).image_manifest(manifest).image_tag("scan-me").send().await.unwrap();
-    let image = ImageIdentifier { image_tag: Some("scan-me".into()), ..Default::default() };
+    let image = ImageIdentifier::builder().image_tag("scan-me").build();
     let started = client.start_image_scan().repository_name(&repository).image_id(image.clone()).send().await.unwrap();
     assert_eq!(started.image_id.unwrap().image_tag.as_deref(), Some("scan-me"));
     let findings =
@@ -292,13 +292,14 @@ async fn registry_policy_scanning_and_replication() {
     let err = client.get_registry_policy().send().await.unwrap_err();
     assert!(matches!(err, SdkError::Service(GetRegistryPolicyError::RegistryPolicyNotFoundException(_))), "{err:?}");
 
-    let rule = RegistryScanningRule {
-        scan_frequency: ScanFrequency::ContinuousScan,
-        repository_filters: vec![ScanningRepositoryFilter {
-            filter: "prod-*".into(),
-            filter_type: ScanningRepositoryFilterType::Wildcard,
-        }],
-    };
+    let filter = ScanningRepositoryFilter::builder()
+        .filter("prod-*")
+        .filter_type(ScanningRepositoryFilterType::Wildcard)
+        .build();
+    let rule = RegistryScanningRule::builder()
+        .scan_frequency(ScanFrequency::ContinuousScan)
+        .repository_filters(vec![filter])
+        .build();
     let put = client
         .put_registry_scanning_configuration()
         .scan_type(ScanType::Enhanced)
@@ -312,15 +313,9 @@ async fn registry_policy_scanning_and_replication() {
     let configuration = got.scanning_configuration.unwrap();
     assert_eq!((configuration.scan_type, configuration.rules), (Some(ScanType::Enhanced), Some(vec![rule])));
 
-    let replication = ReplicationConfiguration {
-        rules: vec![ReplicationRule {
-            destinations: vec![ReplicationDestination {
-                region: "eu-west-1".into(),
-                registry_id: "123456789012".into(),
-            }],
-            repository_filters: None,
-        }],
-    };
+    let destination = ReplicationDestination::builder().region("eu-west-1").registry_id("123456789012").build();
+    let rule = ReplicationRule::builder().destinations(vec![destination]).build();
+    let replication = ReplicationConfiguration::builder().rules(vec![rule]).build();
     let put =
         client.put_replication_configuration().replication_configuration(replication.clone()).send().await.unwrap();
     assert_eq!(put.replication_configuration.as_ref(), Some(&replication));

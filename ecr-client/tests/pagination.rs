@@ -117,7 +117,7 @@ async fn every_paged_list_is_collected() {
     let items = client(&server)
         .describe_image_scan_findings()
         .repository_name("app")
-        .image_id(ImageIdentifier { image_tag: Some("v1".into()), ..Default::default() })
+        .image_id(ImageIdentifier::builder().image_tag("v1").build())
         .into_paginator()
         .collect_items()
         .await

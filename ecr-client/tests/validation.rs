@@ -66,7 +66,7 @@ async fn list_lengths_and_nested_paths() {
     let (server, client) = setup(true).await;
     let err = rejected(client.batch_get_image().repository_name("app").image_ids(vec![]).send().await, &server);
     assert_eq!(err, "BatchGetImage.imageIds: 0 items, fewer than the minimum 1; the request was not sent");
-    let tag = |t: &str| ImageIdentifier { image_tag: Some(t.into()), ..Default::default() };
+    let tag = |t: &str| ImageIdentifier::builder().image_tag(t).build();
     let many: Vec<_> = (0..101).map(|i| tag(&format!("t{i}"))).collect();
     let err = rejected(client.batch_get_image().repository_name("app").image_ids(many).send().await, &server);
     assert_eq!(err, "BatchGetImage.imageIds: 101 items, more than the maximum 100; the request was not sent");

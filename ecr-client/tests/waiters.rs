@@ -23,7 +23,7 @@ fn client(server: &Server) -> Client {
 }
 
 fn image() -> ImageIdentifier {
-    ImageIdentifier { image_tag: Some("v1".into()), ..Default::default() }
+    ImageIdentifier::builder().image_tag("v1").build()
 }
 
 const FAST: (Duration, Duration) = (Duration::from_millis(5), Duration::from_millis(20));

@@ -429,6 +429,6 @@ fn path_hops(
 
 /// Setters of these kinds take `impl Into<T>`: strings, enums (from `&str`),
 /// blobs (from bytes) and timestamps (from `SystemTime`).
-fn takes_into(kind: &ShapeKind) -> bool {
+pub(super) fn takes_into(kind: &ShapeKind) -> bool {
     matches!(kind, ShapeKind::String | ShapeKind::Enum { .. } | ShapeKind::Blob | ShapeKind::Timestamp)
 }

@@ -71,19 +71,106 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
     let default = (in_output || members.iter().all(|m| !m.required)).then(|| quote!(Default,));
     let sensitive = members.iter().any(|m| m.sensitive);
     let derive_debug = (!sensitive).then(|| quote!(Debug,));
-    let debug_impl = sensitive.then(|| redacted_debug(names, shape, members));
+    let debug_impl = sensitive.then(|| redacted_debug(names, shape, members, name));
+    let builder = builder(service, names, shape, members, in_output);
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
+        #[non_exhaustive]
         pub struct #name { #(#fields)* }
         #debug_impl
+        #builder
     }
 }
 
-/// A `Debug` that shows sensitive members only as set or unset.
-fn redacted_debug(names: &Names, shape: &Shape, members: &[Member]) -> TokenStream {
+/// `Type::builder()` and its builder: a setter per member, then `build`.
+/// Where the structure has required members and no answer holds it (an
+/// input), `build` fails naming a missing one; in one an answer can hold, a
+/// missing required member is its type's default, as when parsing.
+fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], in_output: bool) -> TokenStream {
     let name = names.type_ident(&shape.name);
+    let builder = ident(&format!("{name}Builder"));
+    let (option, result) = (names.option(), names.result());
+    let none = quote!();
+    let fields: Vec<_> = members.iter().map(|m| names.field(&shape.name, &m.name)).collect();
+    let types: Vec<_> = members
+        .iter()
+        .map(|m| boxed_if_recursive(service, &shape.name, m, names.rust_type(service, &m.target, &none)))
+        .collect();
+    let setters = members.iter().zip(&fields).map(|(member, field)| {
+        let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
+        let deprecated = super::deprecated(member);
+        let ty = names.rust_type(service, &member.target, &none);
+        let boxed = boxed_if_recursive(service, &shape.name, member, ty.clone()).to_string() != ty.to_string();
+        let (param, value) = match (super::operations::takes_into(&service.shapes[&member.target].kind), boxed) {
+            (_, true) => (ty, quote!(::std::boxed::Box::new(value))),
+            (true, false) => (quote!(impl Into<#ty>), quote!(value.into())),
+            (false, false) => (ty, quote!(value)),
+        };
+        quote! {
+            #doc
+            #deprecated
+            pub fn #field(mut self, value: #param) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        }
+    });
+    let fails = !in_output && members.iter().any(|m| m.required);
+    let assignments = members.iter().zip(&fields).map(|(member, field)| match (member.required, fails) {
+        (true, true) => {
+            let (label, wire) = (&shape.name, &member.name);
+            quote!(#field: ::aws_json_runtime::required(self.#field, #label, #wire)?,)
+        }
+        (true, false) => quote!(#field: self.#field.unwrap_or_default(),),
+        (false, _) => quote!(#field: self.#field,),
+    });
+    let build = if fails {
+        quote! {
+            /// The structure as set; fails naming a required member that is not set.
+            pub fn build(self) -> #result<#name, ::aws_json_runtime::InvalidInput> {
+                Ok(#name { #(#assignments)* })
+            }
+        }
+    } else {
+        quote! {
+            /// The structure as set.
+            pub fn build(self) -> #name {
+                #name { #(#assignments)* }
+            }
+        }
+    };
+    let sensitive = members.iter().any(|m| m.sensitive);
+    let derive_debug = (!sensitive).then(|| quote!(Debug,));
+    let debug_impl = sensitive.then(|| redacted_debug(names, shape, members, &builder));
+    let doc = format!(" Builds a [`{name}`]: set members, then [`build`]({builder}::build).");
+    let made = format!(" A builder of `{}`, every member unset.", shape.name);
+    quote! {
+        impl #name {
+            #[doc = #made]
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #[doc = #doc]
+        #[derive(#derive_debug Clone, Default)]
+        #[must_use = "a builder does nothing until it is built"]
+        pub struct #builder { #(#fields: #option<#types>,)* }
+
+        #debug_impl
+
+        impl #builder {
+            #(#setters)*
+            #build
+        }
+    }
+}
+
+/// A `Debug` for `name` (the structure or its builder) that shows
+/// sensitive members only as set or unset.
+fn redacted_debug(names: &Names, shape: &Shape, members: &[Member], name: &proc_macro2::Ident) -> TokenStream {
     let label = name.to_string();
     let fields = members.iter().map(|member| {
         let field = names.field(&shape.name, &member.name);

@@ -292,11 +292,10 @@ fn expired(entry: &Entry) -> bool {
 
 /// The user name and password in a token.
 fn decode(token: &str) -> Result<(String, String), String> {
-    let data = ecr_client::types::AuthorizationData {
-        authorization_token: Some(token.to_owned()),
-        proxy_endpoint: Some("https://cached".into()),
-        expires_at: None,
-    };
+    let data = ecr_client::types::AuthorizationData::builder()
+        .authorization_token(token)
+        .proxy_endpoint("https://cached")
+        .build();
     let login = data.login().map_err(|e| e.to_string())?;
     Ok((login.username, login.password))
 }

@@ -6,6 +6,7 @@
 /// This data type is used in the `ImageScanFinding` data type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Attribute {
     /// The attribute key.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -15,9 +16,47 @@ pub struct Attribute {
     pub value: Option<String>,
 }
 
+impl Attribute {
+    /// A builder of `Attribute`, every member unset.
+    pub fn builder() -> AttributeBuilder {
+        AttributeBuilder::default()
+    }
+}
+
+/// Builds a [`Attribute`]: set members, then [`build`](AttributeBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AttributeBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+impl AttributeBuilder {
+    /// The attribute key.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// The value assigned to the attribute key.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Attribute {
+        Attribute {
+            key: self.key.unwrap_or_default(),
+            value: self.value,
+        }
+    }
+}
+
 /// An object representing authorization data for an Amazon ECR registry.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AuthorizationData {
     /// A base64-encoded string that contains authorization data for the specified Amazon ECR registry. When the string is decoded, it is presented in the format `user:password` for private registry authentication using `docker login`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,9 +82,68 @@ impl ::std::fmt::Debug for AuthorizationData {
     }
 }
 
+impl AuthorizationData {
+    /// A builder of `AuthorizationData`, every member unset.
+    pub fn builder() -> AuthorizationDataBuilder {
+        AuthorizationDataBuilder::default()
+    }
+}
+
+/// Builds a [`AuthorizationData`]: set members, then [`build`](AuthorizationDataBuilder::build).
+#[derive(Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AuthorizationDataBuilder {
+    authorization_token: Option<String>,
+    expires_at: Option<::aws_json_runtime::DateTime>,
+    proxy_endpoint: Option<String>,
+}
+
+impl ::std::fmt::Debug for AuthorizationDataBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthorizationDataBuilder")
+            .field(
+                "authorization_token",
+                &self.authorization_token.as_ref().map(|_| ::aws_json_runtime::Redacted),
+            )
+            .field("expires_at", &self.expires_at)
+            .field("proxy_endpoint", &self.proxy_endpoint)
+            .finish()
+    }
+}
+
+impl AuthorizationDataBuilder {
+    /// A base64-encoded string that contains authorization data for the specified Amazon ECR registry. When the string is decoded, it is presented in the format `user:password` for private registry authentication using `docker login`.
+    pub fn authorization_token(mut self, value: impl Into<String>) -> Self {
+        self.authorization_token = Some(value.into());
+        self
+    }
+
+    /// The Unix time in seconds and milliseconds when the authorization token expires. Authorization tokens are valid for 12 hours.
+    pub fn expires_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// The registry URL to use for this authorization token in a `docker login` command. The Amazon ECR registry URL format is `https://aws_account_id.dkr.ecr.region.amazonaws.com`. For example, `https://012345678910.dkr.ecr.us-east-1.amazonaws.com`..
+    pub fn proxy_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.proxy_endpoint = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> AuthorizationData {
+        AuthorizationData {
+            authorization_token: self.authorization_token,
+            expires_at: self.expires_at,
+            proxy_endpoint: self.proxy_endpoint,
+        }
+    }
+}
+
 /// The image details of the Amazon ECR container image.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AwsEcrContainerImageDetails {
     /// The architecture of the Amazon ECR container image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,9 +171,95 @@ pub struct AwsEcrContainerImageDetails {
     pub repository_name: Option<String>,
 }
 
+impl AwsEcrContainerImageDetails {
+    /// A builder of `AwsEcrContainerImageDetails`, every member unset.
+    pub fn builder() -> AwsEcrContainerImageDetailsBuilder {
+        AwsEcrContainerImageDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`AwsEcrContainerImageDetails`]: set members, then [`build`](AwsEcrContainerImageDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AwsEcrContainerImageDetailsBuilder {
+    architecture: Option<String>,
+    author: Option<String>,
+    image_hash: Option<String>,
+    image_tags: Option<Vec<String>>,
+    platform: Option<String>,
+    pushed_at: Option<::aws_json_runtime::DateTime>,
+    registry: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl AwsEcrContainerImageDetailsBuilder {
+    /// The architecture of the Amazon ECR container image.
+    pub fn architecture(mut self, value: impl Into<String>) -> Self {
+        self.architecture = Some(value.into());
+        self
+    }
+
+    /// The image author of the Amazon ECR container image.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Some(value.into());
+        self
+    }
+
+    /// The image hash of the Amazon ECR container image.
+    pub fn image_hash(mut self, value: impl Into<String>) -> Self {
+        self.image_hash = Some(value.into());
+        self
+    }
+
+    /// The image tags attached to the Amazon ECR container image.
+    pub fn image_tags(mut self, value: Vec<String>) -> Self {
+        self.image_tags = Some(value);
+        self
+    }
+
+    /// The platform of the Amazon ECR container image.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+
+    /// The date and time the Amazon ECR container image was pushed.
+    pub fn pushed_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.pushed_at = Some(value.into());
+        self
+    }
+
+    /// The registry the Amazon ECR container image belongs to.
+    pub fn registry(mut self, value: impl Into<String>) -> Self {
+        self.registry = Some(value.into());
+        self
+    }
+
+    /// The name of the repository the Amazon ECR container image resides in.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> AwsEcrContainerImageDetails {
+        AwsEcrContainerImageDetails {
+            architecture: self.architecture,
+            author: self.author,
+            image_hash: self.image_hash,
+            image_tags: self.image_tags,
+            platform: self.platform,
+            pushed_at: self.pushed_at,
+            registry: self.registry,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `BatchCheckLayerAvailabilityRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchCheckLayerAvailabilityRequest {
     /// The digests of the image layers to check.
     pub layer_digests: Vec<String>,
@@ -86,9 +270,65 @@ pub struct BatchCheckLayerAvailabilityRequest {
     pub repository_name: String,
 }
 
+impl BatchCheckLayerAvailabilityRequest {
+    /// A builder of `BatchCheckLayerAvailabilityRequest`, every member unset.
+    pub fn builder() -> BatchCheckLayerAvailabilityRequestBuilder {
+        BatchCheckLayerAvailabilityRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BatchCheckLayerAvailabilityRequest`]: set members, then [`build`](BatchCheckLayerAvailabilityRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchCheckLayerAvailabilityRequestBuilder {
+    layer_digests: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl BatchCheckLayerAvailabilityRequestBuilder {
+    /// The digests of the image layers to check.
+    pub fn layer_digests(mut self, value: Vec<String>) -> Self {
+        self.layer_digests = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the image layers to check. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that is associated with the image layers to check.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<BatchCheckLayerAvailabilityRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(BatchCheckLayerAvailabilityRequest {
+            layer_digests: ::aws_json_runtime::required(
+                self.layer_digests,
+                "BatchCheckLayerAvailabilityRequest",
+                "layerDigests",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "BatchCheckLayerAvailabilityRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `BatchCheckLayerAvailabilityResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchCheckLayerAvailabilityResponse {
     /// Any failures associated with the call.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,9 +338,47 @@ pub struct BatchCheckLayerAvailabilityResponse {
     pub layers: Option<Vec<Layer>>,
 }
 
+impl BatchCheckLayerAvailabilityResponse {
+    /// A builder of `BatchCheckLayerAvailabilityResponse`, every member unset.
+    pub fn builder() -> BatchCheckLayerAvailabilityResponseBuilder {
+        BatchCheckLayerAvailabilityResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BatchCheckLayerAvailabilityResponse`]: set members, then [`build`](BatchCheckLayerAvailabilityResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchCheckLayerAvailabilityResponseBuilder {
+    failures: Option<Vec<LayerFailure>>,
+    layers: Option<Vec<Layer>>,
+}
+
+impl BatchCheckLayerAvailabilityResponseBuilder {
+    /// Any failures associated with the call.
+    pub fn failures(mut self, value: Vec<LayerFailure>) -> Self {
+        self.failures = Some(value);
+        self
+    }
+
+    /// A list of image layer objects corresponding to the image layer references in the request.
+    pub fn layers(mut self, value: Vec<Layer>) -> Self {
+        self.layers = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> BatchCheckLayerAvailabilityResponse {
+        BatchCheckLayerAvailabilityResponse {
+            failures: self.failures,
+            layers: self.layers,
+        }
+    }
+}
+
 /// Deletes specified images within a specified repository. Images are specified with either the `imageTag` or `imageDigest`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchDeleteImageRequest {
     /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
     pub image_ids: Vec<ImageIdentifier>,
@@ -111,9 +389,65 @@ pub struct BatchDeleteImageRequest {
     pub repository_name: String,
 }
 
+impl BatchDeleteImageRequest {
+    /// A builder of `BatchDeleteImageRequest`, every member unset.
+    pub fn builder() -> BatchDeleteImageRequestBuilder {
+        BatchDeleteImageRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BatchDeleteImageRequest`]: set members, then [`build`](BatchDeleteImageRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchDeleteImageRequestBuilder {
+    image_ids: Option<Vec<ImageIdentifier>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl BatchDeleteImageRequestBuilder {
+    /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the image to delete. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository that contains the image to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<BatchDeleteImageRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(BatchDeleteImageRequest {
+            image_ids: ::aws_json_runtime::required(
+                self.image_ids,
+                "BatchDeleteImageRequest",
+                "imageIds",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "BatchDeleteImageRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `BatchDeleteImageResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchDeleteImageResponse {
     /// Any failures associated with the call.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,9 +457,47 @@ pub struct BatchDeleteImageResponse {
     pub image_ids: Option<Vec<ImageIdentifier>>,
 }
 
+impl BatchDeleteImageResponse {
+    /// A builder of `BatchDeleteImageResponse`, every member unset.
+    pub fn builder() -> BatchDeleteImageResponseBuilder {
+        BatchDeleteImageResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BatchDeleteImageResponse`]: set members, then [`build`](BatchDeleteImageResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchDeleteImageResponseBuilder {
+    failures: Option<Vec<ImageFailure>>,
+    image_ids: Option<Vec<ImageIdentifier>>,
+}
+
+impl BatchDeleteImageResponseBuilder {
+    /// Any failures associated with the call.
+    pub fn failures(mut self, value: Vec<ImageFailure>) -> Self {
+        self.failures = Some(value);
+        self
+    }
+
+    /// The image IDs of the deleted images.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> BatchDeleteImageResponse {
+        BatchDeleteImageResponse {
+            failures: self.failures,
+            image_ids: self.image_ids,
+        }
+    }
+}
+
 /// The `BatchGetImageRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchGetImageRequest {
     /// The accepted media types for the request.
     ///
@@ -141,9 +513,75 @@ pub struct BatchGetImageRequest {
     pub repository_name: String,
 }
 
+impl BatchGetImageRequest {
+    /// A builder of `BatchGetImageRequest`, every member unset.
+    pub fn builder() -> BatchGetImageRequestBuilder {
+        BatchGetImageRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BatchGetImageRequest`]: set members, then [`build`](BatchGetImageRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchGetImageRequestBuilder {
+    accepted_media_types: Option<Vec<String>>,
+    image_ids: Option<Vec<ImageIdentifier>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl BatchGetImageRequestBuilder {
+    /// The accepted media types for the request.
+    ///
+    /// Valid values: `application/vnd.docker.distribution.manifest.v1+json` \| `application/vnd.docker.distribution.manifest.v2+json` \| `application/vnd.oci.image.manifest.v1+json`
+    pub fn accepted_media_types(mut self, value: Vec<String>) -> Self {
+        self.accepted_media_types = Some(value);
+        self
+    }
+
+    /// A list of image ID references that correspond to images to describe. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the images to describe. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository that contains the images to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<BatchGetImageRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(BatchGetImageRequest {
+            accepted_media_types: self.accepted_media_types,
+            image_ids: ::aws_json_runtime::required(
+                self.image_ids,
+                "BatchGetImageRequest",
+                "imageIds",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "BatchGetImageRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `BatchGetImageResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchGetImageResponse {
     /// Any failures associated with the call.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,17 +591,94 @@ pub struct BatchGetImageResponse {
     pub images: Option<Vec<Image>>,
 }
 
+impl BatchGetImageResponse {
+    /// A builder of `BatchGetImageResponse`, every member unset.
+    pub fn builder() -> BatchGetImageResponseBuilder {
+        BatchGetImageResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BatchGetImageResponse`]: set members, then [`build`](BatchGetImageResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchGetImageResponseBuilder {
+    failures: Option<Vec<ImageFailure>>,
+    images: Option<Vec<Image>>,
+}
+
+impl BatchGetImageResponseBuilder {
+    /// Any failures associated with the call.
+    pub fn failures(mut self, value: Vec<ImageFailure>) -> Self {
+        self.failures = Some(value);
+        self
+    }
+
+    /// A list of image objects corresponding to the image references in the request.
+    pub fn images(mut self, value: Vec<Image>) -> Self {
+        self.images = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> BatchGetImageResponse {
+        BatchGetImageResponse {
+            failures: self.failures,
+            images: self.images,
+        }
+    }
+}
+
 /// The `BatchGetRepositoryScanningConfigurationRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchGetRepositoryScanningConfigurationRequest {
     /// One or more repository names to get the scanning configuration for.
     pub repository_names: Vec<String>,
 }
 
+impl BatchGetRepositoryScanningConfigurationRequest {
+    /// A builder of `BatchGetRepositoryScanningConfigurationRequest`, every member unset.
+    pub fn builder() -> BatchGetRepositoryScanningConfigurationRequestBuilder {
+        BatchGetRepositoryScanningConfigurationRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BatchGetRepositoryScanningConfigurationRequest`]: set members, then [`build`](BatchGetRepositoryScanningConfigurationRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchGetRepositoryScanningConfigurationRequestBuilder {
+    repository_names: Option<Vec<String>>,
+}
+
+impl BatchGetRepositoryScanningConfigurationRequestBuilder {
+    /// One or more repository names to get the scanning configuration for.
+    pub fn repository_names(mut self, value: Vec<String>) -> Self {
+        self.repository_names = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        BatchGetRepositoryScanningConfigurationRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(BatchGetRepositoryScanningConfigurationRequest {
+            repository_names: ::aws_json_runtime::required(
+                self.repository_names,
+                "BatchGetRepositoryScanningConfigurationRequest",
+                "repositoryNames",
+            )?,
+        })
+    }
+}
+
 /// The `BatchGetRepositoryScanningConfigurationResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchGetRepositoryScanningConfigurationResponse {
     /// Any failures associated with the call.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,9 +688,53 @@ pub struct BatchGetRepositoryScanningConfigurationResponse {
     pub scanning_configurations: Option<Vec<RepositoryScanningConfiguration>>,
 }
 
+impl BatchGetRepositoryScanningConfigurationResponse {
+    /// A builder of `BatchGetRepositoryScanningConfigurationResponse`, every member unset.
+    pub fn builder() -> BatchGetRepositoryScanningConfigurationResponseBuilder {
+        BatchGetRepositoryScanningConfigurationResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BatchGetRepositoryScanningConfigurationResponse`]: set members, then [`build`](BatchGetRepositoryScanningConfigurationResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchGetRepositoryScanningConfigurationResponseBuilder {
+    failures: Option<Vec<RepositoryScanningConfigurationFailure>>,
+    scanning_configurations: Option<Vec<RepositoryScanningConfiguration>>,
+}
+
+impl BatchGetRepositoryScanningConfigurationResponseBuilder {
+    /// Any failures associated with the call.
+    pub fn failures(
+        mut self,
+        value: Vec<RepositoryScanningConfigurationFailure>,
+    ) -> Self {
+        self.failures = Some(value);
+        self
+    }
+
+    /// The scanning configuration for the requested repositories.
+    pub fn scanning_configurations(
+        mut self,
+        value: Vec<RepositoryScanningConfiguration>,
+    ) -> Self {
+        self.scanning_configurations = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> BatchGetRepositoryScanningConfigurationResponse {
+        BatchGetRepositoryScanningConfigurationResponse {
+            failures: self.failures,
+            scanning_configurations: self.scanning_configurations,
+        }
+    }
+}
+
 /// The `CompleteLayerUploadRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CompleteLayerUploadRequest {
     /// The `sha256` digest of the image layer.
     pub layer_digests: Vec<String>,
@@ -188,9 +747,77 @@ pub struct CompleteLayerUploadRequest {
     pub upload_id: String,
 }
 
+impl CompleteLayerUploadRequest {
+    /// A builder of `CompleteLayerUploadRequest`, every member unset.
+    pub fn builder() -> CompleteLayerUploadRequestBuilder {
+        CompleteLayerUploadRequestBuilder::default()
+    }
+}
+
+/// Builds a [`CompleteLayerUploadRequest`]: set members, then [`build`](CompleteLayerUploadRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CompleteLayerUploadRequestBuilder {
+    layer_digests: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl CompleteLayerUploadRequestBuilder {
+    /// The `sha256` digest of the image layer.
+    pub fn layer_digests(mut self, value: Vec<String>) -> Self {
+        self.layer_digests = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry to which to upload layers. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to associate with the image layer.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the image layer.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<CompleteLayerUploadRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(CompleteLayerUploadRequest {
+            layer_digests: ::aws_json_runtime::required(
+                self.layer_digests,
+                "CompleteLayerUploadRequest",
+                "layerDigests",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "CompleteLayerUploadRequest",
+                "repositoryName",
+            )?,
+            upload_id: ::aws_json_runtime::required(
+                self.upload_id,
+                "CompleteLayerUploadRequest",
+                "uploadId",
+            )?,
+        })
+    }
+}
+
 /// The `CompleteLayerUploadResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CompleteLayerUploadResponse {
     /// The `sha256` digest of the image layer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,9 +833,63 @@ pub struct CompleteLayerUploadResponse {
     pub upload_id: Option<String>,
 }
 
+impl CompleteLayerUploadResponse {
+    /// A builder of `CompleteLayerUploadResponse`, every member unset.
+    pub fn builder() -> CompleteLayerUploadResponseBuilder {
+        CompleteLayerUploadResponseBuilder::default()
+    }
+}
+
+/// Builds a [`CompleteLayerUploadResponse`]: set members, then [`build`](CompleteLayerUploadResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CompleteLayerUploadResponseBuilder {
+    layer_digest: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl CompleteLayerUploadResponseBuilder {
+    /// The `sha256` digest of the image layer.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID associated with the layer.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CompleteLayerUploadResponse {
+        CompleteLayerUploadResponse {
+            layer_digest: self.layer_digest,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            upload_id: self.upload_id,
+        }
+    }
+}
+
 /// The `CreatePullThroughCacheRuleRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CreatePullThroughCacheRuleRequest {
     /// The repository name prefix to use when caching images from the source registry.
     pub ecr_repository_prefix: String,
@@ -219,9 +900,65 @@ pub struct CreatePullThroughCacheRuleRequest {
     pub upstream_registry_url: String,
 }
 
+impl CreatePullThroughCacheRuleRequest {
+    /// A builder of `CreatePullThroughCacheRuleRequest`, every member unset.
+    pub fn builder() -> CreatePullThroughCacheRuleRequestBuilder {
+        CreatePullThroughCacheRuleRequestBuilder::default()
+    }
+}
+
+/// Builds a [`CreatePullThroughCacheRuleRequest`]: set members, then [`build`](CreatePullThroughCacheRuleRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreatePullThroughCacheRuleRequestBuilder {
+    ecr_repository_prefix: Option<String>,
+    registry_id: Option<String>,
+    upstream_registry_url: Option<String>,
+}
+
+impl CreatePullThroughCacheRuleRequestBuilder {
+    /// The repository name prefix to use when caching images from the source registry.
+    pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
+        self.ecr_repository_prefix = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry to create the pull through cache rule for. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The registry URL of the upstream public registry to use as the source for the pull through cache rule.
+    pub fn upstream_registry_url(mut self, value: impl Into<String>) -> Self {
+        self.upstream_registry_url = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<CreatePullThroughCacheRuleRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(CreatePullThroughCacheRuleRequest {
+            ecr_repository_prefix: ::aws_json_runtime::required(
+                self.ecr_repository_prefix,
+                "CreatePullThroughCacheRuleRequest",
+                "ecrRepositoryPrefix",
+            )?,
+            registry_id: self.registry_id,
+            upstream_registry_url: ::aws_json_runtime::required(
+                self.upstream_registry_url,
+                "CreatePullThroughCacheRuleRequest",
+                "upstreamRegistryUrl",
+            )?,
+        })
+    }
+}
+
 /// The `CreatePullThroughCacheRuleResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CreatePullThroughCacheRuleResponse {
     /// The date and time, in JavaScript date format, when the pull through cache rule was created.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -237,9 +974,63 @@ pub struct CreatePullThroughCacheRuleResponse {
     pub upstream_registry_url: Option<String>,
 }
 
+impl CreatePullThroughCacheRuleResponse {
+    /// A builder of `CreatePullThroughCacheRuleResponse`, every member unset.
+    pub fn builder() -> CreatePullThroughCacheRuleResponseBuilder {
+        CreatePullThroughCacheRuleResponseBuilder::default()
+    }
+}
+
+/// Builds a [`CreatePullThroughCacheRuleResponse`]: set members, then [`build`](CreatePullThroughCacheRuleResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreatePullThroughCacheRuleResponseBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    ecr_repository_prefix: Option<String>,
+    registry_id: Option<String>,
+    upstream_registry_url: Option<String>,
+}
+
+impl CreatePullThroughCacheRuleResponseBuilder {
+    /// The date and time, in JavaScript date format, when the pull through cache rule was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The Amazon ECR repository prefix associated with the pull through cache rule.
+    pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
+        self.ecr_repository_prefix = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The upstream registry URL associated with the pull through cache rule.
+    pub fn upstream_registry_url(mut self, value: impl Into<String>) -> Self {
+        self.upstream_registry_url = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CreatePullThroughCacheRuleResponse {
+        CreatePullThroughCacheRuleResponse {
+            created_at: self.created_at,
+            ecr_repository_prefix: self.ecr_repository_prefix,
+            registry_id: self.registry_id,
+            upstream_registry_url: self.upstream_registry_url,
+        }
+    }
+}
+
 /// The `CreateRepositoryRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CreateRepositoryRequest {
     /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -260,18 +1051,127 @@ pub struct CreateRepositoryRequest {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl CreateRepositoryRequest {
+    /// A builder of `CreateRepositoryRequest`, every member unset.
+    pub fn builder() -> CreateRepositoryRequestBuilder {
+        CreateRepositoryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`CreateRepositoryRequest`]: set members, then [`build`](CreateRepositoryRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreateRepositoryRequestBuilder {
+    encryption_configuration: Option<EncryptionConfiguration>,
+    image_scanning_configuration: Option<ImageScanningConfiguration>,
+    image_tag_mutability: Option<ImageTagMutability>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    tags: Option<Vec<Tag>>,
+}
+
+impl CreateRepositoryRequestBuilder {
+    /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
+    pub fn encryption_configuration(mut self, value: EncryptionConfiguration) -> Self {
+        self.encryption_configuration = Some(value);
+        self
+    }
+
+    /// The image scanning configuration for the repository. This determines whether images are scanned for known vulnerabilities after being pushed to the repository.
+    pub fn image_scanning_configuration(
+        mut self,
+        value: ImageScanningConfiguration,
+    ) -> Self {
+        self.image_scanning_configuration = Some(value);
+        self
+    }
+
+    /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of `MUTABLE` will be used which will allow image tags to be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
+    pub fn image_tag_mutability(mut self, value: impl Into<ImageTagMutability>) -> Self {
+        self.image_tag_mutability = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry to create the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name to use for the repository. The repository name may be specified on its own (such as `nginx-web-app`) or it can be prepended with a namespace to group the repository into a category (such as `project-a/nginx-web-app`).
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The metadata that you apply to the repository to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<CreateRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(CreateRepositoryRequest {
+            encryption_configuration: self.encryption_configuration,
+            image_scanning_configuration: self.image_scanning_configuration,
+            image_tag_mutability: self.image_tag_mutability,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "CreateRepositoryRequest",
+                "repositoryName",
+            )?,
+            tags: self.tags,
+        })
+    }
+}
+
 /// The `CreateRepositoryResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CreateRepositoryResponse {
     /// The repository that was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Repository>,
 }
 
+impl CreateRepositoryResponse {
+    /// A builder of `CreateRepositoryResponse`, every member unset.
+    pub fn builder() -> CreateRepositoryResponseBuilder {
+        CreateRepositoryResponseBuilder::default()
+    }
+}
+
+/// Builds a [`CreateRepositoryResponse`]: set members, then [`build`](CreateRepositoryResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreateRepositoryResponseBuilder {
+    repository: Option<Repository>,
+}
+
+impl CreateRepositoryResponseBuilder {
+    /// The repository that was created.
+    pub fn repository(mut self, value: Repository) -> Self {
+        self.repository = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CreateRepositoryResponse {
+        CreateRepositoryResponse {
+            repository: self.repository,
+        }
+    }
+}
+
 /// The CVSS score for a finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CvssScore {
     /// The base CVSS score used for the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -287,9 +1187,63 @@ pub struct CvssScore {
     pub version: Option<String>,
 }
 
+impl CvssScore {
+    /// A builder of `CvssScore`, every member unset.
+    pub fn builder() -> CvssScoreBuilder {
+        CvssScoreBuilder::default()
+    }
+}
+
+/// Builds a [`CvssScore`]: set members, then [`build`](CvssScoreBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CvssScoreBuilder {
+    base_score: Option<f64>,
+    scoring_vector: Option<String>,
+    source: Option<String>,
+    version: Option<String>,
+}
+
+impl CvssScoreBuilder {
+    /// The base CVSS score used for the finding.
+    pub fn base_score(mut self, value: f64) -> Self {
+        self.base_score = Some(value);
+        self
+    }
+
+    /// The vector string of the CVSS score.
+    pub fn scoring_vector(mut self, value: impl Into<String>) -> Self {
+        self.scoring_vector = Some(value.into());
+        self
+    }
+
+    /// The source of the CVSS score.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// The version of CVSS used for the score.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CvssScore {
+        CvssScore {
+            base_score: self.base_score,
+            scoring_vector: self.scoring_vector,
+            source: self.source,
+            version: self.version,
+        }
+    }
+}
+
 /// Details on adjustments Amazon Inspector made to the CVSS score for a finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CvssScoreAdjustment {
     /// The metric used to adjust the CVSS score.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -299,9 +1253,47 @@ pub struct CvssScoreAdjustment {
     pub reason: Option<String>,
 }
 
+impl CvssScoreAdjustment {
+    /// A builder of `CvssScoreAdjustment`, every member unset.
+    pub fn builder() -> CvssScoreAdjustmentBuilder {
+        CvssScoreAdjustmentBuilder::default()
+    }
+}
+
+/// Builds a [`CvssScoreAdjustment`]: set members, then [`build`](CvssScoreAdjustmentBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CvssScoreAdjustmentBuilder {
+    metric: Option<String>,
+    reason: Option<String>,
+}
+
+impl CvssScoreAdjustmentBuilder {
+    /// The metric used to adjust the CVSS score.
+    pub fn metric(mut self, value: impl Into<String>) -> Self {
+        self.metric = Some(value.into());
+        self
+    }
+
+    /// The reason the CVSS score has been adjustment.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CvssScoreAdjustment {
+        CvssScoreAdjustment {
+            metric: self.metric,
+            reason: self.reason,
+        }
+    }
+}
+
 /// Information about the CVSS score.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CvssScoreDetails {
     /// An object that contains details about adjustment Amazon Inspector made to the CVSS score.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -320,9 +1312,71 @@ pub struct CvssScoreDetails {
     pub version: Option<String>,
 }
 
+impl CvssScoreDetails {
+    /// A builder of `CvssScoreDetails`, every member unset.
+    pub fn builder() -> CvssScoreDetailsBuilder {
+        CvssScoreDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`CvssScoreDetails`]: set members, then [`build`](CvssScoreDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CvssScoreDetailsBuilder {
+    adjustments: Option<Vec<CvssScoreAdjustment>>,
+    score: Option<f64>,
+    score_source: Option<String>,
+    scoring_vector: Option<String>,
+    version: Option<String>,
+}
+
+impl CvssScoreDetailsBuilder {
+    /// An object that contains details about adjustment Amazon Inspector made to the CVSS score.
+    pub fn adjustments(mut self, value: Vec<CvssScoreAdjustment>) -> Self {
+        self.adjustments = Some(value);
+        self
+    }
+
+    /// The CVSS score.
+    pub fn score(mut self, value: f64) -> Self {
+        self.score = Some(value);
+        self
+    }
+
+    /// The source for the CVSS score.
+    pub fn score_source(mut self, value: impl Into<String>) -> Self {
+        self.score_source = Some(value.into());
+        self
+    }
+
+    /// The vector for the CVSS score.
+    pub fn scoring_vector(mut self, value: impl Into<String>) -> Self {
+        self.scoring_vector = Some(value.into());
+        self
+    }
+
+    /// The CVSS version used in scoring.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CvssScoreDetails {
+        CvssScoreDetails {
+            adjustments: self.adjustments,
+            score: self.score,
+            score_source: self.score_source,
+            scoring_vector: self.scoring_vector,
+            version: self.version,
+        }
+    }
+}
+
 /// The `DeleteLifecyclePolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteLifecyclePolicyRequest {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -331,9 +1385,53 @@ pub struct DeleteLifecyclePolicyRequest {
     pub repository_name: String,
 }
 
+impl DeleteLifecyclePolicyRequest {
+    /// A builder of `DeleteLifecyclePolicyRequest`, every member unset.
+    pub fn builder() -> DeleteLifecyclePolicyRequestBuilder {
+        DeleteLifecyclePolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteLifecyclePolicyRequest`]: set members, then [`build`](DeleteLifecyclePolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteLifecyclePolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteLifecyclePolicyRequestBuilder {
+    /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeleteLifecyclePolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeleteLifecyclePolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DeleteLifecyclePolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DeleteLifecyclePolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteLifecyclePolicyResponse {
     /// The time stamp of the last time that the lifecycle policy was run.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -349,9 +1447,66 @@ pub struct DeleteLifecyclePolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl DeleteLifecyclePolicyResponse {
+    /// A builder of `DeleteLifecyclePolicyResponse`, every member unset.
+    pub fn builder() -> DeleteLifecyclePolicyResponseBuilder {
+        DeleteLifecyclePolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteLifecyclePolicyResponse`]: set members, then [`build`](DeleteLifecyclePolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteLifecyclePolicyResponseBuilder {
+    last_evaluated_at: Option<::aws_json_runtime::DateTime>,
+    lifecycle_policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteLifecyclePolicyResponseBuilder {
+    /// The time stamp of the last time that the lifecycle policy was run.
+    pub fn last_evaluated_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.last_evaluated_at = Some(value.into());
+        self
+    }
+
+    /// The JSON lifecycle policy text.
+    pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeleteLifecyclePolicyResponse {
+        DeleteLifecyclePolicyResponse {
+            last_evaluated_at: self.last_evaluated_at,
+            lifecycle_policy_text: self.lifecycle_policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `DeletePullThroughCacheRuleRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeletePullThroughCacheRuleRequest {
     /// The Amazon ECR repository prefix associated with the pull through cache rule to delete.
     pub ecr_repository_prefix: String,
@@ -360,9 +1515,53 @@ pub struct DeletePullThroughCacheRuleRequest {
     pub registry_id: Option<String>,
 }
 
+impl DeletePullThroughCacheRuleRequest {
+    /// A builder of `DeletePullThroughCacheRuleRequest`, every member unset.
+    pub fn builder() -> DeletePullThroughCacheRuleRequestBuilder {
+        DeletePullThroughCacheRuleRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeletePullThroughCacheRuleRequest`]: set members, then [`build`](DeletePullThroughCacheRuleRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeletePullThroughCacheRuleRequestBuilder {
+    ecr_repository_prefix: Option<String>,
+    registry_id: Option<String>,
+}
+
+impl DeletePullThroughCacheRuleRequestBuilder {
+    /// The Amazon ECR repository prefix associated with the pull through cache rule to delete.
+    pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
+        self.ecr_repository_prefix = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the pull through cache rule. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeletePullThroughCacheRuleRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeletePullThroughCacheRuleRequest {
+            ecr_repository_prefix: ::aws_json_runtime::required(
+                self.ecr_repository_prefix,
+                "DeletePullThroughCacheRuleRequest",
+                "ecrRepositoryPrefix",
+            )?,
+            registry_id: self.registry_id,
+        })
+    }
+}
+
 /// The `DeletePullThroughCacheRuleResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeletePullThroughCacheRuleResponse {
     /// The timestamp associated with the pull through cache rule.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -378,13 +1577,86 @@ pub struct DeletePullThroughCacheRuleResponse {
     pub upstream_registry_url: Option<String>,
 }
 
+impl DeletePullThroughCacheRuleResponse {
+    /// A builder of `DeletePullThroughCacheRuleResponse`, every member unset.
+    pub fn builder() -> DeletePullThroughCacheRuleResponseBuilder {
+        DeletePullThroughCacheRuleResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeletePullThroughCacheRuleResponse`]: set members, then [`build`](DeletePullThroughCacheRuleResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeletePullThroughCacheRuleResponseBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    ecr_repository_prefix: Option<String>,
+    registry_id: Option<String>,
+    upstream_registry_url: Option<String>,
+}
+
+impl DeletePullThroughCacheRuleResponseBuilder {
+    /// The timestamp associated with the pull through cache rule.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The Amazon ECR repository prefix associated with the request.
+    pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
+        self.ecr_repository_prefix = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The upstream registry URL associated with the pull through cache rule.
+    pub fn upstream_registry_url(mut self, value: impl Into<String>) -> Self {
+        self.upstream_registry_url = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeletePullThroughCacheRuleResponse {
+        DeletePullThroughCacheRuleResponse {
+            created_at: self.created_at,
+            ecr_repository_prefix: self.ecr_repository_prefix,
+            registry_id: self.registry_id,
+            upstream_registry_url: self.upstream_registry_url,
+        }
+    }
+}
+
 /// The `DeleteRegistryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRegistryPolicyRequest {}
+impl DeleteRegistryPolicyRequest {
+    /// A builder of `DeleteRegistryPolicyRequest`, every member unset.
+    pub fn builder() -> DeleteRegistryPolicyRequestBuilder {
+        DeleteRegistryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRegistryPolicyRequest`]: set members, then [`build`](DeleteRegistryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRegistryPolicyRequestBuilder {}
+impl DeleteRegistryPolicyRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> DeleteRegistryPolicyRequest {
+        DeleteRegistryPolicyRequest {}
+    }
+}
+
 /// The `DeleteRegistryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRegistryPolicyResponse {
     /// The contents of the registry permissions policy that was deleted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -394,9 +1666,47 @@ pub struct DeleteRegistryPolicyResponse {
     pub registry_id: Option<String>,
 }
 
+impl DeleteRegistryPolicyResponse {
+    /// A builder of `DeleteRegistryPolicyResponse`, every member unset.
+    pub fn builder() -> DeleteRegistryPolicyResponseBuilder {
+        DeleteRegistryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRegistryPolicyResponse`]: set members, then [`build`](DeleteRegistryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRegistryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+}
+
+impl DeleteRegistryPolicyResponseBuilder {
+    /// The contents of the registry permissions policy that was deleted.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeleteRegistryPolicyResponse {
+        DeleteRegistryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+        }
+    }
+}
+
 /// The `DeleteRepositoryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryPolicyRequest {
     /// The Amazon Web Services account ID associated with the registry that contains the repository policy to delete. If you do not specify a registry, the default registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -405,9 +1715,53 @@ pub struct DeleteRepositoryPolicyRequest {
     pub repository_name: String,
 }
 
+impl DeleteRepositoryPolicyRequest {
+    /// A builder of `DeleteRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> DeleteRepositoryPolicyRequestBuilder {
+        DeleteRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryPolicyRequest`]: set members, then [`build`](DeleteRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryPolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteRepositoryPolicyRequestBuilder {
+    /// The Amazon Web Services account ID associated with the registry that contains the repository policy to delete. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that is associated with the repository policy to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeleteRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeleteRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DeleteRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DeleteRepositoryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryPolicyResponse {
     /// The JSON repository policy that was deleted from the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -420,9 +1774,55 @@ pub struct DeleteRepositoryPolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl DeleteRepositoryPolicyResponse {
+    /// A builder of `DeleteRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> DeleteRepositoryPolicyResponseBuilder {
+        DeleteRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryPolicyResponse`]: set members, then [`build`](DeleteRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteRepositoryPolicyResponseBuilder {
+    /// The JSON repository policy that was deleted from the repository.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeleteRepositoryPolicyResponse {
+        DeleteRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `DeleteRepositoryRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryRequest {
     /// If a repository contains images, forces the deletion.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -434,18 +1834,100 @@ pub struct DeleteRepositoryRequest {
     pub repository_name: String,
 }
 
+impl DeleteRepositoryRequest {
+    /// A builder of `DeleteRepositoryRequest`, every member unset.
+    pub fn builder() -> DeleteRepositoryRequestBuilder {
+        DeleteRepositoryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryRequest`]: set members, then [`build`](DeleteRepositoryRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryRequestBuilder {
+    force: Option<bool>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteRepositoryRequestBuilder {
+    /// If a repository contains images, forces the deletion.
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository to delete. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeleteRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeleteRepositoryRequest {
+            force: self.force,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DeleteRepositoryRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DeleteRepositoryResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryResponse {
     /// The repository that was deleted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Repository>,
 }
 
+impl DeleteRepositoryResponse {
+    /// A builder of `DeleteRepositoryResponse`, every member unset.
+    pub fn builder() -> DeleteRepositoryResponseBuilder {
+        DeleteRepositoryResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryResponse`]: set members, then [`build`](DeleteRepositoryResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryResponseBuilder {
+    repository: Option<Repository>,
+}
+
+impl DeleteRepositoryResponseBuilder {
+    /// The repository that was deleted.
+    pub fn repository(mut self, value: Repository) -> Self {
+        self.repository = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeleteRepositoryResponse {
+        DeleteRepositoryResponse {
+            repository: self.repository,
+        }
+    }
+}
+
 /// The `DescribeImageReplicationStatusRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImageReplicationStatusRequest {
     /// The `imageId` member.
     pub image_id: ImageIdentifier,
@@ -456,9 +1938,68 @@ pub struct DescribeImageReplicationStatusRequest {
     pub repository_name: String,
 }
 
+impl DescribeImageReplicationStatusRequest {
+    /// A builder of `DescribeImageReplicationStatusRequest`, every member unset.
+    pub fn builder() -> DescribeImageReplicationStatusRequestBuilder {
+        DescribeImageReplicationStatusRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageReplicationStatusRequest`]: set members, then [`build`](DescribeImageReplicationStatusRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageReplicationStatusRequestBuilder {
+    image_id: Option<ImageIdentifier>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImageReplicationStatusRequestBuilder {
+    /// Sets `imageId`.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that the image is in.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        DescribeImageReplicationStatusRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(DescribeImageReplicationStatusRequest {
+            image_id: ::aws_json_runtime::required(
+                self.image_id,
+                "DescribeImageReplicationStatusRequest",
+                "imageId",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeImageReplicationStatusRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DescribeImageReplicationStatusResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImageReplicationStatusResponse {
     /// The `imageId` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -471,9 +2012,55 @@ pub struct DescribeImageReplicationStatusResponse {
     pub repository_name: Option<String>,
 }
 
+impl DescribeImageReplicationStatusResponse {
+    /// A builder of `DescribeImageReplicationStatusResponse`, every member unset.
+    pub fn builder() -> DescribeImageReplicationStatusResponseBuilder {
+        DescribeImageReplicationStatusResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageReplicationStatusResponse`]: set members, then [`build`](DescribeImageReplicationStatusResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageReplicationStatusResponseBuilder {
+    image_id: Option<ImageIdentifier>,
+    replication_statuses: Option<Vec<ImageReplicationStatus>>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImageReplicationStatusResponseBuilder {
+    /// Sets `imageId`.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The replication status details for the images in the specified repository.
+    pub fn replication_statuses(mut self, value: Vec<ImageReplicationStatus>) -> Self {
+        self.replication_statuses = Some(value);
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeImageReplicationStatusResponse {
+        DescribeImageReplicationStatusResponse {
+            image_id: self.image_id,
+            replication_statuses: self.replication_statuses,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `DescribeImageScanFindingsRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImageScanFindingsRequest {
     /// The `imageId` member.
     pub image_id: ImageIdentifier,
@@ -490,9 +2077,81 @@ pub struct DescribeImageScanFindingsRequest {
     pub repository_name: String,
 }
 
+impl DescribeImageScanFindingsRequest {
+    /// A builder of `DescribeImageScanFindingsRequest`, every member unset.
+    pub fn builder() -> DescribeImageScanFindingsRequestBuilder {
+        DescribeImageScanFindingsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageScanFindingsRequest`]: set members, then [`build`](DescribeImageScanFindingsRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageScanFindingsRequestBuilder {
+    image_id: Option<ImageIdentifier>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImageScanFindingsRequestBuilder {
+    /// Sets `imageId`.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The maximum number of image scan results returned by `DescribeImageScanFindings` in paginated output. When this parameter is used, `DescribeImageScanFindings` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeImageScanFindings` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribeImageScanFindings` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value returned from a previous paginated `DescribeImageScanFindings` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is null when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe the image scan findings for. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository for the image for which to describe the scan findings.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeImageScanFindingsRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeImageScanFindingsRequest {
+            image_id: ::aws_json_runtime::required(
+                self.image_id,
+                "DescribeImageScanFindingsRequest",
+                "imageId",
+            )?,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeImageScanFindingsRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DescribeImageScanFindingsResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImageScanFindingsResponse {
     /// The `imageId` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -514,18 +2173,118 @@ pub struct DescribeImageScanFindingsResponse {
     pub repository_name: Option<String>,
 }
 
+impl DescribeImageScanFindingsResponse {
+    /// A builder of `DescribeImageScanFindingsResponse`, every member unset.
+    pub fn builder() -> DescribeImageScanFindingsResponseBuilder {
+        DescribeImageScanFindingsResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageScanFindingsResponse`]: set members, then [`build`](DescribeImageScanFindingsResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageScanFindingsResponseBuilder {
+    image_id: Option<ImageIdentifier>,
+    image_scan_findings: Option<ImageScanFindings>,
+    image_scan_status: Option<ImageScanStatus>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImageScanFindingsResponseBuilder {
+    /// Sets `imageId`.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The information contained in the image scan findings.
+    pub fn image_scan_findings(mut self, value: ImageScanFindings) -> Self {
+        self.image_scan_findings = Some(value);
+        self
+    }
+
+    /// The current state of the scan.
+    pub fn image_scan_status(mut self, value: ImageScanStatus) -> Self {
+        self.image_scan_status = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `DescribeImageScanFindings` request. When the results of a `DescribeImageScanFindings` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is null when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeImageScanFindingsResponse {
+        DescribeImageScanFindingsResponse {
+            image_id: self.image_id,
+            image_scan_findings: self.image_scan_findings,
+            image_scan_status: self.image_scan_status,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// An object representing a filter on a `DescribeImages` operation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImagesFilter {
     /// The tag status with which to filter your `DescribeImages` results. You can filter results based on whether they are `TAGGED` or `UNTAGGED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_status: Option<TagStatus>,
 }
 
+impl DescribeImagesFilter {
+    /// A builder of `DescribeImagesFilter`, every member unset.
+    pub fn builder() -> DescribeImagesFilterBuilder {
+        DescribeImagesFilterBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImagesFilter`]: set members, then [`build`](DescribeImagesFilterBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImagesFilterBuilder {
+    tag_status: Option<TagStatus>,
+}
+
+impl DescribeImagesFilterBuilder {
+    /// The tag status with which to filter your `DescribeImages` results. You can filter results based on whether they are `TAGGED` or `UNTAGGED`.
+    pub fn tag_status(mut self, value: impl Into<TagStatus>) -> Self {
+        self.tag_status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeImagesFilter {
+        DescribeImagesFilter {
+            tag_status: self.tag_status,
+        }
+    }
+}
+
 /// The `DescribeImagesRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImagesRequest {
     /// The filter key and value with which to filter your `DescribeImages` results.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -546,9 +2305,85 @@ pub struct DescribeImagesRequest {
     pub repository_name: String,
 }
 
+impl DescribeImagesRequest {
+    /// A builder of `DescribeImagesRequest`, every member unset.
+    pub fn builder() -> DescribeImagesRequestBuilder {
+        DescribeImagesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImagesRequest`]: set members, then [`build`](DescribeImagesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImagesRequestBuilder {
+    filter: Option<DescribeImagesFilter>,
+    image_ids: Option<Vec<ImageIdentifier>>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImagesRequestBuilder {
+    /// The filter key and value with which to filter your `DescribeImages` results.
+    pub fn filter(mut self, value: DescribeImagesFilter) -> Self {
+        self.filter = Some(value);
+        self
+    }
+
+    /// The list of image IDs for the requested repository.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The maximum number of repository results returned by `DescribeImages` in paginated output. When this parameter is used, `DescribeImages` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeImages` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribeImages` returns up to 100 results and a `nextToken` value, if applicable. This option cannot be used when you specify images with `imageIds`.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value returned from a previous paginated `DescribeImages` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return. This option cannot be used when you specify images with `imageIds`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository in which to describe images. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository that contains the images to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeImagesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeImagesRequest {
+            filter: self.filter,
+            image_ids: self.image_ids,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeImagesRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DescribeImagesResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImagesResponse {
     /// A list of `ImageDetail` objects that contain data about the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -558,9 +2393,47 @@ pub struct DescribeImagesResponse {
     pub next_token: Option<String>,
 }
 
+impl DescribeImagesResponse {
+    /// A builder of `DescribeImagesResponse`, every member unset.
+    pub fn builder() -> DescribeImagesResponseBuilder {
+        DescribeImagesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImagesResponse`]: set members, then [`build`](DescribeImagesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImagesResponseBuilder {
+    image_details: Option<Vec<ImageDetail>>,
+    next_token: Option<String>,
+}
+
+impl DescribeImagesResponseBuilder {
+    /// A list of `ImageDetail` objects that contain data about the image.
+    pub fn image_details(mut self, value: Vec<ImageDetail>) -> Self {
+        self.image_details = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `DescribeImages` request. When the results of a `DescribeImages` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeImagesResponse {
+        DescribeImagesResponse {
+            image_details: self.image_details,
+            next_token: self.next_token,
+        }
+    }
+}
+
 /// The `DescribePullThroughCacheRulesRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribePullThroughCacheRulesRequest {
     /// The Amazon ECR repository prefixes associated with the pull through cache rules to return. If no repository prefix value is specified, all pull through cache rules are returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -576,9 +2449,63 @@ pub struct DescribePullThroughCacheRulesRequest {
     pub registry_id: Option<String>,
 }
 
+impl DescribePullThroughCacheRulesRequest {
+    /// A builder of `DescribePullThroughCacheRulesRequest`, every member unset.
+    pub fn builder() -> DescribePullThroughCacheRulesRequestBuilder {
+        DescribePullThroughCacheRulesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribePullThroughCacheRulesRequest`]: set members, then [`build`](DescribePullThroughCacheRulesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribePullThroughCacheRulesRequestBuilder {
+    ecr_repository_prefixes: Option<Vec<String>>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+}
+
+impl DescribePullThroughCacheRulesRequestBuilder {
+    /// The Amazon ECR repository prefixes associated with the pull through cache rules to return. If no repository prefix value is specified, all pull through cache rules are returned.
+    pub fn ecr_repository_prefixes(mut self, value: Vec<String>) -> Self {
+        self.ecr_repository_prefixes = Some(value);
+        self
+    }
+
+    /// The maximum number of pull through cache rules returned by `DescribePullThroughCacheRulesRequest` in paginated output. When this parameter is used, `DescribePullThroughCacheRulesRequest` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribePullThroughCacheRulesRequest` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribePullThroughCacheRulesRequest` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value returned from a previous paginated `DescribePullThroughCacheRulesRequest` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is null when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry to return the pull through cache rules for. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribePullThroughCacheRulesRequest {
+        DescribePullThroughCacheRulesRequest {
+            ecr_repository_prefixes: self.ecr_repository_prefixes,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+        }
+    }
+}
+
 /// The `DescribePullThroughCacheRulesResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribePullThroughCacheRulesResponse {
     /// The `nextToken` value to include in a future `DescribePullThroughCacheRulesRequest` request. When the results of a `DescribePullThroughCacheRulesRequest` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is null when there are no more results to return.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -588,13 +2515,70 @@ pub struct DescribePullThroughCacheRulesResponse {
     pub pull_through_cache_rules: Option<Vec<PullThroughCacheRule>>,
 }
 
+impl DescribePullThroughCacheRulesResponse {
+    /// A builder of `DescribePullThroughCacheRulesResponse`, every member unset.
+    pub fn builder() -> DescribePullThroughCacheRulesResponseBuilder {
+        DescribePullThroughCacheRulesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribePullThroughCacheRulesResponse`]: set members, then [`build`](DescribePullThroughCacheRulesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribePullThroughCacheRulesResponseBuilder {
+    next_token: Option<String>,
+    pull_through_cache_rules: Option<Vec<PullThroughCacheRule>>,
+}
+
+impl DescribePullThroughCacheRulesResponseBuilder {
+    /// The `nextToken` value to include in a future `DescribePullThroughCacheRulesRequest` request. When the results of a `DescribePullThroughCacheRulesRequest` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is null when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The details of the pull through cache rules.
+    pub fn pull_through_cache_rules(mut self, value: Vec<PullThroughCacheRule>) -> Self {
+        self.pull_through_cache_rules = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribePullThroughCacheRulesResponse {
+        DescribePullThroughCacheRulesResponse {
+            next_token: self.next_token,
+            pull_through_cache_rules: self.pull_through_cache_rules,
+        }
+    }
+}
+
 /// The `DescribeRegistryRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRegistryRequest {}
+impl DescribeRegistryRequest {
+    /// A builder of `DescribeRegistryRequest`, every member unset.
+    pub fn builder() -> DescribeRegistryRequestBuilder {
+        DescribeRegistryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRegistryRequest`]: set members, then [`build`](DescribeRegistryRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRegistryRequestBuilder {}
+impl DescribeRegistryRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> DescribeRegistryRequest {
+        DescribeRegistryRequest {}
+    }
+}
+
 /// The `DescribeRegistryResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRegistryResponse {
     /// The ID of the registry.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -604,9 +2588,47 @@ pub struct DescribeRegistryResponse {
     pub replication_configuration: Option<ReplicationConfiguration>,
 }
 
+impl DescribeRegistryResponse {
+    /// A builder of `DescribeRegistryResponse`, every member unset.
+    pub fn builder() -> DescribeRegistryResponseBuilder {
+        DescribeRegistryResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRegistryResponse`]: set members, then [`build`](DescribeRegistryResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRegistryResponseBuilder {
+    registry_id: Option<String>,
+    replication_configuration: Option<ReplicationConfiguration>,
+}
+
+impl DescribeRegistryResponseBuilder {
+    /// The ID of the registry.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The replication configuration for the registry.
+    pub fn replication_configuration(mut self, value: ReplicationConfiguration) -> Self {
+        self.replication_configuration = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeRegistryResponse {
+        DescribeRegistryResponse {
+            registry_id: self.registry_id,
+            replication_configuration: self.replication_configuration,
+        }
+    }
+}
+
 /// The `DescribeRepositoriesRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRepositoriesRequest {
     /// The maximum number of repository results returned by `DescribeRepositories` in paginated output. When this parameter is used, `DescribeRepositories` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeRepositories` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribeRepositories` returns up to 100 results and a `nextToken` value, if applicable. This option cannot be used when you specify repositories with `repositoryNames`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -624,9 +2646,65 @@ pub struct DescribeRepositoriesRequest {
     pub repository_names: Option<Vec<String>>,
 }
 
+impl DescribeRepositoriesRequest {
+    /// A builder of `DescribeRepositoriesRequest`, every member unset.
+    pub fn builder() -> DescribeRepositoriesRequestBuilder {
+        DescribeRepositoriesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRepositoriesRequest`]: set members, then [`build`](DescribeRepositoriesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRepositoriesRequestBuilder {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_names: Option<Vec<String>>,
+}
+
+impl DescribeRepositoriesRequestBuilder {
+    /// The maximum number of repository results returned by `DescribeRepositories` in paginated output. When this parameter is used, `DescribeRepositories` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeRepositories` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `DescribeRepositories` returns up to 100 results and a `nextToken` value, if applicable. This option cannot be used when you specify repositories with `repositoryNames`.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value returned from a previous paginated `DescribeRepositories` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return. This option cannot be used when you specify repositories with `repositoryNames`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repositories to be described. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// A list of repositories to describe. If this parameter is omitted, then all repositories in a registry are described.
+    pub fn repository_names(mut self, value: Vec<String>) -> Self {
+        self.repository_names = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeRepositoriesRequest {
+        DescribeRepositoriesRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_names: self.repository_names,
+        }
+    }
+}
+
 /// The `DescribeRepositoriesResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRepositoriesResponse {
     /// The `nextToken` value to include in a future `DescribeRepositories` request. When the results of a `DescribeRepositories` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -636,6 +2714,43 @@ pub struct DescribeRepositoriesResponse {
     pub repositories: Option<Vec<Repository>>,
 }
 
+impl DescribeRepositoriesResponse {
+    /// A builder of `DescribeRepositoriesResponse`, every member unset.
+    pub fn builder() -> DescribeRepositoriesResponseBuilder {
+        DescribeRepositoriesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRepositoriesResponse`]: set members, then [`build`](DescribeRepositoriesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRepositoriesResponseBuilder {
+    next_token: Option<String>,
+    repositories: Option<Vec<Repository>>,
+}
+
+impl DescribeRepositoriesResponseBuilder {
+    /// The `nextToken` value to include in a future `DescribeRepositories` request. When the results of a `DescribeRepositories` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// A list of repository objects corresponding to valid repositories.
+    pub fn repositories(mut self, value: Vec<Repository>) -> Self {
+        self.repositories = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeRepositoriesResponse {
+        DescribeRepositoriesResponse {
+            next_token: self.next_token,
+            repositories: self.repositories,
+        }
+    }
+}
+
 /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
 ///
 /// By default, when no encryption configuration is set or the `AES256` encryption type is used, Amazon ECR uses server-side encryption with Amazon S3-managed encryption keys which encrypts your data at rest using an AES-256 encryption algorithm. This does not require any action on your part.
@@ -643,6 +2758,7 @@ pub struct DescribeRepositoriesResponse {
 /// For more control over the encryption of the contents of your repository, you can use server-side encryption with Key Management Service key stored in Key Management Service (KMS) to encrypt your images. For more information, see [Amazon ECR encryption at rest](https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html) in the *Amazon Elastic Container Registry User Guide*.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct EncryptionConfiguration {
     /// The encryption type to use.
     ///
@@ -654,6 +2770,47 @@ pub struct EncryptionConfiguration {
     /// If you use the `KMS` encryption type, specify the KMS key to use for encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the same Region as the repository. If no key is specified, the default Amazon Web Services managed KMS key for Amazon ECR will be used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kms_key: Option<String>,
+}
+
+impl EncryptionConfiguration {
+    /// A builder of `EncryptionConfiguration`, every member unset.
+    pub fn builder() -> EncryptionConfigurationBuilder {
+        EncryptionConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`EncryptionConfiguration`]: set members, then [`build`](EncryptionConfigurationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EncryptionConfigurationBuilder {
+    encryption_type: Option<EncryptionType>,
+    kms_key: Option<String>,
+}
+
+impl EncryptionConfigurationBuilder {
+    /// The encryption type to use.
+    ///
+    /// If you use the `KMS` encryption type, the contents of the repository will be encrypted using server-side encryption with Key Management Service key stored in KMS. When you use KMS to encrypt your data, you can either use the default Amazon Web Services managed KMS key for Amazon ECR, or specify your own KMS key, which you already created. For more information, see [Protecting data using server-side encryption with an KMS key stored in Key Management Service (SSE-KMS)](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingKMSEncryption.html) in the *Amazon Simple Storage Service Console Developer Guide*.
+    ///
+    /// If you use the `AES256` encryption type, Amazon ECR uses server-side encryption with Amazon S3-managed encryption keys which encrypts the images in the repository using an AES-256 encryption algorithm. For more information, see [Protecting data using server-side encryption with Amazon S3-managed encryption keys (SSE-S3)](https://docs.aws.amazon.com/AmazonS3/latest/dev/UsingServerSideEncryption.html) in the *Amazon Simple Storage Service Console Developer Guide*.
+    pub fn encryption_type(mut self, value: impl Into<EncryptionType>) -> Self {
+        self.encryption_type = Some(value.into());
+        self
+    }
+
+    /// If you use the `KMS` encryption type, specify the KMS key to use for encryption. The alias, key ID, or full ARN of the KMS key can be specified. The key must exist in the same Region as the repository. If no key is specified, the default Amazon Web Services managed KMS key for Amazon ECR will be used.
+    pub fn kms_key(mut self, value: impl Into<String>) -> Self {
+        self.kms_key = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> EncryptionConfiguration {
+        EncryptionConfiguration {
+            encryption_type: self.encryption_type.unwrap_or_default(),
+            kms_key: self.kms_key,
+        }
+    }
 }
 
 /// Values of `EncryptionType`.
@@ -701,6 +2858,7 @@ impl ::std::convert::From<&str> for EncryptionType {
 /// The details of an enhanced image scan. This is returned when enhanced scanning is enabled for your private registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct EnhancedImageScanFinding {
     /// The Amazon Web Services account ID associated with the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -747,6 +2905,156 @@ pub struct EnhancedImageScanFinding {
     /// The date and time the finding was last updated at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl EnhancedImageScanFinding {
+    /// A builder of `EnhancedImageScanFinding`, every member unset.
+    pub fn builder() -> EnhancedImageScanFindingBuilder {
+        EnhancedImageScanFindingBuilder::default()
+    }
+}
+
+/// Builds a [`EnhancedImageScanFinding`]: set members, then [`build`](EnhancedImageScanFindingBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EnhancedImageScanFindingBuilder {
+    aws_account_id: Option<String>,
+    description: Option<String>,
+    finding_arn: Option<String>,
+    first_observed_at: Option<::aws_json_runtime::DateTime>,
+    last_observed_at: Option<::aws_json_runtime::DateTime>,
+    package_vulnerability_details: Option<PackageVulnerabilityDetails>,
+    remediation: Option<Remediation>,
+    resources: Option<Vec<Resource>>,
+    score: Option<f64>,
+    score_details: Option<ScoreDetails>,
+    severity: Option<String>,
+    status: Option<String>,
+    title: Option<String>,
+    r#type: Option<String>,
+    updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl EnhancedImageScanFindingBuilder {
+    /// The Amazon Web Services account ID associated with the image.
+    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
+        self.aws_account_id = Some(value.into());
+        self
+    }
+
+    /// The description of the finding.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Number (ARN) of the finding.
+    pub fn finding_arn(mut self, value: impl Into<String>) -> Self {
+        self.finding_arn = Some(value.into());
+        self
+    }
+
+    /// The date and time that the finding was first observed.
+    pub fn first_observed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.first_observed_at = Some(value.into());
+        self
+    }
+
+    /// The date and time that the finding was last observed.
+    pub fn last_observed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.last_observed_at = Some(value.into());
+        self
+    }
+
+    /// An object that contains the details of a package vulnerability finding.
+    pub fn package_vulnerability_details(
+        mut self,
+        value: PackageVulnerabilityDetails,
+    ) -> Self {
+        self.package_vulnerability_details = Some(value);
+        self
+    }
+
+    /// An object that contains the details about how to remediate a finding.
+    pub fn remediation(mut self, value: Remediation) -> Self {
+        self.remediation = Some(value);
+        self
+    }
+
+    /// Contains information on the resources involved in a finding.
+    pub fn resources(mut self, value: Vec<Resource>) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    /// The Amazon Inspector score given to the finding.
+    pub fn score(mut self, value: f64) -> Self {
+        self.score = Some(value);
+        self
+    }
+
+    /// An object that contains details of the Amazon Inspector score.
+    pub fn score_details(mut self, value: ScoreDetails) -> Self {
+        self.score_details = Some(value);
+        self
+    }
+
+    /// The severity of the finding.
+    pub fn severity(mut self, value: impl Into<String>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// The status of the finding.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The title of the finding.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// The type of the finding.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// The date and time the finding was last updated at.
+    pub fn updated_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> EnhancedImageScanFinding {
+        EnhancedImageScanFinding {
+            aws_account_id: self.aws_account_id,
+            description: self.description,
+            finding_arn: self.finding_arn,
+            first_observed_at: self.first_observed_at,
+            last_observed_at: self.last_observed_at,
+            package_vulnerability_details: self.package_vulnerability_details,
+            remediation: self.remediation,
+            resources: self.resources,
+            score: self.score,
+            score_details: self.score_details,
+            severity: self.severity,
+            status: self.status,
+            title: self.title,
+            r#type: self.r#type,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 /// Values of `FindingSeverity`.
@@ -817,6 +3125,7 @@ impl ::std::convert::From<&str> for FindingSeverity {
 /// The `GetAuthorizationTokenRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetAuthorizationTokenRequest {
     /// A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.This field is deprecated. The returned authorization token can be used to access any Amazon ECR registry that the IAM principal has access to, specifying a registry ID doesn't change the permissions scope of the authorization token.
     #[deprecated(note = "the service marks this member deprecated")]
@@ -824,18 +3133,79 @@ pub struct GetAuthorizationTokenRequest {
     pub registry_ids: Option<Vec<String>>,
 }
 
+impl GetAuthorizationTokenRequest {
+    /// A builder of `GetAuthorizationTokenRequest`, every member unset.
+    pub fn builder() -> GetAuthorizationTokenRequestBuilder {
+        GetAuthorizationTokenRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetAuthorizationTokenRequest`]: set members, then [`build`](GetAuthorizationTokenRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetAuthorizationTokenRequestBuilder {
+    registry_ids: Option<Vec<String>>,
+}
+
+impl GetAuthorizationTokenRequestBuilder {
+    /// A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.This field is deprecated. The returned authorization token can be used to access any Amazon ECR registry that the IAM principal has access to, specifying a registry ID doesn't change the permissions scope of the authorization token.
+    #[deprecated(note = "the service marks this member deprecated")]
+    pub fn registry_ids(mut self, value: Vec<String>) -> Self {
+        self.registry_ids = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetAuthorizationTokenRequest {
+        GetAuthorizationTokenRequest {
+            registry_ids: self.registry_ids,
+        }
+    }
+}
+
 /// The `GetAuthorizationTokenResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetAuthorizationTokenResponse {
     /// A list of authorization token data objects that correspond to the `registryIds` values in the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_data: Option<Vec<AuthorizationData>>,
 }
 
+impl GetAuthorizationTokenResponse {
+    /// A builder of `GetAuthorizationTokenResponse`, every member unset.
+    pub fn builder() -> GetAuthorizationTokenResponseBuilder {
+        GetAuthorizationTokenResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetAuthorizationTokenResponse`]: set members, then [`build`](GetAuthorizationTokenResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetAuthorizationTokenResponseBuilder {
+    authorization_data: Option<Vec<AuthorizationData>>,
+}
+
+impl GetAuthorizationTokenResponseBuilder {
+    /// A list of authorization token data objects that correspond to the `registryIds` values in the request.
+    pub fn authorization_data(mut self, value: Vec<AuthorizationData>) -> Self {
+        self.authorization_data = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetAuthorizationTokenResponse {
+        GetAuthorizationTokenResponse {
+            authorization_data: self.authorization_data,
+        }
+    }
+}
+
 /// The `GetDownloadUrlForLayerRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetDownloadUrlForLayerRequest {
     /// The digest of the image layer to download.
     pub layer_digest: String,
@@ -846,9 +3216,65 @@ pub struct GetDownloadUrlForLayerRequest {
     pub repository_name: String,
 }
 
+impl GetDownloadUrlForLayerRequest {
+    /// A builder of `GetDownloadUrlForLayerRequest`, every member unset.
+    pub fn builder() -> GetDownloadUrlForLayerRequestBuilder {
+        GetDownloadUrlForLayerRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetDownloadUrlForLayerRequest`]: set members, then [`build`](GetDownloadUrlForLayerRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetDownloadUrlForLayerRequestBuilder {
+    layer_digest: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetDownloadUrlForLayerRequestBuilder {
+    /// The digest of the image layer to download.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the image layer to download. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that is associated with the image layer to download.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<GetDownloadUrlForLayerRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(GetDownloadUrlForLayerRequest {
+            layer_digest: ::aws_json_runtime::required(
+                self.layer_digest,
+                "GetDownloadUrlForLayerRequest",
+                "layerDigest",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetDownloadUrlForLayerRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `GetDownloadUrlForLayerResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetDownloadUrlForLayerResponse {
     /// The pre-signed Amazon S3 download URL for the requested layer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -858,9 +3284,47 @@ pub struct GetDownloadUrlForLayerResponse {
     pub layer_digest: Option<String>,
 }
 
+impl GetDownloadUrlForLayerResponse {
+    /// A builder of `GetDownloadUrlForLayerResponse`, every member unset.
+    pub fn builder() -> GetDownloadUrlForLayerResponseBuilder {
+        GetDownloadUrlForLayerResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetDownloadUrlForLayerResponse`]: set members, then [`build`](GetDownloadUrlForLayerResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetDownloadUrlForLayerResponseBuilder {
+    download_url: Option<String>,
+    layer_digest: Option<String>,
+}
+
+impl GetDownloadUrlForLayerResponseBuilder {
+    /// The pre-signed Amazon S3 download URL for the requested layer.
+    pub fn download_url(mut self, value: impl Into<String>) -> Self {
+        self.download_url = Some(value.into());
+        self
+    }
+
+    /// The digest of the image layer to download.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetDownloadUrlForLayerResponse {
+        GetDownloadUrlForLayerResponse {
+            download_url: self.download_url,
+            layer_digest: self.layer_digest,
+        }
+    }
+}
+
 /// The `GetLifecyclePolicyPreviewRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetLifecyclePolicyPreviewRequest {
     /// An optional parameter that filters results based on image tag status and all tags, if tagged.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -881,9 +3345,85 @@ pub struct GetLifecyclePolicyPreviewRequest {
     pub repository_name: String,
 }
 
+impl GetLifecyclePolicyPreviewRequest {
+    /// A builder of `GetLifecyclePolicyPreviewRequest`, every member unset.
+    pub fn builder() -> GetLifecyclePolicyPreviewRequestBuilder {
+        GetLifecyclePolicyPreviewRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetLifecyclePolicyPreviewRequest`]: set members, then [`build`](GetLifecyclePolicyPreviewRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetLifecyclePolicyPreviewRequestBuilder {
+    filter: Option<LifecyclePolicyPreviewFilter>,
+    image_ids: Option<Vec<ImageIdentifier>>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetLifecyclePolicyPreviewRequestBuilder {
+    /// An optional parameter that filters results based on image tag status and all tags, if tagged.
+    pub fn filter(mut self, value: LifecyclePolicyPreviewFilter) -> Self {
+        self.filter = Some(value);
+        self
+    }
+
+    /// The list of imageIDs to be included.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The maximum number of repository results returned by `GetLifecyclePolicyPreviewRequest` in paginated output. When this parameter is used, `GetLifecyclePolicyPreviewRequest` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `GetLifecyclePolicyPreviewRequest` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `GetLifecyclePolicyPreviewRequest` returns up to 100 results and a `nextToken` value, if applicable. This option cannot be used when you specify images with `imageIds`.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value returned from a previous paginated `GetLifecyclePolicyPreviewRequest` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return. This option cannot be used when you specify images with `imageIds`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<GetLifecyclePolicyPreviewRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(GetLifecyclePolicyPreviewRequest {
+            filter: self.filter,
+            image_ids: self.image_ids,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetLifecyclePolicyPreviewRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `GetLifecyclePolicyPreviewResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetLifecyclePolicyPreviewResponse {
     /// The JSON lifecycle policy text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -908,9 +3448,87 @@ pub struct GetLifecyclePolicyPreviewResponse {
     pub summary: Option<LifecyclePolicyPreviewSummary>,
 }
 
+impl GetLifecyclePolicyPreviewResponse {
+    /// A builder of `GetLifecyclePolicyPreviewResponse`, every member unset.
+    pub fn builder() -> GetLifecyclePolicyPreviewResponseBuilder {
+        GetLifecyclePolicyPreviewResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetLifecyclePolicyPreviewResponse`]: set members, then [`build`](GetLifecyclePolicyPreviewResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetLifecyclePolicyPreviewResponseBuilder {
+    lifecycle_policy_text: Option<String>,
+    next_token: Option<String>,
+    preview_results: Option<Vec<LifecyclePolicyPreviewResult>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    status: Option<LifecyclePolicyPreviewStatus>,
+    summary: Option<LifecyclePolicyPreviewSummary>,
+}
+
+impl GetLifecyclePolicyPreviewResponseBuilder {
+    /// The JSON lifecycle policy text.
+    pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_policy_text = Some(value.into());
+        self
+    }
+
+    /// The `nextToken` value to include in a future `GetLifecyclePolicyPreview` request. When the results of a `GetLifecyclePolicyPreview` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The results of the lifecycle policy preview request.
+    pub fn preview_results(mut self, value: Vec<LifecyclePolicyPreviewResult>) -> Self {
+        self.preview_results = Some(value);
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The status of the lifecycle policy preview request.
+    pub fn status(mut self, value: impl Into<LifecyclePolicyPreviewStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The list of images that is returned as a result of the action.
+    pub fn summary(mut self, value: LifecyclePolicyPreviewSummary) -> Self {
+        self.summary = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetLifecyclePolicyPreviewResponse {
+        GetLifecyclePolicyPreviewResponse {
+            lifecycle_policy_text: self.lifecycle_policy_text,
+            next_token: self.next_token,
+            preview_results: self.preview_results,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            status: self.status,
+            summary: self.summary,
+        }
+    }
+}
+
 /// The `GetLifecyclePolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetLifecyclePolicyRequest {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -919,9 +3537,53 @@ pub struct GetLifecyclePolicyRequest {
     pub repository_name: String,
 }
 
+impl GetLifecyclePolicyRequest {
+    /// A builder of `GetLifecyclePolicyRequest`, every member unset.
+    pub fn builder() -> GetLifecyclePolicyRequestBuilder {
+        GetLifecyclePolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetLifecyclePolicyRequest`]: set members, then [`build`](GetLifecyclePolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetLifecyclePolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetLifecyclePolicyRequestBuilder {
+    /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<GetLifecyclePolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(GetLifecyclePolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetLifecyclePolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `GetLifecyclePolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetLifecyclePolicyResponse {
     /// The time stamp of the last time that the lifecycle policy was run.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -937,13 +3599,89 @@ pub struct GetLifecyclePolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl GetLifecyclePolicyResponse {
+    /// A builder of `GetLifecyclePolicyResponse`, every member unset.
+    pub fn builder() -> GetLifecyclePolicyResponseBuilder {
+        GetLifecyclePolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetLifecyclePolicyResponse`]: set members, then [`build`](GetLifecyclePolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetLifecyclePolicyResponseBuilder {
+    last_evaluated_at: Option<::aws_json_runtime::DateTime>,
+    lifecycle_policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetLifecyclePolicyResponseBuilder {
+    /// The time stamp of the last time that the lifecycle policy was run.
+    pub fn last_evaluated_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.last_evaluated_at = Some(value.into());
+        self
+    }
+
+    /// The JSON lifecycle policy text.
+    pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetLifecyclePolicyResponse {
+        GetLifecyclePolicyResponse {
+            last_evaluated_at: self.last_evaluated_at,
+            lifecycle_policy_text: self.lifecycle_policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `GetRegistryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRegistryPolicyRequest {}
+impl GetRegistryPolicyRequest {
+    /// A builder of `GetRegistryPolicyRequest`, every member unset.
+    pub fn builder() -> GetRegistryPolicyRequestBuilder {
+        GetRegistryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetRegistryPolicyRequest`]: set members, then [`build`](GetRegistryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRegistryPolicyRequestBuilder {}
+impl GetRegistryPolicyRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> GetRegistryPolicyRequest {
+        GetRegistryPolicyRequest {}
+    }
+}
+
 /// The `GetRegistryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRegistryPolicyResponse {
     /// The JSON text of the permissions policy for a registry.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -953,13 +3691,71 @@ pub struct GetRegistryPolicyResponse {
     pub registry_id: Option<String>,
 }
 
+impl GetRegistryPolicyResponse {
+    /// A builder of `GetRegistryPolicyResponse`, every member unset.
+    pub fn builder() -> GetRegistryPolicyResponseBuilder {
+        GetRegistryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetRegistryPolicyResponse`]: set members, then [`build`](GetRegistryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRegistryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+}
+
+impl GetRegistryPolicyResponseBuilder {
+    /// The JSON text of the permissions policy for a registry.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The ID of the registry.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetRegistryPolicyResponse {
+        GetRegistryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+        }
+    }
+}
+
 /// The `GetRegistryScanningConfigurationRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRegistryScanningConfigurationRequest {}
+impl GetRegistryScanningConfigurationRequest {
+    /// A builder of `GetRegistryScanningConfigurationRequest`, every member unset.
+    pub fn builder() -> GetRegistryScanningConfigurationRequestBuilder {
+        GetRegistryScanningConfigurationRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetRegistryScanningConfigurationRequest`]: set members, then [`build`](GetRegistryScanningConfigurationRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRegistryScanningConfigurationRequestBuilder {}
+impl GetRegistryScanningConfigurationRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> GetRegistryScanningConfigurationRequest {
+        GetRegistryScanningConfigurationRequest {
+        }
+    }
+}
+
 /// The `GetRegistryScanningConfigurationResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRegistryScanningConfigurationResponse {
     /// The ID of the registry.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -969,9 +3765,50 @@ pub struct GetRegistryScanningConfigurationResponse {
     pub scanning_configuration: Option<RegistryScanningConfiguration>,
 }
 
+impl GetRegistryScanningConfigurationResponse {
+    /// A builder of `GetRegistryScanningConfigurationResponse`, every member unset.
+    pub fn builder() -> GetRegistryScanningConfigurationResponseBuilder {
+        GetRegistryScanningConfigurationResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetRegistryScanningConfigurationResponse`]: set members, then [`build`](GetRegistryScanningConfigurationResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRegistryScanningConfigurationResponseBuilder {
+    registry_id: Option<String>,
+    scanning_configuration: Option<RegistryScanningConfiguration>,
+}
+
+impl GetRegistryScanningConfigurationResponseBuilder {
+    /// The ID of the registry.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The scanning configuration for the registry.
+    pub fn scanning_configuration(
+        mut self,
+        value: RegistryScanningConfiguration,
+    ) -> Self {
+        self.scanning_configuration = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetRegistryScanningConfigurationResponse {
+        GetRegistryScanningConfigurationResponse {
+            registry_id: self.registry_id,
+            scanning_configuration: self.scanning_configuration,
+        }
+    }
+}
+
 /// The `GetRepositoryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRepositoryPolicyRequest {
     /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -980,9 +3817,53 @@ pub struct GetRepositoryPolicyRequest {
     pub repository_name: String,
 }
 
+impl GetRepositoryPolicyRequest {
+    /// A builder of `GetRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> GetRepositoryPolicyRequestBuilder {
+        GetRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetRepositoryPolicyRequest`]: set members, then [`build`](GetRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRepositoryPolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetRepositoryPolicyRequestBuilder {
+    /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository with the policy to retrieve.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<GetRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(GetRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `GetRepositoryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRepositoryPolicyResponse {
     /// The JSON repository policy text associated with the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -995,9 +3876,55 @@ pub struct GetRepositoryPolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl GetRepositoryPolicyResponse {
+    /// A builder of `GetRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> GetRepositoryPolicyResponseBuilder {
+        GetRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetRepositoryPolicyResponse`]: set members, then [`build`](GetRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetRepositoryPolicyResponseBuilder {
+    /// The JSON repository policy text associated with the repository.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetRepositoryPolicyResponse {
+        GetRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// An object representing an Amazon ECR image.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Image {
     /// An object containing the image tag and image digest associated with an image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1014,6 +3941,67 @@ pub struct Image {
     /// The name of the repository associated with the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
+}
+
+impl Image {
+    /// A builder of `Image`, every member unset.
+    pub fn builder() -> ImageBuilder {
+        ImageBuilder::default()
+    }
+}
+
+/// Builds a [`Image`]: set members, then [`build`](ImageBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageBuilder {
+    image_id: Option<ImageIdentifier>,
+    image_manifest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl ImageBuilder {
+    /// An object containing the image tag and image digest associated with an image.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The image manifest associated with the image.
+    pub fn image_manifest(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest = Some(value.into());
+        self
+    }
+
+    /// The manifest media type of the image.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry containing the image.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository associated with the image.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Image {
+        Image {
+            image_id: self.image_id,
+            image_manifest: self.image_manifest,
+            image_manifest_media_type: self.image_manifest_media_type,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
 }
 
 /// Values of `ImageActionType`.
@@ -1057,6 +4045,7 @@ impl ::std::convert::From<&str> for ImageActionType {
 /// An object that describes an image returned by a `DescribeImages` operation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageDetail {
     /// The artifact media type of the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1099,9 +4088,134 @@ pub struct ImageDetail {
     pub repository_name: Option<String>,
 }
 
+impl ImageDetail {
+    /// A builder of `ImageDetail`, every member unset.
+    pub fn builder() -> ImageDetailBuilder {
+        ImageDetailBuilder::default()
+    }
+}
+
+/// Builds a [`ImageDetail`]: set members, then [`build`](ImageDetailBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageDetailBuilder {
+    artifact_media_type: Option<String>,
+    image_digest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    image_pushed_at: Option<::aws_json_runtime::DateTime>,
+    image_scan_findings_summary: Option<ImageScanFindingsSummary>,
+    image_scan_status: Option<ImageScanStatus>,
+    image_size_in_bytes: Option<i64>,
+    image_tags: Option<Vec<String>>,
+    last_recorded_pull_time: Option<::aws_json_runtime::DateTime>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl ImageDetailBuilder {
+    /// The artifact media type of the image.
+    pub fn artifact_media_type(mut self, value: impl Into<String>) -> Self {
+        self.artifact_media_type = Some(value.into());
+        self
+    }
+
+    /// The `sha256` digest of the image manifest.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The media type of the image manifest.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The date and time, expressed in standard JavaScript date format, at which the current image was pushed to the repository.
+    pub fn image_pushed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_pushed_at = Some(value.into());
+        self
+    }
+
+    /// A summary of the last completed image scan.
+    pub fn image_scan_findings_summary(
+        mut self,
+        value: ImageScanFindingsSummary,
+    ) -> Self {
+        self.image_scan_findings_summary = Some(value);
+        self
+    }
+
+    /// The current state of the scan.
+    pub fn image_scan_status(mut self, value: ImageScanStatus) -> Self {
+        self.image_scan_status = Some(value);
+        self
+    }
+
+    /// The size, in bytes, of the image in the repository.
+    ///
+    /// If the image is a manifest list, this will be the max size of all manifests in the list.
+    ///
+    /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it may return a larger image size than the image sizes returned by `DescribeImages`.
+    pub fn image_size_in_bytes(mut self, value: i64) -> Self {
+        self.image_size_in_bytes = Some(value);
+        self
+    }
+
+    /// The list of tags associated with this image.
+    pub fn image_tags(mut self, value: Vec<String>) -> Self {
+        self.image_tags = Some(value);
+        self
+    }
+
+    /// The date and time, expressed in standard JavaScript date format, when Amazon ECR recorded the last image pull.
+    ///
+    /// **Note:** Amazon ECR refreshes the last image pull timestamp at least once every 24 hours. For example, if you pull an image once a day then the `lastRecordedPullTime` timestamp will indicate the exact time that the image was last pulled. However, if you pull an image once an hour, because Amazon ECR refreshes the `lastRecordedPullTime` timestamp at least once every 24 hours, the result may not be the exact time that the image was last pulled.
+    pub fn last_recorded_pull_time(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.last_recorded_pull_time = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry to which this image belongs.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to which this image belongs.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageDetail {
+        ImageDetail {
+            artifact_media_type: self.artifact_media_type,
+            image_digest: self.image_digest,
+            image_manifest_media_type: self.image_manifest_media_type,
+            image_pushed_at: self.image_pushed_at,
+            image_scan_findings_summary: self.image_scan_findings_summary,
+            image_scan_status: self.image_scan_status,
+            image_size_in_bytes: self.image_size_in_bytes,
+            image_tags: self.image_tags,
+            last_recorded_pull_time: self.last_recorded_pull_time,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// An object representing an Amazon ECR image failure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageFailure {
     /// The code associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1112,6 +4226,51 @@ pub struct ImageFailure {
     /// The image ID associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<ImageIdentifier>,
+}
+
+impl ImageFailure {
+    /// A builder of `ImageFailure`, every member unset.
+    pub fn builder() -> ImageFailureBuilder {
+        ImageFailureBuilder::default()
+    }
+}
+
+/// Builds a [`ImageFailure`]: set members, then [`build`](ImageFailureBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageFailureBuilder {
+    failure_code: Option<ImageFailureCode>,
+    failure_reason: Option<String>,
+    image_id: Option<ImageIdentifier>,
+}
+
+impl ImageFailureBuilder {
+    /// The code associated with the failure.
+    pub fn failure_code(mut self, value: impl Into<ImageFailureCode>) -> Self {
+        self.failure_code = Some(value.into());
+        self
+    }
+
+    /// The reason for the failure.
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+
+    /// The image ID associated with the failure.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageFailure {
+        ImageFailure {
+            failure_code: self.failure_code,
+            failure_reason: self.failure_reason,
+            image_id: self.image_id,
+        }
+    }
 }
 
 /// Values of `ImageFailureCode`.
@@ -1187,6 +4346,7 @@ impl ::std::convert::From<&str> for ImageFailureCode {
 /// An object with identifying information for an image in an Amazon ECR repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageIdentifier {
     /// The `sha256` digest of the image manifest.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1196,9 +4356,47 @@ pub struct ImageIdentifier {
     pub image_tag: Option<String>,
 }
 
+impl ImageIdentifier {
+    /// A builder of `ImageIdentifier`, every member unset.
+    pub fn builder() -> ImageIdentifierBuilder {
+        ImageIdentifierBuilder::default()
+    }
+}
+
+/// Builds a [`ImageIdentifier`]: set members, then [`build`](ImageIdentifierBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageIdentifierBuilder {
+    image_digest: Option<String>,
+    image_tag: Option<String>,
+}
+
+impl ImageIdentifierBuilder {
+    /// The `sha256` digest of the image manifest.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The tag used for the image.
+    pub fn image_tag(mut self, value: impl Into<String>) -> Self {
+        self.image_tag = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageIdentifier {
+        ImageIdentifier {
+            image_digest: self.image_digest,
+            image_tag: self.image_tag,
+        }
+    }
+}
+
 /// The status of the replication process for an image.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageReplicationStatus {
     /// The failure code for a replication that has failed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1214,9 +4412,63 @@ pub struct ImageReplicationStatus {
     pub status: Option<ReplicationStatus>,
 }
 
+impl ImageReplicationStatus {
+    /// A builder of `ImageReplicationStatus`, every member unset.
+    pub fn builder() -> ImageReplicationStatusBuilder {
+        ImageReplicationStatusBuilder::default()
+    }
+}
+
+/// Builds a [`ImageReplicationStatus`]: set members, then [`build`](ImageReplicationStatusBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageReplicationStatusBuilder {
+    failure_code: Option<String>,
+    region: Option<String>,
+    registry_id: Option<String>,
+    status: Option<ReplicationStatus>,
+}
+
+impl ImageReplicationStatusBuilder {
+    /// The failure code for a replication that has failed.
+    pub fn failure_code(mut self, value: impl Into<String>) -> Self {
+        self.failure_code = Some(value.into());
+        self
+    }
+
+    /// The destination Region for the image replication.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry to which the image belongs.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The image replication status.
+    pub fn status(mut self, value: impl Into<ReplicationStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageReplicationStatus {
+        ImageReplicationStatus {
+            failure_code: self.failure_code,
+            region: self.region,
+            registry_id: self.registry_id,
+            status: self.status,
+        }
+    }
+}
+
 /// Contains information about an image scan finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageScanFinding {
     /// A collection of attributes of the host from which the finding is generated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1235,9 +4487,71 @@ pub struct ImageScanFinding {
     pub uri: Option<String>,
 }
 
+impl ImageScanFinding {
+    /// A builder of `ImageScanFinding`, every member unset.
+    pub fn builder() -> ImageScanFindingBuilder {
+        ImageScanFindingBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanFinding`]: set members, then [`build`](ImageScanFindingBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanFindingBuilder {
+    attributes: Option<Vec<Attribute>>,
+    description: Option<String>,
+    name: Option<String>,
+    severity: Option<FindingSeverity>,
+    uri: Option<String>,
+}
+
+impl ImageScanFindingBuilder {
+    /// A collection of attributes of the host from which the finding is generated.
+    pub fn attributes(mut self, value: Vec<Attribute>) -> Self {
+        self.attributes = Some(value);
+        self
+    }
+
+    /// The description of the finding.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// The name associated with the finding, usually a CVE number.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The finding severity.
+    pub fn severity(mut self, value: impl Into<FindingSeverity>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// A link containing additional details about the security vulnerability.
+    pub fn uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanFinding {
+        ImageScanFinding {
+            attributes: self.attributes,
+            description: self.description,
+            name: self.name,
+            severity: self.severity,
+            uri: self.uri,
+        }
+    }
+}
+
 /// The details of an image scan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageScanFindings {
     /// Details about the enhanced scan findings from Amazon Inspector.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1256,9 +4570,80 @@ pub struct ImageScanFindings {
     pub vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
 }
 
+impl ImageScanFindings {
+    /// A builder of `ImageScanFindings`, every member unset.
+    pub fn builder() -> ImageScanFindingsBuilder {
+        ImageScanFindingsBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanFindings`]: set members, then [`build`](ImageScanFindingsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanFindingsBuilder {
+    enhanced_findings: Option<Vec<EnhancedImageScanFinding>>,
+    finding_severity_counts: Option<::std::collections::BTreeMap<String, i64>>,
+    findings: Option<Vec<ImageScanFinding>>,
+    image_scan_completed_at: Option<::aws_json_runtime::DateTime>,
+    vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl ImageScanFindingsBuilder {
+    /// Details about the enhanced scan findings from Amazon Inspector.
+    pub fn enhanced_findings(mut self, value: Vec<EnhancedImageScanFinding>) -> Self {
+        self.enhanced_findings = Some(value);
+        self
+    }
+
+    /// The image vulnerability counts, sorted by severity.
+    pub fn finding_severity_counts(
+        mut self,
+        value: ::std::collections::BTreeMap<String, i64>,
+    ) -> Self {
+        self.finding_severity_counts = Some(value);
+        self
+    }
+
+    /// The findings from the image scan.
+    pub fn findings(mut self, value: Vec<ImageScanFinding>) -> Self {
+        self.findings = Some(value);
+        self
+    }
+
+    /// The time of the last completed image scan.
+    pub fn image_scan_completed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_scan_completed_at = Some(value.into());
+        self
+    }
+
+    /// The time when the vulnerability data was last scanned.
+    pub fn vulnerability_source_updated_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.vulnerability_source_updated_at = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanFindings {
+        ImageScanFindings {
+            enhanced_findings: self.enhanced_findings,
+            finding_severity_counts: self.finding_severity_counts,
+            findings: self.findings,
+            image_scan_completed_at: self.image_scan_completed_at,
+            vulnerability_source_updated_at: self.vulnerability_source_updated_at,
+        }
+    }
+}
+
 /// A summary of the last completed image scan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageScanFindingsSummary {
     /// The image vulnerability counts, sorted by severity.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1271,9 +4656,64 @@ pub struct ImageScanFindingsSummary {
     pub vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
 }
 
+impl ImageScanFindingsSummary {
+    /// A builder of `ImageScanFindingsSummary`, every member unset.
+    pub fn builder() -> ImageScanFindingsSummaryBuilder {
+        ImageScanFindingsSummaryBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanFindingsSummary`]: set members, then [`build`](ImageScanFindingsSummaryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanFindingsSummaryBuilder {
+    finding_severity_counts: Option<::std::collections::BTreeMap<String, i64>>,
+    image_scan_completed_at: Option<::aws_json_runtime::DateTime>,
+    vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl ImageScanFindingsSummaryBuilder {
+    /// The image vulnerability counts, sorted by severity.
+    pub fn finding_severity_counts(
+        mut self,
+        value: ::std::collections::BTreeMap<String, i64>,
+    ) -> Self {
+        self.finding_severity_counts = Some(value);
+        self
+    }
+
+    /// The time of the last completed image scan.
+    pub fn image_scan_completed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_scan_completed_at = Some(value.into());
+        self
+    }
+
+    /// The time when the vulnerability data was last scanned.
+    pub fn vulnerability_source_updated_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.vulnerability_source_updated_at = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanFindingsSummary {
+        ImageScanFindingsSummary {
+            finding_severity_counts: self.finding_severity_counts,
+            image_scan_completed_at: self.image_scan_completed_at,
+            vulnerability_source_updated_at: self.vulnerability_source_updated_at,
+        }
+    }
+}
+
 /// The current status of an image scan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageScanStatus {
     /// The description of the image scan status.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1283,13 +4723,80 @@ pub struct ImageScanStatus {
     pub status: Option<ScanStatus>,
 }
 
+impl ImageScanStatus {
+    /// A builder of `ImageScanStatus`, every member unset.
+    pub fn builder() -> ImageScanStatusBuilder {
+        ImageScanStatusBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanStatus`]: set members, then [`build`](ImageScanStatusBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanStatusBuilder {
+    description: Option<String>,
+    status: Option<ScanStatus>,
+}
+
+impl ImageScanStatusBuilder {
+    /// The description of the image scan status.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// The current state of an image scan.
+    pub fn status(mut self, value: impl Into<ScanStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanStatus {
+        ImageScanStatus {
+            description: self.description,
+            status: self.status,
+        }
+    }
+}
+
 /// The image scanning configuration for a repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageScanningConfiguration {
     /// The setting that determines whether images are scanned after being pushed to a repository. If set to `true`, images will be scanned after being pushed. If this parameter is not specified, it will default to `false` and images will not be scanned unless a scan is manually started with the [API\_StartImageScan](https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartImageScan.html) API.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scan_on_push: Option<bool>,
+}
+
+impl ImageScanningConfiguration {
+    /// A builder of `ImageScanningConfiguration`, every member unset.
+    pub fn builder() -> ImageScanningConfigurationBuilder {
+        ImageScanningConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanningConfiguration`]: set members, then [`build`](ImageScanningConfigurationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanningConfigurationBuilder {
+    scan_on_push: Option<bool>,
+}
+
+impl ImageScanningConfigurationBuilder {
+    /// The setting that determines whether images are scanned after being pushed to a repository. If set to `true`, images will be scanned after being pushed. If this parameter is not specified, it will default to `false` and images will not be scanned unless a scan is manually started with the [API\_StartImageScan](https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartImageScan.html) API.
+    pub fn scan_on_push(mut self, value: bool) -> Self {
+        self.scan_on_push = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanningConfiguration {
+        ImageScanningConfiguration {
+            scan_on_push: self.scan_on_push,
+        }
+    }
 }
 
 /// Values of `ImageTagMutability`.
@@ -1337,6 +4844,7 @@ impl ::std::convert::From<&str> for ImageTagMutability {
 /// The `InitiateLayerUploadRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct InitiateLayerUploadRequest {
     /// The Amazon Web Services account ID associated with the registry to which you intend to upload layers. If you do not specify a registry, the default registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1345,9 +4853,53 @@ pub struct InitiateLayerUploadRequest {
     pub repository_name: String,
 }
 
+impl InitiateLayerUploadRequest {
+    /// A builder of `InitiateLayerUploadRequest`, every member unset.
+    pub fn builder() -> InitiateLayerUploadRequestBuilder {
+        InitiateLayerUploadRequestBuilder::default()
+    }
+}
+
+/// Builds a [`InitiateLayerUploadRequest`]: set members, then [`build`](InitiateLayerUploadRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct InitiateLayerUploadRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl InitiateLayerUploadRequestBuilder {
+    /// The Amazon Web Services account ID associated with the registry to which you intend to upload layers. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to which you intend to upload layers.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<InitiateLayerUploadRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(InitiateLayerUploadRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "InitiateLayerUploadRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `InitiateLayerUploadResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct InitiateLayerUploadResponse {
     /// The size, in bytes, that Amazon ECR expects future layer part uploads to be.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1357,9 +4909,47 @@ pub struct InitiateLayerUploadResponse {
     pub upload_id: Option<String>,
 }
 
+impl InitiateLayerUploadResponse {
+    /// A builder of `InitiateLayerUploadResponse`, every member unset.
+    pub fn builder() -> InitiateLayerUploadResponseBuilder {
+        InitiateLayerUploadResponseBuilder::default()
+    }
+}
+
+/// Builds a [`InitiateLayerUploadResponse`]: set members, then [`build`](InitiateLayerUploadResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct InitiateLayerUploadResponseBuilder {
+    part_size: Option<i64>,
+    upload_id: Option<String>,
+}
+
+impl InitiateLayerUploadResponseBuilder {
+    /// The size, in bytes, that Amazon ECR expects future layer part uploads to be.
+    pub fn part_size(mut self, value: i64) -> Self {
+        self.part_size = Some(value);
+        self
+    }
+
+    /// The upload ID for the layer upload. This parameter is passed to further `UploadLayerPart` and `CompleteLayerUpload` operations.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> InitiateLayerUploadResponse {
+        InitiateLayerUploadResponse {
+            part_size: self.part_size,
+            upload_id: self.upload_id,
+        }
+    }
+}
+
 /// An object representing an Amazon ECR image layer.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Layer {
     /// The availability status of the image layer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1373,6 +4963,59 @@ pub struct Layer {
     /// The media type of the layer, such as `application/vnd.docker.image.rootfs.diff.tar.gzip` or `application/vnd.oci.image.layer.v1.tar+gzip`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
+}
+
+impl Layer {
+    /// A builder of `Layer`, every member unset.
+    pub fn builder() -> LayerBuilder {
+        LayerBuilder::default()
+    }
+}
+
+/// Builds a [`Layer`]: set members, then [`build`](LayerBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LayerBuilder {
+    layer_availability: Option<LayerAvailability>,
+    layer_digest: Option<String>,
+    layer_size: Option<i64>,
+    media_type: Option<String>,
+}
+
+impl LayerBuilder {
+    /// The availability status of the image layer.
+    pub fn layer_availability(mut self, value: impl Into<LayerAvailability>) -> Self {
+        self.layer_availability = Some(value.into());
+        self
+    }
+
+    /// The `sha256` digest of the image layer.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The size, in bytes, of the image layer.
+    pub fn layer_size(mut self, value: i64) -> Self {
+        self.layer_size = Some(value);
+        self
+    }
+
+    /// The media type of the layer, such as `application/vnd.docker.image.rootfs.diff.tar.gzip` or `application/vnd.oci.image.layer.v1.tar+gzip`.
+    pub fn media_type(mut self, value: impl Into<String>) -> Self {
+        self.media_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Layer {
+        Layer {
+            layer_availability: self.layer_availability,
+            layer_digest: self.layer_digest,
+            layer_size: self.layer_size,
+            media_type: self.media_type,
+        }
+    }
 }
 
 /// Values of `LayerAvailability`.
@@ -1420,6 +5063,7 @@ impl ::std::convert::From<&str> for LayerAvailability {
 /// An object representing an Amazon ECR image layer failure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LayerFailure {
     /// The failure code associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1430,6 +5074,51 @@ pub struct LayerFailure {
     /// The layer digest associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer_digest: Option<String>,
+}
+
+impl LayerFailure {
+    /// A builder of `LayerFailure`, every member unset.
+    pub fn builder() -> LayerFailureBuilder {
+        LayerFailureBuilder::default()
+    }
+}
+
+/// Builds a [`LayerFailure`]: set members, then [`build`](LayerFailureBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LayerFailureBuilder {
+    failure_code: Option<LayerFailureCode>,
+    failure_reason: Option<String>,
+    layer_digest: Option<String>,
+}
+
+impl LayerFailureBuilder {
+    /// The failure code associated with the failure.
+    pub fn failure_code(mut self, value: impl Into<LayerFailureCode>) -> Self {
+        self.failure_code = Some(value.into());
+        self
+    }
+
+    /// The reason for the failure.
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+
+    /// The layer digest associated with the failure.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> LayerFailure {
+        LayerFailure {
+            failure_code: self.failure_code,
+            failure_reason: self.failure_reason,
+            layer_digest: self.layer_digest,
+        }
+    }
 }
 
 /// Values of `LayerFailureCode`.
@@ -1480,15 +5169,46 @@ impl ::std::convert::From<&str> for LayerFailureCode {
 /// The filter for the lifecycle policy preview.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LifecyclePolicyPreviewFilter {
     /// The tag status of the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_status: Option<TagStatus>,
 }
 
+impl LifecyclePolicyPreviewFilter {
+    /// A builder of `LifecyclePolicyPreviewFilter`, every member unset.
+    pub fn builder() -> LifecyclePolicyPreviewFilterBuilder {
+        LifecyclePolicyPreviewFilterBuilder::default()
+    }
+}
+
+/// Builds a [`LifecyclePolicyPreviewFilter`]: set members, then [`build`](LifecyclePolicyPreviewFilterBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LifecyclePolicyPreviewFilterBuilder {
+    tag_status: Option<TagStatus>,
+}
+
+impl LifecyclePolicyPreviewFilterBuilder {
+    /// The tag status of the image.
+    pub fn tag_status(mut self, value: impl Into<TagStatus>) -> Self {
+        self.tag_status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> LifecyclePolicyPreviewFilter {
+        LifecyclePolicyPreviewFilter {
+            tag_status: self.tag_status,
+        }
+    }
+}
+
 /// The result of the lifecycle policy preview.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LifecyclePolicyPreviewResult {
     /// The type of action to be taken.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1505,6 +5225,70 @@ pub struct LifecyclePolicyPreviewResult {
     /// The list of tags associated with this image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_tags: Option<Vec<String>>,
+}
+
+impl LifecyclePolicyPreviewResult {
+    /// A builder of `LifecyclePolicyPreviewResult`, every member unset.
+    pub fn builder() -> LifecyclePolicyPreviewResultBuilder {
+        LifecyclePolicyPreviewResultBuilder::default()
+    }
+}
+
+/// Builds a [`LifecyclePolicyPreviewResult`]: set members, then [`build`](LifecyclePolicyPreviewResultBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LifecyclePolicyPreviewResultBuilder {
+    action: Option<LifecyclePolicyRuleAction>,
+    applied_rule_priority: Option<i64>,
+    image_digest: Option<String>,
+    image_pushed_at: Option<::aws_json_runtime::DateTime>,
+    image_tags: Option<Vec<String>>,
+}
+
+impl LifecyclePolicyPreviewResultBuilder {
+    /// The type of action to be taken.
+    pub fn action(mut self, value: LifecyclePolicyRuleAction) -> Self {
+        self.action = Some(value);
+        self
+    }
+
+    /// The priority of the applied rule.
+    pub fn applied_rule_priority(mut self, value: i64) -> Self {
+        self.applied_rule_priority = Some(value);
+        self
+    }
+
+    /// The `sha256` digest of the image manifest.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The date and time, expressed in standard JavaScript date format, at which the current image was pushed to the repository.
+    pub fn image_pushed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_pushed_at = Some(value.into());
+        self
+    }
+
+    /// The list of tags associated with this image.
+    pub fn image_tags(mut self, value: Vec<String>) -> Self {
+        self.image_tags = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> LifecyclePolicyPreviewResult {
+        LifecyclePolicyPreviewResult {
+            action: self.action,
+            applied_rule_priority: self.applied_rule_priority,
+            image_digest: self.image_digest,
+            image_pushed_at: self.image_pushed_at,
+            image_tags: self.image_tags,
+        }
+    }
 }
 
 /// Values of `LifecyclePolicyPreviewStatus`.
@@ -1565,33 +5349,124 @@ impl ::std::convert::From<&str> for LifecyclePolicyPreviewStatus {
 /// The summary of the lifecycle policy preview request.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LifecyclePolicyPreviewSummary {
     /// The number of expiring images.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiring_image_total_count: Option<i64>,
 }
 
+impl LifecyclePolicyPreviewSummary {
+    /// A builder of `LifecyclePolicyPreviewSummary`, every member unset.
+    pub fn builder() -> LifecyclePolicyPreviewSummaryBuilder {
+        LifecyclePolicyPreviewSummaryBuilder::default()
+    }
+}
+
+/// Builds a [`LifecyclePolicyPreviewSummary`]: set members, then [`build`](LifecyclePolicyPreviewSummaryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LifecyclePolicyPreviewSummaryBuilder {
+    expiring_image_total_count: Option<i64>,
+}
+
+impl LifecyclePolicyPreviewSummaryBuilder {
+    /// The number of expiring images.
+    pub fn expiring_image_total_count(mut self, value: i64) -> Self {
+        self.expiring_image_total_count = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> LifecyclePolicyPreviewSummary {
+        LifecyclePolicyPreviewSummary {
+            expiring_image_total_count: self.expiring_image_total_count,
+        }
+    }
+}
+
 /// The type of action to be taken.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LifecyclePolicyRuleAction {
     /// The type of action to be taken.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ImageActionType>,
 }
 
+impl LifecyclePolicyRuleAction {
+    /// A builder of `LifecyclePolicyRuleAction`, every member unset.
+    pub fn builder() -> LifecyclePolicyRuleActionBuilder {
+        LifecyclePolicyRuleActionBuilder::default()
+    }
+}
+
+/// Builds a [`LifecyclePolicyRuleAction`]: set members, then [`build`](LifecyclePolicyRuleActionBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LifecyclePolicyRuleActionBuilder {
+    r#type: Option<ImageActionType>,
+}
+
+impl LifecyclePolicyRuleActionBuilder {
+    /// The type of action to be taken.
+    pub fn r#type(mut self, value: impl Into<ImageActionType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> LifecyclePolicyRuleAction {
+        LifecyclePolicyRuleAction {
+            r#type: self.r#type,
+        }
+    }
+}
+
 /// An object representing a filter on a `ListImages` operation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListImagesFilter {
     /// The tag status with which to filter your `ListImages` results. You can filter results based on whether they are `TAGGED` or `UNTAGGED`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_status: Option<TagStatus>,
 }
 
+impl ListImagesFilter {
+    /// A builder of `ListImagesFilter`, every member unset.
+    pub fn builder() -> ListImagesFilterBuilder {
+        ListImagesFilterBuilder::default()
+    }
+}
+
+/// Builds a [`ListImagesFilter`]: set members, then [`build`](ListImagesFilterBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListImagesFilterBuilder {
+    tag_status: Option<TagStatus>,
+}
+
+impl ListImagesFilterBuilder {
+    /// The tag status with which to filter your `ListImages` results. You can filter results based on whether they are `TAGGED` or `UNTAGGED`.
+    pub fn tag_status(mut self, value: impl Into<TagStatus>) -> Self {
+        self.tag_status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ListImagesFilter {
+        ListImagesFilter {
+            tag_status: self.tag_status,
+        }
+    }
+}
+
 /// The `ListImagesRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListImagesRequest {
     /// The filter key and value with which to filter your `ListImages` results.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1611,9 +5486,77 @@ pub struct ListImagesRequest {
     pub repository_name: String,
 }
 
+impl ListImagesRequest {
+    /// A builder of `ListImagesRequest`, every member unset.
+    pub fn builder() -> ListImagesRequestBuilder {
+        ListImagesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ListImagesRequest`]: set members, then [`build`](ListImagesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListImagesRequestBuilder {
+    filter: Option<ListImagesFilter>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl ListImagesRequestBuilder {
+    /// The filter key and value with which to filter your `ListImages` results.
+    pub fn filter(mut self, value: ListImagesFilter) -> Self {
+        self.filter = Some(value);
+        self
+    }
+
+    /// The maximum number of image results returned by `ListImages` in paginated output. When this parameter is used, `ListImages` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListImages` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter is not used, then `ListImages` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value returned from a previous paginated `ListImages` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. This value is `null` when there are no more results to return.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository in which to list images. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository with image IDs to be listed.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(self) -> Result<ListImagesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(ListImagesRequest {
+            filter: self.filter,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "ListImagesRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `ListImagesResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListImagesResponse {
     /// The list of image IDs for the requested repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1623,26 +5566,130 @@ pub struct ListImagesResponse {
     pub next_token: Option<String>,
 }
 
+impl ListImagesResponse {
+    /// A builder of `ListImagesResponse`, every member unset.
+    pub fn builder() -> ListImagesResponseBuilder {
+        ListImagesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`ListImagesResponse`]: set members, then [`build`](ListImagesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListImagesResponseBuilder {
+    image_ids: Option<Vec<ImageIdentifier>>,
+    next_token: Option<String>,
+}
+
+impl ListImagesResponseBuilder {
+    /// The list of image IDs for the requested repository.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `ListImages` request. When the results of a `ListImages` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ListImagesResponse {
+        ListImagesResponse {
+            image_ids: self.image_ids,
+            next_token: self.next_token,
+        }
+    }
+}
+
 /// The `ListTagsForResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListTagsForResourceRequest {
     /// The Amazon Resource Name (ARN) that identifies the resource for which to list the tags. Currently, the only supported resource is an Amazon ECR repository.
     pub resource_arn: String,
 }
 
+impl ListTagsForResourceRequest {
+    /// A builder of `ListTagsForResourceRequest`, every member unset.
+    pub fn builder() -> ListTagsForResourceRequestBuilder {
+        ListTagsForResourceRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ListTagsForResourceRequest`]: set members, then [`build`](ListTagsForResourceRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListTagsForResourceRequestBuilder {
+    resource_arn: Option<String>,
+}
+
+impl ListTagsForResourceRequestBuilder {
+    /// The Amazon Resource Name (ARN) that identifies the resource for which to list the tags. Currently, the only supported resource is an Amazon ECR repository.
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.resource_arn = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<ListTagsForResourceRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(ListTagsForResourceRequest {
+            resource_arn: ::aws_json_runtime::required(
+                self.resource_arn,
+                "ListTagsForResourceRequest",
+                "resourceArn",
+            )?,
+        })
+    }
+}
+
 /// The `ListTagsForResourceResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListTagsForResourceResponse {
     /// The tags for the resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
+impl ListTagsForResourceResponse {
+    /// A builder of `ListTagsForResourceResponse`, every member unset.
+    pub fn builder() -> ListTagsForResourceResponseBuilder {
+        ListTagsForResourceResponseBuilder::default()
+    }
+}
+
+/// Builds a [`ListTagsForResourceResponse`]: set members, then [`build`](ListTagsForResourceResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListTagsForResourceResponseBuilder {
+    tags: Option<Vec<Tag>>,
+}
+
+impl ListTagsForResourceResponseBuilder {
+    /// The tags for the resource.
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ListTagsForResourceResponse {
+        ListTagsForResourceResponse {
+            tags: self.tags,
+        }
+    }
+}
+
 /// Information about a package vulnerability finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PackageVulnerabilityDetails {
     /// An object that contains details about the CVSS score of a finding.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1676,9 +5723,117 @@ pub struct PackageVulnerabilityDetails {
     pub vulnerable_packages: Option<Vec<VulnerablePackage>>,
 }
 
+impl PackageVulnerabilityDetails {
+    /// A builder of `PackageVulnerabilityDetails`, every member unset.
+    pub fn builder() -> PackageVulnerabilityDetailsBuilder {
+        PackageVulnerabilityDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`PackageVulnerabilityDetails`]: set members, then [`build`](PackageVulnerabilityDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PackageVulnerabilityDetailsBuilder {
+    cvss: Option<Vec<CvssScore>>,
+    reference_urls: Option<Vec<String>>,
+    related_vulnerabilities: Option<Vec<String>>,
+    source: Option<String>,
+    source_url: Option<String>,
+    vendor_created_at: Option<::aws_json_runtime::DateTime>,
+    vendor_severity: Option<String>,
+    vendor_updated_at: Option<::aws_json_runtime::DateTime>,
+    vulnerability_id: Option<String>,
+    vulnerable_packages: Option<Vec<VulnerablePackage>>,
+}
+
+impl PackageVulnerabilityDetailsBuilder {
+    /// An object that contains details about the CVSS score of a finding.
+    pub fn cvss(mut self, value: Vec<CvssScore>) -> Self {
+        self.cvss = Some(value);
+        self
+    }
+
+    /// One or more URLs that contain details about this vulnerability type.
+    pub fn reference_urls(mut self, value: Vec<String>) -> Self {
+        self.reference_urls = Some(value);
+        self
+    }
+
+    /// One or more vulnerabilities related to the one identified in this finding.
+    pub fn related_vulnerabilities(mut self, value: Vec<String>) -> Self {
+        self.related_vulnerabilities = Some(value);
+        self
+    }
+
+    /// The source of the vulnerability information.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// A URL to the source of the vulnerability information.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.source_url = Some(value.into());
+        self
+    }
+
+    /// The date and time that this vulnerability was first added to the vendor's database.
+    pub fn vendor_created_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.vendor_created_at = Some(value.into());
+        self
+    }
+
+    /// The severity the vendor has given to this vulnerability type.
+    pub fn vendor_severity(mut self, value: impl Into<String>) -> Self {
+        self.vendor_severity = Some(value.into());
+        self
+    }
+
+    /// The date and time the vendor last updated this vulnerability in their database.
+    pub fn vendor_updated_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.vendor_updated_at = Some(value.into());
+        self
+    }
+
+    /// The ID given to this vulnerability.
+    pub fn vulnerability_id(mut self, value: impl Into<String>) -> Self {
+        self.vulnerability_id = Some(value.into());
+        self
+    }
+
+    /// The packages impacted by this vulnerability.
+    pub fn vulnerable_packages(mut self, value: Vec<VulnerablePackage>) -> Self {
+        self.vulnerable_packages = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PackageVulnerabilityDetails {
+        PackageVulnerabilityDetails {
+            cvss: self.cvss,
+            reference_urls: self.reference_urls,
+            related_vulnerabilities: self.related_vulnerabilities,
+            source: self.source,
+            source_url: self.source_url,
+            vendor_created_at: self.vendor_created_at,
+            vendor_severity: self.vendor_severity,
+            vendor_updated_at: self.vendor_updated_at,
+            vulnerability_id: self.vulnerability_id,
+            vulnerable_packages: self.vulnerable_packages,
+        }
+    }
+}
+
 /// The details of a pull through cache rule.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PullThroughCacheRule {
     /// The date and time the pull through cache was created.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1694,9 +5849,63 @@ pub struct PullThroughCacheRule {
     pub upstream_registry_url: Option<String>,
 }
 
+impl PullThroughCacheRule {
+    /// A builder of `PullThroughCacheRule`, every member unset.
+    pub fn builder() -> PullThroughCacheRuleBuilder {
+        PullThroughCacheRuleBuilder::default()
+    }
+}
+
+/// Builds a [`PullThroughCacheRule`]: set members, then [`build`](PullThroughCacheRuleBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PullThroughCacheRuleBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    ecr_repository_prefix: Option<String>,
+    registry_id: Option<String>,
+    upstream_registry_url: Option<String>,
+}
+
+impl PullThroughCacheRuleBuilder {
+    /// The date and time the pull through cache was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The Amazon ECR repository prefix associated with the pull through cache rule.
+    pub fn ecr_repository_prefix(mut self, value: impl Into<String>) -> Self {
+        self.ecr_repository_prefix = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry the pull through cache rule is associated with.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The upstream registry URL associated with the pull through cache rule.
+    pub fn upstream_registry_url(mut self, value: impl Into<String>) -> Self {
+        self.upstream_registry_url = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PullThroughCacheRule {
+        PullThroughCacheRule {
+            created_at: self.created_at,
+            ecr_repository_prefix: self.ecr_repository_prefix,
+            registry_id: self.registry_id,
+            upstream_registry_url: self.upstream_registry_url,
+        }
+    }
+}
+
 /// The `PutImageRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageRequest {
     /// The image digest of the image manifest corresponding to the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1716,18 +5925,126 @@ pub struct PutImageRequest {
     pub repository_name: String,
 }
 
+impl PutImageRequest {
+    /// A builder of `PutImageRequest`, every member unset.
+    pub fn builder() -> PutImageRequestBuilder {
+        PutImageRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageRequest`]: set members, then [`build`](PutImageRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageRequestBuilder {
+    image_digest: Option<String>,
+    image_manifest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    image_tag: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutImageRequestBuilder {
+    /// The image digest of the image manifest corresponding to the image.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The image manifest corresponding to the image to be uploaded.
+    pub fn image_manifest(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest = Some(value.into());
+        self
+    }
+
+    /// The media type of the image manifest. If you push an image manifest that does not contain the `mediaType` field, you must specify the `imageManifestMediaType` in the request.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The tag to associate with the image. This parameter is required for images that use the Docker Image Manifest V2 Schema 2 or Open Container Initiative (OCI) formats.
+    pub fn image_tag(mut self, value: impl Into<String>) -> Self {
+        self.image_tag = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository in which to put the image. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository in which to put the image.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(self) -> Result<PutImageRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutImageRequest {
+            image_digest: self.image_digest,
+            image_manifest: ::aws_json_runtime::required(
+                self.image_manifest,
+                "PutImageRequest",
+                "imageManifest",
+            )?,
+            image_manifest_media_type: self.image_manifest_media_type,
+            image_tag: self.image_tag,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutImageRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `PutImageResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageResponse {
     /// Details of the image uploaded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
 }
 
+impl PutImageResponse {
+    /// A builder of `PutImageResponse`, every member unset.
+    pub fn builder() -> PutImageResponseBuilder {
+        PutImageResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageResponse`]: set members, then [`build`](PutImageResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageResponseBuilder {
+    image: Option<Image>,
+}
+
+impl PutImageResponseBuilder {
+    /// Details of the image uploaded.
+    pub fn image(mut self, value: Image) -> Self {
+        self.image = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutImageResponse {
+        PutImageResponse {
+            image: self.image,
+        }
+    }
+}
+
 /// The `PutImageScanningConfigurationRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageScanningConfigurationRequest {
     /// The image scanning configuration for the repository. This setting determines whether images are scanned for known vulnerabilities after being pushed to the repository.
     pub image_scanning_configuration: ImageScanningConfiguration,
@@ -1738,9 +6055,68 @@ pub struct PutImageScanningConfigurationRequest {
     pub repository_name: String,
 }
 
+impl PutImageScanningConfigurationRequest {
+    /// A builder of `PutImageScanningConfigurationRequest`, every member unset.
+    pub fn builder() -> PutImageScanningConfigurationRequestBuilder {
+        PutImageScanningConfigurationRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageScanningConfigurationRequest`]: set members, then [`build`](PutImageScanningConfigurationRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageScanningConfigurationRequestBuilder {
+    image_scanning_configuration: Option<ImageScanningConfiguration>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutImageScanningConfigurationRequestBuilder {
+    /// The image scanning configuration for the repository. This setting determines whether images are scanned for known vulnerabilities after being pushed to the repository.
+    pub fn image_scanning_configuration(
+        mut self,
+        value: ImageScanningConfiguration,
+    ) -> Self {
+        self.image_scanning_configuration = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository in which to update the image scanning configuration setting. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository in which to update the image scanning configuration setting.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<PutImageScanningConfigurationRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutImageScanningConfigurationRequest {
+            image_scanning_configuration: ::aws_json_runtime::required(
+                self.image_scanning_configuration,
+                "PutImageScanningConfigurationRequest",
+                "imageScanningConfiguration",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutImageScanningConfigurationRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `PutImageScanningConfigurationResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageScanningConfigurationResponse {
     /// The image scanning configuration setting for the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1753,9 +6129,58 @@ pub struct PutImageScanningConfigurationResponse {
     pub repository_name: Option<String>,
 }
 
+impl PutImageScanningConfigurationResponse {
+    /// A builder of `PutImageScanningConfigurationResponse`, every member unset.
+    pub fn builder() -> PutImageScanningConfigurationResponseBuilder {
+        PutImageScanningConfigurationResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageScanningConfigurationResponse`]: set members, then [`build`](PutImageScanningConfigurationResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageScanningConfigurationResponseBuilder {
+    image_scanning_configuration: Option<ImageScanningConfiguration>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutImageScanningConfigurationResponseBuilder {
+    /// The image scanning configuration setting for the repository.
+    pub fn image_scanning_configuration(
+        mut self,
+        value: ImageScanningConfiguration,
+    ) -> Self {
+        self.image_scanning_configuration = Some(value);
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutImageScanningConfigurationResponse {
+        PutImageScanningConfigurationResponse {
+            image_scanning_configuration: self.image_scanning_configuration,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `PutImageTagMutabilityRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageTagMutabilityRequest {
     /// The tag mutability setting for the repository. If `MUTABLE` is specified, image tags can be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
     pub image_tag_mutability: ImageTagMutability,
@@ -1766,9 +6191,65 @@ pub struct PutImageTagMutabilityRequest {
     pub repository_name: String,
 }
 
+impl PutImageTagMutabilityRequest {
+    /// A builder of `PutImageTagMutabilityRequest`, every member unset.
+    pub fn builder() -> PutImageTagMutabilityRequestBuilder {
+        PutImageTagMutabilityRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageTagMutabilityRequest`]: set members, then [`build`](PutImageTagMutabilityRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageTagMutabilityRequestBuilder {
+    image_tag_mutability: Option<ImageTagMutability>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutImageTagMutabilityRequestBuilder {
+    /// The tag mutability setting for the repository. If `MUTABLE` is specified, image tags can be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
+    pub fn image_tag_mutability(mut self, value: impl Into<ImageTagMutability>) -> Self {
+        self.image_tag_mutability = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository in which to update the image tag mutability settings. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository in which to update the image tag mutability settings.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<PutImageTagMutabilityRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutImageTagMutabilityRequest {
+            image_tag_mutability: ::aws_json_runtime::required(
+                self.image_tag_mutability,
+                "PutImageTagMutabilityRequest",
+                "imageTagMutability",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutImageTagMutabilityRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `PutImageTagMutabilityResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageTagMutabilityResponse {
     /// The image tag mutability setting for the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1781,9 +6262,55 @@ pub struct PutImageTagMutabilityResponse {
     pub repository_name: Option<String>,
 }
 
+impl PutImageTagMutabilityResponse {
+    /// A builder of `PutImageTagMutabilityResponse`, every member unset.
+    pub fn builder() -> PutImageTagMutabilityResponseBuilder {
+        PutImageTagMutabilityResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageTagMutabilityResponse`]: set members, then [`build`](PutImageTagMutabilityResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageTagMutabilityResponseBuilder {
+    image_tag_mutability: Option<ImageTagMutability>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutImageTagMutabilityResponseBuilder {
+    /// The image tag mutability setting for the repository.
+    pub fn image_tag_mutability(mut self, value: impl Into<ImageTagMutability>) -> Self {
+        self.image_tag_mutability = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutImageTagMutabilityResponse {
+        PutImageTagMutabilityResponse {
+            image_tag_mutability: self.image_tag_mutability,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `PutLifecyclePolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutLifecyclePolicyRequest {
     /// The JSON repository policy text to apply to the repository.
     pub lifecycle_policy_text: String,
@@ -1794,9 +6321,65 @@ pub struct PutLifecyclePolicyRequest {
     pub repository_name: String,
 }
 
+impl PutLifecyclePolicyRequest {
+    /// A builder of `PutLifecyclePolicyRequest`, every member unset.
+    pub fn builder() -> PutLifecyclePolicyRequestBuilder {
+        PutLifecyclePolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutLifecyclePolicyRequest`]: set members, then [`build`](PutLifecyclePolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutLifecyclePolicyRequestBuilder {
+    lifecycle_policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutLifecyclePolicyRequestBuilder {
+    /// The JSON repository policy text to apply to the repository.
+    pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_policy_text = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to receive the policy.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<PutLifecyclePolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutLifecyclePolicyRequest {
+            lifecycle_policy_text: ::aws_json_runtime::required(
+                self.lifecycle_policy_text,
+                "PutLifecyclePolicyRequest",
+                "lifecyclePolicyText",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutLifecyclePolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `PutLifecyclePolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutLifecyclePolicyResponse {
     /// The JSON repository policy text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1809,17 +6392,99 @@ pub struct PutLifecyclePolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl PutLifecyclePolicyResponse {
+    /// A builder of `PutLifecyclePolicyResponse`, every member unset.
+    pub fn builder() -> PutLifecyclePolicyResponseBuilder {
+        PutLifecyclePolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutLifecyclePolicyResponse`]: set members, then [`build`](PutLifecyclePolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutLifecyclePolicyResponseBuilder {
+    lifecycle_policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutLifecyclePolicyResponseBuilder {
+    /// The JSON repository policy text.
+    pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutLifecyclePolicyResponse {
+        PutLifecyclePolicyResponse {
+            lifecycle_policy_text: self.lifecycle_policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `PutRegistryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRegistryPolicyRequest {
     /// The JSON policy text to apply to your registry. The policy text follows the same format as IAM policy text. For more information, see [Registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.
     pub policy_text: String,
 }
 
+impl PutRegistryPolicyRequest {
+    /// A builder of `PutRegistryPolicyRequest`, every member unset.
+    pub fn builder() -> PutRegistryPolicyRequestBuilder {
+        PutRegistryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutRegistryPolicyRequest`]: set members, then [`build`](PutRegistryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRegistryPolicyRequestBuilder {
+    policy_text: Option<String>,
+}
+
+impl PutRegistryPolicyRequestBuilder {
+    /// The JSON policy text to apply to your registry. The policy text follows the same format as IAM policy text. For more information, see [Registry permissions](https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<PutRegistryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutRegistryPolicyRequest {
+            policy_text: ::aws_json_runtime::required(
+                self.policy_text,
+                "PutRegistryPolicyRequest",
+                "policyText",
+            )?,
+        })
+    }
+}
+
 /// The `PutRegistryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRegistryPolicyResponse {
     /// The JSON policy text for your registry.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1829,9 +6494,47 @@ pub struct PutRegistryPolicyResponse {
     pub registry_id: Option<String>,
 }
 
+impl PutRegistryPolicyResponse {
+    /// A builder of `PutRegistryPolicyResponse`, every member unset.
+    pub fn builder() -> PutRegistryPolicyResponseBuilder {
+        PutRegistryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutRegistryPolicyResponse`]: set members, then [`build`](PutRegistryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRegistryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+}
+
+impl PutRegistryPolicyResponseBuilder {
+    /// The JSON policy text for your registry.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutRegistryPolicyResponse {
+        PutRegistryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+        }
+    }
+}
+
 /// The `PutRegistryScanningConfigurationRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRegistryScanningConfigurationRequest {
     /// The scanning rules to use for the registry. A scanning rule is used to determine which repository filters are used and at what frequency scanning will occur.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1845,35 +6548,176 @@ pub struct PutRegistryScanningConfigurationRequest {
     pub scan_type: Option<ScanType>,
 }
 
+impl PutRegistryScanningConfigurationRequest {
+    /// A builder of `PutRegistryScanningConfigurationRequest`, every member unset.
+    pub fn builder() -> PutRegistryScanningConfigurationRequestBuilder {
+        PutRegistryScanningConfigurationRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutRegistryScanningConfigurationRequest`]: set members, then [`build`](PutRegistryScanningConfigurationRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRegistryScanningConfigurationRequestBuilder {
+    rules: Option<Vec<RegistryScanningRule>>,
+    scan_type: Option<ScanType>,
+}
+
+impl PutRegistryScanningConfigurationRequestBuilder {
+    /// The scanning rules to use for the registry. A scanning rule is used to determine which repository filters are used and at what frequency scanning will occur.
+    pub fn rules(mut self, value: Vec<RegistryScanningRule>) -> Self {
+        self.rules = Some(value);
+        self
+    }
+
+    /// The scanning type to set for the registry.
+    ///
+    /// When a registry scanning configuration is not defined, by default the `BASIC` scan type is used. When basic scanning is used, you may specify filters to determine which individual repositories, or all repositories, are scanned when new images are pushed to those repositories. Alternatively, you can do manual scans of images with basic scanning.
+    ///
+    /// When the `ENHANCED` scan type is set, Amazon Inspector provides automated vulnerability scanning. You may choose between continuous scanning or scan on push and you may specify filters to determine which individual repositories, or all repositories, are scanned.
+    pub fn scan_type(mut self, value: impl Into<ScanType>) -> Self {
+        self.scan_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutRegistryScanningConfigurationRequest {
+        PutRegistryScanningConfigurationRequest {
+            rules: self.rules,
+            scan_type: self.scan_type,
+        }
+    }
+}
+
 /// The `PutRegistryScanningConfigurationResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRegistryScanningConfigurationResponse {
     /// The scanning configuration for your registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registry_scanning_configuration: Option<RegistryScanningConfiguration>,
 }
 
+impl PutRegistryScanningConfigurationResponse {
+    /// A builder of `PutRegistryScanningConfigurationResponse`, every member unset.
+    pub fn builder() -> PutRegistryScanningConfigurationResponseBuilder {
+        PutRegistryScanningConfigurationResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutRegistryScanningConfigurationResponse`]: set members, then [`build`](PutRegistryScanningConfigurationResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRegistryScanningConfigurationResponseBuilder {
+    registry_scanning_configuration: Option<RegistryScanningConfiguration>,
+}
+
+impl PutRegistryScanningConfigurationResponseBuilder {
+    /// The scanning configuration for your registry.
+    pub fn registry_scanning_configuration(
+        mut self,
+        value: RegistryScanningConfiguration,
+    ) -> Self {
+        self.registry_scanning_configuration = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutRegistryScanningConfigurationResponse {
+        PutRegistryScanningConfigurationResponse {
+            registry_scanning_configuration: self.registry_scanning_configuration,
+        }
+    }
+}
+
 /// The `PutReplicationConfigurationRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutReplicationConfigurationRequest {
     /// An object representing the replication configuration for a registry.
     pub replication_configuration: ReplicationConfiguration,
 }
 
+impl PutReplicationConfigurationRequest {
+    /// A builder of `PutReplicationConfigurationRequest`, every member unset.
+    pub fn builder() -> PutReplicationConfigurationRequestBuilder {
+        PutReplicationConfigurationRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutReplicationConfigurationRequest`]: set members, then [`build`](PutReplicationConfigurationRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutReplicationConfigurationRequestBuilder {
+    replication_configuration: Option<ReplicationConfiguration>,
+}
+
+impl PutReplicationConfigurationRequestBuilder {
+    /// An object representing the replication configuration for a registry.
+    pub fn replication_configuration(mut self, value: ReplicationConfiguration) -> Self {
+        self.replication_configuration = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<PutReplicationConfigurationRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutReplicationConfigurationRequest {
+            replication_configuration: ::aws_json_runtime::required(
+                self.replication_configuration,
+                "PutReplicationConfigurationRequest",
+                "replicationConfiguration",
+            )?,
+        })
+    }
+}
+
 /// The `PutReplicationConfigurationResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutReplicationConfigurationResponse {
     /// The contents of the replication configuration for the registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_configuration: Option<ReplicationConfiguration>,
 }
 
+impl PutReplicationConfigurationResponse {
+    /// A builder of `PutReplicationConfigurationResponse`, every member unset.
+    pub fn builder() -> PutReplicationConfigurationResponseBuilder {
+        PutReplicationConfigurationResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutReplicationConfigurationResponse`]: set members, then [`build`](PutReplicationConfigurationResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutReplicationConfigurationResponseBuilder {
+    replication_configuration: Option<ReplicationConfiguration>,
+}
+
+impl PutReplicationConfigurationResponseBuilder {
+    /// The contents of the replication configuration for the registry.
+    pub fn replication_configuration(mut self, value: ReplicationConfiguration) -> Self {
+        self.replication_configuration = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutReplicationConfigurationResponse {
+        PutReplicationConfigurationResponse {
+            replication_configuration: self.replication_configuration,
+        }
+    }
+}
+
 /// Details about the recommended course of action to remediate the finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Recommendation {
     /// The recommended course of action to remediate the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1883,9 +6727,47 @@ pub struct Recommendation {
     pub url: Option<String>,
 }
 
+impl Recommendation {
+    /// A builder of `Recommendation`, every member unset.
+    pub fn builder() -> RecommendationBuilder {
+        RecommendationBuilder::default()
+    }
+}
+
+/// Builds a [`Recommendation`]: set members, then [`build`](RecommendationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RecommendationBuilder {
+    text: Option<String>,
+    url: Option<String>,
+}
+
+impl RecommendationBuilder {
+    /// The recommended course of action to remediate the finding.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// The URL address to the CVE remediation recommendations.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Recommendation {
+        Recommendation {
+            text: self.text,
+            url: self.url,
+        }
+    }
+}
+
 /// The scanning configuration for a private registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RegistryScanningConfiguration {
     /// The scanning rules associated with the registry.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1895,9 +6777,47 @@ pub struct RegistryScanningConfiguration {
     pub scan_type: Option<ScanType>,
 }
 
+impl RegistryScanningConfiguration {
+    /// A builder of `RegistryScanningConfiguration`, every member unset.
+    pub fn builder() -> RegistryScanningConfigurationBuilder {
+        RegistryScanningConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`RegistryScanningConfiguration`]: set members, then [`build`](RegistryScanningConfigurationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistryScanningConfigurationBuilder {
+    rules: Option<Vec<RegistryScanningRule>>,
+    scan_type: Option<ScanType>,
+}
+
+impl RegistryScanningConfigurationBuilder {
+    /// The scanning rules associated with the registry.
+    pub fn rules(mut self, value: Vec<RegistryScanningRule>) -> Self {
+        self.rules = Some(value);
+        self
+    }
+
+    /// The type of scanning configured for the registry.
+    pub fn scan_type(mut self, value: impl Into<ScanType>) -> Self {
+        self.scan_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RegistryScanningConfiguration {
+        RegistryScanningConfiguration {
+            rules: self.rules,
+            scan_type: self.scan_type,
+        }
+    }
+}
+
 /// The details of a scanning rule for a private registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RegistryScanningRule {
     /// The repository filters associated with the scanning configuration for a private registry.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -1907,27 +6827,125 @@ pub struct RegistryScanningRule {
     pub scan_frequency: ScanFrequency,
 }
 
+impl RegistryScanningRule {
+    /// A builder of `RegistryScanningRule`, every member unset.
+    pub fn builder() -> RegistryScanningRuleBuilder {
+        RegistryScanningRuleBuilder::default()
+    }
+}
+
+/// Builds a [`RegistryScanningRule`]: set members, then [`build`](RegistryScanningRuleBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistryScanningRuleBuilder {
+    repository_filters: Option<Vec<ScanningRepositoryFilter>>,
+    scan_frequency: Option<ScanFrequency>,
+}
+
+impl RegistryScanningRuleBuilder {
+    /// The repository filters associated with the scanning configuration for a private registry.
+    pub fn repository_filters(mut self, value: Vec<ScanningRepositoryFilter>) -> Self {
+        self.repository_filters = Some(value);
+        self
+    }
+
+    /// The frequency that scans are performed at for a private registry. When the `ENHANCED` scan type is specified, the supported scan frequencies are `CONTINUOUS_SCAN` and `SCAN_ON_PUSH`. When the `BASIC` scan type is specified, the `SCAN_ON_PUSH` and `MANUAL` scan frequencies are supported.
+    pub fn scan_frequency(mut self, value: impl Into<ScanFrequency>) -> Self {
+        self.scan_frequency = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RegistryScanningRule {
+        RegistryScanningRule {
+            repository_filters: self.repository_filters.unwrap_or_default(),
+            scan_frequency: self.scan_frequency.unwrap_or_default(),
+        }
+    }
+}
+
 /// Information on how to remediate a finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Remediation {
     /// An object that contains information about the recommended course of action to remediate the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<Recommendation>,
 }
 
+impl Remediation {
+    /// A builder of `Remediation`, every member unset.
+    pub fn builder() -> RemediationBuilder {
+        RemediationBuilder::default()
+    }
+}
+
+/// Builds a [`Remediation`]: set members, then [`build`](RemediationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RemediationBuilder {
+    recommendation: Option<Recommendation>,
+}
+
+impl RemediationBuilder {
+    /// An object that contains information about the recommended course of action to remediate the finding.
+    pub fn recommendation(mut self, value: Recommendation) -> Self {
+        self.recommendation = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Remediation {
+        Remediation {
+            recommendation: self.recommendation,
+        }
+    }
+}
+
 /// The replication configuration for a registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ReplicationConfiguration {
     /// An array of objects representing the replication destinations and repository filters for a replication configuration.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub rules: Vec<ReplicationRule>,
 }
 
+impl ReplicationConfiguration {
+    /// A builder of `ReplicationConfiguration`, every member unset.
+    pub fn builder() -> ReplicationConfigurationBuilder {
+        ReplicationConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`ReplicationConfiguration`]: set members, then [`build`](ReplicationConfigurationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ReplicationConfigurationBuilder {
+    rules: Option<Vec<ReplicationRule>>,
+}
+
+impl ReplicationConfigurationBuilder {
+    /// An array of objects representing the replication destinations and repository filters for a replication configuration.
+    pub fn rules(mut self, value: Vec<ReplicationRule>) -> Self {
+        self.rules = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ReplicationConfiguration {
+        ReplicationConfiguration {
+            rules: self.rules.unwrap_or_default(),
+        }
+    }
+}
+
 /// An array of objects representing the destination for a replication rule.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ReplicationDestination {
     /// The Region to replicate to.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -1937,9 +6955,47 @@ pub struct ReplicationDestination {
     pub registry_id: String,
 }
 
+impl ReplicationDestination {
+    /// A builder of `ReplicationDestination`, every member unset.
+    pub fn builder() -> ReplicationDestinationBuilder {
+        ReplicationDestinationBuilder::default()
+    }
+}
+
+/// Builds a [`ReplicationDestination`]: set members, then [`build`](ReplicationDestinationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ReplicationDestinationBuilder {
+    region: Option<String>,
+    registry_id: Option<String>,
+}
+
+impl ReplicationDestinationBuilder {
+    /// The Region to replicate to.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID of the Amazon ECR private registry to replicate to. When configuring cross-Region replication within your own registry, specify your own account ID.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ReplicationDestination {
+        ReplicationDestination {
+            region: self.region.unwrap_or_default(),
+            registry_id: self.registry_id.unwrap_or_default(),
+        }
+    }
+}
+
 /// An array of objects representing the replication destinations and repository filters for a replication configuration.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ReplicationRule {
     /// An array of objects representing the destination for a replication rule.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -1947,6 +7003,43 @@ pub struct ReplicationRule {
     /// An array of objects representing the filters for a replication rule. Specifying a repository filter for a replication rule provides a method for controlling which repositories in a private registry are replicated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_filters: Option<Vec<RepositoryFilter>>,
+}
+
+impl ReplicationRule {
+    /// A builder of `ReplicationRule`, every member unset.
+    pub fn builder() -> ReplicationRuleBuilder {
+        ReplicationRuleBuilder::default()
+    }
+}
+
+/// Builds a [`ReplicationRule`]: set members, then [`build`](ReplicationRuleBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ReplicationRuleBuilder {
+    destinations: Option<Vec<ReplicationDestination>>,
+    repository_filters: Option<Vec<RepositoryFilter>>,
+}
+
+impl ReplicationRuleBuilder {
+    /// An array of objects representing the destination for a replication rule.
+    pub fn destinations(mut self, value: Vec<ReplicationDestination>) -> Self {
+        self.destinations = Some(value);
+        self
+    }
+
+    /// An array of objects representing the filters for a replication rule. Specifying a repository filter for a replication rule provides a method for controlling which repositories in a private registry are replicated.
+    pub fn repository_filters(mut self, value: Vec<RepositoryFilter>) -> Self {
+        self.repository_filters = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ReplicationRule {
+        ReplicationRule {
+            destinations: self.destinations.unwrap_or_default(),
+            repository_filters: self.repository_filters,
+        }
+    }
 }
 
 /// Values of `ReplicationStatus`.
@@ -1998,6 +7091,7 @@ impl ::std::convert::From<&str> for ReplicationStatus {
 /// An object representing a repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Repository {
     /// The date and time, in JavaScript date format, when the repository was created.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2025,9 +7119,98 @@ pub struct Repository {
     pub repository_uri: Option<String>,
 }
 
+impl Repository {
+    /// A builder of `Repository`, every member unset.
+    pub fn builder() -> RepositoryBuilder {
+        RepositoryBuilder::default()
+    }
+}
+
+/// Builds a [`Repository`]: set members, then [`build`](RepositoryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RepositoryBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    encryption_configuration: Option<EncryptionConfiguration>,
+    image_scanning_configuration: Option<ImageScanningConfiguration>,
+    image_tag_mutability: Option<ImageTagMutability>,
+    registry_id: Option<String>,
+    repository_arn: Option<String>,
+    repository_name: Option<String>,
+    repository_uri: Option<String>,
+}
+
+impl RepositoryBuilder {
+    /// The date and time, in JavaScript date format, when the repository was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
+    pub fn encryption_configuration(mut self, value: EncryptionConfiguration) -> Self {
+        self.encryption_configuration = Some(value);
+        self
+    }
+
+    /// Sets `imageScanningConfiguration`.
+    pub fn image_scanning_configuration(
+        mut self,
+        value: ImageScanningConfiguration,
+    ) -> Self {
+        self.image_scanning_configuration = Some(value);
+        self
+    }
+
+    /// The tag mutability setting for the repository.
+    pub fn image_tag_mutability(mut self, value: impl Into<ImageTagMutability>) -> Self {
+        self.image_tag_mutability = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) that identifies the repository. The ARN contains the `arn:aws:ecr` namespace, followed by the region of the repository, Amazon Web Services account ID of the repository owner, repository namespace, and repository name. For example, `arn:aws:ecr:region:012345678910:repository/test`.
+    pub fn repository_arn(mut self, value: impl Into<String>) -> Self {
+        self.repository_arn = Some(value.into());
+        self
+    }
+
+    /// The name of the repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The URI for the repository. You can use this URI for container image `push` and `pull` operations.
+    pub fn repository_uri(mut self, value: impl Into<String>) -> Self {
+        self.repository_uri = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Repository {
+        Repository {
+            created_at: self.created_at,
+            encryption_configuration: self.encryption_configuration,
+            image_scanning_configuration: self.image_scanning_configuration,
+            image_tag_mutability: self.image_tag_mutability,
+            registry_id: self.registry_id,
+            repository_arn: self.repository_arn,
+            repository_name: self.repository_name,
+            repository_uri: self.repository_uri,
+        }
+    }
+}
+
 /// The filter settings used with image replication. Specifying a repository filter to a replication rule provides a method for controlling which repositories in a private registry are replicated. If no repository filter is specified, all images in the repository are replicated.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RepositoryFilter {
     /// The repository filter details. When the `PREFIX_MATCH` filter type is specified, this value is required and should be the repository name prefix to configure replication for.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -2035,6 +7218,43 @@ pub struct RepositoryFilter {
     /// The repository filter type. The only supported value is `PREFIX_MATCH`, which is a repository name prefix specified with the `filter` parameter.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub filter_type: RepositoryFilterType,
+}
+
+impl RepositoryFilter {
+    /// A builder of `RepositoryFilter`, every member unset.
+    pub fn builder() -> RepositoryFilterBuilder {
+        RepositoryFilterBuilder::default()
+    }
+}
+
+/// Builds a [`RepositoryFilter`]: set members, then [`build`](RepositoryFilterBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RepositoryFilterBuilder {
+    filter: Option<String>,
+    filter_type: Option<RepositoryFilterType>,
+}
+
+impl RepositoryFilterBuilder {
+    /// The repository filter details. When the `PREFIX_MATCH` filter type is specified, this value is required and should be the repository name prefix to configure replication for.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The repository filter type. The only supported value is `PREFIX_MATCH`, which is a repository name prefix specified with the `filter` parameter.
+    pub fn filter_type(mut self, value: impl Into<RepositoryFilterType>) -> Self {
+        self.filter_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RepositoryFilter {
+        RepositoryFilter {
+            filter: self.filter.unwrap_or_default(),
+            filter_type: self.filter_type.unwrap_or_default(),
+        }
+    }
 }
 
 /// Values of `RepositoryFilterType`.
@@ -2078,6 +7298,7 @@ impl ::std::convert::From<&str> for RepositoryFilterType {
 /// The details of the scanning configuration for a repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RepositoryScanningConfiguration {
     /// The scan filters applied to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2096,9 +7317,71 @@ pub struct RepositoryScanningConfiguration {
     pub scan_on_push: Option<bool>,
 }
 
+impl RepositoryScanningConfiguration {
+    /// A builder of `RepositoryScanningConfiguration`, every member unset.
+    pub fn builder() -> RepositoryScanningConfigurationBuilder {
+        RepositoryScanningConfigurationBuilder::default()
+    }
+}
+
+/// Builds a [`RepositoryScanningConfiguration`]: set members, then [`build`](RepositoryScanningConfigurationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RepositoryScanningConfigurationBuilder {
+    applied_scan_filters: Option<Vec<ScanningRepositoryFilter>>,
+    repository_arn: Option<String>,
+    repository_name: Option<String>,
+    scan_frequency: Option<ScanFrequency>,
+    scan_on_push: Option<bool>,
+}
+
+impl RepositoryScanningConfigurationBuilder {
+    /// The scan filters applied to the repository.
+    pub fn applied_scan_filters(mut self, value: Vec<ScanningRepositoryFilter>) -> Self {
+        self.applied_scan_filters = Some(value);
+        self
+    }
+
+    /// The ARN of the repository.
+    pub fn repository_arn(mut self, value: impl Into<String>) -> Self {
+        self.repository_arn = Some(value.into());
+        self
+    }
+
+    /// The name of the repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The scan frequency for the repository.
+    pub fn scan_frequency(mut self, value: impl Into<ScanFrequency>) -> Self {
+        self.scan_frequency = Some(value.into());
+        self
+    }
+
+    /// Whether or not scan on push is configured for the repository.
+    pub fn scan_on_push(mut self, value: bool) -> Self {
+        self.scan_on_push = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RepositoryScanningConfiguration {
+        RepositoryScanningConfiguration {
+            applied_scan_filters: self.applied_scan_filters,
+            repository_arn: self.repository_arn,
+            repository_name: self.repository_name,
+            scan_frequency: self.scan_frequency,
+            scan_on_push: self.scan_on_push,
+        }
+    }
+}
+
 /// The details about any failures associated with the scanning configuration of a repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RepositoryScanningConfigurationFailure {
     /// The failure code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2111,9 +7394,58 @@ pub struct RepositoryScanningConfigurationFailure {
     pub repository_name: Option<String>,
 }
 
+impl RepositoryScanningConfigurationFailure {
+    /// A builder of `RepositoryScanningConfigurationFailure`, every member unset.
+    pub fn builder() -> RepositoryScanningConfigurationFailureBuilder {
+        RepositoryScanningConfigurationFailureBuilder::default()
+    }
+}
+
+/// Builds a [`RepositoryScanningConfigurationFailure`]: set members, then [`build`](RepositoryScanningConfigurationFailureBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RepositoryScanningConfigurationFailureBuilder {
+    failure_code: Option<ScanningConfigurationFailureCode>,
+    failure_reason: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl RepositoryScanningConfigurationFailureBuilder {
+    /// The failure code.
+    pub fn failure_code(
+        mut self,
+        value: impl Into<ScanningConfigurationFailureCode>,
+    ) -> Self {
+        self.failure_code = Some(value.into());
+        self
+    }
+
+    /// The reason for the failure.
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+
+    /// The name of the repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RepositoryScanningConfigurationFailure {
+        RepositoryScanningConfigurationFailure {
+            failure_code: self.failure_code,
+            failure_reason: self.failure_reason,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// Details about the resource involved in a finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Resource {
     /// An object that contains details about the resource involved in a finding.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2129,13 +7461,99 @@ pub struct Resource {
     pub r#type: Option<String>,
 }
 
+impl Resource {
+    /// A builder of `Resource`, every member unset.
+    pub fn builder() -> ResourceBuilder {
+        ResourceBuilder::default()
+    }
+}
+
+/// Builds a [`Resource`]: set members, then [`build`](ResourceBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ResourceBuilder {
+    details: Option<ResourceDetails>,
+    id: Option<String>,
+    tags: Option<::std::collections::BTreeMap<String, String>>,
+    r#type: Option<String>,
+}
+
+impl ResourceBuilder {
+    /// An object that contains details about the resource involved in a finding.
+    pub fn details(mut self, value: ResourceDetails) -> Self {
+        self.details = Some(value);
+        self
+    }
+
+    /// The ID of the resource.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// The tags attached to the resource.
+    pub fn tags(mut self, value: ::std::collections::BTreeMap<String, String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The type of resource.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Resource {
+        Resource {
+            details: self.details,
+            id: self.id,
+            tags: self.tags,
+            r#type: self.r#type,
+        }
+    }
+}
+
 /// Contains details about the resource involved in the finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ResourceDetails {
     /// An object that contains details about the Amazon ECR container image involved in the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_ecr_container_image: Option<AwsEcrContainerImageDetails>,
+}
+
+impl ResourceDetails {
+    /// A builder of `ResourceDetails`, every member unset.
+    pub fn builder() -> ResourceDetailsBuilder {
+        ResourceDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`ResourceDetails`]: set members, then [`build`](ResourceDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ResourceDetailsBuilder {
+    aws_ecr_container_image: Option<AwsEcrContainerImageDetails>,
+}
+
+impl ResourceDetailsBuilder {
+    /// An object that contains details about the Amazon ECR container image involved in the finding.
+    pub fn aws_ecr_container_image(
+        mut self,
+        value: AwsEcrContainerImageDetails,
+    ) -> Self {
+        self.aws_ecr_container_image = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ResourceDetails {
+        ResourceDetails {
+            aws_ecr_container_image: self.aws_ecr_container_image,
+        }
+    }
 }
 
 /// Values of `ScanFrequency`.
@@ -2346,6 +7764,7 @@ impl ::std::convert::From<&str> for ScanningConfigurationFailureCode {
 /// The details of a scanning repository filter. For more information on how to use filters, see [Using filters](https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html#image-scanning-filters) in the *Amazon Elastic Container Registry User Guide*.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ScanningRepositoryFilter {
     /// The filter to use when scanning.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -2353,6 +7772,46 @@ pub struct ScanningRepositoryFilter {
     /// The type associated with the filter.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub filter_type: ScanningRepositoryFilterType,
+}
+
+impl ScanningRepositoryFilter {
+    /// A builder of `ScanningRepositoryFilter`, every member unset.
+    pub fn builder() -> ScanningRepositoryFilterBuilder {
+        ScanningRepositoryFilterBuilder::default()
+    }
+}
+
+/// Builds a [`ScanningRepositoryFilter`]: set members, then [`build`](ScanningRepositoryFilterBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ScanningRepositoryFilterBuilder {
+    filter: Option<String>,
+    filter_type: Option<ScanningRepositoryFilterType>,
+}
+
+impl ScanningRepositoryFilterBuilder {
+    /// The filter to use when scanning.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// The type associated with the filter.
+    pub fn filter_type(
+        mut self,
+        value: impl Into<ScanningRepositoryFilterType>,
+    ) -> Self {
+        self.filter_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ScanningRepositoryFilter {
+        ScanningRepositoryFilter {
+            filter: self.filter.unwrap_or_default(),
+            filter_type: self.filter_type.unwrap_or_default(),
+        }
+    }
 }
 
 /// Values of `ScanningRepositoryFilterType`.
@@ -2396,15 +7855,44 @@ impl ::std::convert::From<&str> for ScanningRepositoryFilterType {
 /// Information about the Amazon Inspector score given to a finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ScoreDetails {
     /// An object that contains details about the CVSS score given to a finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cvss: Option<CvssScoreDetails>,
 }
 
+impl ScoreDetails {
+    /// A builder of `ScoreDetails`, every member unset.
+    pub fn builder() -> ScoreDetailsBuilder {
+        ScoreDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`ScoreDetails`]: set members, then [`build`](ScoreDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ScoreDetailsBuilder {
+    cvss: Option<CvssScoreDetails>,
+}
+
+impl ScoreDetailsBuilder {
+    /// An object that contains details about the CVSS score given to a finding.
+    pub fn cvss(mut self, value: CvssScoreDetails) -> Self {
+        self.cvss = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ScoreDetails {
+        ScoreDetails { cvss: self.cvss }
+    }
+}
+
 /// The `SetRepositoryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SetRepositoryPolicyRequest {
     /// If the policy you are attempting to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This is intended to prevent accidental repository lock outs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2418,9 +7906,73 @@ pub struct SetRepositoryPolicyRequest {
     pub repository_name: String,
 }
 
+impl SetRepositoryPolicyRequest {
+    /// A builder of `SetRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> SetRepositoryPolicyRequestBuilder {
+        SetRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SetRepositoryPolicyRequest`]: set members, then [`build`](SetRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetRepositoryPolicyRequestBuilder {
+    force: Option<bool>,
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl SetRepositoryPolicyRequestBuilder {
+    /// If the policy you are attempting to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This is intended to prevent accidental repository lock outs.
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = Some(value);
+        self
+    }
+
+    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) in the *Amazon Elastic Container Registry User Guide*.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to receive the policy.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<SetRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(SetRepositoryPolicyRequest {
+            force: self.force,
+            policy_text: ::aws_json_runtime::required(
+                self.policy_text,
+                "SetRepositoryPolicyRequest",
+                "policyText",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "SetRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `SetRepositoryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SetRepositoryPolicyResponse {
     /// The JSON repository policy text applied to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2433,9 +7985,55 @@ pub struct SetRepositoryPolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl SetRepositoryPolicyResponse {
+    /// A builder of `SetRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> SetRepositoryPolicyResponseBuilder {
+        SetRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`SetRepositoryPolicyResponse`]: set members, then [`build`](SetRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl SetRepositoryPolicyResponseBuilder {
+    /// The JSON repository policy text applied to the repository.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> SetRepositoryPolicyResponse {
+        SetRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `StartImageScanRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StartImageScanRequest {
     /// The `imageId` member.
     pub image_id: ImageIdentifier,
@@ -2446,9 +8044,65 @@ pub struct StartImageScanRequest {
     pub repository_name: String,
 }
 
+impl StartImageScanRequest {
+    /// A builder of `StartImageScanRequest`, every member unset.
+    pub fn builder() -> StartImageScanRequestBuilder {
+        StartImageScanRequestBuilder::default()
+    }
+}
+
+/// Builds a [`StartImageScanRequest`]: set members, then [`build`](StartImageScanRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StartImageScanRequestBuilder {
+    image_id: Option<ImageIdentifier>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl StartImageScanRequestBuilder {
+    /// Sets `imageId`.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository in which to start an image scan request. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that contains the images to scan.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<StartImageScanRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(StartImageScanRequest {
+            image_id: ::aws_json_runtime::required(
+                self.image_id,
+                "StartImageScanRequest",
+                "imageId",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "StartImageScanRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `StartImageScanResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StartImageScanResponse {
     /// The `imageId` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2464,9 +8118,63 @@ pub struct StartImageScanResponse {
     pub repository_name: Option<String>,
 }
 
+impl StartImageScanResponse {
+    /// A builder of `StartImageScanResponse`, every member unset.
+    pub fn builder() -> StartImageScanResponseBuilder {
+        StartImageScanResponseBuilder::default()
+    }
+}
+
+/// Builds a [`StartImageScanResponse`]: set members, then [`build`](StartImageScanResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StartImageScanResponseBuilder {
+    image_id: Option<ImageIdentifier>,
+    image_scan_status: Option<ImageScanStatus>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl StartImageScanResponseBuilder {
+    /// Sets `imageId`.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The current state of the scan.
+    pub fn image_scan_status(mut self, value: ImageScanStatus) -> Self {
+        self.image_scan_status = Some(value);
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> StartImageScanResponse {
+        StartImageScanResponse {
+            image_id: self.image_id,
+            image_scan_status: self.image_scan_status,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `StartLifecyclePolicyPreviewRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StartLifecyclePolicyPreviewRequest {
     /// The policy to be evaluated against. If you do not specify a policy, the current policy for the repository is used.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2478,9 +8186,61 @@ pub struct StartLifecyclePolicyPreviewRequest {
     pub repository_name: String,
 }
 
+impl StartLifecyclePolicyPreviewRequest {
+    /// A builder of `StartLifecyclePolicyPreviewRequest`, every member unset.
+    pub fn builder() -> StartLifecyclePolicyPreviewRequestBuilder {
+        StartLifecyclePolicyPreviewRequestBuilder::default()
+    }
+}
+
+/// Builds a [`StartLifecyclePolicyPreviewRequest`]: set members, then [`build`](StartLifecyclePolicyPreviewRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StartLifecyclePolicyPreviewRequestBuilder {
+    lifecycle_policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl StartLifecyclePolicyPreviewRequestBuilder {
+    /// The policy to be evaluated against. If you do not specify a policy, the current policy for the repository is used.
+    pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_policy_text = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry that contains the repository. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to be evaluated.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<StartLifecyclePolicyPreviewRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(StartLifecyclePolicyPreviewRequest {
+            lifecycle_policy_text: self.lifecycle_policy_text,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "StartLifecyclePolicyPreviewRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `StartLifecyclePolicyPreviewResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StartLifecyclePolicyPreviewResponse {
     /// The JSON repository policy text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2496,9 +8256,63 @@ pub struct StartLifecyclePolicyPreviewResponse {
     pub status: Option<LifecyclePolicyPreviewStatus>,
 }
 
+impl StartLifecyclePolicyPreviewResponse {
+    /// A builder of `StartLifecyclePolicyPreviewResponse`, every member unset.
+    pub fn builder() -> StartLifecyclePolicyPreviewResponseBuilder {
+        StartLifecyclePolicyPreviewResponseBuilder::default()
+    }
+}
+
+/// Builds a [`StartLifecyclePolicyPreviewResponse`]: set members, then [`build`](StartLifecyclePolicyPreviewResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StartLifecyclePolicyPreviewResponseBuilder {
+    lifecycle_policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    status: Option<LifecyclePolicyPreviewStatus>,
+}
+
+impl StartLifecyclePolicyPreviewResponseBuilder {
+    /// The JSON repository policy text.
+    pub fn lifecycle_policy_text(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The status of the lifecycle policy preview request.
+    pub fn status(mut self, value: impl Into<LifecyclePolicyPreviewStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> StartLifecyclePolicyPreviewResponse {
+        StartLifecyclePolicyPreviewResponse {
+            lifecycle_policy_text: self.lifecycle_policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            status: self.status,
+        }
+    }
+}
+
 /// The metadata to apply to a resource to help you categorize and organize them. Each tag consists of a key and a value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Tag {
     /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
     #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
@@ -2508,9 +8322,47 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+impl Tag {
+    /// A builder of `Tag`, every member unset.
+    pub fn builder() -> TagBuilder {
+        TagBuilder::default()
+    }
+}
+
+/// Builds a [`Tag`]: set members, then [`build`](TagBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TagBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+impl TagBuilder {
+    /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// A `value` acts as a descriptor within a tag category (key).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Tag {
+        Tag {
+            key: self.key,
+            value: self.value,
+        }
+    }
+}
+
 /// The `TagResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct TagResourceRequest {
     /// The Amazon Resource Name (ARN) of the the resource to which to add tags. Currently, the only supported resource is an Amazon ECR repository.
     pub resource_arn: String,
@@ -2518,10 +8370,70 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 
+impl TagResourceRequest {
+    /// A builder of `TagResourceRequest`, every member unset.
+    pub fn builder() -> TagResourceRequestBuilder {
+        TagResourceRequestBuilder::default()
+    }
+}
+
+/// Builds a [`TagResourceRequest`]: set members, then [`build`](TagResourceRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TagResourceRequestBuilder {
+    resource_arn: Option<String>,
+    tags: Option<Vec<Tag>>,
+}
+
+impl TagResourceRequestBuilder {
+    /// The Amazon Resource Name (ARN) of the the resource to which to add tags. Currently, the only supported resource is an Amazon ECR repository.
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.resource_arn = Some(value.into());
+        self
+    }
+
+    /// The tags to add to the resource. A tag is an array of key-value pairs. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(self) -> Result<TagResourceRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(TagResourceRequest {
+            resource_arn: ::aws_json_runtime::required(
+                self.resource_arn,
+                "TagResourceRequest",
+                "resourceArn",
+            )?,
+            tags: ::aws_json_runtime::required(self.tags, "TagResourceRequest", "tags")?,
+        })
+    }
+}
+
 /// The `TagResourceResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct TagResourceResponse {}
+impl TagResourceResponse {
+    /// A builder of `TagResourceResponse`, every member unset.
+    pub fn builder() -> TagResourceResponseBuilder {
+        TagResourceResponseBuilder::default()
+    }
+}
+
+/// Builds a [`TagResourceResponse`]: set members, then [`build`](TagResourceResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TagResourceResponseBuilder {}
+impl TagResourceResponseBuilder {
+    /// The structure as set.
+    pub fn build(self) -> TagResourceResponse {
+        TagResourceResponse {}
+    }
+}
+
 /// Values of `TagStatus`.
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
@@ -2571,6 +8483,7 @@ impl ::std::convert::From<&str> for TagStatus {
 /// The `UntagResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UntagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource from which to remove tags. Currently, the only supported resource is an Amazon ECR repository.
     pub resource_arn: String,
@@ -2578,13 +8491,80 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 
+impl UntagResourceRequest {
+    /// A builder of `UntagResourceRequest`, every member unset.
+    pub fn builder() -> UntagResourceRequestBuilder {
+        UntagResourceRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UntagResourceRequest`]: set members, then [`build`](UntagResourceRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UntagResourceRequestBuilder {
+    resource_arn: Option<String>,
+    tag_keys: Option<Vec<String>>,
+}
+
+impl UntagResourceRequestBuilder {
+    /// The Amazon Resource Name (ARN) of the resource from which to remove tags. Currently, the only supported resource is an Amazon ECR repository.
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.resource_arn = Some(value.into());
+        self
+    }
+
+    /// The keys of the tags to be removed.
+    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
+        self.tag_keys = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<UntagResourceRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(UntagResourceRequest {
+            resource_arn: ::aws_json_runtime::required(
+                self.resource_arn,
+                "UntagResourceRequest",
+                "resourceArn",
+            )?,
+            tag_keys: ::aws_json_runtime::required(
+                self.tag_keys,
+                "UntagResourceRequest",
+                "tagKeys",
+            )?,
+        })
+    }
+}
+
 /// The `UntagResourceResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UntagResourceResponse {}
+impl UntagResourceResponse {
+    /// A builder of `UntagResourceResponse`, every member unset.
+    pub fn builder() -> UntagResourceResponseBuilder {
+        UntagResourceResponseBuilder::default()
+    }
+}
+
+/// Builds a [`UntagResourceResponse`]: set members, then [`build`](UntagResourceResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UntagResourceResponseBuilder {}
+impl UntagResourceResponseBuilder {
+    /// The structure as set.
+    pub fn build(self) -> UntagResourceResponse {
+        UntagResourceResponse {}
+    }
+}
+
 /// The `UploadLayerPartRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UploadLayerPartRequest {
     /// The base64-encoded layer part payload.
     pub layer_part_blob: ::aws_json_runtime::Blob,
@@ -2601,9 +8581,104 @@ pub struct UploadLayerPartRequest {
     pub upload_id: String,
 }
 
+impl UploadLayerPartRequest {
+    /// A builder of `UploadLayerPartRequest`, every member unset.
+    pub fn builder() -> UploadLayerPartRequestBuilder {
+        UploadLayerPartRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UploadLayerPartRequest`]: set members, then [`build`](UploadLayerPartRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UploadLayerPartRequestBuilder {
+    layer_part_blob: Option<::aws_json_runtime::Blob>,
+    part_first_byte: Option<i64>,
+    part_last_byte: Option<i64>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl UploadLayerPartRequestBuilder {
+    /// The base64-encoded layer part payload.
+    pub fn layer_part_blob(
+        mut self,
+        value: impl Into<::aws_json_runtime::Blob>,
+    ) -> Self {
+        self.layer_part_blob = Some(value.into());
+        self
+    }
+
+    /// The position of the first byte of the layer part witin the overall image layer.
+    pub fn part_first_byte(mut self, value: i64) -> Self {
+        self.part_first_byte = Some(value);
+        self
+    }
+
+    /// The position of the last byte of the layer part within the overall image layer.
+    pub fn part_last_byte(mut self, value: i64) -> Self {
+        self.part_last_byte = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID associated with the registry to which you are uploading layer parts. If you do not specify a registry, the default registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to which you are uploading layer parts.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the layer part upload.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<UploadLayerPartRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(UploadLayerPartRequest {
+            layer_part_blob: ::aws_json_runtime::required(
+                self.layer_part_blob,
+                "UploadLayerPartRequest",
+                "layerPartBlob",
+            )?,
+            part_first_byte: ::aws_json_runtime::required(
+                self.part_first_byte,
+                "UploadLayerPartRequest",
+                "partFirstByte",
+            )?,
+            part_last_byte: ::aws_json_runtime::required(
+                self.part_last_byte,
+                "UploadLayerPartRequest",
+                "partLastByte",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "UploadLayerPartRequest",
+                "repositoryName",
+            )?,
+            upload_id: ::aws_json_runtime::required(
+                self.upload_id,
+                "UploadLayerPartRequest",
+                "uploadId",
+            )?,
+        })
+    }
+}
+
 /// The `UploadLayerPartResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UploadLayerPartResponse {
     /// The integer value of the last byte received in the request.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2619,9 +8694,63 @@ pub struct UploadLayerPartResponse {
     pub upload_id: Option<String>,
 }
 
+impl UploadLayerPartResponse {
+    /// A builder of `UploadLayerPartResponse`, every member unset.
+    pub fn builder() -> UploadLayerPartResponseBuilder {
+        UploadLayerPartResponseBuilder::default()
+    }
+}
+
+/// Builds a [`UploadLayerPartResponse`]: set members, then [`build`](UploadLayerPartResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UploadLayerPartResponseBuilder {
+    last_byte_received: Option<i64>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl UploadLayerPartResponseBuilder {
+    /// The integer value of the last byte received in the request.
+    pub fn last_byte_received(mut self, value: i64) -> Self {
+        self.last_byte_received = Some(value);
+        self
+    }
+
+    /// The registry ID associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID associated with the request.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> UploadLayerPartResponse {
+        UploadLayerPartResponse {
+            last_byte_received: self.last_byte_received,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            upload_id: self.upload_id,
+        }
+    }
+}
+
 /// Information on the vulnerable package identified by a finding.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct VulnerablePackage {
     /// The architecture of the vulnerable package.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2647,4 +8776,89 @@ pub struct VulnerablePackage {
     /// The version of the vulnerable package.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl VulnerablePackage {
+    /// A builder of `VulnerablePackage`, every member unset.
+    pub fn builder() -> VulnerablePackageBuilder {
+        VulnerablePackageBuilder::default()
+    }
+}
+
+/// Builds a [`VulnerablePackage`]: set members, then [`build`](VulnerablePackageBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VulnerablePackageBuilder {
+    arch: Option<String>,
+    epoch: Option<i64>,
+    file_path: Option<String>,
+    name: Option<String>,
+    package_manager: Option<String>,
+    release: Option<String>,
+    source_layer_hash: Option<String>,
+    version: Option<String>,
+}
+
+impl VulnerablePackageBuilder {
+    /// The architecture of the vulnerable package.
+    pub fn arch(mut self, value: impl Into<String>) -> Self {
+        self.arch = Some(value.into());
+        self
+    }
+
+    /// The epoch of the vulnerable package.
+    pub fn epoch(mut self, value: i64) -> Self {
+        self.epoch = Some(value);
+        self
+    }
+
+    /// The file path of the vulnerable package.
+    pub fn file_path(mut self, value: impl Into<String>) -> Self {
+        self.file_path = Some(value.into());
+        self
+    }
+
+    /// The name of the vulnerable package.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The package manager of the vulnerable package.
+    pub fn package_manager(mut self, value: impl Into<String>) -> Self {
+        self.package_manager = Some(value.into());
+        self
+    }
+
+    /// The release of the vulnerable package.
+    pub fn release(mut self, value: impl Into<String>) -> Self {
+        self.release = Some(value.into());
+        self
+    }
+
+    /// The source layer hash of the vulnerable package.
+    pub fn source_layer_hash(mut self, value: impl Into<String>) -> Self {
+        self.source_layer_hash = Some(value.into());
+        self
+    }
+
+    /// The version of the vulnerable package.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> VulnerablePackage {
+        VulnerablePackage {
+            arch: self.arch,
+            epoch: self.epoch,
+            file_path: self.file_path,
+            name: self.name,
+            package_manager: self.package_manager,
+            release: self.release,
+            source_layer_hash: self.source_layer_hash,
+            version: self.version,
+        }
+    }
 }

@@ -5,6 +5,7 @@
 /// An authorization token data object that corresponds to a public registry.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct AuthorizationData {
     /// A base64-encoded string that contains authorization data for a public Amazon ECR registry. When the string is decoded, it's presented in the format `user:password` for public registry authentication using `docker login`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -26,9 +27,59 @@ impl ::std::fmt::Debug for AuthorizationData {
     }
 }
 
+impl AuthorizationData {
+    /// A builder of `AuthorizationData`, every member unset.
+    pub fn builder() -> AuthorizationDataBuilder {
+        AuthorizationDataBuilder::default()
+    }
+}
+
+/// Builds a [`AuthorizationData`]: set members, then [`build`](AuthorizationDataBuilder::build).
+#[derive(Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AuthorizationDataBuilder {
+    authorization_token: Option<String>,
+    expires_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl ::std::fmt::Debug for AuthorizationDataBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AuthorizationDataBuilder")
+            .field(
+                "authorization_token",
+                &self.authorization_token.as_ref().map(|_| ::aws_json_runtime::Redacted),
+            )
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl AuthorizationDataBuilder {
+    /// A base64-encoded string that contains authorization data for a public Amazon ECR registry. When the string is decoded, it's presented in the format `user:password` for public registry authentication using `docker login`.
+    pub fn authorization_token(mut self, value: impl Into<String>) -> Self {
+        self.authorization_token = Some(value.into());
+        self
+    }
+
+    /// The Unix time in seconds and milliseconds when the authorization token expires. Authorization tokens are valid for 12 hours.
+    pub fn expires_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> AuthorizationData {
+        AuthorizationData {
+            authorization_token: self.authorization_token,
+            expires_at: self.expires_at,
+        }
+    }
+}
+
 /// The `BatchCheckLayerAvailabilityRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchCheckLayerAvailabilityRequest {
     /// The digests of the image layers to check.
     pub layer_digests: Vec<String>,
@@ -39,9 +90,65 @@ pub struct BatchCheckLayerAvailabilityRequest {
     pub repository_name: String,
 }
 
+impl BatchCheckLayerAvailabilityRequest {
+    /// A builder of `BatchCheckLayerAvailabilityRequest`, every member unset.
+    pub fn builder() -> BatchCheckLayerAvailabilityRequestBuilder {
+        BatchCheckLayerAvailabilityRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BatchCheckLayerAvailabilityRequest`]: set members, then [`build`](BatchCheckLayerAvailabilityRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchCheckLayerAvailabilityRequestBuilder {
+    layer_digests: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl BatchCheckLayerAvailabilityRequestBuilder {
+    /// The digests of the image layers to check.
+    pub fn layer_digests(mut self, value: Vec<String>) -> Self {
+        self.layer_digests = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID, or registry alias, associated with the public registry that contains the image layers to check. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that's associated with the image layers to check.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<BatchCheckLayerAvailabilityRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(BatchCheckLayerAvailabilityRequest {
+            layer_digests: ::aws_json_runtime::required(
+                self.layer_digests,
+                "BatchCheckLayerAvailabilityRequest",
+                "layerDigests",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "BatchCheckLayerAvailabilityRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `BatchCheckLayerAvailabilityResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchCheckLayerAvailabilityResponse {
     /// Any failures associated with the call.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,9 +158,47 @@ pub struct BatchCheckLayerAvailabilityResponse {
     pub layers: Option<Vec<Layer>>,
 }
 
+impl BatchCheckLayerAvailabilityResponse {
+    /// A builder of `BatchCheckLayerAvailabilityResponse`, every member unset.
+    pub fn builder() -> BatchCheckLayerAvailabilityResponseBuilder {
+        BatchCheckLayerAvailabilityResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BatchCheckLayerAvailabilityResponse`]: set members, then [`build`](BatchCheckLayerAvailabilityResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchCheckLayerAvailabilityResponseBuilder {
+    failures: Option<Vec<LayerFailure>>,
+    layers: Option<Vec<Layer>>,
+}
+
+impl BatchCheckLayerAvailabilityResponseBuilder {
+    /// Any failures associated with the call.
+    pub fn failures(mut self, value: Vec<LayerFailure>) -> Self {
+        self.failures = Some(value);
+        self
+    }
+
+    /// A list of image layer objects that correspond to the image layer references in the request.
+    pub fn layers(mut self, value: Vec<Layer>) -> Self {
+        self.layers = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> BatchCheckLayerAvailabilityResponse {
+        BatchCheckLayerAvailabilityResponse {
+            failures: self.failures,
+            layers: self.layers,
+        }
+    }
+}
+
 /// The `BatchDeleteImageRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchDeleteImageRequest {
     /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
     pub image_ids: Vec<ImageIdentifier>,
@@ -64,9 +209,65 @@ pub struct BatchDeleteImageRequest {
     pub repository_name: String,
 }
 
+impl BatchDeleteImageRequest {
+    /// A builder of `BatchDeleteImageRequest`, every member unset.
+    pub fn builder() -> BatchDeleteImageRequestBuilder {
+        BatchDeleteImageRequestBuilder::default()
+    }
+}
+
+/// Builds a [`BatchDeleteImageRequest`]: set members, then [`build`](BatchDeleteImageRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchDeleteImageRequestBuilder {
+    image_ids: Option<Vec<ImageIdentifier>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl BatchDeleteImageRequestBuilder {
+    /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID, or registry alias, that's associated with the registry that contains the image to delete. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository in a public registry that contains the image to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<BatchDeleteImageRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(BatchDeleteImageRequest {
+            image_ids: ::aws_json_runtime::required(
+                self.image_ids,
+                "BatchDeleteImageRequest",
+                "imageIds",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "BatchDeleteImageRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `BatchDeleteImageResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BatchDeleteImageResponse {
     /// Any failures associated with the call.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,9 +277,47 @@ pub struct BatchDeleteImageResponse {
     pub image_ids: Option<Vec<ImageIdentifier>>,
 }
 
+impl BatchDeleteImageResponse {
+    /// A builder of `BatchDeleteImageResponse`, every member unset.
+    pub fn builder() -> BatchDeleteImageResponseBuilder {
+        BatchDeleteImageResponseBuilder::default()
+    }
+}
+
+/// Builds a [`BatchDeleteImageResponse`]: set members, then [`build`](BatchDeleteImageResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BatchDeleteImageResponseBuilder {
+    failures: Option<Vec<ImageFailure>>,
+    image_ids: Option<Vec<ImageIdentifier>>,
+}
+
+impl BatchDeleteImageResponseBuilder {
+    /// Any failures associated with the call.
+    pub fn failures(mut self, value: Vec<ImageFailure>) -> Self {
+        self.failures = Some(value);
+        self
+    }
+
+    /// The image IDs of the deleted images.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> BatchDeleteImageResponse {
+        BatchDeleteImageResponse {
+            failures: self.failures,
+            image_ids: self.image_ids,
+        }
+    }
+}
+
 /// The `CompleteLayerUploadRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CompleteLayerUploadRequest {
     /// The `sha256` digest of the image layer.
     pub layer_digests: Vec<String>,
@@ -91,9 +330,77 @@ pub struct CompleteLayerUploadRequest {
     pub upload_id: String,
 }
 
+impl CompleteLayerUploadRequest {
+    /// A builder of `CompleteLayerUploadRequest`, every member unset.
+    pub fn builder() -> CompleteLayerUploadRequestBuilder {
+        CompleteLayerUploadRequestBuilder::default()
+    }
+}
+
+/// Builds a [`CompleteLayerUploadRequest`]: set members, then [`build`](CompleteLayerUploadRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CompleteLayerUploadRequestBuilder {
+    layer_digests: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl CompleteLayerUploadRequestBuilder {
+    /// The `sha256` digest of the image layer.
+    pub fn layer_digests(mut self, value: Vec<String>) -> Self {
+        self.layer_digests = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID, or registry alias, associated with the registry where layers are uploaded. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository in a public registry to associate with the image layer.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the image layer.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<CompleteLayerUploadRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(CompleteLayerUploadRequest {
+            layer_digests: ::aws_json_runtime::required(
+                self.layer_digests,
+                "CompleteLayerUploadRequest",
+                "layerDigests",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "CompleteLayerUploadRequest",
+                "repositoryName",
+            )?,
+            upload_id: ::aws_json_runtime::required(
+                self.upload_id,
+                "CompleteLayerUploadRequest",
+                "uploadId",
+            )?,
+        })
+    }
+}
+
 /// The `CompleteLayerUploadResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CompleteLayerUploadResponse {
     /// The `sha256` digest of the image layer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,9 +416,63 @@ pub struct CompleteLayerUploadResponse {
     pub upload_id: Option<String>,
 }
 
+impl CompleteLayerUploadResponse {
+    /// A builder of `CompleteLayerUploadResponse`, every member unset.
+    pub fn builder() -> CompleteLayerUploadResponseBuilder {
+        CompleteLayerUploadResponseBuilder::default()
+    }
+}
+
+/// Builds a [`CompleteLayerUploadResponse`]: set members, then [`build`](CompleteLayerUploadResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CompleteLayerUploadResponseBuilder {
+    layer_digest: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl CompleteLayerUploadResponseBuilder {
+    /// The `sha256` digest of the image layer.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The public registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID that's associated with the layer.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CompleteLayerUploadResponse {
+        CompleteLayerUploadResponse {
+            layer_digest: self.layer_digest,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            upload_id: self.upload_id,
+        }
+    }
+}
+
 /// The `CreateRepositoryRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CreateRepositoryRequest {
     /// The details about the repository that are publicly visible in the Amazon ECR Public Gallery.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,9 +484,61 @@ pub struct CreateRepositoryRequest {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl CreateRepositoryRequest {
+    /// A builder of `CreateRepositoryRequest`, every member unset.
+    pub fn builder() -> CreateRepositoryRequestBuilder {
+        CreateRepositoryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`CreateRepositoryRequest`]: set members, then [`build`](CreateRepositoryRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreateRepositoryRequestBuilder {
+    catalog_data: Option<RepositoryCatalogDataInput>,
+    repository_name: Option<String>,
+    tags: Option<Vec<Tag>>,
+}
+
+impl CreateRepositoryRequestBuilder {
+    /// The details about the repository that are publicly visible in the Amazon ECR Public Gallery.
+    pub fn catalog_data(mut self, value: RepositoryCatalogDataInput) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The name to use for the repository. This appears publicly in the Amazon ECR Public Gallery. The repository name can be specified on its own (for example `nginx-web-app`) or prepended with a namespace to group the repository into a category (for example `project-a/nginx-web-app`).
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The metadata that you apply to each repository to help categorize and organize your repositories. Each tag consists of a key and an optional value. You define both of them. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<CreateRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(CreateRepositoryRequest {
+            catalog_data: self.catalog_data,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "CreateRepositoryRequest",
+                "repositoryName",
+            )?,
+            tags: self.tags,
+        })
+    }
+}
+
 /// The `CreateRepositoryResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CreateRepositoryResponse {
     /// The `catalogData` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,9 +548,47 @@ pub struct CreateRepositoryResponse {
     pub repository: Option<Repository>,
 }
 
+impl CreateRepositoryResponse {
+    /// A builder of `CreateRepositoryResponse`, every member unset.
+    pub fn builder() -> CreateRepositoryResponseBuilder {
+        CreateRepositoryResponseBuilder::default()
+    }
+}
+
+/// Builds a [`CreateRepositoryResponse`]: set members, then [`build`](CreateRepositoryResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreateRepositoryResponseBuilder {
+    catalog_data: Option<RepositoryCatalogData>,
+    repository: Option<Repository>,
+}
+
+impl CreateRepositoryResponseBuilder {
+    /// Sets `catalogData`.
+    pub fn catalog_data(mut self, value: RepositoryCatalogData) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The repository that was created.
+    pub fn repository(mut self, value: Repository) -> Self {
+        self.repository = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CreateRepositoryResponse {
+        CreateRepositoryResponse {
+            catalog_data: self.catalog_data,
+            repository: self.repository,
+        }
+    }
+}
+
 /// The `DeleteRepositoryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryPolicyRequest {
     /// The Amazon Web Services account ID that's associated with the public registry that contains the repository policy to delete. If you do not specify a registry, the default public registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,9 +597,53 @@ pub struct DeleteRepositoryPolicyRequest {
     pub repository_name: String,
 }
 
+impl DeleteRepositoryPolicyRequest {
+    /// A builder of `DeleteRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> DeleteRepositoryPolicyRequestBuilder {
+        DeleteRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryPolicyRequest`]: set members, then [`build`](DeleteRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryPolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteRepositoryPolicyRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository policy to delete. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that's associated with the repository policy to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeleteRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeleteRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DeleteRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DeleteRepositoryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryPolicyResponse {
     /// The JSON repository policy that was deleted from the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -161,9 +656,55 @@ pub struct DeleteRepositoryPolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl DeleteRepositoryPolicyResponse {
+    /// A builder of `DeleteRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> DeleteRepositoryPolicyResponseBuilder {
+        DeleteRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryPolicyResponse`]: set members, then [`build`](DeleteRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteRepositoryPolicyResponseBuilder {
+    /// The JSON repository policy that was deleted from the repository.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeleteRepositoryPolicyResponse {
+        DeleteRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `DeleteRepositoryRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryRequest {
     /// The force option can be used to delete a repository that contains images. If the force option is not used, the repository must be empty prior to deletion.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,18 +716,100 @@ pub struct DeleteRepositoryRequest {
     pub repository_name: String,
 }
 
+impl DeleteRepositoryRequest {
+    /// A builder of `DeleteRepositoryRequest`, every member unset.
+    pub fn builder() -> DeleteRepositoryRequestBuilder {
+        DeleteRepositoryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryRequest`]: set members, then [`build`](DeleteRepositoryRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryRequestBuilder {
+    force: Option<bool>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeleteRepositoryRequestBuilder {
+    /// The force option can be used to delete a repository that contains images. If the force option is not used, the repository must be empty prior to deletion.
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository to delete. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeleteRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeleteRepositoryRequest {
+            force: self.force,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DeleteRepositoryRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DeleteRepositoryResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DeleteRepositoryResponse {
     /// The repository that was deleted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<Repository>,
 }
 
+impl DeleteRepositoryResponse {
+    /// A builder of `DeleteRepositoryResponse`, every member unset.
+    pub fn builder() -> DeleteRepositoryResponseBuilder {
+        DeleteRepositoryResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeleteRepositoryResponse`]: set members, then [`build`](DeleteRepositoryResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeleteRepositoryResponseBuilder {
+    repository: Option<Repository>,
+}
+
+impl DeleteRepositoryResponseBuilder {
+    /// The repository that was deleted.
+    pub fn repository(mut self, value: Repository) -> Self {
+        self.repository = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeleteRepositoryResponse {
+        DeleteRepositoryResponse {
+            repository: self.repository,
+        }
+    }
+}
+
 /// The `DescribeImageTagsRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImageTagsRequest {
     /// The maximum number of repository results that's returned by `DescribeImageTags` in paginated output. When this parameter is used, `DescribeImageTags` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeImageTags` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeImageTags` returns up to 100 results and a `nextToken` value, if applicable. If you specify images with `imageIds`, you can't use this option.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -201,9 +824,69 @@ pub struct DescribeImageTagsRequest {
     pub repository_name: String,
 }
 
+impl DescribeImageTagsRequest {
+    /// A builder of `DescribeImageTagsRequest`, every member unset.
+    pub fn builder() -> DescribeImageTagsRequestBuilder {
+        DescribeImageTagsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageTagsRequest`]: set members, then [`build`](DescribeImageTagsRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageTagsRequestBuilder {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImageTagsRequestBuilder {
+    /// The maximum number of repository results that's returned by `DescribeImageTags` in paginated output. When this parameter is used, `DescribeImageTags` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeImageTags` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeImageTags` returns up to 100 results and a `nextToken` value, if applicable. If you specify images with `imageIds`, you can't use this option.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeImageTags` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`. If you specify images with `imageIds`, you can't use this option.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository where images are described. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that contains the image tag details to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeImageTagsRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeImageTagsRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeImageTagsRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DescribeImageTagsResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImageTagsResponse {
     /// The image tag details for the images in the requested repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -213,9 +896,47 @@ pub struct DescribeImageTagsResponse {
     pub next_token: Option<String>,
 }
 
+impl DescribeImageTagsResponse {
+    /// A builder of `DescribeImageTagsResponse`, every member unset.
+    pub fn builder() -> DescribeImageTagsResponseBuilder {
+        DescribeImageTagsResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageTagsResponse`]: set members, then [`build`](DescribeImageTagsResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageTagsResponseBuilder {
+    image_tag_details: Option<Vec<ImageTagDetail>>,
+    next_token: Option<String>,
+}
+
+impl DescribeImageTagsResponseBuilder {
+    /// The image tag details for the images in the requested repository.
+    pub fn image_tag_details(mut self, value: Vec<ImageTagDetail>) -> Self {
+        self.image_tag_details = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `DescribeImageTags` request. When the results of a `DescribeImageTags` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeImageTagsResponse {
+        DescribeImageTagsResponse {
+            image_tag_details: self.image_tag_details,
+            next_token: self.next_token,
+        }
+    }
+}
+
 /// The `DescribeImagesRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImagesRequest {
     /// The list of image IDs for the requested repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -233,9 +954,77 @@ pub struct DescribeImagesRequest {
     pub repository_name: String,
 }
 
+impl DescribeImagesRequest {
+    /// A builder of `DescribeImagesRequest`, every member unset.
+    pub fn builder() -> DescribeImagesRequestBuilder {
+        DescribeImagesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImagesRequest`]: set members, then [`build`](DescribeImagesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImagesRequestBuilder {
+    image_ids: Option<Vec<ImageIdentifier>>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImagesRequestBuilder {
+    /// The list of image IDs for the requested repository.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The maximum number of repository results that's returned by `DescribeImages` in paginated output. When this parameter is used, `DescribeImages` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeImages` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeImages` returns up to 100 results and a `nextToken` value, if applicable. If you specify images with `imageIds`, you can't use this option.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeImages` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`. If you specify images with `imageIds`, you can't use this option.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository where images are described. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository that contains the images to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeImagesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeImagesRequest {
+            image_ids: self.image_ids,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeImagesRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `DescribeImagesResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeImagesResponse {
     /// A list of `ImageDetail` objects that contain data about the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -245,9 +1034,47 @@ pub struct DescribeImagesResponse {
     pub next_token: Option<String>,
 }
 
+impl DescribeImagesResponse {
+    /// A builder of `DescribeImagesResponse`, every member unset.
+    pub fn builder() -> DescribeImagesResponseBuilder {
+        DescribeImagesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImagesResponse`]: set members, then [`build`](DescribeImagesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImagesResponseBuilder {
+    image_details: Option<Vec<ImageDetail>>,
+    next_token: Option<String>,
+}
+
+impl DescribeImagesResponseBuilder {
+    /// A list of `ImageDetail` objects that contain data about the image.
+    pub fn image_details(mut self, value: Vec<ImageDetail>) -> Self {
+        self.image_details = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `DescribeImages` request. When the results of a `DescribeImages` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeImagesResponse {
+        DescribeImagesResponse {
+            image_details: self.image_details,
+            next_token: self.next_token,
+        }
+    }
+}
+
 /// The `DescribeRegistriesRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRegistriesRequest {
     /// The maximum number of repository results that's returned by `DescribeRegistries` in paginated output. When this parameter is used, `DescribeRegistries` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeRegistries` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeRegistries` returns up to 100 results and a `nextToken` value, if applicable.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -259,9 +1086,49 @@ pub struct DescribeRegistriesRequest {
     pub next_token: Option<String>,
 }
 
+impl DescribeRegistriesRequest {
+    /// A builder of `DescribeRegistriesRequest`, every member unset.
+    pub fn builder() -> DescribeRegistriesRequestBuilder {
+        DescribeRegistriesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRegistriesRequest`]: set members, then [`build`](DescribeRegistriesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRegistriesRequestBuilder {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+}
+
+impl DescribeRegistriesRequestBuilder {
+    /// The maximum number of repository results that's returned by `DescribeRegistries` in paginated output. When this parameter is used, `DescribeRegistries` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeRegistries` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeRegistries` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeRegistries` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeRegistriesRequest {
+        DescribeRegistriesRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+        }
+    }
+}
+
 /// The `DescribeRegistriesResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRegistriesResponse {
     /// The `nextToken` value to include in a future `DescribeRepositories` request. If the results of a `DescribeRepositories` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results, this value is `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -271,9 +1138,47 @@ pub struct DescribeRegistriesResponse {
     pub registries: Vec<Registry>,
 }
 
+impl DescribeRegistriesResponse {
+    /// A builder of `DescribeRegistriesResponse`, every member unset.
+    pub fn builder() -> DescribeRegistriesResponseBuilder {
+        DescribeRegistriesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRegistriesResponse`]: set members, then [`build`](DescribeRegistriesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRegistriesResponseBuilder {
+    next_token: Option<String>,
+    registries: Option<Vec<Registry>>,
+}
+
+impl DescribeRegistriesResponseBuilder {
+    /// The `nextToken` value to include in a future `DescribeRepositories` request. If the results of a `DescribeRepositories` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// An object that contains the details for a public registry.
+    pub fn registries(mut self, value: Vec<Registry>) -> Self {
+        self.registries = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeRegistriesResponse {
+        DescribeRegistriesResponse {
+            next_token: self.next_token,
+            registries: self.registries.unwrap_or_default(),
+        }
+    }
+}
+
 /// The `DescribeRepositoriesRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRepositoriesRequest {
     /// The maximum number of repository results that's returned by `DescribeRepositories` in paginated output. When this parameter is used, `DescribeRepositories` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeRepositories` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeRepositories` returns up to 100 results and a `nextToken` value, if applicable. If you specify repositories with `repositoryNames`, you can't use this option.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -291,9 +1196,65 @@ pub struct DescribeRepositoriesRequest {
     pub repository_names: Option<Vec<String>>,
 }
 
+impl DescribeRepositoriesRequest {
+    /// A builder of `DescribeRepositoriesRequest`, every member unset.
+    pub fn builder() -> DescribeRepositoriesRequestBuilder {
+        DescribeRepositoriesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRepositoriesRequest`]: set members, then [`build`](DescribeRepositoriesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRepositoriesRequestBuilder {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_names: Option<Vec<String>>,
+}
+
+impl DescribeRepositoriesRequestBuilder {
+    /// The maximum number of repository results that's returned by `DescribeRepositories` in paginated output. When this parameter is used, `DescribeRepositories` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeRepositories` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeRepositories` returns up to 100 results and a `nextToken` value, if applicable. If you specify repositories with `repositoryNames`, you can't use this option.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeRepositories` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`. If you specify repositories with `repositoryNames`, you can't use this option.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the registry that contains the repositories to be described. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// A list of repositories to describe. If this parameter is omitted, then all repositories in a registry are described.
+    pub fn repository_names(mut self, value: Vec<String>) -> Self {
+        self.repository_names = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeRepositoriesRequest {
+        DescribeRepositoriesRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_names: self.repository_names,
+        }
+    }
+}
+
 /// The `DescribeRepositoriesResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeRepositoriesResponse {
     /// The `nextToken` value to include in a future `DescribeRepositories` request. When the results of a `DescribeRepositories` request exceed `maxResults`, this value can be used to retrieve the next page of results. If there are no more results to return, this value is `null`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -303,35 +1264,171 @@ pub struct DescribeRepositoriesResponse {
     pub repositories: Option<Vec<Repository>>,
 }
 
+impl DescribeRepositoriesResponse {
+    /// A builder of `DescribeRepositoriesResponse`, every member unset.
+    pub fn builder() -> DescribeRepositoriesResponseBuilder {
+        DescribeRepositoriesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeRepositoriesResponse`]: set members, then [`build`](DescribeRepositoriesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeRepositoriesResponseBuilder {
+    next_token: Option<String>,
+    repositories: Option<Vec<Repository>>,
+}
+
+impl DescribeRepositoriesResponseBuilder {
+    /// The `nextToken` value to include in a future `DescribeRepositories` request. When the results of a `DescribeRepositories` request exceed `maxResults`, this value can be used to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// A list of repository objects corresponding to valid repositories.
+    pub fn repositories(mut self, value: Vec<Repository>) -> Self {
+        self.repositories = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeRepositoriesResponse {
+        DescribeRepositoriesResponse {
+            next_token: self.next_token,
+            repositories: self.repositories,
+        }
+    }
+}
+
 /// The `GetAuthorizationTokenRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetAuthorizationTokenRequest {}
+impl GetAuthorizationTokenRequest {
+    /// A builder of `GetAuthorizationTokenRequest`, every member unset.
+    pub fn builder() -> GetAuthorizationTokenRequestBuilder {
+        GetAuthorizationTokenRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetAuthorizationTokenRequest`]: set members, then [`build`](GetAuthorizationTokenRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetAuthorizationTokenRequestBuilder {}
+impl GetAuthorizationTokenRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> GetAuthorizationTokenRequest {
+        GetAuthorizationTokenRequest {}
+    }
+}
+
 /// The `GetAuthorizationTokenResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetAuthorizationTokenResponse {
     /// An authorization token data object that corresponds to a public registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_data: Option<AuthorizationData>,
 }
 
+impl GetAuthorizationTokenResponse {
+    /// A builder of `GetAuthorizationTokenResponse`, every member unset.
+    pub fn builder() -> GetAuthorizationTokenResponseBuilder {
+        GetAuthorizationTokenResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetAuthorizationTokenResponse`]: set members, then [`build`](GetAuthorizationTokenResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetAuthorizationTokenResponseBuilder {
+    authorization_data: Option<AuthorizationData>,
+}
+
+impl GetAuthorizationTokenResponseBuilder {
+    /// An authorization token data object that corresponds to a public registry.
+    pub fn authorization_data(mut self, value: AuthorizationData) -> Self {
+        self.authorization_data = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetAuthorizationTokenResponse {
+        GetAuthorizationTokenResponse {
+            authorization_data: self.authorization_data,
+        }
+    }
+}
+
 /// The `GetRegistryCatalogDataRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRegistryCatalogDataRequest {}
+impl GetRegistryCatalogDataRequest {
+    /// A builder of `GetRegistryCatalogDataRequest`, every member unset.
+    pub fn builder() -> GetRegistryCatalogDataRequestBuilder {
+        GetRegistryCatalogDataRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetRegistryCatalogDataRequest`]: set members, then [`build`](GetRegistryCatalogDataRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRegistryCatalogDataRequestBuilder {}
+impl GetRegistryCatalogDataRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> GetRegistryCatalogDataRequest {
+        GetRegistryCatalogDataRequest {}
+    }
+}
+
 /// The `GetRegistryCatalogDataResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRegistryCatalogDataResponse {
     /// The catalog metadata for the public registry.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub registry_catalog_data: RegistryCatalogData,
 }
 
+impl GetRegistryCatalogDataResponse {
+    /// A builder of `GetRegistryCatalogDataResponse`, every member unset.
+    pub fn builder() -> GetRegistryCatalogDataResponseBuilder {
+        GetRegistryCatalogDataResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetRegistryCatalogDataResponse`]: set members, then [`build`](GetRegistryCatalogDataResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRegistryCatalogDataResponseBuilder {
+    registry_catalog_data: Option<RegistryCatalogData>,
+}
+
+impl GetRegistryCatalogDataResponseBuilder {
+    /// The catalog metadata for the public registry.
+    pub fn registry_catalog_data(mut self, value: RegistryCatalogData) -> Self {
+        self.registry_catalog_data = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetRegistryCatalogDataResponse {
+        GetRegistryCatalogDataResponse {
+            registry_catalog_data: self.registry_catalog_data.unwrap_or_default(),
+        }
+    }
+}
+
 /// The `GetRepositoryCatalogDataRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRepositoryCatalogDataRequest {
     /// The Amazon Web Services account ID that's associated with the registry that contains the repositories to be described. If you do not specify a registry, the default public registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -340,18 +1437,92 @@ pub struct GetRepositoryCatalogDataRequest {
     pub repository_name: String,
 }
 
+impl GetRepositoryCatalogDataRequest {
+    /// A builder of `GetRepositoryCatalogDataRequest`, every member unset.
+    pub fn builder() -> GetRepositoryCatalogDataRequestBuilder {
+        GetRepositoryCatalogDataRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetRepositoryCatalogDataRequest`]: set members, then [`build`](GetRepositoryCatalogDataRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRepositoryCatalogDataRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetRepositoryCatalogDataRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the registry that contains the repositories to be described. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to retrieve the catalog metadata for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<GetRepositoryCatalogDataRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(GetRepositoryCatalogDataRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetRepositoryCatalogDataRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `GetRepositoryCatalogDataResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRepositoryCatalogDataResponse {
     /// The catalog metadata for the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_data: Option<RepositoryCatalogData>,
 }
 
+impl GetRepositoryCatalogDataResponse {
+    /// A builder of `GetRepositoryCatalogDataResponse`, every member unset.
+    pub fn builder() -> GetRepositoryCatalogDataResponseBuilder {
+        GetRepositoryCatalogDataResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetRepositoryCatalogDataResponse`]: set members, then [`build`](GetRepositoryCatalogDataResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRepositoryCatalogDataResponseBuilder {
+    catalog_data: Option<RepositoryCatalogData>,
+}
+
+impl GetRepositoryCatalogDataResponseBuilder {
+    /// The catalog metadata for the repository.
+    pub fn catalog_data(mut self, value: RepositoryCatalogData) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetRepositoryCatalogDataResponse {
+        GetRepositoryCatalogDataResponse {
+            catalog_data: self.catalog_data,
+        }
+    }
+}
+
 /// The `GetRepositoryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRepositoryPolicyRequest {
     /// The Amazon Web Services account ID that's associated with the public registry that contains the repository. If you do not specify a registry, the default public registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -360,9 +1531,53 @@ pub struct GetRepositoryPolicyRequest {
     pub repository_name: String,
 }
 
+impl GetRepositoryPolicyRequest {
+    /// A builder of `GetRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> GetRepositoryPolicyRequestBuilder {
+        GetRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetRepositoryPolicyRequest`]: set members, then [`build`](GetRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRepositoryPolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetRepositoryPolicyRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository with the policy to retrieve.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<GetRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(GetRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `GetRepositoryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct GetRepositoryPolicyResponse {
     /// The repository policy text that's associated with the repository. The policy text will be in JSON format.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -375,9 +1590,55 @@ pub struct GetRepositoryPolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl GetRepositoryPolicyResponse {
+    /// A builder of `GetRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> GetRepositoryPolicyResponseBuilder {
+        GetRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetRepositoryPolicyResponse`]: set members, then [`build`](GetRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetRepositoryPolicyResponseBuilder {
+    /// The repository policy text that's associated with the repository. The policy text will be in JSON format.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetRepositoryPolicyResponse {
+        GetRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// An object that represents an Amazon ECR image.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Image {
     /// An object that contains the image tag and image digest associated with an image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -396,9 +1657,71 @@ pub struct Image {
     pub repository_name: Option<String>,
 }
 
+impl Image {
+    /// A builder of `Image`, every member unset.
+    pub fn builder() -> ImageBuilder {
+        ImageBuilder::default()
+    }
+}
+
+/// Builds a [`Image`]: set members, then [`build`](ImageBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageBuilder {
+    image_id: Option<ImageIdentifier>,
+    image_manifest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl ImageBuilder {
+    /// An object that contains the image tag and image digest associated with an image.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The image manifest that's associated with the image.
+    pub fn image_manifest(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest = Some(value.into());
+        self
+    }
+
+    /// The manifest media type of the image.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the registry containing the image.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that's associated with the image.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Image {
+        Image {
+            image_id: self.image_id,
+            image_manifest: self.image_manifest,
+            image_manifest_media_type: self.image_manifest_media_type,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// An object that describes an image that's returned by a `DescribeImages` operation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageDetail {
     /// The artifact media type of the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -430,9 +1753,102 @@ pub struct ImageDetail {
     pub repository_name: Option<String>,
 }
 
+impl ImageDetail {
+    /// A builder of `ImageDetail`, every member unset.
+    pub fn builder() -> ImageDetailBuilder {
+        ImageDetailBuilder::default()
+    }
+}
+
+/// Builds a [`ImageDetail`]: set members, then [`build`](ImageDetailBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageDetailBuilder {
+    artifact_media_type: Option<String>,
+    image_digest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    image_pushed_at: Option<::aws_json_runtime::DateTime>,
+    image_size_in_bytes: Option<i64>,
+    image_tags: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl ImageDetailBuilder {
+    /// The artifact media type of the image.
+    pub fn artifact_media_type(mut self, value: impl Into<String>) -> Self {
+        self.artifact_media_type = Some(value.into());
+        self
+    }
+
+    /// The `sha256` digest of the image manifest.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The media type of the image manifest.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The date and time, expressed in standard JavaScript date format, that the current image was pushed to the repository at.
+    pub fn image_pushed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_pushed_at = Some(value.into());
+        self
+    }
+
+    /// The size, in bytes, of the image in the repository.
+    ///
+    /// If the image is a manifest list, this is the max size of all manifests in the list.
+    ///
+    /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it might return a larger image size than the image sizes that are returned by `DescribeImages`.
+    pub fn image_size_in_bytes(mut self, value: i64) -> Self {
+        self.image_size_in_bytes = Some(value);
+        self
+    }
+
+    /// The list of tags that's associated with this image.
+    pub fn image_tags(mut self, value: Vec<String>) -> Self {
+        self.image_tags = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry where this image belongs.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository where this image belongs.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageDetail {
+        ImageDetail {
+            artifact_media_type: self.artifact_media_type,
+            image_digest: self.image_digest,
+            image_manifest_media_type: self.image_manifest_media_type,
+            image_pushed_at: self.image_pushed_at,
+            image_size_in_bytes: self.image_size_in_bytes,
+            image_tags: self.image_tags,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// An object that represents an Amazon ECR image failure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageFailure {
     /// The code that's associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -443,6 +1859,51 @@ pub struct ImageFailure {
     /// The image ID that's associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_id: Option<ImageIdentifier>,
+}
+
+impl ImageFailure {
+    /// A builder of `ImageFailure`, every member unset.
+    pub fn builder() -> ImageFailureBuilder {
+        ImageFailureBuilder::default()
+    }
+}
+
+/// Builds a [`ImageFailure`]: set members, then [`build`](ImageFailureBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageFailureBuilder {
+    failure_code: Option<ImageFailureCode>,
+    failure_reason: Option<String>,
+    image_id: Option<ImageIdentifier>,
+}
+
+impl ImageFailureBuilder {
+    /// The code that's associated with the failure.
+    pub fn failure_code(mut self, value: impl Into<ImageFailureCode>) -> Self {
+        self.failure_code = Some(value.into());
+        self
+    }
+
+    /// The reason for the failure.
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+
+    /// The image ID that's associated with the failure.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageFailure {
+        ImageFailure {
+            failure_code: self.failure_code,
+            failure_reason: self.failure_reason,
+            image_id: self.image_id,
+        }
+    }
 }
 
 /// Values of `ImageFailureCode`.
@@ -518,6 +1979,7 @@ impl ::std::convert::From<&str> for ImageFailureCode {
 /// An object with identifying information for an Amazon ECR image.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageIdentifier {
     /// The `sha256` digest of the image manifest.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -527,9 +1989,47 @@ pub struct ImageIdentifier {
     pub image_tag: Option<String>,
 }
 
+impl ImageIdentifier {
+    /// A builder of `ImageIdentifier`, every member unset.
+    pub fn builder() -> ImageIdentifierBuilder {
+        ImageIdentifierBuilder::default()
+    }
+}
+
+/// Builds a [`ImageIdentifier`]: set members, then [`build`](ImageIdentifierBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageIdentifierBuilder {
+    image_digest: Option<String>,
+    image_tag: Option<String>,
+}
+
+impl ImageIdentifierBuilder {
+    /// The `sha256` digest of the image manifest.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The tag that's used for the image.
+    pub fn image_tag(mut self, value: impl Into<String>) -> Self {
+        self.image_tag = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageIdentifier {
+        ImageIdentifier {
+            image_digest: self.image_digest,
+            image_tag: self.image_tag,
+        }
+    }
+}
+
 /// An object that represents the image tag details for an image.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ImageTagDetail {
     /// The time stamp that indicates when the image tag was created.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -542,9 +2042,55 @@ pub struct ImageTagDetail {
     pub image_tag: Option<String>,
 }
 
+impl ImageTagDetail {
+    /// A builder of `ImageTagDetail`, every member unset.
+    pub fn builder() -> ImageTagDetailBuilder {
+        ImageTagDetailBuilder::default()
+    }
+}
+
+/// Builds a [`ImageTagDetail`]: set members, then [`build`](ImageTagDetailBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageTagDetailBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    image_detail: Option<ReferencedImageDetail>,
+    image_tag: Option<String>,
+}
+
+impl ImageTagDetailBuilder {
+    /// The time stamp that indicates when the image tag was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// An object that describes the details of an image.
+    pub fn image_detail(mut self, value: ReferencedImageDetail) -> Self {
+        self.image_detail = Some(value);
+        self
+    }
+
+    /// The tag that's associated with the image.
+    pub fn image_tag(mut self, value: impl Into<String>) -> Self {
+        self.image_tag = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageTagDetail {
+        ImageTagDetail {
+            created_at: self.created_at,
+            image_detail: self.image_detail,
+            image_tag: self.image_tag,
+        }
+    }
+}
+
 /// The `InitiateLayerUploadRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct InitiateLayerUploadRequest {
     /// The Amazon Web Services account ID, or registry alias, that's associated with the registry to which you intend to upload layers. If you do not specify a registry, the default public registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -553,9 +2099,53 @@ pub struct InitiateLayerUploadRequest {
     pub repository_name: String,
 }
 
+impl InitiateLayerUploadRequest {
+    /// A builder of `InitiateLayerUploadRequest`, every member unset.
+    pub fn builder() -> InitiateLayerUploadRequestBuilder {
+        InitiateLayerUploadRequestBuilder::default()
+    }
+}
+
+/// Builds a [`InitiateLayerUploadRequest`]: set members, then [`build`](InitiateLayerUploadRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct InitiateLayerUploadRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl InitiateLayerUploadRequestBuilder {
+    /// The Amazon Web Services account ID, or registry alias, that's associated with the registry to which you intend to upload layers. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that you want to upload layers to.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<InitiateLayerUploadRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(InitiateLayerUploadRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "InitiateLayerUploadRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `InitiateLayerUploadResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct InitiateLayerUploadResponse {
     /// The size, in bytes, that Amazon ECR expects future layer part uploads to be.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -565,9 +2155,47 @@ pub struct InitiateLayerUploadResponse {
     pub upload_id: Option<String>,
 }
 
+impl InitiateLayerUploadResponse {
+    /// A builder of `InitiateLayerUploadResponse`, every member unset.
+    pub fn builder() -> InitiateLayerUploadResponseBuilder {
+        InitiateLayerUploadResponseBuilder::default()
+    }
+}
+
+/// Builds a [`InitiateLayerUploadResponse`]: set members, then [`build`](InitiateLayerUploadResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct InitiateLayerUploadResponseBuilder {
+    part_size: Option<i64>,
+    upload_id: Option<String>,
+}
+
+impl InitiateLayerUploadResponseBuilder {
+    /// The size, in bytes, that Amazon ECR expects future layer part uploads to be.
+    pub fn part_size(mut self, value: i64) -> Self {
+        self.part_size = Some(value);
+        self
+    }
+
+    /// The upload ID for the layer upload. This parameter is passed to further `UploadLayerPart` and `CompleteLayerUpload` operations.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> InitiateLayerUploadResponse {
+        InitiateLayerUploadResponse {
+            part_size: self.part_size,
+            upload_id: self.upload_id,
+        }
+    }
+}
+
 /// An object that represents an Amazon ECR image layer.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Layer {
     /// The availability status of the image layer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -581,6 +2209,59 @@ pub struct Layer {
     /// The media type of the layer, such as `application/vnd.docker.image.rootfs.diff.tar.gzip` or `application/vnd.oci.image.layer.v1.tar+gzip`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
+}
+
+impl Layer {
+    /// A builder of `Layer`, every member unset.
+    pub fn builder() -> LayerBuilder {
+        LayerBuilder::default()
+    }
+}
+
+/// Builds a [`Layer`]: set members, then [`build`](LayerBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LayerBuilder {
+    layer_availability: Option<LayerAvailability>,
+    layer_digest: Option<String>,
+    layer_size: Option<i64>,
+    media_type: Option<String>,
+}
+
+impl LayerBuilder {
+    /// The availability status of the image layer.
+    pub fn layer_availability(mut self, value: impl Into<LayerAvailability>) -> Self {
+        self.layer_availability = Some(value.into());
+        self
+    }
+
+    /// The `sha256` digest of the image layer.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The size, in bytes, of the image layer.
+    pub fn layer_size(mut self, value: i64) -> Self {
+        self.layer_size = Some(value);
+        self
+    }
+
+    /// The media type of the layer, such as `application/vnd.docker.image.rootfs.diff.tar.gzip` or `application/vnd.oci.image.layer.v1.tar+gzip`.
+    pub fn media_type(mut self, value: impl Into<String>) -> Self {
+        self.media_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Layer {
+        Layer {
+            layer_availability: self.layer_availability,
+            layer_digest: self.layer_digest,
+            layer_size: self.layer_size,
+            media_type: self.media_type,
+        }
+    }
 }
 
 /// Values of `LayerAvailability`.
@@ -628,6 +2309,7 @@ impl ::std::convert::From<&str> for LayerAvailability {
 /// An object that represents an Amazon ECR image layer failure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct LayerFailure {
     /// The failure code that's associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -638,6 +2320,51 @@ pub struct LayerFailure {
     /// The layer digest that's associated with the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer_digest: Option<String>,
+}
+
+impl LayerFailure {
+    /// A builder of `LayerFailure`, every member unset.
+    pub fn builder() -> LayerFailureBuilder {
+        LayerFailureBuilder::default()
+    }
+}
+
+/// Builds a [`LayerFailure`]: set members, then [`build`](LayerFailureBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct LayerFailureBuilder {
+    failure_code: Option<LayerFailureCode>,
+    failure_reason: Option<String>,
+    layer_digest: Option<String>,
+}
+
+impl LayerFailureBuilder {
+    /// The failure code that's associated with the failure.
+    pub fn failure_code(mut self, value: impl Into<LayerFailureCode>) -> Self {
+        self.failure_code = Some(value.into());
+        self
+    }
+
+    /// The reason for the failure.
+    pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
+        self.failure_reason = Some(value.into());
+        self
+    }
+
+    /// The layer digest that's associated with the failure.
+    pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
+        self.layer_digest = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> LayerFailure {
+        LayerFailure {
+            failure_code: self.failure_code,
+            failure_reason: self.failure_reason,
+            layer_digest: self.layer_digest,
+        }
+    }
 }
 
 /// Values of `LayerFailureCode`.
@@ -688,23 +2415,90 @@ impl ::std::convert::From<&str> for LayerFailureCode {
 /// The `ListTagsForResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListTagsForResourceRequest {
     /// The Amazon Resource Name (ARN) that identifies the resource to list the tags for. Currently, the supported resource is an Amazon ECR Public repository.
     pub resource_arn: String,
 }
 
+impl ListTagsForResourceRequest {
+    /// A builder of `ListTagsForResourceRequest`, every member unset.
+    pub fn builder() -> ListTagsForResourceRequestBuilder {
+        ListTagsForResourceRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ListTagsForResourceRequest`]: set members, then [`build`](ListTagsForResourceRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListTagsForResourceRequestBuilder {
+    resource_arn: Option<String>,
+}
+
+impl ListTagsForResourceRequestBuilder {
+    /// The Amazon Resource Name (ARN) that identifies the resource to list the tags for. Currently, the supported resource is an Amazon ECR Public repository.
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.resource_arn = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<ListTagsForResourceRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(ListTagsForResourceRequest {
+            resource_arn: ::aws_json_runtime::required(
+                self.resource_arn,
+                "ListTagsForResourceRequest",
+                "resourceArn",
+            )?,
+        })
+    }
+}
+
 /// The `ListTagsForResourceResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ListTagsForResourceResponse {
     /// The tags for the resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
+impl ListTagsForResourceResponse {
+    /// A builder of `ListTagsForResourceResponse`, every member unset.
+    pub fn builder() -> ListTagsForResourceResponseBuilder {
+        ListTagsForResourceResponseBuilder::default()
+    }
+}
+
+/// Builds a [`ListTagsForResourceResponse`]: set members, then [`build`](ListTagsForResourceResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListTagsForResourceResponseBuilder {
+    tags: Option<Vec<Tag>>,
+}
+
+impl ListTagsForResourceResponseBuilder {
+    /// The tags for the resource.
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ListTagsForResourceResponse {
+        ListTagsForResourceResponse {
+            tags: self.tags,
+        }
+    }
+}
+
 /// The `PutImageRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageRequest {
     /// The image digest of the image manifest that corresponds to the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -724,18 +2518,126 @@ pub struct PutImageRequest {
     pub repository_name: String,
 }
 
+impl PutImageRequest {
+    /// A builder of `PutImageRequest`, every member unset.
+    pub fn builder() -> PutImageRequestBuilder {
+        PutImageRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageRequest`]: set members, then [`build`](PutImageRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageRequestBuilder {
+    image_digest: Option<String>,
+    image_manifest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    image_tag: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutImageRequestBuilder {
+    /// The image digest of the image manifest that corresponds to the image.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The image manifest that corresponds to the image to be uploaded.
+    pub fn image_manifest(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest = Some(value.into());
+        self
+    }
+
+    /// The media type of the image manifest. If you push an image manifest that doesn't contain the `mediaType` field, you must specify the `imageManifestMediaType` in the request.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The tag to associate with the image. This parameter is required for images that use the Docker Image Manifest V2 Schema 2 or Open Container Initiative (OCI) formats.
+    pub fn image_tag(mut self, value: impl Into<String>) -> Self {
+        self.image_tag = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID, or registry alias, that's associated with the public registry that contains the repository where the image is put. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository where the image is put.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(self) -> Result<PutImageRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutImageRequest {
+            image_digest: self.image_digest,
+            image_manifest: ::aws_json_runtime::required(
+                self.image_manifest,
+                "PutImageRequest",
+                "imageManifest",
+            )?,
+            image_manifest_media_type: self.image_manifest_media_type,
+            image_tag: self.image_tag,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutImageRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `PutImageResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutImageResponse {
     /// Details of the image uploaded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
 }
 
+impl PutImageResponse {
+    /// A builder of `PutImageResponse`, every member unset.
+    pub fn builder() -> PutImageResponseBuilder {
+        PutImageResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutImageResponse`]: set members, then [`build`](PutImageResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutImageResponseBuilder {
+    image: Option<Image>,
+}
+
+impl PutImageResponseBuilder {
+    /// Details of the image uploaded.
+    pub fn image(mut self, value: Image) -> Self {
+        self.image = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutImageResponse {
+        PutImageResponse {
+            image: self.image,
+        }
+    }
+}
+
 /// The `PutRegistryCatalogDataRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRegistryCatalogDataRequest {
     /// The display name for a public registry. The display name is shown as the repository author in the Amazon ECR Public Gallery.
     ///
@@ -744,18 +2646,80 @@ pub struct PutRegistryCatalogDataRequest {
     pub display_name: Option<String>,
 }
 
+impl PutRegistryCatalogDataRequest {
+    /// A builder of `PutRegistryCatalogDataRequest`, every member unset.
+    pub fn builder() -> PutRegistryCatalogDataRequestBuilder {
+        PutRegistryCatalogDataRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutRegistryCatalogDataRequest`]: set members, then [`build`](PutRegistryCatalogDataRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRegistryCatalogDataRequestBuilder {
+    display_name: Option<String>,
+}
+
+impl PutRegistryCatalogDataRequestBuilder {
+    /// The display name for a public registry. The display name is shown as the repository author in the Amazon ECR Public Gallery.
+    ///
+    /// **Note:** The registry display name is only publicly visible in the Amazon ECR Public Gallery for verified accounts.
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutRegistryCatalogDataRequest {
+        PutRegistryCatalogDataRequest {
+            display_name: self.display_name,
+        }
+    }
+}
+
 /// The `PutRegistryCatalogDataResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRegistryCatalogDataResponse {
     /// The catalog data for the public registry.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub registry_catalog_data: RegistryCatalogData,
 }
 
+impl PutRegistryCatalogDataResponse {
+    /// A builder of `PutRegistryCatalogDataResponse`, every member unset.
+    pub fn builder() -> PutRegistryCatalogDataResponseBuilder {
+        PutRegistryCatalogDataResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutRegistryCatalogDataResponse`]: set members, then [`build`](PutRegistryCatalogDataResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRegistryCatalogDataResponseBuilder {
+    registry_catalog_data: Option<RegistryCatalogData>,
+}
+
+impl PutRegistryCatalogDataResponseBuilder {
+    /// The catalog data for the public registry.
+    pub fn registry_catalog_data(mut self, value: RegistryCatalogData) -> Self {
+        self.registry_catalog_data = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutRegistryCatalogDataResponse {
+        PutRegistryCatalogDataResponse {
+            registry_catalog_data: self.registry_catalog_data.unwrap_or_default(),
+        }
+    }
+}
+
 /// The `PutRepositoryCatalogDataRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRepositoryCatalogDataRequest {
     /// An object containing the catalog data for a repository. This data is publicly visible in the Amazon ECR Public Gallery.
     pub catalog_data: RepositoryCatalogDataInput,
@@ -766,18 +2730,104 @@ pub struct PutRepositoryCatalogDataRequest {
     pub repository_name: String,
 }
 
+impl PutRepositoryCatalogDataRequest {
+    /// A builder of `PutRepositoryCatalogDataRequest`, every member unset.
+    pub fn builder() -> PutRepositoryCatalogDataRequestBuilder {
+        PutRepositoryCatalogDataRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutRepositoryCatalogDataRequest`]: set members, then [`build`](PutRepositoryCatalogDataRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRepositoryCatalogDataRequestBuilder {
+    catalog_data: Option<RepositoryCatalogDataInput>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutRepositoryCatalogDataRequestBuilder {
+    /// An object containing the catalog data for a repository. This data is publicly visible in the Amazon ECR Public Gallery.
+    pub fn catalog_data(mut self, value: RepositoryCatalogDataInput) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry the repository is in. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to create or update the catalog data for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<PutRepositoryCatalogDataRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutRepositoryCatalogDataRequest {
+            catalog_data: ::aws_json_runtime::required(
+                self.catalog_data,
+                "PutRepositoryCatalogDataRequest",
+                "catalogData",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutRepositoryCatalogDataRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `PutRepositoryCatalogDataResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutRepositoryCatalogDataResponse {
     /// The catalog data for the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_data: Option<RepositoryCatalogData>,
 }
 
+impl PutRepositoryCatalogDataResponse {
+    /// A builder of `PutRepositoryCatalogDataResponse`, every member unset.
+    pub fn builder() -> PutRepositoryCatalogDataResponseBuilder {
+        PutRepositoryCatalogDataResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutRepositoryCatalogDataResponse`]: set members, then [`build`](PutRepositoryCatalogDataResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutRepositoryCatalogDataResponseBuilder {
+    catalog_data: Option<RepositoryCatalogData>,
+}
+
+impl PutRepositoryCatalogDataResponseBuilder {
+    /// The catalog data for the repository.
+    pub fn catalog_data(mut self, value: RepositoryCatalogData) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutRepositoryCatalogDataResponse {
+        PutRepositoryCatalogDataResponse {
+            catalog_data: self.catalog_data,
+        }
+    }
+}
+
 /// An object that describes the image tag details that are returned by a `DescribeImageTags` action.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ReferencedImageDetail {
     /// The artifact media type of the image.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -800,9 +2850,78 @@ pub struct ReferencedImageDetail {
     pub image_size_in_bytes: Option<i64>,
 }
 
+impl ReferencedImageDetail {
+    /// A builder of `ReferencedImageDetail`, every member unset.
+    pub fn builder() -> ReferencedImageDetailBuilder {
+        ReferencedImageDetailBuilder::default()
+    }
+}
+
+/// Builds a [`ReferencedImageDetail`]: set members, then [`build`](ReferencedImageDetailBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ReferencedImageDetailBuilder {
+    artifact_media_type: Option<String>,
+    image_digest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    image_pushed_at: Option<::aws_json_runtime::DateTime>,
+    image_size_in_bytes: Option<i64>,
+}
+
+impl ReferencedImageDetailBuilder {
+    /// The artifact media type of the image.
+    pub fn artifact_media_type(mut self, value: impl Into<String>) -> Self {
+        self.artifact_media_type = Some(value.into());
+        self
+    }
+
+    /// The `sha256` digest of the image manifest.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The media type of the image manifest.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The date and time, expressed in standard JavaScript date format, which the current image tag was pushed to the repository at.
+    pub fn image_pushed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_pushed_at = Some(value.into());
+        self
+    }
+
+    /// The size, in bytes, of the image in the repository.
+    ///
+    /// If the image is a manifest list, this is the max size of all manifests in the list.
+    ///
+    /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it might return a larger image size than the image sizes that are returned by `DescribeImages`.
+    pub fn image_size_in_bytes(mut self, value: i64) -> Self {
+        self.image_size_in_bytes = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ReferencedImageDetail {
+        ReferencedImageDetail {
+            artifact_media_type: self.artifact_media_type,
+            image_digest: self.image_digest,
+            image_manifest_media_type: self.image_manifest_media_type,
+            image_pushed_at: self.image_pushed_at,
+            image_size_in_bytes: self.image_size_in_bytes,
+        }
+    }
+}
+
 /// The details of a public registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Registry {
     /// An array of objects that represents the aliases for a public registry.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -821,9 +2940,71 @@ pub struct Registry {
     pub verified: bool,
 }
 
+impl Registry {
+    /// A builder of `Registry`, every member unset.
+    pub fn builder() -> RegistryBuilder {
+        RegistryBuilder::default()
+    }
+}
+
+/// Builds a [`Registry`]: set members, then [`build`](RegistryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistryBuilder {
+    aliases: Option<Vec<RegistryAlias>>,
+    registry_arn: Option<String>,
+    registry_id: Option<String>,
+    registry_uri: Option<String>,
+    verified: Option<bool>,
+}
+
+impl RegistryBuilder {
+    /// An array of objects that represents the aliases for a public registry.
+    pub fn aliases(mut self, value: Vec<RegistryAlias>) -> Self {
+        self.aliases = Some(value);
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the public registry.
+    pub fn registry_arn(mut self, value: impl Into<String>) -> Self {
+        self.registry_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the registry. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The URI of a public registry. The URI contains a universal prefix and the registry alias.
+    pub fn registry_uri(mut self, value: impl Into<String>) -> Self {
+        self.registry_uri = Some(value.into());
+        self
+    }
+
+    /// Indicates whether the account is a verified Amazon Web Services Marketplace vendor. If an account is verified, each public repository receives a verified account badge on the Amazon ECR Public Gallery.
+    pub fn verified(mut self, value: bool) -> Self {
+        self.verified = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Registry {
+        Registry {
+            aliases: self.aliases.unwrap_or_default(),
+            registry_arn: self.registry_arn.unwrap_or_default(),
+            registry_id: self.registry_id.unwrap_or_default(),
+            registry_uri: self.registry_uri.unwrap_or_default(),
+            verified: self.verified.unwrap_or_default(),
+        }
+    }
+}
+
 /// An object representing the aliases for a public registry. A public registry is given an alias when it's created. However, a custom alias can be set using the Amazon ECR console. For more information, see [Registries](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html) in the *Amazon Elastic Container Registry User Guide*.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RegistryAlias {
     /// Indicates whether the registry alias is the default alias for the registry. When the first public repository is created, your public registry is assigned a default registry alias.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -839,6 +3020,61 @@ pub struct RegistryAlias {
     /// The status of the registry alias.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub status: RegistryAliasStatus,
+}
+
+impl RegistryAlias {
+    /// A builder of `RegistryAlias`, every member unset.
+    pub fn builder() -> RegistryAliasBuilder {
+        RegistryAliasBuilder::default()
+    }
+}
+
+/// Builds a [`RegistryAlias`]: set members, then [`build`](RegistryAliasBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistryAliasBuilder {
+    default_registry_alias: Option<bool>,
+    name: Option<String>,
+    primary_registry_alias: Option<bool>,
+    status: Option<RegistryAliasStatus>,
+}
+
+impl RegistryAliasBuilder {
+    /// Indicates whether the registry alias is the default alias for the registry. When the first public repository is created, your public registry is assigned a default registry alias.
+    pub fn default_registry_alias(mut self, value: bool) -> Self {
+        self.default_registry_alias = Some(value);
+        self
+    }
+
+    /// The name of the registry alias.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Indicates whether the registry alias is the primary alias for the registry. If true, the alias is the primary registry alias and is displayed in both the repository URL and the image URI used in the `docker pull` commands on the Amazon ECR Public Gallery.
+    ///
+    /// **Note:** A registry alias that isn't the primary registry alias can be used in the repository URI in a `docker pull` command.
+    pub fn primary_registry_alias(mut self, value: bool) -> Self {
+        self.primary_registry_alias = Some(value);
+        self
+    }
+
+    /// The status of the registry alias.
+    pub fn status(mut self, value: impl Into<RegistryAliasStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RegistryAlias {
+        RegistryAlias {
+            default_registry_alias: self.default_registry_alias.unwrap_or_default(),
+            name: self.name.unwrap_or_default(),
+            primary_registry_alias: self.primary_registry_alias.unwrap_or_default(),
+            status: self.status.unwrap_or_default(),
+        }
+    }
 }
 
 /// Values of `RegistryAliasStatus`.
@@ -890,6 +3126,7 @@ impl ::std::convert::From<&str> for RegistryAliasStatus {
 /// The metadata for a public registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RegistryCatalogData {
     /// The display name for a public registry. This appears on the Amazon ECR Public Gallery.
     ///
@@ -898,9 +3135,41 @@ pub struct RegistryCatalogData {
     pub display_name: Option<String>,
 }
 
+impl RegistryCatalogData {
+    /// A builder of `RegistryCatalogData`, every member unset.
+    pub fn builder() -> RegistryCatalogDataBuilder {
+        RegistryCatalogDataBuilder::default()
+    }
+}
+
+/// Builds a [`RegistryCatalogData`]: set members, then [`build`](RegistryCatalogDataBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RegistryCatalogDataBuilder {
+    display_name: Option<String>,
+}
+
+impl RegistryCatalogDataBuilder {
+    /// The display name for a public registry. This appears on the Amazon ECR Public Gallery.
+    ///
+    /// **Important:** Only accounts that have the verified account badge can have a registry display name.
+    pub fn display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RegistryCatalogData {
+        RegistryCatalogData {
+            display_name: self.display_name,
+        }
+    }
+}
+
 /// An object representing a repository.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Repository {
     /// The date and time, in JavaScript date format, when the repository was created.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -919,9 +3188,71 @@ pub struct Repository {
     pub repository_uri: Option<String>,
 }
 
+impl Repository {
+    /// A builder of `Repository`, every member unset.
+    pub fn builder() -> RepositoryBuilder {
+        RepositoryBuilder::default()
+    }
+}
+
+/// Builds a [`Repository`]: set members, then [`build`](RepositoryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RepositoryBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    registry_id: Option<String>,
+    repository_arn: Option<String>,
+    repository_name: Option<String>,
+    repository_uri: Option<String>,
+}
+
+impl RepositoryBuilder {
+    /// The date and time, in JavaScript date format, when the repository was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) that identifies the repository. The ARN contains the `arn:aws:ecr` namespace, followed by the region of the repository, Amazon Web Services account ID of the repository owner, repository namespace, and repository name. For example, `arn:aws:ecr:region:012345678910:repository/test`.
+    pub fn repository_arn(mut self, value: impl Into<String>) -> Self {
+        self.repository_arn = Some(value.into());
+        self
+    }
+
+    /// The name of the repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The URI for the repository. You can use this URI for container image `push` and `pull` operations.
+    pub fn repository_uri(mut self, value: impl Into<String>) -> Self {
+        self.repository_uri = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Repository {
+        Repository {
+            created_at: self.created_at,
+            registry_id: self.registry_id,
+            repository_arn: self.repository_arn,
+            repository_name: self.repository_name,
+            repository_uri: self.repository_uri,
+        }
+    }
+}
+
 /// The catalog data for a repository. This data is publicly visible in the Amazon ECR Public Gallery.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RepositoryCatalogData {
     /// The longform description of the contents of the repository. This text appears in the repository details on the Amazon ECR Public Gallery.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -950,9 +3281,91 @@ pub struct RepositoryCatalogData {
     pub usage_text: Option<String>,
 }
 
+impl RepositoryCatalogData {
+    /// A builder of `RepositoryCatalogData`, every member unset.
+    pub fn builder() -> RepositoryCatalogDataBuilder {
+        RepositoryCatalogDataBuilder::default()
+    }
+}
+
+/// Builds a [`RepositoryCatalogData`]: set members, then [`build`](RepositoryCatalogDataBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RepositoryCatalogDataBuilder {
+    about_text: Option<String>,
+    architectures: Option<Vec<String>>,
+    description: Option<String>,
+    logo_url: Option<String>,
+    marketplace_certified: Option<bool>,
+    operating_systems: Option<Vec<String>>,
+    usage_text: Option<String>,
+}
+
+impl RepositoryCatalogDataBuilder {
+    /// The longform description of the contents of the repository. This text appears in the repository details on the Amazon ECR Public Gallery.
+    pub fn about_text(mut self, value: impl Into<String>) -> Self {
+        self.about_text = Some(value.into());
+        self
+    }
+
+    /// The architecture tags that are associated with the repository.
+    ///
+    /// **Note:** Only supported operating system tags appear publicly in the Amazon ECR Public Gallery. For more information, see `RepositoryCatalogDataInput`.
+    pub fn architectures(mut self, value: Vec<String>) -> Self {
+        self.architectures = Some(value);
+        self
+    }
+
+    /// The short description of the repository.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// The URL that contains the logo that's associated with the repository.
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+
+    /// Indicates whether the repository is certified by Amazon Web Services Marketplace.
+    pub fn marketplace_certified(mut self, value: bool) -> Self {
+        self.marketplace_certified = Some(value);
+        self
+    }
+
+    /// The operating system tags that are associated with the repository.
+    ///
+    /// **Note:** Only supported operating system tags appear publicly in the Amazon ECR Public Gallery. For more information, see `RepositoryCatalogDataInput`.
+    pub fn operating_systems(mut self, value: Vec<String>) -> Self {
+        self.operating_systems = Some(value);
+        self
+    }
+
+    /// The longform usage details of the contents of the repository. The usage text provides context for users of the repository.
+    pub fn usage_text(mut self, value: impl Into<String>) -> Self {
+        self.usage_text = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RepositoryCatalogData {
+        RepositoryCatalogData {
+            about_text: self.about_text,
+            architectures: self.architectures,
+            description: self.description,
+            logo_url: self.logo_url,
+            marketplace_certified: self.marketplace_certified,
+            operating_systems: self.operating_systems,
+            usage_text: self.usage_text,
+        }
+    }
+}
+
 /// An object that contains the catalog data for a repository. This data is publicly visible in the Amazon ECR Public Gallery.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct RepositoryCatalogDataInput {
     /// A detailed description of the contents of the repository. It's publicly visible in the Amazon ECR Public Gallery. The text must be in markdown format.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -988,9 +3401,96 @@ pub struct RepositoryCatalogDataInput {
     pub usage_text: Option<String>,
 }
 
+impl RepositoryCatalogDataInput {
+    /// A builder of `RepositoryCatalogDataInput`, every member unset.
+    pub fn builder() -> RepositoryCatalogDataInputBuilder {
+        RepositoryCatalogDataInputBuilder::default()
+    }
+}
+
+/// Builds a [`RepositoryCatalogDataInput`]: set members, then [`build`](RepositoryCatalogDataInputBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RepositoryCatalogDataInputBuilder {
+    about_text: Option<String>,
+    architectures: Option<Vec<String>>,
+    description: Option<String>,
+    logo_image_blob: Option<::aws_json_runtime::Blob>,
+    operating_systems: Option<Vec<String>>,
+    usage_text: Option<String>,
+}
+
+impl RepositoryCatalogDataInputBuilder {
+    /// A detailed description of the contents of the repository. It's publicly visible in the Amazon ECR Public Gallery. The text must be in markdown format.
+    pub fn about_text(mut self, value: impl Into<String>) -> Self {
+        self.about_text = Some(value.into());
+        self
+    }
+
+    /// The system architecture that the images in the repository are compatible with. On the Amazon ECR Public Gallery, the following supported architectures appear as badges on the repository and are used as search filters.
+    ///
+    /// **Note:** If an unsupported tag is added to your repository catalog data, it's associated with the repository and can be retrieved using the API but isn't discoverable in the Amazon ECR Public Gallery.
+    ///
+    /// - `ARM`
+    /// - `ARM 64`
+    /// - `x86`
+    /// - `x86-64`
+    pub fn architectures(mut self, value: Vec<String>) -> Self {
+        self.architectures = Some(value);
+        self
+    }
+
+    /// A short description of the contents of the repository. This text appears in both the image details and also when searching for repositories on the Amazon ECR Public Gallery.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// The base64-encoded repository logo payload.
+    ///
+    /// **Note:** The repository logo is only publicly visible in the Amazon ECR Public Gallery for verified accounts.
+    pub fn logo_image_blob(
+        mut self,
+        value: impl Into<::aws_json_runtime::Blob>,
+    ) -> Self {
+        self.logo_image_blob = Some(value.into());
+        self
+    }
+
+    /// The operating systems that the images in the repository are compatible with. On the Amazon ECR Public Gallery, the following supported operating systems appear as badges on the repository and are used as search filters.
+    ///
+    /// **Note:** If an unsupported tag is added to your repository catalog data, it's associated with the repository and can be retrieved using the API but isn't discoverable in the Amazon ECR Public Gallery.
+    ///
+    /// - `Linux`
+    /// - `Windows`
+    pub fn operating_systems(mut self, value: Vec<String>) -> Self {
+        self.operating_systems = Some(value);
+        self
+    }
+
+    /// Detailed information about how to use the contents of the repository. It's publicly visible in the Amazon ECR Public Gallery. The usage text provides context, support information, and additional usage details for users of the repository. The text must be in markdown format.
+    pub fn usage_text(mut self, value: impl Into<String>) -> Self {
+        self.usage_text = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> RepositoryCatalogDataInput {
+        RepositoryCatalogDataInput {
+            about_text: self.about_text,
+            architectures: self.architectures,
+            description: self.description,
+            logo_image_blob: self.logo_image_blob,
+            operating_systems: self.operating_systems,
+            usage_text: self.usage_text,
+        }
+    }
+}
+
 /// The `SetRepositoryPolicyRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SetRepositoryPolicyRequest {
     /// If the policy that you want to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This prevents accidental repository lockouts.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1004,9 +3504,73 @@ pub struct SetRepositoryPolicyRequest {
     pub repository_name: String,
 }
 
+impl SetRepositoryPolicyRequest {
+    /// A builder of `SetRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> SetRepositoryPolicyRequestBuilder {
+        SetRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SetRepositoryPolicyRequest`]: set members, then [`build`](SetRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetRepositoryPolicyRequestBuilder {
+    force: Option<bool>,
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl SetRepositoryPolicyRequestBuilder {
+    /// If the policy that you want to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This prevents accidental repository lockouts.
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = Some(value);
+        self
+    }
+
+    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR Repository Policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) in the *Amazon Elastic Container Registry User Guide*.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the registry that contains the repository. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to receive the policy.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<SetRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(SetRepositoryPolicyRequest {
+            force: self.force,
+            policy_text: ::aws_json_runtime::required(
+                self.policy_text,
+                "SetRepositoryPolicyRequest",
+                "policyText",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "SetRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
 /// The `SetRepositoryPolicyResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SetRepositoryPolicyResponse {
     /// The JSON repository policy text that's applied to the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1019,9 +3583,55 @@ pub struct SetRepositoryPolicyResponse {
     pub repository_name: Option<String>,
 }
 
+impl SetRepositoryPolicyResponse {
+    /// A builder of `SetRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> SetRepositoryPolicyResponseBuilder {
+        SetRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`SetRepositoryPolicyResponse`]: set members, then [`build`](SetRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl SetRepositoryPolicyResponseBuilder {
+    /// The JSON repository policy text that's applied to the repository.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> SetRepositoryPolicyResponse {
+        SetRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define both. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Tag {
     /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
     #[serde(rename = "Key", skip_serializing_if = "Option::is_none")]
@@ -1031,9 +3641,47 @@ pub struct Tag {
     pub value: Option<String>,
 }
 
+impl Tag {
+    /// A builder of `Tag`, every member unset.
+    pub fn builder() -> TagBuilder {
+        TagBuilder::default()
+    }
+}
+
+/// Builds a [`Tag`]: set members, then [`build`](TagBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TagBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+impl TagBuilder {
+    /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// The optional part of a key-value pair that make up a tag. A `value` acts as a descriptor within a tag category (key).
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Tag {
+        Tag {
+            key: self.key,
+            value: self.value,
+        }
+    }
+}
+
 /// The `TagResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct TagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource to add tags to. Currently, the supported resource is an Amazon ECR Public repository.
     pub resource_arn: String,
@@ -1041,13 +3689,74 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 
+impl TagResourceRequest {
+    /// A builder of `TagResourceRequest`, every member unset.
+    pub fn builder() -> TagResourceRequestBuilder {
+        TagResourceRequestBuilder::default()
+    }
+}
+
+/// Builds a [`TagResourceRequest`]: set members, then [`build`](TagResourceRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TagResourceRequestBuilder {
+    resource_arn: Option<String>,
+    tags: Option<Vec<Tag>>,
+}
+
+impl TagResourceRequestBuilder {
+    /// The Amazon Resource Name (ARN) of the resource to add tags to. Currently, the supported resource is an Amazon ECR Public repository.
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.resource_arn = Some(value.into());
+        self
+    }
+
+    /// The tags to add to the resource. A tag is an array of key-value pairs. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(self) -> Result<TagResourceRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(TagResourceRequest {
+            resource_arn: ::aws_json_runtime::required(
+                self.resource_arn,
+                "TagResourceRequest",
+                "resourceArn",
+            )?,
+            tags: ::aws_json_runtime::required(self.tags, "TagResourceRequest", "tags")?,
+        })
+    }
+}
+
 /// The `TagResourceResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct TagResourceResponse {}
+impl TagResourceResponse {
+    /// A builder of `TagResourceResponse`, every member unset.
+    pub fn builder() -> TagResourceResponseBuilder {
+        TagResourceResponseBuilder::default()
+    }
+}
+
+/// Builds a [`TagResourceResponse`]: set members, then [`build`](TagResourceResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct TagResourceResponseBuilder {}
+impl TagResourceResponseBuilder {
+    /// The structure as set.
+    pub fn build(self) -> TagResourceResponse {
+        TagResourceResponse {}
+    }
+}
+
 /// The `UntagResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UntagResourceRequest {
     /// The Amazon Resource Name (ARN) of the resource to delete tags from. Currently, the supported resource is an Amazon ECR Public repository.
     pub resource_arn: String,
@@ -1055,13 +3764,80 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 
+impl UntagResourceRequest {
+    /// A builder of `UntagResourceRequest`, every member unset.
+    pub fn builder() -> UntagResourceRequestBuilder {
+        UntagResourceRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UntagResourceRequest`]: set members, then [`build`](UntagResourceRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UntagResourceRequestBuilder {
+    resource_arn: Option<String>,
+    tag_keys: Option<Vec<String>>,
+}
+
+impl UntagResourceRequestBuilder {
+    /// The Amazon Resource Name (ARN) of the resource to delete tags from. Currently, the supported resource is an Amazon ECR Public repository.
+    pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
+        self.resource_arn = Some(value.into());
+        self
+    }
+
+    /// The keys of the tags to be removed.
+    pub fn tag_keys(mut self, value: Vec<String>) -> Self {
+        self.tag_keys = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<UntagResourceRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(UntagResourceRequest {
+            resource_arn: ::aws_json_runtime::required(
+                self.resource_arn,
+                "UntagResourceRequest",
+                "resourceArn",
+            )?,
+            tag_keys: ::aws_json_runtime::required(
+                self.tag_keys,
+                "UntagResourceRequest",
+                "tagKeys",
+            )?,
+        })
+    }
+}
+
 /// The `UntagResourceResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UntagResourceResponse {}
+impl UntagResourceResponse {
+    /// A builder of `UntagResourceResponse`, every member unset.
+    pub fn builder() -> UntagResourceResponseBuilder {
+        UntagResourceResponseBuilder::default()
+    }
+}
+
+/// Builds a [`UntagResourceResponse`]: set members, then [`build`](UntagResourceResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UntagResourceResponseBuilder {}
+impl UntagResourceResponseBuilder {
+    /// The structure as set.
+    pub fn build(self) -> UntagResourceResponse {
+        UntagResourceResponse {}
+    }
+}
+
 /// The `UploadLayerPartRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UploadLayerPartRequest {
     /// The base64-encoded layer part payload.
     pub layer_part_blob: ::aws_json_runtime::Blob,
@@ -1078,9 +3854,104 @@ pub struct UploadLayerPartRequest {
     pub upload_id: String,
 }
 
+impl UploadLayerPartRequest {
+    /// A builder of `UploadLayerPartRequest`, every member unset.
+    pub fn builder() -> UploadLayerPartRequestBuilder {
+        UploadLayerPartRequestBuilder::default()
+    }
+}
+
+/// Builds a [`UploadLayerPartRequest`]: set members, then [`build`](UploadLayerPartRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UploadLayerPartRequestBuilder {
+    layer_part_blob: Option<::aws_json_runtime::Blob>,
+    part_first_byte: Option<i64>,
+    part_last_byte: Option<i64>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl UploadLayerPartRequestBuilder {
+    /// The base64-encoded layer part payload.
+    pub fn layer_part_blob(
+        mut self,
+        value: impl Into<::aws_json_runtime::Blob>,
+    ) -> Self {
+        self.layer_part_blob = Some(value.into());
+        self
+    }
+
+    /// The position of the first byte of the layer part witin the overall image layer.
+    pub fn part_first_byte(mut self, value: i64) -> Self {
+        self.part_first_byte = Some(value);
+        self
+    }
+
+    /// The position of the last byte of the layer part within the overall image layer.
+    pub fn part_last_byte(mut self, value: i64) -> Self {
+        self.part_last_byte = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID, or registry alias, that's associated with the registry that you're uploading layer parts to. If you do not specify a registry, the default public registry is assumed.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that you're uploading layer parts to.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the layer part upload.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<UploadLayerPartRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(UploadLayerPartRequest {
+            layer_part_blob: ::aws_json_runtime::required(
+                self.layer_part_blob,
+                "UploadLayerPartRequest",
+                "layerPartBlob",
+            )?,
+            part_first_byte: ::aws_json_runtime::required(
+                self.part_first_byte,
+                "UploadLayerPartRequest",
+                "partFirstByte",
+            )?,
+            part_last_byte: ::aws_json_runtime::required(
+                self.part_last_byte,
+                "UploadLayerPartRequest",
+                "partLastByte",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "UploadLayerPartRequest",
+                "repositoryName",
+            )?,
+            upload_id: ::aws_json_runtime::required(
+                self.upload_id,
+                "UploadLayerPartRequest",
+                "uploadId",
+            )?,
+        })
+    }
+}
+
 /// The `UploadLayerPartResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UploadLayerPartResponse {
     /// The integer value of the last byte that's received in the request.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1094,4 +3965,57 @@ pub struct UploadLayerPartResponse {
     /// The upload ID that's associated with the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
+}
+
+impl UploadLayerPartResponse {
+    /// A builder of `UploadLayerPartResponse`, every member unset.
+    pub fn builder() -> UploadLayerPartResponseBuilder {
+        UploadLayerPartResponseBuilder::default()
+    }
+}
+
+/// Builds a [`UploadLayerPartResponse`]: set members, then [`build`](UploadLayerPartResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct UploadLayerPartResponseBuilder {
+    last_byte_received: Option<i64>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    upload_id: Option<String>,
+}
+
+impl UploadLayerPartResponseBuilder {
+    /// The integer value of the last byte that's received in the request.
+    pub fn last_byte_received(mut self, value: i64) -> Self {
+        self.last_byte_received = Some(value);
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The upload ID that's associated with the request.
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
+        self.upload_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> UploadLayerPartResponse {
+        UploadLayerPartResponse {
+            last_byte_received: self.last_byte_received,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            upload_id: self.upload_id,
+        }
+    }
 }

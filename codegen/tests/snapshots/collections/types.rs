@@ -5,6 +5,7 @@
 /// The `PutThingsRequest` structure.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutThingsRequest {
     /// The `at` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,18 +73,218 @@ impl ::std::fmt::Debug for PutThingsRequest {
     }
 }
 
+impl PutThingsRequest {
+    /// A builder of `PutThingsRequest`, every member unset.
+    pub fn builder() -> PutThingsRequestBuilder {
+        PutThingsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutThingsRequest`]: set members, then [`build`](PutThingsRequestBuilder::build).
+#[derive(Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutThingsRequestBuilder {
+    at: Option<::aws_json_runtime::DateTime>,
+    big: Option<i64>,
+    deep: Option<PutThingsRequestDeep>,
+    flag: Option<bool>,
+    hinted: Option<::aws_json_runtime::Blob>,
+    index: Option<::std::collections::BTreeMap<String, Vec<i64>>>,
+    inline: Option<PutThingsRequestInline>,
+    matrix: Option<Vec<Vec<i64>>>,
+    max_results: Option<i32>,
+    nested: Option<
+        ::std::collections::BTreeMap<String, ::std::collections::BTreeMap<String, Thing>>,
+    >,
+    next_token: Option<String>,
+    payload: Option<::aws_json_runtime::Blob>,
+    ratio: Option<f64>,
+    small: Option<i32>,
+}
+
+impl ::std::fmt::Debug for PutThingsRequestBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PutThingsRequestBuilder")
+            .field("at", &self.at)
+            .field("big", &self.big)
+            .field("deep", &self.deep)
+            .field("flag", &self.flag)
+            .field("hinted", &self.hinted)
+            .field("index", &self.index)
+            .field("inline", &self.inline.as_ref().map(|_| ::aws_json_runtime::Redacted))
+            .field("matrix", &self.matrix)
+            .field("max_results", &self.max_results)
+            .field("nested", &self.nested)
+            .field("next_token", &self.next_token)
+            .field("payload", &self.payload)
+            .field("ratio", &self.ratio)
+            .field("small", &self.small)
+            .finish()
+    }
+}
+
+impl PutThingsRequestBuilder {
+    /// Sets `at`.
+    pub fn at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.at = Some(value.into());
+        self
+    }
+
+    /// Sets `big`.
+    pub fn big(mut self, value: i64) -> Self {
+        self.big = Some(value);
+        self
+    }
+
+    /// Inline schemas five levels deep.
+    pub fn deep(mut self, value: PutThingsRequestDeep) -> Self {
+        self.deep = Some(value);
+        self
+    }
+
+    /// Sets `flag`.
+    pub fn flag(mut self, value: bool) -> Self {
+        self.flag = Some(value);
+        self
+    }
+
+    /// Bytes, by hint.
+    pub fn hinted(mut self, value: impl Into<::aws_json_runtime::Blob>) -> Self {
+        self.hinted = Some(value.into());
+        self
+    }
+
+    /// A map of lists.
+    pub fn index(
+        mut self,
+        value: ::std::collections::BTreeMap<String, Vec<i64>>,
+    ) -> Self {
+        self.index = Some(value);
+        self
+    }
+
+    /// Sets `inline`.
+    pub fn inline(mut self, value: PutThingsRequestInline) -> Self {
+        self.inline = Some(value);
+        self
+    }
+
+    /// A list of lists.
+    pub fn matrix(mut self, value: Vec<Vec<i64>>) -> Self {
+        self.matrix = Some(value);
+        self
+    }
+
+    /// Sets `maxResults`.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// A map of maps of structures.
+    pub fn nested(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            ::std::collections::BTreeMap<String, Thing>,
+        >,
+    ) -> Self {
+        self.nested = Some(value);
+        self
+    }
+
+    /// Sets `nextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Bytes, by format.
+    pub fn payload(mut self, value: impl Into<::aws_json_runtime::Blob>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+
+    /// Sets `ratio`.
+    pub fn ratio(mut self, value: f64) -> Self {
+        self.ratio = Some(value);
+        self
+    }
+
+    /// Sets `small`.
+    pub fn small(mut self, value: i32) -> Self {
+        self.small = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(self) -> Result<PutThingsRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutThingsRequest {
+            at: self.at,
+            big: self.big,
+            deep: self.deep,
+            flag: self.flag,
+            hinted: self.hinted,
+            index: self.index,
+            inline: self.inline,
+            matrix: ::aws_json_runtime::required(
+                self.matrix,
+                "PutThingsRequest",
+                "matrix",
+            )?,
+            max_results: self.max_results,
+            nested: self.nested,
+            next_token: self.next_token,
+            payload: self.payload,
+            ratio: self.ratio,
+            small: self.small,
+        })
+    }
+}
+
 /// Inline schemas five levels deep.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutThingsRequestDeep {
     /// The `levels` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub levels: Option<Vec<PutThingsRequestDeepLevelsItem>>,
 }
 
+impl PutThingsRequestDeep {
+    /// A builder of `PutThingsRequestDeep`, every member unset.
+    pub fn builder() -> PutThingsRequestDeepBuilder {
+        PutThingsRequestDeepBuilder::default()
+    }
+}
+
+/// Builds a [`PutThingsRequestDeep`]: set members, then [`build`](PutThingsRequestDeepBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutThingsRequestDeepBuilder {
+    levels: Option<Vec<PutThingsRequestDeepLevelsItem>>,
+}
+
+impl PutThingsRequestDeepBuilder {
+    /// Sets `levels`.
+    pub fn levels(mut self, value: Vec<PutThingsRequestDeepLevelsItem>) -> Self {
+        self.levels = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutThingsRequestDeep {
+        PutThingsRequestDeep {
+            levels: self.levels,
+        }
+    }
+}
+
 /// The `PutThingsRequestDeepLevelsItem` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutThingsRequestDeepLevelsItem {
     /// The `byName` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,17 +293,94 @@ pub struct PutThingsRequestDeepLevelsItem {
     >,
 }
 
+impl PutThingsRequestDeepLevelsItem {
+    /// A builder of `PutThingsRequestDeepLevelsItem`, every member unset.
+    pub fn builder() -> PutThingsRequestDeepLevelsItemBuilder {
+        PutThingsRequestDeepLevelsItemBuilder::default()
+    }
+}
+
+/// Builds a [`PutThingsRequestDeepLevelsItem`]: set members, then [`build`](PutThingsRequestDeepLevelsItemBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutThingsRequestDeepLevelsItemBuilder {
+    by_name: Option<
+        ::std::collections::BTreeMap<String, PutThingsRequestDeepLevelsItemByNameValue>,
+    >,
+}
+
+impl PutThingsRequestDeepLevelsItemBuilder {
+    /// Sets `byName`.
+    pub fn by_name(
+        mut self,
+        value: ::std::collections::BTreeMap<
+            String,
+            PutThingsRequestDeepLevelsItemByNameValue,
+        >,
+    ) -> Self {
+        self.by_name = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutThingsRequestDeepLevelsItem {
+        PutThingsRequestDeepLevelsItem {
+            by_name: self.by_name,
+        }
+    }
+}
+
 /// The `PutThingsRequestDeepLevelsItemByNameValue` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutThingsRequestDeepLevelsItemByNameValue {
     /// The `leaf` member.
     pub leaf: PutThingsRequestDeepLevelsItemByNameValueLeaf,
 }
 
+impl PutThingsRequestDeepLevelsItemByNameValue {
+    /// A builder of `PutThingsRequestDeepLevelsItemByNameValue`, every member unset.
+    pub fn builder() -> PutThingsRequestDeepLevelsItemByNameValueBuilder {
+        PutThingsRequestDeepLevelsItemByNameValueBuilder::default()
+    }
+}
+
+/// Builds a [`PutThingsRequestDeepLevelsItemByNameValue`]: set members, then [`build`](PutThingsRequestDeepLevelsItemByNameValueBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutThingsRequestDeepLevelsItemByNameValueBuilder {
+    leaf: Option<PutThingsRequestDeepLevelsItemByNameValueLeaf>,
+}
+
+impl PutThingsRequestDeepLevelsItemByNameValueBuilder {
+    /// Sets `leaf`.
+    pub fn leaf(mut self, value: PutThingsRequestDeepLevelsItemByNameValueLeaf) -> Self {
+        self.leaf = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        PutThingsRequestDeepLevelsItemByNameValue,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(PutThingsRequestDeepLevelsItemByNameValue {
+            leaf: ::aws_json_runtime::required(
+                self.leaf,
+                "PutThingsRequestDeepLevelsItemByNameValue",
+                "leaf",
+            )?,
+        })
+    }
+}
+
 /// The `PutThingsRequestDeepLevelsItemByNameValueLeaf` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutThingsRequestDeepLevelsItemByNameValueLeaf {
     /// The `state` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -110,6 +388,46 @@ pub struct PutThingsRequestDeepLevelsItemByNameValueLeaf {
     /// The `tags` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+impl PutThingsRequestDeepLevelsItemByNameValueLeaf {
+    /// A builder of `PutThingsRequestDeepLevelsItemByNameValueLeaf`, every member unset.
+    pub fn builder() -> PutThingsRequestDeepLevelsItemByNameValueLeafBuilder {
+        PutThingsRequestDeepLevelsItemByNameValueLeafBuilder::default()
+    }
+}
+
+/// Builds a [`PutThingsRequestDeepLevelsItemByNameValueLeaf`]: set members, then [`build`](PutThingsRequestDeepLevelsItemByNameValueLeafBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutThingsRequestDeepLevelsItemByNameValueLeafBuilder {
+    state: Option<PutThingsRequestDeepLevelsItemByNameValueLeafState>,
+    tags: Option<Vec<String>>,
+}
+
+impl PutThingsRequestDeepLevelsItemByNameValueLeafBuilder {
+    /// Sets `state`.
+    pub fn state(
+        mut self,
+        value: impl Into<PutThingsRequestDeepLevelsItemByNameValueLeafState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutThingsRequestDeepLevelsItemByNameValueLeaf {
+        PutThingsRequestDeepLevelsItemByNameValueLeaf {
+            state: self.state,
+            tags: self.tags,
+        }
+    }
 }
 
 /// Values of `PutThingsRequestDeepLevelsItemByNameValueLeafState`.
@@ -157,15 +475,46 @@ impl ::std::convert::From<&str> for PutThingsRequestDeepLevelsItemByNameValueLea
 /// The `PutThingsRequestInline` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutThingsRequestInline {
     /// The `x` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
 }
 
+impl PutThingsRequestInline {
+    /// A builder of `PutThingsRequestInline`, every member unset.
+    pub fn builder() -> PutThingsRequestInlineBuilder {
+        PutThingsRequestInlineBuilder::default()
+    }
+}
+
+/// Builds a [`PutThingsRequestInline`]: set members, then [`build`](PutThingsRequestInlineBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutThingsRequestInlineBuilder {
+    x: Option<String>,
+}
+
+impl PutThingsRequestInlineBuilder {
+    /// Sets `x`.
+    pub fn x(mut self, value: impl Into<String>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutThingsRequestInline {
+        PutThingsRequestInline {
+            x: self.x,
+        }
+    }
+}
+
 /// The `PutThingsResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct PutThingsResponse {
     /// The `nextToken` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,6 +522,43 @@ pub struct PutThingsResponse {
     /// The `things` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub things: Option<Vec<Thing>>,
+}
+
+impl PutThingsResponse {
+    /// A builder of `PutThingsResponse`, every member unset.
+    pub fn builder() -> PutThingsResponseBuilder {
+        PutThingsResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutThingsResponse`]: set members, then [`build`](PutThingsResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutThingsResponseBuilder {
+    next_token: Option<String>,
+    things: Option<Vec<Thing>>,
+}
+
+impl PutThingsResponseBuilder {
+    /// Sets `nextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `things`.
+    pub fn things(mut self, value: Vec<Thing>) -> Self {
+        self.things = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutThingsResponse {
+        PutThingsResponse {
+            next_token: self.next_token,
+            things: self.things,
+        }
+    }
 }
 
 /// Values of `State`.
@@ -220,6 +606,7 @@ impl ::std::convert::From<&str> for State {
 /// The `Thing` structure.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Thing {
     /// The `name` member.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
@@ -235,5 +622,51 @@ impl ::std::fmt::Debug for Thing {
             .field("name", &::aws_json_runtime::Redacted)
             .field("state", &self.state)
             .finish()
+    }
+}
+
+impl Thing {
+    /// A builder of `Thing`, every member unset.
+    pub fn builder() -> ThingBuilder {
+        ThingBuilder::default()
+    }
+}
+
+/// Builds a [`Thing`]: set members, then [`build`](ThingBuilder::build).
+#[derive(Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ThingBuilder {
+    name: Option<String>,
+    state: Option<State>,
+}
+
+impl ::std::fmt::Debug for ThingBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ThingBuilder")
+            .field("name", &::aws_json_runtime::Redacted)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+impl ThingBuilder {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<State>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Thing {
+        Thing {
+            name: self.name.unwrap_or_default(),
+            state: self.state,
+        }
     }
 }

@@ -6,15 +6,44 @@
 /// The `Box` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Box {
     /// The `value` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+impl Box {
+    /// A builder of `Box`, every member unset.
+    pub fn builder() -> BoxBuilder {
+        BoxBuilder::default()
+    }
+}
+
+/// Builds a [`Box`]: set members, then [`build`](BoxBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct BoxBuilder {
+    value: ::std::option::Option<::std::string::String>,
+}
+
+impl BoxBuilder {
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Box {
+        Box { value: self.value }
+    }
+}
+
 /// The `MatchRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct MatchRequest {
     /// Collides with the builder's own client field.
     pub client: ::std::string::String,
@@ -41,9 +70,98 @@ pub struct MatchRequest {
     pub r#type: Type,
 }
 
+impl MatchRequest {
+    /// A builder of `MatchRequest`, every member unset.
+    pub fn builder() -> MatchRequestBuilder {
+        MatchRequestBuilder::default()
+    }
+}
+
+/// Builds a [`MatchRequest`]: set members, then [`build`](MatchRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct MatchRequestBuilder {
+    client: ::std::option::Option<::std::string::String>,
+    foo_bar: ::std::option::Option<::std::string::String>,
+    foo_bar2: ::std::option::Option<::std::string::String>,
+    legacy: ::std::option::Option<::std::string::String>,
+    node: ::std::option::Option<Node>,
+    option: ::std::option::Option<Option>,
+    self_: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<Type>,
+}
+
+impl MatchRequestBuilder {
+    /// Collides with the builder's own client field.
+    pub fn client(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.client = Some(value.into());
+        self
+    }
+
+    /// Sets `fooBar`.
+    pub fn foo_bar(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.foo_bar = Some(value.into());
+        self
+    }
+
+    /// Sets `foo_bar`.
+    pub fn foo_bar2(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.foo_bar2 = Some(value.into());
+        self
+    }
+
+    /// A member the service no longer wants.
+    #[deprecated(note = "the service marks this member deprecated")]
+    pub fn legacy(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.legacy = Some(value.into());
+        self
+    }
+
+    /// Sets `node`.
+    pub fn node(mut self, value: Node) -> Self {
+        self.node = Some(value);
+        self
+    }
+
+    /// Sets `option`.
+    pub fn option(mut self, value: Option) -> Self {
+        self.option = Some(value);
+        self
+    }
+
+    /// Sets `self`.
+    pub fn self_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+
+    /// A member named `type`.
+    pub fn r#type(mut self, value: impl Into<Type>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<MatchRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(MatchRequest {
+            client: ::aws_json_runtime::required(self.client, "MatchRequest", "client")?,
+            foo_bar: self.foo_bar,
+            foo_bar2: self.foo_bar2,
+            legacy: self.legacy,
+            node: self.node,
+            option: self.option,
+            self_: self.self_,
+            r#type: ::aws_json_runtime::required(self.r#type, "MatchRequest", "type")?,
+        })
+    }
+}
+
 /// A recursive structure: it must be boxed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Node {
     /// The `label` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -53,18 +171,84 @@ pub struct Node {
     pub next: ::std::option::Option<::std::boxed::Box<Node>>,
 }
 
+impl Node {
+    /// A builder of `Node`, every member unset.
+    pub fn builder() -> NodeBuilder {
+        NodeBuilder::default()
+    }
+}
+
+/// Builds a [`Node`]: set members, then [`build`](NodeBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NodeBuilder {
+    label: ::std::option::Option<::std::string::String>,
+    next: ::std::option::Option<::std::boxed::Box<Node>>,
+}
+
+impl NodeBuilder {
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `next`.
+    pub fn next(mut self, value: Node) -> Self {
+        self.next = Some(::std::boxed::Box::new(value));
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Node {
+        Node {
+            label: self.label,
+            next: self.next,
+        }
+    }
+}
+
 /// The `Option` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Option {
     /// The `some` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub some: ::std::option::Option<::std::string::String>,
 }
 
+impl Option {
+    /// A builder of `Option`, every member unset.
+    pub fn builder() -> OptionBuilder {
+        OptionBuilder::default()
+    }
+}
+
+/// Builds a [`Option`]: set members, then [`build`](OptionBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct OptionBuilder {
+    some: ::std::option::Option<::std::string::String>,
+}
+
+impl OptionBuilder {
+    /// Sets `some`.
+    pub fn some(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.some = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Option {
+        Option { some: self.some }
+    }
+}
+
 /// The `Result` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Result {
     /// The `Key` member.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
@@ -74,9 +258,47 @@ pub struct Result {
     pub string: ::std::option::Option<String>,
 }
 
+impl Result {
+    /// A builder of `Result`, every member unset.
+    pub fn builder() -> ResultBuilder {
+        ResultBuilder::default()
+    }
+}
+
+/// Builds a [`Result`]: set members, then [`build`](ResultBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ResultBuilder {
+    key: ::std::option::Option<::std::string::String>,
+    string: ::std::option::Option<String>,
+}
+
+impl ResultBuilder {
+    /// Sets `Key`.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets `string`.
+    pub fn string(mut self, value: String) -> Self {
+        self.string = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Result {
+        Result {
+            key: self.key,
+            string: self.string,
+        }
+    }
+}
+
 /// The `ResultRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ResultRequest {
     /// The `names` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -85,21 +307,126 @@ pub struct ResultRequest {
     pub vec: Vec,
 }
 
+impl ResultRequest {
+    /// A builder of `ResultRequest`, every member unset.
+    pub fn builder() -> ResultRequestBuilder {
+        ResultRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ResultRequest`]: set members, then [`build`](ResultRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ResultRequestBuilder {
+    names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    vec: ::std::option::Option<Vec>,
+}
+
+impl ResultRequestBuilder {
+    /// Sets `names`.
+    pub fn names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.names = Some(value);
+        self
+    }
+
+    /// Sets `vec`.
+    pub fn vec(mut self, value: Vec) -> Self {
+        self.vec = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ResultRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(ResultRequest {
+            names: self.names,
+            vec: ::aws_json_runtime::required(self.vec, "ResultRequest", "vec")?,
+        })
+    }
+}
+
 /// The `SelfRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SelfRequest {}
+impl SelfRequest {
+    /// A builder of `SelfRequest`, every member unset.
+    pub fn builder() -> SelfRequestBuilder {
+        SelfRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SelfRequest`]: set members, then [`build`](SelfRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SelfRequestBuilder {}
+impl SelfRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> SelfRequest {
+        SelfRequest {}
+    }
+}
+
 /// The `SelfResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SelfResponse {}
+impl SelfResponse {
+    /// A builder of `SelfResponse`, every member unset.
+    pub fn builder() -> SelfResponseBuilder {
+        SelfResponseBuilder::default()
+    }
+}
+
+/// Builds a [`SelfResponse`]: set members, then [`build`](SelfResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SelfResponseBuilder {}
+impl SelfResponseBuilder {
+    /// The structure as set.
+    pub fn build(self) -> SelfResponse {
+        SelfResponse {}
+    }
+}
+
 /// The `String` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct String {
     /// The `value` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+
+impl String {
+    /// A builder of `String`, every member unset.
+    pub fn builder() -> StringBuilder {
+        StringBuilder::default()
+    }
+}
+
+/// Builds a [`String`]: set members, then [`build`](StringBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct StringBuilder {
+    value: ::std::option::Option<::std::string::String>,
+}
+
+impl StringBuilder {
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> String {
+        String { value: self.value }
+    }
 }
 
 /// Values of `Type`.
@@ -170,17 +497,82 @@ impl ::std::convert::From<&str> for Type {
 /// The `Vec` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Vec {
     /// The `inner` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inner: ::std::option::Option<Box>,
 }
 
+impl Vec {
+    /// A builder of `Vec`, every member unset.
+    pub fn builder() -> VecBuilder {
+        VecBuilder::default()
+    }
+}
+
+/// Builds a [`Vec`]: set members, then [`build`](VecBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VecBuilder {
+    inner: ::std::option::Option<Box>,
+}
+
+impl VecBuilder {
+    /// Sets `inner`.
+    pub fn inner(mut self, value: Box) -> Self {
+        self.inner = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Vec {
+        Vec { inner: self.inner }
+    }
+}
+
 /// The `VecRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct VecRequest {}
+impl VecRequest {
+    /// A builder of `VecRequest`, every member unset.
+    pub fn builder() -> VecRequestBuilder {
+        VecRequestBuilder::default()
+    }
+}
+
+/// Builds a [`VecRequest`]: set members, then [`build`](VecRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VecRequestBuilder {}
+impl VecRequestBuilder {
+    /// The structure as set.
+    pub fn build(self) -> VecRequest {
+        VecRequest {}
+    }
+}
+
 /// The `VecResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct VecResponse {}
+impl VecResponse {
+    /// A builder of `VecResponse`, every member unset.
+    pub fn builder() -> VecResponseBuilder {
+        VecResponseBuilder::default()
+    }
+}
+
+/// Builds a [`VecResponse`]: set members, then [`build`](VecResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VecResponseBuilder {}
+impl VecResponseBuilder {
+    /// The structure as set.
+    pub fn build(self) -> VecResponse {
+        VecResponse {}
+    }
+}

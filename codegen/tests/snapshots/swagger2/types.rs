@@ -5,14 +5,51 @@
 /// The `DescribeWidgetRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeWidgetRequest {
     /// The widget.
     pub widget_id: String,
 }
 
+impl DescribeWidgetRequest {
+    /// A builder of `DescribeWidgetRequest`, every member unset.
+    pub fn builder() -> DescribeWidgetRequestBuilder {
+        DescribeWidgetRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeWidgetRequest`]: set members, then [`build`](DescribeWidgetRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeWidgetRequestBuilder {
+    widget_id: Option<String>,
+}
+
+impl DescribeWidgetRequestBuilder {
+    /// The widget.
+    pub fn widget_id(mut self, value: impl Into<String>) -> Self {
+        self.widget_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeWidgetRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeWidgetRequest {
+            widget_id: ::aws_json_runtime::required(
+                self.widget_id,
+                "DescribeWidgetRequest",
+                "widgetId",
+            )?,
+        })
+    }
+}
+
 /// The `DescribeWidgetResponse` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct DescribeWidgetResponse {
     /// The `sizes` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -22,9 +59,47 @@ pub struct DescribeWidgetResponse {
     pub widget: Option<Widget>,
 }
 
+impl DescribeWidgetResponse {
+    /// A builder of `DescribeWidgetResponse`, every member unset.
+    pub fn builder() -> DescribeWidgetResponseBuilder {
+        DescribeWidgetResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeWidgetResponse`]: set members, then [`build`](DescribeWidgetResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeWidgetResponseBuilder {
+    sizes: Option<Vec<i64>>,
+    widget: Option<Widget>,
+}
+
+impl DescribeWidgetResponseBuilder {
+    /// Sets `sizes`.
+    pub fn sizes(mut self, value: Vec<i64>) -> Self {
+        self.sizes = Some(value);
+        self
+    }
+
+    /// Sets `widget`.
+    pub fn widget(mut self, value: Widget) -> Self {
+        self.widget = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeWidgetResponse {
+        DescribeWidgetResponse {
+            sizes: self.sizes,
+            widget: self.widget,
+        }
+    }
+}
+
 /// The `Widget` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Widget {
     /// The `color` member.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,6 +110,51 @@ pub struct Widget {
     /// The `widgetId` member.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_id: Option<String>,
+}
+
+impl Widget {
+    /// A builder of `Widget`, every member unset.
+    pub fn builder() -> WidgetBuilder {
+        WidgetBuilder::default()
+    }
+}
+
+/// Builds a [`Widget`]: set members, then [`build`](WidgetBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct WidgetBuilder {
+    color: Option<WidgetColor>,
+    created_at: Option<::aws_json_runtime::DateTime>,
+    widget_id: Option<String>,
+}
+
+impl WidgetBuilder {
+    /// Sets `color`.
+    pub fn color(mut self, value: impl Into<WidgetColor>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets `createdAt`.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `widgetId`.
+    pub fn widget_id(mut self, value: impl Into<String>) -> Self {
+        self.widget_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Widget {
+        Widget {
+            color: self.color,
+            created_at: self.created_at,
+            widget_id: self.widget_id,
+        }
+    }
 }
 
 /// Values of `WidgetColor`.
