@@ -106,12 +106,14 @@ pub fn check(service: &mut Service) -> Result<(), Error> {
             // Every structure has a builder, `{Type}Builder`, with `build`.
             let builder = format!("{}Builder", type_name(&shape.name));
             if type_names.contains(&builder) {
-                return Err(Error::at(pointer, format!("its builder `{builder}` would be the type `{builder}`")));
+                warnings.push(format!(
+                    "{pointer}: its builder gets a numeric suffix: the document has a type `{builder}` too"
+                ));
             }
             if let Some(member) = members.iter().find(|m| field_name(&m.name) == "build") {
-                return Err(Error::at(
-                    child(&child(&pointer, "properties"), &member.name),
-                    format!("its setter `build` would be the {builder}'s own `build`"),
+                warnings.push(format!(
+                    "{}: its builder's setter is `build_value`: `build` is the builder's own",
+                    child(&child(&pointer, "properties"), &member.name)
                 ));
             }
         }

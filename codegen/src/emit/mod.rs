@@ -164,6 +164,12 @@ pub(crate) struct Names {
     types: BTreeMap<String, Ident>,
     /// (structure, member wire name) to field name.
     fields: BTreeMap<(String, String), Ident>,
+    /// Structure to its builder's type name: `{Type}Builder`, suffixed
+    /// where the document has a type of that name.
+    builders: BTreeMap<String, Ident>,
+    /// (structure, member wire name) to its builder's setter: the field
+    /// name, but `build_value` for a member the builder's `build` shadows.
+    setters: BTreeMap<(String, String), Ident>,
     /// Whether a generated type shadows a prelude type in `types.rs`.
     shadows_prelude: bool,
 }
@@ -177,12 +183,25 @@ impl Names {
                 types.insert(shape.name.clone(), ident(&unique(type_name(&shape.name), &mut taken)));
             }
         }
-        let mut fields = BTreeMap::new();
+        let mut builders = BTreeMap::new();
+        for shape in service.shapes.values() {
+            if matches!(shape.kind, ShapeKind::Structure { .. }) {
+                let name = unique(format!("{}Builder", types[&shape.name]), &mut taken);
+                builders.insert(shape.name.clone(), ident(&name));
+            }
+        }
+        let (mut fields, mut setters) = (BTreeMap::new(), BTreeMap::new());
         for shape in service.shapes.values() {
             let mut taken = BTreeSet::new();
             for member in service.members(&shape.name) {
                 let name = unique(field_name(&member.name), &mut taken);
                 fields.insert((shape.name.clone(), member.name.clone()), ident(&name));
+            }
+            let mut taken: BTreeSet<String> = taken.into_iter().chain(["build".to_owned()]).collect();
+            for member in service.members(&shape.name) {
+                let field = fields[&(shape.name.clone(), member.name.clone())].to_string();
+                let setter = if field == "build" { unique("build_value".into(), &mut taken) } else { field };
+                setters.insert((shape.name.clone(), member.name.clone()), ident(&setter));
             }
         }
         // Types the generated modules define: shapes, and the builders and
@@ -200,8 +219,20 @@ impl Names {
             marker: ident(&unique(type_name(&service.name), &mut BTreeSet::from(["Client".into()]))),
             types,
             fields,
+            builders,
+            setters,
             shadows_prelude,
         }
+    }
+
+    /// The type name of a structure's builder.
+    pub fn builder_ident(&self, shape: &str) -> &Ident {
+        &self.builders[shape]
+    }
+
+    /// The builder's setter of a structure member.
+    pub fn setter(&self, shape: &str, member: &str) -> &Ident {
+        &self.setters[&(shape.to_owned(), member.to_owned())]
     }
 
     /// The Rust type name of a structure or enum shape.

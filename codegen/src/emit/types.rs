@@ -90,7 +90,7 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
 /// missing required member is its type's default, as when parsing.
 fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], in_output: bool) -> TokenStream {
     let name = names.type_ident(&shape.name);
-    let builder = ident(&format!("{name}Builder"));
+    let builder = names.builder_ident(&shape.name);
     let (option, result) = (names.option(), names.result());
     let none = quote!();
     let fields: Vec<_> = members.iter().map(|m| names.field(&shape.name, &m.name)).collect();
@@ -99,6 +99,7 @@ fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], 
         .map(|m| boxed_if_recursive(service, &shape.name, m, names.rust_type(service, &m.target, &none)))
         .collect();
     let setters = members.iter().zip(&fields).map(|(member, field)| {
+        let setter = names.setter(&shape.name, &member.name);
         let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
         let deprecated = super::deprecated(member);
         let ty = names.rust_type(service, &member.target, &none);
@@ -111,7 +112,7 @@ fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], 
         quote! {
             #doc
             #deprecated
-            pub fn #field(mut self, value: #param) -> Self {
+            pub fn #setter(mut self, value: #param) -> Self {
                 self.#field = Some(#value);
                 self
             }
@@ -143,7 +144,7 @@ fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], 
     };
     let sensitive = members.iter().any(|m| m.sensitive);
     let derive_debug = (!sensitive).then(|| quote!(Debug,));
-    let debug_impl = sensitive.then(|| redacted_debug(names, shape, members, &builder));
+    let debug_impl = sensitive.then(|| redacted_debug(names, shape, members, builder));
     let doc = format!(" Builds a [`{name}`]: set members, then [`build`]({builder}::build).");
     let made = format!(" A builder of `{}`, every member unset.", shape.name);
     quote! {

@@ -15,7 +15,7 @@ fn match_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::MatchRequest,
     >(
-        "{\"client\":\"Text value\",\"fooBar\":\"Text value\",\"foo_bar\":\"Text value\",\"legacy\":\"Text value\",\"node\":{\"label\":\"Text value\",\"next\":{}},\"option\":{\"some\":\"Text value\"},\"self\":\"Text value\",\"type\":\"a-b\"}",
+        "{\"client\":\"Text value\",\"fooBar\":\"Text value\",\"foo_bar\":\"Text value\",\"legacy\":\"Text value\",\"node\":{\"build\":\"Text value\",\"label\":\"Text value\",\"maker\":{\"label\":\"Text value\"},\"next\":{}},\"option\":{\"some\":\"Text value\"},\"self\":\"Text value\",\"type\":\"a-b\"}",
     );
 }
 
@@ -23,7 +23,16 @@ fn match_request() {
 fn node() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Node,
-    >("{\"label\":\"Text value\",\"next\":{}}");
+    >(
+        "{\"build\":\"Text value\",\"label\":\"Text value\",\"maker\":{\"label\":\"Text value\"},\"next\":{}}",
+    );
+}
+
+#[test]
+fn node_builder() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::NodeBuilder,
+    >("{\"label\":\"Text value\"}");
 }
 
 #[test]

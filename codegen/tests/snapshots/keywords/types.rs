@@ -158,14 +158,20 @@ impl MatchRequestBuilder {
     }
 }
 
-/// A recursive structure: it must be boxed.
+/// A recursive structure: it must be boxed. Its member build and the type NodeBuilder collide with its builder.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Node {
+    /// The `build` member.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub build: ::std::option::Option<::std::string::String>,
     /// The `label` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// The `maker` member.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub maker: ::std::option::Option<NodeBuilder>,
     /// The `next` member.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::boxed::Box<Node>>,
@@ -173,23 +179,37 @@ pub struct Node {
 
 impl Node {
     /// A builder of `Node`, every member unset.
-    pub fn builder() -> NodeBuilder {
-        NodeBuilder::default()
+    pub fn builder() -> NodeBuilder2 {
+        NodeBuilder2::default()
     }
 }
 
-/// Builds a [`Node`]: set members, then [`build`](NodeBuilder::build).
+/// Builds a [`Node`]: set members, then [`build`](NodeBuilder2::build).
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until it is built"]
-pub struct NodeBuilder {
+pub struct NodeBuilder2 {
+    build: ::std::option::Option<::std::string::String>,
     label: ::std::option::Option<::std::string::String>,
+    maker: ::std::option::Option<NodeBuilder>,
     next: ::std::option::Option<::std::boxed::Box<Node>>,
 }
 
-impl NodeBuilder {
+impl NodeBuilder2 {
+    /// Sets `build`.
+    pub fn build_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.build = Some(value.into());
+        self
+    }
+
     /// Sets `label`.
     pub fn label(mut self, value: impl Into<::std::string::String>) -> Self {
         self.label = Some(value.into());
+        self
+    }
+
+    /// Sets `maker`.
+    pub fn maker(mut self, value: NodeBuilder) -> Self {
+        self.maker = Some(value);
         self
     }
 
@@ -202,9 +222,48 @@ impl NodeBuilder {
     /// The structure as set.
     pub fn build(self) -> Node {
         Node {
+            build: self.build,
             label: self.label,
+            maker: self.maker,
             next: self.next,
         }
+    }
+}
+
+/// A type named like Node's builder.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NodeBuilder {
+    /// The `label` member.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<::std::string::String>,
+}
+
+impl NodeBuilder {
+    /// A builder of `NodeBuilder`, every member unset.
+    pub fn builder() -> NodeBuilderBuilder {
+        NodeBuilderBuilder::default()
+    }
+}
+
+/// Builds a [`NodeBuilder`]: set members, then [`build`](NodeBuilderBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct NodeBuilderBuilder {
+    label: ::std::option::Option<::std::string::String>,
+}
+
+impl NodeBuilderBuilder {
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> NodeBuilder {
+        NodeBuilder { label: self.label }
     }
 }
 

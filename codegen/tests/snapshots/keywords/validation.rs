@@ -41,7 +41,17 @@ impl ::aws_json_runtime::Validate for super::types::Node {
         &self,
         check: &mut ::aws_json_runtime::Check,
     ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.nested("maker", self.maker.as_ref())?;
         check.nested("next", self.next.as_ref())?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::NodeBuilder {
+    fn validate(
+        &self,
+        _check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         Ok(())
     }
 }
