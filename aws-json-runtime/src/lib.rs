@@ -184,8 +184,8 @@ pub fn required<T>(value: Option<T>, operation: &'static str, member: &'static s
     value.ok_or_else(|| InvalidInput::missing(operation, member))
 }
 
-/// Serde, `Display` and `Default` for a generated string enum, through its
-/// `as_str` and `From<&str>`. For generated code only.
+/// Serde, `Display`, `Default` and an order by text for a generated string
+/// enum, through its `as_str` and `From<&str>`. For generated code only.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! string_enum {
@@ -212,6 +212,20 @@ macro_rules! string_enum {
         impl ::std::default::Default for $name {
             fn default() -> Self {
                 Self::from("")
+            }
+        }
+
+        /// By text, so the order of two values stays the same when a newer
+        /// version adds variants (a derived order would follow them).
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                Some(self.cmp(other))
             }
         }
 

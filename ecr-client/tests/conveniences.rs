@@ -120,4 +120,9 @@ fn unknown_enum_values_are_opaque_and_known_ones_are_their_variant() {
     }
     // What a required value the service left out becomes.
     assert_eq!(EncryptionType::default().as_str(), "");
+    // Ordered by text, so a variant a newer version adds (KMS_DSSE here)
+    // cannot reorder values: AES256 < KMS < KMS_DSSE, known or not.
+    let mut values = vec![newer.clone(), EncryptionType::Kms, EncryptionType::Aes256];
+    values.sort();
+    assert_eq!(values, [EncryptionType::Aes256, EncryptionType::Kms, newer]);
 }

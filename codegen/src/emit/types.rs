@@ -219,7 +219,7 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
         ///
         /// A value this version does not know parses as `Unknown`, so a value the
         /// service adds later never breaks a response.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*

@@ -2817,7 +2817,7 @@ impl EncryptionConfigurationBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EncryptionType {
     /// `AES256`
@@ -3061,7 +3061,7 @@ impl EnhancedImageScanFindingBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FindingSeverity {
     /// `INFORMATIONAL`
@@ -4008,7 +4008,7 @@ impl ImageBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageActionType {
     /// `EXPIRE`
@@ -4277,7 +4277,7 @@ impl ImageFailureBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageFailureCode {
     /// `InvalidImageDigest`
@@ -4803,7 +4803,7 @@ impl ImageScanningConfigurationBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageTagMutability {
     /// `MUTABLE`
@@ -5022,7 +5022,7 @@ impl LayerBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayerAvailability {
     /// `AVAILABLE`
@@ -5125,7 +5125,7 @@ impl LayerFailureBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayerFailureCode {
     /// `InvalidLayerDigest`
@@ -5295,7 +5295,7 @@ impl LifecyclePolicyPreviewResultBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LifecyclePolicyPreviewStatus {
     /// `IN_PROGRESS`
@@ -7046,7 +7046,7 @@ impl ReplicationRuleBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplicationStatus {
     /// `IN_PROGRESS`
@@ -7261,7 +7261,7 @@ impl RepositoryFilterBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RepositoryFilterType {
     /// `PREFIX_MATCH`
@@ -7560,7 +7560,7 @@ impl ResourceDetailsBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanFrequency {
     /// `SCAN_ON_PUSH`
@@ -7610,7 +7610,7 @@ impl ::std::convert::From<&str> for ScanFrequency {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanStatus {
     /// `IN_PROGRESS`
@@ -7685,7 +7685,7 @@ impl ::std::convert::From<&str> for ScanStatus {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanType {
     /// `BASIC`
@@ -7727,7 +7727,7 @@ impl ::std::convert::From<&str> for ScanType {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanningConfigurationFailureCode {
     /// `REPOSITORY_NOT_FOUND`
@@ -7818,7 +7818,7 @@ impl ScanningRepositoryFilterBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanningRepositoryFilterType {
     /// `WILDCARD`
@@ -8438,7 +8438,7 @@ impl TagResourceResponseBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TagStatus {
     /// `TAGGED`

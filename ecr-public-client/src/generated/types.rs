@@ -1910,7 +1910,7 @@ impl ImageFailureBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageFailureCode {
     /// `InvalidImageDigest`
@@ -2268,7 +2268,7 @@ impl LayerBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayerAvailability {
     /// `AVAILABLE`
@@ -2371,7 +2371,7 @@ impl LayerFailureBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayerFailureCode {
     /// `InvalidLayerDigest`
@@ -3081,7 +3081,7 @@ impl RegistryAliasBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RegistryAliasStatus {
     /// `ACTIVE`

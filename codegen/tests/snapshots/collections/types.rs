@@ -434,7 +434,7 @@ impl PutThingsRequestDeepLevelsItemByNameValueLeafBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PutThingsRequestDeepLevelsItemByNameValueLeafState {
     /// `ON`
@@ -565,7 +565,7 @@ impl PutThingsResponseBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum State {
     /// `ACTIVE`

@@ -492,7 +492,7 @@ impl StringBuilder {
 ///
 /// A value this version does not know parses as `Unknown`, so a value the
 /// service adds later never breaks a response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Type {
     /// `a-b`
