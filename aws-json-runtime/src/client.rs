@@ -81,8 +81,11 @@ impl<S: Service> Client<S> {
         let destination = Destination::of(&url);
         // Attempt and operation timeouts are enforced per attempt in
         // `attempts`, with one timer, so none is set on the HTTP client.
-        let http = super::tls::http_client(reqwest::Client::builder().connect_timeout(config.connect_timeout))
-            .map_err(ConfigError::Http)?;
+        let http = super::tls::http_client(
+            reqwest::Client::builder().connect_timeout(config.connect_timeout),
+            config.ca_bundle.as_deref(),
+        )
+        .map_err(ConfigError::Http)?;
         let inner = Inner {
             config,
             endpoint: resolved.url.trim_end_matches('/').to_owned(),

@@ -7,6 +7,7 @@ use super::error::without_userinfo;
 use super::profile::Profile;
 use super::retry::RetryConfig;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +37,7 @@ pub struct Config {
     pub(crate) retry: RetryConfig,
     pub(crate) max_response_bytes: u64,
     pub(crate) validate_input: bool,
+    pub(crate) ca_bundle: Option<PathBuf>,
 }
 
 impl Config {
@@ -52,6 +54,11 @@ impl Config {
     /// The endpoint override, if one is set.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+
+    /// The CA bundle whose certificates replace the system's, if one is set.
+    pub fn ca_bundle(&self) -> Option<&std::path::Path> {
+        self.ca_bundle.as_deref()
     }
 
     /// The credentials requests are signed with, from the same cache the
@@ -77,6 +84,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     max_response_bytes: Option<u64>,
     validate_input: Option<bool>,
+    ca_bundle: Option<PathBuf>,
 }
 
 impl ConfigBuilder {
@@ -118,6 +126,15 @@ impl ConfigBuilder {
     /// (a local emulator, a VPC endpoint, a proxy).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Trusts the certificates of this PEM file instead of the system's (a
+    /// proxy that re-signs TLS, a private CA), as `--ca-bundle` does. The
+    /// file is read when the first TLS connection needs it; one that cannot
+    /// be read fails that call, naming the file.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_bundle = Some(path.into());
         self
     }
 
@@ -189,6 +206,7 @@ impl ConfigBuilder {
     /// endpoint from `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, then
     /// the profile's `endpoint_url`; FIPS and dual-stack from
     /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` or the profile;
+    /// the CA bundle from `AWS_CA_BUNDLE`, then the profile's `ca_bundle`;
     /// credentials from [`DefaultCredentialsChain`] (fetched at first use).
     pub fn load_from(mut self, env: &Environment, service: &str) -> Result<Config, ConfigError> {
         let profile = Profile::load(env, self.profile.as_deref()).map_err(ConfigError::Profile)?;
@@ -223,8 +241,14 @@ impl ConfigBuilder {
                 .map_err(|_| ConfigError::Invalid(format!("max attempts {attempts:?} is not a number")))?;
             self.retry = Some(self.retry.unwrap_or_default().with_max_attempts(attempts));
         }
+        self.ca_bundle = self.ca_bundle.take().or_else(|| {
+            env.var("AWS_CA_BUNDLE").or_else(|| profile.get("ca_bundle")).filter(|p| !p.is_empty()).map(PathBuf::from)
+        });
         let credentials = self.credentials.clone().unwrap_or_else(|| {
             let mut chain = DefaultCredentialsChain::new(env.clone()).with_region(region.clone());
+            if let Some(bundle) = &self.ca_bundle {
+                chain = chain.with_ca_bundle(bundle);
+            }
             if let Some(name) = &self.profile {
                 chain = chain.with_profile(name);
             }
@@ -258,6 +282,7 @@ impl ConfigBuilder {
             retry: self.retry.unwrap_or_default(),
             max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             validate_input: self.validate_input.unwrap_or(true),
+            ca_bundle: self.ca_bundle,
         })
     }
 }

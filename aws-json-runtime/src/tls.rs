@@ -1,56 +1,89 @@
 //! The HTTP clients this crate makes: rustls on the `ring` provider, in a
 //! TLS configuration of the client's own (the process-wide default provider
-//! is never installed or read), with the system's root certificates loaded
-//! when the first TLS handshake needs them, so a client for an `http://`
-//! endpoint never pays for them. Redirects are never followed: a signed
-//! request, its session token included, goes to the host it was signed for
-//! or nowhere.
+//! is never installed or read), with the system's root certificates (or a
+//! CA bundle's, which replace them) loaded when the first TLS handshake
+//! needs them, so a client for an `http://` endpoint never pays for them.
+//! Redirects are never followed: a signed request, its session token
+//! included, goes to the host it was signed for or nowhere.
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 /// Builds an HTTP client from `builder` with this crate's TLS and redirect
-/// policy.
-pub(crate) fn http_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client, String> {
+/// policy; `ca_bundle`, a PEM file, replaces the system's roots.
+pub(crate) fn http_client(
+    builder: reqwest::ClientBuilder,
+    ca_bundle: Option<&Path>,
+) -> Result<reqwest::Client, String> {
     builder
-        .tls_backend_preconfigured(client_config()?)
+        .tls_backend_preconfigured(client_config(ca_bundle)?)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| super::error::chain(&e))
 }
 
-fn client_config() -> Result<rustls::ClientConfig, String> {
+fn client_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+    let roots =
+        DeferredRoots { provider: provider.clone(), bundle: ca_bundle.map(Path::to_owned), loaded: OnceLock::new() };
+    let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS configuration: {e}"))?
-        .dangerous() // the verifier below is the platform's, only deferred
-        .with_custom_certificate_verifier(Arc::new(DeferredRoots { provider }))
+        .dangerous() // the verifier below is the platform's or the bundle's, only deferred
+        .with_custom_certificate_verifier(Arc::new(roots))
         .with_no_client_auth();
     Ok(config)
 }
 
-/// The platform's certificate verifier, made on first use and then shared
-/// by every client of the process.
+/// The certificate verifier, made on first use: the platform's (shared by
+/// every client of the process), or the CA bundle's (this client's).
 #[derive(Debug)]
 struct DeferredRoots {
     provider: Arc<CryptoProvider>,
+    bundle: Option<PathBuf>,
+    loaded: OnceLock<Result<Arc<WebPkiServerVerifier>, String>>,
 }
 
 impl DeferredRoots {
-    fn verifier(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
-        static VERIFIER: OnceLock<Result<rustls_platform_verifier::Verifier, String>> = OnceLock::new();
-        VERIFIER
-            .get_or_init(|| {
-                rustls_platform_verifier::Verifier::new(self.provider.clone())
-                    .map_err(|e| format!("cannot load the system's root certificates: {e}"))
-            })
-            .as_ref()
-            .map_err(|e| rustls::Error::General(e.clone()))
+    fn verifier(&self) -> Result<&dyn ServerCertVerifier, rustls::Error> {
+        static PLATFORM: OnceLock<Result<rustls_platform_verifier::Verifier, String>> = OnceLock::new();
+        let verifier: Result<&dyn ServerCertVerifier, &String> = match &self.bundle {
+            Some(bundle) => {
+                self.loaded.get_or_init(|| bundle_verifier(bundle, &self.provider)).as_ref().map(|v| v.as_ref() as _)
+            }
+            None => PLATFORM
+                .get_or_init(|| {
+                    rustls_platform_verifier::Verifier::new(self.provider.clone())
+                        .map_err(|e| format!("cannot load the system's root certificates: {e}"))
+                })
+                .as_ref()
+                .map(|v| v as _),
+        };
+        verifier.map_err(|e| rustls::Error::General(e.clone()))
     }
+}
+
+/// A verifier trusting the certificates of the PEM file at `path` alone.
+fn bundle_verifier(path: &Path, provider: &Arc<CryptoProvider>) -> Result<Arc<WebPkiServerVerifier>, String> {
+    let shown = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the CA bundle {shown}: {e}"))?;
+    let mut roots = RootCertStore::empty();
+    for certificate in CertificateDer::pem_slice_iter(&bytes) {
+        let certificate = certificate.map_err(|e| format!("the CA bundle {shown} is not PEM: {e}"))?;
+        roots.add(certificate).map_err(|e| format!("the CA bundle {shown} has a bad certificate: {e}"))?;
+    }
+    if roots.is_empty() {
+        return Err(format!("the CA bundle {shown} holds no certificate"));
+    }
+    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|e| format!("the CA bundle {shown}: {e}"))
 }
 
 impl ServerCertVerifier for DeferredRoots {

@@ -100,9 +100,30 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
                 globals.text = match value(name)?.as_str() {
                     "json" => false,
                     "text" => true,
+                    "table" => return Err("--output table is not served yet: use json or text".into()),
                     other => return Err(format!("--output must be json or text, not {other:?}")),
                 }
             }
+            "ca-bundle" => globals.ca_bundle = Some(value(name)?),
+            // The AWS CLI's other global flags: served where ecr does what
+            // they ask already, refused by name otherwise.
+            "no-cli-pager" => {}
+            "color" => match value(name)?.as_str() {
+                "on" | "off" | "auto" => {}
+                other => return Err(format!("--color must be on, off or auto, not {other:?}")),
+            },
+            "no-verify-ssl" => {
+                return Err("--no-verify-ssl is refused: ecr always verifies TLS certificates; \
+                    --ca-bundle PATH trusts a private CA or a proxy's"
+                    .into())
+            }
+            "no-sign-request" => return Err("--no-sign-request is refused: ECR answers signed requests only".into()),
+            "cli-binary-format" => {
+                return Err("--cli-binary-format is not needed: ecr takes blobs as fileb://PATH (the bytes) or \
+                    base64 text, as the AWS CLI v1 does"
+                    .into())
+            }
+            "query" => return Err("--query is not served yet: pipe the JSON output through jq".into()),
             _ => flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() }),
         }
     }

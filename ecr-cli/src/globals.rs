@@ -22,6 +22,8 @@ pub struct Globals {
     pub text: bool,
     /// `--no-paginate`.
     pub no_paginate: bool,
+    /// `--ca-bundle`: a PEM file whose certificates replace the system's.
+    pub ca_bundle: Option<String>,
 }
 
 /// How much of a paginated answer to fetch.

@@ -72,6 +72,9 @@ fn configured(globals: &Globals, builder: ConfigBuilder) -> ConfigBuilder {
     if let Some(url) = &globals.endpoint_url {
         builder = builder.endpoint_url(url);
     }
+    if let Some(path) = &globals.ca_bundle {
+        builder = builder.ca_bundle(path);
+    }
     let limit = |timeout: Duration| if timeout.is_zero() { NO_LIMIT } else { timeout };
     if let Some(timeout) = globals.read_timeout {
         builder = builder.attempt_timeout(limit(timeout)).operation_timeout(NO_LIMIT);

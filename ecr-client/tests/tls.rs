@@ -7,91 +7,8 @@
 mod support;
 
 use ecr_client::SdkError;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-fn openssl(args: &[&str]) {
-    let status = Command::new("openssl").args(args).stderr(Stdio::null()).status().expect("openssl runs");
-    assert!(status.success(), "openssl {args:?} failed");
-}
-
-/// A test CA named `name` and a certificate for 127.0.0.1 it signed: the
-/// CA's file, and the server's certificate and key.
-fn certificates(dir: &Path, name: &str) -> (String, String, String) {
-    let path = |file: &str| dir.join(format!("{name}-{file}")).display().to_string();
-    let (ca, ca_key, cert, key, csr, ext) =
-        (path("ca.pem"), path("ca.key"), path("server.pem"), path("server.key"), path("server.csr"), path("ext"));
-    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-    let subject = format!("/CN=ecr-client {name} CA");
-    openssl(
-        &[&["req", "-x509"], &ec[..], &["-days", "2", "-subj", &subject, "-keyout", &ca_key, "-out", &ca]].concat(),
-    );
-    openssl(&[&["req", "-new"], &ec[..], &["-subj", "/CN=127.0.0.1", "-keyout", &key, "-out", &csr]].concat());
-    std::fs::write(
-        &ext,
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        &csr,
-        "-CA",
-        &ca,
-        "-CAkey",
-        &ca_key,
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        &ext,
-        "-out",
-        &cert,
-    ]);
-    (ca, cert, key)
-}
-
-/// `openssl s_server` on a port it picks itself, writing what it decrypts
-/// to `log`; killed when dropped. It never answers.
-struct TlsServer(Child, u16);
-
-impl TlsServer {
-    fn start(cert: &str, key: &str, log: &Path) -> Self {
-        let child = Command::new("openssl")
-            .args(["s_server", "-accept", "127.0.0.1:0", "-cert", cert, "-key", key])
-            .stdin(Stdio::piped()) // held open: at end of input s_server would quit
-            .stdout(std::fs::File::create(log).unwrap())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl s_server starts");
-        let mut server = TlsServer(child, 0); // killed on drop, also if it never listens
-                                              // It prints `ACCEPT 127.0.0.1:<port>` once it listens.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let printed = std::fs::read_to_string(log).unwrap_or_default();
-            let port = printed.lines().find_map(|l| l.strip_prefix("ACCEPT 127.0.0.1:")?.trim().parse().ok());
-            if let Some(port) = port {
-                server.1 = port;
-                return server;
-            }
-            assert!(Instant::now() < deadline, "s_server did not listen: {printed:?}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("https://127.0.0.1:{}", self.1)
-    }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::time::Duration;
+use support::tls_server::{certificates, TlsServer};
 
 #[tokio::test]
 async fn roots_load_at_the_first_handshake_and_verification_holds() {
@@ -128,4 +45,36 @@ async fn roots_load_at_the_first_handshake_and_verification_holds() {
     assert!(!std::fs::read_to_string(dir.join("untrusted.log")).unwrap().contains("POST"), "sent over unverified TLS");
 
     assert!(rustls::crypto::CryptoProvider::get_default().is_none(), "a client installed the global crypto provider");
+}
+
+/// A CA bundle replaces the system's roots for that client alone, read at
+/// the first handshake; one that cannot be read is an error naming it.
+#[tokio::test]
+async fn a_ca_bundle_replaces_the_roots_and_a_bad_one_is_named() {
+    let dir = std::env::temp_dir().join(format!("ecr-client-bundle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (private_ca, cert, key) = certificates(&dir, "private");
+    let (other_ca, _, _) = certificates(&dir, "unrelated");
+    let server = TlsServer::start(&cert, &key, &dir.join("private.log"));
+    let with = |bundle: &str| {
+        let bundle = bundle.to_owned();
+        support::local_client(&server.url(), move |b| {
+            b.ca_bundle(bundle).attempt_timeout(Duration::from_secs(2)).retry(ecr_client::RetryConfig::disabled())
+        })
+    };
+
+    let err = with(&private_ca).list_images().repository_name("app").send().await.unwrap_err();
+    assert!(matches!(&err, SdkError::Transport(t) if t.is_timeout()), "the handshake succeeded: {err}");
+    assert!(std::fs::read_to_string(dir.join("private.log")).unwrap().contains("POST / HTTP/1.1"));
+
+    let err = with(&other_ca).list_images().repository_name("app").send().await.unwrap_err().to_string();
+    assert!(err.contains("UnknownIssuer"), "another CA's bundle does not vouch for it: {err}");
+
+    let missing = dir.join("no-such-bundle.pem").display().to_string();
+    let err = with(&missing).list_images().repository_name("app").send().await.unwrap_err().to_string();
+    assert!(err.contains(&format!("cannot read the CA bundle {missing}")), "{err}");
+    std::fs::write(dir.join("empty.pem"), "not a certificate\n").unwrap();
+    let empty = dir.join("empty.pem").display().to_string();
+    let err = with(&empty).list_images().repository_name("app").send().await.unwrap_err().to_string();
+    assert!(err.contains(&format!("the CA bundle {empty} holds no certificate")), "{err}");
 }

@@ -81,8 +81,8 @@ impl DefaultCredentialsChain {
             region: None,
             process_timeout: DEFAULT_PROCESS_TIMEOUT,
             mfa: None,
-            metadata_http: crate::tls::http_client(metadata),
-            api_http: crate::tls::http_client(api),
+            metadata_http: crate::tls::http_client(metadata, None),
+            api_http: crate::tls::http_client(api, None),
             imds_token: ImdsToken::default(),
             stage: std::sync::Mutex::default(),
         }
@@ -100,6 +100,14 @@ impl DefaultCredentialsChain {
     /// (default: the environment's or profile's region, else `us-east-1`).
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self
+    }
+
+    /// Trusts the certificates of this PEM file instead of the system's for
+    /// STS and SSO, as the AWS CLI's `ca_bundle` does.
+    pub fn with_ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        let api = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).timeout(Duration::from_secs(30));
+        self.api_http = crate::tls::http_client(api, Some(&path.into()));
         self
     }
 

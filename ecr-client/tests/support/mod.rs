@@ -11,6 +11,7 @@
 pub mod capture;
 pub mod fault_server;
 pub mod registry;
+pub mod tls_server;
 
 use ecr_client::{Client, Config, ConfigBuilder, Credentials};
 use std::io::{BufRead, Read, Write as _};
