@@ -5,7 +5,7 @@ use crate::args::{self, Action, Invocation};
 use crate::commands::Api;
 use crate::globals::Globals;
 use crate::output::Object;
-use crate::print::{print, print_json, print_pages};
+use crate::print::{print, print_answer, print_json, print_pages};
 use crate::progress::Progress;
 use crate::session::{client, multi_thread_runtime, return_large_buffers_to_the_system, runtime, ServiceClient};
 use crate::{help, input, Failure};
@@ -64,7 +64,7 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                 Some(paging) if !globals.no_paginate && !explicit_token => {
                     let paged = crate::paging::all_pages(&client, command, paging, input, &pages).await?;
                     if globals.text {
-                        return print_pages(&paged);
+                        return print_pages(&paged, globals.query.as_deref());
                     }
                     paged.merged
                 }
@@ -79,7 +79,7 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                     object.to_json()
                 }
             };
-            print_json(&json, globals.text)
+            print_answer(&json, globals.text, globals.query.as_deref())
         }
         Action::Wait { wait, input } => {
             let mut progress = Progress::on_stderr();

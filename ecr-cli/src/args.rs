@@ -123,7 +123,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
                     base64 text, as the AWS CLI v1 does"
                     .into())
             }
-            "query" => return Err("--query is not served yet: pipe the JSON output through jq".into()),
+            "query" => {
+                let expression = value(name)?;
+                crate::query::check(&expression)?;
+                globals.query = Some(expression);
+            }
             _ => flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() }),
         }
     }

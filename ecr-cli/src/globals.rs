@@ -24,6 +24,8 @@ pub struct Globals {
     pub no_paginate: bool,
     /// `--ca-bundle`: a PEM file whose certificates replace the system's.
     pub ca_bundle: Option<String>,
+    /// `--query`: a JMESPath expression (checked) the answer goes through.
+    pub query: Option<String>,
 }
 
 /// How much of a paginated answer to fetch.

@@ -56,6 +56,7 @@ const GLOBAL_FLAGS: &[(&str, &str)] = &[
     ("--profile NAME", "The profile of ~/.aws/config and ~/.aws/credentials to use."),
     ("--endpoint-url URL", "Send requests to this URL instead of the region's endpoint."),
     ("--output json|text", "Print the answer as JSON (the default) or as the AWS CLI's text."),
+    ("--query EXPRESSION", "A JMESPath expression the answer goes through before it is printed, as the AWS CLI applies it."),
     ("--ca-bundle PATH", "Trust the certificates of this PEM file instead of the system's (default: AWS_CA_BUNDLE, then the profile's ca_bundle)."),
     ("--debug", "Log what the client does to stderr (never secrets)."),
     ("--cli-read-timeout SECONDS", "How long an attempt may wait for its answer (0: no limit)."),

@@ -28,6 +28,7 @@ pub mod output;
 mod paging;
 mod print;
 mod progress;
+mod query;
 pub mod schema;
 mod session;
 #[cfg(test)]

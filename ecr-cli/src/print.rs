@@ -19,12 +19,33 @@ pub fn print_json(json: &str, text: bool) -> Result<(), Failure> {
     print(&output::text(&value))
 }
 
+/// Prints an operation's answer, through `--query` when given: as the AWS
+/// CLI, the expression's result is printed even when empty (`null` in
+/// JSON, `None` in text), save an empty object in JSON.
+pub fn print_answer(json: &str, text: bool, query: Option<&str>) -> Result<(), Failure> {
+    let Some(expression) = query else { return print_json(json, text) };
+    let (found, ordered) = crate::query::apply(expression, json)?;
+    match (text, &found) {
+        (false, Value::Object(object)) if object.is_empty() => Ok(()),
+        (false, _) => print(&format!("{}\n", output::pretty(&ordered))),
+        (true, found) => print(&output::text(found)),
+    }
+}
+
 /// Text output of a paged answer as the AWS CLI writes it: each page in
-/// turn, then `NEXTTOKEN<TAB>token` when `--max-items` stopped early.
-pub fn print_pages(paged: &Paged) -> Result<(), Failure> {
-    let mut out: String = paged.pages.iter().map(output::text).collect();
+/// turn, then `NEXTTOKEN<TAB>token` when `--max-items` stopped early;
+/// `--query` applies to each of them, as there.
+pub fn print_pages(paged: &Paged, query: Option<&str>) -> Result<(), Failure> {
+    let shown = |value: &Value| match query {
+        Some(expression) => crate::query::apply_to(expression, value).map(|found| output::text(&found)),
+        None => Ok(output::text(value)),
+    };
+    let mut out = String::new();
+    for page in &paged.pages {
+        out.push_str(&shown(page)?);
+    }
     if let Some(token) = &paged.next_token {
-        out.push_str(&output::text(&serde_json::json!({ "NextToken": { "NextToken": token } })));
+        out.push_str(&shown(&serde_json::json!({ "NextToken": { "NextToken": token } }))?);
     }
     print(&out)
 }

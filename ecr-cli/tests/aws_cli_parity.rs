@@ -154,3 +154,84 @@ fn paged_text_output_and_tokens_are_the_aws_clis() {
     assert_eq!(theirs_in_ours, ours_in_theirs);
     assert_eq!(theirs_in_ours.lines().count(), 23 - 7, "{theirs_in_ours}");
 }
+
+/// `--query` as scripts use it, through both tools over one moto: the
+/// result printed byte for byte in JSON and text, on single answers and on
+/// paged ones (JSON applies it to the merged answer, text to each page and
+/// the closing token, as the AWS CLI does). A bad expression is a usage
+/// error naming it.
+#[test]
+fn query_results_are_the_aws_clis() {
+    let name = support::unique_name("parity-query");
+    let dir = support::scratch("parity-query");
+    let ecr = || Command::new(env!("CARGO_BIN_EXE_ecr"));
+    assert!(run(&mut ecr(), &["create-repository", "--repository-name", &name]).status.success());
+    for i in 0..7 {
+        let file = dir.join(format!("{i}.json"));
+        let manifest = format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{i},"digest":"sha256:{i:064x}"}},"layers":[]}}"#
+        );
+        std::fs::write(&file, manifest).unwrap();
+        let uri = format!("file://{}", file.display());
+        let tag = format!("v{i}");
+        let put =
+            run(&mut ecr(), &["put-image", "--repository-name", &name, "--image-manifest", &uri, "--image-tag", &tag]);
+        assert!(put.status.success(), "{}", String::from_utf8_lossy(&put.stderr));
+    }
+    let mine = format!("repositories[?repositoryName=='{name}'] | [0].repositoryArn");
+    let queries: &[&[&str]] = &[
+        &["describe-repositories", "--query", "repositories[].repositoryUri"],
+        &["describe-repositories", "--query", &mine],
+        &["describe-repositories", "--query", "length(repositories) > `0`"],
+        &["describe-repositories", "--repository-names", &name, "--query", "repositories[0]"],
+        &[
+            "describe-repositories",
+            "--query",
+            "repositories[].{uri: repositoryUri, name: repositoryName, scan: imageScanningConfiguration}",
+        ],
+        &["describe-repositories", "--query", "{total: length(repositories), zfirst: repositories[0].repositoryName}"],
+        &[
+            "describe-images",
+            "--repository-name",
+            &name,
+            "--query",
+            "sort_by(imageDetails,&imagePushedAt)[-1].imageTags[0]",
+        ],
+        &["describe-images", "--repository-name", &name, "--query", "imageDetails[].[imageTags[0], imageSizeInBytes]"],
+        &["list-images", "--repository-name", &name, "--query", "imageIds[?imageTag=='v3'].imageDigest"],
+        &["list-images", "--repository-name", &name, "--query", "imageIds[].imageTag | sort(@)"],
+        &["list-images", "--repository-name", &name, "--query", "nothingHere"],
+        &["list-images", "--repository-name", &name, "--page-size", "2", "--query", "imageIds[].imageTag"],
+        &[
+            "list-images",
+            "--repository-name",
+            &name,
+            "--page-size",
+            "2",
+            "--max-items",
+            "3",
+            "--query",
+            "imageIds[].imageTag",
+        ],
+    ];
+    for args in queries {
+        for output in ["json", "text"] {
+            let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
+            let (ours, theirs) = both(&args);
+            assert!(theirs.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&theirs.stderr));
+            assert!(ours.status.success(), "ecr {args:?}: {}", String::from_utf8_lossy(&ours.stderr));
+            assert_eq!(
+                String::from_utf8_lossy(&ours.stdout),
+                String::from_utf8_lossy(&theirs.stdout),
+                "ecr {args:?} prints what aws ecr prints"
+            );
+        }
+    }
+    // A bad expression: refused before any call, naming it (v1 exits 255
+    // for it, ecr 252 as v2 does for usage errors).
+    let (ours, theirs) = both(&["describe-repositories", "--query", "repositories[?"]);
+    assert_eq!((ours.status.code(), theirs.status.code()), (Some(252), Some(255)));
+    let ours = String::from_utf8_lossy(&ours.stderr);
+    assert!(ours.contains("Bad value for --query repositories[?"), "{ours}");
+    assert!(String::from_utf8_lossy(&theirs.stderr).contains("Bad value for --query repositories[?"));
+}

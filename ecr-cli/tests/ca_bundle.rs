@@ -106,7 +106,6 @@ fn the_aws_clis_other_global_flags_are_served_or_refused_by_name() {
         (&["--no-verify-ssl"][..], "ecr always verifies TLS certificates"),
         (&["--no-sign-request"], "ECR answers signed requests only"),
         (&["--cli-binary-format", "raw-in-base64-out"], "ecr takes blobs as fileb://PATH"),
-        (&["--query", "repositories"], "--query is not served yet"),
         (&["--output", "table"], "--output table is not served yet"),
     ] {
         let refused = ecr(&[&["describe-repositories"][..], flags].concat());

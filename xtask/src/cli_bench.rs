@@ -1,5 +1,6 @@
 //! `cargo xtask cli-bench`: wall time per invocation of `ecr` beside the
-//! AWS CLI doing the same (`describe-repositories` against moto, and
+//! AWS CLI doing the same (`describe-repositories` against moto, with and
+//! without `--query`, and
 //! `--version`), and the size of the binaries as shipped (the `dist`
 //! profile: LTO, stripped).
 
@@ -50,6 +51,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         command
     };
     let describe = ["describe-repositories", "--endpoint-url", moto.url.as_str()];
+    let query = [
+        &describe[..],
+        &["--query", "repositories[?starts_with(repositoryName, 'bench')].repositoryUri", "--output", "text"],
+    ]
+    .concat();
     for name in ["bench-a", "bench-b", "bench-c"] {
         let created =
             command(&ecr, &[], &["create-repository", "--repository-name", name, "--endpoint-url", &moto.url])
@@ -61,7 +67,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     println!("wall time per invocation, median of {runs} (min), against moto on 127.0.0.1:");
     println!("{:<32} {:>18} {:>18} {:>8}", "", "ecr", "aws ecr (v1)", "ratio");
-    let cases: [(&str, &[&str]); 2] = [("describe-repositories", &describe), ("--version", &["--version"])];
+    let cases: [(&str, &[&str]); 3] = [
+        ("describe-repositories", &describe),
+        ("... --query ... --output text", &query),
+        ("--version", &["--version"]),
+    ];
     for (label, args) in cases {
         let ours = time(runs, || command(&ecr, &[], args))?;
         let theirs = time(runs, || command(&aws, &["ecr"], args))?;
