@@ -1,8 +1,7 @@
 //! `cargo xtask cli-bench`: wall time per invocation of `ecr` beside the
 //! AWS CLI doing the same (`describe-repositories` against moto, with and
-//! without `--query`, and
-//! `--version`), and the size of the binaries as shipped (the `dist`
-//! profile: LTO, stripped).
+//! without `--query`, and `--version`), and the size of the binaries as
+//! shipped (the `dist` profile: LTO, stripped).
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
