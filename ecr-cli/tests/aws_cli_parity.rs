@@ -36,6 +36,18 @@ fn both(args: &[&str]) -> (Output, Output) {
     (ours, run(&mut aws, args))
 }
 
+/// Both succeed with `args` and print the same bytes.
+fn assert_prints_alike(args: &[&str]) {
+    let (ours, theirs) = both(args);
+    assert!(theirs.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&theirs.stderr));
+    assert!(ours.status.success(), "ecr {args:?}: {}", String::from_utf8_lossy(&ours.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+        "ecr {args:?} prints what aws ecr prints"
+    );
+}
+
 #[test]
 fn json_and_text_output_are_the_aws_clis() {
     let name = support::unique_name("parity");
@@ -69,14 +81,7 @@ fn json_and_text_output_are_the_aws_clis() {
     for args in commands {
         for output in ["json", "text"] {
             let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
-            let (ours, theirs) = both(&args);
-            assert!(theirs.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&theirs.stderr));
-            assert!(ours.status.success(), "ecr {args:?}: {}", String::from_utf8_lossy(&ours.stderr));
-            assert_eq!(
-                String::from_utf8_lossy(&ours.stdout),
-                String::from_utf8_lossy(&theirs.stdout),
-                "ecr {args:?} prints what aws ecr prints"
-            );
+            assert_prints_alike(&args);
         }
     }
     // Errors: the AWS CLI's message, plus the request id; the AWS CLI v1
@@ -124,13 +129,7 @@ fn paged_text_output_and_tokens_are_the_aws_clis() {
     for args in listings {
         for output in ["text", "json"] {
             let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
-            let (ours, theirs) = both(&args);
-            assert!(theirs.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&theirs.stderr));
-            assert_eq!(
-                String::from_utf8_lossy(&ours.stdout),
-                String::from_utf8_lossy(&theirs.stdout),
-                "ecr {args:?} prints what aws ecr prints"
-            );
+            assert_prints_alike(&args);
         }
     }
     // A token from one resumes in the other, both ways, to the same rest.
@@ -217,14 +216,7 @@ fn query_results_are_the_aws_clis() {
     for args in queries {
         for output in ["json", "text"] {
             let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
-            let (ours, theirs) = both(&args);
-            assert!(theirs.status.success(), "aws {args:?}: {}", String::from_utf8_lossy(&theirs.stderr));
-            assert!(ours.status.success(), "ecr {args:?}: {}", String::from_utf8_lossy(&ours.stderr));
-            assert_eq!(
-                String::from_utf8_lossy(&ours.stdout),
-                String::from_utf8_lossy(&theirs.stdout),
-                "ecr {args:?} prints what aws ecr prints"
-            );
+            assert_prints_alike(&args);
         }
     }
     // A bad expression: refused before any call, naming it (v1 exits 255

@@ -12,15 +12,14 @@ use ecr_public_client::types::{ImageIdentifier, RepositoryCatalogDataInput, Tag}
 use ecr_public_client::{Blob, Client, Config, Credentials};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
-use std::io::{BufRead as _, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 /// The stand-in, stopped when dropped (its stdin closes).
 struct PublicServer {
     url: String,
-    _child: Child,
-    _stdin: ChildStdin,
+    _server: support::PythonServer,
 }
 
 impl PublicServer {
@@ -28,17 +27,8 @@ impl PublicServer {
         // botocore's model of ECR Public comes from the test venv.
         let python = support::aws_cli().with_file_name("python");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/public_server.py");
-        let mut child = Command::new(python)
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the venv's python runs the stand-in");
-        let stdin = child.stdin.take().unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port: u16 = line.trim().parse().unwrap_or_else(|_| panic!("the stand-in printed {line:?}"));
-        Self { url: format!("http://127.0.0.1:{port}"), _child: child, _stdin: stdin }
+        let server = support::PythonServer::start(&python, &script);
+        Self { url: server.url.clone(), _server: server }
     }
 
     /// Every request so far: operation, key, region, service, body.

@@ -13,32 +13,22 @@ mod support;
 use ecr_client::runtime::Environment;
 use ecr_client::{Client, Config, DateTime};
 use serde_json::Value;
-use std::io::{BufRead as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::SystemTime;
 
-/// The identity server, stopped when dropped (its stdin closes).
+/// The identity server, stopped when dropped.
 struct IdentityServer {
     url: String,
-    child: Child,
-    _stdin: ChildStdin,
+    server: support::PythonServer,
 }
 
 impl IdentityServer {
     fn start() -> Self {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/identity_server.py");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the identity server");
-        let stdin = child.stdin.take().unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port: u16 = line.trim().parse().unwrap_or_else(|_| panic!("identity server printed {line:?}"));
-        IdentityServer { url: format!("http://127.0.0.1:{port}"), child, _stdin: stdin }
+        let server = support::PythonServer::start(Path::new("python3"), &script);
+        IdentityServer { url: server.url.clone(), server }
     }
 
     fn call(&self, method: &str, path: &str) -> String {
@@ -65,8 +55,8 @@ impl IdentityServer {
 
 impl Drop for IdentityServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.server.child.kill();
+        let _ = self.server.child.wait();
     }
 }
 

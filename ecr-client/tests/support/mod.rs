@@ -120,6 +120,32 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
+/// A local test server: a Python script of `tests/data` that serves on a
+/// 127.0.0.1 port it prints first, and stops when its stdin closes (when
+/// this is dropped).
+pub struct PythonServer {
+    pub url: String,
+    pub child: Child,
+    _stdin: ChildStdin,
+}
+
+impl PythonServer {
+    /// Runs `script` with `python`.
+    pub fn start(python: &Path, script: &Path) -> Self {
+        let mut child = Command::new(python)
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} runs {}: {e}", python.display(), script.display()));
+        let stdin = child.stdin.take().expect("piped stdin");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line).unwrap();
+        let port: u16 = line.trim().parse().unwrap_or_else(|_| panic!("{} printed {line:?}", script.display()));
+        Self { url: format!("http://127.0.0.1:{port}"), child, _stdin: stdin }
+    }
+}
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("crate is in a workspace").to_path_buf()
 }

@@ -4,32 +4,21 @@
 
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
-use std::io::{BufRead as _, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
 
 /// The stand-in, stopped when dropped (its stdin closes).
 pub struct Registry {
     pub url: String,
-    _child: Child,
-    _stdin: ChildStdin,
+    _server: super::PythonServer,
 }
 
 impl Registry {
     pub fn start() -> Self {
         // From either crate of the workspace.
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ecr-client/tests/data/registry_server.py");
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the registry stand-in");
-        let stdin = child.stdin.take().unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port: u16 = line.trim().parse().unwrap_or_else(|_| panic!("registry stand-in printed {line:?}"));
-        Self { url: format!("http://127.0.0.1:{port}"), _child: child, _stdin: stdin }
+        let server = super::PythonServer::start(Path::new("python3"), &script);
+        Self { url: server.url.clone(), _server: server }
     }
 
     fn call(&self, method: &str, path: &str, body: &str) -> Value {
