@@ -125,7 +125,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             }
             "query" => {
                 let expression = value(name)?;
-                crate::query::check(&expression)?;
+                crate::query::Query::parse(&expression)?;
                 globals.query = Some(expression);
             }
             _ => flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() }),

@@ -2,6 +2,7 @@
 
 use crate::output;
 use crate::paging::Paged;
+use crate::query::Query;
 use crate::Failure;
 use serde_json::Value;
 use std::io::Write as _;
@@ -23,8 +24,8 @@ pub fn print_json(json: &str, text: bool) -> Result<(), Failure> {
 /// CLI, the expression's result is printed even when empty (`null` in
 /// JSON, `None` in text), save an empty object in JSON.
 pub fn print_answer(json: &str, text: bool, query: Option<&str>) -> Result<(), Failure> {
-    let Some(expression) = query else { return print_json(json, text) };
-    let (found, ordered) = crate::query::apply(expression, json)?;
+    let Some(query) = query.map(compiled).transpose()? else { return print_json(json, text) };
+    let (found, ordered) = query.search_json(json)?;
     match (text, &found) {
         (false, Value::Object(object)) if object.is_empty() => Ok(()),
         (false, _) => print(&format!("{}\n", output::pretty(&ordered))),
@@ -36,8 +37,9 @@ pub fn print_answer(json: &str, text: bool, query: Option<&str>) -> Result<(), F
 /// turn, then `NEXTTOKEN<TAB>token` when `--max-items` stopped early;
 /// `--query` applies to each of them, as there.
 pub fn print_pages(paged: &Paged, query: Option<&str>) -> Result<(), Failure> {
-    let shown = |value: &Value| match query {
-        Some(expression) => crate::query::apply_to(expression, value).map(|found| output::text(&found)),
+    let query = query.map(compiled).transpose()?;
+    let shown = |value: &Value| match &query {
+        Some(query) => query.search(value).map(|found| output::text(&found)),
         None => Ok(output::text(value)),
     };
     let mut out = String::new();
@@ -48,6 +50,11 @@ pub fn print_pages(paged: &Paged, query: Option<&str>) -> Result<(), Failure> {
         out.push_str(&shown(&serde_json::json!({ "NextToken": { "NextToken": token } }))?);
     }
     print(&out)
+}
+
+/// `--query`'s expression, compiled once (the arguments checked it).
+fn compiled(expression: &str) -> Result<Query, Failure> {
+    Query::parse(expression).map_err(Failure::usage)
 }
 
 /// Writes to stdout; a closed pipe (`ecr ... | head`) is not an error.

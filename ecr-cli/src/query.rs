@@ -13,41 +13,42 @@ use jmespath::ast::Ast;
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// Checks `expression`; a bad one is a usage error naming the position.
-pub fn check(expression: &str) -> Result<(), String> {
-    jmespath::compile(expression).map(drop).map_err(|e| bad(expression, &e))
+/// A compiled `--query` expression.
+pub struct Query {
+    text: String,
+    compiled: jmespath::Expression<'static>,
 }
 
-fn bad(expression: &str, error: &jmespath::JmespathError) -> String {
-    format!("Bad value for --query {expression}: {error}")
-}
+impl Query {
+    /// Compiles `text`; a bad expression is an error naming the position.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let compiled = jmespath::compile(text).map_err(|e| format!("Bad value for --query {text}: {e}"))?;
+        Ok(Self { text: text.to_owned(), compiled })
+    }
 
-/// What `expression` finds in `answer` (JSON text): the value, and its JSON
-/// with every object's members in the AWS CLI's order.
-pub fn apply(expression: &str, answer: &str) -> Result<(Value, String), Failure> {
-    let value: Value =
-        serde_json::from_str(answer).map_err(|e| Failure::new(Failure::OTHER, format!("garbled answer: {e}")))?;
-    let compiled = jmespath::compile(expression).map_err(|e| Failure::usage(bad(expression, &e)))?;
-    let found = search(&compiled, expression, &value)?;
-    let mut orders = HashMap::new();
-    answer_orders(answer, &mut orders);
-    expression_orders(compiled.as_ast(), &mut orders);
-    let mut json = String::new();
-    write_ordered(&found, &orders, &mut json);
-    Ok((found, json))
-}
+    /// What it finds in `value`, for text output (which sorts members
+    /// itself).
+    pub fn search(&self, value: &Value) -> Result<Value, Failure> {
+        let found = self
+            .compiled
+            .search(value)
+            .map_err(|e| Failure::new(Failure::OTHER, format!("--query {}: {e}", self.text)))?;
+        serde_json::to_value(&*found).map_err(|e| Failure::new(Failure::OTHER, format!("--query: {e}")))
+    }
 
-/// What `expression` finds in `value`, for text output (which sorts
-/// members itself).
-pub fn apply_to(expression: &str, value: &Value) -> Result<Value, Failure> {
-    let compiled = jmespath::compile(expression).map_err(|e| Failure::usage(bad(expression, &e)))?;
-    search(&compiled, expression, value)
-}
-
-fn search(compiled: &jmespath::Expression<'_>, expression: &str, value: &Value) -> Result<Value, Failure> {
-    let found =
-        compiled.search(value).map_err(|e| Failure::new(Failure::OTHER, format!("--query {expression}: {e}")))?;
-    serde_json::to_value(&*found).map_err(|e| Failure::new(Failure::OTHER, format!("--query: {e}")))
+    /// What it finds in `answer` (JSON text): the value, and its JSON with
+    /// every object's members in the AWS CLI's order.
+    pub fn search_json(&self, answer: &str) -> Result<(Value, String), Failure> {
+        let value: Value =
+            serde_json::from_str(answer).map_err(|e| Failure::new(Failure::OTHER, format!("garbled answer: {e}")))?;
+        let found = self.search(&value)?;
+        let mut orders = HashMap::new();
+        answer_orders(answer, &mut orders);
+        expression_orders(self.compiled.as_ast(), &mut orders);
+        let mut json = String::new();
+        write_ordered(&found, &orders, &mut json);
+        Ok((found, json))
+    }
 }
 
 /// Member orders by the sorted set of member names.
@@ -166,10 +167,10 @@ mod tests {
     #[test]
     fn objects_keep_the_answers_order_and_the_expressions() {
         let answer = r#"{"b\"}":{"z":1,"a":[{"y":"}","x":2}]},"a":true}"#;
-        let (_, json) = apply("@", answer).unwrap();
+        let (_, json) = Query::parse("@").unwrap().search_json(answer).unwrap();
         assert_eq!(json, answer, "every object as the answer wrote it, escapes and brackets in strings included");
-        let (_, json) = apply("{zz: a, aa: `1`}", answer).unwrap();
+        let (_, json) = Query::parse("{zz: a, aa: `1`}").unwrap().search_json(answer).unwrap();
         assert_eq!(json, r#"{"zz":true,"aa":1}"#);
-        assert!(check("a[?").unwrap_err().starts_with("Bad value for --query a[?: "));
+        assert!(Query::parse("a[?").err().unwrap().starts_with("Bad value for --query a[?: "));
     }
 }

@@ -72,28 +72,21 @@ fn compile_spread(mut clients: Vec<(String, usize, Vec<codegen::File>)>, count: 
     clients.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let step = clients.len().max(1) as f64 / count.min(clients.len()).max(1) as f64;
     let picked: Vec<_> = (0..count.min(clients.len())).map(|i| &clients[(i as f64 * step) as usize]).collect();
-    let root = crate::regen::workspace_root();
-    let krate = root.join("target/corpus-compile");
-    let _ = fs::remove_dir_all(krate.join("src"));
-    let mut lib = String::from("//! Generated clients of the corpus, compiled together.\n#![allow(missing_docs)]\n");
-    for (name, _, files) in &picked {
-        let module = name.trim_end_matches(".json").replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-        let dir = krate.join("src").join(&module);
-        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        for file in files {
-            fs::write(dir.join(&file.path), &file.contents).map_err(|e| format!("cannot write {}: {e}", file.path))?;
-        }
-        lib.push_str(&format!("#[rustfmt::skip]\npub mod {module};\n"));
-    }
-    let manifest = format!(
-        "[package]\nname = \"corpus-compile\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\naws-json-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
-         [workspace]\n",
-        root.join("aws-json-runtime").display().to_string()
-    );
-    fs::write(krate.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    fs::write(krate.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
-    fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let krate = crate::regen::workspace_root().join("target/corpus-compile");
+    let modules: Vec<(String, &[codegen::File])> = picked
+        .iter()
+        .map(|(name, _, files)| {
+            (name.trim_end_matches(".json").replace(|c: char| !c.is_ascii_alphanumeric(), "_"), files.as_slice())
+        })
+        .collect();
+    crate::generated_crate::write(
+        &krate,
+        "corpus-compile",
+        "0.0.0",
+        "Generated clients of the corpus, compiled together.",
+        &modules,
+        "",
+    )?;
     let names: Vec<String> = picked.iter().map(|(name, size, _)| format!("{name} ({} KiB)", size / 1024)).collect();
     println!("compiling {} clients against the runtime: {}", picked.len(), names.join(", "));
     let status = Command::new(env!("CARGO"))

@@ -27,6 +27,7 @@ mod build_time;
 mod cli_bench;
 mod corpus;
 mod fuzz;
+mod generated_crate;
 mod image_bench;
 mod regen;
 mod semver;

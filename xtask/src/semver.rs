@@ -30,7 +30,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = root.join("target/semver");
     let _ = fs::remove_dir_all(&dir);
     for (name, document) in [("today", &today), ("newer", &newer)] {
-        write_crate(&root, &dir.join(name), &document.to_string(), &hints)?;
+        write_crate(&dir.join(name), &document.to_string(), &hints)?;
     }
     println!("generated target/semver/today and target/semver/newer (+ {NEW_MEMBER}, {NEW_VALUE}, {NEW_ERROR}, {NEW_OPERATION})");
     let status = Command::new(env!("CARGO"))
@@ -101,25 +101,10 @@ fn hints_without_resolver(path: &Path) -> Result<String, String> {
 }
 
 /// A crate named `ecr-client-semver` of the generated code alone, on the
-/// runtime crate.
-fn write_crate(root: &Path, dir: &Path, document: &str, hints: &str) -> Result<(), String> {
+/// runtime crate (the client is its `generated` module, re-exported).
+fn write_crate(dir: &Path, document: &str, hints: &str) -> Result<(), String> {
     let files = codegen::generate(document, Some(hints), ECR_SPEC).map_err(|e| e.to_string())?;
-    let generated = dir.join("src/generated");
-    fs::create_dir_all(&generated).map_err(|e| format!("cannot create {}: {e}", generated.display()))?;
-    for file in files {
-        fs::write(generated.join(&file.path), &file.contents)
-            .map_err(|e| format!("cannot write {}: {e}", file.path))?;
-    }
-    let manifest = format!(
-        "[package]\nname = \"ecr-client-semver\"\nversion = \"1.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\naws-json-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
-         [workspace]\n",
-        root.join("aws-json-runtime").display().to_string()
-    );
-    let lib = "//! ECR's generated client alone, for `cargo xtask semver`.\n#![allow(missing_docs)]\n\n\
-               #[rustfmt::skip]\nmod generated;\npub use generated::*;\n";
-    fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    fs::write(dir.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
-    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    Ok(())
+    let doc = "ECR's generated client alone, for `cargo xtask semver`.";
+    let tail = "pub use generated::*;\n";
+    crate::generated_crate::write(dir, "ecr-client-semver", "1.0.0", doc, &[("generated".into(), &files)], tail)
 }

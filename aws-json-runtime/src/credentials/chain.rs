@@ -74,7 +74,6 @@ impl DefaultCredentialsChain {
             .connect_timeout(Duration::from_secs(1))
             .timeout(Duration::from_secs(5))
             .no_proxy();
-        let api = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).timeout(Duration::from_secs(30));
         Self {
             env,
             profile: None,
@@ -82,7 +81,7 @@ impl DefaultCredentialsChain {
             process_timeout: DEFAULT_PROCESS_TIMEOUT,
             mfa: None,
             metadata_http: crate::tls::http_client(metadata, None),
-            api_http: crate::tls::http_client(api, None),
+            api_http: crate::tls::http_client(api_client(), None),
             imds_token: ImdsToken::default(),
             stage: std::sync::Mutex::default(),
         }
@@ -106,8 +105,7 @@ impl DefaultCredentialsChain {
     /// Trusts the certificates of this PEM file instead of the system's for
     /// STS and SSO, as the AWS CLI's `ca_bundle` does.
     pub fn with_ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        let api = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).timeout(Duration::from_secs(30));
-        self.api_http = crate::tls::http_client(api, Some(&path.into()));
+        self.api_http = crate::tls::http_client(api_client(), Some(&path.into()));
         self
     }
 
@@ -311,6 +309,11 @@ impl ProvideCredentials for DefaultCredentialsChain {
 }
 
 /// An HTTP client, or why `source` has none.
+/// The HTTP client for STS and SSO: quick to connect, bounded in all.
+fn api_client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).timeout(Duration::from_secs(30))
+}
+
 fn http<'a>(client: &'a Result<reqwest::Client, String>, source: &str) -> Result<&'a reqwest::Client, String> {
     client.as_ref().map_err(|e| format!("{source}: cannot build an HTTP client: {e}"))
 }

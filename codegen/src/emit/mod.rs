@@ -349,3 +349,35 @@ fn inner_docs(html: Option<&str>) -> TokenStream {
     let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote!(#(#![doc = #lines])*)
 }
+
+/// A builder's setter of `member` into `field`, of type `ty`: strings,
+/// enums, blobs and timestamps take `Into`, a `boxed` (recursive) member
+/// is boxed for the caller.
+fn setter(
+    service: &Service,
+    member: &crate::ir::Member,
+    setter: &Ident,
+    field: &Ident,
+    ty: TokenStream,
+    boxed: bool,
+) -> TokenStream {
+    let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
+    let deprecated = deprecated(member);
+    let takes_into = matches!(
+        service.shapes[&member.target].kind,
+        ShapeKind::String | ShapeKind::Enum { .. } | ShapeKind::Blob | ShapeKind::Timestamp
+    );
+    let (param, value) = match (takes_into, boxed) {
+        (_, true) => (ty, quote!(::std::boxed::Box::new(value))),
+        (true, false) => (quote!(impl Into<#ty>), quote!(value.into())),
+        (false, false) => (ty, quote!(value)),
+    };
+    quote! {
+        #doc
+        #deprecated
+        pub fn #setter(mut self, value: #param) -> Self {
+            self.#field = Some(#value);
+            self
+        }
+    }
+}

@@ -80,22 +80,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     let fields: Vec<_> = members.iter().map(|m| names.field(&op.input, &m.name)).collect();
     let field_types = members.iter().map(|m| names.rust_type(service, &m.target, &types));
     let setters = members.iter().zip(&fields).map(|(member, field)| {
-        let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
-        let deprecated = super::deprecated(member);
-        let ty = names.rust_type(service, &member.target, &types);
-        let (param, value) = if takes_into(&service.shapes[&member.target].kind) {
-            (quote!(impl Into<#ty>), quote!(value.into()))
-        } else {
-            (ty, quote!(value))
-        };
-        quote! {
-            #doc
-            #deprecated
-            pub fn #field(mut self, value: #param) -> Self {
-                self.#field = Some(#value);
-                self
-            }
-        }
+        super::setter(service, member, field, field, names.rust_type(service, &member.target, &types), false)
     });
     let assignments = members.iter().zip(&fields).map(|(member, field)| {
         if member.required {
@@ -425,10 +410,4 @@ fn path_hops(
         shape = member.target.clone();
     }
     (hops, shape)
-}
-
-/// Setters of these kinds take `impl Into<T>`: strings, enums (from `&str`),
-/// blobs (from bytes) and timestamps (from `SystemTime`).
-pub(super) fn takes_into(kind: &ShapeKind) -> bool {
-    matches!(kind, ShapeKind::String | ShapeKind::Enum { .. } | ShapeKind::Blob | ShapeKind::Timestamp)
 }

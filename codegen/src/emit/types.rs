@@ -99,24 +99,9 @@ fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], 
         .map(|m| boxed_if_recursive(service, &shape.name, m, names.rust_type(service, &m.target, &none)))
         .collect();
     let setters = members.iter().zip(&fields).map(|(member, field)| {
-        let setter = names.setter(&shape.name, &member.name);
-        let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
-        let deprecated = super::deprecated(member);
         let ty = names.rust_type(service, &member.target, &none);
         let boxed = boxed_if_recursive(service, &shape.name, member, ty.clone()).to_string() != ty.to_string();
-        let (param, value) = match (super::operations::takes_into(&service.shapes[&member.target].kind), boxed) {
-            (_, true) => (ty, quote!(::std::boxed::Box::new(value))),
-            (true, false) => (quote!(impl Into<#ty>), quote!(value.into())),
-            (false, false) => (ty, quote!(value)),
-        };
-        quote! {
-            #doc
-            #deprecated
-            pub fn #setter(mut self, value: #param) -> Self {
-                self.#field = Some(#value);
-                self
-            }
-        }
+        super::setter(service, member, names.setter(&shape.name, &member.name), field, ty, boxed)
     });
     let fails = !in_output && members.iter().any(|m| m.required);
     let assignments = members.iter().zip(&fields).map(|(member, field)| match (member.required, fails) {

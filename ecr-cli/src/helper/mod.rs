@@ -234,14 +234,8 @@ async fn fetch(client: &Client, account: Option<&str>) -> Result<(String, Entry)
         Some(account) => account.to_owned(),
         None => Registry::from_server(&login.registry).map(|r| r.account).ok_or("the answer names no ECR registry")?,
     };
-    let entry = Entry {
-        authorization_token: data.authorization_token.unwrap_or_default(),
-        requested_at: DateTime::from(requested_at).to_string(),
-        expires_at: login.expires_at.unwrap_or_else(|| DateTime::from(requested_at)).to_string(),
-        proxy_endpoint: login.proxy_endpoint,
-        service: "ecr".into(),
-    };
-    Ok((account, entry))
+    let token = data.authorization_token.unwrap_or_default();
+    Ok((account, entry(token, requested_at, login.expires_at, login.proxy_endpoint, "ecr")))
 }
 
 /// ECR Public's GetAuthorizationToken: a cache entry for `public.ecr.aws`.
@@ -250,14 +244,20 @@ async fn fetch_public(client: &ecr_public_client::Client) -> Result<(String, Ent
     let answer = client.get_authorization_token().send().await.map_err(|e| e.to_string())?;
     let login = answer.login().map_err(|e| e.to_string())?;
     let data = answer.authorization_data.unwrap_or_default();
-    let entry = Entry {
-        authorization_token: data.authorization_token.unwrap_or_default(),
+    let token = data.authorization_token.unwrap_or_default();
+    Ok((String::new(), entry(token, requested_at, login.expires_at, PUBLIC_ENDPOINT.into(), "ecr-public")))
+}
+
+/// A cache entry for a token fetched at `requested_at` (which stands for
+/// its expiry when the answer gives none).
+fn entry(token: String, requested_at: SystemTime, expires_at: Option<DateTime>, proxy: String, service: &str) -> Entry {
+    Entry {
+        authorization_token: token,
         requested_at: DateTime::from(requested_at).to_string(),
-        expires_at: login.expires_at.unwrap_or_else(|| DateTime::from(requested_at)).to_string(),
-        proxy_endpoint: PUBLIC_ENDPOINT.into(),
-        service: "ecr-public".into(),
-    };
-    Ok((String::new(), entry))
+        expires_at: expires_at.unwrap_or_else(|| DateTime::from(requested_at)).to_string(),
+        proxy_endpoint: proxy,
+        service: service.into(),
+    }
 }
 
 /// The cache `scope` makes of the directory and the access key id, unless
