@@ -15,7 +15,8 @@ const EXTRA_COMMANDS: &[(&str, &str)] = &[
         "Pushes an image with ECR's API alone (no Docker, no registry login): `ecr push SOURCE DEST`. \
         SOURCE is an OCI image layout directory (DIR, or DIR:NAME for the index.json entry NAME), an OCI archive, \
         or a `docker save` tarball of Docker 25 or later; DEST is REPO[:TAG] in the configured registry or \
-        ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG]. Blobs ECR has are skipped. Flags: --jobs N (blobs at \
+        ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG], or public.ecr.aws/ALIAS/REPO[:TAG] in your ECR Public \
+        registry (through ECR Public's API in us-east-1). Blobs the repository has are skipped. Flags: --jobs N (blobs at \
         once, default 4), --dry-run (say what would move). Prints imageDigest, layersUploaded, layersSkipped, \
         bytesUploaded.",
     ),
@@ -29,7 +30,8 @@ const EXTRA_COMMANDS: &[(&str, &str)] = &[
     (
         "copy",
         "Copies an image between repositories, regions and accounts: `ecr copy SOURCE DEST`; blobs the \
-        destination lacks stream from the source without touching disk, digests are kept. Flags: --all-tags \
+        destination lacks stream from the source without touching disk, digests are kept. DEST may be \
+        public.ecr.aws/ALIAS/REPO[:TAG] in your ECR Public registry. Flags: --all-tags \
         (every tag of the SOURCE repository), --platform, --jobs N, --dry-run.",
     ),
     ("public", "Amazon ECR Public's commands (public.ecr.aws): `ecr public --help` lists them."),

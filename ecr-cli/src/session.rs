@@ -59,6 +59,15 @@ pub async fn client_with(globals: &Globals, builder: ConfigBuilder) -> Result<Cl
     Client::load_with(configured(globals, builder), &Environment::from_process()).await.map_err(config_failure)
 }
 
+/// An ECR Public client configured as [`client_with`] configures ECR's.
+pub async fn public_client_with(
+    globals: &Globals,
+    builder: ConfigBuilder,
+) -> Result<ecr_public_client::Client, Failure> {
+    let builder = configured(globals, builder);
+    ecr_public_client::Client::load_with(builder, &Environment::from_process()).await.map_err(config_failure)
+}
+
 /// `builder` with the global flags' settings (they win).
 fn configured(globals: &Globals, builder: ConfigBuilder) -> ConfigBuilder {
     let mut builder = builder.mfa_prompt(crate::mfa::terminal_prompt());

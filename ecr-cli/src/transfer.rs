@@ -144,8 +144,11 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         Kind::Push { source, destination } => {
             let layout = OciLayout::open(&source.path).map_err(failure)?;
             let local = layout.image(source.name.as_deref()).map_err(failure)?;
-            let client = client_for(globals, destination).await?;
-            (image::push(&client, &local, destination, &transfer).await.map_err(failure)?, true, None)
+            let pushed = match destination.public_alias() {
+                Some(_) => image::push_public(&public_client(globals).await?, &local, destination, &transfer).await,
+                None => image::push(&client_for(globals, destination).await?, &local, destination, &transfer).await,
+            };
+            (pushed.map_err(failure)?, true, None)
         }
         Kind::Pull { source, destination, docker } => {
             let client = client_for(globals, source).await?;
@@ -153,12 +156,12 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         }
         Kind::Copy { source, destination, all_tags } => {
             let from = client_for(globals, source).await?;
-            let to = client_for(globals, destination).await?;
+            let to = CopyTarget::of(globals, destination).await?;
             if *all_tags {
                 let (total, images) = copy_all_tags(&from, source, &to, destination, &options, &transfer).await?;
                 (total, true, Some(images))
             } else {
-                (image::copy(&from, source, &to, destination, &options, &transfer).await.map_err(failure)?, true, None)
+                (to.copy(&from, source, destination, &options, &transfer).await.map_err(failure)?, true, None)
             }
         }
     };
@@ -212,7 +215,7 @@ async fn pull(
 async fn copy_all_tags(
     from: &Client,
     source: &Reference,
-    to: &Client,
+    to: &CopyTarget,
     destination: &Reference,
     options: &PullOptions,
     transfer: &Transfer,
@@ -230,7 +233,8 @@ async fn copy_all_tags(
     let mut total = Summary::default();
     let mut images = Vec::new();
     for tag in tags {
-        let copied = image::copy(from, &source.with_tag(&tag), to, &destination.with_tag(&tag), options, transfer)
+        let copied = to
+            .copy(from, &source.with_tag(&tag), &destination.with_tag(&tag), options, transfer)
             .await
             .map_err(failure)?;
         images.push(json!({"imageTag": tag, "imageDigest": copied.image_digest}));
@@ -241,11 +245,46 @@ async fn copy_all_tags(
     Ok((total, images.into()))
 }
 
+/// Where a copy goes: a private repository, or one of ECR Public.
+enum CopyTarget {
+    Ecr(Client),
+    Public(ecr_public_client::Client),
+}
+
+impl CopyTarget {
+    async fn of(globals: &Globals, destination: &Reference) -> Result<Self, Failure> {
+        Ok(match destination.public_alias() {
+            Some(_) => Self::Public(public_client(globals).await?),
+            None => Self::Ecr(client_for(globals, destination).await?),
+        })
+    }
+
+    async fn copy(
+        &self,
+        from: &Client,
+        source: &Reference,
+        destination: &Reference,
+        options: &PullOptions,
+        transfer: &Transfer,
+    ) -> Result<Summary, ImageError> {
+        match self {
+            Self::Ecr(to) => image::copy(from, source, to, destination, options, transfer).await,
+            Self::Public(to) => image::copy_public(from, source, to, destination, options, transfer).await,
+        }
+    }
+}
+
+/// A client of ECR Public, which serves its API in us-east-1 (as the
+/// credential helper calls it), the rest as for every command.
+async fn public_client(globals: &Globals) -> Result<ecr_public_client::Client, Failure> {
+    crate::session::public_client_with(globals, ecr_client::Config::builder().region("us-east-1")).await
+}
+
 /// A client for the registry `reference` names: its region and FIPS-ness
 /// from the host, the rest as for every command.
 async fn client_for(globals: &Globals, reference: &Reference) -> Result<Client, Failure> {
     let mut builder = ecr_client::Config::builder();
-    if let Some(registry) = &reference.registry {
+    if let Some(registry) = reference.registry() {
         builder = builder.region(&registry.region).use_fips(registry.fips);
     }
     crate::session::client_with(globals, builder).await

@@ -424,3 +424,154 @@ fn ecr_public_help_and_usage_errors_name_ecr_public() {
     let wait = ecr(&["public", "wait", "x"]);
     assert_eq!(wait.status.code(), Some(252), "ECR Public has no waiters: {}", text(&wait.stderr));
 }
+
+/// `ecr ARGS` against the stand-in as `AKIDPUSH`, whose region is not
+/// ECR Public's.
+fn ecr_as_pusher(server: &PublicServer, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecr"))
+        .args(args)
+        .env_clear()
+        .env("HOME", support::scratch("public-push-home"))
+        .env("AWS_ACCESS_KEY_ID", "AKIDPUSH")
+        .env("AWS_SECRET_ACCESS_KEY", "secret-of-AKIDPUSH")
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_ECR_PUBLIC", &server.url)
+        .output()
+        .unwrap()
+}
+
+fn summary(output: &Output) -> Value {
+    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), text(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&output.stdout)))
+}
+
+#[tokio::test]
+async fn ecr_push_to_public_ecr_aws_uses_ecr_publics_layer_operations() {
+    use support::registry::{Layout, OCI_INDEX, OCI_MANIFEST};
+    let server = PublicServer::start();
+    server.client("AKIDPUSH").create_repository().repository_name("team/app").send().await.unwrap();
+    let dir = support::scratch("public-push");
+    let mut layout = Layout::default();
+    // 12 MiB: two parts of the 10 MiB the stand-in asks for.
+    let image = layout.image(OCI_MANIFEST, 31, &[12 * 1024 * 1024, 3000], "linux/amd64");
+    let image_digest = image["digest"].as_str().unwrap().to_owned();
+    layout.name(image.clone(), "v1");
+    let other = layout.image(OCI_MANIFEST, 32, &[5000], "linux/arm64");
+    let index = layout.index(OCI_INDEX, vec![image, other]);
+    let index_digest = index["digest"].as_str().unwrap().to_owned();
+    layout.name(index, "multi");
+    let src = layout.write_dir(&dir.join("src"));
+    let source = |name: &str| format!("{}:{name}", src.display());
+
+    let pushed = summary(&ecr_as_pusher(&server, &["push", &source("v1"), "public.ecr.aws/standin/team/app:v1"]));
+    assert_eq!(pushed["imageDigest"], image_digest.as_str());
+    assert_eq!((pushed["layersUploaded"].as_u64(), pushed["layersSkipped"].as_u64()), (Some(3), Some(0)));
+    let log = server.log();
+    let operations: Vec<&str> = log.iter().skip(1).map(|r| r["operation"].as_str().unwrap()).collect();
+    assert_eq!(operations[..2], ["DescribeRegistries", "BatchCheckLayerAvailability"]);
+    assert_eq!(operations.iter().filter(|o| **o == "UploadLayerPart").count(), 4, "{operations:?}");
+    assert_eq!(operations.iter().filter(|o| **o == "CompleteLayerUpload").count(), 3, "{operations:?}");
+    assert_eq!(operations.last(), Some(&"PutImage"));
+    for record in &log[1..] {
+        assert_eq!((record["service"].as_str(), record["region"].as_str()), (Some("ecr-public"), Some("us-east-1")));
+        assert_eq!(record["key"], "AKIDPUSH");
+        if record["operation"] != "DescribeRegistries" {
+            // The alias's registry, by its id; the repository without the alias.
+            assert_eq!(
+                (record["body"]["registryId"].as_str(), record["body"]["repositoryName"].as_str()),
+                (Some("123456789012"), Some("team/app"))
+            );
+        }
+    }
+    // The manifest went as its bytes are, under the tag.
+    let put = &log.last().unwrap()["body"];
+    let manifest = std::fs::read(src.join("blobs/sha256").join(&image_digest[7..])).unwrap();
+    assert_eq!(put["imageManifest"].as_str().unwrap().as_bytes(), manifest.as_slice());
+    assert_eq!((put["imageTag"].as_str(), put["imageDigest"].as_str()), (Some("v1"), Some(image_digest.as_str())));
+
+    // An index and its children: the blobs there are skipped.
+    let multi = summary(&ecr_as_pusher(&server, &["push", &source("multi"), "public.ecr.aws/standin/team/app:multi"]));
+    assert_eq!(multi["imageDigest"], index_digest.as_str());
+    assert_eq!((multi["layersUploaded"].as_u64(), multi["layersSkipped"].as_u64()), (Some(2), Some(3)));
+    let images = server.client("AKIDPUSH").describe_images().repository_name("team/app").send().await.unwrap();
+    let mut tags: Vec<(String, String)> = images
+        .image_details
+        .unwrap()
+        .into_iter()
+        .flat_map(|d| {
+            let digest = d.image_digest.unwrap();
+            d.image_tags.unwrap_or_default().into_iter().map(move |t| (t, digest.clone()))
+        })
+        .collect();
+    tags.sort();
+    assert_eq!(tags, [("multi".to_owned(), index_digest.clone()), ("v1".to_owned(), image_digest.clone())]);
+
+    // An alias that is not the caller's: refused after DescribeRegistries
+    // alone, naming the aliases the caller has.
+    let before = server.log().len();
+    let foreign = ecr_as_pusher(&server, &["push", &source("v1"), "public.ecr.aws/someone-else/team/app:v1"]);
+    assert_eq!(foreign.status.code(), Some(252), "{}", text(&foreign.stderr));
+    let message = text(&foreign.stderr);
+    assert!(
+        message.contains("\"someone-else\" is not an alias of your ECR Public registry (its aliases: standin)"),
+        "{message}"
+    );
+    let after: Vec<String> =
+        server.log()[before..].iter().map(|r| r["operation"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(after, ["DescribeRegistries"]);
+
+    // ECR Public's API reads no images: pull and copy from it are refused by name.
+    let pull =
+        ecr_as_pusher(&server, &["pull", "public.ecr.aws/standin/team/app:v1", &dir.join("out").display().to_string()]);
+    assert_eq!(pull.status.code(), Some(252), "{}", text(&pull.stderr));
+    assert!(
+        text(&pull.stderr).contains("public.ecr.aws/standin/team/app:v1 is in ECR Public"),
+        "{}",
+        text(&pull.stderr)
+    );
+}
+
+#[tokio::test]
+async fn an_image_copies_from_ecr_to_ecr_public_without_touching_disk() {
+    use ecr_client::image::{self, OciLayout, PullOptions, Reference, Transfer};
+    use support::registry::{Layout, Registry, OCI_MANIFEST};
+    let (public, private) = (PublicServer::start(), Registry::start());
+    let ecr = ecr_client::Client::new(
+        ecr_client::Config::builder()
+            .region("us-east-1")
+            .credentials(ecr_client::Credentials::new("AKIDCOPY", "secret"))
+            .endpoint_url(&private.url)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    ecr.create_repository().repository_name("src").send().await.unwrap();
+    let dir = support::scratch("public-copy");
+    let mut layout = Layout::default();
+    let descriptor = layout.image(OCI_MANIFEST, 41, &[70_000, 10], "linux/amd64");
+    let digest = descriptor["digest"].as_str().unwrap().to_owned();
+    layout.name(descriptor, "v1");
+    let local = OciLayout::new(layout.write_dir(&dir)).image(Some("v1")).unwrap();
+    let transfer = Transfer::default();
+    image::push(&ecr, &local, &Reference::parse("src:v1").unwrap(), &transfer).await.unwrap();
+
+    let to = public.client("AKIDCOPY");
+    to.create_repository().repository_name("app").send().await.unwrap();
+    let source = Reference::parse("src:v1").unwrap();
+    let destination = Reference::parse("public.ecr.aws/standin/app").unwrap();
+    let copied =
+        image::copy_public(&ecr, &source, &to, &destination, &PullOptions::default(), &transfer).await.unwrap();
+    assert_eq!((copied.image_digest.as_str(), copied.blobs_moved), (digest.as_str(), 3));
+    // Under the source's tag, as a copy to ECR is.
+    let put = public.log().into_iter().find(|r| r["operation"] == "PutImage").unwrap();
+    assert_eq!(
+        (put["body"]["imageTag"].as_str(), put["body"]["imageDigest"].as_str()),
+        (Some("v1"), Some(digest.as_str()))
+    );
+
+    // And the other way round is refused: ECR Public's API reads no images.
+    let back = image::copy(&ecr, &destination.with_tag("v1"), &ecr, &source, &PullOptions::default(), &transfer).await;
+    let error = back.unwrap_err().to_string();
+    assert!(error.contains("is in ECR Public, whose API reads no images"), "{error}");
+}

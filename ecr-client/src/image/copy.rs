@@ -3,7 +3,7 @@
 //! URLs straight into the destination's uploads, never touching disk.
 
 use super::remote::{self, ImageId, Repository};
-use super::{push, ImageError, PullOptions, Reference, Summary, Transfer};
+use super::{push, ImageError, LocalImage, PullOptions, Reference, Summary, Transfer};
 use crate::Client;
 
 /// Copies `source` (through `source_client`) to `destination` (through
@@ -17,11 +17,39 @@ pub async fn copy(
     options: &PullOptions,
     transfer: &Transfer,
 ) -> Result<Summary, ImageError> {
+    let (image, destination) = resolve(source_client, source, destination, options).await?;
+    push(destination_client, &image, &destination, transfer).await
+}
+
+/// Copies `source` (through `source_client`) to `destination`, a
+/// `public.ecr.aws/ALIAS/REPO[:TAG]` of the caller's own ECR Public
+/// registry, tagged as [`copy`] tags.
+#[cfg(feature = "public")]
+pub async fn copy_public(
+    source_client: &Client,
+    source: &Reference,
+    destination_client: &ecr_public_client::Client,
+    destination: &Reference,
+    options: &PullOptions,
+    transfer: &Transfer,
+) -> Result<Summary, ImageError> {
+    let (image, destination) = resolve(source_client, source, destination, options).await?;
+    super::push_public(destination_client, &image, &destination, transfer).await
+}
+
+/// The source image, and the destination with the source's tag when it
+/// names none.
+async fn resolve(
+    source_client: &Client,
+    source: &Reference,
+    destination: &Reference,
+    options: &PullOptions,
+) -> Result<(LocalImage, Reference), ImageError> {
     let repository = Repository::of(source_client, source)?;
     let image = remote::resolve(&repository, &ImageId::of(source), options.platform.as_ref()).await?;
     let destination = match (&destination.tag, &destination.digest, &source.tag) {
         (None, None, Some(tag)) => destination.with_tag(tag),
         _ => destination.clone(),
     };
-    push(destination_client, &image, &destination, transfer).await
+    Ok((image, destination))
 }

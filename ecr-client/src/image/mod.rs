@@ -7,7 +7,9 @@
 //! and fetches everything else by digest from GetDownloadUrlForLayer's URLs,
 //! with ranged GETs over several connections. [`copy`] streams the blobs a
 //! destination lacks from the source's URLs into the destination's uploads.
-//! Every blob's sha256 is checked.
+//! Every blob's sha256 is checked. With the `public` feature,
+//! [`push_public`] and [`copy_public`] push to `public.ecr.aws/ALIAS/REPO`
+//! through ECR Public's layer operations.
 //!
 //! ```no_run
 //! use ecr_client::image::{self, OciLayout, Reference, Transfer};
@@ -24,6 +26,7 @@
 
 mod archive;
 mod copy;
+mod destination;
 mod digest;
 mod docker_save;
 mod download;
@@ -39,6 +42,8 @@ mod tasks;
 mod upload;
 
 pub use copy::copy;
+#[cfg(feature = "public")]
+pub use copy::copy_public;
 pub use digest::Digest;
 pub use error::ImageError;
 pub use layout::{OciLayout, REF_NAME};
@@ -49,7 +54,9 @@ pub use manifest::{
 };
 pub use pull::{pull, PullOptions};
 pub use push::push;
-pub use reference::{server_host, Reference, Registry};
+#[cfg(feature = "public")]
+pub use push::push_public;
+pub use reference::{server_host, Host, Reference, Registry, PUBLIC_HOST};
 pub use upload::push_blob;
 
 use std::sync::Arc;

@@ -1,10 +1,8 @@
 //! An image into a repository: the blobs it lacks (up to `jobs` at once),
 //! then every manifest with PutImage, an index's children before the index.
 
-use super::remote::Repository;
+use super::destination::Destination;
 use super::{tasks, upload, ImageError, LocalImage, Manifest, Progress, Reference, Summary, Transfer};
-use crate::errors::PutImageError;
-use crate::types::PutImageRequest;
 use crate::Client;
 use aws_json_runtime::SdkError;
 
@@ -18,7 +16,30 @@ pub async fn push(
 ) -> Result<Summary, ImageError> {
     image.check()?;
     let tag = tag_for(image, destination)?;
-    let repository = Repository::of(client, destination)?;
+    push_to(&Destination::private(client, destination)?, image, tag, transfer).await
+}
+
+/// Pushes `image` to `destination`, a `public.ecr.aws/ALIAS/REPO[:TAG]` of
+/// the caller's own ECR Public registry, with ECR Public's layer
+/// operations (tagged as [`push`] tags).
+#[cfg(feature = "public")]
+pub async fn push_public(
+    client: &ecr_public_client::Client,
+    image: &LocalImage,
+    destination: &Reference,
+    transfer: &Transfer,
+) -> Result<Summary, ImageError> {
+    image.check()?;
+    let tag = tag_for(image, destination)?;
+    push_to(&Destination::public(client, destination).await?, image, tag, transfer).await
+}
+
+async fn push_to(
+    repository: &Destination,
+    image: &LocalImage,
+    tag: Option<String>,
+    transfer: &Transfer,
+) -> Result<Summary, ImageError> {
     let blobs = image.blobs();
     let available = repository.available(&blobs).await?;
     let (present, missing): (Vec<_>, Vec<_>) = blobs.into_iter().partition(|d| available.contains(&d.digest));
@@ -48,7 +69,7 @@ pub async fn push(
     .await?;
     for manifest in image.manifests() {
         let is_root = manifest.digest == image.root.digest;
-        put_manifest(&repository, manifest, if is_root { tag.as_deref() } else { None }).await?;
+        put_manifest(repository, manifest, if is_root { tag.as_deref() } else { None }).await?;
     }
     Ok(summary)
 }
@@ -67,29 +88,17 @@ fn tag_for(image: &LocalImage, destination: &Reference) -> Result<Option<String>
 }
 
 /// PutImage of `manifest`'s exact bytes; already there is success.
-async fn put_manifest(repository: &Repository, manifest: &Manifest, tag: Option<&str>) -> Result<(), ImageError> {
-    let request = PutImageRequest {
-        image_digest: Some(manifest.digest.to_string()),
-        image_manifest: manifest.text().map_err(ImageError::Invalid)?.to_owned(),
-        image_manifest_media_type: Some(manifest.media_type.clone()),
-        image_tag: tag.map(str::to_owned),
-        registry_id: repository.registry_id.clone(),
-        repository_name: repository.name.clone(),
-    };
-    match repository.client.send(request).await {
-        Ok(answer) => {
-            let put = answer.image.and_then(|i| i.image_id).and_then(|id| id.image_digest);
-            match put {
-                Some(put) if put != manifest.digest.as_str() => Err(ImageError::Mismatch {
-                    digest: manifest.digest.clone(),
-                    found: format!("ECR stored it as {put}"),
-                    source: "PutImage".into(),
-                }),
-                _ => Ok(()),
-            }
-        }
+async fn put_manifest(repository: &Destination, manifest: &Manifest, tag: Option<&str>) -> Result<(), ImageError> {
+    let text = manifest.text().map_err(ImageError::Invalid)?;
+    match repository.put_image(text, &manifest.media_type, &manifest.digest, tag).await {
+        Ok(Some(put)) if put != manifest.digest.as_str() => Err(ImageError::Mismatch {
+            digest: manifest.digest.clone(),
+            found: format!("ECR stored it as {put}"),
+            source: "PutImage".into(),
+        }),
+        Ok(_) => Ok(()),
         // The tag already names this very manifest.
-        Err(SdkError::Service(PutImageError::ImageAlreadyExistsException(_))) => Ok(()),
-        Err(e) => Err(e.into()),
+        Err(SdkError::Service(e)) if e.code() == "ImageAlreadyExistsException" => Ok(()),
+        Err(e) => Err(ImageError::Call(e)),
     }
 }

@@ -1,7 +1,8 @@
-//! Image references: `REPO[:TAG][@DIGEST]` in the client's own registry, or
+//! Image references: `REPO[:TAG][@DIGEST]` in the client's own registry,
 //! `ACCOUNT.dkr.ecr[-fips].REGION.DOMAIN/REPO[:TAG][@DIGEST]` naming the
 //! registry by its host, in every partition's form (the host pattern of
-//! amazon-ecr-credential-helper).
+//! amazon-ecr-credential-helper), or `public.ecr.aws/ALIAS/REPO[:TAG]` in
+//! ECR Public.
 
 use super::Digest;
 use regex_lite::Regex;
@@ -28,6 +29,12 @@ const HOST_PATTERN: &str = r"^(\d{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA
 
 /// ECR's repository names: lowercase path components joined by `/`.
 const REPOSITORY_PATTERN: &str = r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$";
+
+/// ECR Public's registry aliases.
+const ALIAS_PATTERN: &str = r"^[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*$";
+
+/// The host of ECR Public's images.
+pub const PUBLIC_HOST: &str = "public.ecr.aws";
 
 /// Tags as the OCI distribution specification allows them.
 const TAG_PATTERN: &str = r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$";
@@ -65,12 +72,25 @@ pub fn server_host(server: &str) -> Option<&str> {
     })
 }
 
+/// The registry a reference's host part names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Host {
+    /// `ACCOUNT.dkr.ecr.REGION.DOMAIN`: a private registry.
+    Private(Registry),
+    /// `public.ecr.aws/ALIAS`: a registry of ECR Public, by its alias.
+    Public {
+        /// The registry's alias, e.g. `mycompany`.
+        alias: String,
+    },
+}
+
 /// An image in a repository: by tag, by digest, or both (the digest wins
 /// when both are given, as in Docker).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
     /// The registry the host part names; none for the client's own.
-    pub registry: Option<Registry>,
+    pub host: Option<Host>,
     /// The repository name, e.g. `team/app`.
     pub repository: String,
     /// The tag, if given.
@@ -80,25 +100,40 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// Parses `[HOST/]REPO[:TAG][@sha256:…]`; the error says what is wrong.
+    /// Parses `[HOST/]REPO[:TAG][@sha256:…]` and
+    /// `public.ecr.aws/ALIAS/REPO[:TAG][@sha256:…]`; the error says what is
+    /// wrong.
     pub fn parse(text: &str) -> Result<Self, String> {
         static REPOSITORIES: OnceLock<Regex> = OnceLock::new();
+        static ALIASES: OnceLock<Regex> = OnceLock::new();
         static TAGS: OnceLock<Regex> = OnceLock::new();
         let whole = |problem: String| format!("image reference {text:?}: {problem}");
         let (rest, digest) = match text.split_once('@') {
             Some((rest, digest)) => (rest, Some(Digest::parse(digest).map_err(whole)?)),
             None => (text, None),
         };
-        let (registry, path) = match rest.split_once('/') {
+        let (host, path) = match rest.split_once('/') {
+            Some((PUBLIC_HOST, path)) => {
+                let Some((alias, path)) = path.split_once('/') else {
+                    return Err(whole(format!("{PUBLIC_HOST}/ is followed by ALIAS/REPO, not {path:?}")));
+                };
+                if !(2..=50).contains(&alias.len()) || !matcher(&ALIASES, ALIAS_PATTERN).is_match(alias) {
+                    return Err(whole(format!(
+                        "{alias:?} is not an ECR Public registry alias (2 to 50 lowercase letters and digits, \
+                         starting with a letter, . _ - between them)"
+                    )));
+                }
+                (Some(Host::Public { alias: alias.to_owned() }), path)
+            }
             // A first component with a dot or a port is a host, as Docker reads it.
             Some((host, path)) if host.contains(['.', ':']) || host == "localhost" => {
                 let registry = Registry::from_server(host).ok_or_else(|| {
                     whole(format!(
                         "{host:?} is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com and the \
-                         other partitions' forms)"
+                         other partitions' forms, or {PUBLIC_HOST})"
                     ))
                 })?;
-                (Some(registry), path)
+                (Some(Host::Private(registry)), path)
             }
             _ => (None, rest),
         };
@@ -125,12 +160,29 @@ impl Reference {
                 )));
             }
         }
-        Ok(Self { registry, repository: repository.to_owned(), tag: tag.map(str::to_owned), digest })
+        Ok(Self { host, repository: repository.to_owned(), tag: tag.map(str::to_owned), digest })
     }
 
-    /// The registry id to send: the host's account, if the reference names one.
+    /// The private registry the host names, if it names one.
+    pub fn registry(&self) -> Option<&Registry> {
+        match &self.host {
+            Some(Host::Private(registry)) => Some(registry),
+            _ => None,
+        }
+    }
+
+    /// The ECR Public registry alias, if the reference is `public.ecr.aws/ALIAS/…`.
+    pub fn public_alias(&self) -> Option<&str> {
+        match &self.host {
+            Some(Host::Public { alias }) => Some(alias),
+            _ => None,
+        }
+    }
+
+    /// The registry id to send: the private host's account, if the
+    /// reference names one.
     pub fn registry_id(&self) -> Option<&str> {
-        self.registry.as_ref().map(|r| r.account.as_str())
+        self.registry().map(|r| r.account.as_str())
     }
 
     /// The same image with its tag or digest replaced.
@@ -149,8 +201,10 @@ impl std::str::FromStr for Reference {
 
 impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(registry) = &self.registry {
-            write!(f, "{}/", registry.host)?;
+        match &self.host {
+            Some(Host::Private(registry)) => write!(f, "{}/", registry.host)?,
+            Some(Host::Public { alias }) => write!(f, "{PUBLIC_HOST}/{alias}/")?,
+            None => {}
         }
         f.write_str(&self.repository)?;
         if let Some(tag) = &self.tag {
@@ -219,14 +273,18 @@ mod tests {
     fn references() {
         let digest = format!("sha256:{}", "a".repeat(64));
         let r = Reference::parse("app").unwrap();
-        assert_eq!((r.registry, r.repository.as_str(), r.tag, r.digest), (None, "app", None, None));
+        assert_eq!((r.host, r.repository.as_str(), r.tag, r.digest), (None, "app", None, None));
         let r = Reference::parse(&format!("team/app:v1.2@{digest}")).unwrap();
         assert_eq!((r.repository.as_str(), r.tag.as_deref()), ("team/app", Some("v1.2")));
         assert_eq!(r.digest.unwrap().as_str(), digest);
         let text = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:latest";
         let r = Reference::parse(text).unwrap();
         assert_eq!(r.registry_id(), Some("123456789012"));
-        assert_eq!(r.registry.as_ref().unwrap().region, "eu-west-1");
+        assert_eq!(r.registry().unwrap().region, "eu-west-1");
+        assert_eq!(r.to_string(), text);
+        let text = "public.ecr.aws/my-co/team/app:v1";
+        let r = Reference::parse(text).unwrap();
+        assert_eq!((r.public_alias(), r.repository.as_str(), r.registry_id()), (Some("my-co"), "team/app", None));
         assert_eq!(r.to_string(), text);
         for bad in [
             "",
@@ -237,7 +295,10 @@ mod tests {
             "app@sha256:12",
             "docker.io/library/app",
             "localhost:5000/app",
-            "public.ecr.aws/alias/app",
+            "public.ecr.aws/app",
+            "public.ecr.aws/Alias/app",
+            "public.ecr.aws/a/app",
+            "public.ecr.aws/alias/App",
             "team//app",
             "app/",
             ":tag",

@@ -4,15 +4,10 @@
 use super::{
     Contents, Descriptor, Digest, ImageError, LocalImage, Manifest, Platform, Reference, MANIFEST_MEDIA_TYPES,
 };
-use crate::types::{
-    BatchCheckLayerAvailabilityRequest, BatchGetImageRequest, GetDownloadUrlForLayerRequest, ImageIdentifier,
-};
+use crate::types::{BatchGetImageRequest, GetDownloadUrlForLayerRequest, ImageIdentifier};
 use crate::Client;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// Digests BatchCheckLayerAvailability takes in one call.
-const CHECK_BATCH: usize = 100;
 
 /// A repository of a registry, reached through a client of its region.
 #[derive(Debug, Clone)]
@@ -25,44 +20,12 @@ pub(crate) struct Repository {
 impl Repository {
     /// The repository `reference` names; its registry's region must be the client's.
     pub fn of(client: &Client, reference: &Reference) -> Result<Self, ImageError> {
-        if let Some(registry) = &reference.registry {
-            let region = client.config().region();
-            if registry.region != region {
-                return Err(ImageError::Invalid(format!(
-                    "{reference} is in {}, but the client is for {region}",
-                    registry.region
-                )));
-            }
-        }
+        check_private(client, reference)?;
         Ok(Self {
             client: client.clone(),
             name: reference.repository.clone(),
             registry_id: reference.registry_id().map(str::to_owned),
         })
-    }
-
-    /// Which of `blobs` the repository has.
-    pub async fn available(&self, blobs: &[Descriptor]) -> Result<BTreeSet<Digest>, ImageError> {
-        let mut available = BTreeSet::new();
-        for chunk in blobs.chunks(CHECK_BATCH) {
-            let answer = self
-                .client
-                .send(BatchCheckLayerAvailabilityRequest {
-                    layer_digests: chunk.iter().map(|d| d.digest.to_string()).collect(),
-                    registry_id: self.registry_id.clone(),
-                    repository_name: self.name.clone(),
-                })
-                .await?;
-            for layer in answer.layers.unwrap_or_default() {
-                let is_available = layer.layer_availability.as_ref().is_some_and(|a| a.as_str() == "AVAILABLE");
-                if let (true, Some(digest)) = (is_available, layer.layer_digest) {
-                    if let Ok(digest) = Digest::parse(&digest) {
-                        available.insert(digest);
-                    }
-                }
-            }
-        }
-        Ok(available)
     }
 
     /// The manifest of `id` (a tag or a digest), any media type, its bytes
@@ -128,6 +91,27 @@ impl Repository {
             problem: "GetDownloadUrlForLayer answered no downloadUrl".into(),
         })
     }
+}
+
+/// Checks that `reference` is a private repository `client` reaches: in
+/// the client's region, not in ECR Public.
+pub(crate) fn check_private(client: &Client, reference: &Reference) -> Result<(), ImageError> {
+    if reference.public_alias().is_some() {
+        return Err(ImageError::Invalid(format!(
+            "{reference} is in ECR Public, whose API reads no images and takes pushes only through its own \
+             client (image::push_public)"
+        )));
+    }
+    if let Some(registry) = reference.registry() {
+        let region = client.config().region();
+        if registry.region != region {
+            return Err(ImageError::Invalid(format!(
+                "{reference} is in {}, but the client is for {region}",
+                registry.region
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A manifest in a repository, by tag or by digest.

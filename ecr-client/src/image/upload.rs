@@ -3,10 +3,8 @@
 //! that failed resumes from the `lastValidByteReceived` ECR reports, never
 //! from the start.
 
-use super::remote::Repository;
+use super::destination::{CallError, Destination};
 use super::{Descriptor, Digest, ImageError, Progress, Reference, Transfer};
-use crate::errors::{CompleteLayerUploadError, UploadLayerPartError};
-use crate::types::{CompleteLayerUploadRequest, InitiateLayerUploadRequest, UploadLayerPartRequest};
 use crate::Client;
 use aws_json_runtime::SdkError;
 use sha2::{Digest as _, Sha256};
@@ -27,11 +25,11 @@ pub async fn push_blob(
     reader: impl AsyncRead + Unpin,
     transfer: &Transfer,
 ) -> Result<(), ImageError> {
-    upload(&Repository::of(client, destination)?, descriptor, reader, "the reader", transfer).await
+    upload(&Destination::private(client, destination)?, descriptor, reader, "the reader", transfer).await
 }
 
 pub(crate) async fn upload(
-    repository: &Repository,
+    destination: &Destination,
     descriptor: &Descriptor,
     mut reader: impl AsyncRead + Unpin,
     source: &str,
@@ -41,18 +39,10 @@ pub(crate) async fn upload(
     if descriptor.size == 0 {
         return Err(ImageError::Invalid(format!("blob {digest} is empty: ECR refuses 0-byte blobs")));
     }
-    let started = repository
-        .client
-        .send(InitiateLayerUploadRequest {
-            registry_id: repository.registry_id.clone(),
-            repository_name: repository.name.clone(),
-        })
-        .await?;
-    let upload_id = started
-        .upload_id
+    let (upload_id, part_size) = destination.initiate_upload().await.map_err(ImageError::Call)?;
+    let upload_id = upload_id
         .ok_or_else(|| ImageError::Invalid(format!("blob {digest}: InitiateLayerUpload answered no uploadId")))?;
-    let part_size =
-        started.part_size.and_then(|s| usize::try_from(s).ok()).filter(|s| *s > 0).unwrap_or(DEFAULT_PART_SIZE);
+    let part_size = part_size.and_then(|s| usize::try_from(s).ok()).filter(|s| *s > 0).unwrap_or(DEFAULT_PART_SIZE);
 
     let mut hasher = Sha256::new();
     let mut read = 0u64;
@@ -85,17 +75,9 @@ pub(crate) async fn upload(
         // Shared with the request, not copied.
         let part = bytes::Bytes::from(buffer);
         let len = part.len() as u64;
-        let request = UploadLayerPartRequest {
-            layer_part_blob: part.clone().into(),
-            part_first_byte: acked as i64,
-            part_last_byte: (acked + len - 1) as i64,
-            registry_id: repository.registry_id.clone(),
-            repository_name: repository.name.clone(),
-            upload_id: upload_id.clone(),
-        };
-        let next = match repository.client.send(request).await {
-            Ok(_) => acked + len,
-            Err(SdkError::Service(UploadLayerPartError::InvalidLayerPartException(e))) => {
+        let next = match destination.upload_part(&upload_id, acked, part.clone()).await {
+            Ok(()) => acked + len,
+            Err(SdkError::Service(e)) if e.code() == "InvalidLayerPartException" => {
                 // What ECR holds: the part may have arrived although its answer did not.
                 let last_valid = e.field("lastValidByteReceived").and_then(serde_json::Value::as_i64);
                 match last_valid.map(|b| (b + 1) as u64) {
@@ -103,7 +85,7 @@ pub(crate) async fn upload(
                         resumes += 1;
                         next
                     }
-                    _ => return Err(SdkError::Service(UploadLayerPartError::InvalidLayerPartException(e)).into()),
+                    _ => return Err(ImageError::Call(SdkError::Service(e))),
                 }
             }
             // Failed after the client's own retries: the part again, a few
@@ -113,7 +95,7 @@ pub(crate) async fn upload(
                 tokio::time::sleep(std::time::Duration::from_millis(200 << resumes)).await;
                 acked
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(ImageError::Call(e)),
         };
         if next > acked {
             resumes = 0;
@@ -130,35 +112,23 @@ pub(crate) async fn upload(
     if &actual != digest {
         return Err(mismatch(descriptor, format!("its bytes have digest {actual}"), source));
     }
-    let completed = repository
-        .client
-        .send(CompleteLayerUploadRequest {
-            layer_digests: vec![digest.to_string()],
-            registry_id: repository.registry_id.clone(),
-            repository_name: repository.name.clone(),
-            upload_id,
-        })
-        .await;
-    match completed {
-        Ok(answer) => match answer.layer_digest {
-            Some(confirmed) if confirmed != digest.as_str() => Err(ImageError::Mismatch {
-                digest: digest.clone(),
-                found: format!("ECR computed {confirmed}"),
-                source: "CompleteLayerUpload".into(),
-            }),
-            _ => Ok(()),
-        },
-        Err(SdkError::Service(CompleteLayerUploadError::LayerAlreadyExistsException(_))) => Ok(()),
-        Err(e) => Err(e.into()),
+    match destination.complete_upload(&upload_id, digest).await {
+        Ok(Some(confirmed)) if confirmed != digest.as_str() => Err(ImageError::Mismatch {
+            digest: digest.clone(),
+            found: format!("ECR computed {confirmed}"),
+            source: "CompleteLayerUpload".into(),
+        }),
+        Ok(_) => Ok(()),
+        Err(SdkError::Service(e)) if e.code() == "LayerAlreadyExistsException" => Ok(()),
+        Err(e) => Err(ImageError::Call(e)),
     }
 }
 
 /// A failure worth sending the part again for: no answer, or a 5xx.
-fn transient(error: &SdkError<UploadLayerPartError>) -> bool {
-    use aws_json_runtime::OperationError as _;
+fn transient(error: &CallError) -> bool {
     match error {
         SdkError::Transport(_) => true,
-        SdkError::Service(e) => e.service_error().status() >= 500,
+        SdkError::Service(e) => e.status() >= 500,
         _ => false,
     }
 }
