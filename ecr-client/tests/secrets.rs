@@ -86,9 +86,7 @@ async fn no_secret_reaches_any_output() {
     let log = Arc::new(Mutex::new(String::new()));
     tracing::subscriber::set_global_default(Capture(log.clone())).unwrap();
     let mut out = Outputs::default();
-    let dir = std::env::temp_dir().join(format!("ecr-client-secrets-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::scratch("secrets");
 
     // 1. Client::from_env() over the process environment, with unrelated
     //    secrets and a variable that is not UTF-8 beside the credentials.

@@ -12,8 +12,7 @@ use support::tls_server::{certificates, TlsServer};
 
 #[tokio::test]
 async fn roots_load_at_the_first_handshake_and_verification_holds() {
-    let dir = std::env::temp_dir().join(format!("ecr-client-tls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::scratch("tls");
     let (trusted_ca, trusted_cert, trusted_key) = certificates(&dir, "trusted");
     let (_, other_cert, other_key) = certificates(&dir, "other");
     let trusted = TlsServer::start(&trusted_cert, &trusted_key, &dir.join("trusted.log"));
@@ -51,8 +50,7 @@ async fn roots_load_at_the_first_handshake_and_verification_holds() {
 /// the first handshake; one that cannot be read is an error naming it.
 #[tokio::test]
 async fn a_ca_bundle_replaces_the_roots_and_a_bad_one_is_named() {
-    let dir = std::env::temp_dir().join(format!("ecr-client-bundle-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::scratch("bundle");
     let (private_ca, cert, key) = certificates(&dir, "private");
     let (other_ca, _, _) = certificates(&dir, "unrelated");
     let server = TlsServer::start(&cert, &key, &dir.join("private.log"));

@@ -98,12 +98,37 @@ pub fn has_program(program: &str, why: &str) -> bool {
     found
 }
 
-/// A fresh directory for one test's files.
+/// A fresh directory for one test's files, under this process's scratch
+/// root (`$TMPDIR/ecr-client-tests-PID`).
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecr-client-{name}-{}", std::process::id()));
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let root = ROOT.get_or_init(|| {
+        remove_roots_of_ended_processes();
+        std::env::temp_dir().join(format!("{SCRATCH_PREFIX}{}", std::process::id()))
+    });
+    let dir = root.join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+const SCRATCH_PREFIX: &str = "ecr-client-tests-";
+
+/// A test process cannot clean up after itself (the harness has no
+/// teardown), so the next one removes the roots of processes that are gone:
+/// image tests write hundreds of MiB, which would pile up run after run.
+fn remove_roots_of_ended_processes() {
+    if !Path::new("/proc/self").exists() {
+        return; // No way to tell which processes are gone.
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name.to_str().and_then(|n| n.strip_prefix(SCRATCH_PREFIX));
+        if pid.is_some_and(|pid| pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Variables that keep a test off the real machine's metadata service,
