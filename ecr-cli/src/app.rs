@@ -3,8 +3,8 @@
 
 use crate::args::{self, Action, Invocation};
 use crate::commands::Api;
-use crate::globals::Globals;
-use crate::output::Object;
+use crate::globals::{Format, Globals};
+use crate::output::{self, Object};
 use crate::print::{print, print_answer, print_json, print_pages};
 use crate::progress::Progress;
 use crate::session::{client, multi_thread_runtime, return_large_buffers_to_the_system, runtime, ServiceClient};
@@ -41,7 +41,9 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
         }
         Action::Help(text) => print(&text),
         Action::Completion(shell) => print(&help::completion(&shell)),
-        Action::Skeleton(command) => print_json(&input::skeleton(command.input, 0).to_string(), false),
+        Action::Skeleton(command) => {
+            print(&format!("{}\n", output::pretty(&input::skeleton(command.input, 0).to_string())))
+        }
         // Moving images hashes and encodes blobs: on every core.
         Action::Move(parsed) => {
             return_large_buffers_to_the_system();
@@ -63,7 +65,7 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                 // As the AWS CLI: a token or limit given by hand means one page.
                 Some(paging) if !globals.no_paginate && !explicit_token => {
                     let paged = crate::paging::all_pages(&client, command, paging, input, &pages).await?;
-                    if globals.text {
+                    if globals.output == Format::Text {
                         return print_pages(&paged, globals.query.as_deref());
                     }
                     paged.merged
@@ -79,7 +81,7 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                     object.to_json()
                 }
             };
-            print_answer(&json, globals.text, globals.query.as_deref())
+            print_answer(&json, globals, command.operation)
         }
         Action::Wait { wait, input } => {
             let mut progress = Progress::on_stderr();
@@ -105,7 +107,7 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                 "username": login.username,
                 "expiresAt": login.expires_at.map(|t| t.to_string()),
             });
-            print_json(&json.to_string(), globals.text)
+            print_json(&json.to_string(), globals, "GetLogin")
         }
         Action::Version | Action::Help(_) | Action::Completion(_) | Action::Skeleton(_) | Action::Move(_) => {
             unreachable!("answered without a client")

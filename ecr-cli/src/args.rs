@@ -4,7 +4,7 @@
 //! flags are data from the document, and this is all the grammar there is.
 
 use crate::commands::Api;
-use crate::globals::{Globals, Pages};
+use crate::globals::{Color, Format, Globals, Pages};
 use crate::input;
 use crate::schema::{Command, Shape, Wait};
 use serde_json::{Map, Value};
@@ -97,21 +97,25 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             "cli-read-timeout" => globals.read_timeout = Some(seconds(name, &value(name)?)?),
             "cli-connect-timeout" => globals.connect_timeout = Some(seconds(name, &value(name)?)?),
             "output" => {
-                globals.text = match value(name)?.as_str() {
-                    "json" => false,
-                    "text" => true,
-                    "table" => return Err("--output table is not served yet: use json or text".into()),
-                    other => return Err(format!("--output must be json or text, not {other:?}")),
+                globals.output = match value(name)?.as_str() {
+                    "json" => Format::Json,
+                    "text" => Format::Text,
+                    "table" => Format::Table,
+                    other => return Err(format!("--output must be json, text or table, not {other:?}")),
                 }
             }
             "ca-bundle" => globals.ca_bundle = Some(value(name)?),
             // The AWS CLI's other global flags: served where ecr does what
             // they ask already, refused by name otherwise.
             "no-cli-pager" => {}
-            "color" => match value(name)?.as_str() {
-                "on" | "off" | "auto" => {}
-                other => return Err(format!("--color must be on, off or auto, not {other:?}")),
-            },
+            "color" => {
+                globals.color = match value(name)?.as_str() {
+                    "on" => Color::On,
+                    "off" => Color::Off,
+                    "auto" => Color::Auto,
+                    other => return Err(format!("--color must be on, off or auto, not {other:?}")),
+                }
+            }
             "no-verify-ssl" => {
                 return Err("--no-verify-ssl is refused: ecr always verifies TLS certificates; \
                     --ca-bundle PATH trusts a private CA or a proxy's"

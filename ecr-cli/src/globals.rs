@@ -18,14 +18,40 @@ pub struct Globals {
     pub read_timeout: Option<Duration>,
     /// `--cli-connect-timeout` (0: none).
     pub connect_timeout: Option<Duration>,
-    /// `--output text` rather than JSON.
-    pub text: bool,
+    /// `--output`.
+    pub output: Format,
+    /// `--color`: tables in colour.
+    pub color: Color,
     /// `--no-paginate`.
     pub no_paginate: bool,
     /// `--ca-bundle`: a PEM file whose certificates replace the system's.
     pub ca_bundle: Option<String>,
     /// `--query`: a JMESPath expression (checked) the answer goes through.
     pub query: Option<String>,
+}
+
+/// `--output`: how answers are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Indented JSON, as the service sent it.
+    #[default]
+    Json,
+    /// The AWS CLI's tab-separated text.
+    Text,
+    /// The AWS CLI's table.
+    Table,
+}
+
+/// `--color`: whether a table is coloured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Color {
+    /// When stdout is a terminal.
+    #[default]
+    Auto,
+    /// Always.
+    On,
+    /// Never.
+    Off,
 }
 
 /// How much of a paginated answer to fetch.

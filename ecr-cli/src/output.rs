@@ -138,7 +138,7 @@ fn format_value(value: &Value, identifier: Option<&str>, scalar_keys: Option<&[S
         Value::Object(object) => format_object(object, identifier, scalar_keys, out),
         Value::Array(items) => format_list(items, identifier, out),
         scalar => {
-            out.push_str(&scalar_text(scalar));
+            out.push_str(&python_str(scalar));
             out.push('\n');
         }
     }
@@ -176,11 +176,11 @@ fn format_scalar_list(items: &[&Value], identifier: Option<&str>, out: &mut Stri
     match identifier {
         Some(name) => {
             for item in items {
-                let _ = writeln!(out, "{}\t{}", name.to_uppercase(), scalar_text(item));
+                let _ = writeln!(out, "{}\t{}", name.to_uppercase(), python_str(item));
             }
         }
         None => {
-            let line: Vec<String> = items.iter().map(|v| scalar_text(v)).collect();
+            let line: Vec<String> = items.iter().map(|v| python_str(v)).collect();
             out.push_str(&line.join("\t"));
             out.push('\n');
         }
@@ -202,12 +202,12 @@ fn format_object(
                 if is_nested(value) {
                     nested.push((key, value));
                 } else {
-                    scalars.push(scalar_text(value));
+                    scalars.push(python_str(value));
                 }
             }
         }
         Some(keys) => {
-            scalars = keys.iter().map(|k| object.get(k).map(scalar_text).unwrap_or_default()).collect();
+            scalars = keys.iter().map(|k| object.get(k).map(python_str).unwrap_or_default()).collect();
             nested = object.iter().filter(|(k, _)| !keys.contains(k)).collect();
         }
     }
@@ -227,14 +227,49 @@ fn is_nested(value: &Value) -> bool {
     value.is_object() || value.is_array()
 }
 
-/// A scalar as Python's `str()` writes it.
-fn scalar_text(value: &Value) -> String {
+/// A value as Python's `str()` writes it (lists and objects as their
+/// `repr()`, in key order).
+pub fn python_str(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
+        other => python_repr(other),
+    }
+}
+
+fn python_repr(value: &Value) -> String {
+    match value {
+        Value::String(s) => {
+            // Single quotes unless the text has one and no double quote.
+            let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+            let mut out = String::from(quote);
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if c == quote => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push(quote);
+            out
+        }
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
         Value::Null => "None".into(),
-        other => other.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => format!("[{}]", items.iter().map(python_repr).collect::<Vec<_>>().join(", ")),
+        Value::Object(object) => {
+            let members: Vec<String> = object
+                .iter()
+                .map(|(k, v)| format!("{}: {}", python_repr(&Value::String(k.clone())), python_repr(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
     }
 }
 

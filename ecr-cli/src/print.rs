@@ -1,35 +1,38 @@
 //! Writing answers to stdout, in the output format asked for.
 
+use crate::globals::{Color, Format, Globals};
 use crate::output;
 use crate::paging::Paged;
 use crate::query::Query;
+use crate::table;
 use crate::Failure;
 use serde_json::Value;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
-/// Prints an answer; an empty one prints nothing, as with the AWS CLI.
-pub fn print_json(json: &str, text: bool) -> Result<(), Failure> {
-    if json == "{}" {
-        return Ok(());
+/// Prints an answer titled `title` (a table's title: the operation's
+/// name, as the AWS CLI titles it); an empty one prints nothing, as there.
+pub fn print_json(json: &str, globals: &Globals, title: &str) -> Result<(), Failure> {
+    match globals.output {
+        Format::Json if json == "{}" => Ok(()),
+        Format::Json => print(&format!("{}\n", output::pretty(json))),
+        Format::Text => print(&output::text(&parsed(json)?)),
+        Format::Table => print_table(title, &parsed(json)?, globals.color),
     }
-    if !text {
-        return print(&format!("{}\n", output::pretty(json)));
-    }
-    let value: Value =
-        serde_json::from_str(json).map_err(|e| Failure::new(Failure::OTHER, format!("garbled answer: {e}")))?;
-    print(&output::text(&value))
 }
 
 /// Prints an operation's answer, through `--query` when given: as the AWS
 /// CLI, the expression's result is printed even when empty (`null` in
 /// JSON, `None` in text), save an empty object in JSON.
-pub fn print_answer(json: &str, text: bool, query: Option<&str>) -> Result<(), Failure> {
-    let Some(query) = query.map(compiled).transpose()? else { return print_json(json, text) };
+pub fn print_answer(json: &str, globals: &Globals, title: &str) -> Result<(), Failure> {
+    let Some(query) = globals.query.as_deref().map(compiled).transpose()? else {
+        return print_json(json, globals, title);
+    };
     let (found, ordered) = query.search_json(json)?;
-    match (text, &found) {
-        (false, Value::Object(object)) if object.is_empty() => Ok(()),
-        (false, _) => print(&format!("{}\n", output::pretty(&ordered))),
-        (true, found) => print(&output::text(found)),
+    match (globals.output, &found) {
+        (Format::Json, Value::Object(object)) if object.is_empty() => Ok(()),
+        (Format::Json, _) => print(&format!("{}\n", output::pretty(&ordered))),
+        (Format::Text, found) => print(&output::text(found)),
+        (Format::Table, found) => print_table(title, found, globals.color),
     }
 }
 
@@ -50,6 +53,37 @@ pub fn print_pages(paged: &Paged, query: Option<&str>) -> Result<(), Failure> {
         out.push_str(&shown(&serde_json::json!({ "NextToken": { "NextToken": token } }))?);
     }
     print(&out)
+}
+
+/// The table of `answer`, coloured as `--color` says. On a terminal the
+/// width is the terminal's and, once colour is on, the AWS CLI (colorama)
+/// ends its output with a reset.
+fn print_table(title: &str, answer: &Value, color: Color) -> Result<(), Failure> {
+    let on_terminal = std::io::stdout().is_terminal();
+    let colorized = color == Color::On || (color == Color::Auto && on_terminal);
+    let style = table::Style { colorized, terminal_width: terminal_width().unwrap_or(80) };
+    let mut text = table::format(title, answer, style).map_err(|e| Failure::new(Failure::OTHER, e))?;
+    if colorized && on_terminal {
+        text.push_str("\x1b[0m");
+    }
+    print(&text)
+}
+
+/// The columns of the terminal stdout is, if it is one.
+fn terminal_width() -> Option<usize> {
+    #[cfg(unix)]
+    {
+        // SAFETY: TIOCGWINSZ writes one winsize into the struct given.
+        let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+        let done = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
+        (done == 0).then_some(usize::from(size.ws_col))
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+fn parsed(json: &str) -> Result<Value, Failure> {
+    serde_json::from_str(json).map_err(|e| Failure::new(Failure::OTHER, format!("garbled answer: {e}")))
 }
 
 /// `--query`'s expression, compiled once (the arguments checked it).

@@ -180,7 +180,12 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         members.push(("dryRun", true.into()));
     }
     let fields: Vec<String> = members.iter().map(|(name, value)| format!("{}:{value}", Value::from(*name))).collect();
-    crate::print::print_json(&format!("{{{}}}", fields.join(",")), globals.text)
+    let title = match parsed.kind {
+        Kind::Push { .. } => "Push",
+        Kind::Pull { .. } => "Pull",
+        Kind::Copy { .. } => "Copy",
+    };
+    crate::print::print_json(&format!("{{{}}}", fields.join(",")), globals, title)
 }
 
 async fn pull(

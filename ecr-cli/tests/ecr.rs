@@ -235,7 +235,7 @@ fn usage_errors_are_one_line_and_exit_252() {
         (&["create-repository", "--repository-name", "UPPER_CASE"], "repositoryName"),
         (&["delete-repository", "--repository-name", "r", "--force", "yes"], "takes no value"),
         (&["wait", "image-scan-finished"], "unknown waiter"),
-        (&["--output", "yaml", "describe-repositories"], "--output must be json or text"),
+        (&["--output", "yaml", "describe-repositories"], "--output must be json, text or table"),
         (&["completion", "powershell"], "usage: ecr completion"),
         // Once a panic (exit 134 under panic = "abort").
         (&["--cli-read-timeout", "1e20", "describe-repositories"], "--cli-read-timeout must be at most"),
