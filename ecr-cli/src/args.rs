@@ -245,7 +245,14 @@ fn operation_input(
                 let value = match member.shape {
                     Shape::Boolean if flag.words.is_empty() => Value::Bool(!negated),
                     Shape::Boolean => return Err(format!("{name}: --{flag_name} takes no value")),
-                    _ => input::flag_value(member, &flag.words).map_err(|e| format!("{name}: {e}"))?,
+                    // A file that cannot be read: the AWS CLI's message as it is.
+                    _ => input::flag_value(member, &flag.words).map_err(|e| {
+                        if e.starts_with(input::UNLOADABLE) {
+                            e
+                        } else {
+                            format!("{name}: {e}")
+                        }
+                    })?,
                 };
                 match (from_flags.get_mut(member.name), value) {
                     (Some(Value::Array(earlier)), Value::Array(more)) => earlier.extend(more),

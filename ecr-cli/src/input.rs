@@ -21,7 +21,7 @@ pub fn flag_value(member: &Member, words: &[String]) -> Result<Value, String> {
         Shape::List(element) if element.is_scalar() && !looks_like_json(words) => words
             .iter()
             .enumerate()
-            .map(|(i, word)| scalar(element, &read_text(word)?, &format!("{path}[{i}]")))
+            .map(|(i, word)| scalar(element, &read_text(word, &path)?, &format!("{path}[{i}]")))
             .collect::<Result<_, _>>()
             .map(Value::Array),
         Shape::List(element @ Shape::Structure(_)) if words.len() > 1 || !looks_like_json(words) => words
@@ -30,16 +30,16 @@ pub fn flag_value(member: &Member, words: &[String]) -> Result<Value, String> {
             .map(|(i, word)| structure_word(element, word, &format!("{path}[{i}]")))
             .collect::<Result<_, _>>()
             .map(Value::Array),
-        shape if shape.is_scalar() => scalar(shape, &read_text(one()?)?, &path),
+        shape if shape.is_scalar() => scalar(shape, &read_text(one()?, &path)?, &path),
         shape @ Shape::Structure(_) => structure_word(shape, one()?, &path),
-        shape => check(shape, parse_json(&read_text(one()?)?, &path)?, &path),
+        shape => check(shape, parse_json(&read_text(one()?, &path)?, &path)?, &path),
     }
 }
 
 /// The whole input from `--cli-input-json`'s JSON, checked.
 pub fn cli_input_json(input: &Shape, text: &str) -> Result<Map<String, Value>, String> {
     let path = "--cli-input-json";
-    match check(input, parse_json(&read_text(text)?, path)?, "")? {
+    match check(input, parse_json(&read_text(text, path)?, path)?, "")? {
         Value::Object(members) => Ok(members),
         _ => Err(format!("{path} must be a JSON object")),
     }
@@ -154,8 +154,8 @@ fn scalar(shape: &Shape, text: &str, path: &str) -> Result<Value, String> {
 /// A blob: the bytes of a `fileb://` file, else of the word itself.
 fn blob(word: &str, path: &str) -> Result<Value, String> {
     let bytes = match word.strip_prefix("fileb://") {
-        Some(file) => read_file(file).map_err(|e| format!("{path}: cannot read {word}: {e}"))?,
-        None => read_text(word)?.into_bytes(),
+        Some(file) => read_file(file).map_err(|e| unloadable(path, word, e))?,
+        None => read_text(word, path)?.into_bytes(),
     };
     Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
@@ -163,7 +163,7 @@ fn blob(word: &str, path: &str) -> Result<Value, String> {
 /// A structure from JSON, or from the shorthand `key=value,key=value` when
 /// every member is a scalar (`--image-ids imageTag=latest`).
 fn structure_word(shape: &Shape, word: &str, path: &str) -> Result<Value, String> {
-    let text = read_text(word)?;
+    let text = read_text(word, path)?;
     let Shape::Structure(members) = shape else { unreachable!("called for structures") };
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') || !text.contains('=') {
@@ -197,15 +197,25 @@ fn parse_json(text: &str, path: &str) -> Result<Value, String> {
     serde_json::from_str(text).map_err(|e| format!("{}: not valid JSON: {e}", shown(path)))
 }
 
-/// The word, or the text of the file it names with `file://`.
-pub fn read_text(word: &str) -> Result<String, String> {
+/// The word, or the text of the file it names with `file://`; `flag`
+/// names the value in an error.
+pub fn read_text(word: &str, flag: &str) -> Result<String, String> {
     match word.strip_prefix("file://") {
         Some(path) => {
-            let bytes = read_file(path).map_err(|e| format!("cannot read {word}: {e}"))?;
-            String::from_utf8(bytes).map_err(|_| format!("cannot read {word}: it is not UTF-8 text"))
+            let bytes = read_file(path).map_err(|e| unloadable(flag, word, e))?;
+            String::from_utf8(bytes).map_err(|_| unloadable(flag, word, "it is not UTF-8 text".into()))
         }
         None => Ok(word.to_owned()),
     }
+}
+
+/// Where an error about a `file://` or `fileb://` value begins: the AWS
+/// CLI's own words, which scripts may match.
+pub const UNLOADABLE: &str = "Error parsing parameter";
+
+/// The AWS CLI's message for a value whose file cannot be read.
+fn unloadable(flag: &str, word: &str, problem: String) -> String {
+    format!("{UNLOADABLE} '{flag}': Unable to load paramfile {word}: {problem}")
 }
 
 /// The most a `file://` or `fileb://` value may hold: above any input ECR
@@ -216,9 +226,18 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// `file:///dev/zero` is an error, not a hang).
 fn read_file(path: &str) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    // As Python words an OSError: `[Errno 2] No such file or directory: '/x'`.
+    let os_error = |e: std::io::Error| match e.raw_os_error() {
+        Some(errno) => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or_default().to_owned();
+            format!("[Errno {errno}] {text}: '{path}'")
+        }
+        None => e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(os_error)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(os_error)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(format!("it is larger than {} MiB", MAX_FILE_BYTES >> 20));
     }

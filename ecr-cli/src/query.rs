@@ -22,7 +22,9 @@ pub struct Query {
 impl Query {
     /// Compiles `text`; a bad expression is an error naming the position.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let compiled = jmespath::compile(text).map_err(|e| format!("Bad value for --query {text}: {e}"))?;
+        let compiled = jmespath::compile(text)
+            .or_else(|error| jmespath::compile(&with_quoted_literals(text).ok_or(error.clone())?).map_err(|_| error))
+            .map_err(|e| format!("Bad value for --query {text}: {e}"))?;
         Ok(Self { text: text.to_owned(), compiled })
     }
 
@@ -158,6 +160,50 @@ fn write_ordered(value: &Value, orders: &Orders, out: &mut String) {
         }
         scalar => out.push_str(&scalar.to_string()),
     }
+}
+
+/// `text` with each `` `literal` `` that is not JSON made a JSON string,
+/// as jmespath.py (the AWS CLI's) still reads them (JEP 12's deprecated
+/// form, common in scripts: `` [?imageTagMutability==`IMMUTABLE`] ``);
+/// none when there is no such literal.
+fn with_quoted_literals(text: &str) -> Option<String> {
+    let (mut out, mut changed) = (String::with_capacity(text.len()), false);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        // Raw strings and quoted identifiers are copied as they are.
+        let close = match c {
+            '\'' | '"' | '`' => c,
+            _ => continue,
+        };
+        let mut body = String::new();
+        let mut closed = false;
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                body.push(c);
+                body.extend(chars.next());
+            } else if c == close {
+                closed = true;
+                break;
+            } else {
+                body.push(c);
+            }
+        }
+        if close == '`' && closed {
+            let lexeme = body.replace("\\`", "`");
+            if serde_json::from_str::<Value>(&lexeme).is_err() {
+                if let Ok(string) = serde_json::from_str::<String>(&format!("\"{}\"", lexeme.trim_start())) {
+                    body = Value::String(string).to_string().replace('`', "\\`");
+                    changed = true;
+                }
+            }
+        }
+        out.push_str(&body);
+        if closed {
+            out.push(close);
+        }
+    }
+    changed.then_some(out)
 }
 
 #[cfg(test)]

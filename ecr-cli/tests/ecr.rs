@@ -224,12 +224,13 @@ fn usage_errors_are_one_line_and_exit_252() {
         (&["batch-get-image", "--repository-name", "r", "--image-ids", "imageTg=v1"], "unknown member \"imageTg\""),
         (
             &["put-image", "--repository-name", "r", "--image-manifest", "file:///no/such/file"],
-            "cannot read file:///no/such/file",
+            "Error parsing parameter '--image-manifest': Unable to load paramfile file:///no/such/file: [Errno 2] No \
+             such file or directory: '/no/such/file'",
         ),
         // Bounded: an endless file is an error, not a hang.
         (
             &["put-image", "--repository-name", "r", "--image-manifest", "file:///dev/zero"],
-            "cannot read file:///dev/zero: it is larger than 64 MiB",
+            "Unable to load paramfile file:///dev/zero: it is larger than 64 MiB",
         ),
         (&["list-images", "--repository-name", "r", "--max-items", "zero"], "--max-items must be a whole number"),
         (&["create-repository", "--repository-name", "UPPER_CASE"], "repositoryName"),
