@@ -31,7 +31,7 @@ mod progress;
 mod query;
 pub mod schema;
 mod session;
-mod table;
+pub mod table;
 #[cfg(test)]
 mod testing;
 pub mod transfer;

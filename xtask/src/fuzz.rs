@@ -231,6 +231,10 @@ fn seed(fuzz: &Path, target: &str) -> Result<(), String> {
             b"put-lifecycle-policy\0--repository-name\0r\0--lifecycle-policy-text\0file://a.json\0--cli-read-timeout\x000.5".to_vec(),
             b"list-images\0--repository-name\0r\0--max-items\x003\0--starting-token\0eyJuZXh0VG9rZW4iOiBudWxsfQ==\0--cli-input-json\0file://a.json".to_vec(),
         ],
+        "tables" => vec![
+            [b"\x50".as_slice(), br#"{"repositories":[{"repositoryName":"app","createdAt":1.7e9,"encryptionConfiguration":{"encryptionType":"AES256"}},{"repositoryName":"\u6f22\u5b57"}]}"#].concat(),
+            [b"\x15".as_slice(), br#"[["a","b"],["c"],{"k":[1,{"x":null}]},"s",true,0]"#].concat(),
+        ],
         "helper" => vec![
             b"123456789012.dkr.ecr.us-east-1.amazonaws.com\0{\"Registries\":{\"us-east-1-x-123456789012\":{\"AuthorizationToken\":\"QVdTOnA=\",\"RequestedAt\":\"2026-01-01T00:00:00Z\",\"ExpiresAt\":\"2030-01-01T00:00:00Z\",\"ProxyEndpoint\":\"https://123456789012.dkr.ecr.us-east-1.amazonaws.com\",\"Service\":\"ecr\"}},\"Version\":\"1.0\"}".to_vec(),
             b"https://111122223333.dkr-ecr.eu-west-1.on.aws/v2/\0".to_vec(),
