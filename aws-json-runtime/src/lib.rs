@@ -51,6 +51,7 @@ pub use error::{
     InvalidInput, OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind,
 };
 pub use paginator::{Items, Paginated, Paginator};
+pub use profile::profile_setting;
 pub use python_json::python_json_string;
 pub use retry::RetryConfig;
 pub use validate::{Check, Pattern, StringRule, Validate};

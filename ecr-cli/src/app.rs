@@ -9,6 +9,7 @@ use crate::print::{print, print_answer, print_json, print_pages};
 use crate::progress::Progress;
 use crate::session::{client, multi_thread_runtime, return_large_buffers_to_the_system, runtime, ServiceClient};
 use crate::{help, input, Failure};
+use ecr_client::runtime::Environment;
 use ecr_client::Client;
 use serde_json::Value;
 use std::ffi::OsString;
@@ -32,6 +33,13 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
         .map(|a| a.into_string().map_err(|a| Failure::usage(format!("argument {a:?} is not UTF-8"))))
         .collect::<Result<Vec<_>, _>>()?;
     let Invocation { api, globals, action } = args::parse(&args).map_err(Failure::usage)?;
+    // Only what prints an answer reads the configured format (a bad one
+    // does not stop `--version` or help).
+    let prints_answer = matches!(action, Action::Call { .. } | Action::GetLogin { .. } | Action::Move(_));
+    let globals = match prints_answer {
+        true => globals.with_configured_output(&Environment::from_process()).map_err(Failure::usage)?,
+        false => globals,
+    };
     if globals.debug {
         crate::debug_log::install();
     }
@@ -65,7 +73,7 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                 // As the AWS CLI: a token or limit given by hand means one page.
                 Some(paging) if !globals.no_paginate && !explicit_token => {
                     let paged = crate::paging::all_pages(&client, command, paging, input, &pages).await?;
-                    if globals.output == Format::Text {
+                    if globals.format() == Format::Text {
                         return print_pages(&paged, globals.query.as_deref());
                     }
                     paged.merged

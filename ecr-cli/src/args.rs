@@ -97,12 +97,10 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             "cli-read-timeout" => globals.read_timeout = Some(seconds(name, &value(name)?)?),
             "cli-connect-timeout" => globals.connect_timeout = Some(seconds(name, &value(name)?)?),
             "output" => {
-                globals.output = match value(name)?.as_str() {
-                    "json" => Format::Json,
-                    "text" => Format::Text,
-                    "table" => Format::Table,
-                    other => return Err(format!("--output must be json, text or table, not {other:?}")),
-                }
+                let text = value(name)?;
+                let format = Format::parse(&text)
+                    .ok_or_else(|| format!("--output must be json, text or table, not {text:?}"))?;
+                globals.output = Some(format);
             }
             "ca-bundle" => globals.ca_bundle = Some(value(name)?),
             // The AWS CLI's other global flags: served where ecr does what

@@ -18,8 +18,9 @@ pub struct Globals {
     pub read_timeout: Option<Duration>,
     /// `--cli-connect-timeout` (0: none).
     pub connect_timeout: Option<Duration>,
-    /// `--output`.
-    pub output: Format,
+    /// `--output`; when not given, [`Globals::with_configured_output`]
+    /// reads it as the AWS CLI does.
+    pub output: Option<Format>,
     /// `--color`: tables in colour.
     pub color: Color,
     /// `--no-paginate`.
@@ -40,6 +41,49 @@ pub enum Format {
     Text,
     /// The AWS CLI's table.
     Table,
+}
+
+impl Format {
+    /// `json`, `text` or `table`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "json" => Some(Self::Json),
+            "text" => Some(Self::Text),
+            "table" => Some(Self::Table),
+            _ => None,
+        }
+    }
+}
+
+impl Globals {
+    /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else the
+    /// profile's `output`, else JSON (the AWS CLI's order).
+    pub fn format(&self) -> Format {
+        self.output.unwrap_or_default()
+    }
+
+    /// These flags with `output` set from `env` and the profile when
+    /// `--output` is not given; a value that is no format is an error
+    /// naming where it was set.
+    pub fn with_configured_output(mut self, env: &ecr_client::runtime::Environment) -> Result<Self, String> {
+        if self.output.is_some() {
+            return Ok(self);
+        }
+        let (value, source) = match env.var("AWS_DEFAULT_OUTPUT").filter(|v| !v.is_empty()) {
+            Some(value) => (Some(value.to_owned()), "AWS_DEFAULT_OUTPUT".to_owned()),
+            // A profile that cannot be read fails the call itself, naming it.
+            None => {
+                let profile = ecr_client::runtime::profile_setting(env, self.profile.as_deref(), "output");
+                (profile.ok().flatten(), "the profile's output setting".to_owned())
+            }
+        };
+        if let Some(value) = value {
+            let format =
+                Format::parse(&value).ok_or_else(|| format!("{source} must be json, text or table, not {value:?}"))?;
+            self.output = Some(format);
+        }
+        Ok(self)
+    }
 }
 
 /// `--color`: whether a table is coloured.

@@ -12,7 +12,7 @@ use std::io::{IsTerminal as _, Write as _};
 /// Prints an answer titled `title` (a table's title: the operation's
 /// name, as the AWS CLI titles it); an empty one prints nothing, as there.
 pub fn print_json(json: &str, globals: &Globals, title: &str) -> Result<(), Failure> {
-    match globals.output {
+    match globals.format() {
         Format::Json if json == "{}" => Ok(()),
         Format::Json => print(&format!("{}\n", output::pretty(json))),
         Format::Text => print(&output::text(&parsed(json)?)),
@@ -28,7 +28,7 @@ pub fn print_answer(json: &str, globals: &Globals, title: &str) -> Result<(), Fa
         return print_json(json, globals, title);
     };
     let (found, ordered) = query.search_json(json)?;
-    match (globals.output, &found) {
+    match (globals.format(), &found) {
         (Format::Json, Value::Object(object)) if object.is_empty() => Ok(()),
         (Format::Json, _) => print(&format!("{}\n", output::pretty(&ordered))),
         (Format::Text, found) => print(&output::text(found)),

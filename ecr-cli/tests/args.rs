@@ -97,7 +97,7 @@ fn global_flags_go_anywhere_and_are_checked() {
     ]))
     .unwrap();
     assert_eq!(parsed.globals.region.as_deref(), Some("eu-west-1"));
-    assert!(parsed.globals.output == ecr_cli::globals::Format::Text && parsed.globals.no_paginate);
+    assert!(parsed.globals.output == Some(ecr_cli::globals::Format::Text) && parsed.globals.no_paginate);
     assert_eq!(parsed.globals.read_timeout, Some(std::time::Duration::from_millis(2500)));
     for bad in
         [&["--cli-read-timeout", "-1", "describe-registry"][..], &["--region"], &["--output=xml", "describe-registry"]]

@@ -227,3 +227,58 @@ fn query_results_are_the_aws_clis() {
     assert!(ours.contains("Bad value for --query repositories[?"), "{ours}");
     assert!(String::from_utf8_lossy(&theirs.stderr).contains("Bad value for --query repositories[?"));
 }
+
+/// Without `--output`, the format is `AWS_DEFAULT_OUTPUT`'s, else the
+/// profile's `output`, as the AWS CLI takes it: a script that relies on
+/// `output = text` in `~/.aws/config` prints the same through `ecr`.
+#[test]
+fn the_format_comes_from_the_environment_and_the_profile_as_in_the_aws_cli() {
+    let name = support::unique_name("parity-format");
+    let home = support::scratch("parity-format-home");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        "[default]\noutput = table\n[profile texty]\noutput = text\naws_access_key_id = AKIDTEXTY\n\
+         aws_secret_access_key = texty-secret\n",
+    )
+    .unwrap();
+    let run_in_home = |program: &mut Command, args: &[&str], variables: &[(&str, &str)]| {
+        program
+            .args(args)
+            .args(["--endpoint-url", support::moto_url()])
+            .env_clear()
+            .env("HOME", &home)
+            .env("AWS_ACCESS_KEY_ID", "AKIDPARITY")
+            .env("AWS_SECRET_ACCESS_KEY", "parity-secret")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(variables.iter().copied())
+            .output()
+            .unwrap()
+    };
+    let created = run_in_home(
+        &mut Command::new(env!("CARGO_BIN_EXE_ecr")),
+        &["create-repository", "--repository-name", &name],
+        &[],
+    );
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let describe = ["describe-repositories", "--repository-names", name.as_str()];
+    let cases: [(&[&str], &[(&str, &str)], &str); 5] = [
+        (&[], &[], "-"),
+        (&[], &[("AWS_DEFAULT_OUTPUT", "text")], "REPOSITORIES"),
+        (&["--output", "json"], &[("AWS_DEFAULT_OUTPUT", "text")], "{"),
+        (&["--profile", "texty"], &[], "REPOSITORIES"),
+        (&["--profile", "texty"], &[("AWS_DEFAULT_OUTPUT", "table")], "-"),
+    ];
+    for (flags, variables, starts) in cases {
+        let args: Vec<&str> = describe.iter().chain(flags).copied().collect();
+        let ours = run_in_home(&mut Command::new(env!("CARGO_BIN_EXE_ecr")), &args, variables);
+        let mut aws = Command::new(aws_cli());
+        aws.arg("ecr");
+        let theirs = run_in_home(&mut aws, &args, variables);
+        let (ours_out, theirs_out) = (String::from_utf8_lossy(&ours.stdout), String::from_utf8_lossy(&theirs.stdout));
+        assert!(theirs.status.success(), "aws {args:?} {variables:?}: {}", String::from_utf8_lossy(&theirs.stderr));
+        assert!(theirs_out.starts_with(starts), "aws {args:?} {variables:?}: {theirs_out}");
+        assert_eq!(ours_out, theirs_out, "ecr {args:?} {variables:?}");
+    }
+}
