@@ -263,7 +263,9 @@ fn the_format_comes_from_the_environment_and_the_profile_as_in_the_aws_cli() {
     );
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let describe = ["describe-repositories", "--repository-names", name.as_str()];
-    let cases: [(&[&str], &[(&str, &str)], &str); 5] = [
+    // Flags, variables, and how the AWS CLI's output begins.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 5] = [
         (&[], &[], "-"),
         (&[], &[("AWS_DEFAULT_OUTPUT", "text")], "REPOSITORIES"),
         (&["--output", "json"], &[("AWS_DEFAULT_OUTPUT", "text")], "{"),
