@@ -1,6 +1,6 @@
 //! `ecr` prints what the AWS CLI prints: the same commands run through both
-//! against the same moto server, stdout compared byte for byte, in JSON and
-//! in text. The AWS CLI (v1, from PyPI) is installed into the moto
+//! against the same moto server, stdout compared byte for byte, in JSON, text
+//! and table. The AWS CLI (v1, from PyPI) is installed into the moto
 //! virtualenv on first use; `.ci/run` installs it up front.
 
 #[path = "../../ecr-client/tests/support/mod.rs"]
@@ -79,7 +79,7 @@ fn json_and_text_output_are_the_aws_clis() {
         &["describe-registry"],
     ];
     for args in commands {
-        for output in ["json", "text"] {
+        for output in ["json", "text", "table"] {
             let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
             assert_prints_alike(&args);
         }
@@ -214,7 +214,7 @@ fn query_results_are_the_aws_clis() {
         ],
     ];
     for args in queries {
-        for output in ["json", "text"] {
+        for output in ["json", "text", "table"] {
             let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
             assert_prints_alike(&args);
         }

@@ -322,7 +322,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// `ecr public` prints what `aws ecr-public` (v1) prints, byte for byte, in
-/// JSON and text; a command that changes state runs through each tool on a
+/// JSON and text (and table for reads); a command that changes state runs through each tool on a
 /// repository of its own, and the outputs differ by that name alone.
 #[test]
 fn ecr_public_prints_what_aws_ecr_public_prints() {
@@ -377,7 +377,7 @@ fn ecr_public_prints_what_aws_ecr_public_prints() {
         &["batch-check-layer-availability", "--repository-name", "by-ecr", "--layer-digests", "sha256:00"],
     ];
     for args in reads {
-        for output in ["json", "text"] {
+        for output in ["json", "text", "table"] {
             let args: Vec<&str> = args.iter().copied().chain(["--output", output]).collect();
             let (ours, theirs) = both(&server, &args);
             assert!(theirs.status.success(), "aws {args:?}: {}", text(&theirs.stderr));
