@@ -219,4 +219,19 @@ mod tests {
         assert_eq!(json, r#"{"zz":true,"aa":1}"#);
         assert!(Query::parse("a[?").err().unwrap().starts_with("Bad value for --query a[?: "));
     }
+
+    #[test]
+    fn literals_that_are_not_json_are_strings_as_in_jmespath_py() {
+        assert_eq!(with_quoted_literals("[?m==`IMMUTABLE`]").as_deref(), Some(r#"[?m==`"IMMUTABLE"`]"#));
+        // JSON literals, raw strings and quoted identifiers stay as written.
+        assert_eq!(with_quoted_literals(r#"[?a==`1` && b=='x`y' && "c`d"==`"e"`]"#), None);
+        // jmespath.py strips leading blanks and unescapes \`.
+        assert_eq!(with_quoted_literals(r"`  a\`b`").as_deref(), Some(r#"`"a\`b"`"#));
+        let (found, _) = Query::parse(r"`  a\`b`").unwrap().search_json("{}").unwrap();
+        assert_eq!(found, serde_json::json!("a`b"));
+        let answer = r#"{"repositories":[{"m":"IMMUTABLE","n":"a"},{"m":"MUTABLE","n":"b"}]}"#;
+        let (found, _) = Query::parse("repositories[?m==`IMMUTABLE`].n").unwrap().search_json(answer).unwrap();
+        assert_eq!(found, serde_json::json!(["a"]));
+        assert!(Query::parse("a[?b==`unclosed").is_err());
+    }
 }

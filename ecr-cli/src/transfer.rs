@@ -3,7 +3,7 @@
 
 use crate::globals::Globals;
 use crate::Failure;
-use ecr_client::image::{self, ImageError, OciLayout, Platform, PullOptions, Reference, Summary, Transfer};
+use ecr_client::image::{self, ImageError, LocalImage, OciLayout, Platform, PullOptions, Reference, Summary, Transfer};
 use ecr_client::Client;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -144,11 +144,8 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         Kind::Push { source, destination } => {
             let layout = OciLayout::open(&source.path).map_err(failure)?;
             let local = layout.image(source.name.as_deref()).map_err(failure)?;
-            let pushed = match destination.public_alias() {
-                Some(_) => image::push_public(&public_client(globals).await?, &local, destination, &transfer).await,
-                None => image::push(&client_for(globals, destination).await?, &local, destination, &transfer).await,
-            };
-            (pushed.map_err(failure)?, true, None)
+            let to = Destination::of(globals, destination).await?;
+            (to.push(&local, destination, &transfer).await.map_err(failure)?, true, None)
         }
         Kind::Pull { source, destination, docker } => {
             let client = client_for(globals, source).await?;
@@ -156,7 +153,7 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         }
         Kind::Copy { source, destination, all_tags } => {
             let from = client_for(globals, source).await?;
-            let to = CopyTarget::of(globals, destination).await?;
+            let to = Destination::of(globals, destination).await?;
             if *all_tags {
                 let (total, images) = copy_all_tags(&from, source, &to, destination, &options, &transfer).await?;
                 (total, true, Some(images))
@@ -220,7 +217,7 @@ async fn pull(
 async fn copy_all_tags(
     from: &Client,
     source: &Reference,
-    to: &CopyTarget,
+    to: &Destination,
     destination: &Reference,
     options: &PullOptions,
     transfer: &Transfer,
@@ -250,18 +247,31 @@ async fn copy_all_tags(
     Ok((total, images.into()))
 }
 
-/// Where a copy goes: a private repository, or one of ECR Public.
-enum CopyTarget {
+/// Where a push or copy goes: a private repository, or one of ECR Public.
+enum Destination {
     Ecr(Client),
     Public(ecr_public_client::Client),
 }
 
-impl CopyTarget {
+impl Destination {
+    /// A client of the service `destination` is in.
     async fn of(globals: &Globals, destination: &Reference) -> Result<Self, Failure> {
         Ok(match destination.public_alias() {
             Some(_) => Self::Public(public_client(globals).await?),
             None => Self::Ecr(client_for(globals, destination).await?),
         })
+    }
+
+    async fn push(
+        &self,
+        image: &LocalImage,
+        destination: &Reference,
+        transfer: &Transfer,
+    ) -> Result<Summary, ImageError> {
+        match self {
+            Self::Ecr(to) => image::push(to, image, destination, transfer).await,
+            Self::Public(to) => image::push_public(to, image, destination, transfer).await,
+        }
     }
 
     async fn copy(

@@ -29,25 +29,19 @@ enum Api {
 macro_rules! call {
     ($destination:expr, |$client:ident| $make:ident, |$request:ident| $body:expr) => {
         match &$destination.api {
-            Api::Ecr($client) => {
-                let $request = $client.$make().repository_name(&$destination.name);
-                let $request = match &$destination.registry_id {
-                    Some(id) => $request.registry_id(id),
-                    None => $request,
-                };
-                $body
-            }
+            Api::Ecr($client) => call!(@begun $destination, $client, $make, $request, $body),
             #[cfg(feature = "public")]
-            Api::Public($client) => {
-                let $request = $client.$make().repository_name(&$destination.name);
-                let $request = match &$destination.registry_id {
-                    Some(id) => $request.registry_id(id),
-                    None => $request,
-                };
-                $body
-            }
+            Api::Public($client) => call!(@begun $destination, $client, $make, $request, $body),
         }
     };
+    (@begun $destination:expr, $client:ident, $make:ident, $request:ident, $body:expr) => {{
+        let $request = $client.$make().repository_name(&$destination.name);
+        let $request = match &$destination.registry_id {
+            Some(id) => $request.registry_id(id),
+            None => $request,
+        };
+        $body
+    }};
 }
 
 /// A repository to push to.
