@@ -165,6 +165,16 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
                 match flag.name.as_str() {
                     "registry-ids" if !flag.words.is_empty() => registry_ids.extend(flag.words),
                     "registry-ids" => return Err("--registry-ids needs one or more values".into()),
+                    // The AWS CLI v1's flags for the `docker login` command it
+                    // prints, which ecr does not print.
+                    "include-email" | "no-include-email" => {
+                        return Err(format!(
+                            "get-login --{}: ecr prints no `docker login` command (it would carry the password \
+                             where ps and shell history see it); log in with `ecr get-login-password | docker \
+                             login --username AWS --password-stdin REGISTRY`",
+                            flag.name
+                        ))
+                    }
                     other => return Err(format!("get-login: unknown flag --{other}")),
                 }
             }

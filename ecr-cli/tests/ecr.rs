@@ -222,6 +222,8 @@ fn usage_errors_are_one_line_and_exit_252() {
             "--tags[0].Key: expected string",
         ),
         (&["batch-get-image", "--repository-name", "r", "--image-ids", "imageTg=v1"], "unknown member \"imageTg\""),
+        // The AWS CLI v1's `docker login` flags: refused with the way to log in.
+        (&["get-login", "--no-include-email"], "ecr get-login-password | docker login --username AWS"),
         (
             &["put-image", "--repository-name", "r", "--image-manifest", "file:///no/such/file"],
             "Error parsing parameter '--image-manifest': Unable to load paramfile file:///no/such/file: [Errno 2] No \
