@@ -284,3 +284,61 @@ fn the_format_comes_from_the_environment_and_the_profile_as_in_the_aws_cli() {
         assert_eq!(ours_out, theirs_out, "ecr {args:?} {variables:?}");
     }
 }
+
+/// On a terminal the AWS CLI colours its table (`--color auto`) and, when
+/// the table is wider than the terminal, turns single-row sections
+/// vertical: `ecr` under `script` at two widths, with colour on and off,
+/// prints the same bytes to stdout (the terminal's own CRLFs included;
+/// stderr, where `ecr` shows paging progress on a terminal, is set aside).
+#[test]
+fn tables_on_a_terminal_are_the_aws_clis() {
+    if !support::has_program("script", "tables on a terminal") {
+        return;
+    }
+    let name = support::unique_name("parity-terminal");
+    let home = support::scratch("parity-terminal-home");
+    assert!(run(&mut Command::new(env!("CARGO_BIN_EXE_ecr")), &["create-repository", "--repository-name", &name])
+        .status
+        .success());
+    let on_terminal = |program: &str, columns: u32, color: &str| {
+        let command = format!(
+            "stty cols {columns} rows 50; {program} describe-repositories --repository-names {name} --output table \
+             --color {color} --endpoint-url {} 2>/dev/null",
+            support::moto_url()
+        );
+        let output = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("AWS_ACCESS_KEY_ID", "AKIDPARITY")
+            .env("AWS_SECRET_ACCESS_KEY", "parity-secret")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("script (util-linux) runs");
+        assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stdout));
+        output.stdout
+    };
+    let aws = format!("{} ecr", aws_cli().display());
+    for columns in [60, 300] {
+        for color in ["auto", "off"] {
+            let theirs = on_terminal(&aws, columns, color);
+            let ours = on_terminal(env!("CARGO_BIN_EXE_ecr"), columns, color);
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs),
+                "{columns} columns, --color {color}"
+            );
+            let text = String::from_utf8_lossy(&theirs);
+            assert_eq!(text.contains("\x1b["), color == "auto", "colour on a terminal with auto: {text}");
+        }
+    }
+    // A row of columns under one header line at 300 columns; vertical, a
+    // name and its value to a line, at 60.
+    let headers_on_one_line = |columns| {
+        let text = String::from_utf8_lossy(&on_terminal(env!("CARGO_BIN_EXE_ecr"), columns, "off")).into_owned();
+        text.lines().any(|line| line.contains("createdAt") && line.contains("repositoryName"))
+    };
+    assert!(headers_on_one_line(300) && !headers_on_one_line(60));
+}
