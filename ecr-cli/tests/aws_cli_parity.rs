@@ -9,6 +9,15 @@ mod support;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// The tests share one moto. `query_results_are_the_aws_clis` lists every
+/// repository, so it runs alone (a write lock); the others, which create
+/// repositories, run beside each other (read locks).
+static REPOSITORIES: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn creating_repositories() -> std::sync::RwLockReadGuard<'static, ()> {
+    REPOSITORIES.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn aws_cli() -> PathBuf {
     support::aws_cli()
 }
@@ -50,6 +59,7 @@ fn assert_prints_alike(args: &[&str]) {
 
 #[test]
 fn json_and_text_output_are_the_aws_clis() {
+    let _shared = creating_repositories();
     let name = support::unique_name("parity");
     let dir = support::scratch("parity");
     let manifest = dir.join("manifest.json");
@@ -99,6 +109,7 @@ fn json_and_text_output_are_the_aws_clis() {
 /// tokens resume in the other tool.
 #[test]
 fn paged_text_output_and_tokens_are_the_aws_clis() {
+    let _shared = creating_repositories();
     let name = support::unique_name("parity-pages");
     let dir = support::scratch("parity-pages");
     let ecr = || Command::new(env!("CARGO_BIN_EXE_ecr"));
@@ -161,6 +172,7 @@ fn paged_text_output_and_tokens_are_the_aws_clis() {
 /// error naming it.
 #[test]
 fn query_results_are_the_aws_clis() {
+    let _alone = REPOSITORIES.write().unwrap_or_else(|poisoned| poisoned.into_inner());
     let name = support::unique_name("parity-query");
     let dir = support::scratch("parity-query");
     let ecr = || Command::new(env!("CARGO_BIN_EXE_ecr"));
@@ -233,6 +245,7 @@ fn query_results_are_the_aws_clis() {
 /// `output = text` in `~/.aws/config` prints the same through `ecr`.
 #[test]
 fn the_format_comes_from_the_environment_and_the_profile_as_in_the_aws_cli() {
+    let _shared = creating_repositories();
     let name = support::unique_name("parity-format");
     let home = support::scratch("parity-format-home");
     std::fs::create_dir_all(home.join(".aws")).unwrap();
@@ -295,6 +308,7 @@ fn tables_on_a_terminal_are_the_aws_clis() {
     if !support::has_program("script", "tables on a terminal") {
         return;
     }
+    let _shared = creating_repositories();
     let name = support::unique_name("parity-terminal");
     let home = support::scratch("parity-terminal-home");
     assert!(run(&mut Command::new(env!("CARGO_BIN_EXE_ecr")), &["create-repository", "--repository-name", &name])
