@@ -45,6 +45,16 @@ fn both(args: &[&str]) -> (Output, Output) {
     (ours, run(&mut aws, args))
 }
 
+/// A `file://` URI of a manifest that differs by `i` alone, written in `dir`.
+fn manifest_file(dir: &std::path::Path, i: u32) -> String {
+    let file = dir.join(format!("{i}.json"));
+    let manifest = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{i},"digest":"sha256:{i:064x}"}},"layers":[]}}"#
+    );
+    std::fs::write(&file, manifest).unwrap();
+    format!("file://{}", file.display())
+}
+
 /// Both succeed with `args` and print the same bytes.
 fn assert_prints_alike(args: &[&str]) {
     let (ours, theirs) = both(args);
@@ -115,12 +125,7 @@ fn paged_text_output_and_tokens_are_the_aws_clis() {
     let ecr = || Command::new(env!("CARGO_BIN_EXE_ecr"));
     assert!(run(&mut ecr(), &["create-repository", "--repository-name", &name]).status.success());
     for i in 0..23 {
-        let file = dir.join(format!("{i}.json"));
-        let manifest = format!(
-            r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{i},"digest":"sha256:{i:064x}"}},"layers":[]}}"#
-        );
-        std::fs::write(&file, manifest).unwrap();
-        let uri = format!("file://{}", file.display());
+        let uri = manifest_file(&dir, i);
         let mut args = vec!["put-image", "--repository-name", &name, "--image-manifest", &uri];
         let tag = format!("t{i}");
         // The first page's images and every third one after untagged: a
@@ -178,12 +183,7 @@ fn query_results_are_the_aws_clis() {
     let ecr = || Command::new(env!("CARGO_BIN_EXE_ecr"));
     assert!(run(&mut ecr(), &["create-repository", "--repository-name", &name]).status.success());
     for i in 0..7 {
-        let file = dir.join(format!("{i}.json"));
-        let manifest = format!(
-            r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{i},"digest":"sha256:{i:064x}"}},"layers":[]}}"#
-        );
-        std::fs::write(&file, manifest).unwrap();
-        let uri = format!("file://{}", file.display());
+        let uri = manifest_file(&dir, i);
         let tag = format!("v{i}");
         let put =
             run(&mut ecr(), &["put-image", "--repository-name", &name, "--image-manifest", &uri, "--image-tag", &tag]);

@@ -18,7 +18,7 @@ mod support;
 
 use ecr_client::{Client, Config, Credentials};
 use serde_json::Value;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -49,23 +49,20 @@ const DIFFERENT_ON_PURPOSE: &[(&str, &str)] = &[
 
 struct Frozen {
     url: String,
-    _server: support::PythonServer,
+    server: support::PythonServer,
 }
 
 impl Frozen {
     fn start() -> Self {
-        let python = support::aws_cli().with_file_name("python");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/frozen_moto.py");
-        let server = support::PythonServer::start(&python, &script);
-        Self { url: server.url.clone(), _server: server }
+        let server = support::PythonServer::start_in_venv(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/frozen_moto.py"),
+        );
+        Self { url: server.url.clone(), server }
     }
 
     fn post(&self, path: &str) {
-        let mut stream = std::net::TcpStream::connect(self.url.trim_start_matches("http://")).unwrap();
-        write!(stream, "POST {path} HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        assert!(answer.starts_with("HTTP/1.1 200"), "{path}: {answer}");
+        let (status, answer) = self.server.request("POST", path, "");
+        assert_eq!(status, 200, "{path}: {answer}");
     }
 
     /// The same state every time: reset, reseeded, then set up.

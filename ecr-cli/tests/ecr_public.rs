@@ -12,33 +12,30 @@ use ecr_public_client::types::{ImageIdentifier, RepositoryCatalogDataInput, Tag}
 use ecr_public_client::{Blob, Client, Config, Credentials};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The stand-in, stopped when dropped (its stdin closes).
 struct PublicServer {
     url: String,
-    _server: support::PythonServer,
+    server: support::PythonServer,
 }
 
 impl PublicServer {
     fn start() -> Self {
         // botocore's model of ECR Public comes from the test venv.
-        let python = support::aws_cli().with_file_name("python");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/public_server.py");
-        let server = support::PythonServer::start(&python, &script);
-        Self { url: server.url.clone(), _server: server }
+        let server = support::PythonServer::start_in_venv(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/public_server.py"),
+        );
+        Self { url: server.url.clone(), server }
     }
 
     /// Every request so far: operation, key, region, service, body.
     fn log(&self) -> Vec<Value> {
-        let mut stream = std::net::TcpStream::connect(self.url.trim_start_matches("http://")).unwrap();
-        write!(stream, "GET /__log HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-        serde_json::from_str::<Vec<Value>>(body).unwrap_or_else(|e| panic!("/__log answered {answer:?}: {e}"))
+        let (status, answer) = self.server.request("GET", "/__log", "");
+        serde_json::from_str::<Vec<Value>>(&answer)
+            .unwrap_or_else(|e| panic!("/__log answered {status} {answer:?}: {e}"))
     }
 
     fn operations(&self) -> Vec<String> {

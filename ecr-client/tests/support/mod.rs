@@ -169,6 +169,28 @@ impl PythonServer {
         let port: u16 = line.trim().parse().unwrap_or_else(|_| panic!("{} printed {line:?}", script.display()));
         Self { url: format!("http://127.0.0.1:{port}"), child, _stdin: stdin }
     }
+
+    /// Runs `script` with the Python of the test virtualenv (moto, botocore
+    /// and the AWS CLI's own modules at hand).
+    pub fn start_in_venv(script: &Path) -> Self {
+        Self::start(&aws_cli().with_file_name("python"), script)
+    }
+
+    /// One HTTP/1.1 request to the server: the answer's status and body.
+    pub fn request(&self, method: &str, path: &str, body: &str) -> (u16, String) {
+        let mut stream = std::net::TcpStream::connect(self.url.trim_start_matches("http://")).unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+        let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default().to_owned();
+        (status, body)
+    }
 }
 
 fn workspace_root() -> PathBuf {

@@ -4,13 +4,12 @@
 
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
-use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 /// The stand-in, stopped when dropped (its stdin closes).
 pub struct Registry {
     pub url: String,
-    _server: super::PythonServer,
+    server: super::PythonServer,
 }
 
 impl Registry {
@@ -18,21 +17,12 @@ impl Registry {
         // From either crate of the workspace.
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ecr-client/tests/data/registry_server.py");
         let server = super::PythonServer::start(Path::new("python3"), &script);
-        Self { url: server.url.clone(), _server: server }
+        Self { url: server.url.clone(), server }
     }
 
     fn call(&self, method: &str, path: &str, body: &str) -> Value {
-        let mut stream = std::net::TcpStream::connect(self.url.trim_start_matches("http://")).unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        let body = answer.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("{path} answered {answer:?}: {e}"))
+        let (status, answer) = self.server.request(method, path, body);
+        serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{path} answered {status} {answer:?}: {e}"))
     }
 
     /// Faults and settings (see the script's docstring).
