@@ -201,8 +201,8 @@ enum Problem {
 }
 
 impl InvalidInput {
-    pub(crate) fn missing(operation: &'static str, member: &'static str) -> Self {
-        Self { operation, member: member.to_owned(), problem: Problem::Missing }
+    pub(crate) fn missing(operation: &'static str, member: impl Into<String>) -> Self {
+        Self { operation, member: member.into(), problem: Problem::Missing }
     }
 
     /// An input problem found by the client: `member` (wire name or path)

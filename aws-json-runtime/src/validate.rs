@@ -98,6 +98,16 @@ impl Check {
         result
     }
 
+    /// Refuses a required member that is not set: one whose Rust field
+    /// stays an `Option` so that code written against an earlier
+    /// generation, when it was optional, still compiles.
+    pub fn present(&mut self, member: &'static str, set: bool) -> Result<(), InvalidInput> {
+        if set {
+            return Ok(());
+        }
+        self.within(member, |check| Err(InvalidInput::missing(check.operation, check.path())))
+    }
+
     /// Checks an optional string member.
     pub fn string(&mut self, member: &'static str, value: Option<&str>, rule: &StringRule) -> Result<(), InvalidInput> {
         self.within(member, |check| value.map_or(Ok(()), |v| check.here_string(v, rule)))
@@ -236,6 +246,11 @@ impl Check {
     }
 
     fn fail(&self, problem: String) -> InvalidInput {
+        InvalidInput::constraint(self.operation, self.path(), problem)
+    }
+
+    /// Where the check is, as `imageIds[3].imageTag`.
+    fn path(&self) -> String {
         let mut path = String::new();
         for segment in &self.path {
             match segment {
@@ -251,7 +266,7 @@ impl Check {
                 }
             }
         }
-        InvalidInput::constraint(self.operation, path, problem)
+        path
     }
 }
 
@@ -287,6 +302,10 @@ mod tests {
         assert!(text.contains("tags[\"…\"]") && !text.contains("SENTINEL"), "{text}");
         let range = check.hidden(|check| check.number("n", Some(12345.0), None, Some(10.0))).unwrap_err().to_string();
         assert!(!range.contains("12345"), "{range}");
+        // A required member kept an `Option` is missing by its path.
+        let missing = check.within("tags", |check| check.present("Key", false)).unwrap_err().to_string();
+        assert!(missing.contains("tags.Key"), "{missing}");
+        assert!(check.present("Key", true).is_ok());
         // Outside `hidden` again, values show.
         assert!(check.string("name", Some("x"), &RULE).unwrap_err().to_string().contains("\"x\""));
     }

@@ -161,8 +161,14 @@ pub struct Member {
     pub target: String,
     /// Documentation (HTML): the member's own, else none.
     pub docs: Option<String>,
-    /// Whether the document lists it as required.
+    /// Whether the document lists it as required: an input refuses to be
+    /// sent without it.
     pub required: bool,
+    /// Whether its Rust field is an `Option`: where the document has it
+    /// optional, unless the API listing of an earlier generation keeps it
+    /// plain, or required but kept an `Option` by that listing (see
+    /// [`crate::listing`]), so a regen never changes a field's type.
+    pub optional_in_rust: bool,
     /// Whether it holds a secret (from the hints).
     pub sensitive: bool,
     /// Whether the document marks it `deprecated` (itself or in its `allOf`).

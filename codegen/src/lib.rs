@@ -15,6 +15,7 @@ pub mod emit;
 mod error;
 pub mod hints;
 pub mod ir;
+pub mod listing;
 pub mod lower;
 pub mod naming;
 pub mod spec;
@@ -50,6 +51,34 @@ pub fn generate_with_warnings(
 ) -> Result<(Vec<File>, Vec<String>), Error> {
     let service = read(spec_text, hints_text)?;
     Ok((emit::emit(&service, &header(source))?, service.warnings))
+}
+
+/// Reads a document into the IR under the lock of `previous`, the API
+/// listing of the last generation (see [`listing`]): what a regen would
+/// break is kept as it was, or is an error, unless `accept_breaking`.
+/// Returns the IR and what changed against `previous`.
+pub fn read_locked(
+    spec_text: &str,
+    hints_text: Option<&str>,
+    previous: Option<&listing::Listing>,
+    accept_breaking: bool,
+) -> Result<(ir::Service, listing::Changes), Error> {
+    let mut service = read(spec_text, hints_text)?;
+    let changes = match previous {
+        Some(previous) => listing::lock(&mut service, previous, accept_breaking)?,
+        None => listing::Changes::default(),
+    };
+    Ok((service, changes))
+}
+
+/// The client module's files of an IR; `source` names the document.
+pub fn emit_client(service: &ir::Service, source: &str) -> Result<Vec<File>, Error> {
+    emit::emit(service, &header(source))
+}
+
+/// The command layer's files of an IR (see [`generate_cli`]).
+pub fn emit_cli(service: &ir::Service, source: &str, client: &str) -> Result<Vec<File>, Error> {
+    emit::emit_cli(service, &header(source), client)
 }
 
 /// Generates a command-line tool's command layer (see [`emit::cli`]) from

@@ -277,6 +277,7 @@ impl Lowerer<'_> {
                 target: self.target(name, &member.to_upper_camel_case(), type_schema, &member_pointer)?,
                 docs: docs.cloned(),
                 required: schema.required.contains(member),
+                optional_in_rust: !schema.required.contains(member),
                 // The documents mark secrets `format: password`: sensitive with no hint.
                 sensitive: self.is_password(type_schema),
                 deprecated: member_schema.deprecated || member_schema.all_of.iter().any(|s| s.deprecated),

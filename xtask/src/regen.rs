@@ -53,7 +53,14 @@ pub struct Options {
     pub cli_out: Option<PathBuf>,
     /// The crate the command layer calls into.
     pub client_crate: String,
+    /// Take a document's breaking changes instead of keeping the shapes
+    /// the checked-in API listing has.
+    pub accept_breaking: bool,
 }
+
+/// The API listing's file in a client module's directory: the review
+/// artefact and the lock of the next regen (see `codegen::listing`).
+pub const LISTING: &str = "api-listing.txt";
 
 impl Options {
     /// The job of generating `service`.
@@ -66,18 +73,20 @@ impl Options {
             out: root.join(service.client_out),
             cli_out: service.cli_out.map(|out| root.join(out)),
             client_crate: service.client_crate.to_owned(),
+            accept_breaking: false,
         }
     }
 
     /// Parses `regen`'s arguments into its jobs: every service of
     /// [`SERVICES`], or the one document `--spec`/`--out` name.
     pub fn parse_all(args: &[String]) -> Result<Vec<Self>, String> {
-        let custom = args.iter().any(|a| a != "--check");
+        let custom = args.iter().any(|a| a != "--check" && a != "--accept-breaking");
         if custom {
             return Ok(vec![Self::parse(args)?]);
         }
-        let check = !args.is_empty();
-        Ok(SERVICES.iter().map(|service| Self::of(service, check)).collect())
+        let check = args.iter().any(|a| a == "--check");
+        let accept_breaking = args.iter().any(|a| a == "--accept-breaking");
+        Ok(SERVICES.iter().map(|service| Self { accept_breaking, ..Self::of(service, check) }).collect())
     }
 
     /// Parses `regen`'s arguments for one document; paths are relative to
@@ -91,6 +100,7 @@ impl Options {
             let mut value = |name: &str| args.next().map(PathBuf::from).ok_or_else(|| format!("{name} needs a path"));
             match arg.as_str() {
                 "--check" => options.check = true,
+                "--accept-breaking" => options.accept_breaking = true,
                 "--spec" => options.spec = value("--spec")?,
                 "--hints" => options.hints = Some(value("--hints")?),
                 "--out" => (options.out, out_given) = (value("--out")?, true),
@@ -116,12 +126,14 @@ pub fn run_all(jobs: Vec<Options>) -> Result<(), String> {
     }
 }
 
-/// Generates from `options.spec` and writes or checks `options.out`.
+/// Generates from `options.spec` under the lock of the API listing in
+/// `options.out`, says what changed in the API, and writes or checks the
+/// client module, its listing and the command layer.
 pub fn run(options: Options) -> Result<(), String> {
-    let files = generate(&options)?;
-    let mut stale = sync(&options.out, &files, options.check)?;
-    if let Some(cli_out) = &options.cli_out {
-        stale.extend(sync(cli_out, &generate_cli(&options)?, options.check)?);
+    let (client, cli) = generate(&options)?;
+    let mut stale = sync(&options.out, &client, options.check)?;
+    if let (Some(cli_out), Some(cli)) = (&options.cli_out, cli) {
+        stale.extend(sync(cli_out, &cli, options.check)?);
     }
     if options.check && !stale.is_empty() {
         return Err(format!("generated code is not up to date, run `cargo xtask regen`:\n  {}", stale.join("\n  ")));
@@ -129,21 +141,41 @@ pub fn run(options: Options) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads the document and hints and runs the generator.
-pub fn generate(options: &Options) -> Result<Vec<codegen::File>, String> {
-    let (spec, hints, source) = read_inputs(options)?;
-    let (files, warnings) =
-        codegen::generate_with_warnings(&spec, hints.as_deref(), &source).map_err(|e| format!("{source}: {e}"))?;
-    for warning in warnings {
-        eprintln!("warning: {source}: {warning}");
-    }
-    Ok(files)
+/// The client module's files with its API listing, and the command
+/// layer's files if one is generated.
+pub fn generate(options: &Options) -> Result<(Vec<codegen::File>, Option<Vec<codegen::File>>), String> {
+    let (service, source) = read_locked(options)?;
+    let mut client = codegen::emit_client(&service, &source).map_err(|e| format!("{source}: {e}"))?;
+    client.push(codegen::File { path: LISTING.into(), contents: codegen::listing::render(&service) });
+    let cli = match options.cli_out {
+        Some(_) => {
+            Some(codegen::emit_cli(&service, &source, &options.client_crate).map_err(|e| format!("{source}: {e}"))?)
+        }
+        None => None,
+    };
+    Ok((client, cli))
 }
 
-/// The command layer of the `ecr` tool, from the same document and hints.
-pub fn generate_cli(options: &Options) -> Result<Vec<codegen::File>, String> {
+/// The document's IR under the lock of the checked-in listing (none yet:
+/// no lock), with the generator's warnings and the API's changes printed.
+fn read_locked(options: &Options) -> Result<(codegen::ir::Service, String), String> {
     let (spec, hints, source) = read_inputs(options)?;
-    codegen::generate_cli(&spec, hints.as_deref(), &source, &options.client_crate).map_err(|e| format!("{source}: {e}"))
+    let listing_path = options.out.join(LISTING);
+    let shown = display_path(&listing_path);
+    let previous = match fs::read_to_string(&listing_path) {
+        Ok(text) => Some(codegen::listing::Listing::parse(&text, &shown).map_err(|e| e.to_string())?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {shown}: {e}")),
+    };
+    let (service, changes) = codegen::read_locked(&spec, hints.as_deref(), previous.as_ref(), options.accept_breaking)
+        .map_err(|e| format!("{source}: {e}"))?;
+    for warning in &service.warnings {
+        eprintln!("warning: {source}: {warning}");
+    }
+    if !changes.is_empty() {
+        eprintln!("{source}: the API changed against {shown}:\n{}", changes.report());
+    }
+    Ok((service, source))
 }
 
 /// The document's and hints' text, and how headers name the document.
@@ -330,6 +362,7 @@ mod tests {
                 out: dir.join("out"),
                 cli_out: None,
                 client_crate: "ecr_client".into(),
+                accept_breaking: false,
             };
             let error = generate(&options).unwrap_err();
             assert!(error.contains(expected), "{name}: {error}");

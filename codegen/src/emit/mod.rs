@@ -175,7 +175,8 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    fn new(service: &Service) -> Self {
+    /// Decides every name of `service`'s generated code.
+    pub(crate) fn new(service: &Service) -> Self {
         let mut taken = BTreeSet::new();
         let mut types = BTreeMap::new();
         for shape in service.shapes.values() {

@@ -83,7 +83,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         super::setter(service, member, field, field, names.rust_type(service, &member.target, &types), false)
     });
     let assignments = members.iter().zip(&fields).map(|(member, field)| {
-        if member.required {
+        if !member.optional_in_rust {
             let wire = &member.name;
             quote!(#field: ::aws_json_runtime::required(self.#field, #op_name, #wire)?,)
         } else {
@@ -202,7 +202,7 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
     let input_token = names.field(&op.input, &paginator.input_token);
     let output_token = member(&op.output, &paginator.output_token);
     let output_token_field = names.field(&op.output, &output_token.name);
-    let token = if output_token.required {
+    let token = if !output_token.optional_in_rust {
         quote!(Some(output.#output_token_field.as_str()))
     } else {
         quote!(output.#output_token_field.as_deref())
@@ -401,7 +401,7 @@ fn path_hops(
     for name in path {
         let member = service.members(&shape).iter().find(|m| &m.name == name).expect("lowering checked the path");
         let field = names.field(&shape, name);
-        hops.push(match (member.required, by_ref) {
+        hops.push(match (!member.optional_in_rust, by_ref) {
             (true, false) => quote!(.map(|v| v.#field)),
             (false, false) => quote!(.and_then(|v| v.#field)),
             (true, true) => quote!(.map(|v| &v.#field)),

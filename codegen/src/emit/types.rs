@@ -51,13 +51,13 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
             let wire = &member.name;
             quote!(rename = #wire,)
         });
-        if member.required && in_output {
+        if !member.optional_in_rust && in_output {
             quote! {
                 #doc
                 #[serde(#rename default, deserialize_with = "::aws_json_runtime::wire::or_default")]
                 pub #field: #ty,
             }
-        } else if member.required {
+        } else if !member.optional_in_rust {
             let attr = rename.map(|r| quote!(#[serde(#r)]));
             quote!(#doc #attr pub #field: #ty,)
         } else {
@@ -68,7 +68,7 @@ fn structure(service: &Service, names: &Names, shape: &Shape, members: &[Member]
             }
         }
     });
-    let default = (in_output || members.iter().all(|m| !m.required)).then(|| quote!(Default,));
+    let default = (in_output || members.iter().all(|m| m.optional_in_rust)).then(|| quote!(Default,));
     let sensitive = members.iter().any(|m| m.sensitive);
     let derive_debug = (!sensitive).then(|| quote!(Debug,));
     let debug_impl = sensitive.then(|| redacted_debug(names, shape, members, name));
@@ -103,8 +103,8 @@ fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], 
         let boxed = boxed_if_recursive(service, &shape.name, member, ty.clone()).to_string() != ty.to_string();
         super::setter(service, member, names.setter(&shape.name, &member.name), field, ty, boxed)
     });
-    let fails = !in_output && members.iter().any(|m| m.required);
-    let assignments = members.iter().zip(&fields).map(|(member, field)| match (member.required, fails) {
+    let fails = !in_output && members.iter().any(|m| !m.optional_in_rust);
+    let assignments = members.iter().zip(&fields).map(|(member, field)| match (!member.optional_in_rust, fails) {
         (true, true) => {
             let (label, wire) = (&shape.name, &member.name);
             quote!(#field: ::aws_json_runtime::required(self.#field, #label, #wire)?,)
@@ -161,7 +161,7 @@ fn redacted_debug(names: &Names, shape: &Shape, members: &[Member], name: &proc_
     let fields = members.iter().map(|member| {
         let field = names.field(&shape.name, &member.name);
         let label = field.to_string().trim_start_matches("r#").to_owned();
-        match (member.sensitive, member.required) {
+        match (member.sensitive, !member.optional_in_rust) {
             (false, _) => quote!(.field(#label, &self.#field)),
             (true, false) => quote!(.field(#label, &self.#field.as_ref().map(|_| ::aws_json_runtime::Redacted))),
             (true, true) => quote!(.field(#label, &::aws_json_runtime::Redacted)),

@@ -16,14 +16,18 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
         .into_iter()
         .map(|shape| {
             let ty = names.type_ident(shape);
-            let checks: Vec<_> = service
-                .members(shape)
-                .iter()
-                .filter_map(|m| {
+            let members = service.members(shape);
+            // A required member the lock keeps an `Option` is refused when unset.
+            let presence = members.iter().filter(|m| m.required && m.optional_in_rust).map(|m| {
+                let (field, wire) = (names.field(shape, &m.name), &m.name);
+                quote!(check.present(#wire, self.#field.is_some())?;)
+            });
+            let checks: Vec<_> = presence
+                .chain(members.iter().filter_map(|m| {
                     let check = member_check(service, names, shape, m, &mut statics)?;
                     // A sensitive member's value never reaches a message.
                     Some(if m.sensitive { quote!(check.hidden(|check| #check)?;) } else { quote!(#check?;) })
-                })
+                }))
                 .collect();
             let check = if checks.is_empty() { quote!(_check) } else { quote!(check) };
             quote! {
@@ -128,7 +132,7 @@ fn member_check(
     let wire = &member.name;
     let target = &service.shapes[&member.target];
     let c = &target.constraints;
-    let required = member.required;
+    let required = !member.optional_in_rust;
     Some(match &target.kind {
         ShapeKind::String => {
             let rule = statics.string_rule(&member.target, c)?;

@@ -1,0 +1,331 @@
+//! The API listing: one sorted line per struct, member (its Rust type and
+//! whether it is required, sensitive or deprecated), enum value, operation,
+//! error, paginator and waiter of a generated client. It is checked in
+//! beside the generated code for two jobs:
+//!
+//! - review: a change of document is read in the listing's diff, tens of
+//!   lines, not in the generated code's thousands;
+//! - the lock: the listing of the previous generation is what a regen must
+//!   not break. Where a newer document would change a member's `Option`-ness
+//!   or drop an enum value, [`lock`] keeps the previous shape (with a
+//!   warning naming it); any other breaking change is an error unless the
+//!   breaking changes are accepted.
+//!
+//! A line is `KIND NAME` or `KIND NAME: VALUE`; the part before `: ` is the
+//! key the diff and the lock go by.
+
+use crate::emit::Names;
+use crate::ir::{Service, ShapeKind};
+use crate::Error;
+use std::collections::BTreeMap;
+
+/// The first line of every listing.
+const HEADER: &str = "# API listing written by `cargo xtask regen`: review a document change in this file's diff. \
+                      The next regen keeps what this file says unless told `--accept-breaking`.";
+
+/// The listing of `service`'s generated client, as text.
+pub fn render(service: &Service) -> String {
+    let names = Names::new(service);
+    let mut lines = Vec::new();
+    for shape in service.shapes.values() {
+        match &shape.kind {
+            ShapeKind::Structure { members } => {
+                let ty = names.type_ident(&shape.name);
+                lines.push(format!("struct {ty}"));
+                for member in members {
+                    let inner = rust_type(service, &names, &member.target);
+                    let ty_text = if member.optional_in_rust { format!("Option<{inner}>") } else { inner };
+                    let flags: Vec<&str> = [
+                        (member.required, "required"),
+                        (member.sensitive, "sensitive"),
+                        (member.deprecated, "deprecated"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(on, flag)| on.then_some(flag))
+                    .collect();
+                    let flags = if flags.is_empty() { String::new() } else { format!(" ({})", flags.join(", ")) };
+                    let field = names.field(&shape.name, &member.name).to_string();
+                    let field = field.trim_start_matches("r#");
+                    lines.push(format!("member {ty}.{field}: {ty_text}{flags}"));
+                }
+            }
+            ShapeKind::Enum { values } => {
+                let ty = names.type_ident(&shape.name);
+                lines.extend(values.iter().map(|value| format!("enum {ty} {value}")));
+            }
+            _ => {}
+        }
+    }
+    for op in &service.operations {
+        let (input, output) = (names.type_ident(&op.input), names.type_ident(&op.output));
+        lines.push(format!("operation {}: {input} -> {output}", op.name));
+        lines.extend(op.errors.iter().map(|error| format!("error {} {error}", op.name)));
+        if let Some(p) = &op.paginator {
+            let items: Vec<String> = p.items.iter().map(|path| path.join(".")).collect();
+            let size = p.page_size.as_deref().map(|s| format!(", page size {s}")).unwrap_or_default();
+            lines.push(format!(
+                "paginator {}: {} -> {}{size}, items {}",
+                op.name,
+                p.input_token,
+                p.output_token,
+                items.join(" ")
+            ));
+        }
+    }
+    for w in &service.waiters {
+        lines.push(format!(
+            "waiter {}: {} until {} is {} (fails on {})",
+            w.name,
+            w.operation,
+            w.path.join("."),
+            w.success.join(" or "),
+            if w.failure.is_empty() { "nothing".to_owned() } else { w.failure.join(" or ") }
+        ));
+    }
+    lines.sort();
+    lines.dedup();
+    let mut text = format!("{HEADER}\n");
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+/// The Rust type of values of `shape`, as the listing writes it.
+fn rust_type(service: &Service, names: &Names, shape: &str) -> String {
+    match &service.shapes[shape].kind {
+        ShapeKind::Structure { .. } | ShapeKind::Enum { .. } => names.type_ident(shape).to_string(),
+        ShapeKind::List { member } => format!("Vec<{}>", rust_type(service, names, member)),
+        ShapeKind::Map { value } => format!("BTreeMap<String, {}>", rust_type(service, names, value)),
+        ShapeKind::String => "String".into(),
+        ShapeKind::Integer => "i32".into(),
+        ShapeKind::Long => "i64".into(),
+        ShapeKind::Double => "f64".into(),
+        ShapeKind::Boolean => "bool".into(),
+        ShapeKind::Timestamp => "DateTime".into(),
+        ShapeKind::Blob => "Blob".into(),
+    }
+}
+
+/// A listing read back: key (`member Tag.key`) to value (`Option<String>
+/// (required)`, empty for lines without one).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Listing(BTreeMap<String, String>);
+
+impl Listing {
+    /// Reads a listing; `source` names it in errors.
+    pub fn parse(text: &str, source: &str) -> Result<Self, Error> {
+        let mut entries = BTreeMap::new();
+        for (number, line) in text.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (key, value) = line.split_once(": ").unwrap_or((line, ""));
+            let known = ["struct ", "member ", "enum ", "operation ", "error ", "paginator ", "waiter "];
+            if !known.iter().any(|kind| key.starts_with(kind)) || key.split(' ').any(str::is_empty) {
+                return Err(Error::at(
+                    format!("{source}:{}", number + 1),
+                    format!("not a line of an API listing: {line:?}"),
+                ));
+            }
+            entries.insert(key.to_owned(), value.to_owned());
+        }
+        Ok(Self(entries))
+    }
+
+    fn line(key: &str, value: &str) -> String {
+        if value.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{key}: {value}")
+        }
+    }
+}
+
+/// What changed between two listings, each a listing line; breaking
+/// changes are also in `added`, `removed` or `changed`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// Changes that would break code written against the previous
+    /// generation: removals, a member's type or `Option`-ness, an
+    /// operation's input or output type.
+    pub breaking: Vec<String>,
+    /// Breaking changes the lock did not take: the previous shape was kept.
+    pub kept: Vec<String>,
+    /// Lines only the new listing has.
+    pub added: Vec<String>,
+    /// Lines only the previous listing has.
+    pub removed: Vec<String>,
+    /// Keys in both with another value, as `old` → `new` lines.
+    pub changed: Vec<(String, String)>,
+}
+
+impl Changes {
+    /// Compares the previous listing with the new one.
+    pub fn between(old: &Listing, new: &Listing) -> Self {
+        let mut changes = Changes::default();
+        for (key, value) in &old.0 {
+            match new.0.get(key) {
+                None => {
+                    let line = Listing::line(key, value);
+                    changes.breaking.push(format!("removed: {line}"));
+                    changes.removed.push(line);
+                }
+                Some(now) if now != value => {
+                    let (was, is) = (Listing::line(key, value), Listing::line(key, now));
+                    if breaks(key, value, now) {
+                        changes.breaking.push(format!("changed: {was} → {is}"));
+                    }
+                    changes.changed.push((was, is));
+                }
+                Some(_) => {}
+            }
+        }
+        changes.added =
+            new.0.iter().filter(|(k, _)| !old.0.contains_key(*k)).map(|(k, v)| Listing::line(k, v)).collect();
+        changes
+    }
+
+    /// Whether nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty() && self.kept.is_empty()
+    }
+
+    /// What changed, for a person: breaking changes and kept shapes first,
+    /// then counts by kind and every removed and changed line. Added lines
+    /// are counted, with the operations named.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        let mut section = |title: &str, lines: &mut dyn Iterator<Item = String>| {
+            let lines: Vec<String> = lines.collect();
+            if !lines.is_empty() {
+                out.push_str(&format!("{title} ({}):\n", lines.len()));
+                for line in lines {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+        };
+        section("BREAKING", &mut self.breaking.iter().cloned());
+        section(
+            "kept as the previous generation had them (--accept-breaking takes the new shape)",
+            &mut self.kept.iter().cloned(),
+        );
+        section("removed", &mut self.removed.iter().cloned());
+        section("changed", &mut self.changed.iter().map(|(was, is)| format!("{was}  →  {is}")));
+        section("operations added", &mut self.added.iter().filter(|l| l.starts_with("operation ")).cloned());
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for line in &self.added {
+            *counts.entry(line.split(' ').next().unwrap_or_default()).or_default() += 1;
+        }
+        if !counts.is_empty() {
+            let counts: Vec<String> = counts.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+            out.push_str(&format!("added: {}\n", counts.join(", ")));
+        }
+        out
+    }
+}
+
+/// Whether changing `key`'s value from `was` to `is` breaks callers.
+fn breaks(key: &str, was: &str, is: &str) -> bool {
+    if key.starts_with("member ") {
+        member_type(was) != member_type(is)
+    } else {
+        key.starts_with("operation ")
+    }
+}
+
+/// A member line's Rust type (without its flags).
+fn member_type(value: &str) -> &str {
+    match value.rfind(" (") {
+        Some(at) if value.ends_with(')') => &value[..at],
+        _ => value,
+    }
+}
+
+/// Applies the lock of `previous` to `service`: a member whose Rust type
+/// would gain or lose its `Option` keeps the previous one, an enum value the
+/// document dropped stays; each is a warning. Other breaking changes are an
+/// error naming them all, unless `accept_breaking`. Returns the changes
+/// against `previous` once the lock is applied.
+pub fn lock(service: &mut Service, previous: &Listing, accept_breaking: bool) -> Result<Changes, Error> {
+    let changes = Changes::between(previous, &Listing::parse(&render(service), "the new listing")?);
+    if accept_breaking || changes.breaking.is_empty() {
+        return Ok(changes);
+    }
+    let names = Names::new(service);
+    let mut kept = Vec::new();
+    let mut warnings = Vec::new();
+    for shape in service.shapes.values_mut() {
+        let ty = names.type_ident(&shape.name).to_string();
+        match &mut shape.kind {
+            ShapeKind::Structure { members } => {
+                for member in members {
+                    let field = names.field(&shape.name, &member.name).to_string();
+                    let key = format!("member {ty}.{}", field.trim_start_matches("r#"));
+                    let Some(was) = previous.0.get(&key) else { continue };
+                    let was = member_type(was);
+                    let was_optional = was.starts_with("Option<") && was.ends_with('>');
+                    let inner = if was_optional { &was["Option<".len()..was.len() - 1] } else { was };
+                    if was_optional == member.optional_in_rust {
+                        continue;
+                    }
+                    let now = member_type(&changes_value(&changes, &key)).to_owned();
+                    let now_inner = now.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')).unwrap_or(&now);
+                    if now_inner != inner {
+                        continue; // A changed type: not something the lock can keep.
+                    }
+                    member.optional_in_rust = was_optional;
+                    kept.push(key.clone());
+                    warnings.push(if was_optional {
+                        format!(
+                            "`{ty}.{field}` stays `{was}`, as the previous generation had it, though the document \
+                             now requires it (an input still refuses to be sent without it); `--accept-breaking` \
+                             makes it `{now}`"
+                        )
+                    } else {
+                        format!(
+                            "`{ty}.{field}` stays `{was}`, as the previous generation had it, though the document \
+                             now has it optional; `--accept-breaking` makes it `{now}`"
+                        )
+                    });
+                }
+            }
+            ShapeKind::Enum { values } => {
+                let prefix = format!("enum {ty} ");
+                for key in previous.0.keys().filter(|k| k.starts_with(&prefix)) {
+                    let value = &key[prefix.len()..];
+                    if !values.iter().any(|v| v == value) {
+                        values.push(value.to_owned());
+                        kept.push(key.clone());
+                        warnings.push(format!(
+                            "`{ty}` keeps the value `{value}` of the previous generation, though the document \
+                             dropped it; `--accept-breaking` removes it"
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut changes = Changes::between(previous, &Listing::parse(&render(service), "the new listing")?);
+    if !changes.breaking.is_empty() {
+        return Err(Error::at(
+            "the API listing",
+            format!(
+                "the document breaks code written against the previous generation, and the generator cannot keep \
+                 the previous shape of:\n  {}\nrun with `--accept-breaking` to take the new API (a major version)",
+                changes.breaking.join("\n  ")
+            ),
+        ));
+    }
+    changes.kept = kept;
+    service.warnings.extend(warnings);
+    Ok(changes)
+}
+
+/// The new value of `key` among `changes`, or empty.
+fn changes_value(changes: &Changes, key: &str) -> String {
+    let prefix = format!("{key}: ");
+    changes.changed.iter().find_map(|(_, is)| is.strip_prefix(&prefix).map(str::to_owned)).unwrap_or_default()
+}
