@@ -219,6 +219,14 @@ impl InvalidInput {
         Self::constraint(operation, String::new(), format!("cannot be serialized: {error}"))
     }
 
+    /// The same problem, said of `operation` (a request builder builds its
+    /// input through the input's own builder). For generated code.
+    #[doc(hidden)]
+    pub fn in_operation(mut self, operation: &'static str) -> Self {
+        self.operation = operation;
+        self
+    }
+
     /// The operation, e.g. `CreateRepository`.
     pub fn operation(&self) -> &'static str {
         self.operation

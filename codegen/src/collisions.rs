@@ -94,12 +94,6 @@ pub fn check(service: &mut Service) -> Result<(), Error> {
                 ));
             }
         }
-        if service.members(&op.input).iter().any(|m| field_name(&m.name) == "client") {
-            warnings.push(format!(
-                "{pointer}: a member of {} is named client, so the builder's own client field is client2",
-                op.name
-            ));
-        }
     }
     let type_names: Vec<String> = service
         .shapes

@@ -75,6 +75,10 @@ pub struct PaginatorHint {
     /// Input member limiting a page (default `maxResults`, if present).
     #[serde(rename = "pageSize")]
     pub page_size: Option<String>,
+    /// `false` for an operation that pages by token but that the service's
+    /// model gives no paginator: no paginator is inferred for it (so a
+    /// command line does not page it, as the AWS CLI does not).
+    pub paginates: Option<bool>,
     /// Dotted path to the list of items in the output, e.g.
     /// `imageScanFindings.findings`, or several such paths when the service
     /// pages several lists at once.

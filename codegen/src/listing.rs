@@ -187,9 +187,10 @@ impl Changes {
         changes
     }
 
-    /// Whether nothing changed.
+    /// Whether the listing is the same (shapes the lock kept are warnings
+    /// of their own, said at every regen).
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty() && self.kept.is_empty()
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
 
     /// What changed, for a person: breaking changes and kept shapes first,
@@ -257,6 +258,9 @@ pub fn lock(service: &mut Service, previous: &Listing, accept_breaking: bool) ->
     let mut kept = Vec::new();
     let mut warnings = Vec::new();
     for shape in service.shapes.values_mut() {
+        if !matches!(shape.kind, ShapeKind::Structure { .. } | ShapeKind::Enum { .. }) {
+            continue;
+        }
         let ty = names.type_ident(&shape.name).to_string();
         match &mut shape.kind {
             ShapeKind::Structure { members } => {

@@ -500,6 +500,9 @@ impl Lowerer<'_> {
         let default = PaginatorHint::default();
         for op in operations {
             let hint = self.hints.paginators.get(&op.name);
+            if hint.and_then(|h| h.paginates) == Some(false) {
+                continue;
+            }
             let at = format!("hints #/paginators/{}", op.name);
             let find = |shape: &str, member: &str| self.member(shape, member);
             let input_token = hint.and_then(|h| h.input_token.clone()).unwrap_or_else(|| "nextToken".into());

@@ -111,18 +111,20 @@ fn unknown_enum_values_are_opaque_and_known_ones_are_their_variant() {
     assert_eq!(parsed, EncryptionType::Kms);
     assert_eq!(from_str, EncryptionType::Kms);
     assert_eq!(EncryptionType::from("KMS"), EncryptionType::Kms);
-    let newer: EncryptionType = serde_json::from_str("\"KMS_DSSE\"").unwrap();
+    // A value this version does not know (today's document knows KMS_DSSE).
+    let newer: EncryptionType = serde_json::from_str("\"KMS_QUANTUM\"").unwrap();
     assert!(matches!(newer, EncryptionType::Unknown(_)));
-    assert_eq!(newer.as_str(), "KMS_DSSE");
-    assert_eq!(serde_json::to_string(&newer).unwrap(), "\"KMS_DSSE\"");
+    assert_eq!(newer.as_str(), "KMS_QUANTUM");
+    assert_eq!(serde_json::to_string(&newer).unwrap(), "\"KMS_QUANTUM\"");
     if let EncryptionType::Unknown(value) = &newer {
-        assert_eq!((value.as_str(), value.to_string()), ("KMS_DSSE", "KMS_DSSE".to_owned()));
+        assert_eq!((value.as_str(), value.to_string()), ("KMS_QUANTUM", "KMS_QUANTUM".to_owned()));
     }
+    assert_eq!(EncryptionType::from("KMS_DSSE"), EncryptionType::KmsDsse);
     // What a required value the service left out becomes.
     assert_eq!(EncryptionType::default().as_str(), "");
-    // Ordered by text, so a variant a newer version adds (KMS_DSSE here)
-    // cannot reorder values: AES256 < KMS < KMS_DSSE, known or not.
-    let mut values = vec![newer.clone(), EncryptionType::Kms, EncryptionType::Aes256];
+    // Ordered by text, so a variant a newer version adds cannot reorder
+    // values: AES256 < KMS < KMS_DSSE < KMS_QUANTUM, known or not.
+    let mut values = vec![newer.clone(), EncryptionType::KmsDsse, EncryptionType::Kms, EncryptionType::Aes256];
     values.sort();
-    assert_eq!(values, [EncryptionType::Aes256, EncryptionType::Kms, newer]);
+    assert_eq!(values, [EncryptionType::Aes256, EncryptionType::Kms, EncryptionType::KmsDsse, newer]);
 }

@@ -212,26 +212,20 @@ async fn nothing_listening_is_a_connect_error() {
 
 #[tokio::test]
 async fn an_error_the_operation_does_not_list_is_still_typed() {
-    use ecr_client::errors::{BatchGetImageError, EcrError};
-    // The document defines LimitExceededException, but not for BatchGetImage.
+    use ecr_client::errors::{EcrError, ListImagesError};
+    // The document defines LimitExceededException, but not for ListImages.
     let server = Server::start(vec![Reply::error(400, "LimitExceededException", "too many")]).await;
     let client = client(&server, |b| b);
-    let err = client
-        .batch_get_image()
-        .repository_name("app")
-        .image_ids(vec![ecr_client::types::ImageIdentifier::builder().image_tag("v1").build()])
-        .send()
-        .await
-        .unwrap_err();
+    let err = client.list_images().repository_name("app").send().await.unwrap_err();
     let operation_error = err.into_service_error().unwrap();
-    assert!(matches!(operation_error, BatchGetImageError::Unhandled(_)), "{operation_error:?}");
+    assert!(matches!(operation_error, ListImagesError::Unhandled(_)), "{operation_error:?}");
     let any = EcrError::from(operation_error);
     assert!(matches!(any, EcrError::LimitExceededException(_)), "{any:?}");
     assert!(any.is_limit_exceeded_exception() && !any.is_repository_not_found_exception());
     assert_eq!((any.details().code(), any.details().message()), ("LimitExceededException", Some("too many")));
     assert_eq!(
         any.to_string(),
-        "BatchGetImage failed: LimitExceededException: too many (HTTP 400, request id req-LimitExceededException)"
+        "ListImages failed: LimitExceededException: too many (HTTP 400, request id req-LimitExceededException)"
     );
 }
 

@@ -362,23 +362,59 @@ fn setter(
     ty: TokenStream,
     boxed: bool,
 ) -> TokenStream {
-    let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
-    let deprecated = deprecated(member);
-    let takes_into = matches!(
-        service.shapes[&member.target].kind,
-        ShapeKind::String | ShapeKind::Enum { .. } | ShapeKind::Blob | ShapeKind::Timestamp
-    );
-    let (param, value) = match (takes_into, boxed) {
-        (_, true) => (ty, quote!(::std::boxed::Box::new(value))),
-        (true, false) => (quote!(impl Into<#ty>), quote!(value.into())),
-        (false, false) => (ty, quote!(value)),
-    };
+    let (param, value) = setter_param(service, member, ty, boxed);
+    let head = setter_head(member);
     quote! {
-        #doc
-        #deprecated
+        #head
         pub fn #setter(mut self, value: #param) -> Self {
             self.#field = Some(#value);
             self
         }
+    }
+}
+
+/// A request builder's setter `name` of `member`, passing the value to
+/// its input builder's setter `inner` (which takes it as [`setter`] does).
+fn forwarding_setter(
+    service: &Service,
+    member: &crate::ir::Member,
+    name: &Ident,
+    inner: &Ident,
+    ty: TokenStream,
+    boxed: bool,
+) -> TokenStream {
+    let (param, _) = setter_param(service, member, ty, boxed);
+    let head = setter_head(member);
+    quote! {
+        #head
+        pub fn #name(mut self, value: #param) -> Self {
+            self.input = self.input.#inner(value);
+            self
+        }
+    }
+}
+
+/// A setter's docs and deprecation.
+fn setter_head(member: &crate::ir::Member) -> TokenStream {
+    let doc = docs(member.docs.as_deref(), &format!("Sets `{}`.", member.name));
+    let deprecated = deprecated(member);
+    quote!(#doc #deprecated)
+}
+
+/// What a setter takes, and the value it stores from it.
+fn setter_param(
+    service: &Service,
+    member: &crate::ir::Member,
+    ty: TokenStream,
+    boxed: bool,
+) -> (TokenStream, TokenStream) {
+    let takes_into = matches!(
+        service.shapes[&member.target].kind,
+        ShapeKind::String | ShapeKind::Enum { .. } | ShapeKind::Blob | ShapeKind::Timestamp
+    );
+    match (takes_into, boxed) {
+        (_, true) => (ty, quote!(::std::boxed::Box::new(value))),
+        (true, false) => (quote!(impl Into<#ty>), quote!(value.into())),
+        (false, false) => (ty, quote!(value)),
     }
 }

@@ -3,6 +3,7 @@
 //! input struct. The builders are glue: sending is the runtime's job.
 
 use super::errors::error_type;
+use super::types::BuildKind;
 use super::{doc_lines, docs, ident, Names};
 use crate::ir::{Operation, Paginator, Service, ShapeKind, Waiter};
 use crate::naming::{field_name, type_name, unique};
@@ -21,6 +22,7 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
     quote! {
         #![doc = #title]
         #allow
+        use super::types;
         #(#items)*
         #(#waiters)*
         #readers
@@ -49,7 +51,7 @@ fn answer_readers(service: &Service, names: &Names) -> TokenStream {
         ) -> ::std::option::Option<::std::string::String> {
             match operation {
                 #(#op_names => ::std::option::Option::Some(
-                    ::aws_json_runtime::fuzz::answer::<super::types::#inputs>(status, headers, body)
+                    ::aws_json_runtime::fuzz::answer::<types::#inputs>(status, headers, body)
                 ),)*
                 _ => ::std::option::Option::None,
             }
@@ -57,38 +59,22 @@ fn answer_readers(service: &Service, names: &Names) -> TokenStream {
     }
 }
 
-/// The builder's own `client` field, named so no member field collides.
-fn client_field(service: &Service, names: &Names, op: &Operation) -> proc_macro2::Ident {
-    let mut taken: BTreeSet<String> =
-        service.members(&op.input).iter().map(|m| names.field(&op.input, &m.name).to_string()).collect();
-    ident(&unique("client".into(), &mut taken))
-}
-
 fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     let builder = ident(&type_name(&op.name));
     let method = ident(&field_name(&op.name));
     let input = names.type_ident(&op.input);
+    let input_builder = names.builder_ident(&op.input);
     let output = names.type_ident(&op.output);
     let error = error_type(op);
     let marker = &names.marker;
     let (op_name, target) = (&op.name, &op.target);
-    let types = quote!(super::types::);
-    let members = service.members(&op.input);
-
-    let client = client_field(service, names, op);
-
-    let fields: Vec<_> = members.iter().map(|m| names.field(&op.input, &m.name)).collect();
-    let field_types = members.iter().map(|m| names.rust_type(service, &m.target, &types));
-    let setters = members.iter().zip(&fields).map(|(member, field)| {
-        super::setter(service, member, field, field, names.rust_type(service, &member.target, &types), false)
-    });
-    let assignments = members.iter().zip(&fields).map(|(member, field)| {
-        if !member.optional_in_rust {
-            let wire = &member.name;
-            quote!(#field: ::aws_json_runtime::required(self.#field, #op_name, #wire)?,)
-        } else {
-            quote!(#field: self.#field,)
-        }
+    let types = quote!(types::);
+    let setters = service.members(&op.input).iter().map(|member| {
+        let ty = names.rust_type(service, &member.target, &types);
+        let boxed =
+            super::types::boxed_if_recursive(service, &op.input, member, ty.clone()).to_string() != ty.to_string();
+        let (name, inner) = (names.field(&op.input, &member.name), names.setter(&op.input, &member.name));
+        super::forwarding_setter(service, member, name, inner, ty, boxed)
     });
     let method_doc = docs(op.docs.as_deref(), &format!("Calls `{}`.", op.name));
     let builder_doc = doc_lines(&[
@@ -108,44 +94,48 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
         op.name
     )]);
     let paginated = op.paginator.as_ref().map(|p| paginated(service, names, op, p));
-    let (option, result) = (names.option(), names.result());
-    let sensitive = members.iter().any(|m| m.sensitive);
-    let derive_debug = (!sensitive).then(|| quote!(Debug,));
-    let debug_impl = sensitive.then(|| redacted_builder_debug(service, names, op, &builder));
+    let result = names.result();
+    let in_output = service.output_structures().contains(op.input.as_str());
+    let build = match super::types::build_kind(service, &op.input, in_output) {
+        BuildKind::Fails => quote!(self.input.build().map_err(|e| e.in_operation(#op_name))),
+        BuildKind::Lenient if super::types::is_strict_input(service, &op.input) => {
+            quote!(self.input.build_for(#op_name))
+        }
+        BuildKind::Lenient => quote!(Ok(self.input.build())),
+    };
     let secret_output = service.reaches_sensitive(&op.output).then(|| {
         quote!(
             const SECRET_OUTPUT: bool = true;
         )
     });
+    // The input builder's `Debug` redacts what is secret.
     quote! {
         impl super::Client {
             #method_doc
             pub fn #method(&self) -> #builder {
-                #builder { #client: self.clone(), #(#fields: None,)* }
+                #builder { client: self.clone(), input: #types #input::builder() }
             }
         }
 
         #builder_doc
-        #[derive(#derive_debug Clone)]
+        #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
-            #client: super::Client,
-            #(#fields: #option<#field_types>,)*
+            client: super::Client,
+            input: #types #input_builder,
         }
-
-        #debug_impl
 
         impl #builder {
             #(#setters)*
 
             #build_doc
             pub fn build(self) -> #result<#types #input, ::aws_json_runtime::InvalidInput> {
-                Ok(#types #input { #(#assignments)* })
+                #build
             }
 
             #send_doc
             pub async fn send(self) -> #result<#types #output, ::aws_json_runtime::SdkError<super::errors::#error>> {
-                let client = self.#client.clone();
+                let client = self.client.clone();
                 client.send(self.build()?).await
             }
         }
@@ -163,39 +153,12 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     }
 }
 
-/// A builder `Debug` that shows sensitive members only as set or unset.
-fn redacted_builder_debug(
-    service: &Service,
-    names: &Names,
-    op: &Operation,
-    builder: &proc_macro2::Ident,
-) -> TokenStream {
-    let label = builder.to_string();
-    let fields = service.members(&op.input).iter().map(|member| {
-        let field = names.field(&op.input, &member.name);
-        let label = field.to_string().trim_start_matches("r#").to_owned();
-        if member.sensitive {
-            quote!(.field(#label, &self.#field.as_ref().map(|_| ::aws_json_runtime::Redacted)))
-        } else {
-            quote!(.field(#label, &self.#field))
-        }
-    });
-    quote! {
-        impl ::std::fmt::Debug for #builder {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#label) #(#fields)* .finish_non_exhaustive()
-            }
-        }
-    }
-}
-
 /// `into_paginator` on the builder, and the `Paginated` impl that tells the
 /// runtime where tokens, page size and items are.
 fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Paginator) -> TokenStream {
     let builder = ident(&type_name(&op.name));
-    let types = quote!(super::types::);
+    let types = quote!(types::);
     let input = names.type_ident(&op.input);
-    let client = client_field(service, names, op);
     let member = |shape: &str, name: &str| {
         service.members(shape).iter().find(|m| m.name == name).expect("lowering checked the paginator's members")
     };
@@ -231,7 +194,7 @@ fn paginated(service: &Service, names: &Names, op: &Operation, paginator: &Pagin
         impl #builder {
             #doc
             pub fn into_paginator(self) -> ::aws_json_runtime::Paginator<#types #input> {
-                let client = self.#client.clone();
+                let client = self.client.clone();
                 ::aws_json_runtime::Paginator::new(client.into(), self.build())
             }
         }
@@ -266,7 +229,7 @@ fn page_items(
     op: &Operation,
     paginator: &Paginator,
 ) -> (TokenStream, TokenStream, Option<TokenStream>) {
-    let types = quote!(super::types::);
+    let types = quote!(types::);
     let list_item = |shape: &str| match &service.shapes[shape].kind {
         ShapeKind::List { member } => member.clone(),
         _ => unreachable!("lowering checked that items end at a list"),
@@ -329,7 +292,6 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, marker: &str) -> To
     let marker = ident(marker);
     let builder = ident(&type_name(&op.name));
     let input = names.type_ident(&op.input);
-    let client = client_field(service, names, op);
     let method = ident(&format!("wait_until_{}", field_name(&waiter.name).trim_start_matches("r#")));
     // The state ends as a `&str`.
     let (hops, shape) = path_hops(service, names, &op.output, &waiter.path, true);
@@ -358,7 +320,7 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, marker: &str) -> To
         String::new(),
         format!("By default it polls every {delay} s or more and gives up after {max_wait} s."),
     ]);
-    let types = quote!(super::types::);
+    let types = quote!(types::);
     quote! {
         #marker_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -379,7 +341,7 @@ fn waiter(service: &Service, names: &Names, waiter: &Waiter, marker: &str) -> To
         impl #builder {
             #method_doc
             pub fn #method(self) -> ::aws_json_runtime::Waiter<#types #input, #marker> {
-                let client = self.#client.clone();
+                let client = self.client.clone();
                 ::aws_json_runtime::Waiter::new(client.into(), self.build())
             }
         }

@@ -103,7 +103,26 @@ fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], 
         let boxed = boxed_if_recursive(service, &shape.name, member, ty.clone()).to_string() != ty.to_string();
         super::setter(service, member, names.setter(&shape.name, &member.name), field, ty, boxed)
     });
-    let fails = !in_output && members.iter().any(|m| !m.optional_in_rust);
+    let kind = build_kind(service, &shape.name, in_output);
+    let fails = kind == BuildKind::Fails;
+    // An operation's input that an answer can hold too (so its `build`
+    // defaults what is missing): its request builder builds it strictly.
+    let build_for = (kind == BuildKind::Lenient && is_strict_input(service, &shape.name)).then(|| {
+        let checked = members.iter().zip(&fields).map(|(member, field)| {
+            let wire = &member.name;
+            if member.optional_in_rust {
+                quote!(#field: self.#field,)
+            } else {
+                quote!(#field: ::aws_json_runtime::required(self.#field, operation, #wire)?,)
+            }
+        });
+        quote! {
+            #[doc(hidden)]
+            pub fn build_for(self, operation: &'static str) -> #result<#name, ::aws_json_runtime::InvalidInput> {
+                Ok(#name { #(#checked)* })
+            }
+        }
+    });
     let assignments = members.iter().zip(&fields).map(|(member, field)| match (!member.optional_in_rust, fails) {
         (true, true) => {
             let (label, wire) = (&shape.name, &member.name);
@@ -150,8 +169,33 @@ fn builder(service: &Service, names: &Names, shape: &Shape, members: &[Member], 
         impl #builder {
             #(#setters)*
             #build
+            #build_for
         }
     }
+}
+
+/// What a structure's builder's `build` does with a missing required
+/// member: fail naming it (an input), or take the type's default (a value
+/// an answer can hold, or one with nothing required).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum BuildKind {
+    Fails,
+    Lenient,
+}
+
+/// How `shape`'s builder builds; `in_output`: whether an answer can hold it.
+pub(super) fn build_kind(service: &Service, shape: &str, in_output: bool) -> BuildKind {
+    if !in_output && service.members(shape).iter().any(|m| !m.optional_in_rust) {
+        BuildKind::Fails
+    } else {
+        BuildKind::Lenient
+    }
+}
+
+/// Whether `shape` is an operation's input with a member that must be set:
+/// its request builder must refuse to build without it.
+pub(super) fn is_strict_input(service: &Service, shape: &str) -> bool {
+    service.operations.iter().any(|op| op.input == shape) && service.members(shape).iter().any(|m| !m.optional_in_rust)
 }
 
 /// A `Debug` for `name` (the structure or its builder) that shows
@@ -178,7 +222,7 @@ fn redacted_debug(names: &Names, shape: &Shape, members: &[Member], name: &proc_
 
 /// Boxes a member whose structure contains the parent again through
 /// structure members alone (a type of infinite size otherwise).
-fn boxed_if_recursive(service: &Service, parent: &str, member: &Member, ty: TokenStream) -> TokenStream {
+pub(super) fn boxed_if_recursive(service: &Service, parent: &str, member: &Member, ty: TokenStream) -> TokenStream {
     let mut stack = vec![member.target.as_str()];
     let mut seen = BTreeSet::new();
     while let Some(shape) = stack.pop() {

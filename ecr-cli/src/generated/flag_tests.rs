@@ -99,14 +99,24 @@ fn create_pull_through_cache_rule_parses_every_flag() {
     >(
         &[
             "create-pull-through-cache-rule",
+            "--credential-arn",
+            "CredentialArn value",
+            "--custom-role-arn",
+            "CustomRoleArn value",
             "--ecr-repository-prefix",
             "PullThroughCacheRuleRepositoryPrefix value",
             "--registry-id",
             "RegistryId value",
+            "--upstream-registry",
+            "ecr",
             "--upstream-registry-url",
             "Url value",
+            "--upstream-repository-prefix",
+            "PullThroughCacheRuleRepositoryPrefix value",
+            "--upstream-role-arn",
+            "CustomRoleArn value",
         ],
-        "{\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistry\":\"ecr\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
     );
 }
 
@@ -123,6 +133,8 @@ fn create_repository_parses_every_flag() {
             "{\"scanOnPush\":true}",
             "--image-tag-mutability",
             "MUTABLE",
+            "--image-tag-mutability-exclusion-filters",
+            "[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}]",
             "--registry-id",
             "RegistryId value",
             "--repository-name",
@@ -130,7 +142,39 @@ fn create_repository_parses_every_flag() {
             "--tags",
             "[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]",
         ],
-        "{\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+        "{\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+    );
+}
+
+#[test]
+fn create_repository_creation_template_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::CreateRepositoryCreationTemplateRequest,
+    >(
+        &[
+            "create-repository-creation-template",
+            "--applied-for",
+            "REPLICATION",
+            "--custom-role-arn",
+            "CustomRoleArn value",
+            "--description",
+            "RepositoryTemplateDescription value",
+            "--encryption-configuration",
+            "{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"}",
+            "--image-tag-mutability",
+            "MUTABLE",
+            "--image-tag-mutability-exclusion-filters",
+            "[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}]",
+            "--lifecycle-policy",
+            "LifecyclePolicyTextForRepositoryCreationTemplate value",
+            "--prefix",
+            "Prefix value",
+            "--repository-policy",
+            "RepositoryPolicyText value",
+            "--resource-tags",
+            "[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]",
+        ],
+        "{\"appliedFor\":[\"REPLICATION\"],\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
     );
 }
 
@@ -191,6 +235,16 @@ fn delete_repository_parses_every_flag() {
 }
 
 #[test]
+fn delete_repository_creation_template_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::DeleteRepositoryCreationTemplateRequest,
+    >(
+        &["delete-repository-creation-template", "--prefix", "Prefix value"],
+        "{\"prefix\":\"Prefix value\"}",
+    );
+}
+
+#[test]
 fn delete_repository_policy_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_client::types::DeleteRepositoryPolicyRequest,
@@ -203,6 +257,27 @@ fn delete_repository_policy_parses_every_flag() {
             "RepositoryName value",
         ],
         "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn delete_signing_configuration_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::DeleteSigningConfigurationRequest,
+    >(&["delete-signing-configuration"], "{}");
+}
+
+#[test]
+fn deregister_pull_time_update_exclusion_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::DeregisterPullTimeUpdateExclusionRequest,
+    >(
+        &[
+            "deregister-pull-time-update-exclusion",
+            "--principal-arn",
+            "PrincipalArn value",
+        ],
+        "{\"principalArn\":\"PrincipalArn value\"}",
     );
 }
 
@@ -247,6 +322,24 @@ fn describe_image_scan_findings_parses_every_flag() {
 }
 
 #[test]
+fn describe_image_signing_status_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::DescribeImageSigningStatusRequest,
+    >(
+        &[
+            "describe-image-signing-status",
+            "--image-id",
+            "{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
 fn describe_images_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_client::types::DescribeImagesRequest,
@@ -254,7 +347,7 @@ fn describe_images_parses_every_flag() {
         &[
             "describe-images",
             "--filter",
-            "{\"tagStatus\":\"TAGGED\"}",
+            "{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"}",
             "--image-ids",
             "[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}]",
             "--max-results",
@@ -266,7 +359,7 @@ fn describe_images_parses_every_flag() {
             "--repository-name",
             "RepositoryName value",
         ],
-        "{\"filter\":{\"tagStatus\":\"TAGGED\"},\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"filter\":{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"},\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -298,6 +391,28 @@ fn describe_registry_parses_every_flag() {
 }
 
 #[test]
+fn describe_replication_backfill_results_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::DescribeReplicationBackfillResultsRequest,
+    >(
+        &[
+            "describe-replication-backfill-results",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--registry-id",
+            "RegistryId value",
+            "--replication-backfill-id",
+            "ReplicationBackfillId value",
+            "--result-status-filter",
+            "COMPLETE",
+        ],
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"resultStatusFilter\":\"COMPLETE\"}",
+    );
+}
+
+#[test]
 fn describe_repositories_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_client::types::DescribeRepositoriesRequest,
@@ -314,6 +429,34 @@ fn describe_repositories_parses_every_flag() {
             "RepositoryName value",
         ],
         "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryNames\":[\"RepositoryName value\"]}",
+    );
+}
+
+#[test]
+fn describe_repository_creation_templates_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::DescribeRepositoryCreationTemplatesRequest,
+    >(
+        &[
+            "describe-repository-creation-templates",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--prefixes",
+            "Prefix value",
+        ],
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"prefixes\":[\"Prefix value\"]}",
+    );
+}
+
+#[test]
+fn get_account_setting_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::GetAccountSettingRequest,
+    >(
+        &["get-account-setting", "--name", "AccountSettingName value"],
+        "{\"name\":\"AccountSettingName value\"}",
     );
 }
 
@@ -416,6 +559,13 @@ fn get_repository_policy_parses_every_flag() {
 }
 
 #[test]
+fn get_signing_configuration_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::GetSigningConfigurationRequest,
+    >(&["get-signing-configuration"], "{}");
+}
+
+#[test]
 fn initiate_layer_upload_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_client::types::InitiateLayerUploadRequest,
@@ -432,6 +582,30 @@ fn initiate_layer_upload_parses_every_flag() {
 }
 
 #[test]
+fn list_image_referrers_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::ListImageReferrersRequest,
+    >(
+        &[
+            "list-image-referrers",
+            "--filter",
+            "{\"artifactStatus\":\"ACTIVE\",\"artifactTypes\":[\"ArtifactType value\"]}",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--subject-id",
+            "{\"imageDigest\":\"ImageDigest value\"}",
+        ],
+        "{\"filter\":{\"artifactStatus\":\"ACTIVE\",\"artifactTypes\":[\"ArtifactType value\"]},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"subjectId\":{\"imageDigest\":\"ImageDigest value\"}}",
+    );
+}
+
+#[test]
 fn list_images_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_client::types::ListImagesRequest,
@@ -439,7 +613,7 @@ fn list_images_parses_every_flag() {
         &[
             "list-images",
             "--filter",
-            "{\"tagStatus\":\"TAGGED\"}",
+            "{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"}",
             "--max-results",
             "9007199254740993",
             "--next-token",
@@ -449,7 +623,41 @@ fn list_images_parses_every_flag() {
             "--repository-name",
             "RepositoryName value",
         ],
-        "{\"filter\":{\"tagStatus\":\"TAGGED\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"filter\":{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn list_pull_time_update_exclusions_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::ListPullTimeUpdateExclusionsRequest,
+    >(
+        &[
+            "list-pull-time-update-exclusions",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+        ],
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\"}",
+    );
+}
+
+#[test]
+fn list_replication_backfills_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::ListReplicationBackfillsRequest,
+    >(
+        &[
+            "list-replication-backfills",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--registry-id",
+            "RegistryId value",
+        ],
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\"}",
     );
 }
 
@@ -460,6 +668,22 @@ fn list_tags_for_resource_parses_every_flag() {
     >(
         &["list-tags-for-resource", "--resource-arn", "Arn value"],
         "{\"resourceArn\":\"Arn value\"}",
+    );
+}
+
+#[test]
+fn put_account_setting_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::PutAccountSettingRequest,
+    >(
+        &[
+            "put-account-setting",
+            "--name",
+            "AccountSettingName value",
+            "--value",
+            "AccountSettingValue value",
+        ],
+        "{\"name\":\"AccountSettingName value\",\"value\":\"AccountSettingValue value\"}",
     );
 }
 
@@ -514,12 +738,14 @@ fn put_image_tag_mutability_parses_every_flag() {
             "put-image-tag-mutability",
             "--image-tag-mutability",
             "MUTABLE",
+            "--image-tag-mutability-exclusion-filters",
+            "[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}]",
             "--registry-id",
             "RegistryId value",
             "--repository-name",
             "RepositoryName value",
         ],
-        "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -575,9 +801,37 @@ fn put_replication_configuration_parses_every_flag() {
         &[
             "put-replication-configuration",
             "--replication-configuration",
-            "{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}",
+            "{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}",
         ],
-        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "{\"replicationConfiguration\":{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+    );
+}
+
+#[test]
+fn put_signing_configuration_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::PutSigningConfigurationRequest,
+    >(
+        &[
+            "put-signing-configuration",
+            "--signing-configuration",
+            "{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}",
+        ],
+        "{\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+    );
+}
+
+#[test]
+fn register_pull_time_update_exclusion_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::RegisterPullTimeUpdateExclusionRequest,
+    >(
+        &[
+            "register-pull-time-update-exclusion",
+            "--principal-arn",
+            "PrincipalArn value",
+        ],
+        "{\"principalArn\":\"PrincipalArn value\"}",
     );
 }
 
@@ -637,6 +891,38 @@ fn start_lifecycle_policy_preview_parses_every_flag() {
 }
 
 #[test]
+fn start_replication_backfill_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::StartReplicationBackfillRequest,
+    >(
+        &[
+            "start-replication-backfill",
+            "--destination",
+            "{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}",
+            "--registry-id",
+            "RegistryId value",
+        ],
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"registryId\":\"RegistryId value\"}",
+    );
+}
+
+#[test]
+fn stop_replication_backfill_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::StopReplicationBackfillRequest,
+    >(
+        &[
+            "stop-replication-backfill",
+            "--registry-id",
+            "RegistryId value",
+            "--replication-backfill-id",
+            "ReplicationBackfillId value",
+        ],
+        "{\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\"}",
+    );
+}
+
+#[test]
 fn tag_resource_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_client::types::TagResourceRequest,
@@ -663,6 +949,80 @@ fn untag_resource_parses_every_flag() {
 }
 
 #[test]
+fn update_image_storage_class_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::UpdateImageStorageClassRequest,
+    >(
+        &[
+            "update-image-storage-class",
+            "--image-id",
+            "{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--target-storage-class",
+            "STANDARD",
+        ],
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"targetStorageClass\":\"STANDARD\"}",
+    );
+}
+
+#[test]
+fn update_pull_through_cache_rule_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::UpdatePullThroughCacheRuleRequest,
+    >(
+        &[
+            "update-pull-through-cache-rule",
+            "--credential-arn",
+            "CredentialArn value",
+            "--custom-role-arn",
+            "CustomRoleArn value",
+            "--ecr-repository-prefix",
+            "PullThroughCacheRuleRepositoryPrefix value",
+            "--registry-id",
+            "RegistryId value",
+            "--upstream-role-arn",
+            "CustomRoleArn value",
+        ],
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
+    );
+}
+
+#[test]
+fn update_repository_creation_template_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::UpdateRepositoryCreationTemplateRequest,
+    >(
+        &[
+            "update-repository-creation-template",
+            "--applied-for",
+            "REPLICATION",
+            "--custom-role-arn",
+            "CustomRoleArn value",
+            "--description",
+            "RepositoryTemplateDescription value",
+            "--encryption-configuration",
+            "{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"}",
+            "--image-tag-mutability",
+            "MUTABLE",
+            "--image-tag-mutability-exclusion-filters",
+            "[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}]",
+            "--lifecycle-policy",
+            "LifecyclePolicyTextForRepositoryCreationTemplate value",
+            "--prefix",
+            "Prefix value",
+            "--repository-policy",
+            "RepositoryPolicyText value",
+            "--resource-tags",
+            "[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]",
+        ],
+        "{\"appliedFor\":[\"REPLICATION\"],\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+    );
+}
+
+#[test]
 fn upload_layer_part_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_client::types::UploadLayerPartRequest,
@@ -683,5 +1043,21 @@ fn upload_layer_part_parses_every_flag() {
             "UploadId value",
         ],
         "{\"layerPartBlob\":\"AAEC/w==\",\"partFirstByte\":9007199254740993,\"partLastByte\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+    );
+}
+
+#[test]
+fn validate_pull_through_cache_rule_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_client::types::ValidatePullThroughCacheRuleRequest,
+    >(
+        &[
+            "validate-pull-through-cache-rule",
+            "--ecr-repository-prefix",
+            "PullThroughCacheRuleRepositoryPrefix value",
+            "--registry-id",
+            "RegistryId value",
+        ],
+        "{\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\"}",
     );
 }

@@ -3,6 +3,28 @@
 //! Every command parses a value for every flag of its input (`{blob file}` stands for a file of the sample blob's bytes), into JSON the client's typed input accepts and writes back unchanged.
 
 #[test]
+fn associate_repositories_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::AssociateRepositoriesRequest,
+    >(
+        &[
+            "associate-repositories",
+            "--associated-repository-name",
+            "RepositoryName value",
+            "--associated-repository-type",
+            "FREE",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--repository-type",
+            "FREE",
+        ],
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
 fn batch_check_layer_availability_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_public_client::types::BatchCheckLayerAvailabilityRequest,
@@ -15,8 +37,10 @@ fn batch_check_layer_availability_parses_every_flag() {
             "RegistryIdOrAlias value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
         ],
-        "{\"layerDigests\":[\"BatchedOperationLayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"layerDigests\":[\"BatchedOperationLayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -33,8 +57,10 @@ fn batch_delete_image_parses_every_flag() {
             "RegistryIdOrAlias value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
         ],
-        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -51,10 +77,32 @@ fn complete_layer_upload_parses_every_flag() {
             "RegistryIdOrAlias value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
             "--upload-id",
             "UploadId value",
         ],
-        "{\"layerDigests\":[\"LayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"layerDigests\":[\"LayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
+    );
+}
+
+#[test]
+fn create_premium_repository_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::CreatePremiumRepositoryRequest,
+    >(
+        &[
+            "create-premium-repository",
+            "--catalog-data",
+            "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
+            "--marketplace-products",
+            "MarketplaceProductId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--tags",
+            "[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]",
+        ],
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
     );
 }
 
@@ -66,13 +114,45 @@ fn create_repository_parses_every_flag() {
         &[
             "create-repository",
             "--catalog-data",
-            "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
+            "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
             "--repository-name",
             "RepositoryName value",
             "--tags",
             "[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]",
         ],
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+    );
+}
+
+#[test]
+fn delete_premium_repository_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DeletePremiumRepositoryRequest,
+    >(
+        &[
+            "delete-premium-repository",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn delete_premium_repository_policy_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DeletePremiumRepositoryPolicyRequest,
+    >(
+        &[
+            "delete-premium-repository-policy",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -110,6 +190,88 @@ fn delete_repository_policy_parses_every_flag() {
 }
 
 #[test]
+fn describe_entitled_image_tags_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DescribeEntitledImageTagsRequest,
+    >(
+        &[
+            "describe-entitled-image-tags",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--registry-alias",
+            "RegistryAliasName value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_entitled_images_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DescribeEntitledImagesRequest,
+    >(
+        &[
+            "describe-entitled-images",
+            "--image-ids",
+            "[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}]",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--registry-alias",
+            "RegistryAliasName value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_entitled_repositories_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DescribeEntitledRepositoriesRequest,
+    >(
+        &[
+            "describe-entitled-repositories",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+        ],
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\"}",
+    );
+}
+
+#[test]
+fn describe_image_scan_findings_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DescribeImageScanFindingsRequest,
+    >(
+        &[
+            "describe-image-scan-findings",
+            "--image-id",
+            "{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--repository-type",
+            "FREE",
+        ],
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
 fn describe_image_tags_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_public_client::types::DescribeImageTagsRequest,
@@ -124,8 +286,10 @@ fn describe_image_tags_parses_every_flag() {
             "RegistryId value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
         ],
-        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -146,8 +310,30 @@ fn describe_images_parses_every_flag() {
             "RegistryId value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
         ],
-        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn describe_premium_repositories_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DescribePremiumRepositoriesRequest,
+    >(
+        &[
+            "describe-premium-repositories",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-names",
+            "RepositoryName value",
+        ],
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryNames\":[\"RepositoryName value\"]}",
     );
 }
 
@@ -188,10 +374,78 @@ fn describe_repositories_parses_every_flag() {
 }
 
 #[test]
+fn disassociate_repositories_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::DisassociateRepositoriesRequest,
+    >(
+        &[
+            "disassociate-repositories",
+            "--associated-repository-name",
+            "RepositoryName value",
+            "--associated-repository-type",
+            "FREE",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--repository-type",
+            "FREE",
+        ],
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
 fn get_authorization_token_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_public_client::types::GetAuthorizationTokenRequest,
     >(&["get-authorization-token"], "{}");
+}
+
+#[test]
+fn get_download_url_for_publisher_report_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::GetDownloadUrlForPublisherReportRequest,
+    >(
+        &[
+            "get-download-url-for-publisher-report",
+            "--report-id",
+            "PublisherReportId value",
+        ],
+        "{\"reportId\":\"PublisherReportId value\"}",
+    );
+}
+
+#[test]
+fn get_premium_repository_catalog_data_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::GetPremiumRepositoryCatalogDataRequest,
+    >(
+        &[
+            "get-premium-repository-catalog-data",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn get_premium_repository_policy_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::GetPremiumRepositoryPolicyRequest,
+    >(
+        &[
+            "get-premium-repository-policy",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
 }
 
 #[test]
@@ -244,8 +498,30 @@ fn initiate_layer_upload_parses_every_flag() {
             "RegistryIdOrAlias value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
         ],
-        "{\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn list_publisher_reports_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::ListPublisherReportsRequest,
+    >(
+        &[
+            "list-publisher-reports",
+            "--granularity",
+            "WEEKLY",
+            "--max-results",
+            "9007199254740993",
+            "--next-token",
+            "NextToken value",
+            "--report-type",
+            "SUMMARY",
+        ],
+        "{\"granularity\":\"WEEKLY\",\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"reportType\":\"SUMMARY\"}",
     );
 }
 
@@ -278,8 +554,46 @@ fn put_image_parses_every_flag() {
             "RegistryIdOrAlias value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
         ],
-        "{\"imageDigest\":\"ImageDigest value\",\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"imageTag\":\"ImageTag value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageDigest\":\"ImageDigest value\",\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"imageTag\":\"ImageTag value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn put_premium_repository_catalog_data_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::PutPremiumRepositoryCatalogDataRequest,
+    >(
+        &[
+            "put-premium-repository-catalog-data",
+            "--catalog-data",
+            "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn put_premium_repository_products_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::PutPremiumRepositoryProductsRequest,
+    >(
+        &[
+            "put-premium-repository-products",
+            "--marketplace-products",
+            "MarketplaceProductId value",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -288,8 +602,16 @@ fn put_registry_catalog_data_parses_every_flag() {
     crate::testing::parses_flags::<
         ecr_public_client::types::PutRegistryCatalogDataRequest,
     >(
-        &["put-registry-catalog-data", "--display-name", "RegistryDisplayName value"],
-        "{\"displayName\":\"RegistryDisplayName value\"}",
+        &[
+            "put-registry-catalog-data",
+            "--description",
+            "RegistryDescription value",
+            "--display-name",
+            "RegistryDisplayName value",
+            "--logo-image-blob",
+            "fileb://{blob file}",
+        ],
+        "{\"description\":\"RegistryDescription value\",\"displayName\":\"RegistryDisplayName value\",\"logoImageBlob\":\"AAEC/w==\"}",
     );
 }
 
@@ -301,13 +623,56 @@ fn put_repository_catalog_data_parses_every_flag() {
         &[
             "put-repository-catalog-data",
             "--catalog-data",
-            "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
+            "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
             "--registry-id",
             "RegistryId value",
             "--repository-name",
             "RepositoryName value",
         ],
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn set_image_status_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::SetImageStatusRequest,
+    >(
+        &[
+            "set-image-status",
+            "--deprecation-period-days",
+            "9007199254740993",
+            "--image-id",
+            "{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--repository-type",
+            "FREE",
+            "--status",
+            "ACTIVE",
+        ],
+        "{\"deprecationPeriodDays\":9007199254740993,\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"status\":\"ACTIVE\"}",
+    );
+}
+
+#[test]
+fn set_premium_repository_policy_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::SetPremiumRepositoryPolicyRequest,
+    >(
+        &[
+            "set-premium-repository-policy",
+            "--force",
+            "--policy-text",
+            "RepositoryPolicyText value",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+        ],
+        "{\"force\":true,\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -327,6 +692,26 @@ fn set_repository_policy_parses_every_flag() {
             "RepositoryName value",
         ],
         "{\"force\":true,\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn set_repository_state_parses_every_flag() {
+    crate::testing::parses_flags::<
+        ecr_public_client::types::SetRepositoryStateRequest,
+    >(
+        &[
+            "set-repository-state",
+            "--registry-id",
+            "RegistryId value",
+            "--repository-name",
+            "RepositoryName value",
+            "--repository-type",
+            "FREE",
+            "--state",
+            "DRAFT",
+        ],
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"state\":\"DRAFT\"}",
     );
 }
 
@@ -373,9 +758,11 @@ fn upload_layer_part_parses_every_flag() {
             "RegistryIdOrAlias value",
             "--repository-name",
             "RepositoryName value",
+            "--repository-type",
+            "FREE",
             "--upload-id",
             "UploadId value",
         ],
-        "{\"layerPartBlob\":\"AAEC/w==\",\"partFirstByte\":9007199254740993,\"partLastByte\":9007199254740993,\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"layerPartBlob\":\"AAEC/w==\",\"partFirstByte\":9007199254740993,\"partLastByte\":9007199254740993,\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
     );
 }

@@ -10,6 +10,13 @@ mod flag_tests;
 /// A command per operation, sorted by name.
 pub static COMMANDS: &[Command] = &[
     Command {
+        name: "associate-repositories",
+        operation: "AssociateRepositories",
+        docs: "Associates a repository with another repository of a different type in the same public registry, so that the Amazon ECR Public Gallery shows them side by side. One repository must be FREE and the other must be PREMIUM. Both repositories must already exist, and each repository can have at most one associated repository.",
+        input: &ASSOCIATE_REPOSITORIES_REQUEST,
+        paging: None,
+    },
+    Command {
         name: "batch-check-layer-availability",
         operation: "BatchCheckLayerAvailability",
         docs: "Checks the availability of one or more image layers that are within a repository in a public registry. When an image is pushed to a repository, each image layer is checked to verify if it has been uploaded before. If it has been uploaded, then the image layer is skipped.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
@@ -31,10 +38,31 @@ pub static COMMANDS: &[Command] = &[
         paging: None,
     },
     Command {
+        name: "create-premium-repository",
+        operation: "CreatePremiumRepository",
+        docs: "Creates a premium repository in a public registry for paid content that's sold through Amazon Web Services Marketplace. Your registry must be verified and have an approved custom registry alias; otherwise, the request fails with ValidationException. The repository starts in the DRAFT state, and you make it available with SetRepositoryState.",
+        input: &CREATE_PREMIUM_REPOSITORY_REQUEST,
+        paging: None,
+    },
+    Command {
         name: "create-repository",
         operation: "CreateRepository",
-        docs: "Creates a repository in a public registry. For more information, see Amazon ECR repositories (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon Elastic Container Registry User Guide*.",
+        docs: "Creates a repository in a public registry. For more information, see Public repositories (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repositories.html) in the *Amazon Elastic Container Registry Public User Guide*.",
         input: &CREATE_REPOSITORY_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "delete-premium-repository",
+        operation: "DeletePremiumRepository",
+        docs: "Deletes a premium repository in a public registry. The repository must be empty before you can delete it. While the repository is in the DRAFT state, you can remove images with BatchDeleteImage; after it leaves the DRAFT state, deprecate images with SetImageStatus.",
+        input: &DELETE_PREMIUM_REPOSITORY_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "delete-premium-repository-policy",
+        operation: "DeletePremiumRepositoryPolicy",
+        docs: "Deletes the repository policy that's associated with the specified premium repository.",
+        input: &DELETE_PREMIUM_REPOSITORY_POLICY_REQUEST,
         paging: None,
     },
     Command {
@@ -50,6 +78,54 @@ pub static COMMANDS: &[Command] = &[
         docs: "Deletes the repository policy that's associated with the specified repository.",
         input: &DELETE_REPOSITORY_POLICY_REQUEST,
         paging: None,
+    },
+    Command {
+        name: "describe-entitled-image-tags",
+        operation: "DescribeEntitledImageTags",
+        docs: "Returns the image tag details for a premium repository that you're entitled to through an Amazon Web Services Marketplace purchase.",
+        input: &DESCRIBE_ENTITLED_IMAGE_TAGS_REQUEST,
+        paging: Some(Paging {
+            input_token: "nextToken",
+            output_token: "nextToken",
+            page_size: Some("maxResults"),
+            items: &[&["imageTagDetails"]],
+        }),
+    },
+    Command {
+        name: "describe-entitled-images",
+        operation: "DescribeEntitledImages",
+        docs: "Returns metadata about the images in a premium repository that you're entitled to through an Amazon Web Services Marketplace purchase.",
+        input: &DESCRIBE_ENTITLED_IMAGES_REQUEST,
+        paging: Some(Paging {
+            input_token: "nextToken",
+            output_token: "nextToken",
+            page_size: Some("maxResults"),
+            items: &[&["imageDetails"]],
+        }),
+    },
+    Command {
+        name: "describe-entitled-repositories",
+        operation: "DescribeEntitledRepositories",
+        docs: "Returns the premium repositories that you're entitled to through your active Amazon Web Services Marketplace purchases. Amazon ECR looks up your purchases by calling the Amazon Web Services Marketplace SearchAgreements operation on your behalf, so you need permission for the aws-marketplace:SearchAgreements action in addition to ecr-public:DescribeEntitledRepositories.",
+        input: &DESCRIBE_ENTITLED_REPOSITORIES_REQUEST,
+        paging: Some(Paging {
+            input_token: "nextToken",
+            output_token: "nextToken",
+            page_size: Some("maxResults"),
+            items: &[&["repositories"]],
+        }),
+    },
+    Command {
+        name: "describe-image-scan-findings",
+        operation: "DescribeImageScanFindings",
+        docs: "Returns the scan status and vulnerability findings for an image in a premium repository. Images in premium repositories are scanned automatically when they're pushed, and are rescanned as new vulnerabilities are published. Image scanning isn't currently supported for free repositories.",
+        input: &DESCRIBE_IMAGE_SCAN_FINDINGS_REQUEST,
+        paging: Some(Paging {
+            input_token: "nextToken",
+            output_token: "nextToken",
+            page_size: Some("maxResults"),
+            items: &[&["imageScanFindings", "findings"]],
+        }),
     },
     Command {
         name: "describe-image-tags",
@@ -73,6 +149,18 @@ pub static COMMANDS: &[Command] = &[
             output_token: "nextToken",
             page_size: Some("maxResults"),
             items: &[&["imageDetails"]],
+        }),
+    },
+    Command {
+        name: "describe-premium-repositories",
+        operation: "DescribePremiumRepositories",
+        docs: "Describes the premium repositories in a public registry, including their Amazon Web Services Marketplace products, associated repositories, and state. Repositories in the DRAFT, AVAILABLE, and HIDDEN states are returned.",
+        input: &DESCRIBE_PREMIUM_REPOSITORIES_REQUEST,
+        paging: Some(Paging {
+            input_token: "nextToken",
+            output_token: "nextToken",
+            page_size: Some("maxResults"),
+            items: &[&["repositories"]],
         }),
     },
     Command {
@@ -100,10 +188,38 @@ pub static COMMANDS: &[Command] = &[
         }),
     },
     Command {
+        name: "disassociate-repositories",
+        operation: "DisassociateRepositories",
+        docs: "Removes the association between two repositories in a public registry. One repository must be FREE and the other must be PREMIUM.",
+        input: &DISASSOCIATE_REPOSITORIES_REQUEST,
+        paging: None,
+    },
+    Command {
         name: "get-authorization-token",
         operation: "GetAuthorizationToken",
         docs: "Retrieves an authorization token. An authorization token represents your IAM authentication credentials. You can use it to access any Amazon ECR registry that your IAM principal has access to. The authorization token is valid for 12 hours. This API requires the ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken permissions.",
         input: &GET_AUTHORIZATION_TOKEN_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "get-download-url-for-publisher-report",
+        operation: "GetDownloadUrlForPublisherReport",
+        docs: "Returns a URL that you can use to download a publisher report as a compressed CSV file. You can download only reports for your own account. Use ListPublisherReports to get the report IDs.",
+        input: &GET_DOWNLOAD_URL_FOR_PUBLISHER_REPORT_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "get-premium-repository-catalog-data",
+        operation: "GetPremiumRepositoryCatalogData",
+        docs: "Retrieves the catalog data that's associated with a premium repository.",
+        input: &GET_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "get-premium-repository-policy",
+        operation: "GetPremiumRepositoryPolicy",
+        docs: "Retrieves the repository policy for the specified premium repository.",
+        input: &GET_PREMIUM_REPOSITORY_POLICY_REQUEST,
         paging: None,
     },
     Command {
@@ -135,6 +251,18 @@ pub static COMMANDS: &[Command] = &[
         paging: None,
     },
     Command {
+        name: "list-publisher-reports",
+        operation: "ListPublisherReports",
+        docs: "Lists the publisher reports for your public registry that were created in the last 365 days. Each report is a compressed CSV file. Reports include images in your premium repositories and in free repositories that are associated with a premium repository.",
+        input: &LIST_PUBLISHER_REPORTS_REQUEST,
+        paging: Some(Paging {
+            input_token: "nextToken",
+            output_token: "nextToken",
+            page_size: Some("maxResults"),
+            items: &[&["reports"]],
+        }),
+    },
+    Command {
         name: "list-tags-for-resource",
         operation: "ListTagsForResource",
         docs: "List the tags for an Amazon ECR Public resource.",
@@ -146,6 +274,20 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutImage",
         docs: "Creates or updates the image manifest and tags that are associated with an image.\n\nWhen an image is pushed and all new image layers have been uploaded, the PutImage API is called once to create or update the image manifest and the tags that are associated with the image.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &PUT_IMAGE_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "put-premium-repository-catalog-data",
+        operation: "PutPremiumRepositoryCatalogData",
+        docs: "Updates the catalog data for a premium repository. Fields that you include replace the stored values, and fields that you leave out aren't changed. A premium repository is listed in the Amazon ECR Public Gallery when it's AVAILABLE and at least one of its Amazon Web Services Marketplace products is public.",
+        input: &PUT_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "put-premium-repository-products",
+        operation: "PutPremiumRepositoryProducts",
+        docs: "Replaces the list of Amazon Web Services Marketplace products for a premium repository. You must specify the full list of products, from one to five. To add a product, include it with the existing products.\n\nYou can remove a product only while the repository is in the DRAFT state. After the repository leaves the DRAFT state, you can only add products. A request that leaves out an existing product fails with InvalidParameterException.",
+        input: &PUT_PREMIUM_REPOSITORY_PRODUCTS_REQUEST,
         paging: None,
     },
     Command {
@@ -163,10 +305,31 @@ pub static COMMANDS: &[Command] = &[
         paging: None,
     },
     Command {
+        name: "set-image-status",
+        operation: "SetImageStatus",
+        docs: "Sets the status of an image in a premium repository to ACTIVE or DEPRECATED. When you deprecate an image, Amazon ECR deletes it after the deprecation period ends. You can't use this operation while the repository is in the DRAFT state.",
+        input: &SET_IMAGE_STATUS_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "set-premium-repository-policy",
+        operation: "SetPremiumRepositoryPolicy",
+        docs: "Applies a repository policy to the specified premium repository to control access permissions. For more information, see Amazon ECR repository policies (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.",
+        input: &SET_PREMIUM_REPOSITORY_POLICY_REQUEST,
+        paging: None,
+    },
+    Command {
         name: "set-repository-policy",
         operation: "SetRepositoryPolicy",
-        docs: "Applies a repository policy to the specified public repository to control access permissions. For more information, see Amazon ECR Repository Policies (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html) in the *Amazon Elastic Container Registry User Guide*.",
+        docs: "Applies a repository policy to the specified public repository to control access permissions. For more information, see Amazon ECR repository policies (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.",
         input: &SET_REPOSITORY_POLICY_REQUEST,
+        paging: None,
+    },
+    Command {
+        name: "set-repository-state",
+        operation: "SetRepositoryState",
+        docs: "Sets the state of a premium repository. Use the state to control whether the repository is shown in the Amazon ECR Public Gallery. A premium repository is listed in the Amazon ECR Public Gallery when it's AVAILABLE and at least one of its Amazon Web Services Marketplace products is public.",
+        input: &SET_REPOSITORY_STATE_REQUEST,
         paging: None,
     },
     Command {
@@ -202,6 +365,12 @@ pub async fn send(
     input: ::serde_json::Value,
 ) -> ::std::result::Result<::bytes::Bytes, crate::Failure> {
     match operation {
+        "AssociateRepositories" => {
+            crate::call::send::<
+                ecr_public_client::types::AssociateRepositoriesRequest,
+            >(client.inner(), input)
+                .await
+        }
         "BatchCheckLayerAvailability" => {
             crate::call::send::<
                 ecr_public_client::types::BatchCheckLayerAvailabilityRequest,
@@ -220,9 +389,27 @@ pub async fn send(
             >(client.inner(), input)
                 .await
         }
+        "CreatePremiumRepository" => {
+            crate::call::send::<
+                ecr_public_client::types::CreatePremiumRepositoryRequest,
+            >(client.inner(), input)
+                .await
+        }
         "CreateRepository" => {
             crate::call::send::<
                 ecr_public_client::types::CreateRepositoryRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "DeletePremiumRepository" => {
+            crate::call::send::<
+                ecr_public_client::types::DeletePremiumRepositoryRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "DeletePremiumRepositoryPolicy" => {
+            crate::call::send::<
+                ecr_public_client::types::DeletePremiumRepositoryPolicyRequest,
             >(client.inner(), input)
                 .await
         }
@@ -238,6 +425,30 @@ pub async fn send(
             >(client.inner(), input)
                 .await
         }
+        "DescribeEntitledImageTags" => {
+            crate::call::send::<
+                ecr_public_client::types::DescribeEntitledImageTagsRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "DescribeEntitledImages" => {
+            crate::call::send::<
+                ecr_public_client::types::DescribeEntitledImagesRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "DescribeEntitledRepositories" => {
+            crate::call::send::<
+                ecr_public_client::types::DescribeEntitledRepositoriesRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "DescribeImageScanFindings" => {
+            crate::call::send::<
+                ecr_public_client::types::DescribeImageScanFindingsRequest,
+            >(client.inner(), input)
+                .await
+        }
         "DescribeImageTags" => {
             crate::call::send::<
                 ecr_public_client::types::DescribeImageTagsRequest,
@@ -247,6 +458,12 @@ pub async fn send(
         "DescribeImages" => {
             crate::call::send::<
                 ecr_public_client::types::DescribeImagesRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "DescribePremiumRepositories" => {
+            crate::call::send::<
+                ecr_public_client::types::DescribePremiumRepositoriesRequest,
             >(client.inner(), input)
                 .await
         }
@@ -262,9 +479,33 @@ pub async fn send(
             >(client.inner(), input)
                 .await
         }
+        "DisassociateRepositories" => {
+            crate::call::send::<
+                ecr_public_client::types::DisassociateRepositoriesRequest,
+            >(client.inner(), input)
+                .await
+        }
         "GetAuthorizationToken" => {
             crate::call::send::<
                 ecr_public_client::types::GetAuthorizationTokenRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "GetDownloadUrlForPublisherReport" => {
+            crate::call::send::<
+                ecr_public_client::types::GetDownloadUrlForPublisherReportRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "GetPremiumRepositoryCatalogData" => {
+            crate::call::send::<
+                ecr_public_client::types::GetPremiumRepositoryCatalogDataRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "GetPremiumRepositoryPolicy" => {
+            crate::call::send::<
+                ecr_public_client::types::GetPremiumRepositoryPolicyRequest,
             >(client.inner(), input)
                 .await
         }
@@ -292,6 +533,12 @@ pub async fn send(
             >(client.inner(), input)
                 .await
         }
+        "ListPublisherReports" => {
+            crate::call::send::<
+                ecr_public_client::types::ListPublisherReportsRequest,
+            >(client.inner(), input)
+                .await
+        }
         "ListTagsForResource" => {
             crate::call::send::<
                 ecr_public_client::types::ListTagsForResourceRequest,
@@ -301,6 +548,18 @@ pub async fn send(
         "PutImage" => {
             crate::call::send::<
                 ecr_public_client::types::PutImageRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "PutPremiumRepositoryCatalogData" => {
+            crate::call::send::<
+                ecr_public_client::types::PutPremiumRepositoryCatalogDataRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "PutPremiumRepositoryProducts" => {
+            crate::call::send::<
+                ecr_public_client::types::PutPremiumRepositoryProductsRequest,
             >(client.inner(), input)
                 .await
         }
@@ -316,9 +575,27 @@ pub async fn send(
             >(client.inner(), input)
                 .await
         }
+        "SetImageStatus" => {
+            crate::call::send::<
+                ecr_public_client::types::SetImageStatusRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "SetPremiumRepositoryPolicy" => {
+            crate::call::send::<
+                ecr_public_client::types::SetPremiumRepositoryPolicyRequest,
+            >(client.inner(), input)
+                .await
+        }
         "SetRepositoryPolicy" => {
             crate::call::send::<
                 ecr_public_client::types::SetRepositoryPolicyRequest,
+            >(client.inner(), input)
+                .await
+        }
+        "SetRepositoryState" => {
+            crate::call::send::<
+                ecr_public_client::types::SetRepositoryStateRequest,
             >(client.inner(), input)
                 .await
         }
@@ -359,6 +636,47 @@ pub async fn wait(
 /// `ArchitectureList`.
 static ARCHITECTURE_LIST: Shape = Shape::List(&Shape::String);
 
+/// `AssociateRepositoriesRequest`.
+static ASSOCIATE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "associatedRepositoryName",
+            flag: "associated-repository-name",
+            docs: "The name of the repository to associate with the source repository.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "associatedRepositoryType",
+            flag: "associated-repository-type",
+            docs: "The type of the repository to associate with the source repository. This must be different from the type of the source repository. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: true,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the repositories to associate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the source repository.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the source repository. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: true,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
 /// `BatchCheckLayerAvailabilityRequest`.
 static BATCH_CHECK_LAYER_AVAILABILITY_REQUEST: Shape = Shape::Structure(
     &[
@@ -382,6 +700,13 @@ static BATCH_CHECK_LAYER_AVAILABILITY_REQUEST: Shape = Shape::Structure(
             docs: "The name of the repository that's associated with the image layers to check.",
             required: true,
             shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
         },
     ],
 );
@@ -410,11 +735,21 @@ static BATCH_DELETE_IMAGE_REQUEST: Shape = Shape::Structure(
             required: true,
             shape: &Shape::String,
         },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
     ],
 );
 
 /// `BatchedOperationLayerDigestList`.
 static BATCHED_OPERATION_LAYER_DIGEST_LIST: Shape = Shape::List(&Shape::String);
+
+/// `CategoryList`.
+static CATEGORY_LIST: Shape = Shape::List(&REPOSITORY_CATEGORY);
 
 /// `CompleteLayerUploadRequest`.
 static COMPLETE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
@@ -441,11 +776,52 @@ static COMPLETE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
             shape: &Shape::String,
         },
         Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
             name: "uploadId",
             flag: "upload-id",
             docs: "The upload ID from a previous InitiateLayerUpload operation to associate with the image layer.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CreatePremiumRepositoryRequest`.
+static CREATE_PREMIUM_REPOSITORY_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "The details about the premium repository that are publicly visible in the Amazon ECR Public Gallery. A premium repository is listed in the Amazon ECR Public Gallery when it's AVAILABLE and at least one of its Amazon Web Services Marketplace products is public.",
+            required: false,
+            shape: &REPOSITORY_CATALOG_DATA_INPUT,
+        },
+        Member {
+            name: "marketplaceProducts",
+            flag: "marketplace-products",
+            docs: "The list of Amazon Web Services Marketplace product IDs for the premium repository. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.",
+            required: true,
+            shape: &MARKETPLACE_PRODUCT_ID_LIST,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name to use for the premium repository. You can specify the name on its own (for example nginx-web-app) or prepend a namespace to group the repository into a category (for example project-a/nginx-web-app). You can give a premium repository the same name as a free repository in the same registry.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "tags",
+            flag: "tags",
+            docs: "The metadata that you apply to the premium repository to help categorize and organize your repositories. Each tag consists of a key and an optional value. You define both of them. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.",
+            required: false,
+            shape: &TAG_LIST,
         },
     ],
 );
@@ -473,6 +849,46 @@ static CREATE_REPOSITORY_REQUEST: Shape = Shape::Structure(
             docs: "The metadata that you apply to each repository to help categorize and organize your repositories. Each tag consists of a key and an optional value. You define both of them. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.",
             required: false,
             shape: &TAG_LIST,
+        },
+    ],
+);
+
+/// `DeletePremiumRepositoryPolicyRequest`.
+static DELETE_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repository policy to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository that's associated with the repository policy to delete.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DeletePremiumRepositoryRequest`.
+static DELETE_PREMIUM_REPOSITORY_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repository to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository to delete.",
+            required: true,
+            shape: &Shape::String,
         },
     ],
 );
@@ -524,6 +940,149 @@ static DELETE_REPOSITORY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeEntitledImageTagsRequest`.
+static DESCRIBE_ENTITLED_IMAGE_TAGS_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "maxResults",
+            flag: "max-results",
+            docs: "The maximum number of results that DescribeEntitledImageTags returns in paginated output. When you use this parameter, DescribeEntitledImageTags returns only maxResults results in a single page along with a nextToken response element. To see the remaining results, send another DescribeEntitledImageTags request with the returned nextToken value. You can specify a value between 1 and 1000. If you don't use this parameter, DescribeEntitledImageTags returns up to 100 results and a nextToken value, if applicable.",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "The nextToken value that's returned from a previous paginated DescribeEntitledImageTags request where you used maxResults and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the nextToken value. If there are no more results to return, this value is null.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryAlias",
+            flag: "registry-alias",
+            docs: "The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository that contains the image tags to describe.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeEntitledImagesRequest`.
+static DESCRIBE_ENTITLED_IMAGES_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageIds",
+            flag: "image-ids",
+            docs: "The list of image IDs for the requested premium repository. If you specify images with imageIds, you can't use maxResults or nextToken.",
+            required: false,
+            shape: &IMAGE_IDENTIFIER_LIST,
+        },
+        Member {
+            name: "maxResults",
+            flag: "max-results",
+            docs: "The maximum number of results that DescribeEntitledImages returns in paginated output. When you use this parameter, DescribeEntitledImages returns only maxResults results in a single page along with a nextToken response element. To see the remaining results, send another DescribeEntitledImages request with the returned nextToken value. You can specify a value between 1 and 1000. If you don't use this parameter, DescribeEntitledImages returns up to 100 results and a nextToken value, if applicable.",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "The nextToken value that's returned from a previous paginated DescribeEntitledImages request where you used maxResults and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the nextToken value. If there are no more results to return, this value is null.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryAlias",
+            flag: "registry-alias",
+            docs: "The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository that contains the images to describe.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeEntitledRepositoriesRequest`.
+static DESCRIBE_ENTITLED_REPOSITORIES_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "maxResults",
+            flag: "max-results",
+            docs: "The maximum number of results that DescribeEntitledRepositories returns in paginated output. You can specify a value between 1 and 1000. If you don't use this parameter, DescribeEntitledRepositories returns up to 100 results. A page can contain fewer than maxResults results, or none, and still return a nextToken. Keep sending requests until nextToken is null.",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "The nextToken value that's returned from a previous paginated DescribeEntitledRepositories request. Pagination continues from the end of the previous results. A nextToken is valid only for the account that received it. If the request fails with InvalidParameterException because the token no longer matches, start again without a nextToken.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeImageScanFindingsRequest`.
+static DESCRIBE_IMAGE_SCAN_FINDINGS_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "The image ID of the image to describe scan findings for.",
+            required: true,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "maxResults",
+            flag: "max-results",
+            docs: "The maximum number of results that DescribeImageScanFindings returns in paginated output. When you use this parameter, DescribeImageScanFindings returns only maxResults results in a single page along with a nextToken response element. To see the remaining results, send another DescribeImageScanFindings request with the returned nextToken value. You can specify a value between 1 and 100. If you don't use this parameter, DescribeImageScanFindings returns up to 100 results and a nextToken value, if applicable.",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "The nextToken value that's returned from a previous paginated DescribeImageScanFindings request where you used maxResults and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the nextToken value. If there are no more results to return, this value is null.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the repository where the image is. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The repository that contains the image to describe scan findings for.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. Currently, image scanning is supported only for premium repositories, so you must specify PREMIUM. If you don't specify a type, Amazon ECR uses FREE, and the request fails with ValidationException.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
 /// `DescribeImageTagsRequest`.
 static DESCRIBE_IMAGE_TAGS_REQUEST: Shape = Shape::Structure(
     &[
@@ -554,6 +1113,13 @@ static DESCRIBE_IMAGE_TAGS_REQUEST: Shape = Shape::Structure(
             docs: "The name of the repository that contains the image tag details to describe.",
             required: true,
             shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
         },
     ],
 );
@@ -595,6 +1161,47 @@ static DESCRIBE_IMAGES_REQUEST: Shape = Shape::Structure(
             docs: "The repository that contains the images to describe.",
             required: true,
             shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
+/// `DescribePremiumRepositoriesRequest`.
+static DESCRIBE_PREMIUM_REPOSITORIES_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "maxResults",
+            flag: "max-results",
+            docs: "The maximum number of results that DescribePremiumRepositories returns in paginated output. When you use this parameter, DescribePremiumRepositories returns only maxResults results in a single page along with a nextToken response element. To see the remaining results, send another DescribePremiumRepositories request with the returned nextToken value. You can specify a value between 1 and 1000. If you don't use this parameter, DescribePremiumRepositories returns up to 100 results and a nextToken value, if applicable.",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "The nextToken value that's returned from a previous paginated DescribePremiumRepositories request where you used maxResults and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the nextToken value. If there are no more results to return, this value is null.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repositories to describe. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryNames",
+            flag: "repository-names",
+            docs: "The names of the premium repositories to describe. If this parameter isn't specified, all premium repositories in the registry are described. If you specify repository names, you can't use maxResults or nextToken.",
+            required: false,
+            shape: &REPOSITORY_NAME_LIST,
         },
     ],
 );
@@ -653,8 +1260,102 @@ static DESCRIBE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DisassociateRepositoriesRequest`.
+static DISASSOCIATE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "associatedRepositoryName",
+            flag: "associated-repository-name",
+            docs: "The name of the repository to disassociate from the source repository.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "associatedRepositoryType",
+            flag: "associated-repository-type",
+            docs: "The type of the repository to disassociate from the source repository. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: true,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the repositories to disassociate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the source repository.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the source repository. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: true,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
 /// `GetAuthorizationTokenRequest`.
 static GET_AUTHORIZATION_TOKEN_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `GetDownloadUrlForPublisherReportRequest`.
+static GET_DOWNLOAD_URL_FOR_PUBLISHER_REPORT_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "reportId",
+            flag: "report-id",
+            docs: "The ID of the publisher report to download.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `GetPremiumRepositoryCatalogDataRequest`.
+static GET_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository to retrieve the catalog data for.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `GetPremiumRepositoryPolicyRequest`.
+static GET_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository with the policy to retrieve.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
 
 /// `GetRegistryCatalogDataRequest`.
 static GET_REGISTRY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(&[]);
@@ -722,6 +1423,9 @@ static IMAGE_IDENTIFIER: Shape = Shape::Structure(
 /// `ImageIdentifierList`.
 static IMAGE_IDENTIFIER_LIST: Shape = Shape::List(&IMAGE_IDENTIFIER);
 
+/// `ImageStatus`.
+static IMAGE_STATUS: Shape = Shape::Enum(&["ACTIVE", "DEPRECATED"]);
+
 /// `InitiateLayerUploadRequest`.
 static INITIATE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
     &[
@@ -739,11 +1443,52 @@ static INITIATE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
             required: true,
             shape: &Shape::String,
         },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
     ],
 );
 
 /// `LayerDigestList`.
 static LAYER_DIGEST_LIST: Shape = Shape::List(&Shape::String);
+
+/// `ListPublisherReportsRequest`.
+static LIST_PUBLISHER_REPORTS_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "granularity",
+            flag: "granularity",
+            docs: "The time period that each report covers. If you don't specify a granularity, reports of all granularities are listed. Valid values:\n\n- WEEKLY: Each report covers one week, from Monday to Sunday.\n- MONTHLY: Each report covers one calendar month.",
+            required: false,
+            shape: &PUBLISHER_REPORT_GRANULARITY,
+        },
+        Member {
+            name: "maxResults",
+            flag: "max-results",
+            docs: "The maximum number of results that ListPublisherReports returns in paginated output. When you use this parameter, ListPublisherReports returns only maxResults results in a single page along with a nextToken response element. To see the remaining results, send another ListPublisherReports request with the returned nextToken value. You can specify a value between 1 and 1000. If you don't use this parameter, ListPublisherReports returns up to 100 results and a nextToken value, if applicable. A page can contain fewer than maxResults reports, so use nextToken to check for more.",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "The nextToken value that's returned from a previous paginated ListPublisherReports request. Pagination continues from the end of the previous results. You must specify the same reportType and granularity values as the request that returned the token; otherwise, the request fails with InvalidParameterException.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "reportType",
+            flag: "report-type",
+            docs: "The type of report to list. If you don't specify a type, reports of all types are listed. Valid values:\n\n- SUMMARY: The number of pulls and version checks for each image.\n- TRENDS: The same counts for each image, broken down by the country, cloud provider, client, domain and company of the puller.",
+            required: false,
+            shape: &PUBLISHER_REPORT_TYPE,
+        },
+    ],
+);
 
 /// `ListTagsForResourceRequest`.
 static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape::Structure(
@@ -758,8 +1503,17 @@ static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `MarketplaceProductIdList`.
+static MARKETPLACE_PRODUCT_ID_LIST: Shape = Shape::List(&Shape::String);
+
 /// `OperatingSystemList`.
 static OPERATING_SYSTEM_LIST: Shape = Shape::List(&Shape::String);
+
+/// `PublisherReportGranularity`.
+static PUBLISHER_REPORT_GRANULARITY: Shape = Shape::Enum(&["WEEKLY", "MONTHLY"]);
+
+/// `PublisherReportType`.
+static PUBLISHER_REPORT_TYPE: Shape = Shape::Enum(&["SUMMARY", "TRENDS"]);
 
 /// `PutImageRequest`.
 static PUT_IMAGE_REQUEST: Shape = Shape::Structure(
@@ -788,7 +1542,7 @@ static PUT_IMAGE_REQUEST: Shape = Shape::Structure(
         Member {
             name: "imageTag",
             flag: "image-tag",
-            docs: "The tag to associate with the image. This parameter is required for images that use the Docker Image Manifest V2 Schema 2 or Open Container Initiative (OCI) formats.",
+            docs: "The tag to associate with the image. This parameter is optional.",
             required: false,
             shape: &Shape::String,
         },
@@ -806,6 +1560,67 @@ static PUT_IMAGE_REQUEST: Shape = Shape::Structure(
             required: true,
             shape: &Shape::String,
         },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
+/// `PutPremiumRepositoryCatalogDataRequest`.
+static PUT_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "An object that contains the catalog data to update for the premium repository. Fields that you leave out aren't changed. To remove the logo, specify an empty logoImageBlob.",
+            required: true,
+            shape: &REPOSITORY_CATALOG_DATA_INPUT,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository to create or update the catalog data for.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `PutPremiumRepositoryProductsRequest`.
+static PUT_PREMIUM_REPOSITORY_PRODUCTS_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "marketplaceProducts",
+            flag: "marketplace-products",
+            docs: "The full list of Amazon Web Services Marketplace product IDs for the premium repository. This list replaces the existing list. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.",
+            required: true,
+            shape: &MARKETPLACE_PRODUCT_ID_LIST,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository to set the products for.",
+            required: true,
+            shape: &Shape::String,
+        },
     ],
 );
 
@@ -813,11 +1628,25 @@ static PUT_IMAGE_REQUEST: Shape = Shape::Structure(
 static PUT_REGISTRY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
     &[
         Member {
+            name: "description",
+            flag: "description",
+            docs: "A description of the public registry. This description is shown in the Amazon ECR Public Gallery.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
             name: "displayName",
             flag: "display-name",
             docs: "The display name for a public registry. The display name is shown as the repository author in the Amazon ECR Public Gallery.\n\nNote: The registry display name is only publicly visible in the Amazon ECR Public Gallery for verified accounts.",
             required: false,
             shape: &Shape::String,
+        },
+        Member {
+            name: "logoImageBlob",
+            flag: "logo-image-blob",
+            docs: "The base64-encoded logo image for the public registry. This logo is shown in the Amazon ECR Public Gallery.",
+            required: false,
+            shape: &Shape::Blob,
         },
     ],
 );
@@ -867,6 +1696,13 @@ static REPOSITORY_CATALOG_DATA_INPUT: Shape = Shape::Structure(
             shape: &ARCHITECTURE_LIST,
         },
         Member {
+            name: "categories",
+            flag: "categories",
+            docs: "The categories that the repository belongs to in the Amazon ECR Public Gallery. You can specify up to three categories, and each category can only be specified once.",
+            required: false,
+            shape: &CATEGORY_LIST,
+        },
+        Member {
             name: "description",
             flag: "description",
             docs: "A short description of the contents of the repository. This text appears in both the image details and also when searching for repositories on the Amazon ECR Public Gallery.",
@@ -897,8 +1733,113 @@ static REPOSITORY_CATALOG_DATA_INPUT: Shape = Shape::Structure(
     ],
 );
 
+/// `RepositoryCategory`.
+static REPOSITORY_CATEGORY: Shape = Shape::Enum(
+    &[
+        "BASE_IMAGES",
+        "APPLICATION_RUNTIMES",
+        "DATABASES",
+        "AI_ML",
+        "NETWORKING",
+        "SECURITY",
+        "MONITORING",
+        "CI_CD_TOOLS",
+        "KUBERNETES_EXTENSIONS",
+        "WEB_SERVERS",
+        "STREAMING",
+    ],
+);
+
 /// `RepositoryNameList`.
 static REPOSITORY_NAME_LIST: Shape = Shape::List(&Shape::String);
+
+/// `RepositoryState`.
+static REPOSITORY_STATE: Shape = Shape::Enum(&["DRAFT", "AVAILABLE", "HIDDEN"]);
+
+/// `RepositoryType`.
+static REPOSITORY_TYPE: Shape = Shape::Enum(&["FREE", "PREMIUM"]);
+
+/// `SetImageStatusRequest`.
+static SET_IMAGE_STATUS_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "deprecationPeriodDays",
+            flag: "deprecation-period-days",
+            docs: "The number of days that Amazon ECR waits before it deletes the deprecated image. You can specify a value between 90 and 365. This parameter is required when you set status to DEPRECATED. Don't specify it when you set status to ACTIVE.",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "The image ID of the image to set the status for. If you specify a tag, the tag is resolved to the digest of the image that it currently points to, and the status is set on that image.",
+            required: true,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the image. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the repository that contains the image.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. You can set the image status only in a PREMIUM repository.",
+            required: true,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "The status to set on the image. Valid values:\n\n- ACTIVE: Cancels a pending deletion. You can do this only before the scheduled deletion time.\n- DEPRECATED: Schedules the image for deletion after the deprecation period.\n\nAfter the scheduled deletion time, you can't change the status of the image.\n\nIf the image is part of a manifest list, Amazon ECR requires that a manifest list is deleted before the images that it references. To deprecate an image that a manifest list references, deprecate the manifest list first, with a scheduled deletion time before the image's. You can't set a manifest list to ACTIVE while it references deprecated images. Requests that break these rules fail with ValidationException.",
+            required: true,
+            shape: &IMAGE_STATUS,
+        },
+    ],
+);
+
+/// `SetPremiumRepositoryPolicyRequest`.
+static SET_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "force",
+            flag: "force",
+            docs: "If the policy that you want to set on a premium repository policy would prevent you from setting another policy in the future, you must force the SetPremiumRepositoryPolicy operation. This prevents accidental premium repository lockouts.",
+            required: false,
+            shape: &Shape::Boolean,
+        },
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "The JSON repository policy text to apply to the premium repository. For more information, see Amazon ECR repository policies (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the premium repository to receive the policy.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
 
 /// `SetRepositoryPolicyRequest`.
 static SET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
@@ -913,7 +1854,7 @@ static SET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
         Member {
             name: "policyText",
             flag: "policy-text",
-            docs: "The JSON repository policy text to apply to the repository. For more information, see Amazon ECR Repository Policies (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) in the *Amazon Elastic Container Registry User Guide*.",
+            docs: "The JSON repository policy text to apply to the repository. For more information, see Amazon ECR repository policies (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.",
             required: true,
             shape: &Shape::String,
         },
@@ -930,6 +1871,40 @@ static SET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
             docs: "The name of the repository to receive the policy.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `SetRepositoryStateRequest`.
+static SET_REPOSITORY_STATE_REQUEST: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "The Amazon Web Services account ID that's associated with the public registry that contains the repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "The name of the repository to set the state for.",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. Currently, you can set the state only for a PREMIUM repository. FREE isn't supported, and the request fails with InvalidParameterException.",
+            required: true,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "state",
+            flag: "state",
+            docs: "The state to set on the repository. Valid values:\n\n- AVAILABLE: Entitled buyers can pull from the repository, and it's listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public.\n- HIDDEN: The repository isn't listed in the Amazon ECR Public Gallery. Buyers with an active entitlement can still pull from it.\n\nA repository can move from DRAFT to AVAILABLE, and between AVAILABLE and HIDDEN. It can't return to DRAFT. Other changes fail with InvalidParameterException. If you specify the current state, the request succeeds and nothing changes.",
+            required: true,
+            shape: &REPOSITORY_STATE,
         },
     ],
 );
@@ -1037,6 +2012,13 @@ static UPLOAD_LAYER_PART_REQUEST: Shape = Shape::Structure(
             docs: "The name of the repository that you're uploading layer parts to.",
             required: true,
             shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
+            required: false,
+            shape: &REPOSITORY_TYPE,
         },
         Member {
             name: "uploadId",

@@ -5,6 +5,11 @@
 //! Amazon Elastic Container Registry (Amazon ECR) is a managed container image registry service. Customers can use the familiar Docker CLI, or their preferred client, to push, pull, and manage images. Amazon ECR provides a secure, scalable, and reliable registry for your Docker or Open Container Initiative (OCI) images. Amazon ECR supports private repositories with resource-based permissions using IAM so that specific users or Amazon EC2 instances can access repositories and images.
 //!
 //! Amazon ECR has service endpoints in each supported Region. For more information, see [Amazon ECR endpoints](https://docs.aws.amazon.com/general/latest/gr/ecr.html) in the *Amazon Web Services General Reference*.
+//!
+//! # Generator warnings
+//!
+//! - 'Tag.key' stays 'Option<String>', as the previous generation had it, though the document now requires it (an input still refuses to be sent without it); '--accept-breaking' makes it 'String'
+//! - 'Tag.value' stays 'Option<String>', as the previous generation had it, though the document now requires it (an input still refuses to be sent without it); '--accept-breaking' makes it 'String'
 
 pub mod errors;
 pub mod operations;
@@ -14,7 +19,7 @@ mod validation;
 #[cfg(test)]
 mod serde_tests;
 
-/// The `ecr` service: Amazon EC2 Container Registry (API 2015-09-21). Its facts, from the document, for the runtime.
+/// The `ecr` service: Amazon Elastic Container Registry (API 2015-09-21). Its facts, from the document, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ecr;
 
@@ -64,8 +69,8 @@ impl ::aws_json_runtime::Service for Ecr {
 }
 
 ::aws_json_runtime::service_client! {
-    #[doc = " A client for Amazon EC2 Container Registry (API 2015-09-21)."] #[doc = ""]
-    #[doc =
+    #[doc = " A client for Amazon Elastic Container Registry (API 2015-09-21)."] #[doc =
+    ""] #[doc =
     " Every operation is a method that returns a request builder; see the [`operations`] module."]
     pub struct Client(Ecr);
 }

@@ -4,6 +4,20 @@
 //! document defines typed for every operation.
 
 #[test]
+fn artifact_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ArtifactStatus,
+    >(&["ACTIVE", "ARCHIVED", "ACTIVATING"]);
+}
+
+#[test]
+fn artifact_status_filter() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ArtifactStatusFilter,
+    >(&["ACTIVE", "ARCHIVED", "ACTIVATING", "ANY"]);
+}
+
+#[test]
 fn attribute() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Attribute,
@@ -24,7 +38,7 @@ fn aws_ecr_container_image_details() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::AwsEcrContainerImageDetails,
     >(
-        "{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"inUseCount\":9007199254740993,\"lastInUseAt\":1705072146.25,\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -121,7 +135,7 @@ fn create_pull_through_cache_rule_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CreatePullThroughCacheRuleRequest,
     >(
-        "{\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistry\":\"ecr\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
     );
 }
 
@@ -130,7 +144,25 @@ fn create_pull_through_cache_rule_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CreatePullThroughCacheRuleResponse,
     >(
-        "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "{\"createdAt\":1705072146.25,\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistry\":\"ecr\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
+    );
+}
+
+#[test]
+fn create_repository_creation_template_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::CreateRepositoryCreationTemplateRequest,
+    >(
+        "{\"appliedFor\":[\"REPLICATION\"],\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+    );
+}
+
+#[test]
+fn create_repository_creation_template_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::CreateRepositoryCreationTemplateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryCreationTemplate\":{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}}",
     );
 }
 
@@ -139,7 +171,7 @@ fn create_repository_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CreateRepositoryRequest,
     >(
-        "{\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+        "{\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
     );
 }
 
@@ -148,7 +180,7 @@ fn create_repository_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CreateRepositoryResponse,
     >(
-        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
     );
 }
 
@@ -209,7 +241,7 @@ fn delete_pull_through_cache_rule_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DeletePullThroughCacheRuleResponse,
     >(
-        "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "{\"createdAt\":1705072146.25,\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
     );
 }
 
@@ -226,6 +258,29 @@ fn delete_registry_policy_response() {
         super::types::DeleteRegistryPolicyResponse,
     >(
         "{\"policyText\":\"RegistryPolicyText value\",\"registryId\":\"RegistryId value\"}",
+    );
+}
+
+#[test]
+fn delete_replication() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeleteReplication,
+    >("{\"enabled\":true}");
+}
+
+#[test]
+fn delete_repository_creation_template_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeleteRepositoryCreationTemplateRequest,
+    >("{\"prefix\":\"Prefix value\"}");
+}
+
+#[test]
+fn delete_repository_creation_template_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeleteRepositoryCreationTemplateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryCreationTemplate\":{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}}",
     );
 }
 
@@ -261,8 +316,38 @@ fn delete_repository_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRepositoryResponse,
     >(
-        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
     );
+}
+
+#[test]
+fn delete_signing_configuration_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeleteSigningConfigurationRequest,
+    >("{}");
+}
+
+#[test]
+fn delete_signing_configuration_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeleteSigningConfigurationResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+    );
+}
+
+#[test]
+fn deregister_pull_time_update_exclusion_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeregisterPullTimeUpdateExclusionRequest,
+    >("{\"principalArn\":\"PrincipalArn value\"}");
+}
+
+#[test]
+fn deregister_pull_time_update_exclusion_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeregisterPullTimeUpdateExclusionResponse,
+    >("{\"principalArn\":\"PrincipalArn value\"}");
 }
 
 #[test]
@@ -297,7 +382,25 @@ fn describe_image_scan_findings_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImageScanFindingsResponse,
     >(
-        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"inUseCount\":9007199254740993,\"lastInUseAt\":1705072146.25,\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_image_signing_status_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeImageSigningStatusRequest,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_image_signing_status_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeImageSigningStatusResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"signingStatuses\":[{\"failureCode\":\"SigningStatusFailureCode value\",\"failureReason\":\"SigningStatusFailureReason value\",\"signingProfileArn\":\"SigningProfileArn value\",\"status\":\"IN_PROGRESS\"}]}",
     );
 }
 
@@ -305,7 +408,7 @@ fn describe_image_scan_findings_response() {
 fn describe_images_filter() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesFilter,
-    >("{\"tagStatus\":\"TAGGED\"}");
+    >("{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"}");
 }
 
 #[test]
@@ -313,7 +416,7 @@ fn describe_images_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesRequest,
     >(
-        "{\"filter\":{\"tagStatus\":\"TAGGED\"},\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"filter\":{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"},\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -322,7 +425,7 @@ fn describe_images_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesResponse,
     >(
-        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"lastActivatedAt\":1705072146.25,\"lastArchivedAt\":1705072146.25,\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"subjectManifestDigest\":\"ImageDigest value\"}],\"nextToken\":\"NextToken value\"}",
     );
 }
 
@@ -340,7 +443,7 @@ fn describe_pull_through_cache_rules_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribePullThroughCacheRulesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"pullThroughCacheRules\":[{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}]}",
+        "{\"nextToken\":\"NextToken value\",\"pullThroughCacheRules\":[{\"createdAt\":1705072146.25,\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"updatedAt\":1705072146.25,\"upstreamRegistry\":\"ecr\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}]}",
     );
 }
 
@@ -356,7 +459,25 @@ fn describe_registry_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeRegistryResponse,
     >(
-        "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+    );
+}
+
+#[test]
+fn describe_replication_backfill_results_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeReplicationBackfillResultsRequest,
+    >(
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"resultStatusFilter\":\"COMPLETE\"}",
+    );
+}
+
+#[test]
+fn describe_replication_backfill_results_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeReplicationBackfillResultsResponse,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"endedAt\":1705072146.25,\"failureCode\":\"ReplicationBackfillError value\",\"nextToken\":\"NextToken value\",\"progress\":{\"completedReplicationCount\":9007199254740993,\"failedReplicationCount\":9007199254740993,\"failureCodes\":[\"ReplicationError value\"],\"totalReplicationCount\":9007199254740993},\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"results\":[{\"failureCode\":\"ReplicationError value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"repositoryName\":\"RepositoryName value\",\"status\":\"COMPLETE\",\"subImageFailureCodes\":[\"ReplicationError value\"]}],\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}",
     );
 }
 
@@ -374,7 +495,25 @@ fn describe_repositories_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeRepositoriesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+    );
+}
+
+#[test]
+fn describe_repository_creation_templates_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeRepositoryCreationTemplatesRequest,
+    >(
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"prefixes\":[\"Prefix value\"]}",
+    );
+}
+
+#[test]
+fn describe_repository_creation_templates_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeRepositoryCreationTemplatesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryCreationTemplates\":[{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}]}",
     );
 }
 
@@ -386,10 +525,19 @@ fn encryption_configuration() {
 }
 
 #[test]
+fn encryption_configuration_for_repository_creation_template() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::EncryptionConfigurationForRepositoryCreationTemplate,
+    >(
+        "{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"}",
+    );
+}
+
+#[test]
 fn encryption_type() {
     ::aws_json_runtime::testing::enum_round_trip::<
         super::types::EncryptionType,
-    >(&["AES256", "KMS"]);
+    >(&["AES256", "KMS", "KMS_DSSE"]);
 }
 
 #[test]
@@ -397,7 +545,7 @@ fn enhanced_image_scan_finding() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::EnhancedImageScanFinding,
     >(
-        "{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}",
+        "{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"inUseCount\":9007199254740993,\"lastInUseAt\":1705072146.25,\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}",
     );
 }
 
@@ -406,6 +554,20 @@ fn finding_severity() {
     ::aws_json_runtime::testing::enum_round_trip::<
         super::types::FindingSeverity,
     >(&["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED"]);
+}
+
+#[test]
+fn get_account_setting_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetAccountSettingRequest,
+    >("{\"name\":\"AccountSettingName value\"}");
+}
+
+#[test]
+fn get_account_setting_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetAccountSettingResponse,
+    >("{\"name\":\"AccountSettingName value\",\"value\":\"AccountSettingName value\"}");
 }
 
 #[test]
@@ -454,7 +616,7 @@ fn get_lifecycle_policy_preview_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::GetLifecyclePolicyPreviewResponse,
     >(
-        "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"nextToken\":\"NextToken value\",\"previewResults\":[{\"action\":{\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"]}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\",\"summary\":{\"expiringImageTotalCount\":9007199254740993}}",
+        "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"nextToken\":\"NextToken value\",\"previewResults\":[{\"action\":{\"targetStorageClass\":\"ARCHIVE\",\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"],\"storageClass\":\"ARCHIVE\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\",\"summary\":{\"expiringImageTotalCount\":9007199254740993,\"transitioningImageTotalCounts\":[{\"imageTotalCount\":9007199254740993,\"targetStorageClass\":\"ARCHIVE\"}]}}",
     );
 }
 
@@ -527,6 +689,22 @@ fn get_repository_policy_response() {
 }
 
 #[test]
+fn get_signing_configuration_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetSigningConfigurationRequest,
+    >("{}");
+}
+
+#[test]
+fn get_signing_configuration_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetSigningConfigurationResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+    );
+}
+
+#[test]
 fn image() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Image,
@@ -539,7 +717,7 @@ fn image() {
 fn image_action_type() {
     ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ImageActionType,
-    >(&["EXPIRE"]);
+    >(&["EXPIRE", "TRANSITION"]);
 }
 
 #[test]
@@ -547,7 +725,7 @@ fn image_detail() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ImageDetail,
     >(
-        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"lastActivatedAt\":1705072146.25,\"lastArchivedAt\":1705072146.25,\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"subjectManifestDigest\":\"ImageDigest value\"}",
     );
 }
 
@@ -573,6 +751,10 @@ fn image_failure_code() {
             "MissingDigestAndTag",
             "ImageReferencedByManifestList",
             "KmsError",
+            "UpstreamAccessDenied",
+            "UpstreamTooManyRequests",
+            "UpstreamUnavailable",
+            "ImageInaccessible",
         ],
     );
 }
@@ -582,6 +764,15 @@ fn image_identifier() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ImageIdentifier,
     >("{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}");
+}
+
+#[test]
+fn image_referrer() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ImageReferrer,
+    >(
+        "{\"annotations\":{\"map key\":\"String value\"},\"artifactStatus\":\"ACTIVE\",\"artifactType\":\"ArtifactType value\",\"digest\":\"ImageDigest value\",\"mediaType\":\"MediaType value\",\"size\":9007199254740993}",
+    );
 }
 
 #[test]
@@ -607,7 +798,7 @@ fn image_scan_findings() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ImageScanFindings,
     >(
-        "{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
+        "{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"inUseCount\":9007199254740993,\"lastInUseAt\":1705072146.25,\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
     );
 }
 
@@ -635,10 +826,49 @@ fn image_scanning_configuration() {
 }
 
 #[test]
+fn image_signing_status() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ImageSigningStatus,
+    >(
+        "{\"failureCode\":\"SigningStatusFailureCode value\",\"failureReason\":\"SigningStatusFailureReason value\",\"signingProfileArn\":\"SigningProfileArn value\",\"status\":\"IN_PROGRESS\"}",
+    );
+}
+
+#[test]
+fn image_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ImageStatus,
+    >(&["ACTIVE", "ARCHIVED", "ACTIVATING"]);
+}
+
+#[test]
+fn image_status_filter() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ImageStatusFilter,
+    >(&["ACTIVE", "ARCHIVED", "ACTIVATING", "ANY"]);
+}
+
+#[test]
 fn image_tag_mutability() {
     ::aws_json_runtime::testing::enum_round_trip::<
         super::types::ImageTagMutability,
-    >(&["MUTABLE", "IMMUTABLE"]);
+    >(&["MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION"]);
+}
+
+#[test]
+fn image_tag_mutability_exclusion_filter() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ImageTagMutabilityExclusionFilter,
+    >(
+        "{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}",
+    );
+}
+
+#[test]
+fn image_tag_mutability_exclusion_filter_type() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ImageTagMutabilityExclusionFilterType,
+    >(&["WILDCARD"]);
 }
 
 #[test]
@@ -670,7 +900,7 @@ fn layer() {
 fn layer_availability() {
     ::aws_json_runtime::testing::enum_round_trip::<
         super::types::LayerAvailability,
-    >(&["AVAILABLE", "UNAVAILABLE"]);
+    >(&["AVAILABLE", "UNAVAILABLE", "ARCHIVED"]);
 }
 
 #[test]
@@ -701,7 +931,7 @@ fn lifecycle_policy_preview_result() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::LifecyclePolicyPreviewResult,
     >(
-        "{\"action\":{\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"]}",
+        "{\"action\":{\"targetStorageClass\":\"ARCHIVE\",\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"],\"storageClass\":\"ARCHIVE\"}",
     );
 }
 
@@ -716,21 +946,62 @@ fn lifecycle_policy_preview_status() {
 fn lifecycle_policy_preview_summary() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::LifecyclePolicyPreviewSummary,
-    >("{\"expiringImageTotalCount\":9007199254740993}");
+    >(
+        "{\"expiringImageTotalCount\":9007199254740993,\"transitioningImageTotalCounts\":[{\"imageTotalCount\":9007199254740993,\"targetStorageClass\":\"ARCHIVE\"}]}",
+    );
 }
 
 #[test]
 fn lifecycle_policy_rule_action() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::LifecyclePolicyRuleAction,
-    >("{\"type\":\"EXPIRE\"}");
+    >("{\"targetStorageClass\":\"ARCHIVE\",\"type\":\"EXPIRE\"}");
+}
+
+#[test]
+fn lifecycle_policy_storage_class() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::LifecyclePolicyStorageClass,
+    >(&["ARCHIVE", "STANDARD"]);
+}
+
+#[test]
+fn lifecycle_policy_target_storage_class() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::LifecyclePolicyTargetStorageClass,
+    >(&["ARCHIVE"]);
+}
+
+#[test]
+fn list_image_referrers_filter() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListImageReferrersFilter,
+    >("{\"artifactStatus\":\"ACTIVE\",\"artifactTypes\":[\"ArtifactType value\"]}");
+}
+
+#[test]
+fn list_image_referrers_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListImageReferrersRequest,
+    >(
+        "{\"filter\":{\"artifactStatus\":\"ACTIVE\",\"artifactTypes\":[\"ArtifactType value\"]},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"subjectId\":{\"imageDigest\":\"ImageDigest value\"}}",
+    );
+}
+
+#[test]
+fn list_image_referrers_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListImageReferrersResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"referrers\":[{\"annotations\":{\"map key\":\"String value\"},\"artifactStatus\":\"ACTIVE\",\"artifactType\":\"ArtifactType value\",\"digest\":\"ImageDigest value\",\"mediaType\":\"MediaType value\",\"size\":9007199254740993}]}",
+    );
 }
 
 #[test]
 fn list_images_filter() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ListImagesFilter,
-    >("{\"tagStatus\":\"TAGGED\"}");
+    >("{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"}");
 }
 
 #[test]
@@ -738,7 +1009,7 @@ fn list_images_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ListImagesRequest,
     >(
-        "{\"filter\":{\"tagStatus\":\"TAGGED\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"filter\":{\"imageStatus\":\"ACTIVE\",\"tagStatus\":\"TAGGED\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -748,6 +1019,40 @@ fn list_images_response() {
         super::types::ListImagesResponse,
     >(
         "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
+    );
+}
+
+#[test]
+fn list_pull_time_update_exclusions_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListPullTimeUpdateExclusionsRequest,
+    >("{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\"}");
+}
+
+#[test]
+fn list_pull_time_update_exclusions_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListPullTimeUpdateExclusionsResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"pullTimeUpdateExclusions\":[\"PrincipalArn value\"]}",
+    );
+}
+
+#[test]
+fn list_replication_backfills_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListReplicationBackfillsRequest,
+    >(
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\"}",
+    );
+}
+
+#[test]
+fn list_replication_backfills_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListReplicationBackfillsResponse,
+    >(
+        "{\"backfills\":[{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"endedAt\":1705072146.25,\"failureCode\":\"ReplicationBackfillError value\",\"progress\":{\"completedReplicationCount\":9007199254740993,\"failedReplicationCount\":9007199254740993,\"failureCodes\":[\"ReplicationError value\"],\"totalReplicationCount\":9007199254740993},\"replicationBackfillId\":\"ReplicationBackfillId value\",\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}],\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\"}",
     );
 }
 
@@ -770,7 +1075,7 @@ fn package_vulnerability_details() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PackageVulnerabilityDetails,
     >(
-        "{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]}",
+        "{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]}",
     );
 }
 
@@ -779,8 +1084,22 @@ fn pull_through_cache_rule() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PullThroughCacheRule,
     >(
-        "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "{\"createdAt\":1705072146.25,\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"updatedAt\":1705072146.25,\"upstreamRegistry\":\"ecr\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
     );
+}
+
+#[test]
+fn put_account_setting_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutAccountSettingRequest,
+    >("{\"name\":\"AccountSettingName value\",\"value\":\"AccountSettingValue value\"}");
+}
+
+#[test]
+fn put_account_setting_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutAccountSettingResponse,
+    >("{\"name\":\"AccountSettingName value\",\"value\":\"AccountSettingValue value\"}");
 }
 
 #[test]
@@ -824,7 +1143,7 @@ fn put_image_tag_mutability_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageTagMutabilityRequest,
     >(
-        "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -833,7 +1152,7 @@ fn put_image_tag_mutability_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageTagMutabilityResponse,
     >(
-        "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -894,7 +1213,7 @@ fn put_replication_configuration_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutReplicationConfigurationRequest,
     >(
-        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "{\"replicationConfiguration\":{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
     );
 }
 
@@ -903,8 +1222,33 @@ fn put_replication_configuration_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutReplicationConfigurationResponse,
     >(
-        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "{\"replicationConfiguration\":{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
     );
+}
+
+#[test]
+fn put_signing_configuration_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutSigningConfigurationRequest,
+    >(
+        "{\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+    );
+}
+
+#[test]
+fn put_signing_configuration_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutSigningConfigurationResponse,
+    >(
+        "{\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+    );
+}
+
+#[test]
+fn rct_applied_for() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::RctAppliedFor,
+    >(&["REPLICATION", "PULL_THROUGH_CACHE", "CREATE_ON_PUSH"]);
 }
 
 #[test]
@@ -912,6 +1256,20 @@ fn recommendation() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Recommendation,
     >("{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}");
+}
+
+#[test]
+fn register_pull_time_update_exclusion_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::RegisterPullTimeUpdateExclusionRequest,
+    >("{\"principalArn\":\"PrincipalArn value\"}");
+}
+
+#[test]
+fn register_pull_time_update_exclusion_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::RegisterPullTimeUpdateExclusionResponse,
+    >("{\"createdAt\":1705072146.25,\"principalArn\":\"PrincipalArn value\"}");
 }
 
 #[test]
@@ -942,11 +1300,52 @@ fn remediation() {
 }
 
 #[test]
+fn replication_backfill_progress() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ReplicationBackfillProgress,
+    >(
+        "{\"completedReplicationCount\":9007199254740993,\"failedReplicationCount\":9007199254740993,\"failureCodes\":[\"ReplicationError value\"],\"totalReplicationCount\":9007199254740993}",
+    );
+}
+
+#[test]
+fn replication_backfill_result() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ReplicationBackfillResult,
+    >(
+        "{\"failureCode\":\"ReplicationError value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"repositoryName\":\"RepositoryName value\",\"status\":\"COMPLETE\",\"subImageFailureCodes\":[\"ReplicationError value\"]}",
+    );
+}
+
+#[test]
+fn replication_backfill_result_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ReplicationBackfillResultStatus,
+    >(&["COMPLETE", "FAILED"]);
+}
+
+#[test]
+fn replication_backfill_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ReplicationBackfillStatus,
+    >(&["PREPARING", "IN_PROGRESS", "COMPLETE", "FAILED", "STOPPING", "STOPPED"]);
+}
+
+#[test]
+fn replication_backfill_summary() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ReplicationBackfillSummary,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"endedAt\":1705072146.25,\"failureCode\":\"ReplicationBackfillError value\",\"progress\":{\"completedReplicationCount\":9007199254740993,\"failedReplicationCount\":9007199254740993,\"failureCodes\":[\"ReplicationError value\"],\"totalReplicationCount\":9007199254740993},\"replicationBackfillId\":\"ReplicationBackfillId value\",\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}",
+    );
+}
+
+#[test]
 fn replication_configuration() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ReplicationConfiguration,
     >(
-        "{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}",
+        "{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}",
     );
 }
 
@@ -962,7 +1361,7 @@ fn replication_rule() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ReplicationRule,
     >(
-        "{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}",
+        "{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}",
     );
 }
 
@@ -978,7 +1377,16 @@ fn repository() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Repository,
     >(
-        "{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}",
+        "{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}",
+    );
+}
+
+#[test]
+fn repository_creation_template() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::RepositoryCreationTemplate,
+    >(
+        "{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}",
     );
 }
 
@@ -1019,7 +1427,7 @@ fn resource() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Resource,
     >(
-        "{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}",
+        "{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"inUseCount\":9007199254740993,\"lastInUseAt\":1705072146.25,\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}",
     );
 }
 
@@ -1028,7 +1436,7 @@ fn resource_details() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ResourceDetails,
     >(
-        "{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}}",
+        "{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"inUseCount\":9007199254740993,\"lastInUseAt\":1705072146.25,\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}}",
     );
 }
 
@@ -1053,6 +1461,9 @@ fn scan_status() {
             "PENDING",
             "SCAN_ELIGIBILITY_EXPIRED",
             "FINDINGS_UNAVAILABLE",
+            "LIMIT_EXCEEDED",
+            "IMAGE_ARCHIVED",
+            "IMAGE_SIZE_EXCEEDED",
         ],
     );
 }
@@ -1115,6 +1526,47 @@ fn set_repository_policy_response() {
 }
 
 #[test]
+fn signing_configuration() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SigningConfiguration,
+    >(
+        "{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}",
+    );
+}
+
+#[test]
+fn signing_repository_filter() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SigningRepositoryFilter,
+    >(
+        "{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}",
+    );
+}
+
+#[test]
+fn signing_repository_filter_type() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::SigningRepositoryFilterType,
+    >(&["WILDCARD_MATCH"]);
+}
+
+#[test]
+fn signing_rule() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SigningRule,
+    >(
+        "{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}",
+    );
+}
+
+#[test]
+fn signing_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::SigningStatus,
+    >(&["IN_PROGRESS", "COMPLETE", "FAILED"]);
+}
+
+#[test]
 fn start_image_scan_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::StartImageScanRequest,
@@ -1151,6 +1603,49 @@ fn start_lifecycle_policy_preview_response() {
 }
 
 #[test]
+fn start_replication_backfill_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::StartReplicationBackfillRequest,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"registryId\":\"RegistryId value\"}",
+    );
+}
+
+#[test]
+fn start_replication_backfill_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::StartReplicationBackfillResponse,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}",
+    );
+}
+
+#[test]
+fn stop_replication_backfill_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::StopReplicationBackfillRequest,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\"}",
+    );
+}
+
+#[test]
+fn stop_replication_backfill_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::StopReplicationBackfillResponse,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}",
+    );
+}
+
+#[test]
+fn subject_identifier() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SubjectIdentifier,
+    >("{\"imageDigest\":\"ImageDigest value\"}");
+}
+
+#[test]
 fn tag() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Tag,
@@ -1179,6 +1674,20 @@ fn tag_status() {
 }
 
 #[test]
+fn target_storage_class() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::TargetStorageClass,
+    >(&["STANDARD", "ARCHIVE"]);
+}
+
+#[test]
+fn transitioning_image_total_count() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::TransitioningImageTotalCount,
+    >("{\"imageTotalCount\":9007199254740993,\"targetStorageClass\":\"ARCHIVE\"}");
+}
+
+#[test]
 fn untag_resource_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::UntagResourceRequest,
@@ -1188,6 +1697,60 @@ fn untag_resource_request() {
 #[test]
 fn untag_resource_response() {
     ::aws_json_runtime::testing::round_trip::<super::types::UntagResourceResponse>("{}");
+}
+
+#[test]
+fn update_image_storage_class_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::UpdateImageStorageClassRequest,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"targetStorageClass\":\"STANDARD\"}",
+    );
+}
+
+#[test]
+fn update_image_storage_class_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::UpdateImageStorageClassResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageStatus\":\"ACTIVE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn update_pull_through_cache_rule_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::UpdatePullThroughCacheRuleRequest,
+    >(
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
+    );
+}
+
+#[test]
+fn update_pull_through_cache_rule_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::UpdatePullThroughCacheRuleResponse,
+    >(
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"updatedAt\":1705072146.25,\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
+    );
+}
+
+#[test]
+fn update_repository_creation_template_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::UpdateRepositoryCreationTemplateRequest,
+    >(
+        "{\"appliedFor\":[\"REPLICATION\"],\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+    );
+}
+
+#[test]
+fn update_repository_creation_template_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::UpdateRepositoryCreationTemplateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryCreationTemplate\":{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}}",
+    );
 }
 
 #[test]
@@ -1209,11 +1772,49 @@ fn upload_layer_part_response() {
 }
 
 #[test]
+fn upstream_registry() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::UpstreamRegistry,
+    >(
+        &[
+            "ecr",
+            "ecr-public",
+            "ecr-public-premium",
+            "quay",
+            "k8s",
+            "docker-hub",
+            "github-container-registry",
+            "azure-container-registry",
+            "gitlab-container-registry",
+            "chainguard",
+        ],
+    );
+}
+
+#[test]
+fn validate_pull_through_cache_rule_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ValidatePullThroughCacheRuleRequest,
+    >(
+        "{\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\"}",
+    );
+}
+
+#[test]
+fn validate_pull_through_cache_rule_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ValidatePullThroughCacheRuleResponse,
+    >(
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"failure\":\"PTCValidateFailure value\",\"isValid\":true,\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
+    );
+}
+
+#[test]
 fn vulnerable_package() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::VulnerablePackage,
     >(
-        "{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}",
+        "{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}",
     );
 }
 
@@ -1272,7 +1873,7 @@ fn answers_tolerate_missing_members_of_create_pull_through_cache_rule() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::CreatePullThroughCacheRuleResponse,
     >(
-        "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "{\"createdAt\":1705072146.25,\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistry\":\"ecr\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
         "map key",
     );
 }
@@ -1282,7 +1883,17 @@ fn answers_tolerate_missing_members_of_create_repository() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::CreateRepositoryResponse,
     >(
-        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_create_repository_creation_template() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::CreateRepositoryCreationTemplateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryCreationTemplate\":{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}}",
         "map key",
     );
 }
@@ -1302,7 +1913,7 @@ fn answers_tolerate_missing_members_of_delete_pull_through_cache_rule() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DeletePullThroughCacheRuleResponse,
     >(
-        "{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}",
+        "{\"createdAt\":1705072146.25,\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
         "map key",
     );
 }
@@ -1322,7 +1933,17 @@ fn answers_tolerate_missing_members_of_delete_repository() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DeleteRepositoryResponse,
     >(
-        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"repository\":{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_repository_creation_template() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DeleteRepositoryCreationTemplateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryCreationTemplate\":{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}}",
         "map key",
     );
 }
@@ -1335,6 +1956,23 @@ fn answers_tolerate_missing_members_of_delete_repository_policy() {
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
         "map key",
     );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_signing_configuration() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DeleteSigningConfigurationResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_deregister_pull_time_update_exclusion() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DeregisterPullTimeUpdateExclusionResponse,
+    >("{\"principalArn\":\"PrincipalArn value\"}", "map key");
 }
 
 #[test]
@@ -1352,7 +1990,17 @@ fn answers_tolerate_missing_members_of_describe_image_scan_findings() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeImageScanFindingsResponse,
     >(
-        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"enhancedFindings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingArn\":\"FindingArn value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"awsEcrContainerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"inUseCount\":9007199254740993,\"lastInUseAt\":1705072146.25,\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"id\":\"ResourceId value\",\"tags\":{\"map key\":\"TagValue value\"},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"attributes\":[{\"key\":\"AttributeKey value\",\"value\":\"AttributeValue value\"}],\"description\":\"FindingDescription value\",\"name\":\"FindingName value\",\"severity\":\"INFORMATIONAL\",\"uri\":\"Url value\"}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_image_signing_status() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribeImageSigningStatusResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"signingStatuses\":[{\"failureCode\":\"SigningStatusFailureCode value\",\"failureReason\":\"SigningStatusFailureReason value\",\"signingProfileArn\":\"SigningProfileArn value\",\"status\":\"IN_PROGRESS\"}]}",
         "map key",
     );
 }
@@ -1362,7 +2010,7 @@ fn answers_tolerate_missing_members_of_describe_images() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeImagesResponse,
     >(
-        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageScanFindingsSummary\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"IN_PROGRESS\"},\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"lastActivatedAt\":1705072146.25,\"lastArchivedAt\":1705072146.25,\"lastRecordedPullTime\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"subjectManifestDigest\":\"ImageDigest value\"}],\"nextToken\":\"NextToken value\"}",
         "map key",
     );
 }
@@ -1372,7 +2020,7 @@ fn answers_tolerate_missing_members_of_describe_pull_through_cache_rules() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribePullThroughCacheRulesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"pullThroughCacheRules\":[{\"createdAt\":1705072146.25,\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\"}]}",
+        "{\"nextToken\":\"NextToken value\",\"pullThroughCacheRules\":[{\"createdAt\":1705072146.25,\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"updatedAt\":1705072146.25,\"upstreamRegistry\":\"ecr\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}]}",
         "map key",
     );
 }
@@ -1382,7 +2030,17 @@ fn answers_tolerate_missing_members_of_describe_registry() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeRegistryResponse,
     >(
-        "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "{\"registryId\":\"RegistryId value\",\"replicationConfiguration\":{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_replication_backfill_results() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribeReplicationBackfillResultsResponse,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"endedAt\":1705072146.25,\"failureCode\":\"ReplicationBackfillError value\",\"nextToken\":\"NextToken value\",\"progress\":{\"completedReplicationCount\":9007199254740993,\"failedReplicationCount\":9007199254740993,\"failureCodes\":[\"ReplicationError value\"],\"totalReplicationCount\":9007199254740993},\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"results\":[{\"failureCode\":\"ReplicationError value\",\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"repositoryName\":\"RepositoryName value\",\"status\":\"COMPLETE\",\"subImageFailureCodes\":[\"ReplicationError value\"]}],\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}",
         "map key",
     );
 }
@@ -1392,7 +2050,27 @@ fn answers_tolerate_missing_members_of_describe_repositories() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeRepositoriesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKey value\"},\"imageScanningConfiguration\":{\"scanOnPush\":true},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_repository_creation_templates() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribeRepositoryCreationTemplatesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryCreationTemplates\":[{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_account_setting() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::GetAccountSettingResponse,
+    >(
+        "{\"name\":\"AccountSettingName value\",\"value\":\"AccountSettingName value\"}",
         "map key",
     );
 }
@@ -1432,7 +2110,7 @@ fn answers_tolerate_missing_members_of_get_lifecycle_policy_preview() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::GetLifecyclePolicyPreviewResponse,
     >(
-        "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"nextToken\":\"NextToken value\",\"previewResults\":[{\"action\":{\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"]}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\",\"summary\":{\"expiringImageTotalCount\":9007199254740993}}",
+        "{\"lifecyclePolicyText\":\"LifecyclePolicyText value\",\"nextToken\":\"NextToken value\",\"previewResults\":[{\"action\":{\"targetStorageClass\":\"ARCHIVE\",\"type\":\"EXPIRE\"},\"appliedRulePriority\":9007199254740993,\"imageDigest\":\"ImageDigest value\",\"imagePushedAt\":1705072146.25,\"imageTags\":[\"ImageTag value\"],\"storageClass\":\"ARCHIVE\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"status\":\"IN_PROGRESS\",\"summary\":{\"expiringImageTotalCount\":9007199254740993,\"transitioningImageTotalCounts\":[{\"imageTotalCount\":9007199254740993,\"targetStorageClass\":\"ARCHIVE\"}]}}",
         "map key",
     );
 }
@@ -1468,10 +2146,30 @@ fn answers_tolerate_missing_members_of_get_repository_policy() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_get_signing_configuration() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::GetSigningConfigurationResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+        "map key",
+    );
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_initiate_layer_upload() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::InitiateLayerUploadResponse,
     >("{\"partSize\":9007199254740993,\"uploadId\":\"UploadId value\"}", "map key");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_list_image_referrers() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::ListImageReferrersResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"referrers\":[{\"annotations\":{\"map key\":\"String value\"},\"artifactStatus\":\"ACTIVE\",\"artifactType\":\"ArtifactType value\",\"digest\":\"ImageDigest value\",\"mediaType\":\"MediaType value\",\"size\":9007199254740993}]}",
+        "map key",
+    );
 }
 
 #[test]
@@ -1485,10 +2183,40 @@ fn answers_tolerate_missing_members_of_list_images() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_list_pull_time_update_exclusions() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::ListPullTimeUpdateExclusionsResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"pullTimeUpdateExclusions\":[\"PrincipalArn value\"]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_list_replication_backfills() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::ListReplicationBackfillsResponse,
+    >(
+        "{\"backfills\":[{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"endedAt\":1705072146.25,\"failureCode\":\"ReplicationBackfillError value\",\"progress\":{\"completedReplicationCount\":9007199254740993,\"failedReplicationCount\":9007199254740993,\"failureCodes\":[\"ReplicationError value\"],\"totalReplicationCount\":9007199254740993},\"replicationBackfillId\":\"ReplicationBackfillId value\",\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}],\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\"}",
+        "map key",
+    );
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_list_tags_for_resource() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::ListTagsForResourceResponse,
     >("{\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}", "map key");
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_account_setting() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::PutAccountSettingResponse,
+    >(
+        "{\"name\":\"AccountSettingName value\",\"value\":\"AccountSettingValue value\"}",
+        "map key",
+    );
 }
 
 #[test]
@@ -1516,7 +2244,7 @@ fn answers_tolerate_missing_members_of_put_image_tag_mutability() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::PutImageTagMutabilityResponse,
     >(
-        "{\"imageTagMutability\":\"MUTABLE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
         "map key",
     );
 }
@@ -1556,7 +2284,27 @@ fn answers_tolerate_missing_members_of_put_replication_configuration() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::PutReplicationConfigurationResponse,
     >(
-        "{\"replicationConfiguration\":{\"rules\":[{\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "{\"replicationConfiguration\":{\"rules\":[{\"deleteReplication\":{\"enabled\":true},\"destinations\":[{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"}],\"repositoryFilters\":[{\"filter\":\"RepositoryFilterValue value\",\"filterType\":\"PREFIX_MATCH\"}]}]}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_signing_configuration() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::PutSigningConfigurationResponse,
+    >(
+        "{\"signingConfiguration\":{\"rules\":[{\"repositoryFilters\":[{\"filter\":\"SigningRepositoryFilterValue value\",\"filterType\":\"WILDCARD_MATCH\"}],\"signingProfileArn\":\"SigningProfileArn value\"}]}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_register_pull_time_update_exclusion() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::RegisterPullTimeUpdateExclusionResponse,
+    >(
+        "{\"createdAt\":1705072146.25,\"principalArn\":\"PrincipalArn value\"}",
         "map key",
     );
 }
@@ -1592,6 +2340,26 @@ fn answers_tolerate_missing_members_of_start_lifecycle_policy_preview() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_start_replication_backfill() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::StartReplicationBackfillResponse,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_stop_replication_backfill() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::StopReplicationBackfillResponse,
+    >(
+        "{\"destination\":{\"region\":\"Region value\",\"registryId\":\"RegistryId value\"},\"registryId\":\"RegistryId value\",\"replicationBackfillId\":\"ReplicationBackfillId value\",\"startedAt\":1705072146.25,\"status\":\"PREPARING\"}",
+        "map key",
+    );
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_tag_resource() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::TagResourceResponse,
@@ -1606,6 +2374,36 @@ fn answers_tolerate_missing_members_of_untag_resource() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_update_image_storage_class() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::UpdateImageStorageClassResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageStatus\":\"ACTIVE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_update_pull_through_cache_rule() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::UpdatePullThroughCacheRuleResponse,
+    >(
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"registryId\":\"RegistryId value\",\"updatedAt\":1705072146.25,\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_update_repository_creation_template() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::UpdateRepositoryCreationTemplateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryCreationTemplate\":{\"appliedFor\":[\"REPLICATION\"],\"createdAt\":1705072146.25,\"customRoleArn\":\"CustomRoleArn value\",\"description\":\"RepositoryTemplateDescription value\",\"encryptionConfiguration\":{\"encryptionType\":\"AES256\",\"kmsKey\":\"KmsKeyForRepositoryCreationTemplate value\"},\"imageTagMutability\":\"MUTABLE\",\"imageTagMutabilityExclusionFilters\":[{\"filter\":\"ImageTagMutabilityExclusionFilterValue value\",\"filterType\":\"WILDCARD\"}],\"lifecyclePolicy\":\"LifecyclePolicyTextForRepositoryCreationTemplate value\",\"prefix\":\"Prefix value\",\"repositoryPolicy\":\"RepositoryPolicyText value\",\"resourceTags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}],\"updatedAt\":1705072146.25}}",
+        "map key",
+    );
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_upload_layer_part() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::UploadLayerPartResponse,
@@ -1615,12 +2413,27 @@ fn answers_tolerate_missing_members_of_upload_layer_part() {
     );
 }
 
+#[test]
+fn answers_tolerate_missing_members_of_validate_pull_through_cache_rule() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::ValidatePullThroughCacheRuleResponse,
+    >(
+        "{\"credentialArn\":\"CredentialArn value\",\"customRoleArn\":\"CustomRoleArn value\",\"ecrRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"failure\":\"PTCValidateFailure value\",\"isValid\":true,\"registryId\":\"RegistryId value\",\"upstreamRegistryUrl\":\"Url value\",\"upstreamRepositoryPrefix\":\"PullThroughCacheRuleRepositoryPrefix value\",\"upstreamRoleArn\":\"CustomRoleArn value\"}",
+        "map key",
+    );
+}
+
 /// Every error code the document defines.
 const ERROR_CODES: &[&str] = &[
+    "BlockedByOrganizationPolicyException",
     "EmptyUploadException",
+    "ExclusionAlreadyExistsException",
+    "ExclusionNotFoundException",
     "ImageAlreadyExistsException",
+    "ImageArchivedException",
     "ImageDigestDoesNotMatchException",
     "ImageNotFoundException",
+    "ImageStorageClassUpdateNotSupportedException",
     "ImageTagAlreadyExistsException",
     "InvalidLayerException",
     "InvalidLayerPartException",
@@ -1639,13 +2452,25 @@ const ERROR_CODES: &[&str] = &[
     "PullThroughCacheRuleNotFoundException",
     "ReferencedImagesNotFoundException",
     "RegistryPolicyNotFoundException",
+    "ReplicationBackfillInProgressException",
+    "ReplicationBackfillInvalidStatusException",
+    "ReplicationBackfillNotFoundException",
     "RepositoryAlreadyExistsException",
     "RepositoryNotEmptyException",
     "RepositoryNotFoundException",
     "RepositoryPolicyNotFoundException",
     "ScanNotFoundException",
+    "SecretNotFoundException",
     "ServerException",
+    "SigningConfigurationNotFoundException",
+    "TemplateAlreadyExistsException",
+    "TemplateNotFoundException",
     "TooManyTagsException",
+    "UnableToAccessSecretException",
+    "UnableToDecryptSecretValueException",
+    "UnableToGetUpstreamImageException",
+    "UnableToGetUpstreamLayerException",
+    "UnableToListUpstreamImageReferrersException",
     "UnsupportedImageTypeException",
     "UnsupportedUpstreamRegistryException",
     "UploadNotFoundException",
@@ -1709,6 +2534,14 @@ fn every_error_maps_from_create_repository() {
 }
 
 #[test]
+fn every_error_maps_from_create_repository_creation_template() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::CreateRepositoryCreationTemplateError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_delete_lifecycle_policy() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::DeleteLifecyclePolicyError,
@@ -1741,9 +2574,33 @@ fn every_error_maps_from_delete_repository() {
 }
 
 #[test]
+fn every_error_maps_from_delete_repository_creation_template() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DeleteRepositoryCreationTemplateError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_delete_repository_policy() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::DeleteRepositoryPolicyError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_delete_signing_configuration() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DeleteSigningConfigurationError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_deregister_pull_time_update_exclusion() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DeregisterPullTimeUpdateExclusionError,
         super::errors::EcrError,
     >(ERROR_CODES);
 }
@@ -1760,6 +2617,14 @@ fn every_error_maps_from_describe_image_replication_status() {
 fn every_error_maps_from_describe_image_scan_findings() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeImageScanFindingsError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_describe_image_signing_status() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribeImageSigningStatusError,
         super::errors::EcrError,
     >(ERROR_CODES);
 }
@@ -1789,9 +2654,33 @@ fn every_error_maps_from_describe_registry() {
 }
 
 #[test]
+fn every_error_maps_from_describe_replication_backfill_results() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribeReplicationBackfillResultsError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_describe_repositories() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeRepositoriesError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_describe_repository_creation_templates() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribeRepositoryCreationTemplatesError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_get_account_setting() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::GetAccountSettingError,
         super::errors::EcrError,
     >(ERROR_CODES);
 }
@@ -1853,9 +2742,25 @@ fn every_error_maps_from_get_repository_policy() {
 }
 
 #[test]
+fn every_error_maps_from_get_signing_configuration() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::GetSigningConfigurationError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_initiate_layer_upload() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::InitiateLayerUploadError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_list_image_referrers() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::ListImageReferrersError,
         super::errors::EcrError,
     >(ERROR_CODES);
 }
@@ -1869,9 +2774,33 @@ fn every_error_maps_from_list_images() {
 }
 
 #[test]
+fn every_error_maps_from_list_pull_time_update_exclusions() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::ListPullTimeUpdateExclusionsError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_list_replication_backfills() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::ListReplicationBackfillsError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_list_tags_for_resource() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::ListTagsForResourceError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_put_account_setting() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::PutAccountSettingError,
         super::errors::EcrError,
     >(ERROR_CODES);
 }
@@ -1933,6 +2862,22 @@ fn every_error_maps_from_put_replication_configuration() {
 }
 
 #[test]
+fn every_error_maps_from_put_signing_configuration() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::PutSigningConfigurationError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_register_pull_time_update_exclusion() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::RegisterPullTimeUpdateExclusionError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_set_repository_policy() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::SetRepositoryPolicyError,
@@ -1957,6 +2902,22 @@ fn every_error_maps_from_start_lifecycle_policy_preview() {
 }
 
 #[test]
+fn every_error_maps_from_start_replication_backfill() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::StartReplicationBackfillError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_stop_replication_backfill() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::StopReplicationBackfillError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_tag_resource() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::TagResourceError,
@@ -1973,9 +2934,41 @@ fn every_error_maps_from_untag_resource() {
 }
 
 #[test]
+fn every_error_maps_from_update_image_storage_class() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::UpdateImageStorageClassError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_update_pull_through_cache_rule() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::UpdatePullThroughCacheRuleError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_update_repository_creation_template() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::UpdateRepositoryCreationTemplateError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_upload_layer_part() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::UploadLayerPartError,
+        super::errors::EcrError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_validate_pull_through_cache_rule() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::ValidatePullThroughCacheRuleError,
         super::errors::EcrError,
     >(ERROR_CODES);
 }

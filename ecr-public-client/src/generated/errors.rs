@@ -8,54 +8,70 @@
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum EcrPublicError {
-    /// The service answered `EmptyUploadException`.
+    /// One of the specified repositories is already associated with another repository. A repository can have only one associated repository. Use `DisassociateRepositories` to remove the existing association, then try again.
+    AssociationAlreadyExistsException(::aws_json_runtime::ServiceError),
+    /// The specified repositories aren't associated. Check the repository names and types, and use `DescribePremiumRepositories` or `DescribeRepositories` to check the current association.
+    AssociationNotFoundException(::aws_json_runtime::ServiceError),
+    /// Another operation is in progress on the same resource. Wait and then retry the request.
+    ConflictException(::aws_json_runtime::ServiceError),
+    /// You can't delete this image directly because the premium repository is no longer in the `DRAFT` state. To remove the image, use `SetImageStatus` to deprecate it.
+    DeletionNotAllowedException(::aws_json_runtime::ServiceError),
+    /// The specified layer upload doesn't contain any layer parts.
     EmptyUploadException(::aws_json_runtime::ServiceError),
-    /// The service answered `ImageAlreadyExistsException`.
+    /// You don't have an active Amazon Web Services Marketplace entitlement for the specified premium repository, the repository doesn't exist, or the repository isn't available yet. Check the registry alias and repository name, and use `DescribeEntitledRepositories` to list the premium repositories that you're entitled to.
+    EntitlementNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified image has already been pushed, and there were no changes to the manifest or image tag after the last push.
     ImageAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `ImageDigestDoesNotMatchException`.
+    /// The specified image digest doesn't match the digest that Amazon ECR calculated for the image.
     ImageDigestDoesNotMatchException(::aws_json_runtime::ServiceError),
-    /// The service answered `ImageNotFoundException`.
+    /// The image requested doesn't exist in the specified repository. Check the image tag or digest. To list the images in a repository, use `DescribeImages` or `DescribeImageTags`, or for a premium repository that you're entitled to, `DescribeEntitledImages` or `DescribeEntitledImageTags`.
     ImageNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ImageTagAlreadyExistsException`.
+    /// The specified image is tagged with a tag that already exists. The repository is configured for tag immutability.
     ImageTagAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidLayerException`.
+    /// The layer digest calculation performed by Amazon ECR when the image layer doesn't match the digest specified.
     InvalidLayerException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidLayerPartException`.
+    /// The layer part size isn't valid, or the first byte specified isn't consecutive to the last byte of a previous layer part upload.
     InvalidLayerPartException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidTagParameterException`.
+    /// An invalid parameter has been specified. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
     InvalidTagParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `LayerAlreadyExistsException`.
+    /// The image layer already exists in the associated repository.
     LayerAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `LayerPartTooSmallException`.
+    /// Layer parts must be at least 5 MiB in size.
     LayerPartTooSmallException(::aws_json_runtime::ServiceError),
-    /// The service answered `LayersNotFoundException`.
+    /// The specified layers can't be found, or the specified layer isn't valid for this repository.
     LayersNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `LimitExceededException`.
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
     LimitExceededException(::aws_json_runtime::ServiceError),
-    /// The service answered `ReferencedImagesNotFoundException`.
+    /// The specified publisher report can't be found. Check the report ID, and use `ListPublisherReports` to list the available reports.
+    PublisherReportNotFoundException(::aws_json_runtime::ServiceError),
+    /// The manifest list is referencing an image that doesn't exist.
     ReferencedImagesNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RegistryNotFoundException`.
+    /// The registry doesn't exist.
     RegistryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryAlreadyExistsException`.
+    /// The specified repository already exists in the specified registry. Choose a different repository name, or use the existing repository.
     RepositoryAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryCatalogDataNotFoundException`.
+    /// The repository catalog data doesn't exist. Use `PutRepositoryCatalogData` or `PutPremiumRepositoryCatalogData` to set the catalog data for the repository.
     RepositoryCatalogDataNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotEmptyException`.
+    /// The specified repository contains images. Remove the images from the repository, then try again. For a free repository, you can also delete the repository and its images with the `force` parameter of `DeleteRepository`. `DeletePremiumRepository` doesn't support `force`.
     RepositoryNotEmptyException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryPolicyNotFoundException`.
+    /// The specified repository and registry combination doesn't have an associated repository policy. Use `SetRepositoryPolicy` or `SetPremiumRepositoryPolicy` to set a policy on the repository.
     RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// The specified image scan can't be found. Make sure that the image has been scanned.
+    ScanNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `TooManyTagsException`.
+    /// The list of tags on the repository is over the limit. A repository can have up to 50 tags. Remove tags with `UntagResource`, or specify fewer tags, then try again.
     TooManyTagsException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
-    /// The service answered `UploadNotFoundException`.
+    /// The upload can't be found, or the specified upload ID isn't valid for this repository.
     UploadNotFoundException(::aws_json_runtime::ServiceError),
+    /// There was an error validating the request. Check the request parameters and try again.
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not define.
     Unhandled(::aws_json_runtime::ServiceError),
 }
@@ -63,7 +79,14 @@ pub enum EcrPublicError {
 impl ::aws_json_runtime::OperationError for EcrPublicError {
     fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
+            "AssociationAlreadyExistsException" => {
+                Self::AssociationAlreadyExistsException(error)
+            }
+            "AssociationNotFoundException" => Self::AssociationNotFoundException(error),
+            "ConflictException" => Self::ConflictException(error),
+            "DeletionNotAllowedException" => Self::DeletionNotAllowedException(error),
             "EmptyUploadException" => Self::EmptyUploadException(error),
+            "EntitlementNotFoundException" => Self::EntitlementNotFoundException(error),
             "ImageAlreadyExistsException" => Self::ImageAlreadyExistsException(error),
             "ImageDigestDoesNotMatchException" => {
                 Self::ImageDigestDoesNotMatchException(error)
@@ -80,6 +103,9 @@ impl ::aws_json_runtime::OperationError for EcrPublicError {
             "LayerPartTooSmallException" => Self::LayerPartTooSmallException(error),
             "LayersNotFoundException" => Self::LayersNotFoundException(error),
             "LimitExceededException" => Self::LimitExceededException(error),
+            "PublisherReportNotFoundException" => {
+                Self::PublisherReportNotFoundException(error)
+            }
             "ReferencedImagesNotFoundException" => {
                 Self::ReferencedImagesNotFoundException(error)
             }
@@ -95,17 +121,24 @@ impl ::aws_json_runtime::OperationError for EcrPublicError {
             "RepositoryPolicyNotFoundException" => {
                 Self::RepositoryPolicyNotFoundException(error)
             }
+            "ScanNotFoundException" => Self::ScanNotFoundException(error),
             "ServerException" => Self::ServerException(error),
             "TooManyTagsException" => Self::TooManyTagsException(error),
             "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
             "UploadNotFoundException" => Self::UploadNotFoundException(error),
+            "ValidationException" => Self::ValidationException(error),
             _ => Self::Unhandled(error),
         }
     }
 
     fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
-            Self::EmptyUploadException(error)
+            Self::AssociationAlreadyExistsException(error)
+            | Self::AssociationNotFoundException(error)
+            | Self::ConflictException(error)
+            | Self::DeletionNotAllowedException(error)
+            | Self::EmptyUploadException(error)
+            | Self::EntitlementNotFoundException(error)
             | Self::ImageAlreadyExistsException(error)
             | Self::ImageDigestDoesNotMatchException(error)
             | Self::ImageNotFoundException(error)
@@ -118,6 +151,7 @@ impl ::aws_json_runtime::OperationError for EcrPublicError {
             | Self::LayerPartTooSmallException(error)
             | Self::LayersNotFoundException(error)
             | Self::LimitExceededException(error)
+            | Self::PublisherReportNotFoundException(error)
             | Self::ReferencedImagesNotFoundException(error)
             | Self::RegistryNotFoundException(error)
             | Self::RepositoryAlreadyExistsException(error)
@@ -125,10 +159,12 @@ impl ::aws_json_runtime::OperationError for EcrPublicError {
             | Self::RepositoryNotEmptyException(error)
             | Self::RepositoryNotFoundException(error)
             | Self::RepositoryPolicyNotFoundException(error)
+            | Self::ScanNotFoundException(error)
             | Self::ServerException(error)
             | Self::TooManyTagsException(error)
             | Self::UnsupportedCommandException(error)
             | Self::UploadNotFoundException(error)
+            | Self::ValidationException(error)
             | Self::Unhandled(error) => error,
         }
     }
@@ -137,9 +173,34 @@ impl ::aws_json_runtime::OperationError for EcrPublicError {
 ::aws_json_runtime::operation_error!(EcrPublicError);
 
 impl EcrPublicError {
+    /// Whether the service answered `AssociationAlreadyExistsException`.
+    pub fn is_association_already_exists_exception(&self) -> bool {
+        matches!(self, Self::AssociationAlreadyExistsException(_))
+    }
+
+    /// Whether the service answered `AssociationNotFoundException`.
+    pub fn is_association_not_found_exception(&self) -> bool {
+        matches!(self, Self::AssociationNotFoundException(_))
+    }
+
+    /// Whether the service answered `ConflictException`.
+    pub fn is_conflict_exception(&self) -> bool {
+        matches!(self, Self::ConflictException(_))
+    }
+
+    /// Whether the service answered `DeletionNotAllowedException`.
+    pub fn is_deletion_not_allowed_exception(&self) -> bool {
+        matches!(self, Self::DeletionNotAllowedException(_))
+    }
+
     /// Whether the service answered `EmptyUploadException`.
     pub fn is_empty_upload_exception(&self) -> bool {
         matches!(self, Self::EmptyUploadException(_))
+    }
+
+    /// Whether the service answered `EntitlementNotFoundException`.
+    pub fn is_entitlement_not_found_exception(&self) -> bool {
+        matches!(self, Self::EntitlementNotFoundException(_))
     }
 
     /// Whether the service answered `ImageAlreadyExistsException`.
@@ -202,6 +263,11 @@ impl EcrPublicError {
         matches!(self, Self::LimitExceededException(_))
     }
 
+    /// Whether the service answered `PublisherReportNotFoundException`.
+    pub fn is_publisher_report_not_found_exception(&self) -> bool {
+        matches!(self, Self::PublisherReportNotFoundException(_))
+    }
+
     /// Whether the service answered `ReferencedImagesNotFoundException`.
     pub fn is_referenced_images_not_found_exception(&self) -> bool {
         matches!(self, Self::ReferencedImagesNotFoundException(_))
@@ -237,6 +303,11 @@ impl EcrPublicError {
         matches!(self, Self::RepositoryPolicyNotFoundException(_))
     }
 
+    /// Whether the service answered `ScanNotFoundException`.
+    pub fn is_scan_not_found_exception(&self) -> bool {
+        matches!(self, Self::ScanNotFoundException(_))
+    }
+
     /// Whether the service answered `ServerException`.
     pub fn is_server_exception(&self) -> bool {
         matches!(self, Self::ServerException(_))
@@ -256,18 +327,86 @@ impl EcrPublicError {
     pub fn is_upload_not_found_exception(&self) -> bool {
         matches!(self, Self::UploadNotFoundException(_))
     }
+
+    /// Whether the service answered `ValidationException`.
+    pub fn is_validation_exception(&self) -> bool {
+        matches!(self, Self::ValidationException(_))
+    }
 }
 
 ::aws_json_runtime::any_error_from!(
-    EcrPublicError : BatchCheckLayerAvailabilityError, BatchDeleteImageError,
-    CompleteLayerUploadError, CreateRepositoryError, DeleteRepositoryError,
-    DeleteRepositoryPolicyError, DescribeImageTagsError, DescribeImagesError,
-    DescribeRegistriesError, DescribeRepositoriesError, GetAuthorizationTokenError,
-    GetRegistryCatalogDataError, GetRepositoryCatalogDataError, GetRepositoryPolicyError,
-    InitiateLayerUploadError, ListTagsForResourceError, PutImageError,
-    PutRegistryCatalogDataError, PutRepositoryCatalogDataError, SetRepositoryPolicyError,
+    EcrPublicError : AssociateRepositoriesError, BatchCheckLayerAvailabilityError,
+    BatchDeleteImageError, CompleteLayerUploadError, CreatePremiumRepositoryError,
+    CreateRepositoryError, DeletePremiumRepositoryError,
+    DeletePremiumRepositoryPolicyError, DeleteRepositoryError,
+    DeleteRepositoryPolicyError, DescribeEntitledImageTagsError,
+    DescribeEntitledImagesError, DescribeEntitledRepositoriesError,
+    DescribeImageScanFindingsError, DescribeImageTagsError, DescribeImagesError,
+    DescribePremiumRepositoriesError, DescribeRegistriesError, DescribeRepositoriesError,
+    DisassociateRepositoriesError, GetAuthorizationTokenError,
+    GetDownloadUrlForPublisherReportError, GetPremiumRepositoryCatalogDataError,
+    GetPremiumRepositoryPolicyError, GetRegistryCatalogDataError,
+    GetRepositoryCatalogDataError, GetRepositoryPolicyError, InitiateLayerUploadError,
+    ListPublisherReportsError, ListTagsForResourceError, PutImageError,
+    PutPremiumRepositoryCatalogDataError, PutPremiumRepositoryProductsError,
+    PutRegistryCatalogDataError, PutRepositoryCatalogDataError, SetImageStatusError,
+    SetPremiumRepositoryPolicyError, SetRepositoryPolicyError, SetRepositoryStateError,
     TagResourceError, UntagResourceError, UploadLayerPartError
 );
+
+/// An error the service returned for `AssociateRepositories`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AssociateRepositoriesError {
+    /// One of the specified repositories is already associated with another repository. A repository can have only one associated repository. Use `DisassociateRepositories` to remove the existing association, then try again.
+    AssociationAlreadyExistsException(::aws_json_runtime::ServiceError),
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for AssociateRepositoriesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "AssociationAlreadyExistsException" => {
+                Self::AssociationAlreadyExistsException(error)
+            }
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::AssociationAlreadyExistsException(error)
+            | Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(AssociateRepositoriesError);
 
 /// An error the service returned for `BatchCheckLayerAvailability`.
 ///
@@ -275,15 +414,15 @@ impl EcrPublicError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchCheckLayerAvailabilityError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RegistryNotFoundException`.
+    /// The registry doesn't exist.
     RegistryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -323,13 +462,15 @@ impl ::aws_json_runtime::OperationError for BatchCheckLayerAvailabilityError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchDeleteImageError {
-    /// The service answered `InvalidParameterException`.
+    /// You can't delete this image directly because the premium repository is no longer in the `DRAFT` state. To remove the image, use `SetImageStatus` to deprecate it.
+    DeletionNotAllowedException(::aws_json_runtime::ServiceError),
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -340,6 +481,7 @@ pub enum BatchDeleteImageError {
 impl ::aws_json_runtime::OperationError for BatchDeleteImageError {
     fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
+            "DeletionNotAllowedException" => Self::DeletionNotAllowedException(error),
             "InvalidParameterException" => Self::InvalidParameterException(error),
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
             "ServerException" => Self::ServerException(error),
@@ -350,7 +492,8 @@ impl ::aws_json_runtime::OperationError for BatchDeleteImageError {
 
     fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
-            Self::InvalidParameterException(error)
+            Self::DeletionNotAllowedException(error)
+            | Self::InvalidParameterException(error)
             | Self::RepositoryNotFoundException(error)
             | Self::ServerException(error)
             | Self::UnsupportedCommandException(error)
@@ -367,25 +510,25 @@ impl ::aws_json_runtime::OperationError for BatchDeleteImageError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CompleteLayerUploadError {
-    /// The service answered `EmptyUploadException`.
+    /// The specified layer upload doesn't contain any layer parts.
     EmptyUploadException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidLayerException`.
+    /// The layer digest calculation performed by Amazon ECR when the image layer doesn't match the digest specified.
     InvalidLayerException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `LayerAlreadyExistsException`.
+    /// The image layer already exists in the associated repository.
     LayerAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `LayerPartTooSmallException`.
+    /// Layer parts must be at least 5 MiB in size.
     LayerPartTooSmallException(::aws_json_runtime::ServiceError),
-    /// The service answered `RegistryNotFoundException`.
+    /// The registry doesn't exist.
     RegistryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
-    /// The service answered `UploadNotFoundException`.
+    /// The upload can't be found, or the specified upload ID isn't valid for this repository.
     UploadNotFoundException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -429,25 +572,87 @@ impl ::aws_json_runtime::OperationError for CompleteLayerUploadError {
 
 ::aws_json_runtime::operation_error!(CompleteLayerUploadError);
 
+/// An error the service returned for `CreatePremiumRepository`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreatePremiumRepositoryError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// An invalid parameter has been specified. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    InvalidTagParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository already exists in the specified registry. Choose a different repository name, or use the existing repository.
+    RepositoryAlreadyExistsException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The list of tags on the repository is over the limit. A repository can have up to 50 tags. Remove tags with `UntagResource`, or specify fewer tags, then try again.
+    TooManyTagsException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// There was an error validating the request. Check the request parameters and try again.
+    ValidationException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for CreatePremiumRepositoryError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "InvalidTagParameterException" => Self::InvalidTagParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryAlreadyExistsException" => {
+                Self::RepositoryAlreadyExistsException(error)
+            }
+            "ServerException" => Self::ServerException(error),
+            "TooManyTagsException" => Self::TooManyTagsException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            "ValidationException" => Self::ValidationException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::InvalidTagParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryAlreadyExistsException(error)
+            | Self::ServerException(error)
+            | Self::TooManyTagsException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::ValidationException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(CreatePremiumRepositoryError);
+
 /// An error the service returned for `CreateRepository`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateRepositoryError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidTagParameterException`.
+    /// An invalid parameter has been specified. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
     InvalidTagParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `LimitExceededException`.
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
     LimitExceededException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryAlreadyExistsException`.
+    /// The specified repository already exists in the specified registry. Choose a different repository name, or use the existing repository.
     RepositoryAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `TooManyTagsException`.
+    /// The list of tags on the repository is over the limit. A repository can have up to 50 tags. Remove tags with `UntagResource`, or specify fewer tags, then try again.
     TooManyTagsException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -487,21 +692,127 @@ impl ::aws_json_runtime::OperationError for CreateRepositoryError {
 
 ::aws_json_runtime::operation_error!(CreateRepositoryError);
 
+/// An error the service returned for `DeletePremiumRepository`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DeletePremiumRepositoryError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository contains images. Remove the images from the repository, then try again. For a free repository, you can also delete the repository and its images with the `force` parameter of `DeleteRepository`. `DeletePremiumRepository` doesn't support `force`.
+    RepositoryNotEmptyException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DeletePremiumRepositoryError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotEmptyException" => Self::RepositoryNotEmptyException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotEmptyException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DeletePremiumRepositoryError);
+
+/// An error the service returned for `DeletePremiumRepositoryPolicy`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DeletePremiumRepositoryPolicyError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified repository and registry combination doesn't have an associated repository policy. Use `SetRepositoryPolicy` or `SetPremiumRepositoryPolicy` to set a policy on the repository.
+    RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DeletePremiumRepositoryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "RepositoryPolicyNotFoundException" => {
+                Self::RepositoryPolicyNotFoundException(error)
+            }
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::RepositoryPolicyNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DeletePremiumRepositoryPolicyError);
+
 /// An error the service returned for `DeleteRepository`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteRepositoryError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotEmptyException`.
+    /// The specified repository contains images. Remove the images from the repository, then try again. For a free repository, you can also delete the repository and its images with the `force` parameter of `DeleteRepository`. `DeletePremiumRepository` doesn't support `force`.
     RepositoryNotEmptyException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -541,15 +852,15 @@ impl ::aws_json_runtime::OperationError for DeleteRepositoryError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteRepositoryPolicyError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryPolicyNotFoundException`.
+    /// The specified repository and registry combination doesn't have an associated repository policy. Use `SetRepositoryPolicy` or `SetPremiumRepositoryPolicy` to set a policy on the repository.
     RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -585,19 +896,215 @@ impl ::aws_json_runtime::OperationError for DeleteRepositoryPolicyError {
 
 ::aws_json_runtime::operation_error!(DeleteRepositoryPolicyError);
 
+/// An error the service returned for `DescribeEntitledImageTags`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeEntitledImageTagsError {
+    /// You don't have an active Amazon Web Services Marketplace entitlement for the specified premium repository, the repository doesn't exist, or the repository isn't available yet. Check the registry alias and repository name, and use `DescribeEntitledRepositories` to list the premium repositories that you're entitled to.
+    EntitlementNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DescribeEntitledImageTagsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "EntitlementNotFoundException" => Self::EntitlementNotFoundException(error),
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::EntitlementNotFoundException(error)
+            | Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DescribeEntitledImageTagsError);
+
+/// An error the service returned for `DescribeEntitledImages`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeEntitledImagesError {
+    /// You don't have an active Amazon Web Services Marketplace entitlement for the specified premium repository, the repository doesn't exist, or the repository isn't available yet. Check the registry alias and repository name, and use `DescribeEntitledRepositories` to list the premium repositories that you're entitled to.
+    EntitlementNotFoundException(::aws_json_runtime::ServiceError),
+    /// The image requested doesn't exist in the specified repository. Check the image tag or digest. To list the images in a repository, use `DescribeImages` or `DescribeImageTags`, or for a premium repository that you're entitled to, `DescribeEntitledImages` or `DescribeEntitledImageTags`.
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DescribeEntitledImagesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "EntitlementNotFoundException" => Self::EntitlementNotFoundException(error),
+            "ImageNotFoundException" => Self::ImageNotFoundException(error),
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::EntitlementNotFoundException(error)
+            | Self::ImageNotFoundException(error)
+            | Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DescribeEntitledImagesError);
+
+/// An error the service returned for `DescribeEntitledRepositories`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeEntitledRepositoriesError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DescribeEntitledRepositoriesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DescribeEntitledRepositoriesError);
+
+/// An error the service returned for `DescribeImageScanFindings`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeImageScanFindingsError {
+    /// The image requested doesn't exist in the specified repository. Check the image tag or digest. To list the images in a repository, use `DescribeImages` or `DescribeImageTags`, or for a premium repository that you're entitled to, `DescribeEntitledImages` or `DescribeEntitledImageTags`.
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified image scan can't be found. Make sure that the image has been scanned.
+    ScanNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// There was an error validating the request. Check the request parameters and try again.
+    ValidationException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DescribeImageScanFindingsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "ImageNotFoundException" => Self::ImageNotFoundException(error),
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ScanNotFoundException" => Self::ScanNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "ValidationException" => Self::ValidationException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::ImageNotFoundException(error)
+            | Self::InvalidParameterException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ScanNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::ValidationException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DescribeImageScanFindingsError);
+
 /// An error the service returned for `DescribeImageTags`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeImageTagsError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -635,15 +1142,15 @@ impl ::aws_json_runtime::OperationError for DescribeImageTagsError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeImagesError {
-    /// The service answered `ImageNotFoundException`.
+    /// The image requested doesn't exist in the specified repository. Check the image tag or digest. To list the images in a repository, use `DescribeImages` or `DescribeImageTags`, or for a premium repository that you're entitled to, `DescribeEntitledImages` or `DescribeEntitledImageTags`.
     ImageNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -677,17 +1184,65 @@ impl ::aws_json_runtime::OperationError for DescribeImagesError {
 
 ::aws_json_runtime::operation_error!(DescribeImagesError);
 
+/// An error the service returned for `DescribePremiumRepositories`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribePremiumRepositoriesError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DescribePremiumRepositoriesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DescribePremiumRepositoriesError);
+
 /// An error the service returned for `DescribeRegistries`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeRegistriesError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -723,13 +1278,13 @@ impl ::aws_json_runtime::OperationError for DescribeRegistriesError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeRepositoriesError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -761,17 +1316,69 @@ impl ::aws_json_runtime::OperationError for DescribeRepositoriesError {
 
 ::aws_json_runtime::operation_error!(DescribeRepositoriesError);
 
+/// An error the service returned for `DisassociateRepositories`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DisassociateRepositoriesError {
+    /// The specified repositories aren't associated. Check the repository names and types, and use `DescribePremiumRepositories` or `DescribeRepositories` to check the current association.
+    AssociationNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for DisassociateRepositoriesError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "AssociationNotFoundException" => Self::AssociationNotFoundException(error),
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::AssociationNotFoundException(error)
+            | Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(DisassociateRepositoriesError);
+
 /// An error the service returned for `GetAuthorizationToken`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetAuthorizationTokenError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -801,15 +1408,173 @@ impl ::aws_json_runtime::OperationError for GetAuthorizationTokenError {
 
 ::aws_json_runtime::operation_error!(GetAuthorizationTokenError);
 
+/// An error the service returned for `GetDownloadUrlForPublisherReport`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetDownloadUrlForPublisherReportError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified publisher report can't be found. Check the report ID, and use `ListPublisherReports` to list the available reports.
+    PublisherReportNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for GetDownloadUrlForPublisherReportError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "PublisherReportNotFoundException" => {
+                Self::PublisherReportNotFoundException(error)
+            }
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::PublisherReportNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(GetDownloadUrlForPublisherReportError);
+
+/// An error the service returned for `GetPremiumRepositoryCatalogData`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetPremiumRepositoryCatalogDataError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The repository catalog data doesn't exist. Use `PutRepositoryCatalogData` or `PutPremiumRepositoryCatalogData` to set the catalog data for the repository.
+    RepositoryCatalogDataNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for GetPremiumRepositoryCatalogDataError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryCatalogDataNotFoundException" => {
+                Self::RepositoryCatalogDataNotFoundException(error)
+            }
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryCatalogDataNotFoundException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(GetPremiumRepositoryCatalogDataError);
+
+/// An error the service returned for `GetPremiumRepositoryPolicy`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetPremiumRepositoryPolicyError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified repository and registry combination doesn't have an associated repository policy. Use `SetRepositoryPolicy` or `SetPremiumRepositoryPolicy` to set a policy on the repository.
+    RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for GetPremiumRepositoryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "RepositoryPolicyNotFoundException" => {
+                Self::RepositoryPolicyNotFoundException(error)
+            }
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::RepositoryPolicyNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(GetPremiumRepositoryPolicyError);
+
 /// An error the service returned for `GetRegistryCatalogData`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetRegistryCatalogDataError {
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -843,15 +1608,15 @@ impl ::aws_json_runtime::OperationError for GetRegistryCatalogDataError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetRepositoryCatalogDataError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryCatalogDataNotFoundException`.
+    /// The repository catalog data doesn't exist. Use `PutRepositoryCatalogData` or `PutPremiumRepositoryCatalogData` to set the catalog data for the repository.
     RepositoryCatalogDataNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -893,15 +1658,15 @@ impl ::aws_json_runtime::OperationError for GetRepositoryCatalogDataError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetRepositoryPolicyError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryPolicyNotFoundException`.
+    /// The specified repository and registry combination doesn't have an associated repository policy. Use `SetRepositoryPolicy` or `SetPremiumRepositoryPolicy` to set a policy on the repository.
     RepositoryPolicyNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -943,15 +1708,15 @@ impl ::aws_json_runtime::OperationError for GetRepositoryPolicyError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum InitiateLayerUploadError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RegistryNotFoundException`.
+    /// The registry doesn't exist.
     RegistryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -985,19 +1750,63 @@ impl ::aws_json_runtime::OperationError for InitiateLayerUploadError {
 
 ::aws_json_runtime::operation_error!(InitiateLayerUploadError);
 
+/// An error the service returned for `ListPublisherReports`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListPublisherReportsError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for ListPublisherReportsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(ListPublisherReportsError);
+
 /// An error the service returned for `ListTagsForResource`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListTagsForResourceError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -1035,28 +1844,32 @@ impl ::aws_json_runtime::OperationError for ListTagsForResourceError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PutImageError {
-    /// The service answered `ImageAlreadyExistsException`.
+    /// Another operation is in progress on the same resource. Wait and then retry the request.
+    ConflictException(::aws_json_runtime::ServiceError),
+    /// The specified image has already been pushed, and there were no changes to the manifest or image tag after the last push.
     ImageAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `ImageDigestDoesNotMatchException`.
+    /// The specified image digest doesn't match the digest that Amazon ECR calculated for the image.
     ImageDigestDoesNotMatchException(::aws_json_runtime::ServiceError),
-    /// The service answered `ImageTagAlreadyExistsException`.
+    /// The specified image is tagged with a tag that already exists. The repository is configured for tag immutability.
     ImageTagAlreadyExistsException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `LayersNotFoundException`.
+    /// The specified layers can't be found, or the specified layer isn't valid for this repository.
     LayersNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `LimitExceededException`.
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
     LimitExceededException(::aws_json_runtime::ServiceError),
-    /// The service answered `ReferencedImagesNotFoundException`.
+    /// The manifest list is referencing an image that doesn't exist.
     ReferencedImagesNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RegistryNotFoundException`.
+    /// The registry doesn't exist.
     RegistryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// There was an error validating the request. Check the request parameters and try again.
+    ValidationException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
     /// into the service-wide enum to match it.
@@ -1066,6 +1879,7 @@ pub enum PutImageError {
 impl ::aws_json_runtime::OperationError for PutImageError {
     fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
         match error.code() {
+            "ConflictException" => Self::ConflictException(error),
             "ImageAlreadyExistsException" => Self::ImageAlreadyExistsException(error),
             "ImageDigestDoesNotMatchException" => {
                 Self::ImageDigestDoesNotMatchException(error)
@@ -1083,13 +1897,15 @@ impl ::aws_json_runtime::OperationError for PutImageError {
             "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
             "ServerException" => Self::ServerException(error),
             "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            "ValidationException" => Self::ValidationException(error),
             _ => Self::Unhandled(error),
         }
     }
 
     fn service_error(&self) -> &::aws_json_runtime::ServiceError {
         match self {
-            Self::ImageAlreadyExistsException(error)
+            Self::ConflictException(error)
+            | Self::ImageAlreadyExistsException(error)
             | Self::ImageDigestDoesNotMatchException(error)
             | Self::ImageTagAlreadyExistsException(error)
             | Self::InvalidParameterException(error)
@@ -1100,6 +1916,7 @@ impl ::aws_json_runtime::OperationError for PutImageError {
             | Self::RepositoryNotFoundException(error)
             | Self::ServerException(error)
             | Self::UnsupportedCommandException(error)
+            | Self::ValidationException(error)
             | Self::Unhandled(error) => error,
         }
     }
@@ -1107,17 +1924,113 @@ impl ::aws_json_runtime::OperationError for PutImageError {
 
 ::aws_json_runtime::operation_error!(PutImageError);
 
+/// An error the service returned for `PutPremiumRepositoryCatalogData`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PutPremiumRepositoryCatalogDataError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for PutPremiumRepositoryCatalogDataError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(PutPremiumRepositoryCatalogDataError);
+
+/// An error the service returned for `PutPremiumRepositoryProducts`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PutPremiumRepositoryProductsError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for PutPremiumRepositoryProductsError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(PutPremiumRepositoryProductsError);
+
 /// An error the service returned for `PutRegistryCatalogData`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PutRegistryCatalogDataError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -1153,13 +2066,13 @@ impl ::aws_json_runtime::OperationError for PutRegistryCatalogDataError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PutRepositoryCatalogDataError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -1191,19 +2104,123 @@ impl ::aws_json_runtime::OperationError for PutRepositoryCatalogDataError {
 
 ::aws_json_runtime::operation_error!(PutRepositoryCatalogDataError);
 
+/// An error the service returned for `SetImageStatus`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SetImageStatusError {
+    /// Another operation is in progress on the same resource. Wait and then retry the request.
+    ConflictException(::aws_json_runtime::ServiceError),
+    /// The image requested doesn't exist in the specified repository. Check the image tag or digest. To list the images in a repository, use `DescribeImages` or `DescribeImageTags`, or for a premium repository that you're entitled to, `DescribeEntitledImages` or `DescribeEntitledImageTags`.
+    ImageNotFoundException(::aws_json_runtime::ServiceError),
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// There was an error validating the request. Check the request parameters and try again.
+    ValidationException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for SetImageStatusError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "ConflictException" => Self::ConflictException(error),
+            "ImageNotFoundException" => Self::ImageNotFoundException(error),
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            "ValidationException" => Self::ValidationException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::ConflictException(error)
+            | Self::ImageNotFoundException(error)
+            | Self::InvalidParameterException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::ValidationException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(SetImageStatusError);
+
+/// An error the service returned for `SetPremiumRepositoryPolicy`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SetPremiumRepositoryPolicyError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for SetPremiumRepositoryPolicyError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(SetPremiumRepositoryPolicyError);
+
 /// An error the service returned for `SetRepositoryPolicy`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SetRepositoryPolicyError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -1235,23 +2252,71 @@ impl ::aws_json_runtime::OperationError for SetRepositoryPolicyError {
 
 ::aws_json_runtime::operation_error!(SetRepositoryPolicyError);
 
+/// An error the service returned for `SetRepositoryState`.
+///
+/// Every variant carries the error's code, message, HTTP status and request id.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SetRepositoryStateError {
+    /// The specified parameter is invalid. Review the available parameters for the API request.
+    InvalidParameterException(::aws_json_runtime::ServiceError),
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
+    LimitExceededException(::aws_json_runtime::ServiceError),
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
+    RepositoryNotFoundException(::aws_json_runtime::ServiceError),
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
+    ServerException(::aws_json_runtime::ServiceError),
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
+    UnsupportedCommandException(::aws_json_runtime::ServiceError),
+    /// An error the document does not list for this operation; it
+    /// may still be one the document defines: convert the error
+    /// into the service-wide enum to match it.
+    Unhandled(::aws_json_runtime::ServiceError),
+}
+
+impl ::aws_json_runtime::OperationError for SetRepositoryStateError {
+    fn from_service_error(error: ::aws_json_runtime::ServiceError) -> Self {
+        match error.code() {
+            "InvalidParameterException" => Self::InvalidParameterException(error),
+            "LimitExceededException" => Self::LimitExceededException(error),
+            "RepositoryNotFoundException" => Self::RepositoryNotFoundException(error),
+            "ServerException" => Self::ServerException(error),
+            "UnsupportedCommandException" => Self::UnsupportedCommandException(error),
+            _ => Self::Unhandled(error),
+        }
+    }
+
+    fn service_error(&self) -> &::aws_json_runtime::ServiceError {
+        match self {
+            Self::InvalidParameterException(error)
+            | Self::LimitExceededException(error)
+            | Self::RepositoryNotFoundException(error)
+            | Self::ServerException(error)
+            | Self::UnsupportedCommandException(error)
+            | Self::Unhandled(error) => error,
+        }
+    }
+}
+
+::aws_json_runtime::operation_error!(SetRepositoryStateError);
+
 /// An error the service returned for `TagResource`.
 ///
 /// Every variant carries the error's code, message, HTTP status and request id.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum TagResourceError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidTagParameterException`.
+    /// An invalid parameter has been specified. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
     InvalidTagParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `TooManyTagsException`.
+    /// The list of tags on the repository is over the limit. A repository can have up to 50 tags. Remove tags with `UntagResource`, or specify fewer tags, then try again.
     TooManyTagsException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -1293,17 +2358,17 @@ impl ::aws_json_runtime::OperationError for TagResourceError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UntagResourceError {
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidTagParameterException`.
+    /// An invalid parameter has been specified. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
     InvalidTagParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `TooManyTagsException`.
+    /// The list of tags on the repository is over the limit. A repository can have up to 50 tags. Remove tags with `UntagResource`, or specify fewer tags, then try again.
     TooManyTagsException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error
@@ -1345,21 +2410,21 @@ impl ::aws_json_runtime::OperationError for UntagResourceError {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UploadLayerPartError {
-    /// The service answered `InvalidLayerPartException`.
+    /// The layer part size isn't valid, or the first byte specified isn't consecutive to the last byte of a previous layer part upload.
     InvalidLayerPartException(::aws_json_runtime::ServiceError),
-    /// The service answered `InvalidParameterException`.
+    /// The specified parameter is invalid. Review the available parameters for the API request.
     InvalidParameterException(::aws_json_runtime::ServiceError),
-    /// The service answered `LimitExceededException`.
+    /// The operation didn't succeed because it would have exceeded a service limit for your account. For more information, see [Amazon ECR Public service quotas](https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html) in the Amazon Elastic Container Registry Public User Guide.
     LimitExceededException(::aws_json_runtime::ServiceError),
-    /// The service answered `RegistryNotFoundException`.
+    /// The registry doesn't exist.
     RegistryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `RepositoryNotFoundException`.
+    /// The specified repository can't be found. Check the spelling of the specified repository and ensure that you're performing operations on the correct registry.
     RepositoryNotFoundException(::aws_json_runtime::ServiceError),
-    /// The service answered `ServerException`.
+    /// These errors are usually caused by a server-side issue. Retry the request. If it continues to fail, contact Amazon Web Services Support.
     ServerException(::aws_json_runtime::ServiceError),
-    /// The service answered `UnsupportedCommandException`.
+    /// The action isn't supported in this Region. Check that the action is available in the Amazon Web Services Region that you're using, and try again in a supported Region.
     UnsupportedCommandException(::aws_json_runtime::ServiceError),
-    /// The service answered `UploadNotFoundException`.
+    /// The upload can't be found, or the specified upload ID isn't valid for this repository.
     UploadNotFoundException(::aws_json_runtime::ServiceError),
     /// An error the document does not list for this operation; it
     /// may still be one the document defines: convert the error

@@ -2,6 +2,99 @@
 
 //! Request builders for every operation of Amazon Elastic Container Registry Public.
 
+use super::types;
+
+impl super::Client {
+    /// Associates a repository with another repository of a different type in the same public registry, so that the Amazon ECR Public Gallery shows them side by side. One repository must be `FREE` and the other must be `PREMIUM`. Both repositories must already exist, and each repository can have at most one associated repository.
+    pub fn associate_repositories(&self) -> AssociateRepositories {
+        AssociateRepositories {
+            client: self.clone(),
+            input: types::AssociateRepositoriesRequest::builder(),
+        }
+    }
+}
+
+/// A `AssociateRepositories` request: set members, then [`send`](AssociateRepositories::send) it.
+///
+/// Made by [`Client::associate_repositories`](super::Client::associate_repositories).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct AssociateRepositories {
+    client: super::Client,
+    input: types::AssociateRepositoriesRequestBuilder,
+}
+
+impl AssociateRepositories {
+    /// The name of the repository to associate with the source repository.
+    pub fn associated_repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.associated_repository_name(value);
+        self
+    }
+
+    /// The type of the repository to associate with the source repository. This must be different from the type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn associated_repository_type(
+        mut self,
+        value: impl Into<types::RepositoryType>,
+    ) -> Self {
+        self.input = self.input.associated_repository_type(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repositories to associate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the source repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
+        self
+    }
+
+    /// The `AssociateRepositories` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<types::AssociateRepositoriesRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("AssociateRepositories"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::AssociateRepositoriesResponse,
+        ::aws_json_runtime::SdkError<super::errors::AssociateRepositoriesError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::AssociateRepositoriesRequest {
+    type Service = super::EcrPublic;
+    type Output = types::AssociateRepositoriesResponse;
+    type Error = super::errors::AssociateRepositoriesError;
+    const NAME: &'static str = "AssociateRepositories";
+    const TARGET: &'static str = "SpencerFrontendService.AssociateRepositories";
+}
+
 impl super::Client {
     /// Checks the availability of one or more image layers that are within a repository in a public registry. When an image is pushed to a repository, each image layer is checked to verify if it has been uploaded before. If it has been uploaded, then the image layer is skipped.
     ///
@@ -9,9 +102,7 @@ impl super::Client {
     pub fn batch_check_layer_availability(&self) -> BatchCheckLayerAvailability {
         BatchCheckLayerAvailability {
             client: self.clone(),
-            layer_digests: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::BatchCheckLayerAvailabilityRequest::builder(),
         }
     }
 }
@@ -25,27 +116,34 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchCheckLayerAvailability {
     client: super::Client,
-    layer_digests: Option<Vec<String>>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::BatchCheckLayerAvailabilityRequestBuilder,
 }
 
 impl BatchCheckLayerAvailability {
     /// The digests of the image layers to check.
     pub fn layer_digests(mut self, value: Vec<String>) -> Self {
-        self.layer_digests = Some(value);
+        self.input = self.input.layer_digests(value);
         self
     }
 
     /// The Amazon Web Services account ID, or registry alias, associated with the public registry that contains the image layers to check. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository that's associated with the image layers to check.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
@@ -53,22 +151,10 @@ impl BatchCheckLayerAvailability {
     pub fn build(
         self,
     ) -> Result<
-        super::types::BatchCheckLayerAvailabilityRequest,
+        types::BatchCheckLayerAvailabilityRequest,
         ::aws_json_runtime::InvalidInput,
     > {
-        Ok(super::types::BatchCheckLayerAvailabilityRequest {
-            layer_digests: ::aws_json_runtime::required(
-                self.layer_digests,
-                "BatchCheckLayerAvailability",
-                "layerDigests",
-            )?,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "BatchCheckLayerAvailability",
-                "repositoryName",
-            )?,
-        })
+        self.input.build().map_err(|e| e.in_operation("BatchCheckLayerAvailability"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -77,7 +163,7 @@ impl BatchCheckLayerAvailability {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::BatchCheckLayerAvailabilityResponse,
+        types::BatchCheckLayerAvailabilityResponse,
         ::aws_json_runtime::SdkError<super::errors::BatchCheckLayerAvailabilityError>,
     > {
         let client = self.client.clone();
@@ -85,9 +171,9 @@ impl BatchCheckLayerAvailability {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::BatchCheckLayerAvailabilityRequest {
+impl ::aws_json_runtime::Operation for types::BatchCheckLayerAvailabilityRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::BatchCheckLayerAvailabilityResponse;
+    type Output = types::BatchCheckLayerAvailabilityResponse;
     type Error = super::errors::BatchCheckLayerAvailabilityError;
     const NAME: &'static str = "BatchCheckLayerAvailability";
     const TARGET: &'static str = "SpencerFrontendService.BatchCheckLayerAvailability";
@@ -102,9 +188,7 @@ impl super::Client {
     pub fn batch_delete_image(&self) -> BatchDeleteImage {
         BatchDeleteImage {
             client: self.clone(),
-            image_ids: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::BatchDeleteImageRequest::builder(),
         }
     }
 }
@@ -118,50 +202,42 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct BatchDeleteImage {
     client: super::Client,
-    image_ids: Option<Vec<super::types::ImageIdentifier>>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::BatchDeleteImageRequestBuilder,
 }
 
 impl BatchDeleteImage {
     /// A list of image ID references that correspond to images to delete. The format of the `imageIds` reference is `imageTag=tag` or `imageDigest=digest`.
-    pub fn image_ids(mut self, value: Vec<super::types::ImageIdentifier>) -> Self {
-        self.image_ids = Some(value);
+    pub fn image_ids(mut self, value: Vec<types::ImageIdentifier>) -> Self {
+        self.input = self.input.image_ids(value);
         self
     }
 
     /// The Amazon Web Services account ID, or registry alias, that's associated with the registry that contains the image to delete. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The repository in a public registry that contains the image to delete.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
     /// The `BatchDeleteImage` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::BatchDeleteImageRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::BatchDeleteImageRequest {
-            image_ids: ::aws_json_runtime::required(
-                self.image_ids,
-                "BatchDeleteImage",
-                "imageIds",
-            )?,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "BatchDeleteImage",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::BatchDeleteImageRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("BatchDeleteImage"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -170,7 +246,7 @@ impl BatchDeleteImage {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::BatchDeleteImageResponse,
+        types::BatchDeleteImageResponse,
         ::aws_json_runtime::SdkError<super::errors::BatchDeleteImageError>,
     > {
         let client = self.client.clone();
@@ -178,9 +254,9 @@ impl BatchDeleteImage {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::BatchDeleteImageRequest {
+impl ::aws_json_runtime::Operation for types::BatchDeleteImageRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::BatchDeleteImageResponse;
+    type Output = types::BatchDeleteImageResponse;
     type Error = super::errors::BatchDeleteImageError;
     const NAME: &'static str = "BatchDeleteImage";
     const TARGET: &'static str = "SpencerFrontendService.BatchDeleteImage";
@@ -195,10 +271,7 @@ impl super::Client {
     pub fn complete_layer_upload(&self) -> CompleteLayerUpload {
         CompleteLayerUpload {
             client: self.clone(),
-            layer_digests: None,
-            registry_id: None,
-            repository_name: None,
-            upload_id: None,
+            input: types::CompleteLayerUploadRequest::builder(),
         }
     }
 }
@@ -212,62 +285,48 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CompleteLayerUpload {
     client: super::Client,
-    layer_digests: Option<Vec<String>>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
-    upload_id: Option<String>,
+    input: types::CompleteLayerUploadRequestBuilder,
 }
 
 impl CompleteLayerUpload {
     /// The `sha256` digest of the image layer.
     pub fn layer_digests(mut self, value: Vec<String>) -> Self {
-        self.layer_digests = Some(value);
+        self.input = self.input.layer_digests(value);
         self
     }
 
     /// The Amazon Web Services account ID, or registry alias, associated with the registry where layers are uploaded. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository in a public registry to associate with the image layer.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
     /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the image layer.
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
+        self.input = self.input.upload_id(value);
         self
     }
 
     /// The `CompleteLayerUpload` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::CompleteLayerUploadRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::CompleteLayerUploadRequest {
-            layer_digests: ::aws_json_runtime::required(
-                self.layer_digests,
-                "CompleteLayerUpload",
-                "layerDigests",
-            )?,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "CompleteLayerUpload",
-                "repositoryName",
-            )?,
-            upload_id: ::aws_json_runtime::required(
-                self.upload_id,
-                "CompleteLayerUpload",
-                "uploadId",
-            )?,
-        })
+    ) -> Result<types::CompleteLayerUploadRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("CompleteLayerUpload"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -276,7 +335,7 @@ impl CompleteLayerUpload {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CompleteLayerUploadResponse,
+        types::CompleteLayerUploadResponse,
         ::aws_json_runtime::SdkError<super::errors::CompleteLayerUploadError>,
     > {
         let client = self.client.clone();
@@ -284,22 +343,99 @@ impl CompleteLayerUpload {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::CompleteLayerUploadRequest {
+impl ::aws_json_runtime::Operation for types::CompleteLayerUploadRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::CompleteLayerUploadResponse;
+    type Output = types::CompleteLayerUploadResponse;
     type Error = super::errors::CompleteLayerUploadError;
     const NAME: &'static str = "CompleteLayerUpload";
     const TARGET: &'static str = "SpencerFrontendService.CompleteLayerUpload";
 }
 
 impl super::Client {
-    /// Creates a repository in a public registry. For more information, see [Amazon ECR repositories](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon Elastic Container Registry User Guide*.
+    /// Creates a premium repository in a public registry for paid content that's sold through Amazon Web Services Marketplace. Your registry must be verified and have an approved custom registry alias; otherwise, the request fails with `ValidationException`. The repository starts in the `DRAFT` state, and you make it available with `SetRepositoryState`.
+    pub fn create_premium_repository(&self) -> CreatePremiumRepository {
+        CreatePremiumRepository {
+            client: self.clone(),
+            input: types::CreatePremiumRepositoryRequest::builder(),
+        }
+    }
+}
+
+/// A `CreatePremiumRepository` request: set members, then [`send`](CreatePremiumRepository::send) it.
+///
+/// Made by [`Client::create_premium_repository`](super::Client::create_premium_repository).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreatePremiumRepository {
+    client: super::Client,
+    input: types::CreatePremiumRepositoryRequestBuilder,
+}
+
+impl CreatePremiumRepository {
+    /// The details about the premium repository that are publicly visible in the Amazon ECR Public Gallery. A premium repository is listed in the Amazon ECR Public Gallery when it's `AVAILABLE` and at least one of its Amazon Web Services Marketplace products is public.
+    pub fn catalog_data(mut self, value: types::RepositoryCatalogDataInput) -> Self {
+        self.input = self.input.catalog_data(value);
+        self
+    }
+
+    /// The list of Amazon Web Services Marketplace product IDs for the premium repository. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.
+    pub fn marketplace_products(mut self, value: Vec<String>) -> Self {
+        self.input = self.input.marketplace_products(value);
+        self
+    }
+
+    /// The name to use for the premium repository. You can specify the name on its own (for example `nginx-web-app`) or prepend a namespace to group the repository into a category (for example `project-a/nginx-web-app`). You can give a premium repository the same name as a free repository in the same registry.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The metadata that you apply to the premium repository to help categorize and organize your repositories. Each tag consists of a key and an optional value. You define both of them. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: Vec<types::Tag>) -> Self {
+        self.input = self.input.tags(value);
+        self
+    }
+
+    /// The `CreatePremiumRepository` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::CreatePremiumRepositoryRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("CreatePremiumRepository"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::CreatePremiumRepositoryResponse,
+        ::aws_json_runtime::SdkError<super::errors::CreatePremiumRepositoryError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::CreatePremiumRepositoryRequest {
+    type Service = super::EcrPublic;
+    type Output = types::CreatePremiumRepositoryResponse;
+    type Error = super::errors::CreatePremiumRepositoryError;
+    const NAME: &'static str = "CreatePremiumRepository";
+    const TARGET: &'static str = "SpencerFrontendService.CreatePremiumRepository";
+}
+
+impl super::Client {
+    /// Creates a repository in a public registry. For more information, see [Public repositories](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repositories.html) in the *Amazon Elastic Container Registry Public User Guide*.
     pub fn create_repository(&self) -> CreateRepository {
         CreateRepository {
             client: self.clone(),
-            catalog_data: None,
-            repository_name: None,
-            tags: None,
+            input: types::CreateRepositoryRequest::builder(),
         }
     }
 }
@@ -313,49 +449,33 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRepository {
     client: super::Client,
-    catalog_data: Option<super::types::RepositoryCatalogDataInput>,
-    repository_name: Option<String>,
-    tags: Option<Vec<super::types::Tag>>,
+    input: types::CreateRepositoryRequestBuilder,
 }
 
 impl CreateRepository {
     /// The details about the repository that are publicly visible in the Amazon ECR Public Gallery.
-    pub fn catalog_data(
-        mut self,
-        value: super::types::RepositoryCatalogDataInput,
-    ) -> Self {
-        self.catalog_data = Some(value);
+    pub fn catalog_data(mut self, value: types::RepositoryCatalogDataInput) -> Self {
+        self.input = self.input.catalog_data(value);
         self
     }
 
     /// The name to use for the repository. This appears publicly in the Amazon ECR Public Gallery. The repository name can be specified on its own (for example `nginx-web-app`) or prepended with a namespace to group the repository into a category (for example `project-a/nginx-web-app`).
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
         self
     }
 
     /// The metadata that you apply to each repository to help categorize and organize your repositories. Each tag consists of a key and an optional value. You define both of them. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-    pub fn tags(mut self, value: Vec<super::types::Tag>) -> Self {
-        self.tags = Some(value);
+    pub fn tags(mut self, value: Vec<types::Tag>) -> Self {
+        self.input = self.input.tags(value);
         self
     }
 
     /// The `CreateRepository` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::CreateRepositoryRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::CreateRepositoryRequest {
-            catalog_data: self.catalog_data,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "CreateRepository",
-                "repositoryName",
-            )?,
-            tags: self.tags,
-        })
+    ) -> Result<types::CreateRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("CreateRepository"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -364,7 +484,7 @@ impl CreateRepository {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateRepositoryResponse,
+        types::CreateRepositoryResponse,
         ::aws_json_runtime::SdkError<super::errors::CreateRepositoryError>,
     > {
         let client = self.client.clone();
@@ -372,12 +492,146 @@ impl CreateRepository {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::CreateRepositoryRequest {
+impl ::aws_json_runtime::Operation for types::CreateRepositoryRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::CreateRepositoryResponse;
+    type Output = types::CreateRepositoryResponse;
     type Error = super::errors::CreateRepositoryError;
     const NAME: &'static str = "CreateRepository";
     const TARGET: &'static str = "SpencerFrontendService.CreateRepository";
+}
+
+impl super::Client {
+    /// Deletes a premium repository in a public registry. The repository must be empty before you can delete it. While the repository is in the `DRAFT` state, you can remove images with `BatchDeleteImage`; after it leaves the `DRAFT` state, deprecate images with `SetImageStatus`.
+    pub fn delete_premium_repository(&self) -> DeletePremiumRepository {
+        DeletePremiumRepository {
+            client: self.clone(),
+            input: types::DeletePremiumRepositoryRequest::builder(),
+        }
+    }
+}
+
+/// A `DeletePremiumRepository` request: set members, then [`send`](DeletePremiumRepository::send) it.
+///
+/// Made by [`Client::delete_premium_repository`](super::Client::delete_premium_repository).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletePremiumRepository {
+    client: super::Client,
+    input: types::DeletePremiumRepositoryRequestBuilder,
+}
+
+impl DeletePremiumRepository {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the premium repository to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `DeletePremiumRepository` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::DeletePremiumRepositoryRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("DeletePremiumRepository"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DeletePremiumRepositoryResponse,
+        ::aws_json_runtime::SdkError<super::errors::DeletePremiumRepositoryError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DeletePremiumRepositoryRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DeletePremiumRepositoryResponse;
+    type Error = super::errors::DeletePremiumRepositoryError;
+    const NAME: &'static str = "DeletePremiumRepository";
+    const TARGET: &'static str = "SpencerFrontendService.DeletePremiumRepository";
+}
+
+impl super::Client {
+    /// Deletes the repository policy that's associated with the specified premium repository.
+    pub fn delete_premium_repository_policy(&self) -> DeletePremiumRepositoryPolicy {
+        DeletePremiumRepositoryPolicy {
+            client: self.clone(),
+            input: types::DeletePremiumRepositoryPolicyRequest::builder(),
+        }
+    }
+}
+
+/// A `DeletePremiumRepositoryPolicy` request: set members, then [`send`](DeletePremiumRepositoryPolicy::send) it.
+///
+/// Made by [`Client::delete_premium_repository_policy`](super::Client::delete_premium_repository_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeletePremiumRepositoryPolicy {
+    client: super::Client,
+    input: types::DeletePremiumRepositoryPolicyRequestBuilder,
+}
+
+impl DeletePremiumRepositoryPolicy {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository policy to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the premium repository that's associated with the repository policy to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `DeletePremiumRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::DeletePremiumRepositoryPolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("DeletePremiumRepositoryPolicy"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DeletePremiumRepositoryPolicyResponse,
+        ::aws_json_runtime::SdkError<super::errors::DeletePremiumRepositoryPolicyError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DeletePremiumRepositoryPolicyRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DeletePremiumRepositoryPolicyResponse;
+    type Error = super::errors::DeletePremiumRepositoryPolicyError;
+    const NAME: &'static str = "DeletePremiumRepositoryPolicy";
+    const TARGET: &'static str = "SpencerFrontendService.DeletePremiumRepositoryPolicy";
 }
 
 impl super::Client {
@@ -385,9 +639,7 @@ impl super::Client {
     pub fn delete_repository(&self) -> DeleteRepository {
         DeleteRepository {
             client: self.clone(),
-            force: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::DeleteRepositoryRequest::builder(),
         }
     }
 }
@@ -401,46 +653,33 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRepository {
     client: super::Client,
-    force: Option<bool>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::DeleteRepositoryRequestBuilder,
 }
 
 impl DeleteRepository {
     /// The force option can be used to delete a repository that contains images. If the force option is not used, the repository must be empty prior to deletion.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+        self.input = self.input.force(value);
         self
     }
 
     /// The Amazon Web Services account ID that's associated with the public registry that contains the repository to delete. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository to delete.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
         self
     }
 
     /// The `DeleteRepository` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::DeleteRepositoryRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::DeleteRepositoryRequest {
-            force: self.force,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "DeleteRepository",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::DeleteRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("DeleteRepository"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -449,7 +688,7 @@ impl DeleteRepository {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DeleteRepositoryResponse,
+        types::DeleteRepositoryResponse,
         ::aws_json_runtime::SdkError<super::errors::DeleteRepositoryError>,
     > {
         let client = self.client.clone();
@@ -457,9 +696,9 @@ impl DeleteRepository {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::DeleteRepositoryRequest {
+impl ::aws_json_runtime::Operation for types::DeleteRepositoryRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::DeleteRepositoryResponse;
+    type Output = types::DeleteRepositoryResponse;
     type Error = super::errors::DeleteRepositoryError;
     const NAME: &'static str = "DeleteRepository";
     const TARGET: &'static str = "SpencerFrontendService.DeleteRepository";
@@ -470,8 +709,7 @@ impl super::Client {
     pub fn delete_repository_policy(&self) -> DeleteRepositoryPolicy {
         DeleteRepositoryPolicy {
             client: self.clone(),
-            registry_id: None,
-            repository_name: None,
+            input: types::DeleteRepositoryPolicyRequest::builder(),
         }
     }
 }
@@ -485,38 +723,27 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRepositoryPolicy {
     client: super::Client,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::DeleteRepositoryPolicyRequestBuilder,
 }
 
 impl DeleteRepositoryPolicy {
     /// The Amazon Web Services account ID that's associated with the public registry that contains the repository policy to delete. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository that's associated with the repository policy to delete.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
         self
     }
 
     /// The `DeleteRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::DeleteRepositoryPolicyRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::DeleteRepositoryPolicyRequest {
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "DeleteRepositoryPolicy",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::DeleteRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("DeleteRepositoryPolicy"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -525,7 +752,7 @@ impl DeleteRepositoryPolicy {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DeleteRepositoryPolicyResponse,
+        types::DeleteRepositoryPolicyResponse,
         ::aws_json_runtime::SdkError<super::errors::DeleteRepositoryPolicyError>,
     > {
         let client = self.client.clone();
@@ -533,12 +760,470 @@ impl DeleteRepositoryPolicy {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::DeleteRepositoryPolicyRequest {
+impl ::aws_json_runtime::Operation for types::DeleteRepositoryPolicyRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::DeleteRepositoryPolicyResponse;
+    type Output = types::DeleteRepositoryPolicyResponse;
     type Error = super::errors::DeleteRepositoryPolicyError;
     const NAME: &'static str = "DeleteRepositoryPolicy";
     const TARGET: &'static str = "SpencerFrontendService.DeleteRepositoryPolicy";
+}
+
+impl super::Client {
+    /// Returns the image tag details for a premium repository that you're entitled to through an Amazon Web Services Marketplace purchase.
+    pub fn describe_entitled_image_tags(&self) -> DescribeEntitledImageTags {
+        DescribeEntitledImageTags {
+            client: self.clone(),
+            input: types::DescribeEntitledImageTagsRequest::builder(),
+        }
+    }
+}
+
+/// A `DescribeEntitledImageTags` request: set members, then [`send`](DescribeEntitledImageTags::send) it.
+///
+/// Made by [`Client::describe_entitled_image_tags`](super::Client::describe_entitled_image_tags).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DescribeEntitledImageTags {
+    client: super::Client,
+    input: types::DescribeEntitledImageTagsRequestBuilder,
+}
+
+impl DescribeEntitledImageTags {
+    /// The maximum number of results that `DescribeEntitledImageTags` returns in paginated output. When you use this parameter, `DescribeEntitledImageTags` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeEntitledImageTags` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledImageTags` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.input = self.input.max_results(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledImageTags` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.next_token(value);
+        self
+    }
+
+    /// The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.
+    pub fn registry_alias(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_alias(value);
+        self
+    }
+
+    /// The name of the premium repository that contains the image tags to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `DescribeEntitledImageTags` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::DescribeEntitledImageTagsRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("DescribeEntitledImageTags"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DescribeEntitledImageTagsResponse,
+        ::aws_json_runtime::SdkError<super::errors::DescribeEntitledImageTagsError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribeEntitledImageTags {
+    /// Sends `DescribeEntitledImageTags` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> ::aws_json_runtime::Paginator<types::DescribeEntitledImageTagsRequest> {
+        let client = self.client.clone();
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
+    }
+}
+
+impl ::aws_json_runtime::Paginated for types::DescribeEntitledImageTagsRequest {
+    type Item = types::EntitledImageTagDetail;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).map(|v| v.image_tag_details).unwrap_or_default()
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DescribeEntitledImageTagsRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DescribeEntitledImageTagsResponse;
+    type Error = super::errors::DescribeEntitledImageTagsError;
+    const NAME: &'static str = "DescribeEntitledImageTags";
+    const TARGET: &'static str = "SpencerFrontendService.DescribeEntitledImageTags";
+}
+
+impl super::Client {
+    /// Returns metadata about the images in a premium repository that you're entitled to through an Amazon Web Services Marketplace purchase.
+    pub fn describe_entitled_images(&self) -> DescribeEntitledImages {
+        DescribeEntitledImages {
+            client: self.clone(),
+            input: types::DescribeEntitledImagesRequest::builder(),
+        }
+    }
+}
+
+/// A `DescribeEntitledImages` request: set members, then [`send`](DescribeEntitledImages::send) it.
+///
+/// Made by [`Client::describe_entitled_images`](super::Client::describe_entitled_images).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DescribeEntitledImages {
+    client: super::Client,
+    input: types::DescribeEntitledImagesRequestBuilder,
+}
+
+impl DescribeEntitledImages {
+    /// The list of image IDs for the requested premium repository. If you specify images with `imageIds`, you can't use `maxResults` or `nextToken`.
+    pub fn image_ids(mut self, value: Vec<types::ImageIdentifier>) -> Self {
+        self.input = self.input.image_ids(value);
+        self
+    }
+
+    /// The maximum number of results that `DescribeEntitledImages` returns in paginated output. When you use this parameter, `DescribeEntitledImages` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeEntitledImages` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledImages` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.input = self.input.max_results(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledImages` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.next_token(value);
+        self
+    }
+
+    /// The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.
+    pub fn registry_alias(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_alias(value);
+        self
+    }
+
+    /// The name of the premium repository that contains the images to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `DescribeEntitledImages` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<types::DescribeEntitledImagesRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("DescribeEntitledImages"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DescribeEntitledImagesResponse,
+        ::aws_json_runtime::SdkError<super::errors::DescribeEntitledImagesError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribeEntitledImages {
+    /// Sends `DescribeEntitledImages` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> ::aws_json_runtime::Paginator<types::DescribeEntitledImagesRequest> {
+        let client = self.client.clone();
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
+    }
+}
+
+impl ::aws_json_runtime::Paginated for types::DescribeEntitledImagesRequest {
+    type Item = types::EntitledImageDetail;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).map(|v| v.image_details).unwrap_or_default()
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DescribeEntitledImagesRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DescribeEntitledImagesResponse;
+    type Error = super::errors::DescribeEntitledImagesError;
+    const NAME: &'static str = "DescribeEntitledImages";
+    const TARGET: &'static str = "SpencerFrontendService.DescribeEntitledImages";
+}
+
+impl super::Client {
+    /// Returns the premium repositories that you're entitled to through your active Amazon Web Services Marketplace purchases. Amazon ECR looks up your purchases by calling the Amazon Web Services Marketplace `SearchAgreements` operation on your behalf, so you need permission for the `aws-marketplace:SearchAgreements` action in addition to `ecr-public:DescribeEntitledRepositories`.
+    pub fn describe_entitled_repositories(&self) -> DescribeEntitledRepositories {
+        DescribeEntitledRepositories {
+            client: self.clone(),
+            input: types::DescribeEntitledRepositoriesRequest::builder(),
+        }
+    }
+}
+
+/// A `DescribeEntitledRepositories` request: set members, then [`send`](DescribeEntitledRepositories::send) it.
+///
+/// Made by [`Client::describe_entitled_repositories`](super::Client::describe_entitled_repositories).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DescribeEntitledRepositories {
+    client: super::Client,
+    input: types::DescribeEntitledRepositoriesRequestBuilder,
+}
+
+impl DescribeEntitledRepositories {
+    /// The maximum number of results that `DescribeEntitledRepositories` returns in paginated output. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledRepositories` returns up to 100 results. A page can contain fewer than `maxResults` results, or none, and still return a `nextToken`. Keep sending requests until `nextToken` is `null`.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.input = self.input.max_results(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledRepositories` request. Pagination continues from the end of the previous results. A `nextToken` is valid only for the account that received it. If the request fails with `InvalidParameterException` because the token no longer matches, start again without a `nextToken`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.next_token(value);
+        self
+    }
+
+    /// The `DescribeEntitledRepositories` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::DescribeEntitledRepositoriesRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(self.input.build())
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DescribeEntitledRepositoriesResponse,
+        ::aws_json_runtime::SdkError<super::errors::DescribeEntitledRepositoriesError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribeEntitledRepositories {
+    /// Sends `DescribeEntitledRepositories` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> ::aws_json_runtime::Paginator<types::DescribeEntitledRepositoriesRequest> {
+        let client = self.client.clone();
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
+    }
+}
+
+impl ::aws_json_runtime::Paginated for types::DescribeEntitledRepositoriesRequest {
+    type Item = types::EntitledRepository;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).map(|v| v.repositories).unwrap_or_default()
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DescribeEntitledRepositoriesRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DescribeEntitledRepositoriesResponse;
+    type Error = super::errors::DescribeEntitledRepositoriesError;
+    const NAME: &'static str = "DescribeEntitledRepositories";
+    const TARGET: &'static str = "SpencerFrontendService.DescribeEntitledRepositories";
+}
+
+impl super::Client {
+    /// Returns the scan status and vulnerability findings for an image in a premium repository. Images in premium repositories are scanned automatically when they're pushed, and are rescanned as new vulnerabilities are published. Image scanning isn't currently supported for free repositories.
+    pub fn describe_image_scan_findings(&self) -> DescribeImageScanFindings {
+        DescribeImageScanFindings {
+            client: self.clone(),
+            input: types::DescribeImageScanFindingsRequest::builder(),
+        }
+    }
+}
+
+/// A `DescribeImageScanFindings` request: set members, then [`send`](DescribeImageScanFindings::send) it.
+///
+/// Made by [`Client::describe_image_scan_findings`](super::Client::describe_image_scan_findings).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DescribeImageScanFindings {
+    client: super::Client,
+    input: types::DescribeImageScanFindingsRequestBuilder,
+}
+
+impl DescribeImageScanFindings {
+    /// The image ID of the image to describe scan findings for.
+    pub fn image_id(mut self, value: types::ImageIdentifier) -> Self {
+        self.input = self.input.image_id(value);
+        self
+    }
+
+    /// The maximum number of results that `DescribeImageScanFindings` returns in paginated output. When you use this parameter, `DescribeImageScanFindings` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeImageScanFindings` request with the returned `nextToken` value. You can specify a value between 1 and 100. If you don't use this parameter, `DescribeImageScanFindings` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.input = self.input.max_results(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeImageScanFindings` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.next_token(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository where the image is. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The repository that contains the image to describe scan findings for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. Currently, image scanning is supported only for premium repositories, so you must specify `PREMIUM`. If you don't specify a type, Amazon ECR uses `FREE`, and the request fails with `ValidationException`.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
+        self
+    }
+
+    /// The `DescribeImageScanFindings` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::DescribeImageScanFindingsRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("DescribeImageScanFindings"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DescribeImageScanFindingsResponse,
+        ::aws_json_runtime::SdkError<super::errors::DescribeImageScanFindingsError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribeImageScanFindings {
+    /// Sends `DescribeImageScanFindings` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> ::aws_json_runtime::Paginator<types::DescribeImageScanFindingsRequest> {
+        let client = self.client.clone();
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
+    }
+}
+
+impl ::aws_json_runtime::Paginated for types::DescribeImageScanFindingsRequest {
+    type Item = types::ImageScanFinding;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output)
+            .and_then(|v| v.image_scan_findings)
+            .and_then(|v| v.findings)
+            .unwrap_or_default()
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DescribeImageScanFindingsRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DescribeImageScanFindingsResponse;
+    type Error = super::errors::DescribeImageScanFindingsError;
+    const NAME: &'static str = "DescribeImageScanFindings";
+    const TARGET: &'static str = "SpencerFrontendService.DescribeImageScanFindings";
 }
 
 impl super::Client {
@@ -546,10 +1231,7 @@ impl super::Client {
     pub fn describe_image_tags(&self) -> DescribeImageTags {
         DescribeImageTags {
             client: self.clone(),
-            max_results: None,
-            next_token: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::DescribeImageTagsRequest::builder(),
         }
     }
 }
@@ -563,54 +1245,48 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DescribeImageTags {
     client: super::Client,
-    max_results: Option<i64>,
-    next_token: Option<String>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::DescribeImageTagsRequestBuilder,
 }
 
 impl DescribeImageTags {
     /// The maximum number of repository results that's returned by `DescribeImageTags` in paginated output. When this parameter is used, `DescribeImageTags` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeImageTags` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeImageTags` returns up to 100 results and a `nextToken` value, if applicable. If you specify images with `imageIds`, you can't use this option.
     pub fn max_results(mut self, value: i64) -> Self {
-        self.max_results = Some(value);
+        self.input = self.input.max_results(value);
         self
     }
 
     /// The `nextToken` value that's returned from a previous paginated `DescribeImageTags` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`. If you specify images with `imageIds`, you can't use this option.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
+        self.input = self.input.next_token(value);
         self
     }
 
     /// The Amazon Web Services account ID that's associated with the public registry that contains the repository where images are described. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository that contains the image tag details to describe.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
     /// The `DescribeImageTags` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::DescribeImageTagsRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::DescribeImageTagsRequest {
-            max_results: self.max_results,
-            next_token: self.next_token,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "DescribeImageTags",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::DescribeImageTagsRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("DescribeImageTags"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -619,7 +1295,7 @@ impl DescribeImageTags {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DescribeImageTagsResponse,
+        types::DescribeImageTagsResponse,
         ::aws_json_runtime::SdkError<super::errors::DescribeImageTagsError>,
     > {
         let client = self.client.clone();
@@ -633,14 +1309,14 @@ impl DescribeImageTags {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> ::aws_json_runtime::Paginator<super::types::DescribeImageTagsRequest> {
+    ) -> ::aws_json_runtime::Paginator<types::DescribeImageTagsRequest> {
         let client = self.client.clone();
         ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl ::aws_json_runtime::Paginated for super::types::DescribeImageTagsRequest {
-    type Item = super::types::ImageTagDetail;
+impl ::aws_json_runtime::Paginated for types::DescribeImageTagsRequest {
+    type Item = types::ImageTagDetail;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -659,9 +1335,9 @@ impl ::aws_json_runtime::Paginated for super::types::DescribeImageTagsRequest {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::DescribeImageTagsRequest {
+impl ::aws_json_runtime::Operation for types::DescribeImageTagsRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::DescribeImageTagsResponse;
+    type Output = types::DescribeImageTagsResponse;
     type Error = super::errors::DescribeImageTagsError;
     const NAME: &'static str = "DescribeImageTags";
     const TARGET: &'static str = "SpencerFrontendService.DescribeImageTags";
@@ -674,11 +1350,7 @@ impl super::Client {
     pub fn describe_images(&self) -> DescribeImages {
         DescribeImages {
             client: self.clone(),
-            image_ids: None,
-            max_results: None,
-            next_token: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::DescribeImagesRequest::builder(),
         }
     }
 }
@@ -692,59 +1364,54 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DescribeImages {
     client: super::Client,
-    image_ids: Option<Vec<super::types::ImageIdentifier>>,
-    max_results: Option<i64>,
-    next_token: Option<String>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::DescribeImagesRequestBuilder,
 }
 
 impl DescribeImages {
     /// The list of image IDs for the requested repository.
-    pub fn image_ids(mut self, value: Vec<super::types::ImageIdentifier>) -> Self {
-        self.image_ids = Some(value);
+    pub fn image_ids(mut self, value: Vec<types::ImageIdentifier>) -> Self {
+        self.input = self.input.image_ids(value);
         self
     }
 
     /// The maximum number of repository results that's returned by `DescribeImages` in paginated output. When this parameter is used, `DescribeImages` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeImages` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeImages` returns up to 100 results and a `nextToken` value, if applicable. If you specify images with `imageIds`, you can't use this option.
     pub fn max_results(mut self, value: i64) -> Self {
-        self.max_results = Some(value);
+        self.input = self.input.max_results(value);
         self
     }
 
     /// The `nextToken` value that's returned from a previous paginated `DescribeImages` request where `maxResults` was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`. If you specify images with `imageIds`, you can't use this option.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
+        self.input = self.input.next_token(value);
         self
     }
 
     /// The Amazon Web Services account ID that's associated with the public registry that contains the repository where images are described. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The repository that contains the images to describe.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
     /// The `DescribeImages` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::DescribeImagesRequest, ::aws_json_runtime::InvalidInput> {
-        Ok(super::types::DescribeImagesRequest {
-            image_ids: self.image_ids,
-            max_results: self.max_results,
-            next_token: self.next_token,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "DescribeImages",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::DescribeImagesRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("DescribeImages"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -753,7 +1420,7 @@ impl DescribeImages {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DescribeImagesResponse,
+        types::DescribeImagesResponse,
         ::aws_json_runtime::SdkError<super::errors::DescribeImagesError>,
     > {
         let client = self.client.clone();
@@ -767,14 +1434,14 @@ impl DescribeImages {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> ::aws_json_runtime::Paginator<super::types::DescribeImagesRequest> {
+    ) -> ::aws_json_runtime::Paginator<types::DescribeImagesRequest> {
         let client = self.client.clone();
         ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl ::aws_json_runtime::Paginated for super::types::DescribeImagesRequest {
-    type Item = super::types::ImageDetail;
+impl ::aws_json_runtime::Paginated for types::DescribeImagesRequest {
+    type Item = types::ImageDetail;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -793,12 +1460,125 @@ impl ::aws_json_runtime::Paginated for super::types::DescribeImagesRequest {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::DescribeImagesRequest {
+impl ::aws_json_runtime::Operation for types::DescribeImagesRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::DescribeImagesResponse;
+    type Output = types::DescribeImagesResponse;
     type Error = super::errors::DescribeImagesError;
     const NAME: &'static str = "DescribeImages";
     const TARGET: &'static str = "SpencerFrontendService.DescribeImages";
+}
+
+impl super::Client {
+    /// Describes the premium repositories in a public registry, including their Amazon Web Services Marketplace products, associated repositories, and state. Repositories in the `DRAFT`, `AVAILABLE`, and `HIDDEN` states are returned.
+    pub fn describe_premium_repositories(&self) -> DescribePremiumRepositories {
+        DescribePremiumRepositories {
+            client: self.clone(),
+            input: types::DescribePremiumRepositoriesRequest::builder(),
+        }
+    }
+}
+
+/// A `DescribePremiumRepositories` request: set members, then [`send`](DescribePremiumRepositories::send) it.
+///
+/// Made by [`Client::describe_premium_repositories`](super::Client::describe_premium_repositories).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DescribePremiumRepositories {
+    client: super::Client,
+    input: types::DescribePremiumRepositoriesRequestBuilder,
+}
+
+impl DescribePremiumRepositories {
+    /// The maximum number of results that `DescribePremiumRepositories` returns in paginated output. When you use this parameter, `DescribePremiumRepositories` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribePremiumRepositories` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribePremiumRepositories` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.input = self.input.max_results(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribePremiumRepositories` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.next_token(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repositories to describe. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The names of the premium repositories to describe. If this parameter isn't specified, all premium repositories in the registry are described. If you specify repository names, you can't use `maxResults` or `nextToken`.
+    pub fn repository_names(mut self, value: Vec<String>) -> Self {
+        self.input = self.input.repository_names(value);
+        self
+    }
+
+    /// The `DescribePremiumRepositories` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::DescribePremiumRepositoriesRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(self.input.build())
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DescribePremiumRepositoriesResponse,
+        ::aws_json_runtime::SdkError<super::errors::DescribePremiumRepositoriesError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl DescribePremiumRepositories {
+    /// Sends `DescribePremiumRepositories` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> ::aws_json_runtime::Paginator<types::DescribePremiumRepositoriesRequest> {
+        let client = self.client.clone();
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
+    }
+}
+
+impl ::aws_json_runtime::Paginated for types::DescribePremiumRepositoriesRequest {
+    type Item = types::PremiumRepository;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).map(|v| v.repositories).unwrap_or_default()
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DescribePremiumRepositoriesRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DescribePremiumRepositoriesResponse;
+    type Error = super::errors::DescribePremiumRepositoriesError;
+    const NAME: &'static str = "DescribePremiumRepositories";
+    const TARGET: &'static str = "SpencerFrontendService.DescribePremiumRepositories";
 }
 
 impl super::Client {
@@ -806,8 +1586,7 @@ impl super::Client {
     pub fn describe_registries(&self) -> DescribeRegistries {
         DescribeRegistries {
             client: self.clone(),
-            max_results: None,
-            next_token: None,
+            input: types::DescribeRegistriesRequest::builder(),
         }
     }
 }
@@ -821,14 +1600,13 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DescribeRegistries {
     client: super::Client,
-    max_results: Option<i64>,
-    next_token: Option<String>,
+    input: types::DescribeRegistriesRequestBuilder,
 }
 
 impl DescribeRegistries {
     /// The maximum number of repository results that's returned by `DescribeRegistries` in paginated output. When this parameter is used, `DescribeRegistries` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `DescribeRegistries` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeRegistries` returns up to 100 results and a `nextToken` value, if applicable.
     pub fn max_results(mut self, value: i64) -> Self {
-        self.max_results = Some(value);
+        self.input = self.input.max_results(value);
         self
     }
 
@@ -836,21 +1614,15 @@ impl DescribeRegistries {
     ///
     /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
+        self.input = self.input.next_token(value);
         self
     }
 
     /// The `DescribeRegistries` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::DescribeRegistriesRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::DescribeRegistriesRequest {
-            max_results: self.max_results,
-            next_token: self.next_token,
-        })
+    ) -> Result<types::DescribeRegistriesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
     }
 
     /// Sends the request and returns the service's answer.
@@ -859,7 +1631,7 @@ impl DescribeRegistries {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DescribeRegistriesResponse,
+        types::DescribeRegistriesResponse,
         ::aws_json_runtime::SdkError<super::errors::DescribeRegistriesError>,
     > {
         let client = self.client.clone();
@@ -873,14 +1645,14 @@ impl DescribeRegistries {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> ::aws_json_runtime::Paginator<super::types::DescribeRegistriesRequest> {
+    ) -> ::aws_json_runtime::Paginator<types::DescribeRegistriesRequest> {
         let client = self.client.clone();
         ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl ::aws_json_runtime::Paginated for super::types::DescribeRegistriesRequest {
-    type Item = super::types::Registry;
+impl ::aws_json_runtime::Paginated for types::DescribeRegistriesRequest {
+    type Item = types::Registry;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -899,9 +1671,9 @@ impl ::aws_json_runtime::Paginated for super::types::DescribeRegistriesRequest {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::DescribeRegistriesRequest {
+impl ::aws_json_runtime::Operation for types::DescribeRegistriesRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::DescribeRegistriesResponse;
+    type Output = types::DescribeRegistriesResponse;
     type Error = super::errors::DescribeRegistriesError;
     const NAME: &'static str = "DescribeRegistries";
     const TARGET: &'static str = "SpencerFrontendService.DescribeRegistries";
@@ -912,10 +1684,7 @@ impl super::Client {
     pub fn describe_repositories(&self) -> DescribeRepositories {
         DescribeRepositories {
             client: self.clone(),
-            max_results: None,
-            next_token: None,
-            registry_id: None,
-            repository_names: None,
+            input: types::DescribeRepositoriesRequest::builder(),
         }
     }
 }
@@ -929,16 +1698,13 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DescribeRepositories {
     client: super::Client,
-    max_results: Option<i64>,
-    next_token: Option<String>,
-    registry_id: Option<String>,
-    repository_names: Option<Vec<String>>,
+    input: types::DescribeRepositoriesRequestBuilder,
 }
 
 impl DescribeRepositories {
     /// The maximum number of repository results that's returned by `DescribeRepositories` in paginated output. When this parameter is used, `DescribeRepositories` only returns `maxResults` results in a single page along with a `nextToken` response element. You can see the remaining results of the initial request by sending another `DescribeRepositories` request with the returned `nextToken` value. This value can be between 1 and 1000. If this parameter isn't used, then `DescribeRepositories` returns up to 100 results and a `nextToken` value, if applicable. If you specify repositories with `repositoryNames`, you can't use this option.
     pub fn max_results(mut self, value: i64) -> Self {
-        self.max_results = Some(value);
+        self.input = self.input.max_results(value);
         self
     }
 
@@ -946,35 +1712,27 @@ impl DescribeRepositories {
     ///
     /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
+        self.input = self.input.next_token(value);
         self
     }
 
     /// The Amazon Web Services account ID that's associated with the registry that contains the repositories to be described. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// A list of repositories to describe. If this parameter is omitted, then all repositories in a registry are described.
     pub fn repository_names(mut self, value: Vec<String>) -> Self {
-        self.repository_names = Some(value);
+        self.input = self.input.repository_names(value);
         self
     }
 
     /// The `DescribeRepositories` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::DescribeRepositoriesRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::DescribeRepositoriesRequest {
-            max_results: self.max_results,
-            next_token: self.next_token,
-            registry_id: self.registry_id,
-            repository_names: self.repository_names,
-        })
+    ) -> Result<types::DescribeRepositoriesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
     }
 
     /// Sends the request and returns the service's answer.
@@ -983,7 +1741,7 @@ impl DescribeRepositories {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DescribeRepositoriesResponse,
+        types::DescribeRepositoriesResponse,
         ::aws_json_runtime::SdkError<super::errors::DescribeRepositoriesError>,
     > {
         let client = self.client.clone();
@@ -997,14 +1755,14 @@ impl DescribeRepositories {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> ::aws_json_runtime::Paginator<super::types::DescribeRepositoriesRequest> {
+    ) -> ::aws_json_runtime::Paginator<types::DescribeRepositoriesRequest> {
         let client = self.client.clone();
         ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl ::aws_json_runtime::Paginated for super::types::DescribeRepositoriesRequest {
-    type Item = super::types::Repository;
+impl ::aws_json_runtime::Paginated for types::DescribeRepositoriesRequest {
+    type Item = types::Repository;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -1023,12 +1781,106 @@ impl ::aws_json_runtime::Paginated for super::types::DescribeRepositoriesRequest
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::DescribeRepositoriesRequest {
+impl ::aws_json_runtime::Operation for types::DescribeRepositoriesRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::DescribeRepositoriesResponse;
+    type Output = types::DescribeRepositoriesResponse;
     type Error = super::errors::DescribeRepositoriesError;
     const NAME: &'static str = "DescribeRepositories";
     const TARGET: &'static str = "SpencerFrontendService.DescribeRepositories";
+}
+
+impl super::Client {
+    /// Removes the association between two repositories in a public registry. One repository must be `FREE` and the other must be `PREMIUM`.
+    pub fn disassociate_repositories(&self) -> DisassociateRepositories {
+        DisassociateRepositories {
+            client: self.clone(),
+            input: types::DisassociateRepositoriesRequest::builder(),
+        }
+    }
+}
+
+/// A `DisassociateRepositories` request: set members, then [`send`](DisassociateRepositories::send) it.
+///
+/// Made by [`Client::disassociate_repositories`](super::Client::disassociate_repositories).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DisassociateRepositories {
+    client: super::Client,
+    input: types::DisassociateRepositoriesRequestBuilder,
+}
+
+impl DisassociateRepositories {
+    /// The name of the repository to disassociate from the source repository.
+    pub fn associated_repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.associated_repository_name(value);
+        self
+    }
+
+    /// The type of the repository to disassociate from the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn associated_repository_type(
+        mut self,
+        value: impl Into<types::RepositoryType>,
+    ) -> Self {
+        self.input = self.input.associated_repository_type(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repositories to disassociate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the source repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
+        self
+    }
+
+    /// The `DisassociateRepositories` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::DisassociateRepositoriesRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("DisassociateRepositories"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::DisassociateRepositoriesResponse,
+        ::aws_json_runtime::SdkError<super::errors::DisassociateRepositoriesError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::DisassociateRepositoriesRequest {
+    type Service = super::EcrPublic;
+    type Output = types::DisassociateRepositoriesResponse;
+    type Error = super::errors::DisassociateRepositoriesError;
+    const NAME: &'static str = "DisassociateRepositories";
+    const TARGET: &'static str = "SpencerFrontendService.DisassociateRepositories";
 }
 
 impl super::Client {
@@ -1036,6 +1888,7 @@ impl super::Client {
     pub fn get_authorization_token(&self) -> GetAuthorizationToken {
         GetAuthorizationToken {
             client: self.clone(),
+            input: types::GetAuthorizationTokenRequest::builder(),
         }
     }
 }
@@ -1049,18 +1902,15 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetAuthorizationToken {
     client: super::Client,
+    input: types::GetAuthorizationTokenRequestBuilder,
 }
 
 impl GetAuthorizationToken {
     /// The `GetAuthorizationToken` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::GetAuthorizationTokenRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::GetAuthorizationTokenRequest {
-        })
+    ) -> Result<types::GetAuthorizationTokenRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
     }
 
     /// Sends the request and returns the service's answer.
@@ -1069,7 +1919,7 @@ impl GetAuthorizationToken {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetAuthorizationTokenResponse,
+        types::GetAuthorizationTokenResponse,
         ::aws_json_runtime::SdkError<super::errors::GetAuthorizationTokenError>,
     > {
         let client = self.client.clone();
@@ -1077,9 +1927,9 @@ impl GetAuthorizationToken {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::GetAuthorizationTokenRequest {
+impl ::aws_json_runtime::Operation for types::GetAuthorizationTokenRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::GetAuthorizationTokenResponse;
+    type Output = types::GetAuthorizationTokenResponse;
     type Error = super::errors::GetAuthorizationTokenError;
     const NAME: &'static str = "GetAuthorizationToken";
     const TARGET: &'static str = "SpencerFrontendService.GetAuthorizationToken";
@@ -1087,10 +1937,214 @@ impl ::aws_json_runtime::Operation for super::types::GetAuthorizationTokenReques
 }
 
 impl super::Client {
+    /// Returns a URL that you can use to download a publisher report as a compressed CSV file. You can download only reports for your own account. Use `ListPublisherReports` to get the report IDs.
+    pub fn get_download_url_for_publisher_report(
+        &self,
+    ) -> GetDownloadUrlForPublisherReport {
+        GetDownloadUrlForPublisherReport {
+            client: self.clone(),
+            input: types::GetDownloadUrlForPublisherReportRequest::builder(),
+        }
+    }
+}
+
+/// A `GetDownloadUrlForPublisherReport` request: set members, then [`send`](GetDownloadUrlForPublisherReport::send) it.
+///
+/// Made by [`Client::get_download_url_for_publisher_report`](super::Client::get_download_url_for_publisher_report).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetDownloadUrlForPublisherReport {
+    client: super::Client,
+    input: types::GetDownloadUrlForPublisherReportRequestBuilder,
+}
+
+impl GetDownloadUrlForPublisherReport {
+    /// The ID of the publisher report to download.
+    pub fn report_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.report_id(value);
+        self
+    }
+
+    /// The `GetDownloadUrlForPublisherReport` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::GetDownloadUrlForPublisherReportRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input
+            .build()
+            .map_err(|e| e.in_operation("GetDownloadUrlForPublisherReport"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::GetDownloadUrlForPublisherReportResponse,
+        ::aws_json_runtime::SdkError<
+            super::errors::GetDownloadUrlForPublisherReportError,
+        >,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::GetDownloadUrlForPublisherReportRequest {
+    type Service = super::EcrPublic;
+    type Output = types::GetDownloadUrlForPublisherReportResponse;
+    type Error = super::errors::GetDownloadUrlForPublisherReportError;
+    const NAME: &'static str = "GetDownloadUrlForPublisherReport";
+    const TARGET: &'static str = "SpencerFrontendService.GetDownloadUrlForPublisherReport";
+}
+
+impl super::Client {
+    /// Retrieves the catalog data that's associated with a premium repository.
+    pub fn get_premium_repository_catalog_data(
+        &self,
+    ) -> GetPremiumRepositoryCatalogData {
+        GetPremiumRepositoryCatalogData {
+            client: self.clone(),
+            input: types::GetPremiumRepositoryCatalogDataRequest::builder(),
+        }
+    }
+}
+
+/// A `GetPremiumRepositoryCatalogData` request: set members, then [`send`](GetPremiumRepositoryCatalogData::send) it.
+///
+/// Made by [`Client::get_premium_repository_catalog_data`](super::Client::get_premium_repository_catalog_data).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetPremiumRepositoryCatalogData {
+    client: super::Client,
+    input: types::GetPremiumRepositoryCatalogDataRequestBuilder,
+}
+
+impl GetPremiumRepositoryCatalogData {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the premium repository to retrieve the catalog data for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `GetPremiumRepositoryCatalogData` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::GetPremiumRepositoryCatalogDataRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("GetPremiumRepositoryCatalogData"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::GetPremiumRepositoryCatalogDataResponse,
+        ::aws_json_runtime::SdkError<super::errors::GetPremiumRepositoryCatalogDataError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::GetPremiumRepositoryCatalogDataRequest {
+    type Service = super::EcrPublic;
+    type Output = types::GetPremiumRepositoryCatalogDataResponse;
+    type Error = super::errors::GetPremiumRepositoryCatalogDataError;
+    const NAME: &'static str = "GetPremiumRepositoryCatalogData";
+    const TARGET: &'static str = "SpencerFrontendService.GetPremiumRepositoryCatalogData";
+}
+
+impl super::Client {
+    /// Retrieves the repository policy for the specified premium repository.
+    pub fn get_premium_repository_policy(&self) -> GetPremiumRepositoryPolicy {
+        GetPremiumRepositoryPolicy {
+            client: self.clone(),
+            input: types::GetPremiumRepositoryPolicyRequest::builder(),
+        }
+    }
+}
+
+/// A `GetPremiumRepositoryPolicy` request: set members, then [`send`](GetPremiumRepositoryPolicy::send) it.
+///
+/// Made by [`Client::get_premium_repository_policy`](super::Client::get_premium_repository_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct GetPremiumRepositoryPolicy {
+    client: super::Client,
+    input: types::GetPremiumRepositoryPolicyRequestBuilder,
+}
+
+impl GetPremiumRepositoryPolicy {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the premium repository with the policy to retrieve.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `GetPremiumRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::GetPremiumRepositoryPolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("GetPremiumRepositoryPolicy"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::GetPremiumRepositoryPolicyResponse,
+        ::aws_json_runtime::SdkError<super::errors::GetPremiumRepositoryPolicyError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::GetPremiumRepositoryPolicyRequest {
+    type Service = super::EcrPublic;
+    type Output = types::GetPremiumRepositoryPolicyResponse;
+    type Error = super::errors::GetPremiumRepositoryPolicyError;
+    const NAME: &'static str = "GetPremiumRepositoryPolicy";
+    const TARGET: &'static str = "SpencerFrontendService.GetPremiumRepositoryPolicy";
+}
+
+impl super::Client {
     /// Retrieves catalog metadata for a public registry.
     pub fn get_registry_catalog_data(&self) -> GetRegistryCatalogData {
         GetRegistryCatalogData {
             client: self.clone(),
+            input: types::GetRegistryCatalogDataRequest::builder(),
         }
     }
 }
@@ -1104,18 +2158,15 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRegistryCatalogData {
     client: super::Client,
+    input: types::GetRegistryCatalogDataRequestBuilder,
 }
 
 impl GetRegistryCatalogData {
     /// The `GetRegistryCatalogData` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::GetRegistryCatalogDataRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::GetRegistryCatalogDataRequest {
-        })
+    ) -> Result<types::GetRegistryCatalogDataRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
     }
 
     /// Sends the request and returns the service's answer.
@@ -1124,7 +2175,7 @@ impl GetRegistryCatalogData {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetRegistryCatalogDataResponse,
+        types::GetRegistryCatalogDataResponse,
         ::aws_json_runtime::SdkError<super::errors::GetRegistryCatalogDataError>,
     > {
         let client = self.client.clone();
@@ -1132,9 +2183,9 @@ impl GetRegistryCatalogData {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::GetRegistryCatalogDataRequest {
+impl ::aws_json_runtime::Operation for types::GetRegistryCatalogDataRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::GetRegistryCatalogDataResponse;
+    type Output = types::GetRegistryCatalogDataResponse;
     type Error = super::errors::GetRegistryCatalogDataError;
     const NAME: &'static str = "GetRegistryCatalogData";
     const TARGET: &'static str = "SpencerFrontendService.GetRegistryCatalogData";
@@ -1145,8 +2196,7 @@ impl super::Client {
     pub fn get_repository_catalog_data(&self) -> GetRepositoryCatalogData {
         GetRepositoryCatalogData {
             client: self.clone(),
-            registry_id: None,
-            repository_name: None,
+            input: types::GetRepositoryCatalogDataRequest::builder(),
         }
     }
 }
@@ -1160,20 +2210,19 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRepositoryCatalogData {
     client: super::Client,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::GetRepositoryCatalogDataRequestBuilder,
 }
 
 impl GetRepositoryCatalogData {
     /// The Amazon Web Services account ID that's associated with the registry that contains the repositories to be described. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository to retrieve the catalog metadata for.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
         self
     }
 
@@ -1181,17 +2230,10 @@ impl GetRepositoryCatalogData {
     pub fn build(
         self,
     ) -> Result<
-        super::types::GetRepositoryCatalogDataRequest,
+        types::GetRepositoryCatalogDataRequest,
         ::aws_json_runtime::InvalidInput,
     > {
-        Ok(super::types::GetRepositoryCatalogDataRequest {
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "GetRepositoryCatalogData",
-                "repositoryName",
-            )?,
-        })
+        self.input.build().map_err(|e| e.in_operation("GetRepositoryCatalogData"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1200,7 +2242,7 @@ impl GetRepositoryCatalogData {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetRepositoryCatalogDataResponse,
+        types::GetRepositoryCatalogDataResponse,
         ::aws_json_runtime::SdkError<super::errors::GetRepositoryCatalogDataError>,
     > {
         let client = self.client.clone();
@@ -1208,9 +2250,9 @@ impl GetRepositoryCatalogData {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::GetRepositoryCatalogDataRequest {
+impl ::aws_json_runtime::Operation for types::GetRepositoryCatalogDataRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::GetRepositoryCatalogDataResponse;
+    type Output = types::GetRepositoryCatalogDataResponse;
     type Error = super::errors::GetRepositoryCatalogDataError;
     const NAME: &'static str = "GetRepositoryCatalogData";
     const TARGET: &'static str = "SpencerFrontendService.GetRepositoryCatalogData";
@@ -1221,8 +2263,7 @@ impl super::Client {
     pub fn get_repository_policy(&self) -> GetRepositoryPolicy {
         GetRepositoryPolicy {
             client: self.clone(),
-            registry_id: None,
-            repository_name: None,
+            input: types::GetRepositoryPolicyRequest::builder(),
         }
     }
 }
@@ -1236,38 +2277,27 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRepositoryPolicy {
     client: super::Client,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::GetRepositoryPolicyRequestBuilder,
 }
 
 impl GetRepositoryPolicy {
     /// The Amazon Web Services account ID that's associated with the public registry that contains the repository. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository with the policy to retrieve.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
         self
     }
 
     /// The `GetRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::GetRepositoryPolicyRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::GetRepositoryPolicyRequest {
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "GetRepositoryPolicy",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::GetRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("GetRepositoryPolicy"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1276,7 +2306,7 @@ impl GetRepositoryPolicy {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetRepositoryPolicyResponse,
+        types::GetRepositoryPolicyResponse,
         ::aws_json_runtime::SdkError<super::errors::GetRepositoryPolicyError>,
     > {
         let client = self.client.clone();
@@ -1284,9 +2314,9 @@ impl GetRepositoryPolicy {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::GetRepositoryPolicyRequest {
+impl ::aws_json_runtime::Operation for types::GetRepositoryPolicyRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::GetRepositoryPolicyResponse;
+    type Output = types::GetRepositoryPolicyResponse;
     type Error = super::errors::GetRepositoryPolicyError;
     const NAME: &'static str = "GetRepositoryPolicy";
     const TARGET: &'static str = "SpencerFrontendService.GetRepositoryPolicy";
@@ -1301,8 +2331,7 @@ impl super::Client {
     pub fn initiate_layer_upload(&self) -> InitiateLayerUpload {
         InitiateLayerUpload {
             client: self.clone(),
-            registry_id: None,
-            repository_name: None,
+            input: types::InitiateLayerUploadRequest::builder(),
         }
     }
 }
@@ -1316,38 +2345,36 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct InitiateLayerUpload {
     client: super::Client,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::InitiateLayerUploadRequestBuilder,
 }
 
 impl InitiateLayerUpload {
     /// The Amazon Web Services account ID, or registry alias, that's associated with the registry to which you intend to upload layers. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository that you want to upload layers to.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
     /// The `InitiateLayerUpload` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::InitiateLayerUploadRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::InitiateLayerUploadRequest {
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "InitiateLayerUpload",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::InitiateLayerUploadRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("InitiateLayerUpload"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1356,7 +2383,7 @@ impl InitiateLayerUpload {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::InitiateLayerUploadResponse,
+        types::InitiateLayerUploadResponse,
         ::aws_json_runtime::SdkError<super::errors::InitiateLayerUploadError>,
     > {
         let client = self.client.clone();
@@ -1364,12 +2391,131 @@ impl InitiateLayerUpload {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::InitiateLayerUploadRequest {
+impl ::aws_json_runtime::Operation for types::InitiateLayerUploadRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::InitiateLayerUploadResponse;
+    type Output = types::InitiateLayerUploadResponse;
     type Error = super::errors::InitiateLayerUploadError;
     const NAME: &'static str = "InitiateLayerUpload";
     const TARGET: &'static str = "SpencerFrontendService.InitiateLayerUpload";
+}
+
+impl super::Client {
+    /// Lists the publisher reports for your public registry that were created in the last 365 days. Each report is a compressed CSV file. Reports include images in your premium repositories and in free repositories that are associated with a premium repository.
+    pub fn list_publisher_reports(&self) -> ListPublisherReports {
+        ListPublisherReports {
+            client: self.clone(),
+            input: types::ListPublisherReportsRequest::builder(),
+        }
+    }
+}
+
+/// A `ListPublisherReports` request: set members, then [`send`](ListPublisherReports::send) it.
+///
+/// Made by [`Client::list_publisher_reports`](super::Client::list_publisher_reports).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListPublisherReports {
+    client: super::Client,
+    input: types::ListPublisherReportsRequestBuilder,
+}
+
+impl ListPublisherReports {
+    /// The time period that each report covers. If you don't specify a granularity, reports of all granularities are listed. Valid values:
+    ///
+    /// - `WEEKLY`: Each report covers one week, from Monday to Sunday.
+    /// - `MONTHLY`: Each report covers one calendar month.
+    pub fn granularity(
+        mut self,
+        value: impl Into<types::PublisherReportGranularity>,
+    ) -> Self {
+        self.input = self.input.granularity(value);
+        self
+    }
+
+    /// The maximum number of results that `ListPublisherReports` returns in paginated output. When you use this parameter, `ListPublisherReports` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `ListPublisherReports` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `ListPublisherReports` returns up to 100 results and a `nextToken` value, if applicable. A page can contain fewer than `maxResults` reports, so use `nextToken` to check for more.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.input = self.input.max_results(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `ListPublisherReports` request. Pagination continues from the end of the previous results. You must specify the same `reportType` and `granularity` values as the request that returned the token; otherwise, the request fails with `InvalidParameterException`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.next_token(value);
+        self
+    }
+
+    /// The type of report to list. If you don't specify a type, reports of all types are listed. Valid values:
+    ///
+    /// - `SUMMARY`: The number of pulls and version checks for each image.
+    /// - `TRENDS`: The same counts for each image, broken down by the country, cloud provider, client, domain and company of the puller.
+    pub fn report_type(mut self, value: impl Into<types::PublisherReportType>) -> Self {
+        self.input = self.input.report_type(value);
+        self
+    }
+
+    /// The `ListPublisherReports` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<types::ListPublisherReportsRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::ListPublisherReportsResponse,
+        ::aws_json_runtime::SdkError<super::errors::ListPublisherReportsError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ListPublisherReports {
+    /// Sends `ListPublisherReports` page by page, following `nextToken`.
+    ///
+    /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
+    pub fn into_paginator(
+        self,
+    ) -> ::aws_json_runtime::Paginator<types::ListPublisherReportsRequest> {
+        let client = self.client.clone();
+        ::aws_json_runtime::Paginator::new(client.into(), self.build())
+    }
+}
+
+impl ::aws_json_runtime::Paginated for types::ListPublisherReportsRequest {
+    type Item = types::PublisherReport;
+    fn set_token(&mut self, token: Option<String>) {
+        self.next_token = token;
+    }
+
+    fn set_page_size(&mut self, size: i32) -> bool {
+        self.max_results = Some(i64::from(size));
+        true
+    }
+
+    fn next_token(output: &Self::Output) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+
+    fn items(output: Self::Output) -> Vec<Self::Item> {
+        Some(output).map(|v| v.reports).unwrap_or_default()
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::ListPublisherReportsRequest {
+    type Service = super::EcrPublic;
+    type Output = types::ListPublisherReportsResponse;
+    type Error = super::errors::ListPublisherReportsError;
+    const NAME: &'static str = "ListPublisherReports";
+    const TARGET: &'static str = "SpencerFrontendService.ListPublisherReports";
 }
 
 impl super::Client {
@@ -1377,7 +2523,7 @@ impl super::Client {
     pub fn list_tags_for_resource(&self) -> ListTagsForResource {
         ListTagsForResource {
             client: self.clone(),
-            resource_arn: None,
+            input: types::ListTagsForResourceRequest::builder(),
         }
     }
 }
@@ -1391,30 +2537,21 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTagsForResource {
     client: super::Client,
-    resource_arn: Option<String>,
+    input: types::ListTagsForResourceRequestBuilder,
 }
 
 impl ListTagsForResource {
     /// The Amazon Resource Name (ARN) that identifies the resource to list the tags for. Currently, the supported resource is an Amazon ECR Public repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
+        self.input = self.input.resource_arn(value);
         self
     }
 
     /// The `ListTagsForResource` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::ListTagsForResourceRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::ListTagsForResourceRequest {
-            resource_arn: ::aws_json_runtime::required(
-                self.resource_arn,
-                "ListTagsForResource",
-                "resourceArn",
-            )?,
-        })
+    ) -> Result<types::ListTagsForResourceRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("ListTagsForResource"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1423,7 +2560,7 @@ impl ListTagsForResource {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListTagsForResourceResponse,
+        types::ListTagsForResourceResponse,
         ::aws_json_runtime::SdkError<super::errors::ListTagsForResourceError>,
     > {
         let client = self.client.clone();
@@ -1431,9 +2568,9 @@ impl ListTagsForResource {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::ListTagsForResourceRequest {
+impl ::aws_json_runtime::Operation for types::ListTagsForResourceRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::ListTagsForResourceResponse;
+    type Output = types::ListTagsForResourceResponse;
     type Error = super::errors::ListTagsForResourceError;
     const NAME: &'static str = "ListTagsForResource";
     const TARGET: &'static str = "SpencerFrontendService.ListTagsForResource";
@@ -1448,12 +2585,7 @@ impl super::Client {
     pub fn put_image(&self) -> PutImage {
         PutImage {
             client: self.clone(),
-            image_digest: None,
-            image_manifest: None,
-            image_manifest_media_type: None,
-            image_tag: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::PutImageRequest::builder(),
         }
     }
 }
@@ -1467,71 +2599,60 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutImage {
     client: super::Client,
-    image_digest: Option<String>,
-    image_manifest: Option<String>,
-    image_manifest_media_type: Option<String>,
-    image_tag: Option<String>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::PutImageRequestBuilder,
 }
 
 impl PutImage {
     /// The image digest of the image manifest that corresponds to the image.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
-        self.image_digest = Some(value.into());
+        self.input = self.input.image_digest(value);
         self
     }
 
     /// The image manifest that corresponds to the image to be uploaded.
     pub fn image_manifest(mut self, value: impl Into<String>) -> Self {
-        self.image_manifest = Some(value.into());
+        self.input = self.input.image_manifest(value);
         self
     }
 
     /// The media type of the image manifest. If you push an image manifest that doesn't contain the `mediaType` field, you must specify the `imageManifestMediaType` in the request.
     pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
-        self.image_manifest_media_type = Some(value.into());
+        self.input = self.input.image_manifest_media_type(value);
         self
     }
 
-    /// The tag to associate with the image. This parameter is required for images that use the Docker Image Manifest V2 Schema 2 or Open Container Initiative (OCI) formats.
+    /// The tag to associate with the image. This parameter is optional.
     pub fn image_tag(mut self, value: impl Into<String>) -> Self {
-        self.image_tag = Some(value.into());
+        self.input = self.input.image_tag(value);
         self
     }
 
     /// The Amazon Web Services account ID, or registry alias, that's associated with the public registry that contains the repository where the image is put. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository where the image is put.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
     /// The `PutImage` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::PutImageRequest, ::aws_json_runtime::InvalidInput> {
-        Ok(super::types::PutImageRequest {
-            image_digest: self.image_digest,
-            image_manifest: ::aws_json_runtime::required(
-                self.image_manifest,
-                "PutImage",
-                "imageManifest",
-            )?,
-            image_manifest_media_type: self.image_manifest_media_type,
-            image_tag: self.image_tag,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "PutImage",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::PutImageRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("PutImage"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1540,7 +2661,7 @@ impl PutImage {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::PutImageResponse,
+        types::PutImageResponse,
         ::aws_json_runtime::SdkError<super::errors::PutImageError>,
     > {
         let client = self.client.clone();
@@ -1548,12 +2669,162 @@ impl PutImage {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::PutImageRequest {
+impl ::aws_json_runtime::Operation for types::PutImageRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::PutImageResponse;
+    type Output = types::PutImageResponse;
     type Error = super::errors::PutImageError;
     const NAME: &'static str = "PutImage";
     const TARGET: &'static str = "SpencerFrontendService.PutImage";
+}
+
+impl super::Client {
+    /// Updates the catalog data for a premium repository. Fields that you include replace the stored values, and fields that you leave out aren't changed. A premium repository is listed in the Amazon ECR Public Gallery when it's `AVAILABLE` and at least one of its Amazon Web Services Marketplace products is public.
+    pub fn put_premium_repository_catalog_data(
+        &self,
+    ) -> PutPremiumRepositoryCatalogData {
+        PutPremiumRepositoryCatalogData {
+            client: self.clone(),
+            input: types::PutPremiumRepositoryCatalogDataRequest::builder(),
+        }
+    }
+}
+
+/// A `PutPremiumRepositoryCatalogData` request: set members, then [`send`](PutPremiumRepositoryCatalogData::send) it.
+///
+/// Made by [`Client::put_premium_repository_catalog_data`](super::Client::put_premium_repository_catalog_data).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PutPremiumRepositoryCatalogData {
+    client: super::Client,
+    input: types::PutPremiumRepositoryCatalogDataRequestBuilder,
+}
+
+impl PutPremiumRepositoryCatalogData {
+    /// An object that contains the catalog data to update for the premium repository. Fields that you leave out aren't changed. To remove the logo, specify an empty `logoImageBlob`.
+    pub fn catalog_data(mut self, value: types::RepositoryCatalogDataInput) -> Self {
+        self.input = self.input.catalog_data(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the premium repository to create or update the catalog data for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `PutPremiumRepositoryCatalogData` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::PutPremiumRepositoryCatalogDataRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("PutPremiumRepositoryCatalogData"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::PutPremiumRepositoryCatalogDataResponse,
+        ::aws_json_runtime::SdkError<super::errors::PutPremiumRepositoryCatalogDataError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::PutPremiumRepositoryCatalogDataRequest {
+    type Service = super::EcrPublic;
+    type Output = types::PutPremiumRepositoryCatalogDataResponse;
+    type Error = super::errors::PutPremiumRepositoryCatalogDataError;
+    const NAME: &'static str = "PutPremiumRepositoryCatalogData";
+    const TARGET: &'static str = "SpencerFrontendService.PutPremiumRepositoryCatalogData";
+}
+
+impl super::Client {
+    /// Replaces the list of Amazon Web Services Marketplace products for a premium repository. You must specify the full list of products, from one to five. To add a product, include it with the existing products.
+    ///
+    /// You can remove a product only while the repository is in the `DRAFT` state. After the repository leaves the `DRAFT` state, you can only add products. A request that leaves out an existing product fails with `InvalidParameterException`.
+    pub fn put_premium_repository_products(&self) -> PutPremiumRepositoryProducts {
+        PutPremiumRepositoryProducts {
+            client: self.clone(),
+            input: types::PutPremiumRepositoryProductsRequest::builder(),
+        }
+    }
+}
+
+/// A `PutPremiumRepositoryProducts` request: set members, then [`send`](PutPremiumRepositoryProducts::send) it.
+///
+/// Made by [`Client::put_premium_repository_products`](super::Client::put_premium_repository_products).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PutPremiumRepositoryProducts {
+    client: super::Client,
+    input: types::PutPremiumRepositoryProductsRequestBuilder,
+}
+
+impl PutPremiumRepositoryProducts {
+    /// The full list of Amazon Web Services Marketplace product IDs for the premium repository. This list replaces the existing list. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.
+    pub fn marketplace_products(mut self, value: Vec<String>) -> Self {
+        self.input = self.input.marketplace_products(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the premium repository to set the products for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `PutPremiumRepositoryProducts` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::PutPremiumRepositoryProductsRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("PutPremiumRepositoryProducts"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::PutPremiumRepositoryProductsResponse,
+        ::aws_json_runtime::SdkError<super::errors::PutPremiumRepositoryProductsError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::PutPremiumRepositoryProductsRequest {
+    type Service = super::EcrPublic;
+    type Output = types::PutPremiumRepositoryProductsResponse;
+    type Error = super::errors::PutPremiumRepositoryProductsError;
+    const NAME: &'static str = "PutPremiumRepositoryProducts";
+    const TARGET: &'static str = "SpencerFrontendService.PutPremiumRepositoryProducts";
 }
 
 impl super::Client {
@@ -1561,7 +2832,7 @@ impl super::Client {
     pub fn put_registry_catalog_data(&self) -> PutRegistryCatalogData {
         PutRegistryCatalogData {
             client: self.clone(),
-            display_name: None,
+            input: types::PutRegistryCatalogDataRequest::builder(),
         }
     }
 }
@@ -1575,28 +2846,38 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutRegistryCatalogData {
     client: super::Client,
-    display_name: Option<String>,
+    input: types::PutRegistryCatalogDataRequestBuilder,
 }
 
 impl PutRegistryCatalogData {
+    /// A description of the public registry. This description is shown in the Amazon ECR Public Gallery.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.description(value);
+        self
+    }
+
     /// The display name for a public registry. The display name is shown as the repository author in the Amazon ECR Public Gallery.
     ///
     /// **Note:** The registry display name is only publicly visible in the Amazon ECR Public Gallery for verified accounts.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
+        self.input = self.input.display_name(value);
+        self
+    }
+
+    /// The base64-encoded logo image for the public registry. This logo is shown in the Amazon ECR Public Gallery.
+    pub fn logo_image_blob(
+        mut self,
+        value: impl Into<::aws_json_runtime::Blob>,
+    ) -> Self {
+        self.input = self.input.logo_image_blob(value);
         self
     }
 
     /// The `PutRegistryCatalogData` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::PutRegistryCatalogDataRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::PutRegistryCatalogDataRequest {
-            display_name: self.display_name,
-        })
+    ) -> Result<types::PutRegistryCatalogDataRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
     }
 
     /// Sends the request and returns the service's answer.
@@ -1605,7 +2886,7 @@ impl PutRegistryCatalogData {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::PutRegistryCatalogDataResponse,
+        types::PutRegistryCatalogDataResponse,
         ::aws_json_runtime::SdkError<super::errors::PutRegistryCatalogDataError>,
     > {
         let client = self.client.clone();
@@ -1613,9 +2894,9 @@ impl PutRegistryCatalogData {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::PutRegistryCatalogDataRequest {
+impl ::aws_json_runtime::Operation for types::PutRegistryCatalogDataRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::PutRegistryCatalogDataResponse;
+    type Output = types::PutRegistryCatalogDataResponse;
     type Error = super::errors::PutRegistryCatalogDataError;
     const NAME: &'static str = "PutRegistryCatalogData";
     const TARGET: &'static str = "SpencerFrontendService.PutRegistryCatalogData";
@@ -1626,9 +2907,7 @@ impl super::Client {
     pub fn put_repository_catalog_data(&self) -> PutRepositoryCatalogData {
         PutRepositoryCatalogData {
             client: self.clone(),
-            catalog_data: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::PutRepositoryCatalogDataRequest::builder(),
         }
     }
 }
@@ -1642,30 +2921,25 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutRepositoryCatalogData {
     client: super::Client,
-    catalog_data: Option<super::types::RepositoryCatalogDataInput>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::PutRepositoryCatalogDataRequestBuilder,
 }
 
 impl PutRepositoryCatalogData {
     /// An object containing the catalog data for a repository. This data is publicly visible in the Amazon ECR Public Gallery.
-    pub fn catalog_data(
-        mut self,
-        value: super::types::RepositoryCatalogDataInput,
-    ) -> Self {
-        self.catalog_data = Some(value);
+    pub fn catalog_data(mut self, value: types::RepositoryCatalogDataInput) -> Self {
+        self.input = self.input.catalog_data(value);
         self
     }
 
     /// The Amazon Web Services account ID that's associated with the public registry the repository is in. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository to create or update the catalog data for.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
         self
     }
 
@@ -1673,22 +2947,10 @@ impl PutRepositoryCatalogData {
     pub fn build(
         self,
     ) -> Result<
-        super::types::PutRepositoryCatalogDataRequest,
+        types::PutRepositoryCatalogDataRequest,
         ::aws_json_runtime::InvalidInput,
     > {
-        Ok(super::types::PutRepositoryCatalogDataRequest {
-            catalog_data: ::aws_json_runtime::required(
-                self.catalog_data,
-                "PutRepositoryCatalogData",
-                "catalogData",
-            )?,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "PutRepositoryCatalogData",
-                "repositoryName",
-            )?,
-        })
+        self.input.build().map_err(|e| e.in_operation("PutRepositoryCatalogData"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1697,7 +2959,7 @@ impl PutRepositoryCatalogData {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::PutRepositoryCatalogDataResponse,
+        types::PutRepositoryCatalogDataResponse,
         ::aws_json_runtime::SdkError<super::errors::PutRepositoryCatalogDataError>,
     > {
         let client = self.client.clone();
@@ -1705,23 +2967,194 @@ impl PutRepositoryCatalogData {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::PutRepositoryCatalogDataRequest {
+impl ::aws_json_runtime::Operation for types::PutRepositoryCatalogDataRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::PutRepositoryCatalogDataResponse;
+    type Output = types::PutRepositoryCatalogDataResponse;
     type Error = super::errors::PutRepositoryCatalogDataError;
     const NAME: &'static str = "PutRepositoryCatalogData";
     const TARGET: &'static str = "SpencerFrontendService.PutRepositoryCatalogData";
 }
 
 impl super::Client {
-    /// Applies a repository policy to the specified public repository to control access permissions. For more information, see [Amazon ECR Repository Policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html) in the *Amazon Elastic Container Registry User Guide*.
+    /// Sets the status of an image in a premium repository to `ACTIVE` or `DEPRECATED`. When you deprecate an image, Amazon ECR deletes it after the deprecation period ends. You can't use this operation while the repository is in the `DRAFT` state.
+    pub fn set_image_status(&self) -> SetImageStatus {
+        SetImageStatus {
+            client: self.clone(),
+            input: types::SetImageStatusRequest::builder(),
+        }
+    }
+}
+
+/// A `SetImageStatus` request: set members, then [`send`](SetImageStatus::send) it.
+///
+/// Made by [`Client::set_image_status`](super::Client::set_image_status).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetImageStatus {
+    client: super::Client,
+    input: types::SetImageStatusRequestBuilder,
+}
+
+impl SetImageStatus {
+    /// The number of days that Amazon ECR waits before it deletes the deprecated image. You can specify a value between 90 and 365. This parameter is required when you set `status` to `DEPRECATED`. Don't specify it when you set `status` to `ACTIVE`.
+    pub fn deprecation_period_days(mut self, value: i64) -> Self {
+        self.input = self.input.deprecation_period_days(value);
+        self
+    }
+
+    /// The image ID of the image to set the status for. If you specify a tag, the tag is resolved to the digest of the image that it currently points to, and the status is set on that image.
+    pub fn image_id(mut self, value: types::ImageIdentifier) -> Self {
+        self.input = self.input.image_id(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the image. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the repository that contains the image.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. You can set the image status only in a `PREMIUM` repository.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
+        self
+    }
+
+    /// The status to set on the image. Valid values:
+    ///
+    /// - `ACTIVE`: Cancels a pending deletion. You can do this only before the scheduled deletion time.
+    /// - `DEPRECATED`: Schedules the image for deletion after the deprecation period.
+    ///
+    /// After the scheduled deletion time, you can't change the status of the image.
+    ///
+    /// If the image is part of a manifest list, Amazon ECR requires that a manifest list is deleted before the images that it references. To deprecate an image that a manifest list references, deprecate the manifest list first, with a scheduled deletion time before the image's. You can't set a manifest list to `ACTIVE` while it references deprecated images. Requests that break these rules fail with `ValidationException`.
+    pub fn status(mut self, value: impl Into<types::ImageStatus>) -> Self {
+        self.input = self.input.status(value);
+        self
+    }
+
+    /// The `SetImageStatus` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<types::SetImageStatusRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("SetImageStatus"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::SetImageStatusResponse,
+        ::aws_json_runtime::SdkError<super::errors::SetImageStatusError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::SetImageStatusRequest {
+    type Service = super::EcrPublic;
+    type Output = types::SetImageStatusResponse;
+    type Error = super::errors::SetImageStatusError;
+    const NAME: &'static str = "SetImageStatus";
+    const TARGET: &'static str = "SpencerFrontendService.SetImageStatus";
+}
+
+impl super::Client {
+    /// Applies a repository policy to the specified premium repository to control access permissions. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
+    pub fn set_premium_repository_policy(&self) -> SetPremiumRepositoryPolicy {
+        SetPremiumRepositoryPolicy {
+            client: self.clone(),
+            input: types::SetPremiumRepositoryPolicyRequest::builder(),
+        }
+    }
+}
+
+/// A `SetPremiumRepositoryPolicy` request: set members, then [`send`](SetPremiumRepositoryPolicy::send) it.
+///
+/// Made by [`Client::set_premium_repository_policy`](super::Client::set_premium_repository_policy).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetPremiumRepositoryPolicy {
+    client: super::Client,
+    input: types::SetPremiumRepositoryPolicyRequestBuilder,
+}
+
+impl SetPremiumRepositoryPolicy {
+    /// If the policy that you want to set on a premium repository policy would prevent you from setting another policy in the future, you must force the `SetPremiumRepositoryPolicy` operation. This prevents accidental premium repository lockouts.
+    pub fn force(mut self, value: bool) -> Self {
+        self.input = self.input.force(value);
+        self
+    }
+
+    /// The JSON repository policy text to apply to the premium repository. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.policy_text(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the premium repository to receive the policy.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The `SetPremiumRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        types::SetPremiumRepositoryPolicyRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        self.input.build().map_err(|e| e.in_operation("SetPremiumRepositoryPolicy"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::SetPremiumRepositoryPolicyResponse,
+        ::aws_json_runtime::SdkError<super::errors::SetPremiumRepositoryPolicyError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::SetPremiumRepositoryPolicyRequest {
+    type Service = super::EcrPublic;
+    type Output = types::SetPremiumRepositoryPolicyResponse;
+    type Error = super::errors::SetPremiumRepositoryPolicyError;
+    const NAME: &'static str = "SetPremiumRepositoryPolicy";
+    const TARGET: &'static str = "SpencerFrontendService.SetPremiumRepositoryPolicy";
+}
+
+impl super::Client {
+    /// Applies a repository policy to the specified public repository to control access permissions. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
     pub fn set_repository_policy(&self) -> SetRepositoryPolicy {
         SetRepositoryPolicy {
             client: self.clone(),
-            force: None,
-            policy_text: None,
-            registry_id: None,
-            repository_name: None,
+            input: types::SetRepositoryPolicyRequest::builder(),
         }
     }
 }
@@ -1735,58 +3168,39 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetRepositoryPolicy {
     client: super::Client,
-    force: Option<bool>,
-    policy_text: Option<String>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
+    input: types::SetRepositoryPolicyRequestBuilder,
 }
 
 impl SetRepositoryPolicy {
     /// If the policy that you want to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This prevents accidental repository lockouts.
     pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+        self.input = self.input.force(value);
         self
     }
 
-    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR Repository Policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) in the *Amazon Elastic Container Registry User Guide*.
+    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
     pub fn policy_text(mut self, value: impl Into<String>) -> Self {
-        self.policy_text = Some(value.into());
+        self.input = self.input.policy_text(value);
         self
     }
 
     /// The Amazon Web Services account ID that's associated with the registry that contains the repository. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository to receive the policy.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
         self
     }
 
     /// The `SetRepositoryPolicy` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<
-        super::types::SetRepositoryPolicyRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::SetRepositoryPolicyRequest {
-            force: self.force,
-            policy_text: ::aws_json_runtime::required(
-                self.policy_text,
-                "SetRepositoryPolicy",
-                "policyText",
-            )?,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "SetRepositoryPolicy",
-                "repositoryName",
-            )?,
-        })
+    ) -> Result<types::SetRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("SetRepositoryPolicy"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1795,7 +3209,7 @@ impl SetRepositoryPolicy {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::SetRepositoryPolicyResponse,
+        types::SetRepositoryPolicyResponse,
         ::aws_json_runtime::SdkError<super::errors::SetRepositoryPolicyError>,
     > {
         let client = self.client.clone();
@@ -1803,12 +3217,93 @@ impl SetRepositoryPolicy {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::SetRepositoryPolicyRequest {
+impl ::aws_json_runtime::Operation for types::SetRepositoryPolicyRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::SetRepositoryPolicyResponse;
+    type Output = types::SetRepositoryPolicyResponse;
     type Error = super::errors::SetRepositoryPolicyError;
     const NAME: &'static str = "SetRepositoryPolicy";
     const TARGET: &'static str = "SpencerFrontendService.SetRepositoryPolicy";
+}
+
+impl super::Client {
+    /// Sets the state of a premium repository. Use the state to control whether the repository is shown in the Amazon ECR Public Gallery. A premium repository is listed in the Amazon ECR Public Gallery when it's `AVAILABLE` and at least one of its Amazon Web Services Marketplace products is public.
+    pub fn set_repository_state(&self) -> SetRepositoryState {
+        SetRepositoryState {
+            client: self.clone(),
+            input: types::SetRepositoryStateRequest::builder(),
+        }
+    }
+}
+
+/// A `SetRepositoryState` request: set members, then [`send`](SetRepositoryState::send) it.
+///
+/// Made by [`Client::set_repository_state`](super::Client::set_repository_state).
+/// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
+/// moved into a spawned task.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SetRepositoryState {
+    client: super::Client,
+    input: types::SetRepositoryStateRequestBuilder,
+}
+
+impl SetRepositoryState {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.registry_id(value);
+        self
+    }
+
+    /// The name of the repository to set the state for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. Currently, you can set the state only for a `PREMIUM` repository. `FREE` isn't supported, and the request fails with `InvalidParameterException`.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
+        self
+    }
+
+    /// The state to set on the repository. Valid values:
+    ///
+    /// - `AVAILABLE`: Entitled buyers can pull from the repository, and it's listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public.
+    /// - `HIDDEN`: The repository isn't listed in the Amazon ECR Public Gallery. Buyers with an active entitlement can still pull from it.
+    ///
+    /// A repository can move from `DRAFT` to `AVAILABLE`, and between `AVAILABLE` and `HIDDEN`. It can't return to `DRAFT`. Other changes fail with `InvalidParameterException`. If you specify the current state, the request succeeds and nothing changes.
+    pub fn state(mut self, value: impl Into<types::RepositoryState>) -> Self {
+        self.input = self.input.state(value);
+        self
+    }
+
+    /// The `SetRepositoryState` input as set so far, without sending it; fails when a required member is not set.
+    pub fn build(
+        self,
+    ) -> Result<types::SetRepositoryStateRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("SetRepositoryState"))
+    }
+
+    /// Sends the request and returns the service's answer.
+    ///
+    /// Fails before sending when a required member is not set.
+    pub async fn send(
+        self,
+    ) -> Result<
+        types::SetRepositoryStateResponse,
+        ::aws_json_runtime::SdkError<super::errors::SetRepositoryStateError>,
+    > {
+        let client = self.client.clone();
+        client.send(self.build()?).await
+    }
+}
+
+impl ::aws_json_runtime::Operation for types::SetRepositoryStateRequest {
+    type Service = super::EcrPublic;
+    type Output = types::SetRepositoryStateResponse;
+    type Error = super::errors::SetRepositoryStateError;
+    const NAME: &'static str = "SetRepositoryState";
+    const TARGET: &'static str = "SpencerFrontendService.SetRepositoryState";
 }
 
 impl super::Client {
@@ -1816,8 +3311,7 @@ impl super::Client {
     pub fn tag_resource(&self) -> TagResource {
         TagResource {
             client: self.clone(),
-            resource_arn: None,
-            tags: None,
+            input: types::TagResourceRequest::builder(),
         }
     }
 }
@@ -1831,35 +3325,27 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct TagResource {
     client: super::Client,
-    resource_arn: Option<String>,
-    tags: Option<Vec<super::types::Tag>>,
+    input: types::TagResourceRequestBuilder,
 }
 
 impl TagResource {
     /// The Amazon Resource Name (ARN) of the resource to add tags to. Currently, the supported resource is an Amazon ECR Public repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
+        self.input = self.input.resource_arn(value);
         self
     }
 
     /// The tags to add to the resource. A tag is an array of key-value pairs. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-    pub fn tags(mut self, value: Vec<super::types::Tag>) -> Self {
-        self.tags = Some(value);
+    pub fn tags(mut self, value: Vec<types::Tag>) -> Self {
+        self.input = self.input.tags(value);
         self
     }
 
     /// The `TagResource` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::TagResourceRequest, ::aws_json_runtime::InvalidInput> {
-        Ok(super::types::TagResourceRequest {
-            resource_arn: ::aws_json_runtime::required(
-                self.resource_arn,
-                "TagResource",
-                "resourceArn",
-            )?,
-            tags: ::aws_json_runtime::required(self.tags, "TagResource", "tags")?,
-        })
+    ) -> Result<types::TagResourceRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("TagResource"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1868,7 +3354,7 @@ impl TagResource {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::TagResourceResponse,
+        types::TagResourceResponse,
         ::aws_json_runtime::SdkError<super::errors::TagResourceError>,
     > {
         let client = self.client.clone();
@@ -1876,9 +3362,9 @@ impl TagResource {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::TagResourceRequest {
+impl ::aws_json_runtime::Operation for types::TagResourceRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::TagResourceResponse;
+    type Output = types::TagResourceResponse;
     type Error = super::errors::TagResourceError;
     const NAME: &'static str = "TagResource";
     const TARGET: &'static str = "SpencerFrontendService.TagResource";
@@ -1889,8 +3375,7 @@ impl super::Client {
     pub fn untag_resource(&self) -> UntagResource {
         UntagResource {
             client: self.clone(),
-            resource_arn: None,
-            tag_keys: None,
+            input: types::UntagResourceRequest::builder(),
         }
     }
 }
@@ -1904,39 +3389,27 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UntagResource {
     client: super::Client,
-    resource_arn: Option<String>,
-    tag_keys: Option<Vec<String>>,
+    input: types::UntagResourceRequestBuilder,
 }
 
 impl UntagResource {
     /// The Amazon Resource Name (ARN) of the resource to delete tags from. Currently, the supported resource is an Amazon ECR Public repository.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
-        self.resource_arn = Some(value.into());
+        self.input = self.input.resource_arn(value);
         self
     }
 
     /// The keys of the tags to be removed.
     pub fn tag_keys(mut self, value: Vec<String>) -> Self {
-        self.tag_keys = Some(value);
+        self.input = self.input.tag_keys(value);
         self
     }
 
     /// The `UntagResource` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::UntagResourceRequest, ::aws_json_runtime::InvalidInput> {
-        Ok(super::types::UntagResourceRequest {
-            resource_arn: ::aws_json_runtime::required(
-                self.resource_arn,
-                "UntagResource",
-                "resourceArn",
-            )?,
-            tag_keys: ::aws_json_runtime::required(
-                self.tag_keys,
-                "UntagResource",
-                "tagKeys",
-            )?,
-        })
+    ) -> Result<types::UntagResourceRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("UntagResource"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -1945,7 +3418,7 @@ impl UntagResource {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::UntagResourceResponse,
+        types::UntagResourceResponse,
         ::aws_json_runtime::SdkError<super::errors::UntagResourceError>,
     > {
         let client = self.client.clone();
@@ -1953,9 +3426,9 @@ impl UntagResource {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::UntagResourceRequest {
+impl ::aws_json_runtime::Operation for types::UntagResourceRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::UntagResourceResponse;
+    type Output = types::UntagResourceResponse;
     type Error = super::errors::UntagResourceError;
     const NAME: &'static str = "UntagResource";
     const TARGET: &'static str = "SpencerFrontendService.UntagResource";
@@ -1970,12 +3443,7 @@ impl super::Client {
     pub fn upload_layer_part(&self) -> UploadLayerPart {
         UploadLayerPart {
             client: self.clone(),
-            layer_part_blob: None,
-            part_first_byte: None,
-            part_last_byte: None,
-            registry_id: None,
-            repository_name: None,
-            upload_id: None,
+            input: types::UploadLayerPartRequest::builder(),
         }
     }
 }
@@ -1989,12 +3457,7 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadLayerPart {
     client: super::Client,
-    layer_part_blob: Option<::aws_json_runtime::Blob>,
-    part_first_byte: Option<i64>,
-    part_last_byte: Option<i64>,
-    registry_id: Option<String>,
-    repository_name: Option<String>,
-    upload_id: Option<String>,
+    input: types::UploadLayerPartRequestBuilder,
 }
 
 impl UploadLayerPart {
@@ -2003,72 +3466,54 @@ impl UploadLayerPart {
         mut self,
         value: impl Into<::aws_json_runtime::Blob>,
     ) -> Self {
-        self.layer_part_blob = Some(value.into());
+        self.input = self.input.layer_part_blob(value);
         self
     }
 
     /// The position of the first byte of the layer part witin the overall image layer.
     pub fn part_first_byte(mut self, value: i64) -> Self {
-        self.part_first_byte = Some(value);
+        self.input = self.input.part_first_byte(value);
         self
     }
 
     /// The position of the last byte of the layer part within the overall image layer.
     pub fn part_last_byte(mut self, value: i64) -> Self {
-        self.part_last_byte = Some(value);
+        self.input = self.input.part_last_byte(value);
         self
     }
 
     /// The Amazon Web Services account ID, or registry alias, that's associated with the registry that you're uploading layer parts to. If you do not specify a registry, the default public registry is assumed.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = Some(value.into());
+        self.input = self.input.registry_id(value);
         self
     }
 
     /// The name of the repository that you're uploading layer parts to.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input = self.input.repository_name(value);
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<types::RepositoryType>) -> Self {
+        self.input = self.input.repository_type(value);
         self
     }
 
     /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the layer part upload.
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
-        self.upload_id = Some(value.into());
+        self.input = self.input.upload_id(value);
         self
     }
 
     /// The `UploadLayerPart` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::UploadLayerPartRequest, ::aws_json_runtime::InvalidInput> {
-        Ok(super::types::UploadLayerPartRequest {
-            layer_part_blob: ::aws_json_runtime::required(
-                self.layer_part_blob,
-                "UploadLayerPart",
-                "layerPartBlob",
-            )?,
-            part_first_byte: ::aws_json_runtime::required(
-                self.part_first_byte,
-                "UploadLayerPart",
-                "partFirstByte",
-            )?,
-            part_last_byte: ::aws_json_runtime::required(
-                self.part_last_byte,
-                "UploadLayerPart",
-                "partLastByte",
-            )?,
-            registry_id: self.registry_id,
-            repository_name: ::aws_json_runtime::required(
-                self.repository_name,
-                "UploadLayerPart",
-                "repositoryName",
-            )?,
-            upload_id: ::aws_json_runtime::required(
-                self.upload_id,
-                "UploadLayerPart",
-                "uploadId",
-            )?,
-        })
+    ) -> Result<types::UploadLayerPartRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("UploadLayerPart"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -2077,7 +3522,7 @@ impl UploadLayerPart {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::UploadLayerPartResponse,
+        types::UploadLayerPartResponse,
         ::aws_json_runtime::SdkError<super::errors::UploadLayerPartError>,
     > {
         let client = self.client.clone();
@@ -2085,9 +3530,9 @@ impl UploadLayerPart {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::UploadLayerPartRequest {
+impl ::aws_json_runtime::Operation for types::UploadLayerPartRequest {
     type Service = super::EcrPublic;
-    type Output = super::types::UploadLayerPartResponse;
+    type Output = types::UploadLayerPartResponse;
     type Error = super::errors::UploadLayerPartError;
     const NAME: &'static str = "UploadLayerPart";
     const TARGET: &'static str = "SpencerFrontendService.UploadLayerPart";
@@ -2096,26 +3541,45 @@ impl ::aws_json_runtime::Operation for super::types::UploadLayerPartRequest {
 /// Every operation's name, in the document's order.
 #[doc(hidden)]
 pub const OPERATION_NAMES: &[&str] = &[
+    "AssociateRepositories",
     "BatchCheckLayerAvailability",
     "BatchDeleteImage",
     "CompleteLayerUpload",
+    "CreatePremiumRepository",
     "CreateRepository",
+    "DeletePremiumRepository",
+    "DeletePremiumRepositoryPolicy",
     "DeleteRepository",
     "DeleteRepositoryPolicy",
+    "DescribeEntitledImageTags",
+    "DescribeEntitledImages",
+    "DescribeEntitledRepositories",
+    "DescribeImageScanFindings",
     "DescribeImageTags",
     "DescribeImages",
+    "DescribePremiumRepositories",
     "DescribeRegistries",
     "DescribeRepositories",
+    "DisassociateRepositories",
     "GetAuthorizationToken",
+    "GetDownloadUrlForPublisherReport",
+    "GetPremiumRepositoryCatalogData",
+    "GetPremiumRepositoryPolicy",
     "GetRegistryCatalogData",
     "GetRepositoryCatalogData",
     "GetRepositoryPolicy",
     "InitiateLayerUpload",
+    "ListPublisherReports",
     "ListTagsForResource",
     "PutImage",
+    "PutPremiumRepositoryCatalogData",
+    "PutPremiumRepositoryProducts",
     "PutRegistryCatalogData",
     "PutRepositoryCatalogData",
+    "SetImageStatus",
+    "SetPremiumRepositoryPolicy",
     "SetRepositoryPolicy",
+    "SetRepositoryState",
     "TagResource",
     "UntagResource",
     "UploadLayerPart",
@@ -2132,164 +3596,297 @@ pub fn read_answer(
     body: &[u8],
 ) -> ::std::option::Option<::std::string::String> {
     match operation {
+        "AssociateRepositories" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::AssociateRepositoriesRequest,
+                >(status, headers, body),
+            )
+        }
         "BatchCheckLayerAvailability" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::BatchCheckLayerAvailabilityRequest,
+                    types::BatchCheckLayerAvailabilityRequest,
                 >(status, headers, body),
             )
         }
         "BatchDeleteImage" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::BatchDeleteImageRequest,
+                    types::BatchDeleteImageRequest,
                 >(status, headers, body),
             )
         }
         "CompleteLayerUpload" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::CompleteLayerUploadRequest,
+                    types::CompleteLayerUploadRequest,
+                >(status, headers, body),
+            )
+        }
+        "CreatePremiumRepository" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::CreatePremiumRepositoryRequest,
                 >(status, headers, body),
             )
         }
         "CreateRepository" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::CreateRepositoryRequest,
+                    types::CreateRepositoryRequest,
+                >(status, headers, body),
+            )
+        }
+        "DeletePremiumRepository" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DeletePremiumRepositoryRequest,
+                >(status, headers, body),
+            )
+        }
+        "DeletePremiumRepositoryPolicy" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DeletePremiumRepositoryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "DeleteRepository" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::DeleteRepositoryRequest,
+                    types::DeleteRepositoryRequest,
                 >(status, headers, body),
             )
         }
         "DeleteRepositoryPolicy" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::DeleteRepositoryPolicyRequest,
+                    types::DeleteRepositoryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeEntitledImageTags" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DescribeEntitledImageTagsRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeEntitledImages" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DescribeEntitledImagesRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeEntitledRepositories" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DescribeEntitledRepositoriesRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribeImageScanFindings" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DescribeImageScanFindingsRequest,
                 >(status, headers, body),
             )
         }
         "DescribeImageTags" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::DescribeImageTagsRequest,
+                    types::DescribeImageTagsRequest,
                 >(status, headers, body),
             )
         }
         "DescribeImages" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::DescribeImagesRequest,
+                    types::DescribeImagesRequest,
+                >(status, headers, body),
+            )
+        }
+        "DescribePremiumRepositories" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DescribePremiumRepositoriesRequest,
                 >(status, headers, body),
             )
         }
         "DescribeRegistries" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::DescribeRegistriesRequest,
+                    types::DescribeRegistriesRequest,
                 >(status, headers, body),
             )
         }
         "DescribeRepositories" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::DescribeRepositoriesRequest,
+                    types::DescribeRepositoriesRequest,
+                >(status, headers, body),
+            )
+        }
+        "DisassociateRepositories" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::DisassociateRepositoriesRequest,
                 >(status, headers, body),
             )
         }
         "GetAuthorizationToken" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::GetAuthorizationTokenRequest,
+                    types::GetAuthorizationTokenRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetDownloadUrlForPublisherReport" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::GetDownloadUrlForPublisherReportRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetPremiumRepositoryCatalogData" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::GetPremiumRepositoryCatalogDataRequest,
+                >(status, headers, body),
+            )
+        }
+        "GetPremiumRepositoryPolicy" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::GetPremiumRepositoryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "GetRegistryCatalogData" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::GetRegistryCatalogDataRequest,
+                    types::GetRegistryCatalogDataRequest,
                 >(status, headers, body),
             )
         }
         "GetRepositoryCatalogData" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::GetRepositoryCatalogDataRequest,
+                    types::GetRepositoryCatalogDataRequest,
                 >(status, headers, body),
             )
         }
         "GetRepositoryPolicy" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::GetRepositoryPolicyRequest,
+                    types::GetRepositoryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "InitiateLayerUpload" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::InitiateLayerUploadRequest,
+                    types::InitiateLayerUploadRequest,
+                >(status, headers, body),
+            )
+        }
+        "ListPublisherReports" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::ListPublisherReportsRequest,
                 >(status, headers, body),
             )
         }
         "ListTagsForResource" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::ListTagsForResourceRequest,
+                    types::ListTagsForResourceRequest,
                 >(status, headers, body),
             )
         }
         "PutImage" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::PutImageRequest,
+                    types::PutImageRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutPremiumRepositoryCatalogData" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::PutPremiumRepositoryCatalogDataRequest,
+                >(status, headers, body),
+            )
+        }
+        "PutPremiumRepositoryProducts" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::PutPremiumRepositoryProductsRequest,
                 >(status, headers, body),
             )
         }
         "PutRegistryCatalogData" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::PutRegistryCatalogDataRequest,
+                    types::PutRegistryCatalogDataRequest,
                 >(status, headers, body),
             )
         }
         "PutRepositoryCatalogData" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::PutRepositoryCatalogDataRequest,
+                    types::PutRepositoryCatalogDataRequest,
+                >(status, headers, body),
+            )
+        }
+        "SetImageStatus" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::SetImageStatusRequest,
+                >(status, headers, body),
+            )
+        }
+        "SetPremiumRepositoryPolicy" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::SetPremiumRepositoryPolicyRequest,
                 >(status, headers, body),
             )
         }
         "SetRepositoryPolicy" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::SetRepositoryPolicyRequest,
+                    types::SetRepositoryPolicyRequest,
+                >(status, headers, body),
+            )
+        }
+        "SetRepositoryState" => {
+            ::std::option::Option::Some(
+                ::aws_json_runtime::fuzz::answer::<
+                    types::SetRepositoryStateRequest,
                 >(status, headers, body),
             )
         }
         "TagResource" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::TagResourceRequest,
+                    types::TagResourceRequest,
                 >(status, headers, body),
             )
         }
         "UntagResource" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::UntagResourceRequest,
+                    types::UntagResourceRequest,
                 >(status, headers, body),
             )
         }
         "UploadLayerPart" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::UploadLayerPartRequest,
+                    types::UploadLayerPartRequest,
                 >(status, headers, body),
             )
         }

@@ -4,6 +4,31 @@
 //! document defines typed for every operation.
 
 #[test]
+fn associate_repositories_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::AssociateRepositoriesRequest,
+    >(
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn associate_repositories_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::AssociateRepositoriesResponse,
+    >(
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn associated_repository() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::AssociatedRepository,
+    >("{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}");
+}
+
+#[test]
 fn authorization_data() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::AuthorizationData,
@@ -15,7 +40,7 @@ fn batch_check_layer_availability_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::BatchCheckLayerAvailabilityRequest,
     >(
-        "{\"layerDigests\":[\"BatchedOperationLayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"layerDigests\":[\"BatchedOperationLayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -33,7 +58,7 @@ fn batch_delete_image_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::BatchDeleteImageRequest,
     >(
-        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -51,7 +76,7 @@ fn complete_layer_upload_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CompleteLayerUploadRequest,
     >(
-        "{\"layerDigests\":[\"LayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"layerDigests\":[\"LayerDigest value\"],\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
     );
 }
 
@@ -60,7 +85,34 @@ fn complete_layer_upload_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CompleteLayerUploadResponse,
     >(
-        "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
+    );
+}
+
+#[test]
+fn container_image_details() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ContainerImageDetails,
+    >(
+        "{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn create_premium_repository_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::CreatePremiumRepositoryRequest,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+    );
+}
+
+#[test]
+fn create_premium_repository_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::CreatePremiumRepositoryResponse,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"premiumRepository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}}",
     );
 }
 
@@ -69,7 +121,7 @@ fn create_repository_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CreateRepositoryRequest,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repositoryName\":\"RepositoryName value\",\"tags\":[{\"Key\":\"TagKey value\",\"Value\":\"TagValue value\"}]}",
     );
 }
 
@@ -78,7 +130,68 @@ fn create_repository_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::CreateRepositoryResponse,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repository\":{\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+    );
+}
+
+#[test]
+fn cvss_score() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::CvssScore,
+    >(
+        "{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}",
+    );
+}
+
+#[test]
+fn cvss_score_adjustment() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::CvssScoreAdjustment,
+    >("{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}");
+}
+
+#[test]
+fn cvss_score_details() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::CvssScoreDetails,
+    >(
+        "{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}",
+    );
+}
+
+#[test]
+fn delete_premium_repository_policy_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeletePremiumRepositoryPolicyRequest,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn delete_premium_repository_policy_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeletePremiumRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn delete_premium_repository_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeletePremiumRepositoryRequest,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn delete_premium_repository_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DeletePremiumRepositoryResponse,
+    >(
+        "{\"premiumRepository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}}",
     );
 }
 
@@ -114,7 +227,77 @@ fn delete_repository_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DeleteRepositoryResponse,
     >(
-        "{\"repository\":{\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"repository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+    );
+}
+
+#[test]
+fn describe_entitled_image_tags_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeEntitledImageTagsRequest,
+    >(
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_entitled_image_tags_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeEntitledImageTagsResponse,
+    >(
+        "{\"imageTagDetails\":[{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"scheduledDeletionAt\":1705072146.25},\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_entitled_images_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeEntitledImagesRequest,
+    >(
+        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_entitled_images_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeEntitledImagesResponse,
+    >(
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"repositoryName\":\"RepositoryName value\",\"scheduledDeletionAt\":1705072146.25}],\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn describe_entitled_repositories_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeEntitledRepositoriesRequest,
+    >("{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\"}");
+}
+
+#[test]
+fn describe_entitled_repositories_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeEntitledRepositoriesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"entitledViaProductId\":\"MarketplaceProductId value\",\"registryAlias\":\"RegistryAliasName value\",\"registryDisplayName\":\"RegistryDisplayName value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}]}",
+    );
+}
+
+#[test]
+fn describe_image_scan_findings_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeImageScanFindingsRequest,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn describe_image_scan_findings_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribeImageScanFindingsResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingId\":\"FindingId value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"containerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"FAILED\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -123,7 +306,7 @@ fn describe_image_tags_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImageTagsRequest,
     >(
-        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -132,7 +315,7 @@ fn describe_image_tags_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImageTagsResponse,
     >(
-        "{\"imageTagDetails\":[{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993},\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
+        "{\"imageTagDetails\":[{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"scheduledDeletionAt\":1705072146.25},\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
     );
 }
 
@@ -141,7 +324,7 @@ fn describe_images_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesRequest,
     >(
-        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageIds\":[{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"}],\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -150,7 +333,25 @@ fn describe_images_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeImagesResponse,
     >(
-        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"scheduledDeletionAt\":1705072146.25,\"subjectManifestDigest\":\"ImageDigest value\"}],\"nextToken\":\"NextToken value\"}",
+    );
+}
+
+#[test]
+fn describe_premium_repositories_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribePremiumRepositoriesRequest,
+    >(
+        "{\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryNames\":[\"RepositoryName value\"]}",
+    );
+}
+
+#[test]
+fn describe_premium_repositories_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DescribePremiumRepositoriesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}]}",
     );
 }
 
@@ -166,7 +367,7 @@ fn describe_registries_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeRegistriesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"registries\":[{\"aliases\":[{\"defaultRegistryAlias\":true,\"name\":\"RegistryAliasName value\",\"primaryRegistryAlias\":true,\"status\":\"ACTIVE\"}],\"registryArn\":\"Arn value\",\"registryId\":\"RegistryId value\",\"registryUri\":\"Url value\",\"verified\":true}]}",
+        "{\"nextToken\":\"NextToken value\",\"registries\":[{\"aliases\":[{\"defaultRegistryAlias\":true,\"name\":\"RegistryAliasName value\",\"primaryRegistryAlias\":true,\"status\":\"ACTIVE\"}],\"premiumRegistryUri\":\"Url value\",\"premiumStatus\":\"ENABLED\",\"registryArn\":\"Arn value\",\"registryId\":\"RegistryId value\",\"registryUri\":\"Url value\",\"verified\":true}]}",
     );
 }
 
@@ -184,8 +385,60 @@ fn describe_repositories_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::DescribeRepositoriesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
     );
+}
+
+#[test]
+fn disassociate_repositories_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DisassociateRepositoriesRequest,
+    >(
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn disassociate_repositories_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::DisassociateRepositoriesResponse,
+    >(
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+    );
+}
+
+#[test]
+fn entitled_image_detail() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::EntitledImageDetail,
+    >(
+        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"repositoryName\":\"RepositoryName value\",\"scheduledDeletionAt\":1705072146.25}",
+    );
+}
+
+#[test]
+fn entitled_image_tag_detail() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::EntitledImageTagDetail,
+    >(
+        "{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"scheduledDeletionAt\":1705072146.25},\"imageTag\":\"ImageTag value\"}",
+    );
+}
+
+#[test]
+fn entitled_repository() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::EntitledRepository,
+    >(
+        "{\"entitledViaProductId\":\"MarketplaceProductId value\",\"registryAlias\":\"RegistryAliasName value\",\"registryDisplayName\":\"RegistryDisplayName value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}",
+    );
+}
+
+#[test]
+fn finding_severity() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::FindingSeverity,
+    >(&["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED"]);
 }
 
 #[test]
@@ -205,6 +458,56 @@ fn get_authorization_token_response() {
 }
 
 #[test]
+fn get_download_url_for_publisher_report_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetDownloadUrlForPublisherReportRequest,
+    >("{\"reportId\":\"PublisherReportId value\"}");
+}
+
+#[test]
+fn get_download_url_for_publisher_report_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetDownloadUrlForPublisherReportResponse,
+    >("{\"downloadUrl\":\"Url value\",\"reportId\":\"PublisherReportId value\"}");
+}
+
+#[test]
+fn get_premium_repository_catalog_data_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetPremiumRepositoryCatalogDataRequest,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn get_premium_repository_catalog_data_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetPremiumRepositoryCatalogDataResponse,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn get_premium_repository_policy_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetPremiumRepositoryPolicyRequest,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn get_premium_repository_policy_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::GetPremiumRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
 fn get_registry_catalog_data_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::GetRegistryCatalogDataRequest,
@@ -215,7 +518,9 @@ fn get_registry_catalog_data_request() {
 fn get_registry_catalog_data_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::GetRegistryCatalogDataResponse,
-    >("{\"registryCatalogData\":{\"displayName\":\"RegistryDisplayName value\"}}");
+    >(
+        "{\"registryCatalogData\":{\"description\":\"RegistryDescription value\",\"displayName\":\"RegistryDisplayName value\",\"logoUrl\":\"ResourceUrl value\"}}",
+    );
 }
 
 #[test]
@@ -232,7 +537,7 @@ fn get_repository_catalog_data_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::GetRepositoryCatalogDataResponse,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
     );
 }
 
@@ -259,7 +564,7 @@ fn image() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Image,
     >(
-        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"subjectManifestDigest\":\"ImageDigest value\"}",
     );
 }
 
@@ -268,7 +573,7 @@ fn image_detail() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ImageDetail,
     >(
-        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"scheduledDeletionAt\":1705072146.25,\"subjectManifestDigest\":\"ImageDigest value\"}",
     );
 }
 
@@ -294,6 +599,7 @@ fn image_failure_code() {
             "MissingDigestAndTag",
             "ImageReferencedByManifestList",
             "KmsError",
+            "ImageNotEligibleForDeletion",
         ],
     );
 }
@@ -306,11 +612,43 @@ fn image_identifier() {
 }
 
 #[test]
+fn image_scan_finding() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ImageScanFinding,
+    >(
+        "{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingId\":\"FindingId value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"containerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}",
+    );
+}
+
+#[test]
+fn image_scan_findings() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ImageScanFindings,
+    >(
+        "{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingId\":\"FindingId value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"containerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25}",
+    );
+}
+
+#[test]
+fn image_scan_status() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ImageScanStatus,
+    >("{\"description\":\"ScanStatusDescription value\",\"status\":\"FAILED\"}");
+}
+
+#[test]
+fn image_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ImageStatus,
+    >(&["ACTIVE", "DEPRECATED"]);
+}
+
+#[test]
 fn image_tag_detail() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ImageTagDetail,
     >(
-        "{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993},\"imageTag\":\"ImageTag value\"}",
+        "{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"scheduledDeletionAt\":1705072146.25},\"imageTag\":\"ImageTag value\"}",
     );
 }
 
@@ -319,7 +657,7 @@ fn initiate_layer_upload_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::InitiateLayerUploadRequest,
     >(
-        "{\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -363,6 +701,24 @@ fn layer_failure_code() {
 }
 
 #[test]
+fn list_publisher_reports_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListPublisherReportsRequest,
+    >(
+        "{\"granularity\":\"WEEKLY\",\"maxResults\":9007199254740993,\"nextToken\":\"NextToken value\",\"reportType\":\"SUMMARY\"}",
+    );
+}
+
+#[test]
+fn list_publisher_reports_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ListPublisherReportsResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"reports\":[{\"createdAt\":1705072146.25,\"granularity\":\"WEEKLY\",\"period\":{\"endDate\":\"PublisherReportDate value\",\"startDate\":\"PublisherReportDate value\"},\"reportId\":\"PublisherReportId value\",\"reportType\":\"SUMMARY\",\"sizeInBytes\":9007199254740993}]}",
+    );
+}
+
+#[test]
 fn list_tags_for_resource_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ListTagsForResourceRequest,
@@ -377,11 +733,61 @@ fn list_tags_for_resource_response() {
 }
 
 #[test]
+fn package_vulnerability_details() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PackageVulnerabilityDetails,
+    >(
+        "{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]}",
+    );
+}
+
+#[test]
+fn premium_repository() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PremiumRepository,
+    >(
+        "{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}",
+    );
+}
+
+#[test]
+fn publisher_report() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PublisherReport,
+    >(
+        "{\"createdAt\":1705072146.25,\"granularity\":\"WEEKLY\",\"period\":{\"endDate\":\"PublisherReportDate value\",\"startDate\":\"PublisherReportDate value\"},\"reportId\":\"PublisherReportId value\",\"reportType\":\"SUMMARY\",\"sizeInBytes\":9007199254740993}",
+    );
+}
+
+#[test]
+fn publisher_report_granularity() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::PublisherReportGranularity,
+    >(&["WEEKLY", "MONTHLY"]);
+}
+
+#[test]
+fn publisher_report_period() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PublisherReportPeriod,
+    >(
+        "{\"endDate\":\"PublisherReportDate value\",\"startDate\":\"PublisherReportDate value\"}",
+    );
+}
+
+#[test]
+fn publisher_report_type() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::PublisherReportType,
+    >(&["SUMMARY", "TRENDS"]);
+}
+
+#[test]
 fn put_image_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageRequest,
     >(
-        "{\"imageDigest\":\"ImageDigest value\",\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"imageTag\":\"ImageTag value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"imageDigest\":\"ImageDigest value\",\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"imageTag\":\"ImageTag value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
     );
 }
 
@@ -390,7 +796,43 @@ fn put_image_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutImageResponse,
     >(
-        "{\"image\":{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}}",
+        "{\"image\":{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"subjectManifestDigest\":\"ImageDigest value\"}}",
+    );
+}
+
+#[test]
+fn put_premium_repository_catalog_data_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutPremiumRepositoryCatalogDataRequest,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn put_premium_repository_catalog_data_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutPremiumRepositoryCatalogDataResponse,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn put_premium_repository_products_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutPremiumRepositoryProductsRequest,
+    >(
+        "{\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn put_premium_repository_products_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::PutPremiumRepositoryProductsResponse,
+    >(
+        "{\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -398,14 +840,18 @@ fn put_image_response() {
 fn put_registry_catalog_data_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutRegistryCatalogDataRequest,
-    >("{\"displayName\":\"RegistryDisplayName value\"}");
+    >(
+        "{\"description\":\"RegistryDescription value\",\"displayName\":\"RegistryDisplayName value\",\"logoImageBlob\":\"AAEC/w==\"}",
+    );
 }
 
 #[test]
 fn put_registry_catalog_data_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutRegistryCatalogDataResponse,
-    >("{\"registryCatalogData\":{\"displayName\":\"RegistryDisplayName value\"}}");
+    >(
+        "{\"registryCatalogData\":{\"description\":\"RegistryDescription value\",\"displayName\":\"RegistryDisplayName value\",\"logoUrl\":\"ResourceUrl value\"}}",
+    );
 }
 
 #[test]
@@ -413,7 +859,7 @@ fn put_repository_catalog_data_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutRepositoryCatalogDataRequest,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -422,8 +868,15 @@ fn put_repository_catalog_data_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::PutRepositoryCatalogDataResponse,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
     );
+}
+
+#[test]
+fn recommendation() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::Recommendation,
+    >("{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}");
 }
 
 #[test]
@@ -431,7 +884,7 @@ fn referenced_image_detail() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::ReferencedImageDetail,
     >(
-        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993}",
+        "{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"scheduledDeletionAt\":1705072146.25}",
     );
 }
 
@@ -440,7 +893,7 @@ fn registry() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Registry,
     >(
-        "{\"aliases\":[{\"defaultRegistryAlias\":true,\"name\":\"RegistryAliasName value\",\"primaryRegistryAlias\":true,\"status\":\"ACTIVE\"}],\"registryArn\":\"Arn value\",\"registryId\":\"RegistryId value\",\"registryUri\":\"Url value\",\"verified\":true}",
+        "{\"aliases\":[{\"defaultRegistryAlias\":true,\"name\":\"RegistryAliasName value\",\"primaryRegistryAlias\":true,\"status\":\"ACTIVE\"}],\"premiumRegistryUri\":\"Url value\",\"premiumStatus\":\"ENABLED\",\"registryArn\":\"Arn value\",\"registryId\":\"RegistryId value\",\"registryUri\":\"Url value\",\"verified\":true}",
     );
 }
 
@@ -464,7 +917,25 @@ fn registry_alias_status() {
 fn registry_catalog_data() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::RegistryCatalogData,
-    >("{\"displayName\":\"RegistryDisplayName value\"}");
+    >(
+        "{\"description\":\"RegistryDescription value\",\"displayName\":\"RegistryDisplayName value\",\"logoUrl\":\"ResourceUrl value\"}",
+    );
+}
+
+#[test]
+fn registry_premium_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::RegistryPremiumStatus,
+    >(&["ENABLED", "DISABLED"]);
+}
+
+#[test]
+fn remediation() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::Remediation,
+    >(
+        "{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}}",
+    );
 }
 
 #[test]
@@ -472,8 +943,22 @@ fn repository() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::Repository,
     >(
-        "{\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}",
+        "{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}",
     );
+}
+
+#[test]
+fn repository_artifact_type() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::RepositoryArtifactType,
+    >(&["IMAGE", "HELM"]);
+}
+
+#[test]
+fn repository_badge() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::RepositoryBadge,
+    >(&["FIPS", "STIG", "SIGNED", "SBOM", "CIS"]);
 }
 
 #[test]
@@ -481,7 +966,7 @@ fn repository_catalog_data() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::RepositoryCatalogData,
     >(
-        "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
+        "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
     );
 }
 
@@ -490,7 +975,122 @@ fn repository_catalog_data_input() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::RepositoryCatalogDataInput,
     >(
-        "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
+        "{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoImageBlob\":\"AAEC/w==\",\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}",
+    );
+}
+
+#[test]
+fn repository_category() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::RepositoryCategory,
+    >(
+        &[
+            "BASE_IMAGES",
+            "APPLICATION_RUNTIMES",
+            "DATABASES",
+            "AI_ML",
+            "NETWORKING",
+            "SECURITY",
+            "MONITORING",
+            "CI_CD_TOOLS",
+            "KUBERNETES_EXTENSIONS",
+            "WEB_SERVERS",
+            "STREAMING",
+        ],
+    );
+}
+
+#[test]
+fn repository_state() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::RepositoryState,
+    >(&["DRAFT", "AVAILABLE", "HIDDEN"]);
+}
+
+#[test]
+fn repository_type() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::RepositoryType,
+    >(&["FREE", "PREMIUM"]);
+}
+
+#[test]
+fn resource() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::Resource,
+    >(
+        "{\"details\":{\"containerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"type\":\"Type value\"}",
+    );
+}
+
+#[test]
+fn resource_details() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ResourceDetails,
+    >(
+        "{\"containerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}}",
+    );
+}
+
+#[test]
+fn scan_status() {
+    ::aws_json_runtime::testing::enum_round_trip::<
+        super::types::ScanStatus,
+    >(
+        &[
+            "FAILED",
+            "UNSUPPORTED_IMAGE",
+            "ACTIVE",
+            "COMPLETE",
+            "PENDING",
+            "SCAN_ELIGIBILITY_EXPIRED",
+            "FINDINGS_UNAVAILABLE",
+        ],
+    );
+}
+
+#[test]
+fn score_details() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::ScoreDetails,
+    >(
+        "{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}}",
+    );
+}
+
+#[test]
+fn set_image_status_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SetImageStatusRequest,
+    >(
+        "{\"deprecationPeriodDays\":9007199254740993,\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"status\":\"ACTIVE\"}",
+    );
+}
+
+#[test]
+fn set_image_status_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SetImageStatusResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"scheduledDeletionAt\":1705072146.25,\"status\":\"ACTIVE\"}",
+    );
+}
+
+#[test]
+fn set_premium_repository_policy_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SetPremiumRepositoryPolicyRequest,
+    >(
+        "{\"force\":true,\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn set_premium_repository_policy_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SetPremiumRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
     );
 }
 
@@ -509,6 +1109,24 @@ fn set_repository_policy_response() {
         super::types::SetRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+    );
+}
+
+#[test]
+fn set_repository_state_request() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SetRepositoryStateRequest,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"state\":\"DRAFT\"}",
+    );
+}
+
+#[test]
+fn set_repository_state_response() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::SetRepositoryStateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"state\":\"DRAFT\"}",
     );
 }
 
@@ -550,7 +1168,7 @@ fn upload_layer_part_request() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::UploadLayerPartRequest,
     >(
-        "{\"layerPartBlob\":\"AAEC/w==\",\"partFirstByte\":9007199254740993,\"partLastByte\":9007199254740993,\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"layerPartBlob\":\"AAEC/w==\",\"partFirstByte\":9007199254740993,\"partLastByte\":9007199254740993,\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
     );
 }
 
@@ -559,7 +1177,26 @@ fn upload_layer_part_response() {
     ::aws_json_runtime::testing::round_trip::<
         super::types::UploadLayerPartResponse,
     >(
-        "{\"lastByteReceived\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"lastByteReceived\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
+    );
+}
+
+#[test]
+fn vulnerable_package() {
+    ::aws_json_runtime::testing::round_trip::<
+        super::types::VulnerablePackage,
+    >(
+        "{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_associate_repositories() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::AssociateRepositoriesResponse,
+    >(
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
+        "map key",
     );
 }
 
@@ -588,7 +1225,17 @@ fn answers_tolerate_missing_members_of_complete_layer_upload() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::CompleteLayerUploadResponse,
     >(
-        "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"layerDigest\":\"LayerDigest value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_create_premium_repository() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::CreatePremiumRepositoryResponse,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"premiumRepository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}}",
         "map key",
     );
 }
@@ -598,7 +1245,27 @@ fn answers_tolerate_missing_members_of_create_repository() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::CreateRepositoryResponse,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repository\":{\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"repository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_premium_repository() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DeletePremiumRepositoryResponse,
+    >(
+        "{\"premiumRepository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_delete_premium_repository_policy() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DeletePremiumRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
         "map key",
     );
 }
@@ -608,7 +1275,7 @@ fn answers_tolerate_missing_members_of_delete_repository() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DeleteRepositoryResponse,
     >(
-        "{\"repository\":{\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
+        "{\"repository\":{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}}",
         "map key",
     );
 }
@@ -624,11 +1291,51 @@ fn answers_tolerate_missing_members_of_delete_repository_policy() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_describe_entitled_image_tags() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribeEntitledImageTagsResponse,
+    >(
+        "{\"imageTagDetails\":[{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"scheduledDeletionAt\":1705072146.25},\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_entitled_images() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribeEntitledImagesResponse,
+    >(
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"repositoryName\":\"RepositoryName value\",\"scheduledDeletionAt\":1705072146.25}],\"nextToken\":\"NextToken value\",\"registryAlias\":\"RegistryAliasName value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_entitled_repositories() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribeEntitledRepositoriesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"entitledViaProductId\":\"MarketplaceProductId value\",\"registryAlias\":\"RegistryAliasName value\",\"registryDisplayName\":\"RegistryDisplayName value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_image_scan_findings() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribeImageScanFindingsResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageScanFindings\":{\"findingSeverityCounts\":{\"map key\":9007199254740993},\"findings\":[{\"awsAccountId\":\"RegistryId value\",\"description\":\"FindingDescription value\",\"exploitAvailable\":\"ExploitAvailable value\",\"findingId\":\"FindingId value\",\"firstObservedAt\":1705072146.25,\"fixAvailable\":\"FixAvailable value\",\"lastObservedAt\":1705072146.25,\"packageVulnerabilityDetails\":{\"cvss\":[{\"baseScore\":1.5,\"scoringVector\":\"ScoringVector value\",\"source\":\"Source value\",\"version\":\"Version value\"}],\"referenceUrls\":[\"Url value\"],\"relatedVulnerabilities\":[\"RelatedVulnerability value\"],\"source\":\"Source value\",\"sourceUrl\":\"Url value\",\"vendorCreatedAt\":1705072146.25,\"vendorSeverity\":\"Severity value\",\"vendorUpdatedAt\":1705072146.25,\"vulnerabilityId\":\"VulnerabilityId value\",\"vulnerablePackages\":[{\"arch\":\"Arch value\",\"epoch\":9007199254740993,\"filePath\":\"FilePath value\",\"fixedInVersion\":\"FixedInVersion value\",\"name\":\"VulnerablePackageName value\",\"packageManager\":\"PackageManager value\",\"release\":\"Release value\",\"sourceLayerHash\":\"SourceLayerHash value\",\"version\":\"Version value\"}]},\"remediation\":{\"recommendation\":{\"text\":\"RecommendationText value\",\"url\":\"Url value\"}},\"resources\":[{\"details\":{\"containerImage\":{\"architecture\":\"Arch value\",\"author\":\"Author value\",\"imageHash\":\"ImageDigest value\",\"imageTags\":[\"ImageTag value\"],\"platform\":\"Platform value\",\"pushedAt\":1705072146.25,\"registry\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}},\"type\":\"Type value\"}],\"score\":1.5,\"scoreDetails\":{\"cvss\":{\"adjustments\":[{\"metric\":\"Metric value\",\"reason\":\"Reason value\"}],\"score\":1.5,\"scoreSource\":\"Source value\",\"scoringVector\":\"ScoringVector value\",\"version\":\"Version value\"}},\"severity\":\"Severity value\",\"status\":\"Status value\",\"title\":\"Title value\",\"type\":\"Type value\",\"updatedAt\":1705072146.25}],\"imageScanCompletedAt\":1705072146.25,\"vulnerabilitySourceUpdatedAt\":1705072146.25},\"imageScanStatus\":{\"description\":\"ScanStatusDescription value\",\"status\":\"FAILED\"},\"nextToken\":\"NextToken value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_describe_image_tags() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeImageTagsResponse,
     >(
-        "{\"imageTagDetails\":[{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993},\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
+        "{\"imageTagDetails\":[{\"createdAt\":1705072146.25,\"imageDetail\":{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"scheduledDeletionAt\":1705072146.25},\"imageTag\":\"ImageTag value\"}],\"nextToken\":\"NextToken value\"}",
         "map key",
     );
 }
@@ -638,7 +1345,17 @@ fn answers_tolerate_missing_members_of_describe_images() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeImagesResponse,
     >(
-        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageTags\":[\"ImageTag value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}],\"nextToken\":\"NextToken value\"}",
+        "{\"imageDetails\":[{\"artifactMediaType\":\"MediaType value\",\"imageDigest\":\"ImageDigest value\",\"imageManifestMediaType\":\"MediaType value\",\"imagePushedAt\":1705072146.25,\"imageSizeInBytes\":9007199254740993,\"imageStatus\":\"ACTIVE\",\"imageTags\":[\"ImageTag value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"scheduledDeletionAt\":1705072146.25,\"subjectManifestDigest\":\"ImageDigest value\"}],\"nextToken\":\"NextToken value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_describe_premium_repositories() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DescribePremiumRepositoriesResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\",\"state\":\"DRAFT\"}]}",
         "map key",
     );
 }
@@ -648,7 +1365,7 @@ fn answers_tolerate_missing_members_of_describe_registries() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeRegistriesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"registries\":[{\"aliases\":[{\"defaultRegistryAlias\":true,\"name\":\"RegistryAliasName value\",\"primaryRegistryAlias\":true,\"status\":\"ACTIVE\"}],\"registryArn\":\"Arn value\",\"registryId\":\"RegistryId value\",\"registryUri\":\"Url value\",\"verified\":true}]}",
+        "{\"nextToken\":\"NextToken value\",\"registries\":[{\"aliases\":[{\"defaultRegistryAlias\":true,\"name\":\"RegistryAliasName value\",\"primaryRegistryAlias\":true,\"status\":\"ACTIVE\"}],\"premiumRegistryUri\":\"Url value\",\"premiumStatus\":\"ENABLED\",\"registryArn\":\"Arn value\",\"registryId\":\"RegistryId value\",\"registryUri\":\"Url value\",\"verified\":true}]}",
         "map key",
     );
 }
@@ -658,7 +1375,17 @@ fn answers_tolerate_missing_members_of_describe_repositories() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::DescribeRepositoriesResponse,
     >(
-        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+        "{\"nextToken\":\"NextToken value\",\"repositories\":[{\"associatedRepositories\":[{\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}],\"createdAt\":1705072146.25,\"registryId\":\"RegistryId value\",\"repositoryArn\":\"Arn value\",\"repositoryName\":\"RepositoryName value\",\"repositoryUri\":\"Url value\"}]}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_disassociate_repositories() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::DisassociateRepositoriesResponse,
+    >(
+        "{\"associatedRepositoryName\":\"RepositoryName value\",\"associatedRepositoryType\":\"FREE\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\"}",
         "map key",
     );
 }
@@ -674,11 +1401,41 @@ fn answers_tolerate_missing_members_of_get_authorization_token() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_get_download_url_for_publisher_report() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::GetDownloadUrlForPublisherReportResponse,
+    >(
+        "{\"downloadUrl\":\"Url value\",\"reportId\":\"PublisherReportId value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_premium_repository_catalog_data() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::GetPremiumRepositoryCatalogDataResponse,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_get_premium_repository_policy() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::GetPremiumRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_get_registry_catalog_data() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::GetRegistryCatalogDataResponse,
     >(
-        "{\"registryCatalogData\":{\"displayName\":\"RegistryDisplayName value\"}}",
+        "{\"registryCatalogData\":{\"description\":\"RegistryDescription value\",\"displayName\":\"RegistryDisplayName value\",\"logoUrl\":\"ResourceUrl value\"}}",
         "map key",
     );
 }
@@ -688,7 +1445,7 @@ fn answers_tolerate_missing_members_of_get_repository_catalog_data() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::GetRepositoryCatalogDataResponse,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
         "map key",
     );
 }
@@ -711,6 +1468,16 @@ fn answers_tolerate_missing_members_of_initiate_layer_upload() {
 }
 
 #[test]
+fn answers_tolerate_missing_members_of_list_publisher_reports() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::ListPublisherReportsResponse,
+    >(
+        "{\"nextToken\":\"NextToken value\",\"reports\":[{\"createdAt\":1705072146.25,\"granularity\":\"WEEKLY\",\"period\":{\"endDate\":\"PublisherReportDate value\",\"startDate\":\"PublisherReportDate value\"},\"reportId\":\"PublisherReportId value\",\"reportType\":\"SUMMARY\",\"sizeInBytes\":9007199254740993}]}",
+        "map key",
+    );
+}
+
+#[test]
 fn answers_tolerate_missing_members_of_list_tags_for_resource() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::ListTagsForResourceResponse,
@@ -722,7 +1489,27 @@ fn answers_tolerate_missing_members_of_put_image() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::PutImageResponse,
     >(
-        "{\"image\":{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\"}}",
+        "{\"image\":{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"imageManifest\":\"ImageManifest value\",\"imageManifestMediaType\":\"MediaType value\",\"registryId\":\"RegistryIdOrAlias value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"subjectManifestDigest\":\"ImageDigest value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_premium_repository_catalog_data() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::PutPremiumRepositoryCatalogDataResponse,
+    >(
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"},\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_put_premium_repository_products() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::PutPremiumRepositoryProductsResponse,
+    >(
+        "{\"marketplaceProducts\":[\"MarketplaceProductId value\"],\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
         "map key",
     );
 }
@@ -732,7 +1519,7 @@ fn answers_tolerate_missing_members_of_put_registry_catalog_data() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::PutRegistryCatalogDataResponse,
     >(
-        "{\"registryCatalogData\":{\"displayName\":\"RegistryDisplayName value\"}}",
+        "{\"registryCatalogData\":{\"description\":\"RegistryDescription value\",\"displayName\":\"RegistryDisplayName value\",\"logoUrl\":\"ResourceUrl value\"}}",
         "map key",
     );
 }
@@ -742,7 +1529,27 @@ fn answers_tolerate_missing_members_of_put_repository_catalog_data() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::PutRepositoryCatalogDataResponse,
     >(
-        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
+        "{\"catalogData\":{\"aboutText\":\"AboutText value\",\"architectures\":[\"Architecture value\"],\"artifactTypes\":[\"IMAGE\"],\"badges\":[\"FIPS\"],\"categories\":[\"BASE_IMAGES\"],\"description\":\"RepositoryDescription value\",\"logoUrl\":\"ResourceUrl value\",\"marketplaceCertified\":true,\"operatingSystems\":[\"OperatingSystem value\"],\"usageText\":\"UsageText value\"}}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_set_image_status() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::SetImageStatusResponse,
+    >(
+        "{\"imageId\":{\"imageDigest\":\"ImageDigest value\",\"imageTag\":\"ImageTag value\"},\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"scheduledDeletionAt\":1705072146.25,\"status\":\"ACTIVE\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_set_premium_repository_policy() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::SetPremiumRepositoryPolicyResponse,
+    >(
+        "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
         "map key",
     );
 }
@@ -753,6 +1560,16 @@ fn answers_tolerate_missing_members_of_set_repository_policy() {
         super::types::SetRepositoryPolicyResponse,
     >(
         "{\"policyText\":\"RepositoryPolicyText value\",\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\"}",
+        "map key",
+    );
+}
+
+#[test]
+fn answers_tolerate_missing_members_of_set_repository_state() {
+    ::aws_json_runtime::testing::tolerant::<
+        super::types::SetRepositoryStateResponse,
+    >(
+        "{\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"state\":\"DRAFT\"}",
         "map key",
     );
 }
@@ -776,14 +1593,19 @@ fn answers_tolerate_missing_members_of_upload_layer_part() {
     ::aws_json_runtime::testing::tolerant::<
         super::types::UploadLayerPartResponse,
     >(
-        "{\"lastByteReceived\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"uploadId\":\"UploadId value\"}",
+        "{\"lastByteReceived\":9007199254740993,\"registryId\":\"RegistryId value\",\"repositoryName\":\"RepositoryName value\",\"repositoryType\":\"FREE\",\"uploadId\":\"UploadId value\"}",
         "map key",
     );
 }
 
 /// Every error code the document defines.
 const ERROR_CODES: &[&str] = &[
+    "AssociationAlreadyExistsException",
+    "AssociationNotFoundException",
+    "ConflictException",
+    "DeletionNotAllowedException",
     "EmptyUploadException",
+    "EntitlementNotFoundException",
     "ImageAlreadyExistsException",
     "ImageDigestDoesNotMatchException",
     "ImageNotFoundException",
@@ -796,6 +1618,7 @@ const ERROR_CODES: &[&str] = &[
     "LayerPartTooSmallException",
     "LayersNotFoundException",
     "LimitExceededException",
+    "PublisherReportNotFoundException",
     "ReferencedImagesNotFoundException",
     "RegistryNotFoundException",
     "RepositoryAlreadyExistsException",
@@ -803,11 +1626,21 @@ const ERROR_CODES: &[&str] = &[
     "RepositoryNotEmptyException",
     "RepositoryNotFoundException",
     "RepositoryPolicyNotFoundException",
+    "ScanNotFoundException",
     "ServerException",
     "TooManyTagsException",
     "UnsupportedCommandException",
     "UploadNotFoundException",
+    "ValidationException",
 ];
+
+#[test]
+fn every_error_maps_from_associate_repositories() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::AssociateRepositoriesError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
 
 #[test]
 fn every_error_maps_from_batch_check_layer_availability() {
@@ -834,9 +1667,33 @@ fn every_error_maps_from_complete_layer_upload() {
 }
 
 #[test]
+fn every_error_maps_from_create_premium_repository() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::CreatePremiumRepositoryError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_create_repository() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::CreateRepositoryError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_delete_premium_repository() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DeletePremiumRepositoryError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_delete_premium_repository_policy() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DeletePremiumRepositoryPolicyError,
         super::errors::EcrPublicError,
     >(ERROR_CODES);
 }
@@ -858,6 +1715,38 @@ fn every_error_maps_from_delete_repository_policy() {
 }
 
 #[test]
+fn every_error_maps_from_describe_entitled_image_tags() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribeEntitledImageTagsError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_describe_entitled_images() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribeEntitledImagesError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_describe_entitled_repositories() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribeEntitledRepositoriesError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_describe_image_scan_findings() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribeImageScanFindingsError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_describe_image_tags() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeImageTagsError,
@@ -869,6 +1758,14 @@ fn every_error_maps_from_describe_image_tags() {
 fn every_error_maps_from_describe_images() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::DescribeImagesError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_describe_premium_repositories() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DescribePremiumRepositoriesError,
         super::errors::EcrPublicError,
     >(ERROR_CODES);
 }
@@ -890,9 +1787,41 @@ fn every_error_maps_from_describe_repositories() {
 }
 
 #[test]
+fn every_error_maps_from_disassociate_repositories() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::DisassociateRepositoriesError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_get_authorization_token() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::GetAuthorizationTokenError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_get_download_url_for_publisher_report() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::GetDownloadUrlForPublisherReportError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_get_premium_repository_catalog_data() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::GetPremiumRepositoryCatalogDataError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_get_premium_repository_policy() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::GetPremiumRepositoryPolicyError,
         super::errors::EcrPublicError,
     >(ERROR_CODES);
 }
@@ -930,6 +1859,14 @@ fn every_error_maps_from_initiate_layer_upload() {
 }
 
 #[test]
+fn every_error_maps_from_list_publisher_reports() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::ListPublisherReportsError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_list_tags_for_resource() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::ListTagsForResourceError,
@@ -941,6 +1878,22 @@ fn every_error_maps_from_list_tags_for_resource() {
 fn every_error_maps_from_put_image() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::PutImageError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_put_premium_repository_catalog_data() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::PutPremiumRepositoryCatalogDataError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_put_premium_repository_products() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::PutPremiumRepositoryProductsError,
         super::errors::EcrPublicError,
     >(ERROR_CODES);
 }
@@ -962,9 +1915,33 @@ fn every_error_maps_from_put_repository_catalog_data() {
 }
 
 #[test]
+fn every_error_maps_from_set_image_status() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::SetImageStatusError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_set_premium_repository_policy() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::SetPremiumRepositoryPolicyError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
 fn every_error_maps_from_set_repository_policy() {
     ::aws_json_runtime::testing::errors_map::<
         super::errors::SetRepositoryPolicyError,
+        super::errors::EcrPublicError,
+    >(ERROR_CODES);
+}
+
+#[test]
+fn every_error_maps_from_set_repository_state() {
+    ::aws_json_runtime::testing::errors_map::<
+        super::errors::SetRepositoryStateError,
         super::errors::EcrPublicError,
     >(ERROR_CODES);
 }

@@ -2,6 +2,254 @@
 
 //! Data types of Amazon Elastic Container Registry Public: the inputs, outputs and the values they hold.
 
+/// The `AssociateRepositoriesRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AssociateRepositoriesRequest {
+    /// The name of the repository to associate with the source repository.
+    pub associated_repository_name: String,
+    /// The type of the repository to associate with the source repository. This must be different from the type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub associated_repository_type: RepositoryType,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repositories to associate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the source repository.
+    pub repository_name: String,
+    /// The type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub repository_type: RepositoryType,
+}
+
+impl AssociateRepositoriesRequest {
+    /// A builder of `AssociateRepositoriesRequest`, every member unset.
+    pub fn builder() -> AssociateRepositoriesRequestBuilder {
+        AssociateRepositoriesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`AssociateRepositoriesRequest`]: set members, then [`build`](AssociateRepositoriesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AssociateRepositoriesRequestBuilder {
+    associated_repository_name: Option<String>,
+    associated_repository_type: Option<RepositoryType>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+}
+
+impl AssociateRepositoriesRequestBuilder {
+    /// The name of the repository to associate with the source repository.
+    pub fn associated_repository_name(mut self, value: impl Into<String>) -> Self {
+        self.associated_repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository to associate with the source repository. This must be different from the type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn associated_repository_type(
+        mut self,
+        value: impl Into<RepositoryType>,
+    ) -> Self {
+        self.associated_repository_type = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repositories to associate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the source repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<AssociateRepositoriesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(AssociateRepositoriesRequest {
+            associated_repository_name: ::aws_json_runtime::required(
+                self.associated_repository_name,
+                "AssociateRepositoriesRequest",
+                "associatedRepositoryName",
+            )?,
+            associated_repository_type: ::aws_json_runtime::required(
+                self.associated_repository_type,
+                "AssociateRepositoriesRequest",
+                "associatedRepositoryType",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "AssociateRepositoriesRequest",
+                "repositoryName",
+            )?,
+            repository_type: ::aws_json_runtime::required(
+                self.repository_type,
+                "AssociateRepositoriesRequest",
+                "repositoryType",
+            )?,
+        })
+    }
+}
+
+/// The `AssociateRepositoriesResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AssociateRepositoriesResponse {
+    /// The name of the repository that's associated with the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_repository_name: Option<String>,
+    /// The type of the repository that's associated with the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_repository_type: Option<RepositoryType>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The type of the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+}
+
+impl AssociateRepositoriesResponse {
+    /// A builder of `AssociateRepositoriesResponse`, every member unset.
+    pub fn builder() -> AssociateRepositoriesResponseBuilder {
+        AssociateRepositoriesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`AssociateRepositoriesResponse`]: set members, then [`build`](AssociateRepositoriesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AssociateRepositoriesResponseBuilder {
+    associated_repository_name: Option<String>,
+    associated_repository_type: Option<RepositoryType>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+}
+
+impl AssociateRepositoriesResponseBuilder {
+    /// The name of the repository that's associated with the source repository.
+    pub fn associated_repository_name(mut self, value: impl Into<String>) -> Self {
+        self.associated_repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository that's associated with the source repository.
+    pub fn associated_repository_type(
+        mut self,
+        value: impl Into<RepositoryType>,
+    ) -> Self {
+        self.associated_repository_type = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the source repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the source repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> AssociateRepositoriesResponse {
+        AssociateRepositoriesResponse {
+            associated_repository_name: self.associated_repository_name,
+            associated_repository_type: self.associated_repository_type,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            repository_type: self.repository_type,
+        }
+    }
+}
+
+/// An object that identifies a repository that's associated with another repository.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AssociatedRepository {
+    /// The name of the associated repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The type of the associated repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+}
+
+impl AssociatedRepository {
+    /// A builder of `AssociatedRepository`, every member unset.
+    pub fn builder() -> AssociatedRepositoryBuilder {
+        AssociatedRepositoryBuilder::default()
+    }
+}
+
+/// Builds a [`AssociatedRepository`]: set members, then [`build`](AssociatedRepositoryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct AssociatedRepositoryBuilder {
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+}
+
+impl AssociatedRepositoryBuilder {
+    /// The name of the associated repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the associated repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> AssociatedRepository {
+        AssociatedRepository {
+            repository_name: self.repository_name,
+            repository_type: self.repository_type,
+        }
+    }
+}
+
 /// An authorization token data object that corresponds to a public registry.
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,6 +336,12 @@ pub struct BatchCheckLayerAvailabilityRequest {
     pub registry_id: Option<String>,
     /// The name of the repository that's associated with the image layers to check.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
 }
 
 impl BatchCheckLayerAvailabilityRequest {
@@ -104,6 +358,7 @@ pub struct BatchCheckLayerAvailabilityRequestBuilder {
     layer_digests: Option<Vec<String>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
 }
 
 impl BatchCheckLayerAvailabilityRequestBuilder {
@@ -125,6 +380,15 @@ impl BatchCheckLayerAvailabilityRequestBuilder {
         self
     }
 
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The structure as set; fails naming a required member that is not set.
     pub fn build(
         self,
@@ -141,6 +405,7 @@ impl BatchCheckLayerAvailabilityRequestBuilder {
                 "BatchCheckLayerAvailabilityRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
         })
     }
 }
@@ -207,6 +472,12 @@ pub struct BatchDeleteImageRequest {
     pub registry_id: Option<String>,
     /// The repository in a public registry that contains the image to delete.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
 }
 
 impl BatchDeleteImageRequest {
@@ -223,6 +494,7 @@ pub struct BatchDeleteImageRequestBuilder {
     image_ids: Option<Vec<ImageIdentifier>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
 }
 
 impl BatchDeleteImageRequestBuilder {
@@ -244,6 +516,15 @@ impl BatchDeleteImageRequestBuilder {
         self
     }
 
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The structure as set; fails naming a required member that is not set.
     pub fn build(
         self,
@@ -260,6 +541,7 @@ impl BatchDeleteImageRequestBuilder {
                 "BatchDeleteImageRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
         })
     }
 }
@@ -326,6 +608,12 @@ pub struct CompleteLayerUploadRequest {
     pub registry_id: Option<String>,
     /// The name of the repository in a public registry to associate with the image layer.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
     /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the image layer.
     pub upload_id: String,
 }
@@ -344,6 +632,7 @@ pub struct CompleteLayerUploadRequestBuilder {
     layer_digests: Option<Vec<String>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
     upload_id: Option<String>,
 }
 
@@ -363,6 +652,15 @@ impl CompleteLayerUploadRequestBuilder {
     /// The name of the repository in a public registry to associate with the image layer.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
         self
     }
 
@@ -388,6 +686,7 @@ impl CompleteLayerUploadRequestBuilder {
                 "CompleteLayerUploadRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
             upload_id: ::aws_json_runtime::required(
                 self.upload_id,
                 "CompleteLayerUploadRequest",
@@ -411,6 +710,9 @@ pub struct CompleteLayerUploadResponse {
     /// The repository name that's associated with the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
+    /// The type of the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
     /// The upload ID that's associated with the layer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
@@ -430,6 +732,7 @@ pub struct CompleteLayerUploadResponseBuilder {
     layer_digest: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
     upload_id: Option<String>,
 }
 
@@ -452,6 +755,12 @@ impl CompleteLayerUploadResponseBuilder {
         self
     }
 
+    /// The type of the repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The upload ID that's associated with the layer.
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.upload_id = Some(value.into());
@@ -464,7 +773,254 @@ impl CompleteLayerUploadResponseBuilder {
             layer_digest: self.layer_digest,
             registry_id: self.registry_id,
             repository_name: self.repository_name,
+            repository_type: self.repository_type,
             upload_id: self.upload_id,
+        }
+    }
+}
+
+/// An object that contains details about the container image involved in a finding.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ContainerImageDetails {
+    /// The architecture of the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
+    /// The image author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The digest of the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_hash: Option<String>,
+    /// The image tags that are associated with the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_tags: Option<Vec<String>>,
+    /// The platform of the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// The date and time the image was pushed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pushed_at: Option<::aws_json_runtime::DateTime>,
+    /// The registry that the image is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    /// The name of the repository that the image is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl ContainerImageDetails {
+    /// A builder of `ContainerImageDetails`, every member unset.
+    pub fn builder() -> ContainerImageDetailsBuilder {
+        ContainerImageDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`ContainerImageDetails`]: set members, then [`build`](ContainerImageDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ContainerImageDetailsBuilder {
+    architecture: Option<String>,
+    author: Option<String>,
+    image_hash: Option<String>,
+    image_tags: Option<Vec<String>>,
+    platform: Option<String>,
+    pushed_at: Option<::aws_json_runtime::DateTime>,
+    registry: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl ContainerImageDetailsBuilder {
+    /// The architecture of the image.
+    pub fn architecture(mut self, value: impl Into<String>) -> Self {
+        self.architecture = Some(value.into());
+        self
+    }
+
+    /// The image author.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Some(value.into());
+        self
+    }
+
+    /// The digest of the image.
+    pub fn image_hash(mut self, value: impl Into<String>) -> Self {
+        self.image_hash = Some(value.into());
+        self
+    }
+
+    /// The image tags that are associated with the image.
+    pub fn image_tags(mut self, value: Vec<String>) -> Self {
+        self.image_tags = Some(value);
+        self
+    }
+
+    /// The platform of the image.
+    pub fn platform(mut self, value: impl Into<String>) -> Self {
+        self.platform = Some(value.into());
+        self
+    }
+
+    /// The date and time the image was pushed.
+    pub fn pushed_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.pushed_at = Some(value.into());
+        self
+    }
+
+    /// The registry that the image is in.
+    pub fn registry(mut self, value: impl Into<String>) -> Self {
+        self.registry = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that the image is in.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ContainerImageDetails {
+        ContainerImageDetails {
+            architecture: self.architecture,
+            author: self.author,
+            image_hash: self.image_hash,
+            image_tags: self.image_tags,
+            platform: self.platform,
+            pushed_at: self.pushed_at,
+            registry: self.registry,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
+/// The `CreatePremiumRepositoryRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CreatePremiumRepositoryRequest {
+    /// The details about the premium repository that are publicly visible in the Amazon ECR Public Gallery. A premium repository is listed in the Amazon ECR Public Gallery when it's `AVAILABLE` and at least one of its Amazon Web Services Marketplace products is public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_data: Option<RepositoryCatalogDataInput>,
+    /// The list of Amazon Web Services Marketplace product IDs for the premium repository. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.
+    pub marketplace_products: Vec<String>,
+    /// The name to use for the premium repository. You can specify the name on its own (for example `nginx-web-app`) or prepend a namespace to group the repository into a category (for example `project-a/nginx-web-app`). You can give a premium repository the same name as a free repository in the same registry.
+    pub repository_name: String,
+    /// The metadata that you apply to the premium repository to help categorize and organize your repositories. Each tag consists of a key and an optional value. You define both of them. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+impl CreatePremiumRepositoryRequest {
+    /// A builder of `CreatePremiumRepositoryRequest`, every member unset.
+    pub fn builder() -> CreatePremiumRepositoryRequestBuilder {
+        CreatePremiumRepositoryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`CreatePremiumRepositoryRequest`]: set members, then [`build`](CreatePremiumRepositoryRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreatePremiumRepositoryRequestBuilder {
+    catalog_data: Option<RepositoryCatalogDataInput>,
+    marketplace_products: Option<Vec<String>>,
+    repository_name: Option<String>,
+    tags: Option<Vec<Tag>>,
+}
+
+impl CreatePremiumRepositoryRequestBuilder {
+    /// The details about the premium repository that are publicly visible in the Amazon ECR Public Gallery. A premium repository is listed in the Amazon ECR Public Gallery when it's `AVAILABLE` and at least one of its Amazon Web Services Marketplace products is public.
+    pub fn catalog_data(mut self, value: RepositoryCatalogDataInput) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The list of Amazon Web Services Marketplace product IDs for the premium repository. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.
+    pub fn marketplace_products(mut self, value: Vec<String>) -> Self {
+        self.marketplace_products = Some(value);
+        self
+    }
+
+    /// The name to use for the premium repository. You can specify the name on its own (for example `nginx-web-app`) or prepend a namespace to group the repository into a category (for example `project-a/nginx-web-app`). You can give a premium repository the same name as a free repository in the same registry.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The metadata that you apply to the premium repository to help categorize and organize your repositories. Each tag consists of a key and an optional value. You define both of them. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
+    pub fn tags(mut self, value: Vec<Tag>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<CreatePremiumRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(CreatePremiumRepositoryRequest {
+            catalog_data: self.catalog_data,
+            marketplace_products: ::aws_json_runtime::required(
+                self.marketplace_products,
+                "CreatePremiumRepositoryRequest",
+                "marketplaceProducts",
+            )?,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "CreatePremiumRepositoryRequest",
+                "repositoryName",
+            )?,
+            tags: self.tags,
+        })
+    }
+}
+
+/// The `CreatePremiumRepositoryResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CreatePremiumRepositoryResponse {
+    /// The catalog data for the premium repository that was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_data: Option<RepositoryCatalogData>,
+    /// The premium repository that was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premium_repository: Option<PremiumRepository>,
+}
+
+impl CreatePremiumRepositoryResponse {
+    /// A builder of `CreatePremiumRepositoryResponse`, every member unset.
+    pub fn builder() -> CreatePremiumRepositoryResponseBuilder {
+        CreatePremiumRepositoryResponseBuilder::default()
+    }
+}
+
+/// Builds a [`CreatePremiumRepositoryResponse`]: set members, then [`build`](CreatePremiumRepositoryResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CreatePremiumRepositoryResponseBuilder {
+    catalog_data: Option<RepositoryCatalogData>,
+    premium_repository: Option<PremiumRepository>,
+}
+
+impl CreatePremiumRepositoryResponseBuilder {
+    /// The catalog data for the premium repository that was created.
+    pub fn catalog_data(mut self, value: RepositoryCatalogData) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The premium repository that was created.
+    pub fn premium_repository(mut self, value: PremiumRepository) -> Self {
+        self.premium_repository = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CreatePremiumRepositoryResponse {
+        CreatePremiumRepositoryResponse {
+            catalog_data: self.catalog_data,
+            premium_repository: self.premium_repository,
         }
     }
 }
@@ -540,7 +1096,7 @@ impl CreateRepositoryRequestBuilder {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRepositoryResponse {
-    /// The `catalogData` member.
+    /// The catalog data for the repository that was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_data: Option<RepositoryCatalogData>,
     /// The repository that was created.
@@ -564,7 +1120,7 @@ pub struct CreateRepositoryResponseBuilder {
 }
 
 impl CreateRepositoryResponseBuilder {
-    /// Sets `catalogData`.
+    /// The catalog data for the repository that was created.
     pub fn catalog_data(mut self, value: RepositoryCatalogData) -> Self {
         self.catalog_data = Some(value);
         self
@@ -581,6 +1137,421 @@ impl CreateRepositoryResponseBuilder {
         CreateRepositoryResponse {
             catalog_data: self.catalog_data,
             repository: self.repository,
+        }
+    }
+}
+
+/// Contains a CVSS score for a finding, including the base score, scoring vector, CVSS version, and the source of the score.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CvssScore {
+    /// The base CVSS score that's used for the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_score: Option<f64>,
+    /// The vector string of the CVSS score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scoring_vector: Option<String>,
+    /// The source of the CVSS score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The version of CVSS that's used for the score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl CvssScore {
+    /// A builder of `CvssScore`, every member unset.
+    pub fn builder() -> CvssScoreBuilder {
+        CvssScoreBuilder::default()
+    }
+}
+
+/// Builds a [`CvssScore`]: set members, then [`build`](CvssScoreBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CvssScoreBuilder {
+    base_score: Option<f64>,
+    scoring_vector: Option<String>,
+    source: Option<String>,
+    version: Option<String>,
+}
+
+impl CvssScoreBuilder {
+    /// The base CVSS score that's used for the finding.
+    pub fn base_score(mut self, value: f64) -> Self {
+        self.base_score = Some(value);
+        self
+    }
+
+    /// The vector string of the CVSS score.
+    pub fn scoring_vector(mut self, value: impl Into<String>) -> Self {
+        self.scoring_vector = Some(value.into());
+        self
+    }
+
+    /// The source of the CVSS score.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// The version of CVSS that's used for the score.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CvssScore {
+        CvssScore {
+            base_score: self.base_score,
+            scoring_vector: self.scoring_vector,
+            source: self.source,
+            version: self.version,
+        }
+    }
+}
+
+/// Details about an adjustment that Amazon Inspector made to the CVSS score of a finding.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CvssScoreAdjustment {
+    /// The metric that was used to adjust the CVSS score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// The reason that the CVSS score was adjusted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl CvssScoreAdjustment {
+    /// A builder of `CvssScoreAdjustment`, every member unset.
+    pub fn builder() -> CvssScoreAdjustmentBuilder {
+        CvssScoreAdjustmentBuilder::default()
+    }
+}
+
+/// Builds a [`CvssScoreAdjustment`]: set members, then [`build`](CvssScoreAdjustmentBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CvssScoreAdjustmentBuilder {
+    metric: Option<String>,
+    reason: Option<String>,
+}
+
+impl CvssScoreAdjustmentBuilder {
+    /// The metric that was used to adjust the CVSS score.
+    pub fn metric(mut self, value: impl Into<String>) -> Self {
+        self.metric = Some(value.into());
+        self
+    }
+
+    /// The reason that the CVSS score was adjusted.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CvssScoreAdjustment {
+        CvssScoreAdjustment {
+            metric: self.metric,
+            reason: self.reason,
+        }
+    }
+}
+
+/// Contains the CVSS score that Amazon Inspector used for a finding, including its scoring vector, version, source, and any adjustments.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CvssScoreDetails {
+    /// An object that contains details about the adjustments to the CVSS score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjustments: Option<Vec<CvssScoreAdjustment>>,
+    /// The CVSS score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// The source of the CVSS data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_source: Option<String>,
+    /// The vector for the CVSS score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scoring_vector: Option<String>,
+    /// The CVSS version that's used in scoring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl CvssScoreDetails {
+    /// A builder of `CvssScoreDetails`, every member unset.
+    pub fn builder() -> CvssScoreDetailsBuilder {
+        CvssScoreDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`CvssScoreDetails`]: set members, then [`build`](CvssScoreDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct CvssScoreDetailsBuilder {
+    adjustments: Option<Vec<CvssScoreAdjustment>>,
+    score: Option<f64>,
+    score_source: Option<String>,
+    scoring_vector: Option<String>,
+    version: Option<String>,
+}
+
+impl CvssScoreDetailsBuilder {
+    /// An object that contains details about the adjustments to the CVSS score.
+    pub fn adjustments(mut self, value: Vec<CvssScoreAdjustment>) -> Self {
+        self.adjustments = Some(value);
+        self
+    }
+
+    /// The CVSS score.
+    pub fn score(mut self, value: f64) -> Self {
+        self.score = Some(value);
+        self
+    }
+
+    /// The source of the CVSS data.
+    pub fn score_source(mut self, value: impl Into<String>) -> Self {
+        self.score_source = Some(value.into());
+        self
+    }
+
+    /// The vector for the CVSS score.
+    pub fn scoring_vector(mut self, value: impl Into<String>) -> Self {
+        self.scoring_vector = Some(value.into());
+        self
+    }
+
+    /// The CVSS version that's used in scoring.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> CvssScoreDetails {
+        CvssScoreDetails {
+            adjustments: self.adjustments,
+            score: self.score,
+            score_source: self.score_source,
+            scoring_vector: self.scoring_vector,
+            version: self.version,
+        }
+    }
+}
+
+/// The `DeletePremiumRepositoryPolicyRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DeletePremiumRepositoryPolicyRequest {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository policy to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the premium repository that's associated with the repository policy to delete.
+    pub repository_name: String,
+}
+
+impl DeletePremiumRepositoryPolicyRequest {
+    /// A builder of `DeletePremiumRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> DeletePremiumRepositoryPolicyRequestBuilder {
+        DeletePremiumRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeletePremiumRepositoryPolicyRequest`]: set members, then [`build`](DeletePremiumRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeletePremiumRepositoryPolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeletePremiumRepositoryPolicyRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository policy to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository that's associated with the repository policy to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeletePremiumRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeletePremiumRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DeletePremiumRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `DeletePremiumRepositoryPolicyResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DeletePremiumRepositoryPolicyResponse {
+    /// The JSON repository policy that was deleted from the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_text: Option<String>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The premium repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl DeletePremiumRepositoryPolicyResponse {
+    /// A builder of `DeletePremiumRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> DeletePremiumRepositoryPolicyResponseBuilder {
+        DeletePremiumRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeletePremiumRepositoryPolicyResponse`]: set members, then [`build`](DeletePremiumRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeletePremiumRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeletePremiumRepositoryPolicyResponseBuilder {
+    /// The JSON repository policy that was deleted from the premium repository.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The premium repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeletePremiumRepositoryPolicyResponse {
+        DeletePremiumRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
+/// The `DeletePremiumRepositoryRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DeletePremiumRepositoryRequest {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the premium repository to delete.
+    pub repository_name: String,
+}
+
+impl DeletePremiumRepositoryRequest {
+    /// A builder of `DeletePremiumRepositoryRequest`, every member unset.
+    pub fn builder() -> DeletePremiumRepositoryRequestBuilder {
+        DeletePremiumRepositoryRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DeletePremiumRepositoryRequest`]: set members, then [`build`](DeletePremiumRepositoryRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeletePremiumRepositoryRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DeletePremiumRepositoryRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository to delete. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository to delete.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DeletePremiumRepositoryRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DeletePremiumRepositoryRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DeletePremiumRepositoryRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `DeletePremiumRepositoryResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DeletePremiumRepositoryResponse {
+    /// The premium repository that was deleted. Only the `registryId`, `repositoryName`, `repositoryArn`, `repositoryUri`, and `createdAt` fields are returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premium_repository: Option<PremiumRepository>,
+}
+
+impl DeletePremiumRepositoryResponse {
+    /// A builder of `DeletePremiumRepositoryResponse`, every member unset.
+    pub fn builder() -> DeletePremiumRepositoryResponseBuilder {
+        DeletePremiumRepositoryResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DeletePremiumRepositoryResponse`]: set members, then [`build`](DeletePremiumRepositoryResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DeletePremiumRepositoryResponseBuilder {
+    premium_repository: Option<PremiumRepository>,
+}
+
+impl DeletePremiumRepositoryResponseBuilder {
+    /// The premium repository that was deleted. Only the `registryId`, `repositoryName`, `repositoryArn`, `repositoryUri`, and `createdAt` fields are returned.
+    pub fn premium_repository(mut self, value: PremiumRepository) -> Self {
+        self.premium_repository = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DeletePremiumRepositoryResponse {
+        DeletePremiumRepositoryResponse {
+            premium_repository: self.premium_repository,
         }
     }
 }
@@ -806,6 +1777,633 @@ impl DeleteRepositoryResponseBuilder {
     }
 }
 
+/// The `DescribeEntitledImageTagsRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeEntitledImageTagsRequest {
+    /// The maximum number of results that `DescribeEntitledImageTags` returns in paginated output. When you use this parameter, `DescribeEntitledImageTags` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeEntitledImageTags` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledImageTags` returns up to 100 results and a `nextToken` value, if applicable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledImageTags` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.
+    pub registry_alias: String,
+    /// The name of the premium repository that contains the image tags to describe.
+    pub repository_name: String,
+}
+
+impl DescribeEntitledImageTagsRequest {
+    /// A builder of `DescribeEntitledImageTagsRequest`, every member unset.
+    pub fn builder() -> DescribeEntitledImageTagsRequestBuilder {
+        DescribeEntitledImageTagsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeEntitledImageTagsRequest`]: set members, then [`build`](DescribeEntitledImageTagsRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeEntitledImageTagsRequestBuilder {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_alias: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeEntitledImageTagsRequestBuilder {
+    /// The maximum number of results that `DescribeEntitledImageTags` returns in paginated output. When you use this parameter, `DescribeEntitledImageTags` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeEntitledImageTags` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledImageTags` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledImageTags` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.
+    pub fn registry_alias(mut self, value: impl Into<String>) -> Self {
+        self.registry_alias = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository that contains the image tags to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeEntitledImageTagsRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeEntitledImageTagsRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_alias: ::aws_json_runtime::required(
+                self.registry_alias,
+                "DescribeEntitledImageTagsRequest",
+                "registryAlias",
+            )?,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeEntitledImageTagsRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `DescribeEntitledImageTagsResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeEntitledImageTagsResponse {
+    /// The image tag details for the images in the premium repository.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub image_tag_details: Vec<EntitledImageTagDetail>,
+    /// The `nextToken` value to include in a future `DescribeEntitledImageTags` request. When the results of a `DescribeEntitledImageTags` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The registry alias that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_alias: Option<String>,
+    /// The name of the premium repository that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl DescribeEntitledImageTagsResponse {
+    /// A builder of `DescribeEntitledImageTagsResponse`, every member unset.
+    pub fn builder() -> DescribeEntitledImageTagsResponseBuilder {
+        DescribeEntitledImageTagsResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeEntitledImageTagsResponse`]: set members, then [`build`](DescribeEntitledImageTagsResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeEntitledImageTagsResponseBuilder {
+    image_tag_details: Option<Vec<EntitledImageTagDetail>>,
+    next_token: Option<String>,
+    registry_alias: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeEntitledImageTagsResponseBuilder {
+    /// The image tag details for the images in the premium repository.
+    pub fn image_tag_details(mut self, value: Vec<EntitledImageTagDetail>) -> Self {
+        self.image_tag_details = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `DescribeEntitledImageTags` request. When the results of a `DescribeEntitledImageTags` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The registry alias that's associated with the request.
+    pub fn registry_alias(mut self, value: impl Into<String>) -> Self {
+        self.registry_alias = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeEntitledImageTagsResponse {
+        DescribeEntitledImageTagsResponse {
+            image_tag_details: self.image_tag_details.unwrap_or_default(),
+            next_token: self.next_token,
+            registry_alias: self.registry_alias,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
+/// The `DescribeEntitledImagesRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeEntitledImagesRequest {
+    /// The list of image IDs for the requested premium repository. If you specify images with `imageIds`, you can't use `maxResults` or `nextToken`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_ids: Option<Vec<ImageIdentifier>>,
+    /// The maximum number of results that `DescribeEntitledImages` returns in paginated output. When you use this parameter, `DescribeEntitledImages` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeEntitledImages` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledImages` returns up to 100 results and a `nextToken` value, if applicable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledImages` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.
+    pub registry_alias: String,
+    /// The name of the premium repository that contains the images to describe.
+    pub repository_name: String,
+}
+
+impl DescribeEntitledImagesRequest {
+    /// A builder of `DescribeEntitledImagesRequest`, every member unset.
+    pub fn builder() -> DescribeEntitledImagesRequestBuilder {
+        DescribeEntitledImagesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeEntitledImagesRequest`]: set members, then [`build`](DescribeEntitledImagesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeEntitledImagesRequestBuilder {
+    image_ids: Option<Vec<ImageIdentifier>>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_alias: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeEntitledImagesRequestBuilder {
+    /// The list of image IDs for the requested premium repository. If you specify images with `imageIds`, you can't use `maxResults` or `nextToken`.
+    pub fn image_ids(mut self, value: Vec<ImageIdentifier>) -> Self {
+        self.image_ids = Some(value);
+        self
+    }
+
+    /// The maximum number of results that `DescribeEntitledImages` returns in paginated output. When you use this parameter, `DescribeEntitledImages` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeEntitledImages` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledImages` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledImages` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The registry alias of the publisher that owns the premium repository. The alias is the first part of the premium repository URI.
+    pub fn registry_alias(mut self, value: impl Into<String>) -> Self {
+        self.registry_alias = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository that contains the images to describe.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeEntitledImagesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeEntitledImagesRequest {
+            image_ids: self.image_ids,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_alias: ::aws_json_runtime::required(
+                self.registry_alias,
+                "DescribeEntitledImagesRequest",
+                "registryAlias",
+            )?,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeEntitledImagesRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `DescribeEntitledImagesResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeEntitledImagesResponse {
+    /// A list of `EntitledImageDetail` objects that contain data about the images.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub image_details: Vec<EntitledImageDetail>,
+    /// The `nextToken` value to include in a future `DescribeEntitledImages` request. When the results of a `DescribeEntitledImages` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The registry alias that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_alias: Option<String>,
+    /// The name of the premium repository that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl DescribeEntitledImagesResponse {
+    /// A builder of `DescribeEntitledImagesResponse`, every member unset.
+    pub fn builder() -> DescribeEntitledImagesResponseBuilder {
+        DescribeEntitledImagesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeEntitledImagesResponse`]: set members, then [`build`](DescribeEntitledImagesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeEntitledImagesResponseBuilder {
+    image_details: Option<Vec<EntitledImageDetail>>,
+    next_token: Option<String>,
+    registry_alias: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeEntitledImagesResponseBuilder {
+    /// A list of `EntitledImageDetail` objects that contain data about the images.
+    pub fn image_details(mut self, value: Vec<EntitledImageDetail>) -> Self {
+        self.image_details = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `DescribeEntitledImages` request. When the results of a `DescribeEntitledImages` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The registry alias that's associated with the request.
+    pub fn registry_alias(mut self, value: impl Into<String>) -> Self {
+        self.registry_alias = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeEntitledImagesResponse {
+        DescribeEntitledImagesResponse {
+            image_details: self.image_details.unwrap_or_default(),
+            next_token: self.next_token,
+            registry_alias: self.registry_alias,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
+/// The `DescribeEntitledRepositoriesRequest` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeEntitledRepositoriesRequest {
+    /// The maximum number of results that `DescribeEntitledRepositories` returns in paginated output. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledRepositories` returns up to 100 results. A page can contain fewer than `maxResults` results, or none, and still return a `nextToken`. Keep sending requests until `nextToken` is `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledRepositories` request. Pagination continues from the end of the previous results. A `nextToken` is valid only for the account that received it. If the request fails with `InvalidParameterException` because the token no longer matches, start again without a `nextToken`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl DescribeEntitledRepositoriesRequest {
+    /// A builder of `DescribeEntitledRepositoriesRequest`, every member unset.
+    pub fn builder() -> DescribeEntitledRepositoriesRequestBuilder {
+        DescribeEntitledRepositoriesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeEntitledRepositoriesRequest`]: set members, then [`build`](DescribeEntitledRepositoriesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeEntitledRepositoriesRequestBuilder {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+}
+
+impl DescribeEntitledRepositoriesRequestBuilder {
+    /// The maximum number of results that `DescribeEntitledRepositories` returns in paginated output. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribeEntitledRepositories` returns up to 100 results. A page can contain fewer than `maxResults` results, or none, and still return a `nextToken`. Keep sending requests until `nextToken` is `null`.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeEntitledRepositories` request. Pagination continues from the end of the previous results. A `nextToken` is valid only for the account that received it. If the request fails with `InvalidParameterException` because the token no longer matches, start again without a `nextToken`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeEntitledRepositoriesRequest {
+        DescribeEntitledRepositoriesRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+        }
+    }
+}
+
+/// The `DescribeEntitledRepositoriesResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeEntitledRepositoriesResponse {
+    /// The `nextToken` value to include in a future `DescribeEntitledRepositories` request. When the results of a `DescribeEntitledRepositories` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// A list of premium repositories that you're entitled to. Each entry is a repository and product pair. A repository that you can access through more than one product appears once for each product, and the same pair can appear on more than one page. Group entries by `repositoryArn`.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub repositories: Vec<EntitledRepository>,
+}
+
+impl DescribeEntitledRepositoriesResponse {
+    /// A builder of `DescribeEntitledRepositoriesResponse`, every member unset.
+    pub fn builder() -> DescribeEntitledRepositoriesResponseBuilder {
+        DescribeEntitledRepositoriesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeEntitledRepositoriesResponse`]: set members, then [`build`](DescribeEntitledRepositoriesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeEntitledRepositoriesResponseBuilder {
+    next_token: Option<String>,
+    repositories: Option<Vec<EntitledRepository>>,
+}
+
+impl DescribeEntitledRepositoriesResponseBuilder {
+    /// The `nextToken` value to include in a future `DescribeEntitledRepositories` request. When the results of a `DescribeEntitledRepositories` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// A list of premium repositories that you're entitled to. Each entry is a repository and product pair. A repository that you can access through more than one product appears once for each product, and the same pair can appear on more than one page. Group entries by `repositoryArn`.
+    pub fn repositories(mut self, value: Vec<EntitledRepository>) -> Self {
+        self.repositories = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeEntitledRepositoriesResponse {
+        DescribeEntitledRepositoriesResponse {
+            next_token: self.next_token,
+            repositories: self.repositories.unwrap_or_default(),
+        }
+    }
+}
+
+/// The `DescribeImageScanFindingsRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeImageScanFindingsRequest {
+    /// The image ID of the image to describe scan findings for.
+    pub image_id: ImageIdentifier,
+    /// The maximum number of results that `DescribeImageScanFindings` returns in paginated output. When you use this parameter, `DescribeImageScanFindings` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeImageScanFindings` request with the returned `nextToken` value. You can specify a value between 1 and 100. If you don't use this parameter, `DescribeImageScanFindings` returns up to 100 results and a `nextToken` value, if applicable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// The `nextToken` value that's returned from a previous paginated `DescribeImageScanFindings` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository where the image is. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The repository that contains the image to describe scan findings for.
+    pub repository_name: String,
+    /// The type of the repository. Currently, image scanning is supported only for premium repositories, so you must specify `PREMIUM`. If you don't specify a type, Amazon ECR uses `FREE`, and the request fails with `ValidationException`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+}
+
+impl DescribeImageScanFindingsRequest {
+    /// A builder of `DescribeImageScanFindingsRequest`, every member unset.
+    pub fn builder() -> DescribeImageScanFindingsRequestBuilder {
+        DescribeImageScanFindingsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageScanFindingsRequest`]: set members, then [`build`](DescribeImageScanFindingsRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageScanFindingsRequestBuilder {
+    image_id: Option<ImageIdentifier>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+}
+
+impl DescribeImageScanFindingsRequestBuilder {
+    /// The image ID of the image to describe scan findings for.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The maximum number of results that `DescribeImageScanFindings` returns in paginated output. When you use this parameter, `DescribeImageScanFindings` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribeImageScanFindings` request with the returned `nextToken` value. You can specify a value between 1 and 100. If you don't use this parameter, `DescribeImageScanFindings` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribeImageScanFindings` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository where the image is. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository that contains the image to describe scan findings for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository. Currently, image scanning is supported only for premium repositories, so you must specify `PREMIUM`. If you don't specify a type, Amazon ECR uses `FREE`, and the request fails with `ValidationException`.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DescribeImageScanFindingsRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DescribeImageScanFindingsRequest {
+            image_id: ::aws_json_runtime::required(
+                self.image_id,
+                "DescribeImageScanFindingsRequest",
+                "imageId",
+            )?,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DescribeImageScanFindingsRequest",
+                "repositoryName",
+            )?,
+            repository_type: self.repository_type,
+        })
+    }
+}
+
+/// The `DescribeImageScanFindingsResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribeImageScanFindingsResponse {
+    /// The image ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<ImageIdentifier>,
+    /// The information about the last completed image scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_scan_findings: Option<ImageScanFindings>,
+    /// The current state of the scan.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub image_scan_status: ImageScanStatus,
+    /// The `nextToken` value to include in a future `DescribeImageScanFindings` request. When the results of a `DescribeImageScanFindings` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl DescribeImageScanFindingsResponse {
+    /// A builder of `DescribeImageScanFindingsResponse`, every member unset.
+    pub fn builder() -> DescribeImageScanFindingsResponseBuilder {
+        DescribeImageScanFindingsResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribeImageScanFindingsResponse`]: set members, then [`build`](DescribeImageScanFindingsResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribeImageScanFindingsResponseBuilder {
+    image_id: Option<ImageIdentifier>,
+    image_scan_findings: Option<ImageScanFindings>,
+    image_scan_status: Option<ImageScanStatus>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl DescribeImageScanFindingsResponseBuilder {
+    /// The image ID that's associated with the request.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The information about the last completed image scan.
+    pub fn image_scan_findings(mut self, value: ImageScanFindings) -> Self {
+        self.image_scan_findings = Some(value);
+        self
+    }
+
+    /// The current state of the scan.
+    pub fn image_scan_status(mut self, value: ImageScanStatus) -> Self {
+        self.image_scan_status = Some(value);
+        self
+    }
+
+    /// The `nextToken` value to include in a future `DescribeImageScanFindings` request. When the results of a `DescribeImageScanFindings` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribeImageScanFindingsResponse {
+        DescribeImageScanFindingsResponse {
+            image_id: self.image_id,
+            image_scan_findings: self.image_scan_findings,
+            image_scan_status: self.image_scan_status.unwrap_or_default(),
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `DescribeImageTagsRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -822,6 +2420,12 @@ pub struct DescribeImageTagsRequest {
     pub registry_id: Option<String>,
     /// The name of the repository that contains the image tag details to describe.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
 }
 
 impl DescribeImageTagsRequest {
@@ -839,6 +2443,7 @@ pub struct DescribeImageTagsRequestBuilder {
     next_token: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
 }
 
 impl DescribeImageTagsRequestBuilder {
@@ -866,6 +2471,15 @@ impl DescribeImageTagsRequestBuilder {
         self
     }
 
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The structure as set; fails naming a required member that is not set.
     pub fn build(
         self,
@@ -879,6 +2493,7 @@ impl DescribeImageTagsRequestBuilder {
                 "DescribeImageTagsRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
         })
     }
 }
@@ -952,6 +2567,12 @@ pub struct DescribeImagesRequest {
     pub registry_id: Option<String>,
     /// The repository that contains the images to describe.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
 }
 
 impl DescribeImagesRequest {
@@ -970,6 +2591,7 @@ pub struct DescribeImagesRequestBuilder {
     next_token: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
 }
 
 impl DescribeImagesRequestBuilder {
@@ -1003,6 +2625,15 @@ impl DescribeImagesRequestBuilder {
         self
     }
 
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The structure as set; fails naming a required member that is not set.
     pub fn build(
         self,
@@ -1017,6 +2648,7 @@ impl DescribeImagesRequestBuilder {
                 "DescribeImagesRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
         })
     }
 }
@@ -1067,6 +2699,132 @@ impl DescribeImagesResponseBuilder {
         DescribeImagesResponse {
             image_details: self.image_details,
             next_token: self.next_token,
+        }
+    }
+}
+
+/// The `DescribePremiumRepositoriesRequest` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribePremiumRepositoriesRequest {
+    /// The maximum number of results that `DescribePremiumRepositories` returns in paginated output. When you use this parameter, `DescribePremiumRepositories` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribePremiumRepositories` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribePremiumRepositories` returns up to 100 results and a `nextToken` value, if applicable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// The `nextToken` value that's returned from a previous paginated `DescribePremiumRepositories` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repositories to describe. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The names of the premium repositories to describe. If this parameter isn't specified, all premium repositories in the registry are described. If you specify repository names, you can't use `maxResults` or `nextToken`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_names: Option<Vec<String>>,
+}
+
+impl DescribePremiumRepositoriesRequest {
+    /// A builder of `DescribePremiumRepositoriesRequest`, every member unset.
+    pub fn builder() -> DescribePremiumRepositoriesRequestBuilder {
+        DescribePremiumRepositoriesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DescribePremiumRepositoriesRequest`]: set members, then [`build`](DescribePremiumRepositoriesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribePremiumRepositoriesRequestBuilder {
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    registry_id: Option<String>,
+    repository_names: Option<Vec<String>>,
+}
+
+impl DescribePremiumRepositoriesRequestBuilder {
+    /// The maximum number of results that `DescribePremiumRepositories` returns in paginated output. When you use this parameter, `DescribePremiumRepositories` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `DescribePremiumRepositories` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `DescribePremiumRepositories` returns up to 100 results and a `nextToken` value, if applicable.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `DescribePremiumRepositories` request where you used `maxResults` and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the `nextToken` value. If there are no more results to return, this value is `null`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repositories to describe. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The names of the premium repositories to describe. If this parameter isn't specified, all premium repositories in the registry are described. If you specify repository names, you can't use `maxResults` or `nextToken`.
+    pub fn repository_names(mut self, value: Vec<String>) -> Self {
+        self.repository_names = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribePremiumRepositoriesRequest {
+        DescribePremiumRepositoriesRequest {
+            max_results: self.max_results,
+            next_token: self.next_token,
+            registry_id: self.registry_id,
+            repository_names: self.repository_names,
+        }
+    }
+}
+
+/// The `DescribePremiumRepositoriesResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DescribePremiumRepositoriesResponse {
+    /// The `nextToken` value to include in a future `DescribePremiumRepositories` request. When the results of a `DescribePremiumRepositories` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// A list of premium repository objects that describe the premium repositories.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub repositories: Vec<PremiumRepository>,
+}
+
+impl DescribePremiumRepositoriesResponse {
+    /// A builder of `DescribePremiumRepositoriesResponse`, every member unset.
+    pub fn builder() -> DescribePremiumRepositoriesResponseBuilder {
+        DescribePremiumRepositoriesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DescribePremiumRepositoriesResponse`]: set members, then [`build`](DescribePremiumRepositoriesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DescribePremiumRepositoriesResponseBuilder {
+    next_token: Option<String>,
+    repositories: Option<Vec<PremiumRepository>>,
+}
+
+impl DescribePremiumRepositoriesResponseBuilder {
+    /// The `nextToken` value to include in a future `DescribePremiumRepositories` request. When the results of a `DescribePremiumRepositories` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// A list of premium repository objects that describe the premium repositories.
+    pub fn repositories(mut self, value: Vec<PremiumRepository>) -> Self {
+        self.repositories = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DescribePremiumRepositoriesResponse {
+        DescribePremiumRepositoriesResponse {
+            next_token: self.next_token,
+            repositories: self.repositories.unwrap_or_default(),
         }
     }
 }
@@ -1301,6 +3059,580 @@ impl DescribeRepositoriesResponseBuilder {
     }
 }
 
+/// The `DisassociateRepositoriesRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DisassociateRepositoriesRequest {
+    /// The name of the repository to disassociate from the source repository.
+    pub associated_repository_name: String,
+    /// The type of the repository to disassociate from the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub associated_repository_type: RepositoryType,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repositories to disassociate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the source repository.
+    pub repository_name: String,
+    /// The type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub repository_type: RepositoryType,
+}
+
+impl DisassociateRepositoriesRequest {
+    /// A builder of `DisassociateRepositoriesRequest`, every member unset.
+    pub fn builder() -> DisassociateRepositoriesRequestBuilder {
+        DisassociateRepositoriesRequestBuilder::default()
+    }
+}
+
+/// Builds a [`DisassociateRepositoriesRequest`]: set members, then [`build`](DisassociateRepositoriesRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DisassociateRepositoriesRequestBuilder {
+    associated_repository_name: Option<String>,
+    associated_repository_type: Option<RepositoryType>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+}
+
+impl DisassociateRepositoriesRequestBuilder {
+    /// The name of the repository to disassociate from the source repository.
+    pub fn associated_repository_name(mut self, value: impl Into<String>) -> Self {
+        self.associated_repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository to disassociate from the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn associated_repository_type(
+        mut self,
+        value: impl Into<RepositoryType>,
+    ) -> Self {
+        self.associated_repository_type = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repositories to disassociate. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the source repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the source repository. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<DisassociateRepositoriesRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(DisassociateRepositoriesRequest {
+            associated_repository_name: ::aws_json_runtime::required(
+                self.associated_repository_name,
+                "DisassociateRepositoriesRequest",
+                "associatedRepositoryName",
+            )?,
+            associated_repository_type: ::aws_json_runtime::required(
+                self.associated_repository_type,
+                "DisassociateRepositoriesRequest",
+                "associatedRepositoryType",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "DisassociateRepositoriesRequest",
+                "repositoryName",
+            )?,
+            repository_type: ::aws_json_runtime::required(
+                self.repository_type,
+                "DisassociateRepositoriesRequest",
+                "repositoryType",
+            )?,
+        })
+    }
+}
+
+/// The `DisassociateRepositoriesResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct DisassociateRepositoriesResponse {
+    /// The name of the repository that was disassociated from the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_repository_name: Option<String>,
+    /// The type of the repository that was disassociated from the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_repository_type: Option<RepositoryType>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The type of the source repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+}
+
+impl DisassociateRepositoriesResponse {
+    /// A builder of `DisassociateRepositoriesResponse`, every member unset.
+    pub fn builder() -> DisassociateRepositoriesResponseBuilder {
+        DisassociateRepositoriesResponseBuilder::default()
+    }
+}
+
+/// Builds a [`DisassociateRepositoriesResponse`]: set members, then [`build`](DisassociateRepositoriesResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct DisassociateRepositoriesResponseBuilder {
+    associated_repository_name: Option<String>,
+    associated_repository_type: Option<RepositoryType>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+}
+
+impl DisassociateRepositoriesResponseBuilder {
+    /// The name of the repository that was disassociated from the source repository.
+    pub fn associated_repository_name(mut self, value: impl Into<String>) -> Self {
+        self.associated_repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository that was disassociated from the source repository.
+    pub fn associated_repository_type(
+        mut self,
+        value: impl Into<RepositoryType>,
+    ) -> Self {
+        self.associated_repository_type = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the source repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the source repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> DisassociateRepositoriesResponse {
+        DisassociateRepositoriesResponse {
+            associated_repository_name: self.associated_repository_name,
+            associated_repository_type: self.associated_repository_type,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            repository_type: self.repository_type,
+        }
+    }
+}
+
+/// An object that describes an image in a premium repository that you're entitled to. It's returned by a `DescribeEntitledImages` operation.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EntitledImageDetail {
+    /// The artifact media type of the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact_media_type: Option<String>,
+    /// The `sha256` digest of the image manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_digest: Option<String>,
+    /// The media type of the image manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_manifest_media_type: Option<String>,
+    /// The date and time that the image was pushed to the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_pushed_at: Option<::aws_json_runtime::DateTime>,
+    /// The size, in bytes, of the image in the repository. If the image is a manifest list, this is the max size of all manifests in the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_size_in_bytes: Option<i64>,
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_status: Option<ImageStatus>,
+    /// The list of tags that's associated with this image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_tags: Option<Vec<String>>,
+    /// The name of the premium repository where this image belongs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl EntitledImageDetail {
+    /// A builder of `EntitledImageDetail`, every member unset.
+    pub fn builder() -> EntitledImageDetailBuilder {
+        EntitledImageDetailBuilder::default()
+    }
+}
+
+/// Builds a [`EntitledImageDetail`]: set members, then [`build`](EntitledImageDetailBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EntitledImageDetailBuilder {
+    artifact_media_type: Option<String>,
+    image_digest: Option<String>,
+    image_manifest_media_type: Option<String>,
+    image_pushed_at: Option<::aws_json_runtime::DateTime>,
+    image_size_in_bytes: Option<i64>,
+    image_status: Option<ImageStatus>,
+    image_tags: Option<Vec<String>>,
+    repository_name: Option<String>,
+    scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl EntitledImageDetailBuilder {
+    /// The artifact media type of the image.
+    pub fn artifact_media_type(mut self, value: impl Into<String>) -> Self {
+        self.artifact_media_type = Some(value.into());
+        self
+    }
+
+    /// The `sha256` digest of the image manifest.
+    pub fn image_digest(mut self, value: impl Into<String>) -> Self {
+        self.image_digest = Some(value.into());
+        self
+    }
+
+    /// The media type of the image manifest.
+    pub fn image_manifest_media_type(mut self, value: impl Into<String>) -> Self {
+        self.image_manifest_media_type = Some(value.into());
+        self
+    }
+
+    /// The date and time that the image was pushed to the repository.
+    pub fn image_pushed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_pushed_at = Some(value.into());
+        self
+    }
+
+    /// The size, in bytes, of the image in the repository. If the image is a manifest list, this is the max size of all manifests in the list.
+    pub fn image_size_in_bytes(mut self, value: i64) -> Self {
+        self.image_size_in_bytes = Some(value);
+        self
+    }
+
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    pub fn image_status(mut self, value: impl Into<ImageStatus>) -> Self {
+        self.image_status = Some(value.into());
+        self
+    }
+
+    /// The list of tags that's associated with this image.
+    pub fn image_tags(mut self, value: Vec<String>) -> Self {
+        self.image_tags = Some(value);
+        self
+    }
+
+    /// The name of the premium repository where this image belongs.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    pub fn scheduled_deletion_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.scheduled_deletion_at = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> EntitledImageDetail {
+        EntitledImageDetail {
+            artifact_media_type: self.artifact_media_type,
+            image_digest: self.image_digest,
+            image_manifest_media_type: self.image_manifest_media_type,
+            image_pushed_at: self.image_pushed_at,
+            image_size_in_bytes: self.image_size_in_bytes,
+            image_status: self.image_status,
+            image_tags: self.image_tags,
+            repository_name: self.repository_name,
+            scheduled_deletion_at: self.scheduled_deletion_at,
+        }
+    }
+}
+
+/// An object that represents the image tag details for an image in a premium repository that you're entitled to.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EntitledImageTagDetail {
+    /// The time stamp that indicates when the image tag was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::aws_json_runtime::DateTime>,
+    /// An object that describes the details of the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_detail: Option<ReferencedImageDetail>,
+    /// The tag that's associated with the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_tag: Option<String>,
+}
+
+impl EntitledImageTagDetail {
+    /// A builder of `EntitledImageTagDetail`, every member unset.
+    pub fn builder() -> EntitledImageTagDetailBuilder {
+        EntitledImageTagDetailBuilder::default()
+    }
+}
+
+/// Builds a [`EntitledImageTagDetail`]: set members, then [`build`](EntitledImageTagDetailBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EntitledImageTagDetailBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    image_detail: Option<ReferencedImageDetail>,
+    image_tag: Option<String>,
+}
+
+impl EntitledImageTagDetailBuilder {
+    /// The time stamp that indicates when the image tag was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// An object that describes the details of the image.
+    pub fn image_detail(mut self, value: ReferencedImageDetail) -> Self {
+        self.image_detail = Some(value);
+        self
+    }
+
+    /// The tag that's associated with the image.
+    pub fn image_tag(mut self, value: impl Into<String>) -> Self {
+        self.image_tag = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> EntitledImageTagDetail {
+        EntitledImageTagDetail {
+            created_at: self.created_at,
+            image_detail: self.image_detail,
+            image_tag: self.image_tag,
+        }
+    }
+}
+
+/// An object that describes a premium repository that you're entitled to through an Amazon Web Services Marketplace purchase.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EntitledRepository {
+    /// The ID of the Amazon Web Services Marketplace product that gives you access to the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entitled_via_product_id: Option<String>,
+    /// The registry alias of the publisher that owns the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_alias: Option<String>,
+    /// The display name of the publisher's registry. This value can be empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_display_name: Option<String>,
+    /// The ARN of the premium repository. This ARN doesn't contain an account ID. It has the format `arn:aws:ecr-public:::entitled-repository/registry-alias/repository-name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_arn: Option<String>,
+    /// The name of the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The URI of the premium repository. Use this URI to pull images from the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_uri: Option<String>,
+    /// The state of the premium repository. Valid values:
+    ///
+    /// - `AVAILABLE`: The repository is shown in the Amazon ECR Public Gallery, and you can pull from it.
+    /// - `HIDDEN`: The repository isn't shown in the Amazon ECR Public Gallery, but because you have an active entitlement, you can still pull from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<RepositoryState>,
+}
+
+impl EntitledRepository {
+    /// A builder of `EntitledRepository`, every member unset.
+    pub fn builder() -> EntitledRepositoryBuilder {
+        EntitledRepositoryBuilder::default()
+    }
+}
+
+/// Builds a [`EntitledRepository`]: set members, then [`build`](EntitledRepositoryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct EntitledRepositoryBuilder {
+    entitled_via_product_id: Option<String>,
+    registry_alias: Option<String>,
+    registry_display_name: Option<String>,
+    repository_arn: Option<String>,
+    repository_name: Option<String>,
+    repository_uri: Option<String>,
+    state: Option<RepositoryState>,
+}
+
+impl EntitledRepositoryBuilder {
+    /// The ID of the Amazon Web Services Marketplace product that gives you access to the premium repository.
+    pub fn entitled_via_product_id(mut self, value: impl Into<String>) -> Self {
+        self.entitled_via_product_id = Some(value.into());
+        self
+    }
+
+    /// The registry alias of the publisher that owns the premium repository.
+    pub fn registry_alias(mut self, value: impl Into<String>) -> Self {
+        self.registry_alias = Some(value.into());
+        self
+    }
+
+    /// The display name of the publisher's registry. This value can be empty.
+    pub fn registry_display_name(mut self, value: impl Into<String>) -> Self {
+        self.registry_display_name = Some(value.into());
+        self
+    }
+
+    /// The ARN of the premium repository. This ARN doesn't contain an account ID. It has the format `arn:aws:ecr-public:::entitled-repository/registry-alias/repository-name`.
+    pub fn repository_arn(mut self, value: impl Into<String>) -> Self {
+        self.repository_arn = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The URI of the premium repository. Use this URI to pull images from the repository.
+    pub fn repository_uri(mut self, value: impl Into<String>) -> Self {
+        self.repository_uri = Some(value.into());
+        self
+    }
+
+    /// The state of the premium repository. Valid values:
+    ///
+    /// - `AVAILABLE`: The repository is shown in the Amazon ECR Public Gallery, and you can pull from it.
+    /// - `HIDDEN`: The repository isn't shown in the Amazon ECR Public Gallery, but because you have an active entitlement, you can still pull from it.
+    pub fn state(mut self, value: impl Into<RepositoryState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> EntitledRepository {
+        EntitledRepository {
+            entitled_via_product_id: self.entitled_via_product_id,
+            registry_alias: self.registry_alias,
+            registry_display_name: self.registry_display_name,
+            repository_arn: self.repository_arn,
+            repository_name: self.repository_name,
+            repository_uri: self.repository_uri,
+            state: self.state,
+        }
+    }
+}
+
+/// Values of `FindingSeverity`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindingSeverity {
+    /// `INFORMATIONAL`
+    Informational,
+    /// `LOW`
+    Low,
+    /// `MEDIUM`
+    Medium,
+    /// `HIGH`
+    High,
+    /// `CRITICAL`
+    Critical,
+    /// `UNDEFINED`
+    Undefined,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl FindingSeverity {
+    /// Values of `FindingSeverity` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &[
+        "INFORMATIONAL",
+        "LOW",
+        "MEDIUM",
+        "HIGH",
+        "CRITICAL",
+        "UNDEFINED",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Informational => "INFORMATIONAL",
+            Self::Low => "LOW",
+            Self::Medium => "MEDIUM",
+            Self::High => "HIGH",
+            Self::Critical => "CRITICAL",
+            Self::Undefined => "UNDEFINED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for FindingSeverity {
+    fn from(value: &str) -> Self {
+        match value {
+            "INFORMATIONAL" => Self::Informational,
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            "CRITICAL" => Self::Critical,
+            "UNDEFINED" => Self::Undefined,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(FindingSeverity);
+
 /// The `GetAuthorizationTokenRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1359,6 +3691,338 @@ impl GetAuthorizationTokenResponseBuilder {
     pub fn build(self) -> GetAuthorizationTokenResponse {
         GetAuthorizationTokenResponse {
             authorization_data: self.authorization_data,
+        }
+    }
+}
+
+/// The `GetDownloadUrlForPublisherReportRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetDownloadUrlForPublisherReportRequest {
+    /// The ID of the publisher report to download.
+    pub report_id: String,
+}
+
+impl GetDownloadUrlForPublisherReportRequest {
+    /// A builder of `GetDownloadUrlForPublisherReportRequest`, every member unset.
+    pub fn builder() -> GetDownloadUrlForPublisherReportRequestBuilder {
+        GetDownloadUrlForPublisherReportRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetDownloadUrlForPublisherReportRequest`]: set members, then [`build`](GetDownloadUrlForPublisherReportRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetDownloadUrlForPublisherReportRequestBuilder {
+    report_id: Option<String>,
+}
+
+impl GetDownloadUrlForPublisherReportRequestBuilder {
+    /// The ID of the publisher report to download.
+    pub fn report_id(mut self, value: impl Into<String>) -> Self {
+        self.report_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        GetDownloadUrlForPublisherReportRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(GetDownloadUrlForPublisherReportRequest {
+            report_id: ::aws_json_runtime::required(
+                self.report_id,
+                "GetDownloadUrlForPublisherReportRequest",
+                "reportId",
+            )?,
+        })
+    }
+}
+
+/// The `GetDownloadUrlForPublisherReportResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetDownloadUrlForPublisherReportResponse {
+    /// The URL that you can use to download the publisher report. The URL is valid for up to one hour and can expire sooner. If the download fails, call `GetDownloadUrlForPublisherReport` again.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub download_url: String,
+    /// The ID of the publisher report.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub report_id: String,
+}
+
+impl GetDownloadUrlForPublisherReportResponse {
+    /// A builder of `GetDownloadUrlForPublisherReportResponse`, every member unset.
+    pub fn builder() -> GetDownloadUrlForPublisherReportResponseBuilder {
+        GetDownloadUrlForPublisherReportResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetDownloadUrlForPublisherReportResponse`]: set members, then [`build`](GetDownloadUrlForPublisherReportResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetDownloadUrlForPublisherReportResponseBuilder {
+    download_url: Option<String>,
+    report_id: Option<String>,
+}
+
+impl GetDownloadUrlForPublisherReportResponseBuilder {
+    /// The URL that you can use to download the publisher report. The URL is valid for up to one hour and can expire sooner. If the download fails, call `GetDownloadUrlForPublisherReport` again.
+    pub fn download_url(mut self, value: impl Into<String>) -> Self {
+        self.download_url = Some(value.into());
+        self
+    }
+
+    /// The ID of the publisher report.
+    pub fn report_id(mut self, value: impl Into<String>) -> Self {
+        self.report_id = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetDownloadUrlForPublisherReportResponse {
+        GetDownloadUrlForPublisherReportResponse {
+            download_url: self.download_url.unwrap_or_default(),
+            report_id: self.report_id.unwrap_or_default(),
+        }
+    }
+}
+
+/// The `GetPremiumRepositoryCatalogDataRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetPremiumRepositoryCatalogDataRequest {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the premium repository to retrieve the catalog data for.
+    pub repository_name: String,
+}
+
+impl GetPremiumRepositoryCatalogDataRequest {
+    /// A builder of `GetPremiumRepositoryCatalogDataRequest`, every member unset.
+    pub fn builder() -> GetPremiumRepositoryCatalogDataRequestBuilder {
+        GetPremiumRepositoryCatalogDataRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetPremiumRepositoryCatalogDataRequest`]: set members, then [`build`](GetPremiumRepositoryCatalogDataRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetPremiumRepositoryCatalogDataRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetPremiumRepositoryCatalogDataRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository to retrieve the catalog data for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        GetPremiumRepositoryCatalogDataRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(GetPremiumRepositoryCatalogDataRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetPremiumRepositoryCatalogDataRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `GetPremiumRepositoryCatalogDataResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetPremiumRepositoryCatalogDataResponse {
+    /// The catalog data that's associated with the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_data: Option<RepositoryCatalogData>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The premium repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl GetPremiumRepositoryCatalogDataResponse {
+    /// A builder of `GetPremiumRepositoryCatalogDataResponse`, every member unset.
+    pub fn builder() -> GetPremiumRepositoryCatalogDataResponseBuilder {
+        GetPremiumRepositoryCatalogDataResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetPremiumRepositoryCatalogDataResponse`]: set members, then [`build`](GetPremiumRepositoryCatalogDataResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetPremiumRepositoryCatalogDataResponseBuilder {
+    catalog_data: Option<RepositoryCatalogData>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetPremiumRepositoryCatalogDataResponseBuilder {
+    /// The catalog data that's associated with the premium repository.
+    pub fn catalog_data(mut self, value: RepositoryCatalogData) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The premium repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetPremiumRepositoryCatalogDataResponse {
+        GetPremiumRepositoryCatalogDataResponse {
+            catalog_data: self.catalog_data,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
+/// The `GetPremiumRepositoryPolicyRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetPremiumRepositoryPolicyRequest {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the premium repository with the policy to retrieve.
+    pub repository_name: String,
+}
+
+impl GetPremiumRepositoryPolicyRequest {
+    /// A builder of `GetPremiumRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> GetPremiumRepositoryPolicyRequestBuilder {
+        GetPremiumRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`GetPremiumRepositoryPolicyRequest`]: set members, then [`build`](GetPremiumRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetPremiumRepositoryPolicyRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetPremiumRepositoryPolicyRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository with the policy to retrieve.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<GetPremiumRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(GetPremiumRepositoryPolicyRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "GetPremiumRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `GetPremiumRepositoryPolicyResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct GetPremiumRepositoryPolicyResponse {
+    /// The repository policy text that's associated with the premium repository. The policy text is in JSON format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_text: Option<String>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The premium repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl GetPremiumRepositoryPolicyResponse {
+    /// A builder of `GetPremiumRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> GetPremiumRepositoryPolicyResponseBuilder {
+        GetPremiumRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`GetPremiumRepositoryPolicyResponse`]: set members, then [`build`](GetPremiumRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct GetPremiumRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl GetPremiumRepositoryPolicyResponseBuilder {
+    /// The repository policy text that's associated with the premium repository. The policy text is in JSON format.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The premium repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> GetPremiumRepositoryPolicyResponse {
+        GetPremiumRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
         }
     }
 }
@@ -1655,6 +4319,12 @@ pub struct Image {
     /// The name of the repository that's associated with the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
+    /// The type of the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+    /// The digest of the manifest that this image refers to as its subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_manifest_digest: Option<String>,
 }
 
 impl Image {
@@ -1673,6 +4343,8 @@ pub struct ImageBuilder {
     image_manifest_media_type: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+    subject_manifest_digest: Option<String>,
 }
 
 impl ImageBuilder {
@@ -1706,6 +4378,18 @@ impl ImageBuilder {
         self
     }
 
+    /// The type of the repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The digest of the manifest that this image refers to as its subject.
+    pub fn subject_manifest_digest(mut self, value: impl Into<String>) -> Self {
+        self.subject_manifest_digest = Some(value.into());
+        self
+    }
+
     /// The structure as set.
     pub fn build(self) -> Image {
         Image {
@@ -1714,6 +4398,8 @@ impl ImageBuilder {
             image_manifest_media_type: self.image_manifest_media_type,
             registry_id: self.registry_id,
             repository_name: self.repository_name,
+            repository_type: self.repository_type,
+            subject_manifest_digest: self.subject_manifest_digest,
         }
     }
 }
@@ -1742,6 +4428,12 @@ pub struct ImageDetail {
     /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it might return a larger image size than the image sizes that are returned by `DescribeImages`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size_in_bytes: Option<i64>,
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_status: Option<ImageStatus>,
     /// The list of tags that's associated with this image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_tags: Option<Vec<String>>,
@@ -1751,6 +4443,15 @@ pub struct ImageDetail {
     /// The name of the repository where this image belongs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
+    /// The type of the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
+    /// The digest of the manifest that this image refers to as its subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_manifest_digest: Option<String>,
 }
 
 impl ImageDetail {
@@ -1769,9 +4470,13 @@ pub struct ImageDetailBuilder {
     image_manifest_media_type: Option<String>,
     image_pushed_at: Option<::aws_json_runtime::DateTime>,
     image_size_in_bytes: Option<i64>,
+    image_status: Option<ImageStatus>,
     image_tags: Option<Vec<String>>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+    scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
+    subject_manifest_digest: Option<String>,
 }
 
 impl ImageDetailBuilder {
@@ -1812,6 +4517,15 @@ impl ImageDetailBuilder {
         self
     }
 
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    pub fn image_status(mut self, value: impl Into<ImageStatus>) -> Self {
+        self.image_status = Some(value.into());
+        self
+    }
+
     /// The list of tags that's associated with this image.
     pub fn image_tags(mut self, value: Vec<String>) -> Self {
         self.image_tags = Some(value);
@@ -1830,6 +4544,27 @@ impl ImageDetailBuilder {
         self
     }
 
+    /// The type of the repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    pub fn scheduled_deletion_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.scheduled_deletion_at = Some(value.into());
+        self
+    }
+
+    /// The digest of the manifest that this image refers to as its subject.
+    pub fn subject_manifest_digest(mut self, value: impl Into<String>) -> Self {
+        self.subject_manifest_digest = Some(value.into());
+        self
+    }
+
     /// The structure as set.
     pub fn build(self) -> ImageDetail {
         ImageDetail {
@@ -1838,9 +4573,13 @@ impl ImageDetailBuilder {
             image_manifest_media_type: self.image_manifest_media_type,
             image_pushed_at: self.image_pushed_at,
             image_size_in_bytes: self.image_size_in_bytes,
+            image_status: self.image_status,
             image_tags: self.image_tags,
             registry_id: self.registry_id,
             repository_name: self.repository_name,
+            repository_type: self.repository_type,
+            scheduled_deletion_at: self.scheduled_deletion_at,
+            subject_manifest_digest: self.subject_manifest_digest,
         }
     }
 }
@@ -1927,6 +4666,8 @@ pub enum ImageFailureCode {
     ImageReferencedByManifestList,
     /// `KmsError`
     KmsError,
+    /// `ImageNotEligibleForDeletion`
+    ImageNotEligibleForDeletion,
     /// A value this version of the client does not know: its text is
     /// [`as_str`](Self::as_str), and there is nothing to match on, so
     /// code never stops matching when the value gains a variant.
@@ -1943,6 +4684,7 @@ impl ImageFailureCode {
         "MissingDigestAndTag",
         "ImageReferencedByManifestList",
         "KmsError",
+        "ImageNotEligibleForDeletion",
     ];
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -1954,6 +4696,7 @@ impl ImageFailureCode {
             Self::MissingDigestAndTag => "MissingDigestAndTag",
             Self::ImageReferencedByManifestList => "ImageReferencedByManifestList",
             Self::KmsError => "KmsError",
+            Self::ImageNotEligibleForDeletion => "ImageNotEligibleForDeletion",
             Self::Unknown(value) => value.as_str(),
         }
     }
@@ -1969,6 +4712,7 @@ impl ::std::convert::From<&str> for ImageFailureCode {
             "MissingDigestAndTag" => Self::MissingDigestAndTag,
             "ImageReferencedByManifestList" => Self::ImageReferencedByManifestList,
             "KmsError" => Self::KmsError,
+            "ImageNotEligibleForDeletion" => Self::ImageNotEligibleForDeletion,
             other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
         }
     }
@@ -2025,6 +4769,419 @@ impl ImageIdentifierBuilder {
         }
     }
 }
+
+/// Contains the details of one vulnerability found in an image, including its severity, score, affected packages, and remediation.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ImageScanFinding {
+    /// The Amazon Web Services account ID that's associated with the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_account_id: Option<String>,
+    /// The description of the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// If a finding discovered in your environment has an exploit available. This value can be `YES` or `NO`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exploit_available: Option<String>,
+    /// The ID of the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding_id: Option<String>,
+    /// The date and time that the finding was first observed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_observed_at: Option<::aws_json_runtime::DateTime>,
+    /// Details on whether a fix is available through a version update. This value can be `YES`, `NO`, or `PARTIAL`. A `PARTIAL` fix means that some, but not all, of the packages identified in the finding have fixes available through updated versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix_available: Option<String>,
+    /// The date and time that the finding was last observed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_observed_at: Option<::aws_json_runtime::DateTime>,
+    /// An object that contains the details of a package vulnerability finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_vulnerability_details: Option<PackageVulnerabilityDetails>,
+    /// An object that contains the details about how to remediate a finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<Remediation>,
+    /// Contains information about the resources involved in a finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<Resource>>,
+    /// The Amazon Inspector score that's assigned to the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// An object that contains the details of the Amazon Inspector score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_details: Option<ScoreDetails>,
+    /// The severity of the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// The status of the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The title of the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The type of the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// The date and time the finding was last updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl ImageScanFinding {
+    /// A builder of `ImageScanFinding`, every member unset.
+    pub fn builder() -> ImageScanFindingBuilder {
+        ImageScanFindingBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanFinding`]: set members, then [`build`](ImageScanFindingBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanFindingBuilder {
+    aws_account_id: Option<String>,
+    description: Option<String>,
+    exploit_available: Option<String>,
+    finding_id: Option<String>,
+    first_observed_at: Option<::aws_json_runtime::DateTime>,
+    fix_available: Option<String>,
+    last_observed_at: Option<::aws_json_runtime::DateTime>,
+    package_vulnerability_details: Option<PackageVulnerabilityDetails>,
+    remediation: Option<Remediation>,
+    resources: Option<Vec<Resource>>,
+    score: Option<f64>,
+    score_details: Option<ScoreDetails>,
+    severity: Option<String>,
+    status: Option<String>,
+    title: Option<String>,
+    r#type: Option<String>,
+    updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl ImageScanFindingBuilder {
+    /// The Amazon Web Services account ID that's associated with the image.
+    pub fn aws_account_id(mut self, value: impl Into<String>) -> Self {
+        self.aws_account_id = Some(value.into());
+        self
+    }
+
+    /// The description of the finding.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// If a finding discovered in your environment has an exploit available. This value can be `YES` or `NO`.
+    pub fn exploit_available(mut self, value: impl Into<String>) -> Self {
+        self.exploit_available = Some(value.into());
+        self
+    }
+
+    /// The ID of the finding.
+    pub fn finding_id(mut self, value: impl Into<String>) -> Self {
+        self.finding_id = Some(value.into());
+        self
+    }
+
+    /// The date and time that the finding was first observed.
+    pub fn first_observed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.first_observed_at = Some(value.into());
+        self
+    }
+
+    /// Details on whether a fix is available through a version update. This value can be `YES`, `NO`, or `PARTIAL`. A `PARTIAL` fix means that some, but not all, of the packages identified in the finding have fixes available through updated versions.
+    pub fn fix_available(mut self, value: impl Into<String>) -> Self {
+        self.fix_available = Some(value.into());
+        self
+    }
+
+    /// The date and time that the finding was last observed.
+    pub fn last_observed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.last_observed_at = Some(value.into());
+        self
+    }
+
+    /// An object that contains the details of a package vulnerability finding.
+    pub fn package_vulnerability_details(
+        mut self,
+        value: PackageVulnerabilityDetails,
+    ) -> Self {
+        self.package_vulnerability_details = Some(value);
+        self
+    }
+
+    /// An object that contains the details about how to remediate a finding.
+    pub fn remediation(mut self, value: Remediation) -> Self {
+        self.remediation = Some(value);
+        self
+    }
+
+    /// Contains information about the resources involved in a finding.
+    pub fn resources(mut self, value: Vec<Resource>) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    /// The Amazon Inspector score that's assigned to the finding.
+    pub fn score(mut self, value: f64) -> Self {
+        self.score = Some(value);
+        self
+    }
+
+    /// An object that contains the details of the Amazon Inspector score.
+    pub fn score_details(mut self, value: ScoreDetails) -> Self {
+        self.score_details = Some(value);
+        self
+    }
+
+    /// The severity of the finding.
+    pub fn severity(mut self, value: impl Into<String>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// The status of the finding.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The title of the finding.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// The type of the finding.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// The date and time the finding was last updated.
+    pub fn updated_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanFinding {
+        ImageScanFinding {
+            aws_account_id: self.aws_account_id,
+            description: self.description,
+            exploit_available: self.exploit_available,
+            finding_id: self.finding_id,
+            first_observed_at: self.first_observed_at,
+            fix_available: self.fix_available,
+            last_observed_at: self.last_observed_at,
+            package_vulnerability_details: self.package_vulnerability_details,
+            remediation: self.remediation,
+            resources: self.resources,
+            score: self.score,
+            score_details: self.score_details,
+            severity: self.severity,
+            status: self.status,
+            title: self.title,
+            r#type: self.r#type,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Contains the results of an image scan, including the findings, the counts of findings by severity, and when the scan completed.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ImageScanFindings {
+    /// The image vulnerability counts, sorted by severity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding_severity_counts: Option<::std::collections::BTreeMap<String, i64>>,
+    /// The findings from the image scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<ImageScanFinding>>,
+    /// The time when the last image scan was completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_scan_completed_at: Option<::aws_json_runtime::DateTime>,
+    /// The time when the vulnerability data was last scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl ImageScanFindings {
+    /// A builder of `ImageScanFindings`, every member unset.
+    pub fn builder() -> ImageScanFindingsBuilder {
+        ImageScanFindingsBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanFindings`]: set members, then [`build`](ImageScanFindingsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanFindingsBuilder {
+    finding_severity_counts: Option<::std::collections::BTreeMap<String, i64>>,
+    findings: Option<Vec<ImageScanFinding>>,
+    image_scan_completed_at: Option<::aws_json_runtime::DateTime>,
+    vulnerability_source_updated_at: Option<::aws_json_runtime::DateTime>,
+}
+
+impl ImageScanFindingsBuilder {
+    /// The image vulnerability counts, sorted by severity.
+    pub fn finding_severity_counts(
+        mut self,
+        value: ::std::collections::BTreeMap<String, i64>,
+    ) -> Self {
+        self.finding_severity_counts = Some(value);
+        self
+    }
+
+    /// The findings from the image scan.
+    pub fn findings(mut self, value: Vec<ImageScanFinding>) -> Self {
+        self.findings = Some(value);
+        self
+    }
+
+    /// The time when the last image scan was completed.
+    pub fn image_scan_completed_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.image_scan_completed_at = Some(value.into());
+        self
+    }
+
+    /// The time when the vulnerability data was last scanned.
+    pub fn vulnerability_source_updated_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.vulnerability_source_updated_at = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanFindings {
+        ImageScanFindings {
+            finding_severity_counts: self.finding_severity_counts,
+            findings: self.findings,
+            image_scan_completed_at: self.image_scan_completed_at,
+            vulnerability_source_updated_at: self.vulnerability_source_updated_at,
+        }
+    }
+}
+
+/// Contains the current status of an image scan and a description of that status.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ImageScanStatus {
+    /// The description of the image scan status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The current state of the image scan. Valid values:
+    ///
+    /// - `ACTIVE`: The scan is complete and the findings are available. Amazon ECR keeps the findings up to date as new vulnerabilities are published.
+    /// - `PENDING`: The scan is in progress, and the findings aren't available yet.
+    /// - `COMPLETE`: The scan completed successfully.
+    /// - `FAILED`: The scan failed.
+    /// - `UNSUPPORTED_IMAGE`: The image can't be scanned because its media type, operating system, or package manager isn't supported.
+    /// - `FINDINGS_UNAVAILABLE`: The findings aren't available for the image.
+    /// - `SCAN_ELIGIBILITY_EXPIRED`: The image is no longer eligible for scanning, so its findings aren't updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ScanStatus>,
+}
+
+impl ImageScanStatus {
+    /// A builder of `ImageScanStatus`, every member unset.
+    pub fn builder() -> ImageScanStatusBuilder {
+        ImageScanStatusBuilder::default()
+    }
+}
+
+/// Builds a [`ImageScanStatus`]: set members, then [`build`](ImageScanStatusBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ImageScanStatusBuilder {
+    description: Option<String>,
+    status: Option<ScanStatus>,
+}
+
+impl ImageScanStatusBuilder {
+    /// The description of the image scan status.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// The current state of the image scan. Valid values:
+    ///
+    /// - `ACTIVE`: The scan is complete and the findings are available. Amazon ECR keeps the findings up to date as new vulnerabilities are published.
+    /// - `PENDING`: The scan is in progress, and the findings aren't available yet.
+    /// - `COMPLETE`: The scan completed successfully.
+    /// - `FAILED`: The scan failed.
+    /// - `UNSUPPORTED_IMAGE`: The image can't be scanned because its media type, operating system, or package manager isn't supported.
+    /// - `FINDINGS_UNAVAILABLE`: The findings aren't available for the image.
+    /// - `SCAN_ELIGIBILITY_EXPIRED`: The image is no longer eligible for scanning, so its findings aren't updated.
+    pub fn status(mut self, value: impl Into<ScanStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ImageScanStatus {
+        ImageScanStatus {
+            description: self.description,
+            status: self.status,
+        }
+    }
+}
+
+/// Values of `ImageStatus`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImageStatus {
+    /// `ACTIVE`
+    Active,
+    /// `DEPRECATED`
+    Deprecated,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl ImageStatus {
+    /// Values of `ImageStatus` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DEPRECATED"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Deprecated => "DEPRECATED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ImageStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACTIVE" => Self::Active,
+            "DEPRECATED" => Self::Deprecated,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(ImageStatus);
 
 /// An object that represents the image tag details for an image.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2097,6 +5254,12 @@ pub struct InitiateLayerUploadRequest {
     pub registry_id: Option<String>,
     /// The name of the repository that you want to upload layers to.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
 }
 
 impl InitiateLayerUploadRequest {
@@ -2112,6 +5275,7 @@ impl InitiateLayerUploadRequest {
 pub struct InitiateLayerUploadRequestBuilder {
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
 }
 
 impl InitiateLayerUploadRequestBuilder {
@@ -2127,6 +5291,15 @@ impl InitiateLayerUploadRequestBuilder {
         self
     }
 
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The structure as set; fails naming a required member that is not set.
     pub fn build(
         self,
@@ -2138,6 +5311,7 @@ impl InitiateLayerUploadRequestBuilder {
                 "InitiateLayerUploadRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
         })
     }
 }
@@ -2412,6 +5586,144 @@ impl ::std::convert::From<&str> for LayerFailureCode {
 
 ::aws_json_runtime::string_enum!(LayerFailureCode);
 
+/// The `ListPublisherReportsRequest` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ListPublisherReportsRequest {
+    /// The time period that each report covers. If you don't specify a granularity, reports of all granularities are listed. Valid values:
+    ///
+    /// - `WEEKLY`: Each report covers one week, from Monday to Sunday.
+    /// - `MONTHLY`: Each report covers one calendar month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub granularity: Option<PublisherReportGranularity>,
+    /// The maximum number of results that `ListPublisherReports` returns in paginated output. When you use this parameter, `ListPublisherReports` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `ListPublisherReports` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `ListPublisherReports` returns up to 100 results and a `nextToken` value, if applicable. A page can contain fewer than `maxResults` reports, so use `nextToken` to check for more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// The `nextToken` value that's returned from a previous paginated `ListPublisherReports` request. Pagination continues from the end of the previous results. You must specify the same `reportType` and `granularity` values as the request that returned the token; otherwise, the request fails with `InvalidParameterException`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The type of report to list. If you don't specify a type, reports of all types are listed. Valid values:
+    ///
+    /// - `SUMMARY`: The number of pulls and version checks for each image.
+    /// - `TRENDS`: The same counts for each image, broken down by the country, cloud provider, client, domain and company of the puller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_type: Option<PublisherReportType>,
+}
+
+impl ListPublisherReportsRequest {
+    /// A builder of `ListPublisherReportsRequest`, every member unset.
+    pub fn builder() -> ListPublisherReportsRequestBuilder {
+        ListPublisherReportsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`ListPublisherReportsRequest`]: set members, then [`build`](ListPublisherReportsRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListPublisherReportsRequestBuilder {
+    granularity: Option<PublisherReportGranularity>,
+    max_results: Option<i64>,
+    next_token: Option<String>,
+    report_type: Option<PublisherReportType>,
+}
+
+impl ListPublisherReportsRequestBuilder {
+    /// The time period that each report covers. If you don't specify a granularity, reports of all granularities are listed. Valid values:
+    ///
+    /// - `WEEKLY`: Each report covers one week, from Monday to Sunday.
+    /// - `MONTHLY`: Each report covers one calendar month.
+    pub fn granularity(mut self, value: impl Into<PublisherReportGranularity>) -> Self {
+        self.granularity = Some(value.into());
+        self
+    }
+
+    /// The maximum number of results that `ListPublisherReports` returns in paginated output. When you use this parameter, `ListPublisherReports` returns only `maxResults` results in a single page along with a `nextToken` response element. To see the remaining results, send another `ListPublisherReports` request with the returned `nextToken` value. You can specify a value between 1 and 1000. If you don't use this parameter, `ListPublisherReports` returns up to 100 results and a `nextToken` value, if applicable. A page can contain fewer than `maxResults` reports, so use `nextToken` to check for more.
+    pub fn max_results(mut self, value: i64) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// The `nextToken` value that's returned from a previous paginated `ListPublisherReports` request. Pagination continues from the end of the previous results. You must specify the same `reportType` and `granularity` values as the request that returned the token; otherwise, the request fails with `InvalidParameterException`.
+    ///
+    /// **Note:** This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// The type of report to list. If you don't specify a type, reports of all types are listed. Valid values:
+    ///
+    /// - `SUMMARY`: The number of pulls and version checks for each image.
+    /// - `TRENDS`: The same counts for each image, broken down by the country, cloud provider, client, domain and company of the puller.
+    pub fn report_type(mut self, value: impl Into<PublisherReportType>) -> Self {
+        self.report_type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ListPublisherReportsRequest {
+        ListPublisherReportsRequest {
+            granularity: self.granularity,
+            max_results: self.max_results,
+            next_token: self.next_token,
+            report_type: self.report_type,
+        }
+    }
+}
+
+/// The `ListPublisherReportsResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ListPublisherReportsResponse {
+    /// The `nextToken` value to include in a future `ListPublisherReports` request. When the results of a `ListPublisherReports` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// A list of publisher reports.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub reports: Vec<PublisherReport>,
+}
+
+impl ListPublisherReportsResponse {
+    /// A builder of `ListPublisherReportsResponse`, every member unset.
+    pub fn builder() -> ListPublisherReportsResponseBuilder {
+        ListPublisherReportsResponseBuilder::default()
+    }
+}
+
+/// Builds a [`ListPublisherReportsResponse`]: set members, then [`build`](ListPublisherReportsResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ListPublisherReportsResponseBuilder {
+    next_token: Option<String>,
+    reports: Option<Vec<PublisherReport>>,
+}
+
+impl ListPublisherReportsResponseBuilder {
+    /// The `nextToken` value to include in a future `ListPublisherReports` request. When the results of a `ListPublisherReports` request exceed `maxResults`, you can use this value to retrieve the next page of results. If there are no more results to return, this value is `null`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// A list of publisher reports.
+    pub fn reports(mut self, value: Vec<PublisherReport>) -> Self {
+        self.reports = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ListPublisherReportsResponse {
+        ListPublisherReportsResponse {
+            next_token: self.next_token,
+            reports: self.reports.unwrap_or_default(),
+        }
+    }
+}
+
 /// The `ListTagsForResourceRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2495,6 +5807,506 @@ impl ListTagsForResourceResponseBuilder {
     }
 }
 
+/// Contains the details of a package vulnerability, including its ID, CVSS scores, vendor severity, and the packages it affects.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PackageVulnerabilityDetails {
+    /// An object that contains details about the CVSS score of a finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<Vec<CvssScore>>,
+    /// One or more URLs that contain details about this vulnerability type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_urls: Option<Vec<String>>,
+    /// One or more vulnerabilities related to the one identified in this finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_vulnerabilities: Option<Vec<String>>,
+    /// The source of the vulnerability information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A URL to the source of the vulnerability information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    /// The date and time that this vulnerability was first added to the vendor's database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor_created_at: Option<::aws_json_runtime::DateTime>,
+    /// The severity the vendor has given to this vulnerability type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor_severity: Option<String>,
+    /// The date and time the vendor last updated this vulnerability in their database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor_updated_at: Option<::aws_json_runtime::DateTime>,
+    /// The ID given to this vulnerability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability_id: Option<String>,
+    /// The packages impacted by this vulnerability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerable_packages: Option<Vec<VulnerablePackage>>,
+}
+
+impl PackageVulnerabilityDetails {
+    /// A builder of `PackageVulnerabilityDetails`, every member unset.
+    pub fn builder() -> PackageVulnerabilityDetailsBuilder {
+        PackageVulnerabilityDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`PackageVulnerabilityDetails`]: set members, then [`build`](PackageVulnerabilityDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PackageVulnerabilityDetailsBuilder {
+    cvss: Option<Vec<CvssScore>>,
+    reference_urls: Option<Vec<String>>,
+    related_vulnerabilities: Option<Vec<String>>,
+    source: Option<String>,
+    source_url: Option<String>,
+    vendor_created_at: Option<::aws_json_runtime::DateTime>,
+    vendor_severity: Option<String>,
+    vendor_updated_at: Option<::aws_json_runtime::DateTime>,
+    vulnerability_id: Option<String>,
+    vulnerable_packages: Option<Vec<VulnerablePackage>>,
+}
+
+impl PackageVulnerabilityDetailsBuilder {
+    /// An object that contains details about the CVSS score of a finding.
+    pub fn cvss(mut self, value: Vec<CvssScore>) -> Self {
+        self.cvss = Some(value);
+        self
+    }
+
+    /// One or more URLs that contain details about this vulnerability type.
+    pub fn reference_urls(mut self, value: Vec<String>) -> Self {
+        self.reference_urls = Some(value);
+        self
+    }
+
+    /// One or more vulnerabilities related to the one identified in this finding.
+    pub fn related_vulnerabilities(mut self, value: Vec<String>) -> Self {
+        self.related_vulnerabilities = Some(value);
+        self
+    }
+
+    /// The source of the vulnerability information.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// A URL to the source of the vulnerability information.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.source_url = Some(value.into());
+        self
+    }
+
+    /// The date and time that this vulnerability was first added to the vendor's database.
+    pub fn vendor_created_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.vendor_created_at = Some(value.into());
+        self
+    }
+
+    /// The severity the vendor has given to this vulnerability type.
+    pub fn vendor_severity(mut self, value: impl Into<String>) -> Self {
+        self.vendor_severity = Some(value.into());
+        self
+    }
+
+    /// The date and time the vendor last updated this vulnerability in their database.
+    pub fn vendor_updated_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.vendor_updated_at = Some(value.into());
+        self
+    }
+
+    /// The ID given to this vulnerability.
+    pub fn vulnerability_id(mut self, value: impl Into<String>) -> Self {
+        self.vulnerability_id = Some(value.into());
+        self
+    }
+
+    /// The packages impacted by this vulnerability.
+    pub fn vulnerable_packages(mut self, value: Vec<VulnerablePackage>) -> Self {
+        self.vulnerable_packages = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PackageVulnerabilityDetails {
+        PackageVulnerabilityDetails {
+            cvss: self.cvss,
+            reference_urls: self.reference_urls,
+            related_vulnerabilities: self.related_vulnerabilities,
+            source: self.source,
+            source_url: self.source_url,
+            vendor_created_at: self.vendor_created_at,
+            vendor_severity: self.vendor_severity,
+            vendor_updated_at: self.vendor_updated_at,
+            vulnerability_id: self.vulnerability_id,
+            vulnerable_packages: self.vulnerable_packages,
+        }
+    }
+}
+
+/// An object that represents a premium repository.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PremiumRepository {
+    /// The repositories that are associated with the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_repositories: Option<Vec<AssociatedRepository>>,
+    /// The date and time, in JavaScript date format, when the premium repository was created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::aws_json_runtime::DateTime>,
+    /// The Amazon Web Services Marketplace product IDs for the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marketplace_products: Option<Vec<String>>,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The ARN for the premium repository. The ARN has the format `arn:aws:ecr-public::012345678910:premium-repository/repository-name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_arn: Option<String>,
+    /// The name of the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The URI of the premium repository. You can use this URI for image `push` and `pull` operations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_uri: Option<String>,
+    /// The state of the premium repository. A premium repository in the `DRAFT` state is only accessible to you. A premium repository in the `AVAILABLE` state is listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public. A premium repository in the `HIDDEN` state isn't listed in the Amazon ECR Public Gallery, but buyers with an active entitlement can still pull from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<RepositoryState>,
+}
+
+impl PremiumRepository {
+    /// A builder of `PremiumRepository`, every member unset.
+    pub fn builder() -> PremiumRepositoryBuilder {
+        PremiumRepositoryBuilder::default()
+    }
+}
+
+/// Builds a [`PremiumRepository`]: set members, then [`build`](PremiumRepositoryBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PremiumRepositoryBuilder {
+    associated_repositories: Option<Vec<AssociatedRepository>>,
+    created_at: Option<::aws_json_runtime::DateTime>,
+    marketplace_products: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_arn: Option<String>,
+    repository_name: Option<String>,
+    repository_uri: Option<String>,
+    state: Option<RepositoryState>,
+}
+
+impl PremiumRepositoryBuilder {
+    /// The repositories that are associated with the premium repository.
+    pub fn associated_repositories(mut self, value: Vec<AssociatedRepository>) -> Self {
+        self.associated_repositories = Some(value);
+        self
+    }
+
+    /// The date and time, in JavaScript date format, when the premium repository was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services Marketplace product IDs for the premium repository.
+    pub fn marketplace_products(mut self, value: Vec<String>) -> Self {
+        self.marketplace_products = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The ARN for the premium repository. The ARN has the format `arn:aws:ecr-public::012345678910:premium-repository/repository-name`.
+    pub fn repository_arn(mut self, value: impl Into<String>) -> Self {
+        self.repository_arn = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The URI of the premium repository. You can use this URI for image `push` and `pull` operations.
+    pub fn repository_uri(mut self, value: impl Into<String>) -> Self {
+        self.repository_uri = Some(value.into());
+        self
+    }
+
+    /// The state of the premium repository. A premium repository in the `DRAFT` state is only accessible to you. A premium repository in the `AVAILABLE` state is listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public. A premium repository in the `HIDDEN` state isn't listed in the Amazon ECR Public Gallery, but buyers with an active entitlement can still pull from it.
+    pub fn state(mut self, value: impl Into<RepositoryState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PremiumRepository {
+        PremiumRepository {
+            associated_repositories: self.associated_repositories,
+            created_at: self.created_at,
+            marketplace_products: self.marketplace_products,
+            registry_id: self.registry_id,
+            repository_arn: self.repository_arn,
+            repository_name: self.repository_name,
+            repository_uri: self.repository_uri,
+            state: self.state,
+        }
+    }
+}
+
+/// An object that describes a publisher report for a public registry.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PublisherReport {
+    /// The date and time that the report was created.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub created_at: ::aws_json_runtime::DateTime,
+    /// The time period that the report covers. Valid values:
+    ///
+    /// - `WEEKLY`: Each report covers one week, from Monday to Sunday.
+    /// - `MONTHLY`: Each report covers one calendar month.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub granularity: PublisherReportGranularity,
+    /// The first and last dates of the time period that the report covers.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub period: PublisherReportPeriod,
+    /// The ID of the report. Use this ID with `GetDownloadUrlForPublisherReport` to download the report.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub report_id: String,
+    /// The type of the report. Valid values:
+    ///
+    /// - `SUMMARY`: The number of pulls and version checks for each image.
+    /// - `TRENDS`: The same counts for each image, broken down by the country, cloud provider, client, domain and company of the puller.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub report_type: PublisherReportType,
+    /// The size of the compressed report file, in bytes.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub size_in_bytes: i64,
+}
+
+impl PublisherReport {
+    /// A builder of `PublisherReport`, every member unset.
+    pub fn builder() -> PublisherReportBuilder {
+        PublisherReportBuilder::default()
+    }
+}
+
+/// Builds a [`PublisherReport`]: set members, then [`build`](PublisherReportBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PublisherReportBuilder {
+    created_at: Option<::aws_json_runtime::DateTime>,
+    granularity: Option<PublisherReportGranularity>,
+    period: Option<PublisherReportPeriod>,
+    report_id: Option<String>,
+    report_type: Option<PublisherReportType>,
+    size_in_bytes: Option<i64>,
+}
+
+impl PublisherReportBuilder {
+    /// The date and time that the report was created.
+    pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// The time period that the report covers. Valid values:
+    ///
+    /// - `WEEKLY`: Each report covers one week, from Monday to Sunday.
+    /// - `MONTHLY`: Each report covers one calendar month.
+    pub fn granularity(mut self, value: impl Into<PublisherReportGranularity>) -> Self {
+        self.granularity = Some(value.into());
+        self
+    }
+
+    /// The first and last dates of the time period that the report covers.
+    pub fn period(mut self, value: PublisherReportPeriod) -> Self {
+        self.period = Some(value);
+        self
+    }
+
+    /// The ID of the report. Use this ID with `GetDownloadUrlForPublisherReport` to download the report.
+    pub fn report_id(mut self, value: impl Into<String>) -> Self {
+        self.report_id = Some(value.into());
+        self
+    }
+
+    /// The type of the report. Valid values:
+    ///
+    /// - `SUMMARY`: The number of pulls and version checks for each image.
+    /// - `TRENDS`: The same counts for each image, broken down by the country, cloud provider, client, domain and company of the puller.
+    pub fn report_type(mut self, value: impl Into<PublisherReportType>) -> Self {
+        self.report_type = Some(value.into());
+        self
+    }
+
+    /// The size of the compressed report file, in bytes.
+    pub fn size_in_bytes(mut self, value: i64) -> Self {
+        self.size_in_bytes = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PublisherReport {
+        PublisherReport {
+            created_at: self.created_at.unwrap_or_default(),
+            granularity: self.granularity.unwrap_or_default(),
+            period: self.period.unwrap_or_default(),
+            report_id: self.report_id.unwrap_or_default(),
+            report_type: self.report_type.unwrap_or_default(),
+            size_in_bytes: self.size_in_bytes.unwrap_or_default(),
+        }
+    }
+}
+
+/// Values of `PublisherReportGranularity`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PublisherReportGranularity {
+    /// `WEEKLY`
+    Weekly,
+    /// `MONTHLY`
+    Monthly,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl PublisherReportGranularity {
+    /// Values of `PublisherReportGranularity` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["WEEKLY", "MONTHLY"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for PublisherReportGranularity {
+    fn from(value: &str) -> Self {
+        match value {
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(PublisherReportGranularity);
+
+/// The first and last dates of the time period that a publisher report covers. Both dates are included in the period.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PublisherReportPeriod {
+    /// The last date of the period, in UTC, in the format `YYYY-MM-DD`. For example, `2026-10-31`.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub end_date: String,
+    /// The first date of the period, in UTC, in the format `YYYY-MM-DD`. For example, `2026-10-01`.
+    #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
+    pub start_date: String,
+}
+
+impl PublisherReportPeriod {
+    /// A builder of `PublisherReportPeriod`, every member unset.
+    pub fn builder() -> PublisherReportPeriodBuilder {
+        PublisherReportPeriodBuilder::default()
+    }
+}
+
+/// Builds a [`PublisherReportPeriod`]: set members, then [`build`](PublisherReportPeriodBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PublisherReportPeriodBuilder {
+    end_date: Option<String>,
+    start_date: Option<String>,
+}
+
+impl PublisherReportPeriodBuilder {
+    /// The last date of the period, in UTC, in the format `YYYY-MM-DD`. For example, `2026-10-31`.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// The first date of the period, in UTC, in the format `YYYY-MM-DD`. For example, `2026-10-01`.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PublisherReportPeriod {
+        PublisherReportPeriod {
+            end_date: self.end_date.unwrap_or_default(),
+            start_date: self.start_date.unwrap_or_default(),
+        }
+    }
+}
+
+/// Values of `PublisherReportType`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PublisherReportType {
+    /// `SUMMARY`
+    Summary,
+    /// `TRENDS`
+    Trends,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl PublisherReportType {
+    /// Values of `PublisherReportType` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["SUMMARY", "TRENDS"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Summary => "SUMMARY",
+            Self::Trends => "TRENDS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for PublisherReportType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUMMARY" => Self::Summary,
+            "TRENDS" => Self::Trends,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(PublisherReportType);
+
 /// The `PutImageRequest` structure.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2508,7 +6320,7 @@ pub struct PutImageRequest {
     /// The media type of the image manifest. If you push an image manifest that doesn't contain the `mediaType` field, you must specify the `imageManifestMediaType` in the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_manifest_media_type: Option<String>,
-    /// The tag to associate with the image. This parameter is required for images that use the Docker Image Manifest V2 Schema 2 or Open Container Initiative (OCI) formats.
+    /// The tag to associate with the image. This parameter is optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_tag: Option<String>,
     /// The Amazon Web Services account ID, or registry alias, that's associated with the public registry that contains the repository where the image is put. If you do not specify a registry, the default public registry is assumed.
@@ -2516,6 +6328,12 @@ pub struct PutImageRequest {
     pub registry_id: Option<String>,
     /// The name of the repository where the image is put.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
 }
 
 impl PutImageRequest {
@@ -2535,6 +6353,7 @@ pub struct PutImageRequestBuilder {
     image_tag: Option<String>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
 }
 
 impl PutImageRequestBuilder {
@@ -2556,7 +6375,7 @@ impl PutImageRequestBuilder {
         self
     }
 
-    /// The tag to associate with the image. This parameter is required for images that use the Docker Image Manifest V2 Schema 2 or Open Container Initiative (OCI) formats.
+    /// The tag to associate with the image. This parameter is optional.
     pub fn image_tag(mut self, value: impl Into<String>) -> Self {
         self.image_tag = Some(value.into());
         self
@@ -2571,6 +6390,15 @@ impl PutImageRequestBuilder {
     /// The name of the repository where the image is put.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
         self
     }
 
@@ -2591,6 +6419,7 @@ impl PutImageRequestBuilder {
                 "PutImageRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
         })
     }
 }
@@ -2634,16 +6463,285 @@ impl PutImageResponseBuilder {
     }
 }
 
+/// The `PutPremiumRepositoryCatalogDataRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PutPremiumRepositoryCatalogDataRequest {
+    /// An object that contains the catalog data to update for the premium repository. Fields that you leave out aren't changed. To remove the logo, specify an empty `logoImageBlob`.
+    pub catalog_data: RepositoryCatalogDataInput,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the premium repository to create or update the catalog data for.
+    pub repository_name: String,
+}
+
+impl PutPremiumRepositoryCatalogDataRequest {
+    /// A builder of `PutPremiumRepositoryCatalogDataRequest`, every member unset.
+    pub fn builder() -> PutPremiumRepositoryCatalogDataRequestBuilder {
+        PutPremiumRepositoryCatalogDataRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutPremiumRepositoryCatalogDataRequest`]: set members, then [`build`](PutPremiumRepositoryCatalogDataRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutPremiumRepositoryCatalogDataRequestBuilder {
+    catalog_data: Option<RepositoryCatalogDataInput>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutPremiumRepositoryCatalogDataRequestBuilder {
+    /// An object that contains the catalog data to update for the premium repository. Fields that you leave out aren't changed. To remove the logo, specify an empty `logoImageBlob`.
+    pub fn catalog_data(mut self, value: RepositoryCatalogDataInput) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository to create or update the catalog data for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<
+        PutPremiumRepositoryCatalogDataRequest,
+        ::aws_json_runtime::InvalidInput,
+    > {
+        Ok(PutPremiumRepositoryCatalogDataRequest {
+            catalog_data: ::aws_json_runtime::required(
+                self.catalog_data,
+                "PutPremiumRepositoryCatalogDataRequest",
+                "catalogData",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutPremiumRepositoryCatalogDataRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `PutPremiumRepositoryCatalogDataResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PutPremiumRepositoryCatalogDataResponse {
+    /// The full catalog data of the premium repository after the update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_data: Option<RepositoryCatalogData>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The premium repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl PutPremiumRepositoryCatalogDataResponse {
+    /// A builder of `PutPremiumRepositoryCatalogDataResponse`, every member unset.
+    pub fn builder() -> PutPremiumRepositoryCatalogDataResponseBuilder {
+        PutPremiumRepositoryCatalogDataResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutPremiumRepositoryCatalogDataResponse`]: set members, then [`build`](PutPremiumRepositoryCatalogDataResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutPremiumRepositoryCatalogDataResponseBuilder {
+    catalog_data: Option<RepositoryCatalogData>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutPremiumRepositoryCatalogDataResponseBuilder {
+    /// The full catalog data of the premium repository after the update.
+    pub fn catalog_data(mut self, value: RepositoryCatalogData) -> Self {
+        self.catalog_data = Some(value);
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The premium repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutPremiumRepositoryCatalogDataResponse {
+        PutPremiumRepositoryCatalogDataResponse {
+            catalog_data: self.catalog_data,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
+/// The `PutPremiumRepositoryProductsRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PutPremiumRepositoryProductsRequest {
+    /// The full list of Amazon Web Services Marketplace product IDs for the premium repository. This list replaces the existing list. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.
+    pub marketplace_products: Vec<String>,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the premium repository to set the products for.
+    pub repository_name: String,
+}
+
+impl PutPremiumRepositoryProductsRequest {
+    /// A builder of `PutPremiumRepositoryProductsRequest`, every member unset.
+    pub fn builder() -> PutPremiumRepositoryProductsRequestBuilder {
+        PutPremiumRepositoryProductsRequestBuilder::default()
+    }
+}
+
+/// Builds a [`PutPremiumRepositoryProductsRequest`]: set members, then [`build`](PutPremiumRepositoryProductsRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutPremiumRepositoryProductsRequestBuilder {
+    marketplace_products: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutPremiumRepositoryProductsRequestBuilder {
+    /// The full list of Amazon Web Services Marketplace product IDs for the premium repository. This list replaces the existing list. You can specify from one to five product IDs. Your account must own each product, and each product must have an Amazon ECR Public Premium delivery option. You can't specify the same product ID more than once.
+    pub fn marketplace_products(mut self, value: Vec<String>) -> Self {
+        self.marketplace_products = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository to set the products for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<PutPremiumRepositoryProductsRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(PutPremiumRepositoryProductsRequest {
+            marketplace_products: ::aws_json_runtime::required(
+                self.marketplace_products,
+                "PutPremiumRepositoryProductsRequest",
+                "marketplaceProducts",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "PutPremiumRepositoryProductsRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `PutPremiumRepositoryProductsResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PutPremiumRepositoryProductsResponse {
+    /// The list of Amazon Web Services Marketplace product IDs that's now set on the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marketplace_products: Option<Vec<String>>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The premium repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl PutPremiumRepositoryProductsResponse {
+    /// A builder of `PutPremiumRepositoryProductsResponse`, every member unset.
+    pub fn builder() -> PutPremiumRepositoryProductsResponseBuilder {
+        PutPremiumRepositoryProductsResponseBuilder::default()
+    }
+}
+
+/// Builds a [`PutPremiumRepositoryProductsResponse`]: set members, then [`build`](PutPremiumRepositoryProductsResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct PutPremiumRepositoryProductsResponseBuilder {
+    marketplace_products: Option<Vec<String>>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl PutPremiumRepositoryProductsResponseBuilder {
+    /// The list of Amazon Web Services Marketplace product IDs that's now set on the premium repository.
+    pub fn marketplace_products(mut self, value: Vec<String>) -> Self {
+        self.marketplace_products = Some(value);
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The premium repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> PutPremiumRepositoryProductsResponse {
+        PutPremiumRepositoryProductsResponse {
+            marketplace_products: self.marketplace_products,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+        }
+    }
+}
+
 /// The `PutRegistryCatalogDataRequest` structure.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PutRegistryCatalogDataRequest {
+    /// A description of the public registry. This description is shown in the Amazon ECR Public Gallery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The display name for a public registry. The display name is shown as the repository author in the Amazon ECR Public Gallery.
     ///
     /// **Note:** The registry display name is only publicly visible in the Amazon ECR Public Gallery for verified accounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// The base64-encoded logo image for the public registry. This logo is shown in the Amazon ECR Public Gallery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_image_blob: Option<::aws_json_runtime::Blob>,
 }
 
 impl PutRegistryCatalogDataRequest {
@@ -2657,10 +6755,18 @@ impl PutRegistryCatalogDataRequest {
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until it is built"]
 pub struct PutRegistryCatalogDataRequestBuilder {
+    description: Option<String>,
     display_name: Option<String>,
+    logo_image_blob: Option<::aws_json_runtime::Blob>,
 }
 
 impl PutRegistryCatalogDataRequestBuilder {
+    /// A description of the public registry. This description is shown in the Amazon ECR Public Gallery.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
     /// The display name for a public registry. The display name is shown as the repository author in the Amazon ECR Public Gallery.
     ///
     /// **Note:** The registry display name is only publicly visible in the Amazon ECR Public Gallery for verified accounts.
@@ -2669,10 +6775,21 @@ impl PutRegistryCatalogDataRequestBuilder {
         self
     }
 
+    /// The base64-encoded logo image for the public registry. This logo is shown in the Amazon ECR Public Gallery.
+    pub fn logo_image_blob(
+        mut self,
+        value: impl Into<::aws_json_runtime::Blob>,
+    ) -> Self {
+        self.logo_image_blob = Some(value.into());
+        self
+    }
+
     /// The structure as set.
     pub fn build(self) -> PutRegistryCatalogDataRequest {
         PutRegistryCatalogDataRequest {
+            description: self.description,
             display_name: self.display_name,
+            logo_image_blob: self.logo_image_blob,
         }
     }
 }
@@ -2824,6 +6941,56 @@ impl PutRepositoryCatalogDataResponseBuilder {
     }
 }
 
+/// Contains the recommended action to remediate a finding and a URL with more information about it.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Recommendation {
+    /// The recommended course of action to remediate the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The URL address to the CVE remediation recommendations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl Recommendation {
+    /// A builder of `Recommendation`, every member unset.
+    pub fn builder() -> RecommendationBuilder {
+        RecommendationBuilder::default()
+    }
+}
+
+/// Builds a [`Recommendation`]: set members, then [`build`](RecommendationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RecommendationBuilder {
+    text: Option<String>,
+    url: Option<String>,
+}
+
+impl RecommendationBuilder {
+    /// The recommended course of action to remediate the finding.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// The URL address to the CVE remediation recommendations.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Recommendation {
+        Recommendation {
+            text: self.text,
+            url: self.url,
+        }
+    }
+}
+
 /// An object that describes the image tag details that are returned by a `DescribeImageTags` action.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2848,6 +7015,15 @@ pub struct ReferencedImageDetail {
     /// **Note:** Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the `docker images` command shows the uncompressed image size, so it might return a larger image size than the image sizes that are returned by `DescribeImages`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_size_in_bytes: Option<i64>,
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_status: Option<ImageStatus>,
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
 }
 
 impl ReferencedImageDetail {
@@ -2866,6 +7042,8 @@ pub struct ReferencedImageDetailBuilder {
     image_manifest_media_type: Option<String>,
     image_pushed_at: Option<::aws_json_runtime::DateTime>,
     image_size_in_bytes: Option<i64>,
+    image_status: Option<ImageStatus>,
+    scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
 }
 
 impl ReferencedImageDetailBuilder {
@@ -2906,6 +7084,24 @@ impl ReferencedImageDetailBuilder {
         self
     }
 
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    pub fn image_status(mut self, value: impl Into<ImageStatus>) -> Self {
+        self.image_status = Some(value.into());
+        self
+    }
+
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    pub fn scheduled_deletion_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.scheduled_deletion_at = Some(value.into());
+        self
+    }
+
     /// The structure as set.
     pub fn build(self) -> ReferencedImageDetail {
         ReferencedImageDetail {
@@ -2914,6 +7110,8 @@ impl ReferencedImageDetailBuilder {
             image_manifest_media_type: self.image_manifest_media_type,
             image_pushed_at: self.image_pushed_at,
             image_size_in_bytes: self.image_size_in_bytes,
+            image_status: self.image_status,
+            scheduled_deletion_at: self.scheduled_deletion_at,
         }
     }
 }
@@ -2926,6 +7124,12 @@ pub struct Registry {
     /// An array of objects that represents the aliases for a public registry.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub aliases: Vec<RegistryAlias>,
+    /// The URI of the endpoint for the premium repositories in the registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premium_registry_uri: Option<String>,
+    /// Indicates whether the registry is enabled for premium repositories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premium_status: Option<RegistryPremiumStatus>,
     /// The Amazon Resource Name (ARN) of the public registry.
     #[serde(default, deserialize_with = "::aws_json_runtime::wire::or_default")]
     pub registry_arn: String,
@@ -2952,6 +7156,8 @@ impl Registry {
 #[must_use = "a builder does nothing until it is built"]
 pub struct RegistryBuilder {
     aliases: Option<Vec<RegistryAlias>>,
+    premium_registry_uri: Option<String>,
+    premium_status: Option<RegistryPremiumStatus>,
     registry_arn: Option<String>,
     registry_id: Option<String>,
     registry_uri: Option<String>,
@@ -2962,6 +7168,18 @@ impl RegistryBuilder {
     /// An array of objects that represents the aliases for a public registry.
     pub fn aliases(mut self, value: Vec<RegistryAlias>) -> Self {
         self.aliases = Some(value);
+        self
+    }
+
+    /// The URI of the endpoint for the premium repositories in the registry.
+    pub fn premium_registry_uri(mut self, value: impl Into<String>) -> Self {
+        self.premium_registry_uri = Some(value.into());
+        self
+    }
+
+    /// Indicates whether the registry is enabled for premium repositories.
+    pub fn premium_status(mut self, value: impl Into<RegistryPremiumStatus>) -> Self {
+        self.premium_status = Some(value.into());
         self
     }
 
@@ -2993,6 +7211,8 @@ impl RegistryBuilder {
     pub fn build(self) -> Registry {
         Registry {
             aliases: self.aliases.unwrap_or_default(),
+            premium_registry_uri: self.premium_registry_uri,
+            premium_status: self.premium_status,
             registry_arn: self.registry_arn.unwrap_or_default(),
             registry_id: self.registry_id.unwrap_or_default(),
             registry_uri: self.registry_uri.unwrap_or_default(),
@@ -3001,7 +7221,7 @@ impl RegistryBuilder {
     }
 }
 
-/// An object representing the aliases for a public registry. A public registry is given an alias when it's created. However, a custom alias can be set using the Amazon ECR console. For more information, see [Registries](https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html) in the *Amazon Elastic Container Registry User Guide*.
+/// An object representing the aliases for a public registry. A public registry is given an alias when it's created. However, a custom alias can be set using the Amazon ECR console. For more information, see [Public registries](https://docs.aws.amazon.com/AmazonECR/latest/public/public-registries.html) in the *Amazon Elastic Container Registry Public User Guide*.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3128,11 +7348,17 @@ impl ::std::convert::From<&str> for RegistryAliasStatus {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RegistryCatalogData {
+    /// The description of the public registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The display name for a public registry. This appears on the Amazon ECR Public Gallery.
     ///
     /// **Important:** Only accounts that have the verified account badge can have a registry display name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// The URL of the logo for the public registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
 }
 
 impl RegistryCatalogData {
@@ -3146,10 +7372,18 @@ impl RegistryCatalogData {
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until it is built"]
 pub struct RegistryCatalogDataBuilder {
+    description: Option<String>,
     display_name: Option<String>,
+    logo_url: Option<String>,
 }
 
 impl RegistryCatalogDataBuilder {
+    /// The description of the public registry.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
     /// The display name for a public registry. This appears on the Amazon ECR Public Gallery.
     ///
     /// **Important:** Only accounts that have the verified account badge can have a registry display name.
@@ -3158,10 +7392,99 @@ impl RegistryCatalogDataBuilder {
         self
     }
 
+    /// The URL of the logo for the public registry.
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+
     /// The structure as set.
     pub fn build(self) -> RegistryCatalogData {
         RegistryCatalogData {
+            description: self.description,
             display_name: self.display_name,
+            logo_url: self.logo_url,
+        }
+    }
+}
+
+/// Values of `RegistryPremiumStatus`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RegistryPremiumStatus {
+    /// `ENABLED`
+    Enabled,
+    /// `DISABLED`
+    Disabled,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl RegistryPremiumStatus {
+    /// Values of `RegistryPremiumStatus` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Disabled => "DISABLED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for RegistryPremiumStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(RegistryPremiumStatus);
+
+/// Contains details about how to remediate a finding, including the recommended action and a URL with more information.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Remediation {
+    /// An object that contains information about the recommended course of action to remediate the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Recommendation>,
+}
+
+impl Remediation {
+    /// A builder of `Remediation`, every member unset.
+    pub fn builder() -> RemediationBuilder {
+        RemediationBuilder::default()
+    }
+}
+
+/// Builds a [`Remediation`]: set members, then [`build`](RemediationBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct RemediationBuilder {
+    recommendation: Option<Recommendation>,
+}
+
+impl RemediationBuilder {
+    /// An object that contains information about the recommended course of action to remediate the finding.
+    pub fn recommendation(mut self, value: Recommendation) -> Self {
+        self.recommendation = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Remediation {
+        Remediation {
+            recommendation: self.recommendation,
         }
     }
 }
@@ -3171,6 +7494,9 @@ impl RegistryCatalogDataBuilder {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Repository {
+    /// The repositories that are associated with this repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_repositories: Option<Vec<AssociatedRepository>>,
     /// The date and time, in JavaScript date format, when the repository was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::aws_json_runtime::DateTime>,
@@ -3199,6 +7525,7 @@ impl Repository {
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until it is built"]
 pub struct RepositoryBuilder {
+    associated_repositories: Option<Vec<AssociatedRepository>>,
     created_at: Option<::aws_json_runtime::DateTime>,
     registry_id: Option<String>,
     repository_arn: Option<String>,
@@ -3207,6 +7534,12 @@ pub struct RepositoryBuilder {
 }
 
 impl RepositoryBuilder {
+    /// The repositories that are associated with this repository.
+    pub fn associated_repositories(mut self, value: Vec<AssociatedRepository>) -> Self {
+        self.associated_repositories = Some(value);
+        self
+    }
+
     /// The date and time, in JavaScript date format, when the repository was created.
     pub fn created_at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
         self.created_at = Some(value.into());
@@ -3240,6 +7573,7 @@ impl RepositoryBuilder {
     /// The structure as set.
     pub fn build(self) -> Repository {
         Repository {
+            associated_repositories: self.associated_repositories,
             created_at: self.created_at,
             registry_id: self.registry_id,
             repository_arn: self.repository_arn,
@@ -3248,6 +7582,108 @@ impl RepositoryBuilder {
         }
     }
 }
+
+/// Values of `RepositoryArtifactType`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RepositoryArtifactType {
+    /// `IMAGE`
+    Image,
+    /// `HELM`
+    Helm,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl RepositoryArtifactType {
+    /// Values of `RepositoryArtifactType` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["IMAGE", "HELM"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Image => "IMAGE",
+            Self::Helm => "HELM",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for RepositoryArtifactType {
+    fn from(value: &str) -> Self {
+        match value {
+            "IMAGE" => Self::Image,
+            "HELM" => Self::Helm,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(RepositoryArtifactType);
+
+/// Values of `RepositoryBadge`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RepositoryBadge {
+    /// `FIPS`
+    Fips,
+    /// `STIG`
+    Stig,
+    /// `SIGNED`
+    Signed,
+    /// `SBOM`
+    Sbom,
+    /// `CIS`
+    Cis,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl RepositoryBadge {
+    /// Values of `RepositoryBadge` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &[
+        "FIPS",
+        "STIG",
+        "SIGNED",
+        "SBOM",
+        "CIS",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fips => "FIPS",
+            Self::Stig => "STIG",
+            Self::Signed => "SIGNED",
+            Self::Sbom => "SBOM",
+            Self::Cis => "CIS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for RepositoryBadge {
+    fn from(value: &str) -> Self {
+        match value {
+            "FIPS" => Self::Fips,
+            "STIG" => Self::Stig,
+            "SIGNED" => Self::Signed,
+            "SBOM" => Self::Sbom,
+            "CIS" => Self::Cis,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(RepositoryBadge);
 
 /// The catalog data for a repository. This data is publicly visible in the Amazon ECR Public Gallery.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3262,6 +7698,15 @@ pub struct RepositoryCatalogData {
     /// **Note:** Only supported operating system tags appear publicly in the Amazon ECR Public Gallery. For more information, see `RepositoryCatalogDataInput`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub architectures: Option<Vec<String>>,
+    /// The types of artifacts that the repository contains, such as `IMAGE` or `HELM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact_types: Option<Vec<RepositoryArtifactType>>,
+    /// The badges that apply to the repository, such as `FIPS` or `SBOM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badges: Option<Vec<RepositoryBadge>>,
+    /// The categories that the repository belongs to in the Amazon ECR Public Gallery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<RepositoryCategory>>,
     /// The short description of the repository.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -3294,6 +7739,9 @@ impl RepositoryCatalogData {
 pub struct RepositoryCatalogDataBuilder {
     about_text: Option<String>,
     architectures: Option<Vec<String>>,
+    artifact_types: Option<Vec<RepositoryArtifactType>>,
+    badges: Option<Vec<RepositoryBadge>>,
+    categories: Option<Vec<RepositoryCategory>>,
     description: Option<String>,
     logo_url: Option<String>,
     marketplace_certified: Option<bool>,
@@ -3313,6 +7761,24 @@ impl RepositoryCatalogDataBuilder {
     /// **Note:** Only supported operating system tags appear publicly in the Amazon ECR Public Gallery. For more information, see `RepositoryCatalogDataInput`.
     pub fn architectures(mut self, value: Vec<String>) -> Self {
         self.architectures = Some(value);
+        self
+    }
+
+    /// The types of artifacts that the repository contains, such as `IMAGE` or `HELM`.
+    pub fn artifact_types(mut self, value: Vec<RepositoryArtifactType>) -> Self {
+        self.artifact_types = Some(value);
+        self
+    }
+
+    /// The badges that apply to the repository, such as `FIPS` or `SBOM`.
+    pub fn badges(mut self, value: Vec<RepositoryBadge>) -> Self {
+        self.badges = Some(value);
+        self
+    }
+
+    /// The categories that the repository belongs to in the Amazon ECR Public Gallery.
+    pub fn categories(mut self, value: Vec<RepositoryCategory>) -> Self {
+        self.categories = Some(value);
         self
     }
 
@@ -3353,6 +7819,9 @@ impl RepositoryCatalogDataBuilder {
         RepositoryCatalogData {
             about_text: self.about_text,
             architectures: self.architectures,
+            artifact_types: self.artifact_types,
+            badges: self.badges,
+            categories: self.categories,
             description: self.description,
             logo_url: self.logo_url,
             marketplace_certified: self.marketplace_certified,
@@ -3380,6 +7849,9 @@ pub struct RepositoryCatalogDataInput {
     /// - `x86-64`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub architectures: Option<Vec<String>>,
+    /// The categories that the repository belongs to in the Amazon ECR Public Gallery. You can specify up to three categories, and each category can only be specified once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<RepositoryCategory>>,
     /// A short description of the contents of the repository. This text appears in both the image details and also when searching for repositories on the Amazon ECR Public Gallery.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -3414,6 +7886,7 @@ impl RepositoryCatalogDataInput {
 pub struct RepositoryCatalogDataInputBuilder {
     about_text: Option<String>,
     architectures: Option<Vec<String>>,
+    categories: Option<Vec<RepositoryCategory>>,
     description: Option<String>,
     logo_image_blob: Option<::aws_json_runtime::Blob>,
     operating_systems: Option<Vec<String>>,
@@ -3437,6 +7910,12 @@ impl RepositoryCatalogDataInputBuilder {
     /// - `x86-64`
     pub fn architectures(mut self, value: Vec<String>) -> Self {
         self.architectures = Some(value);
+        self
+    }
+
+    /// The categories that the repository belongs to in the Amazon ECR Public Gallery. You can specify up to three categories, and each category can only be specified once.
+    pub fn categories(mut self, value: Vec<RepositoryCategory>) -> Self {
+        self.categories = Some(value);
         self
     }
 
@@ -3479,10 +7958,740 @@ impl RepositoryCatalogDataInputBuilder {
         RepositoryCatalogDataInput {
             about_text: self.about_text,
             architectures: self.architectures,
+            categories: self.categories,
             description: self.description,
             logo_image_blob: self.logo_image_blob,
             operating_systems: self.operating_systems,
             usage_text: self.usage_text,
+        }
+    }
+}
+
+/// Values of `RepositoryCategory`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RepositoryCategory {
+    /// `BASE_IMAGES`
+    BaseImages,
+    /// `APPLICATION_RUNTIMES`
+    ApplicationRuntimes,
+    /// `DATABASES`
+    Databases,
+    /// `AI_ML`
+    AiMl,
+    /// `NETWORKING`
+    Networking,
+    /// `SECURITY`
+    Security,
+    /// `MONITORING`
+    Monitoring,
+    /// `CI_CD_TOOLS`
+    CiCdTools,
+    /// `KUBERNETES_EXTENSIONS`
+    KubernetesExtensions,
+    /// `WEB_SERVERS`
+    WebServers,
+    /// `STREAMING`
+    Streaming,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl RepositoryCategory {
+    /// Values of `RepositoryCategory` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &[
+        "BASE_IMAGES",
+        "APPLICATION_RUNTIMES",
+        "DATABASES",
+        "AI_ML",
+        "NETWORKING",
+        "SECURITY",
+        "MONITORING",
+        "CI_CD_TOOLS",
+        "KUBERNETES_EXTENSIONS",
+        "WEB_SERVERS",
+        "STREAMING",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BaseImages => "BASE_IMAGES",
+            Self::ApplicationRuntimes => "APPLICATION_RUNTIMES",
+            Self::Databases => "DATABASES",
+            Self::AiMl => "AI_ML",
+            Self::Networking => "NETWORKING",
+            Self::Security => "SECURITY",
+            Self::Monitoring => "MONITORING",
+            Self::CiCdTools => "CI_CD_TOOLS",
+            Self::KubernetesExtensions => "KUBERNETES_EXTENSIONS",
+            Self::WebServers => "WEB_SERVERS",
+            Self::Streaming => "STREAMING",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for RepositoryCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "BASE_IMAGES" => Self::BaseImages,
+            "APPLICATION_RUNTIMES" => Self::ApplicationRuntimes,
+            "DATABASES" => Self::Databases,
+            "AI_ML" => Self::AiMl,
+            "NETWORKING" => Self::Networking,
+            "SECURITY" => Self::Security,
+            "MONITORING" => Self::Monitoring,
+            "CI_CD_TOOLS" => Self::CiCdTools,
+            "KUBERNETES_EXTENSIONS" => Self::KubernetesExtensions,
+            "WEB_SERVERS" => Self::WebServers,
+            "STREAMING" => Self::Streaming,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(RepositoryCategory);
+
+/// Values of `RepositoryState`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RepositoryState {
+    /// `DRAFT`
+    Draft,
+    /// `AVAILABLE`
+    Available,
+    /// `HIDDEN`
+    Hidden,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl RepositoryState {
+    /// Values of `RepositoryState` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["DRAFT", "AVAILABLE", "HIDDEN"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "DRAFT",
+            Self::Available => "AVAILABLE",
+            Self::Hidden => "HIDDEN",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for RepositoryState {
+    fn from(value: &str) -> Self {
+        match value {
+            "DRAFT" => Self::Draft,
+            "AVAILABLE" => Self::Available,
+            "HIDDEN" => Self::Hidden,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(RepositoryState);
+
+/// Values of `RepositoryType`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RepositoryType {
+    /// `FREE`
+    Free,
+    /// `PREMIUM`
+    Premium,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl RepositoryType {
+    /// Values of `RepositoryType` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &["FREE", "PREMIUM"];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "FREE",
+            Self::Premium => "PREMIUM",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for RepositoryType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FREE" => Self::Free,
+            "PREMIUM" => Self::Premium,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(RepositoryType);
+
+/// Contains the type of the resource involved in a finding and details about it, such as the container image.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Resource {
+    /// An object that contains details about the resource involved in a finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<ResourceDetails>,
+    /// The type of resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+
+impl Resource {
+    /// A builder of `Resource`, every member unset.
+    pub fn builder() -> ResourceBuilder {
+        ResourceBuilder::default()
+    }
+}
+
+/// Builds a [`Resource`]: set members, then [`build`](ResourceBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ResourceBuilder {
+    details: Option<ResourceDetails>,
+    r#type: Option<String>,
+}
+
+impl ResourceBuilder {
+    /// An object that contains details about the resource involved in a finding.
+    pub fn details(mut self, value: ResourceDetails) -> Self {
+        self.details = Some(value);
+        self
+    }
+
+    /// The type of resource.
+    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> Resource {
+        Resource {
+            details: self.details,
+            r#type: self.r#type,
+        }
+    }
+}
+
+/// Contains details about the resource involved in a finding. For an image scan finding, this is the container image.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResourceDetails {
+    /// An object that contains details about the container image involved in the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_image: Option<ContainerImageDetails>,
+}
+
+impl ResourceDetails {
+    /// A builder of `ResourceDetails`, every member unset.
+    pub fn builder() -> ResourceDetailsBuilder {
+        ResourceDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`ResourceDetails`]: set members, then [`build`](ResourceDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ResourceDetailsBuilder {
+    container_image: Option<ContainerImageDetails>,
+}
+
+impl ResourceDetailsBuilder {
+    /// An object that contains details about the container image involved in the finding.
+    pub fn container_image(mut self, value: ContainerImageDetails) -> Self {
+        self.container_image = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ResourceDetails {
+        ResourceDetails {
+            container_image: self.container_image,
+        }
+    }
+}
+
+/// Values of `ScanStatus`.
+///
+/// A value this version does not know parses as `Unknown`, so a value the
+/// service adds later never breaks a response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScanStatus {
+    /// `FAILED`
+    Failed,
+    /// `UNSUPPORTED_IMAGE`
+    UnsupportedImage,
+    /// `ACTIVE`
+    Active,
+    /// `COMPLETE`
+    Complete,
+    /// `PENDING`
+    Pending,
+    /// `SCAN_ELIGIBILITY_EXPIRED`
+    ScanEligibilityExpired,
+    /// `FINDINGS_UNAVAILABLE`
+    FindingsUnavailable,
+    /// A value this version of the client does not know: its text is
+    /// [`as_str`](Self::as_str), and there is nothing to match on, so
+    /// code never stops matching when the value gains a variant.
+    Unknown(::aws_json_runtime::UnknownValue),
+}
+
+impl ScanStatus {
+    /// Values of `ScanStatus` as the service sends them.
+    pub const VALUES: &'static [&'static str] = &[
+        "FAILED",
+        "UNSUPPORTED_IMAGE",
+        "ACTIVE",
+        "COMPLETE",
+        "PENDING",
+        "SCAN_ELIGIBILITY_EXPIRED",
+        "FINDINGS_UNAVAILABLE",
+    ];
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failed => "FAILED",
+            Self::UnsupportedImage => "UNSUPPORTED_IMAGE",
+            Self::Active => "ACTIVE",
+            Self::Complete => "COMPLETE",
+            Self::Pending => "PENDING",
+            Self::ScanEligibilityExpired => "SCAN_ELIGIBILITY_EXPIRED",
+            Self::FindingsUnavailable => "FINDINGS_UNAVAILABLE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for ScanStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "FAILED" => Self::Failed,
+            "UNSUPPORTED_IMAGE" => Self::UnsupportedImage,
+            "ACTIVE" => Self::Active,
+            "COMPLETE" => Self::Complete,
+            "PENDING" => Self::Pending,
+            "SCAN_ELIGIBILITY_EXPIRED" => Self::ScanEligibilityExpired,
+            "FINDINGS_UNAVAILABLE" => Self::FindingsUnavailable,
+            other => Self::Unknown(::aws_json_runtime::UnknownValue::new(other)),
+        }
+    }
+}
+
+::aws_json_runtime::string_enum!(ScanStatus);
+
+/// Contains the CVSS score details, including the scoring vector, version, and any adjustments, that Amazon Inspector used to score a finding.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ScoreDetails {
+    /// An object that contains details about the CVSS score given to a finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<CvssScoreDetails>,
+}
+
+impl ScoreDetails {
+    /// A builder of `ScoreDetails`, every member unset.
+    pub fn builder() -> ScoreDetailsBuilder {
+        ScoreDetailsBuilder::default()
+    }
+}
+
+/// Builds a [`ScoreDetails`]: set members, then [`build`](ScoreDetailsBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct ScoreDetailsBuilder {
+    cvss: Option<CvssScoreDetails>,
+}
+
+impl ScoreDetailsBuilder {
+    /// An object that contains details about the CVSS score given to a finding.
+    pub fn cvss(mut self, value: CvssScoreDetails) -> Self {
+        self.cvss = Some(value);
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> ScoreDetails {
+        ScoreDetails { cvss: self.cvss }
+    }
+}
+
+/// The `SetImageStatusRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SetImageStatusRequest {
+    /// The number of days that Amazon ECR waits before it deletes the deprecated image. You can specify a value between 90 and 365. This parameter is required when you set `status` to `DEPRECATED`. Don't specify it when you set `status` to `ACTIVE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecation_period_days: Option<i64>,
+    /// The image ID of the image to set the status for. If you specify a tag, the tag is resolved to the digest of the image that it currently points to, and the status is set on that image.
+    pub image_id: ImageIdentifier,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the image. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the repository that contains the image.
+    pub repository_name: String,
+    /// The type of the repository. You can set the image status only in a `PREMIUM` repository.
+    pub repository_type: RepositoryType,
+    /// The status to set on the image. Valid values:
+    ///
+    /// - `ACTIVE`: Cancels a pending deletion. You can do this only before the scheduled deletion time.
+    /// - `DEPRECATED`: Schedules the image for deletion after the deprecation period.
+    ///
+    /// After the scheduled deletion time, you can't change the status of the image.
+    ///
+    /// If the image is part of a manifest list, Amazon ECR requires that a manifest list is deleted before the images that it references. To deprecate an image that a manifest list references, deprecate the manifest list first, with a scheduled deletion time before the image's. You can't set a manifest list to `ACTIVE` while it references deprecated images. Requests that break these rules fail with `ValidationException`.
+    pub status: ImageStatus,
+}
+
+impl SetImageStatusRequest {
+    /// A builder of `SetImageStatusRequest`, every member unset.
+    pub fn builder() -> SetImageStatusRequestBuilder {
+        SetImageStatusRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SetImageStatusRequest`]: set members, then [`build`](SetImageStatusRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetImageStatusRequestBuilder {
+    deprecation_period_days: Option<i64>,
+    image_id: Option<ImageIdentifier>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+    status: Option<ImageStatus>,
+}
+
+impl SetImageStatusRequestBuilder {
+    /// The number of days that Amazon ECR waits before it deletes the deprecated image. You can specify a value between 90 and 365. This parameter is required when you set `status` to `DEPRECATED`. Don't specify it when you set `status` to `ACTIVE`.
+    pub fn deprecation_period_days(mut self, value: i64) -> Self {
+        self.deprecation_period_days = Some(value);
+        self
+    }
+
+    /// The image ID of the image to set the status for. If you specify a tag, the tag is resolved to the digest of the image that it currently points to, and the status is set on that image.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the image. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository that contains the image.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository. You can set the image status only in a `PREMIUM` repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The status to set on the image. Valid values:
+    ///
+    /// - `ACTIVE`: Cancels a pending deletion. You can do this only before the scheduled deletion time.
+    /// - `DEPRECATED`: Schedules the image for deletion after the deprecation period.
+    ///
+    /// After the scheduled deletion time, you can't change the status of the image.
+    ///
+    /// If the image is part of a manifest list, Amazon ECR requires that a manifest list is deleted before the images that it references. To deprecate an image that a manifest list references, deprecate the manifest list first, with a scheduled deletion time before the image's. You can't set a manifest list to `ACTIVE` while it references deprecated images. Requests that break these rules fail with `ValidationException`.
+    pub fn status(mut self, value: impl Into<ImageStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<SetImageStatusRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(SetImageStatusRequest {
+            deprecation_period_days: self.deprecation_period_days,
+            image_id: ::aws_json_runtime::required(
+                self.image_id,
+                "SetImageStatusRequest",
+                "imageId",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "SetImageStatusRequest",
+                "repositoryName",
+            )?,
+            repository_type: ::aws_json_runtime::required(
+                self.repository_type,
+                "SetImageStatusRequest",
+                "repositoryType",
+            )?,
+            status: ::aws_json_runtime::required(
+                self.status,
+                "SetImageStatusRequest",
+                "status",
+            )?,
+        })
+    }
+}
+
+/// The `SetImageStatusResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SetImageStatusResponse {
+    /// The image ID of the image that the status was set on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<ImageIdentifier>,
+    /// The repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The type of the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ImageStatus>,
+}
+
+impl SetImageStatusResponse {
+    /// A builder of `SetImageStatusResponse`, every member unset.
+    pub fn builder() -> SetImageStatusResponseBuilder {
+        SetImageStatusResponseBuilder::default()
+    }
+}
+
+/// Builds a [`SetImageStatusResponse`]: set members, then [`build`](SetImageStatusResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetImageStatusResponseBuilder {
+    image_id: Option<ImageIdentifier>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+    scheduled_deletion_at: Option<::aws_json_runtime::DateTime>,
+    status: Option<ImageStatus>,
+}
+
+impl SetImageStatusResponseBuilder {
+    /// The image ID of the image that the status was set on.
+    pub fn image_id(mut self, value: ImageIdentifier) -> Self {
+        self.image_id = Some(value);
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The date and time that the deprecated image is scheduled for deletion. This is the time of the `SetImageStatus` request plus the deprecation period. Amazon ECR deletes the image within 24 hours after this time. Amazon ECR returns this value only when the image status is `DEPRECATED`.
+    pub fn scheduled_deletion_at(
+        mut self,
+        value: impl Into<::aws_json_runtime::DateTime>,
+    ) -> Self {
+        self.scheduled_deletion_at = Some(value.into());
+        self
+    }
+
+    /// The status of the image. Valid values:
+    ///
+    /// - `ACTIVE`: The image isn't scheduled for deletion.
+    /// - `DEPRECATED`: The image is scheduled for deletion. Entitled buyers can still pull it until it's deleted.
+    pub fn status(mut self, value: impl Into<ImageStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> SetImageStatusResponse {
+        SetImageStatusResponse {
+            image_id: self.image_id,
+            repository_name: self.repository_name,
+            repository_type: self.repository_type,
+            scheduled_deletion_at: self.scheduled_deletion_at,
+            status: self.status,
+        }
+    }
+}
+
+/// The `SetPremiumRepositoryPolicyRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SetPremiumRepositoryPolicyRequest {
+    /// If the policy that you want to set on a premium repository policy would prevent you from setting another policy in the future, you must force the `SetPremiumRepositoryPolicy` operation. This prevents accidental premium repository lockouts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+    /// The JSON repository policy text to apply to the premium repository. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
+    pub policy_text: String,
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the premium repository to receive the policy.
+    pub repository_name: String,
+}
+
+impl SetPremiumRepositoryPolicyRequest {
+    /// A builder of `SetPremiumRepositoryPolicyRequest`, every member unset.
+    pub fn builder() -> SetPremiumRepositoryPolicyRequestBuilder {
+        SetPremiumRepositoryPolicyRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SetPremiumRepositoryPolicyRequest`]: set members, then [`build`](SetPremiumRepositoryPolicyRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetPremiumRepositoryPolicyRequestBuilder {
+    force: Option<bool>,
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl SetPremiumRepositoryPolicyRequestBuilder {
+    /// If the policy that you want to set on a premium repository policy would prevent you from setting another policy in the future, you must force the `SetPremiumRepositoryPolicy` operation. This prevents accidental premium repository lockouts.
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = Some(value);
+        self
+    }
+
+    /// The JSON repository policy text to apply to the premium repository. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the premium repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the premium repository to receive the policy.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<SetPremiumRepositoryPolicyRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(SetPremiumRepositoryPolicyRequest {
+            force: self.force,
+            policy_text: ::aws_json_runtime::required(
+                self.policy_text,
+                "SetPremiumRepositoryPolicyRequest",
+                "policyText",
+            )?,
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "SetPremiumRepositoryPolicyRequest",
+                "repositoryName",
+            )?,
+        })
+    }
+}
+
+/// The `SetPremiumRepositoryPolicyResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SetPremiumRepositoryPolicyResponse {
+    /// The JSON repository policy text that's applied to the premium repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_text: Option<String>,
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The premium repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+}
+
+impl SetPremiumRepositoryPolicyResponse {
+    /// A builder of `SetPremiumRepositoryPolicyResponse`, every member unset.
+    pub fn builder() -> SetPremiumRepositoryPolicyResponseBuilder {
+        SetPremiumRepositoryPolicyResponseBuilder::default()
+    }
+}
+
+/// Builds a [`SetPremiumRepositoryPolicyResponse`]: set members, then [`build`](SetPremiumRepositoryPolicyResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetPremiumRepositoryPolicyResponseBuilder {
+    policy_text: Option<String>,
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+}
+
+impl SetPremiumRepositoryPolicyResponseBuilder {
+    /// The JSON repository policy text that's applied to the premium repository.
+    pub fn policy_text(mut self, value: impl Into<String>) -> Self {
+        self.policy_text = Some(value.into());
+        self
+    }
+
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The premium repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> SetPremiumRepositoryPolicyResponse {
+        SetPremiumRepositoryPolicyResponse {
+            policy_text: self.policy_text,
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
         }
     }
 }
@@ -3495,7 +8704,7 @@ pub struct SetRepositoryPolicyRequest {
     /// If the policy that you want to set on a repository policy would prevent you from setting another policy in the future, you must force the `SetRepositoryPolicy` operation. This prevents accidental repository lockouts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
-    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR Repository Policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) in the *Amazon Elastic Container Registry User Guide*.
+    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
     pub policy_text: String,
     /// The Amazon Web Services account ID that's associated with the registry that contains the repository. If you do not specify a registry, the default public registry is assumed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3528,7 +8737,7 @@ impl SetRepositoryPolicyRequestBuilder {
         self
     }
 
-    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR Repository Policies](https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) in the *Amazon Elastic Container Registry User Guide*.
+    /// The JSON repository policy text to apply to the repository. For more information, see [Amazon ECR repository policies](https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.
     pub fn policy_text(mut self, value: impl Into<String>) -> Self {
         self.policy_text = Some(value.into());
         self
@@ -3624,6 +8833,177 @@ impl SetRepositoryPolicyResponseBuilder {
             policy_text: self.policy_text,
             registry_id: self.registry_id,
             repository_name: self.repository_name,
+        }
+    }
+}
+
+/// The `SetRepositoryStateRequest` structure.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SetRepositoryStateRequest {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The name of the repository to set the state for.
+    pub repository_name: String,
+    /// The type of the repository. Currently, you can set the state only for a `PREMIUM` repository. `FREE` isn't supported, and the request fails with `InvalidParameterException`.
+    pub repository_type: RepositoryType,
+    /// The state to set on the repository. Valid values:
+    ///
+    /// - `AVAILABLE`: Entitled buyers can pull from the repository, and it's listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public.
+    /// - `HIDDEN`: The repository isn't listed in the Amazon ECR Public Gallery. Buyers with an active entitlement can still pull from it.
+    ///
+    /// A repository can move from `DRAFT` to `AVAILABLE`, and between `AVAILABLE` and `HIDDEN`. It can't return to `DRAFT`. Other changes fail with `InvalidParameterException`. If you specify the current state, the request succeeds and nothing changes.
+    pub state: RepositoryState,
+}
+
+impl SetRepositoryStateRequest {
+    /// A builder of `SetRepositoryStateRequest`, every member unset.
+    pub fn builder() -> SetRepositoryStateRequestBuilder {
+        SetRepositoryStateRequestBuilder::default()
+    }
+}
+
+/// Builds a [`SetRepositoryStateRequest`]: set members, then [`build`](SetRepositoryStateRequestBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetRepositoryStateRequestBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+    state: Option<RepositoryState>,
+}
+
+impl SetRepositoryStateRequestBuilder {
+    /// The Amazon Web Services account ID that's associated with the public registry that contains the repository. If you do not specify a registry, the default public registry is assumed. You can specify only your own account ID. Cross-account access through a repository policy isn't supported for this operation.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The name of the repository to set the state for.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository. Currently, you can set the state only for a `PREMIUM` repository. `FREE` isn't supported, and the request fails with `InvalidParameterException`.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The state to set on the repository. Valid values:
+    ///
+    /// - `AVAILABLE`: Entitled buyers can pull from the repository, and it's listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public.
+    /// - `HIDDEN`: The repository isn't listed in the Amazon ECR Public Gallery. Buyers with an active entitlement can still pull from it.
+    ///
+    /// A repository can move from `DRAFT` to `AVAILABLE`, and between `AVAILABLE` and `HIDDEN`. It can't return to `DRAFT`. Other changes fail with `InvalidParameterException`. If you specify the current state, the request succeeds and nothing changes.
+    pub fn state(mut self, value: impl Into<RepositoryState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// The structure as set; fails naming a required member that is not set.
+    pub fn build(
+        self,
+    ) -> Result<SetRepositoryStateRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(SetRepositoryStateRequest {
+            registry_id: self.registry_id,
+            repository_name: ::aws_json_runtime::required(
+                self.repository_name,
+                "SetRepositoryStateRequest",
+                "repositoryName",
+            )?,
+            repository_type: ::aws_json_runtime::required(
+                self.repository_type,
+                "SetRepositoryStateRequest",
+                "repositoryType",
+            )?,
+            state: ::aws_json_runtime::required(
+                self.state,
+                "SetRepositoryStateRequest",
+                "state",
+            )?,
+        })
+    }
+}
+
+/// The `SetRepositoryStateResponse` structure.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SetRepositoryStateResponse {
+    /// The registry ID that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// The repository name that's associated with the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_name: Option<String>,
+    /// The type of the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
+    /// The state of the repository after the update. Valid values:
+    ///
+    /// - `AVAILABLE`: Entitled buyers can pull from the repository, and it's listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public.
+    /// - `HIDDEN`: The repository isn't listed in the Amazon ECR Public Gallery. Buyers with an active entitlement can still pull from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<RepositoryState>,
+}
+
+impl SetRepositoryStateResponse {
+    /// A builder of `SetRepositoryStateResponse`, every member unset.
+    pub fn builder() -> SetRepositoryStateResponseBuilder {
+        SetRepositoryStateResponseBuilder::default()
+    }
+}
+
+/// Builds a [`SetRepositoryStateResponse`]: set members, then [`build`](SetRepositoryStateResponseBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct SetRepositoryStateResponseBuilder {
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
+    state: Option<RepositoryState>,
+}
+
+impl SetRepositoryStateResponseBuilder {
+    /// The registry ID that's associated with the request.
+    pub fn registry_id(mut self, value: impl Into<String>) -> Self {
+        self.registry_id = Some(value.into());
+        self
+    }
+
+    /// The repository name that's associated with the request.
+    pub fn repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+
+    /// The type of the repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
+    /// The state of the repository after the update. Valid values:
+    ///
+    /// - `AVAILABLE`: Entitled buyers can pull from the repository, and it's listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public.
+    /// - `HIDDEN`: The repository isn't listed in the Amazon ECR Public Gallery. Buyers with an active entitlement can still pull from it.
+    pub fn state(mut self, value: impl Into<RepositoryState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> SetRepositoryStateResponse {
+        SetRepositoryStateResponse {
+            registry_id: self.registry_id,
+            repository_name: self.repository_name,
+            repository_type: self.repository_type,
+            state: self.state,
         }
     }
 }
@@ -3850,6 +9230,12 @@ pub struct UploadLayerPartRequest {
     pub registry_id: Option<String>,
     /// The name of the repository that you're uploading layer parts to.
     pub repository_name: String,
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
     /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the layer part upload.
     pub upload_id: String,
 }
@@ -3870,6 +9256,7 @@ pub struct UploadLayerPartRequestBuilder {
     part_last_byte: Option<i64>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
     upload_id: Option<String>,
 }
 
@@ -3907,6 +9294,15 @@ impl UploadLayerPartRequestBuilder {
         self
     }
 
+    /// The type of the repository. If you don't specify a type, Amazon ECR uses `FREE`. Valid values:
+    ///
+    /// - `FREE`: A free repository.
+    /// - `PREMIUM`: A premium repository that holds paid content.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The upload ID from a previous `InitiateLayerUpload` operation to associate with the layer part upload.
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.upload_id = Some(value.into());
@@ -3939,6 +9335,7 @@ impl UploadLayerPartRequestBuilder {
                 "UploadLayerPartRequest",
                 "repositoryName",
             )?,
+            repository_type: self.repository_type,
             upload_id: ::aws_json_runtime::required(
                 self.upload_id,
                 "UploadLayerPartRequest",
@@ -3962,6 +9359,9 @@ pub struct UploadLayerPartResponse {
     /// The repository name that's associated with the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
+    /// The type of the repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_type: Option<RepositoryType>,
     /// The upload ID that's associated with the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_id: Option<String>,
@@ -3981,6 +9381,7 @@ pub struct UploadLayerPartResponseBuilder {
     last_byte_received: Option<i64>,
     registry_id: Option<String>,
     repository_name: Option<String>,
+    repository_type: Option<RepositoryType>,
     upload_id: Option<String>,
 }
 
@@ -4003,6 +9404,12 @@ impl UploadLayerPartResponseBuilder {
         self
     }
 
+    /// The type of the repository.
+    pub fn repository_type(mut self, value: impl Into<RepositoryType>) -> Self {
+        self.repository_type = Some(value.into());
+        self
+    }
+
     /// The upload ID that's associated with the request.
     pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.upload_id = Some(value.into());
@@ -4015,7 +9422,135 @@ impl UploadLayerPartResponseBuilder {
             last_byte_received: self.last_byte_received,
             registry_id: self.registry_id,
             repository_name: self.repository_name,
+            repository_type: self.repository_type,
             upload_id: self.upload_id,
+        }
+    }
+}
+
+/// Contains information about a vulnerable package in the image, including its name, version, architecture, and source layer, and the version that fixes the vulnerability.
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct VulnerablePackage {
+    /// The architecture of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    /// The epoch of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<i64>,
+    /// The file path of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_path: Option<String>,
+    /// The version of the package that contains the vulnerability fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_in_version: Option<String>,
+    /// The name of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The package manager of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_manager: Option<String>,
+    /// The release of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// The source layer hash of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_layer_hash: Option<String>,
+    /// The version of the vulnerable package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl VulnerablePackage {
+    /// A builder of `VulnerablePackage`, every member unset.
+    pub fn builder() -> VulnerablePackageBuilder {
+        VulnerablePackageBuilder::default()
+    }
+}
+
+/// Builds a [`VulnerablePackage`]: set members, then [`build`](VulnerablePackageBuilder::build).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until it is built"]
+pub struct VulnerablePackageBuilder {
+    arch: Option<String>,
+    epoch: Option<i64>,
+    file_path: Option<String>,
+    fixed_in_version: Option<String>,
+    name: Option<String>,
+    package_manager: Option<String>,
+    release: Option<String>,
+    source_layer_hash: Option<String>,
+    version: Option<String>,
+}
+
+impl VulnerablePackageBuilder {
+    /// The architecture of the vulnerable package.
+    pub fn arch(mut self, value: impl Into<String>) -> Self {
+        self.arch = Some(value.into());
+        self
+    }
+
+    /// The epoch of the vulnerable package.
+    pub fn epoch(mut self, value: i64) -> Self {
+        self.epoch = Some(value);
+        self
+    }
+
+    /// The file path of the vulnerable package.
+    pub fn file_path(mut self, value: impl Into<String>) -> Self {
+        self.file_path = Some(value.into());
+        self
+    }
+
+    /// The version of the package that contains the vulnerability fix.
+    pub fn fixed_in_version(mut self, value: impl Into<String>) -> Self {
+        self.fixed_in_version = Some(value.into());
+        self
+    }
+
+    /// The name of the vulnerable package.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// The package manager of the vulnerable package.
+    pub fn package_manager(mut self, value: impl Into<String>) -> Self {
+        self.package_manager = Some(value.into());
+        self
+    }
+
+    /// The release of the vulnerable package.
+    pub fn release(mut self, value: impl Into<String>) -> Self {
+        self.release = Some(value.into());
+        self
+    }
+
+    /// The source layer hash of the vulnerable package.
+    pub fn source_layer_hash(mut self, value: impl Into<String>) -> Self {
+        self.source_layer_hash = Some(value.into());
+        self
+    }
+
+    /// The version of the vulnerable package.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// The structure as set.
+    pub fn build(self) -> VulnerablePackage {
+        VulnerablePackage {
+            arch: self.arch,
+            epoch: self.epoch,
+            file_path: self.file_path,
+            fixed_in_version: self.fixed_in_version,
+            name: self.name,
+            package_manager: self.package_manager,
+            release: self.release,
+            source_layer_hash: self.source_layer_hash,
+            version: self.version,
         }
     }
 }

@@ -2,10 +2,6 @@
 
 //! Client-side checks of Amazon Elastic Container Registry Public inputs against the document's constraints.
 
-static REPOSITORY_NAME_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
-    "(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*",
-);
-
 static REGISTRY_ID_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[0-9]{12}",
 );
@@ -14,8 +10,24 @@ static UPLOAD_ID_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Patt
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
 );
 
+static MARKETPLACE_PRODUCT_ID_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
+    "[A-Za-z0-9_-]+",
+);
+
+static PUBLISHER_REPORT_ID_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
+    "[a-z0-9]+",
+);
+
+static REPOSITORY_NAME_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
+    "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*",
+);
+
 static LAYER_DIGEST_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
     "[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+",
+);
+
+static REGISTRY_ALIAS_NAME_PATTERN: ::aws_json_runtime::Pattern = ::aws_json_runtime::Pattern::new(
+    "[a-z][a-z0-9]+(?:[._-][a-z0-9]+)*",
 );
 
 static ABOUT_TEXT: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
@@ -60,9 +72,33 @@ static LAYER_DIGEST: ::aws_json_runtime::StringRule = ::aws_json_runtime::String
     pattern: Some(&LAYER_DIGEST_PATTERN),
 };
 
+static MARKETPLACE_PRODUCT_ID: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
+    min: Some(1),
+    max: Some(255),
+    pattern: Some(&MARKETPLACE_PRODUCT_ID_PATTERN),
+};
+
 static OPERATING_SYSTEM: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
     min: Some(1),
     max: Some(50),
+    pattern: None,
+};
+
+static PUBLISHER_REPORT_ID: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
+    min: Some(1),
+    max: Some(64),
+    pattern: Some(&PUBLISHER_REPORT_ID_PATTERN),
+};
+
+static REGISTRY_ALIAS_NAME: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
+    min: Some(2),
+    max: Some(50),
+    pattern: Some(&REGISTRY_ALIAS_NAME_PATTERN),
+};
+
+static REGISTRY_DESCRIPTION: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRule {
+    min: None,
+    max: Some(1024),
     pattern: None,
 };
 
@@ -125,6 +161,28 @@ static USAGE_TEXT: ::aws_json_runtime::StringRule = ::aws_json_runtime::StringRu
     max: Some(25600),
     pattern: None,
 };
+
+impl ::aws_json_runtime::Validate for super::types::AssociateRepositoriesRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .string(
+                "associatedRepositoryName",
+                Some(self.associated_repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
 
 impl ::aws_json_runtime::Validate for super::types::BatchCheckLayerAvailabilityRequest {
     fn validate(
@@ -199,6 +257,38 @@ impl ::aws_json_runtime::Validate for super::types::CompleteLayerUploadRequest {
     }
 }
 
+impl ::aws_json_runtime::Validate for super::types::CreatePremiumRepositoryRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.nested("catalogData", self.catalog_data.as_ref())?;
+        check
+            .list(
+                "marketplaceProducts",
+                Some(self.marketplace_products.as_slice()),
+                Some(1),
+                Some(5),
+                &|check, item| check.here_string(item, &MARKETPLACE_PRODUCT_ID),
+            )?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        check
+            .list(
+                "tags",
+                self.tags.as_deref(),
+                Some(0),
+                Some(200),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
+            )?;
+        Ok(())
+    }
+}
+
 impl ::aws_json_runtime::Validate for super::types::CreateRepositoryRequest {
     fn validate(
         &self,
@@ -218,6 +308,39 @@ impl ::aws_json_runtime::Validate for super::types::CreateRepositoryRequest {
                 Some(0),
                 Some(200),
                 &|check, item| ::aws_json_runtime::Validate::validate(item, check),
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate
+for super::types::DeletePremiumRepositoryPolicyRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::DeletePremiumRepositoryRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
             )?;
         Ok(())
     }
@@ -244,6 +367,110 @@ impl ::aws_json_runtime::Validate for super::types::DeleteRepositoryRequest {
         &self,
         check: &mut ::aws_json_runtime::Check,
     ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::DescribeEntitledImageTagsRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .number(
+                "maxResults",
+                self.max_results.map(|v| v as f64),
+                Some(1f64),
+                Some(1000f64),
+            )?;
+        check
+            .string(
+                "registryAlias",
+                Some(self.registry_alias.as_str()),
+                &REGISTRY_ALIAS_NAME,
+            )?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::DescribeEntitledImagesRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .list(
+                "imageIds",
+                self.image_ids.as_deref(),
+                Some(1),
+                Some(100),
+                &|check, item| ::aws_json_runtime::Validate::validate(item, check),
+            )?;
+        check
+            .number(
+                "maxResults",
+                self.max_results.map(|v| v as f64),
+                Some(1f64),
+                Some(1000f64),
+            )?;
+        check
+            .string(
+                "registryAlias",
+                Some(self.registry_alias.as_str()),
+                &REGISTRY_ALIAS_NAME,
+            )?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::DescribeEntitledRepositoriesRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .number(
+                "maxResults",
+                self.max_results.map(|v| v as f64),
+                Some(1f64),
+                Some(1000f64),
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::DescribeImageScanFindingsRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.nested("imageId", Some(&self.image_id))?;
+        check
+            .number(
+                "maxResults",
+                self.max_results.map(|v| v as f64),
+                Some(1f64),
+                Some(100f64),
+            )?;
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(
@@ -309,6 +536,31 @@ impl ::aws_json_runtime::Validate for super::types::DescribeImagesRequest {
     }
 }
 
+impl ::aws_json_runtime::Validate for super::types::DescribePremiumRepositoriesRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .number(
+                "maxResults",
+                self.max_results.map(|v| v as f64),
+                Some(1f64),
+                Some(1000f64),
+            )?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .list(
+                "repositoryNames",
+                self.repository_names.as_deref(),
+                Some(1),
+                Some(100),
+                &|check, item| check.here_string(item, &REPOSITORY_NAME),
+            )?;
+        Ok(())
+    }
+}
+
 impl ::aws_json_runtime::Validate for super::types::DescribeRegistriesRequest {
     fn validate(
         &self,
@@ -350,11 +602,77 @@ impl ::aws_json_runtime::Validate for super::types::DescribeRepositoriesRequest 
     }
 }
 
+impl ::aws_json_runtime::Validate for super::types::DisassociateRepositoriesRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .string(
+                "associatedRepositoryName",
+                Some(self.associated_repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
 impl ::aws_json_runtime::Validate for super::types::GetAuthorizationTokenRequest {
     fn validate(
         &self,
         _check: &mut ::aws_json_runtime::Check,
     ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate
+for super::types::GetDownloadUrlForPublisherReportRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.string("reportId", Some(self.report_id.as_str()), &PUBLISHER_REPORT_ID)?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate
+for super::types::GetPremiumRepositoryCatalogDataRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::GetPremiumRepositoryPolicyRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
         Ok(())
     }
 }
@@ -426,6 +744,22 @@ impl ::aws_json_runtime::Validate for super::types::InitiateLayerUploadRequest {
     }
 }
 
+impl ::aws_json_runtime::Validate for super::types::ListPublisherReportsRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .number(
+                "maxResults",
+                self.max_results.map(|v| v as f64),
+                Some(1f64),
+                Some(1000f64),
+            )?;
+        Ok(())
+    }
+}
+
 impl ::aws_json_runtime::Validate for super::types::ListTagsForResourceRequest {
     fn validate(
         &self,
@@ -459,16 +793,66 @@ impl ::aws_json_runtime::Validate for super::types::PutImageRequest {
     }
 }
 
-impl ::aws_json_runtime::Validate for super::types::PutRegistryCatalogDataRequest {
+impl ::aws_json_runtime::Validate
+for super::types::PutPremiumRepositoryCatalogDataRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.nested("catalogData", Some(&self.catalog_data))?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::PutPremiumRepositoryProductsRequest {
     fn validate(
         &self,
         check: &mut ::aws_json_runtime::Check,
     ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check
+            .list(
+                "marketplaceProducts",
+                Some(self.marketplace_products.as_slice()),
+                Some(1),
+                Some(5),
+                &|check, item| check.here_string(item, &MARKETPLACE_PRODUCT_ID),
+            )?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::PutRegistryCatalogDataRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check.string("description", self.description.as_deref(), &REGISTRY_DESCRIPTION)?;
+        check
             .string(
                 "displayName",
                 self.display_name.as_deref(),
                 &REGISTRY_DISPLAY_NAME,
+            )?;
+        check
+            .bytes(
+                "logoImageBlob",
+                self.logo_image_blob.as_ref().map(|b| b.as_bytes()),
+                Some(0),
+                Some(512000),
             )?;
         Ok(())
     }
@@ -506,6 +890,14 @@ impl ::aws_json_runtime::Validate for super::types::RepositoryCatalogDataInput {
                 &|check, item| check.here_string(item, &ARCHITECTURE),
             )?;
         check
+            .list(
+                "categories",
+                self.categories.as_deref(),
+                None,
+                Some(3),
+                &|_, _| Ok(()),
+            )?;
+        check
             .string(
                 "description",
                 self.description.as_deref(),
@@ -531,6 +923,52 @@ impl ::aws_json_runtime::Validate for super::types::RepositoryCatalogDataInput {
     }
 }
 
+impl ::aws_json_runtime::Validate for super::types::SetImageStatusRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .number(
+                "deprecationPeriodDays",
+                self.deprecation_period_days.map(|v| v as f64),
+                Some(90f64),
+                Some(365f64),
+            )?;
+        check.nested("imageId", Some(&self.image_id))?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::SetPremiumRepositoryPolicyRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
+        check
+            .string(
+                "policyText",
+                Some(self.policy_text.as_str()),
+                &REPOSITORY_POLICY_TEXT,
+            )?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
 impl ::aws_json_runtime::Validate for super::types::SetRepositoryPolicyRequest {
     fn validate(
         &self,
@@ -542,6 +980,22 @@ impl ::aws_json_runtime::Validate for super::types::SetRepositoryPolicyRequest {
                 Some(self.policy_text.as_str()),
                 &REPOSITORY_POLICY_TEXT,
             )?;
+        check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
+        check
+            .string(
+                "repositoryName",
+                Some(self.repository_name.as_str()),
+                &REPOSITORY_NAME,
+            )?;
+        Ok(())
+    }
+}
+
+impl ::aws_json_runtime::Validate for super::types::SetRepositoryStateRequest {
+    fn validate(
+        &self,
+        check: &mut ::aws_json_runtime::Check,
+    ) -> Result<(), ::aws_json_runtime::InvalidInput> {
         check.string("registryId", self.registry_id.as_deref(), &REGISTRY_ID)?;
         check
             .string(

@@ -2,6 +2,8 @@
 
 //! Request builders for every operation of Collection Service.
 
+use super::types;
+
 impl super::Client {
     /// Stores things. See [the guide](https://example.com/guide) and `GetThings`.
     ///
@@ -12,20 +14,7 @@ impl super::Client {
     pub fn put_things(&self) -> PutThings {
         PutThings {
             client: self.clone(),
-            at: None,
-            big: None,
-            deep: None,
-            flag: None,
-            hinted: None,
-            index: None,
-            inline: None,
-            matrix: None,
-            max_results: None,
-            nested: None,
-            next_token: None,
-            payload: None,
-            ratio: None,
-            small: None,
+            input: types::PutThingsRequest::builder(),
         }
     }
 }
@@ -35,80 +24,41 @@ impl super::Client {
 /// Made by [`Client::put_things`](super::Client::put_things).
 /// It holds a clone of the client (one `Arc`), so it and the future of `send` are `'static`: they can be
 /// moved into a spawned task.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PutThings {
     client: super::Client,
-    at: Option<::aws_json_runtime::DateTime>,
-    big: Option<i64>,
-    deep: Option<super::types::PutThingsRequestDeep>,
-    flag: Option<bool>,
-    hinted: Option<::aws_json_runtime::Blob>,
-    index: Option<::std::collections::BTreeMap<String, Vec<i64>>>,
-    inline: Option<super::types::PutThingsRequestInline>,
-    matrix: Option<Vec<Vec<i64>>>,
-    max_results: Option<i32>,
-    nested: Option<
-        ::std::collections::BTreeMap<
-            String,
-            ::std::collections::BTreeMap<String, super::types::Thing>,
-        >,
-    >,
-    next_token: Option<String>,
-    payload: Option<::aws_json_runtime::Blob>,
-    ratio: Option<f64>,
-    small: Option<i32>,
-}
-
-impl ::std::fmt::Debug for PutThings {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("PutThings")
-            .field("at", &self.at)
-            .field("big", &self.big)
-            .field("deep", &self.deep)
-            .field("flag", &self.flag)
-            .field("hinted", &self.hinted)
-            .field("index", &self.index)
-            .field("inline", &self.inline.as_ref().map(|_| ::aws_json_runtime::Redacted))
-            .field("matrix", &self.matrix)
-            .field("max_results", &self.max_results)
-            .field("nested", &self.nested)
-            .field("next_token", &self.next_token)
-            .field("payload", &self.payload)
-            .field("ratio", &self.ratio)
-            .field("small", &self.small)
-            .finish_non_exhaustive()
-    }
+    input: types::PutThingsRequestBuilder,
 }
 
 impl PutThings {
     /// Sets `at`.
     pub fn at(mut self, value: impl Into<::aws_json_runtime::DateTime>) -> Self {
-        self.at = Some(value.into());
+        self.input = self.input.at(value);
         self
     }
 
     /// Sets `big`.
     pub fn big(mut self, value: i64) -> Self {
-        self.big = Some(value);
+        self.input = self.input.big(value);
         self
     }
 
     /// Inline schemas five levels deep.
-    pub fn deep(mut self, value: super::types::PutThingsRequestDeep) -> Self {
-        self.deep = Some(value);
+    pub fn deep(mut self, value: types::PutThingsRequestDeep) -> Self {
+        self.input = self.input.deep(value);
         self
     }
 
     /// Sets `flag`.
     pub fn flag(mut self, value: bool) -> Self {
-        self.flag = Some(value);
+        self.input = self.input.flag(value);
         self
     }
 
     /// Bytes, by hint.
     pub fn hinted(mut self, value: impl Into<::aws_json_runtime::Blob>) -> Self {
-        self.hinted = Some(value.into());
+        self.input = self.input.hinted(value);
         self
     }
 
@@ -117,25 +67,25 @@ impl PutThings {
         mut self,
         value: ::std::collections::BTreeMap<String, Vec<i64>>,
     ) -> Self {
-        self.index = Some(value);
+        self.input = self.input.index(value);
         self
     }
 
     /// Sets `inline`.
-    pub fn inline(mut self, value: super::types::PutThingsRequestInline) -> Self {
-        self.inline = Some(value);
+    pub fn inline(mut self, value: types::PutThingsRequestInline) -> Self {
+        self.input = self.input.inline(value);
         self
     }
 
     /// A list of lists.
     pub fn matrix(mut self, value: Vec<Vec<i64>>) -> Self {
-        self.matrix = Some(value);
+        self.input = self.input.matrix(value);
         self
     }
 
     /// Sets `maxResults`.
     pub fn max_results(mut self, value: i32) -> Self {
-        self.max_results = Some(value);
+        self.input = self.input.max_results(value);
         self
     }
 
@@ -144,57 +94,42 @@ impl PutThings {
         mut self,
         value: ::std::collections::BTreeMap<
             String,
-            ::std::collections::BTreeMap<String, super::types::Thing>,
+            ::std::collections::BTreeMap<String, types::Thing>,
         >,
     ) -> Self {
-        self.nested = Some(value);
+        self.input = self.input.nested(value);
         self
     }
 
     /// Sets `nextToken`.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
-        self.next_token = Some(value.into());
+        self.input = self.input.next_token(value);
         self
     }
 
     /// Bytes, by format.
     pub fn payload(mut self, value: impl Into<::aws_json_runtime::Blob>) -> Self {
-        self.payload = Some(value.into());
+        self.input = self.input.payload(value);
         self
     }
 
     /// Sets `ratio`.
     pub fn ratio(mut self, value: f64) -> Self {
-        self.ratio = Some(value);
+        self.input = self.input.ratio(value);
         self
     }
 
     /// Sets `small`.
     pub fn small(mut self, value: i32) -> Self {
-        self.small = Some(value);
+        self.input = self.input.small(value);
         self
     }
 
     /// The `PutThings` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::PutThingsRequest, ::aws_json_runtime::InvalidInput> {
-        Ok(super::types::PutThingsRequest {
-            at: self.at,
-            big: self.big,
-            deep: self.deep,
-            flag: self.flag,
-            hinted: self.hinted,
-            index: self.index,
-            inline: self.inline,
-            matrix: ::aws_json_runtime::required(self.matrix, "PutThings", "matrix")?,
-            max_results: self.max_results,
-            nested: self.nested,
-            next_token: self.next_token,
-            payload: self.payload,
-            ratio: self.ratio,
-            small: self.small,
-        })
+    ) -> Result<types::PutThingsRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("PutThings"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -203,7 +138,7 @@ impl PutThings {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::PutThingsResponse,
+        types::PutThingsResponse,
         ::aws_json_runtime::SdkError<super::errors::PutThingsError>,
     > {
         let client = self.client.clone();
@@ -217,14 +152,14 @@ impl PutThings {
     /// `.items()` gives the items of every page instead; `.page_size(n)` sets how many a page holds.
     pub fn into_paginator(
         self,
-    ) -> ::aws_json_runtime::Paginator<super::types::PutThingsRequest> {
+    ) -> ::aws_json_runtime::Paginator<types::PutThingsRequest> {
         let client = self.client.clone();
         ::aws_json_runtime::Paginator::new(client.into(), self.build())
     }
 }
 
-impl ::aws_json_runtime::Paginated for super::types::PutThingsRequest {
-    type Item = super::types::Thing;
+impl ::aws_json_runtime::Paginated for types::PutThingsRequest {
+    type Item = types::Thing;
     fn set_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
@@ -243,9 +178,9 @@ impl ::aws_json_runtime::Paginated for super::types::PutThingsRequest {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::PutThingsRequest {
+impl ::aws_json_runtime::Operation for types::PutThingsRequest {
     type Service = super::Collections;
-    type Output = super::types::PutThingsResponse;
+    type Output = types::PutThingsResponse;
     type Error = super::errors::PutThingsError;
     const NAME: &'static str = "PutThings";
     const TARGET: &'static str = "Collections.PutThings";
@@ -270,7 +205,7 @@ pub fn read_answer(
         "PutThings" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::PutThingsRequest,
+                    types::PutThingsRequest,
                 >(status, headers, body),
             )
         }

@@ -3,19 +3,14 @@
 //! Request builders for every operation of Keyword Service.
 
 #![allow(deprecated)]
+use super::types;
+
 impl super::Client {
     /// An operation named like a keyword.
     pub fn r#match(&self) -> Match {
         Match {
-            client2: self.clone(),
-            client: None,
-            foo_bar: None,
-            foo_bar2: None,
-            legacy: None,
-            node: None,
-            option: None,
-            self_: None,
-            r#type: None,
+            client: self.clone(),
+            input: types::MatchRequest::builder(),
         }
     }
 }
@@ -28,84 +23,65 @@ impl super::Client {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct Match {
-    client2: super::Client,
-    client: ::std::option::Option<::std::string::String>,
-    foo_bar: ::std::option::Option<::std::string::String>,
-    foo_bar2: ::std::option::Option<::std::string::String>,
-    legacy: ::std::option::Option<::std::string::String>,
-    node: ::std::option::Option<super::types::Node>,
-    option: ::std::option::Option<super::types::Option>,
-    self_: ::std::option::Option<::std::string::String>,
-    r#type: ::std::option::Option<super::types::Type>,
+    client: super::Client,
+    input: types::MatchRequestBuilder,
 }
 
 impl Match {
     /// Collides with the builder's own client field.
     pub fn client(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.client = Some(value.into());
+        self.input = self.input.client(value);
         self
     }
 
     /// Sets `fooBar`.
     pub fn foo_bar(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.foo_bar = Some(value.into());
+        self.input = self.input.foo_bar(value);
         self
     }
 
     /// Sets `foo_bar`.
     pub fn foo_bar2(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.foo_bar2 = Some(value.into());
+        self.input = self.input.foo_bar2(value);
         self
     }
 
     /// A member the service no longer wants.
     #[deprecated(note = "the service marks this member deprecated")]
     pub fn legacy(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.legacy = Some(value.into());
+        self.input = self.input.legacy(value);
         self
     }
 
     /// Sets `node`.
-    pub fn node(mut self, value: super::types::Node) -> Self {
-        self.node = Some(value);
+    pub fn node(mut self, value: types::Node) -> Self {
+        self.input = self.input.node(value);
         self
     }
 
     /// Sets `option`.
-    pub fn option(mut self, value: super::types::Option) -> Self {
-        self.option = Some(value);
+    pub fn option(mut self, value: types::Option) -> Self {
+        self.input = self.input.option(value);
         self
     }
 
     /// Sets `self`.
     pub fn self_(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.self_ = Some(value.into());
+        self.input = self.input.self_(value);
         self
     }
 
     /// A member named `type`.
-    pub fn r#type(mut self, value: impl Into<super::types::Type>) -> Self {
-        self.r#type = Some(value.into());
+    pub fn r#type(mut self, value: impl Into<types::Type>) -> Self {
+        self.input = self.input.r#type(value);
         self
     }
 
     /// The `Match` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        super::types::MatchRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::MatchRequest {
-            client: ::aws_json_runtime::required(self.client, "Match", "client")?,
-            foo_bar: self.foo_bar,
-            foo_bar2: self.foo_bar2,
-            legacy: self.legacy,
-            node: self.node,
-            option: self.option,
-            self_: self.self_,
-            r#type: ::aws_json_runtime::required(self.r#type, "Match", "type")?,
-        })
+    ) -> ::std::result::Result<types::MatchRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("Match"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -114,17 +90,17 @@ impl Match {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::types::Result,
+        types::Result,
         ::aws_json_runtime::SdkError<super::errors::MatchError>,
     > {
-        let client = self.client2.clone();
+        let client = self.client.clone();
         client.send(self.build()?).await
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::MatchRequest {
+impl ::aws_json_runtime::Operation for types::MatchRequest {
     type Service = super::Keywords;
-    type Output = super::types::Result;
+    type Output = types::Result;
     type Error = super::errors::MatchError;
     const NAME: &'static str = "Match";
     const TARGET: &'static str = "Keywords_20200101.Match";
@@ -135,8 +111,7 @@ impl super::Client {
     pub fn result(&self) -> Result {
         Result {
             client: self.clone(),
-            names: None,
-            vec: None,
+            input: types::ResultRequest::builder(),
         }
     }
 }
@@ -150,34 +125,27 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Result {
     client: super::Client,
-    names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    vec: ::std::option::Option<super::types::Vec>,
+    input: types::ResultRequestBuilder,
 }
 
 impl Result {
     /// Sets `names`.
     pub fn names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.names = Some(value);
+        self.input = self.input.names(value);
         self
     }
 
     /// Sets `vec`.
-    pub fn vec(mut self, value: super::types::Vec) -> Self {
-        self.vec = Some(value);
+    pub fn vec(mut self, value: types::Vec) -> Self {
+        self.input = self.input.vec(value);
         self
     }
 
     /// The `Result` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        super::types::ResultRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::ResultRequest {
-            names: self.names,
-            vec: ::aws_json_runtime::required(self.vec, "Result", "vec")?,
-        })
+    ) -> ::std::result::Result<types::ResultRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("Result"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -186,7 +154,7 @@ impl Result {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::types::Box,
+        types::Box,
         ::aws_json_runtime::SdkError<super::errors::ResultError>,
     > {
         let client = self.client.clone();
@@ -194,9 +162,9 @@ impl Result {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::ResultRequest {
+impl ::aws_json_runtime::Operation for types::ResultRequest {
     type Service = super::Keywords;
-    type Output = super::types::Box;
+    type Output = types::Box;
     type Error = super::errors::ResultError;
     const NAME: &'static str = "Result";
     const TARGET: &'static str = "Keywords_20200101.Result";
@@ -205,7 +173,10 @@ impl ::aws_json_runtime::Operation for super::types::ResultRequest {
 impl super::Client {
     /// Calls `Self`.
     pub fn self_(&self) -> SelfValue {
-        SelfValue { client: self.clone() }
+        SelfValue {
+            client: self.clone(),
+            input: types::SelfRequest::builder(),
+        }
     }
 }
 
@@ -218,17 +189,15 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SelfValue {
     client: super::Client,
+    input: types::SelfRequestBuilder,
 }
 
 impl SelfValue {
     /// The `Self` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        super::types::SelfRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::SelfRequest {})
+    ) -> ::std::result::Result<types::SelfRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
     }
 
     /// Sends the request and returns the service's answer.
@@ -237,7 +206,7 @@ impl SelfValue {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::types::SelfResponse,
+        types::SelfResponse,
         ::aws_json_runtime::SdkError<super::errors::SelfValueError>,
     > {
         let client = self.client.clone();
@@ -245,9 +214,9 @@ impl SelfValue {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::SelfRequest {
+impl ::aws_json_runtime::Operation for types::SelfRequest {
     type Service = super::Keywords;
-    type Output = super::types::SelfResponse;
+    type Output = types::SelfResponse;
     type Error = super::errors::SelfValueError;
     const NAME: &'static str = "Self";
     const TARGET: &'static str = "Keywords_20200101.Self";
@@ -256,7 +225,10 @@ impl ::aws_json_runtime::Operation for super::types::SelfRequest {
 impl super::Client {
     /// An operation named like a prelude type.
     pub fn vec(&self) -> Vec {
-        Vec { client: self.clone() }
+        Vec {
+            client: self.clone(),
+            input: types::VecRequest::builder(),
+        }
     }
 }
 
@@ -269,17 +241,15 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct Vec {
     client: super::Client,
+    input: types::VecRequestBuilder,
 }
 
 impl Vec {
     /// The `Vec` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        super::types::VecRequest,
-        ::aws_json_runtime::InvalidInput,
-    > {
-        Ok(super::types::VecRequest {})
+    ) -> ::std::result::Result<types::VecRequest, ::aws_json_runtime::InvalidInput> {
+        Ok(self.input.build())
     }
 
     /// Sends the request and returns the service's answer.
@@ -288,7 +258,7 @@ impl Vec {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        super::types::VecResponse,
+        types::VecResponse,
         ::aws_json_runtime::SdkError<super::errors::VecError>,
     > {
         let client = self.client.clone();
@@ -296,9 +266,9 @@ impl Vec {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::VecRequest {
+impl ::aws_json_runtime::Operation for types::VecRequest {
     type Service = super::Keywords;
-    type Output = super::types::VecResponse;
+    type Output = types::VecResponse;
     type Error = super::errors::VecError;
     const NAME: &'static str = "Vec";
     const TARGET: &'static str = "Keywords_20200101.Vec";
@@ -322,28 +292,28 @@ pub fn read_answer(
         "Match" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::MatchRequest,
+                    types::MatchRequest,
                 >(status, headers, body),
             )
         }
         "Result" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::ResultRequest,
+                    types::ResultRequest,
                 >(status, headers, body),
             )
         }
         "Self" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::SelfRequest,
+                    types::SelfRequest,
                 >(status, headers, body),
             )
         }
         "Vec" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::VecRequest,
+                    types::VecRequest,
                 >(status, headers, body),
             )
         }

@@ -2,12 +2,14 @@
 
 //! Request builders for every operation of Legacy Service.
 
+use super::types;
+
 impl super::Client {
     /// Describes a widget.
     pub fn describe_widget(&self) -> DescribeWidget {
         DescribeWidget {
             client: self.clone(),
-            widget_id: None,
+            input: types::DescribeWidgetRequest::builder(),
         }
     }
 }
@@ -21,27 +23,21 @@ impl super::Client {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DescribeWidget {
     client: super::Client,
-    widget_id: Option<String>,
+    input: types::DescribeWidgetRequestBuilder,
 }
 
 impl DescribeWidget {
     /// The widget.
     pub fn widget_id(mut self, value: impl Into<String>) -> Self {
-        self.widget_id = Some(value.into());
+        self.input = self.input.widget_id(value);
         self
     }
 
     /// The `DescribeWidget` input as set so far, without sending it; fails when a required member is not set.
     pub fn build(
         self,
-    ) -> Result<super::types::DescribeWidgetRequest, ::aws_json_runtime::InvalidInput> {
-        Ok(super::types::DescribeWidgetRequest {
-            widget_id: ::aws_json_runtime::required(
-                self.widget_id,
-                "DescribeWidget",
-                "widgetId",
-            )?,
-        })
+    ) -> Result<types::DescribeWidgetRequest, ::aws_json_runtime::InvalidInput> {
+        self.input.build().map_err(|e| e.in_operation("DescribeWidget"))
     }
 
     /// Sends the request and returns the service's answer.
@@ -50,7 +46,7 @@ impl DescribeWidget {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DescribeWidgetResponse,
+        types::DescribeWidgetResponse,
         ::aws_json_runtime::SdkError<super::errors::DescribeWidgetError>,
     > {
         let client = self.client.clone();
@@ -58,9 +54,9 @@ impl DescribeWidget {
     }
 }
 
-impl ::aws_json_runtime::Operation for super::types::DescribeWidgetRequest {
+impl ::aws_json_runtime::Operation for types::DescribeWidgetRequest {
     type Service = super::Legacy;
-    type Output = super::types::DescribeWidgetResponse;
+    type Output = types::DescribeWidgetResponse;
     type Error = super::errors::DescribeWidgetError;
     const NAME: &'static str = "DescribeWidget";
     const TARGET: &'static str = "Legacy_20161111.DescribeWidget";
@@ -72,14 +68,14 @@ impl ::aws_json_runtime::Operation for super::types::DescribeWidgetRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WidgetIsGreen;
 
-impl ::aws_json_runtime::WaitFor<super::types::DescribeWidgetRequest> for WidgetIsGreen {
+impl ::aws_json_runtime::WaitFor<types::DescribeWidgetRequest> for WidgetIsGreen {
     const NAME: &'static str = "WidgetIsGreen";
     const SUCCESS: &'static [&'static str] = &["GREEN"];
     const FAILURE: &'static [&'static str] = &["RED"];
     const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(2);
     const MAX_WAIT: ::std::time::Duration = ::std::time::Duration::from_secs(20);
     fn state(
-        output: &<super::types::DescribeWidgetRequest as ::aws_json_runtime::Operation>::Output,
+        output: &<types::DescribeWidgetRequest as ::aws_json_runtime::Operation>::Output,
     ) -> Option<&str> {
         Some(output)
             .and_then(|v| v.widget.as_ref())
@@ -94,7 +90,7 @@ impl DescribeWidget {
     /// By default it polls every 2 s or more and gives up after 20 s.
     pub fn wait_until_widget_is_green(
         self,
-    ) -> ::aws_json_runtime::Waiter<super::types::DescribeWidgetRequest, WidgetIsGreen> {
+    ) -> ::aws_json_runtime::Waiter<types::DescribeWidgetRequest, WidgetIsGreen> {
         let client = self.client.clone();
         ::aws_json_runtime::Waiter::new(client.into(), self.build())
     }
@@ -118,7 +114,7 @@ pub fn read_answer(
         "DescribeWidget" => {
             ::std::option::Option::Some(
                 ::aws_json_runtime::fuzz::answer::<
-                    super::types::DescribeWidgetRequest,
+                    types::DescribeWidgetRequest,
                 >(status, headers, body),
             )
         }
