@@ -296,13 +296,17 @@ async fn public_client(globals: &Globals) -> Result<ecr_public_client::Client, F
 }
 
 /// A client for the registry `reference` names: its region and FIPS-ness
-/// from the host, the rest as for every command.
+/// from the host, the rest as for every command. A host's region wins over
+/// `--region`, which chooses the region of references without one (in a
+/// copy across regions, the source's).
 async fn client_for(globals: &Globals, reference: &Reference) -> Result<Client, Failure> {
-    let mut builder = ecr_client::Config::builder();
-    if let Some(registry) = reference.registry() {
-        builder = builder.region(&registry.region).use_fips(registry.fips);
+    match reference.registry() {
+        Some(registry) => {
+            let builder = ecr_client::Config::builder().region(&registry.region).use_fips(registry.fips);
+            crate::session::client_with(&Globals { region: None, ..globals.clone() }, builder).await
+        }
+        None => crate::session::client_with(globals, ecr_client::Config::builder()).await,
     }
-    crate::session::client_with(globals, builder).await
 }
 
 /// The exit code and message of a failed move: bad input 252, the
@@ -311,7 +315,7 @@ fn failure(error: ImageError) -> Failure {
     match error {
         ImageError::Invalid(message) => Failure::usage(message),
         ImageError::Call(e) => Failure::from_sdk(e),
-        ImageError::Refused { .. } => Failure::new(Failure::SERVICE, error.to_string()),
+        ImageError::Refused { .. } | ImageError::Archived { .. } => Failure::new(Failure::SERVICE, error.to_string()),
         other => Failure::new(Failure::OTHER, other.to_string()),
     }
 }

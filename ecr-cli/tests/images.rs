@@ -116,6 +116,12 @@ fn push_pull_and_copy_print_their_summaries_and_skip_what_is_there() {
     assert_eq!(images[1], serde_json::json!({"imageTag": "v1", "imageDigest": digest}));
     let copied = json(&ecr(&registry, &["copy", "app:v1", &format!("{west}:again")]));
     assert_eq!((copied["layersUploaded"].as_u64(), copied["bytesUploaded"].as_u64()), (Some(0), Some(0)));
+    // `--region` chooses the source's region; the destination's host its own.
+    let copied = json(&ecr(&registry, &["--region", "us-east-1", "copy", "app:v1", &format!("{west}:explicit")]));
+    assert_eq!(copied["imageDigest"], digest.as_str());
+    let found = json(&ecr(&registry, &["--region", "us-west-2", "list-images", "--repository-name", "mirror"]));
+    let explicit = serde_json::json!({"imageTag": "explicit", "imageDigest": digest});
+    assert!(found["imageIds"].as_array().unwrap().contains(&explicit), "it landed in us-west-2: {found}");
 }
 
 #[test]
@@ -292,4 +298,96 @@ fn an_immutable_tag_is_refused_by_the_service_and_a_dry_run_pull_writes_nothing(
     assert_eq!((summary["layersDownloaded"].as_u64(), summary["dryRun"].as_bool()), (Some(4), Some(true)));
     assert!(!out.exists(), "a dry run writes nothing");
     assert_eq!(registry.stats()["blob_gets"], 0);
+}
+
+#[test]
+fn an_archived_image_is_refused_before_any_blob_moves_naming_how_to_restore_it() {
+    let registry = Registry::start();
+    let dir = support::scratch("cli-images-archived");
+    let (digest, _) = layout(&dir.join("src"));
+    json(&ecr(&registry, &["create-repository", "--repository-name", "app"]));
+    json(&ecr(&registry, &["push", &format!("{}:v1", dir.join("src").display()), "app:v1"]));
+    let archived = json(&ecr(
+        &registry,
+        &[
+            "update-image-storage-class",
+            "--repository-name",
+            "app",
+            "--image-id",
+            "imageTag=v1",
+            "--target-storage-class",
+            "ARCHIVE",
+        ],
+    ));
+    assert_eq!(archived["imageStatus"], "ARCHIVED", "{archived}");
+
+    let restore = format!(
+        "`ecr update-image-storage-class --repository-name app --image-id imageDigest={digest} --target-storage-class STANDARD`"
+    );
+    let pulled = dir.join("pulled");
+    let error = failure(&ecr(&registry, &["pull", "app:v1", pulled.to_str().unwrap()]), 254);
+    assert!(error.contains(&format!("app@{digest} is archived (ARCHIVED)")) && error.contains(&restore), "{error}");
+    json(&ecr(&registry, &["create-repository", "--repository-name", "mirror"]));
+    let error = failure(&ecr(&registry, &["copy", "app:v1", "mirror:v1"]), 254);
+    assert!(error.contains(&restore), "{error}");
+    let stats = registry.stats();
+    assert_eq!((stats["calls"].get("GetDownloadUrlForLayer"), stats["blob_gets"].as_u64()), (None, Some(0)), "{stats}");
+    assert!(!pulled.join("blobs").exists() || blob_files(&pulled).is_empty(), "no blob moved");
+
+    // Restored, it pulls.
+    let restored = json(&ecr(
+        &registry,
+        &[
+            "update-image-storage-class",
+            "--repository-name",
+            "app",
+            "--image-id",
+            &format!("imageDigest={digest}"),
+            "--target-storage-class",
+            "STANDARD",
+        ],
+    ));
+    assert_eq!(restored["imageStatus"], "ACTIVE");
+    let summary = json(&ecr(&registry, &["pull", "app:v1", pulled.to_str().unwrap()]));
+    assert_eq!(summary["imageDigest"], digest.as_str());
+}
+
+#[test]
+fn a_tag_its_exclusion_filter_exempts_is_overwritten_and_another_is_refused() {
+    let registry = Registry::start();
+    let dir = support::scratch("cli-images-exclusions");
+    let (_, index_digest) = layout(&dir.join("src"));
+    let source = |name: &str| format!("{}:{name}", dir.join("src").display());
+    let created = json(&ecr(
+        &registry,
+        &[
+            "create-repository",
+            "--repository-name",
+            "pinned",
+            "--image-tag-mutability",
+            "IMMUTABLE_WITH_EXCLUSION",
+            "--image-tag-mutability-exclusion-filters",
+            "filterType=WILDCARD,filter=latest*",
+        ],
+    ));
+    assert_eq!(created["repository"]["repositoryName"], "pinned");
+    for tag in ["v1", "latest", "latest-amd64"] {
+        json(&ecr(&registry, &["push", &source("v1"), &format!("pinned:{tag}")]));
+    }
+    // Another image: the exempt tags move, the pinned one is refused.
+    for tag in ["latest", "latest-amd64"] {
+        let pushed = json(&ecr(&registry, &["push", &source("multi"), &format!("pinned:{tag}")]));
+        assert_eq!(pushed["imageDigest"], index_digest.as_str());
+    }
+    let error = failure(&ecr(&registry, &["push", &source("multi"), "pinned:v1"]), 254);
+    assert!(error.contains("ImageTagAlreadyExistsException"), "{error}");
+    let listed = json(&ecr(&registry, &["list-images", "--repository-name", "pinned"]));
+    let moved: Vec<&str> = listed["imageIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|id| id["imageDigest"] == index_digest.as_str())
+        .map(|id| id["imageTag"].as_str().unwrap())
+        .collect();
+    assert_eq!(moved, ["latest", "latest-amd64"]);
 }

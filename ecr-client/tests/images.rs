@@ -200,6 +200,34 @@ async fn every_fault_ends_in_a_complete_verified_image() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_whose_urls_always_expire_leaves_nothing_but_verified_blobs() {
+    let registry = Registry::start();
+    let client = client(&registry, "us-east-1");
+    create(&client, "app").await;
+    let dir = support::scratch("images-expired");
+    let mut layout = Layout::default();
+    let descriptor = layout.image(OCI_MANIFEST, 12, &[9 * MIB, 5 * MIB, 3 * MIB, 2000], "linux/amd64");
+    layout.name(descriptor, "v1");
+    layout.write_dir(&dir.join("source"));
+    let image = OciLayout::new(dir.join("source")).image(None).unwrap();
+    image::push(&client, &image, &reference("app:v1"), &Transfer::default()).await.unwrap();
+
+    registry.set(json!({"expire_urls": 1_000_000}));
+    let pulled = dir.join("pulled");
+    let options = PullOptions::default().chunk_size(MIB as u64);
+    let error = image::pull(&client, &reference("app:v1"), &OciLayout::new(&pulled), &options, &Transfer::default())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("expired URL"), "{error}");
+    // Every file left, hidden ones included, is a whole blob under its digest.
+    let blobs: Vec<_> = std::fs::read_dir(pulled.join("blobs/sha256")).unwrap().map(|e| e.unwrap().path()).collect();
+    for path in &blobs {
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert_eq!(digest_of(&std::fs::read(path).unwrap()), format!("sha256:{name}"), "{}", path.display());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_copy_across_regions_and_accounts_keeps_digests_and_moves_only_what_is_missing() {
     let registry = Registry::start();
     let east = client(&registry, "us-east-1");

@@ -5,7 +5,7 @@
 use super::remote::Repository;
 use super::{tasks, Descriptor, Digest, ImageError, Progress, Transfer};
 use sha2::{Digest as _, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -218,18 +218,36 @@ pub(crate) async fn download_to(
     transfer: &Transfer,
 ) -> Result<(), ImageError> {
     let digest = &descriptor.digest;
-    let partial = path.with_file_name(format!(".{}.{}.partial", digest.hex(), std::process::id()));
-    let result = fetch_to_file(repository, descriptor, &partial, ranges, transfer).await;
-    let verified = match result {
-        Ok(()) => verify(&partial, descriptor, "its download URL").await,
-        Err(e) => Err(e),
-    };
-    match verified {
-        Ok(()) => tokio::fs::rename(&partial, path).await.map_err(ImageError::io(path)),
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&partial).await;
-            Err(e)
-        }
+    let partial = Partial::create(
+        path.with_file_name(format!(".{}.{}.partial", digest.hex(), std::process::id())),
+        descriptor.size,
+    )?;
+    fetch_to_file(repository, descriptor, &partial.0, ranges, transfer).await?;
+    verify(&partial.0, descriptor, "its download URL").await?;
+    tokio::fs::rename(&partial.0, path).await.map_err(ImageError::io(path))
+}
+
+/// A blob's file while it downloads, removed unless renamed into place:
+/// after a failure, and when the download is dropped unfinished (another
+/// blob's failure cancels the rest), so only verified blobs stay.
+struct Partial(PathBuf);
+
+impl Partial {
+    /// Creates the file, `size` bytes long. At once, not on the blocking
+    /// pool: a create still running there when the download is dropped
+    /// would make the file again after it was removed.
+    fn create(path: PathBuf, size: u64) -> Result<Self, ImageError> {
+        let file = std::fs::File::create(&path).map_err(ImageError::io(&path))?;
+        let partial = Self(path);
+        file.set_len(size).map_err(ImageError::io(&partial.0))?;
+        Ok(partial)
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        // Gone already once renamed into place.
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -240,8 +258,6 @@ async fn fetch_to_file(
     ranges: Ranges,
     transfer: &Transfer,
 ) -> Result<(), ImageError> {
-    let file = tokio::fs::File::create(partial).await.map_err(ImageError::io(partial))?;
-    file.set_len(descriptor.size).await.map_err(ImageError::io(partial))?;
     let chunk = ranges.chunk.max(1);
     let pieces: Vec<(u64, u64)> =
         (0..descriptor.size).step_by(chunk as usize).map(|s| (s, (s + chunk).min(descriptor.size))).collect();

@@ -32,6 +32,16 @@ pub enum ImageError {
         /// What it was about, and why.
         reason: String,
     },
+    /// The image is in ECR's archive storage class (or on its way back):
+    /// its layers cannot be downloaded until it is restored.
+    Archived {
+        /// The repository.
+        repository: String,
+        /// The image's digest.
+        digest: Digest,
+        /// Its `imageStatus`: `ARCHIVED`, or `ACTIVATING` while restored.
+        status: String,
+    },
     /// A download URL could not be fetched.
     Download {
         /// The blob.
@@ -79,6 +89,17 @@ impl fmt::Display for ImageError {
             }
             Self::Call(e) => e.fmt(f),
             Self::Refused { operation, code, reason } => write!(f, "{operation} failed: {code}: {reason}"),
+            Self::Archived { repository, digest, status } if status == "ACTIVATING" => write!(
+                f,
+                "{repository}@{digest} is being restored from the archive (ACTIVATING): pull it once \
+                 `ecr describe-images --repository-name {repository} --image-ids imageDigest={digest}` says ACTIVE"
+            ),
+            Self::Archived { repository, digest, status } => write!(
+                f,
+                "{repository}@{digest} is archived ({status}): restore it with `ecr update-image-storage-class \
+                 --repository-name {repository} --image-id imageDigest={digest} --target-storage-class STANDARD`, \
+                 then pull it once it is ACTIVE"
+            ),
             Self::Download { digest, problem } => write!(f, "downloading {digest}: {problem}"),
             Self::Io { path, error } => write!(f, "{}: {error}", path.display()),
         }

@@ -7,9 +7,17 @@
 //! and fetches everything else by digest from GetDownloadUrlForLayer's URLs,
 //! with ranged GETs over several connections. [`copy`] streams the blobs a
 //! destination lacks from the source's URLs into the destination's uploads.
-//! Every blob's sha256 is checked. With the `public` feature,
-//! [`push_public`] and [`copy_public`] push to `public.ecr.aws/ALIAS/REPO`
-//! through ECR Public's layer operations.
+//! Every blob's sha256 is checked.
+#![cfg_attr(
+    feature = "public",
+    doc = "With the `public` feature, [`push_public`] and [`copy_public`] push to `public.ecr.aws/ALIAS/REPO` \
+           through ECR Public's layer operations."
+)]
+#![cfg_attr(
+    not(feature = "public"),
+    doc = "With the `public` feature, `push_public` and `copy_public` push to `public.ecr.aws/ALIAS/REPO` \
+           through ECR Public's layer operations."
+)]
 //!
 //! ```no_run
 //! use ecr_client::image::{self, OciLayout, Reference, Transfer};

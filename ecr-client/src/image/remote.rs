@@ -4,7 +4,7 @@
 use super::{
     Contents, Descriptor, Digest, ImageError, LocalImage, Manifest, Platform, Reference, MANIFEST_MEDIA_TYPES,
 };
-use crate::types::{BatchGetImageRequest, GetDownloadUrlForLayerRequest, ImageIdentifier};
+use crate::types::{BatchGetImageRequest, GetDownloadUrlForLayerRequest, ImageIdentifier, ImageStatus};
 use crate::Client;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -189,5 +189,40 @@ pub(crate) async fn resolve(
         }
         children.insert(child.digest.clone(), manifest);
     }
+    let digests: Vec<&Digest> = std::iter::once(&root.digest).chain(children.keys()).collect();
+    refuse_archived(repository, &digests).await?;
     Ok(LocalImage { root, children, blobs: Arc::new(RemoteBlobs(repository.clone())) })
+}
+
+/// Fails before any blob moves when one of `digests` is archived (or
+/// being restored): ECR serves no layer of it, and the error names the
+/// command that restores it. A caller who may not call DescribeImages
+/// (pulling needs only BatchGetImage and GetDownloadUrlForLayer) is not
+/// refused for that: the pull goes on unchecked.
+async fn refuse_archived(repository: &Repository, digests: &[&Digest]) -> Result<(), ImageError> {
+    for batch in digests.chunks(100) {
+        let ids = batch.iter().map(|d| ImageIdentifier::builder().image_digest(d.as_str()).build()).collect();
+        let mut request = repository.client.describe_images().repository_name(&repository.name).image_ids(ids);
+        if let Some(id) = &repository.registry_id {
+            request = request.registry_id(id);
+        }
+        let details = match request.send().await {
+            Ok(answer) => answer.image_details.unwrap_or_default(),
+            Err(error) => {
+                tracing::debug!(%error, "DescribeImages failed: whether the image is archived is not checked");
+                return Ok(());
+            }
+        };
+        for detail in details {
+            let archived = matches!(detail.image_status, Some(ImageStatus::Archived | ImageStatus::Activating));
+            if let (true, Some(status), Some(digest)) = (archived, detail.image_status, detail.image_digest) {
+                return Err(ImageError::Archived {
+                    repository: repository.name.clone(),
+                    digest: Digest::parse(&digest).map_err(ImageError::Invalid)?,
+                    status: status.as_str().to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
 }

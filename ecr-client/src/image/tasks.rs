@@ -1,6 +1,7 @@
 //! Work items run a few at a time on the runtime's threads. The first
-//! failure ends the whole: the tasks still running are aborted (a `JoinSet`
-//! aborts what it holds when dropped, so dropping the future cancels too).
+//! failure ends the whole: the tasks still running are aborted and waited
+//! for, so nothing of theirs outlives the error (a `JoinSet` also aborts
+//! what it holds when dropped, so dropping the future cancels too).
 
 use super::ImageError;
 use std::future::Future;
@@ -22,11 +23,18 @@ where
             let Some(item) = waiting.next() else { break };
             running.spawn(work(item));
         }
-        match running.join_next().await {
+        let error = match running.join_next().await {
             None => return Ok(results),
-            Some(Ok(Ok(result))) => results.push(result),
-            Some(Ok(Err(error))) => return Err(error),
-            Some(Err(failed)) => return Err(ImageError::Invalid(format!("a transfer task stopped: {failed}"))),
-        }
+            Some(Ok(Ok(result))) => {
+                results.push(result);
+                continue;
+            }
+            Some(Ok(Err(error))) => error,
+            Some(Err(failed)) => ImageError::Invalid(format!("a transfer task stopped: {failed}")),
+        };
+        // The others are stopped, and gone (their partial files with them),
+        // before the error is returned.
+        running.shutdown().await;
+        return Err(error);
     }
 }

@@ -13,7 +13,12 @@ every byte and enforces what ECR enforces:
   (EmptyUploadException), says LayerAlreadyExistsException;
 - PutImage: the digest of the manifest's bytes must be the one given, every
   blob of an image (LayersNotFoundException) and every child of an index
-  (ReferencedImagesNotFoundException) must be there, immutable tags stay;
+  (ReferencedImagesNotFoundException) must be there, immutable tags stay
+  (IMMUTABLE; IMMUTABLE_WITH_EXCLUSION but for tags its WILDCARD filters
+  match; MUTABLE_WITH_EXCLUSION only for tags they match);
+- UpdateImageStorageClass archives an image or restores it (at once, no
+  ACTIVATING phase); DescribeImages by id tells its imageStatus; the blobs
+  of an image that is archived are LayerInaccessibleException;
 - BatchGetImage by tag or digest; GetDownloadUrlForLayer only for blobs an
   image of the repository references (LayerInaccessibleException), as URLs
   on this server that expire and answer Range requests.
@@ -35,6 +40,7 @@ bytes served. It binds 127.0.0.1:0, prints its port, stops when stdin closes.
 """
 
 import base64
+import fnmatch
 import hashlib
 import json
 import os
@@ -212,7 +218,9 @@ class Handler(local_server.Handler):
             "blobs": {},
             "manifests": {},
             "tags": {},
-            "immutable": request.get("imageTagMutability") == "IMMUTABLE",
+            "mutability": request.get("imageTagMutability") or "MUTABLE",
+            "exclusions": [f["filter"] for f in request.get("imageTagMutabilityExclusionFilters", [])],
+            "archived": set(),
         }
         return {"repository": {"repositoryName": key[2], "registryId": key[1]}}
 
@@ -306,7 +314,7 @@ class Handler(local_server.Handler):
             raise Refusal("ImageAlreadyExistsException", "image exists")
         if tag is not None and repository["tags"].get(tag) == digest:
             raise Refusal("ImageAlreadyExistsException", "Image with digest '%s' and tag '%s' already exists" % (digest, tag))
-        if tag is not None and tag in repository["tags"] and repository["immutable"]:
+        if tag is not None and tag in repository["tags"] and immutable(repository, tag):
             raise Refusal("ImageTagAlreadyExistsException", "tag %s is immutable" % tag)
         repository["manifests"][digest] = (raw, media_type)
         if tag is not None:
@@ -339,13 +347,44 @@ class Handler(local_server.Handler):
         digest = request["layerDigest"]
         if digest not in repository["blobs"]:
             raise Refusal("LayersNotFoundException", "layer %s not found" % digest)
-        referenced = any(digest in manifest_blobs(json.loads(raw)) for raw, _ in repository["manifests"].values())
-        if not referenced:
+        referencing = [d for d, (raw, _) in repository["manifests"].items() if digest in manifest_blobs(json.loads(raw))]
+        if not referencing:
             raise Refusal("LayerInaccessibleException", "layer %s is not referenced by an image" % digest)
+        if all(d in repository["archived"] for d in referencing):
+            raise Refusal("LayerInaccessibleException", "layer %s belongs to an archived image" % digest)
         expires = time.time() + STATE["settings"]["url_lifetime"]
         host = self.headers.get("host")
         url = "http://%s/blob/%s/%s/%s/%s?expires=%f&X-Amz-Signature=s3cr3t-signature" % (host, key[0], key[1], key[2], digest, expires)
         return {"downloadUrl": url, "layerDigest": digest}
+
+    def image_digest(self, repository, image_id):
+        digest = image_id.get("imageDigest") or repository["tags"].get(image_id.get("imageTag"))
+        if digest not in repository["manifests"]:
+            raise Refusal("ImageNotFoundException", "The image with imageId %s does not exist" % json.dumps(image_id))
+        return digest
+
+    def op_DescribeImages(self, region, request):
+        key, repository = self.repository(region, request)
+        details = []
+        for image_id in request["imageIds"]:
+            digest = self.image_digest(repository, image_id)
+            tags = sorted(t for t, d in repository["tags"].items() if d == digest)
+            status = "ARCHIVED" if digest in repository["archived"] else "ACTIVE"
+            details.append({"registryId": key[1], "repositoryName": key[2], "imageDigest": digest, "imageTags": tags, "imageStatus": status})
+        return {"imageDetails": details}
+
+    def op_UpdateImageStorageClass(self, region, request):
+        key, repository = self.repository(region, request)
+        digest = self.image_digest(repository, request["imageId"])
+        target = request["targetStorageClass"]
+        if target == "ARCHIVE":
+            repository["archived"].add(digest)
+        elif target == "STANDARD":
+            repository["archived"].discard(digest)
+        else:
+            raise Refusal("ValidationException", "targetStorageClass %s" % target)
+        status = "ARCHIVED" if digest in repository["archived"] else "ACTIVE"
+        return {"registryId": key[1], "repositoryName": key[2], "imageId": {"imageDigest": digest}, "imageStatus": status}
 
     def op_ListImages(self, region, request):
         _, repository = self.repository(region, request)
@@ -353,6 +392,16 @@ class Handler(local_server.Handler):
 
 
 DROP = object()
+
+
+def immutable(repository, tag):
+    """Whether `tag` may not move, by the repository's mutability setting."""
+    matched = any(fnmatch.fnmatchcase(tag, pattern) for pattern in repository["exclusions"])
+    return {
+        "IMMUTABLE": True,
+        "IMMUTABLE_WITH_EXCLUSION": not matched,
+        "MUTABLE_WITH_EXCLUSION": matched,
+    }.get(repository["mutability"], False)
 
 
 if __name__ == "__main__":
