@@ -1,5 +1,6 @@
 //! `cargo xtask build-time [--aws-sdk]`: clean debug and release build times
-//! of a small program that lists a repository's images, on `ecr-client` (and
+//! (wall, and CPU over every process the build ran) and crates compiled of a
+//! small program that lists a repository's images, on `ecr-client` (and
 //! with `--aws-sdk`, the same program on `aws-sdk-ecr` + `aws-config`, for
 //! comparison). Each build starts from an empty target directory.
 
@@ -65,12 +66,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
             let _ = fs::remove_dir_all(dir.join("target"));
             let args: &[&str] =
                 if profile == "release" { &["build", "--quiet", "--release"] } else { &["build", "--quiet"] };
-            let start = Instant::now();
+            let (start, cpu_before) = (Instant::now(), children_cpu_seconds());
             cargo(&dir, args)?;
             let seconds = start.elapsed().as_secs_f64();
+            let cpu = children_cpu_seconds() - cpu_before;
             let binary = dir.join("target").join(profile).join("bt");
             let size = fs::metadata(&binary).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(f64::NAN);
-            println!("{name}: clean {profile} build {seconds:.1} s wall, binary {size:.1} MiB");
+            let crates = crates_compiled(&dir.join("target").join(profile));
+            println!(
+                "{name}: clean {profile} build {seconds:.1} s wall, {cpu:.1} s CPU, {crates} crates, binary {size:.1} MiB"
+            );
         }
     }
     Ok(())
@@ -84,4 +89,30 @@ fn cargo(dir: &Path, args: &[&str]) -> Result<(), String> {
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     status.success().then_some(()).ok_or_else(|| format!("cargo {} failed in {}", args.join(" "), dir.display()))
+}
+
+/// CPU seconds (user and system) of the waited-for children of this
+/// process and theirs, from `/proc/self/stat` (cutime and cstime, in the
+/// kernel's clock ticks: 100 a second on Linux); NaN elsewhere.
+fn children_cpu_seconds() -> f64 {
+    let Ok(stat) = fs::read_to_string("/proc/self/stat") else { return f64::NAN };
+    // Fields after the command name, which is in parentheses: state is the
+    // first, cutime the 14th and cstime the 15th.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (tick(13) + tick(14)) / 100.0
+}
+
+/// How many crates a build compiled: the distinct crate names of the
+/// `.fingerprint` directory (one entry per unit, build scripts included).
+fn crates_compiled(profile_dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(profile_dir.join(".fingerprint")) else { return 0 };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.rsplit_once('-')).map(|(name, _)| name.to_owned()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names.len()
 }
