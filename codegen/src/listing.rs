@@ -244,13 +244,22 @@ fn member_type(value: &str) -> &str {
     }
 }
 
+/// A Rust type without its `Option`, and whether it had one.
+fn without_option(ty: &str) -> (&str, bool) {
+    match ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
+        Some(inner) => (inner, true),
+        None => (ty, false),
+    }
+}
+
 /// Applies the lock of `previous` to `service`: a member whose Rust type
 /// would gain or lose its `Option` keeps the previous one, an enum value the
 /// document dropped stays; each is a warning. Other breaking changes are an
 /// error naming them all, unless `accept_breaking`. Returns the changes
 /// against `previous` once the lock is applied.
 pub fn lock(service: &mut Service, previous: &Listing, accept_breaking: bool) -> Result<Changes, Error> {
-    let changes = Changes::between(previous, &Listing::parse(&render(service), "the new listing")?);
+    let current = Listing::parse(&render(service), "the new listing")?;
+    let changes = Changes::between(previous, &current);
     if accept_breaking || changes.breaking.is_empty() {
         return Ok(changes);
     }
@@ -269,15 +278,12 @@ pub fn lock(service: &mut Service, previous: &Listing, accept_breaking: bool) ->
                     let key = format!("member {ty}.{}", field.trim_start_matches("r#"));
                     let Some(was) = previous.0.get(&key) else { continue };
                     let was = member_type(was);
-                    let was_optional = was.starts_with("Option<") && was.ends_with('>');
-                    let inner = if was_optional { &was["Option<".len()..was.len() - 1] } else { was };
-                    if was_optional == member.optional_in_rust {
+                    let now = member_type(current.0.get(&key).map_or("", String::as_str));
+                    let ((was_inner, was_optional), (now_inner, _)) = (without_option(was), without_option(now));
+                    // Kept: the same type gaining or losing its Option. A
+                    // changed type is not something the lock can keep.
+                    if was_optional == member.optional_in_rust || was_inner != now_inner {
                         continue;
-                    }
-                    let now = member_type(&changes_value(&changes, &key)).to_owned();
-                    let now_inner = now.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')).unwrap_or(&now);
-                    if now_inner != inner {
-                        continue; // A changed type: not something the lock can keep.
                     }
                     member.optional_in_rust = was_optional;
                     kept.push(key.clone());
@@ -326,10 +332,4 @@ pub fn lock(service: &mut Service, previous: &Listing, accept_breaking: bool) ->
     changes.kept = kept;
     service.warnings.extend(warnings);
     Ok(changes)
-}
-
-/// The new value of `key` among `changes`, or empty.
-fn changes_value(changes: &Changes, key: &str) -> String {
-    let prefix = format!("{key}: ");
-    changes.changed.iter().find_map(|(_, is)| is.strip_prefix(&prefix).map(str::to_owned)).unwrap_or_default()
 }

@@ -67,7 +67,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
             (true, true) => println!("a program written against `before` builds against `{crate_dir}`"),
             (false, false) if errors.contains(USER_PROGRAM_FIELD) => println!(
                 "a program written against `before` fails against `{crate_dir}` (--accept-breaking), as it must:\n  {}",
-                errors.lines().filter(|l| l.contains("error[") || l.contains(USER_PROGRAM_FIELD)).collect::<Vec<_>>().join("\n  ")
+                errors
+                    .lines()
+                    .filter(|l| l.contains("error[") || l.contains(USER_PROGRAM_FIELD))
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
             ),
             _ => {
                 return Err(format!(

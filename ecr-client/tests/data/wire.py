@@ -17,6 +17,8 @@ import os
 from unittest import mock
 
 import botocore
+import botocore.parsers
+import botocore.serialize
 import botocore.session
 
 TIME = datetime.datetime(2024, 1, 12, 15, 9, 6)
@@ -74,6 +76,22 @@ def sample(shape, depth=0):
     raise ValueError(f"no sample for {shape.name} ({kind})")
 
 
+def answer(operation):
+    """An answer to `operation` with every output member set, in the wire
+    form botocore's own JSON serializer gives its shapes (epoch timestamps,
+    base64 blobs), checked by botocore's parser: what the service could send."""
+    shape = operation.output_shape
+    if shape is None:
+        return "{}"
+    wire = {}
+    botocore.serialize.JSONSerializer()._serialize(wire, sample(shape), shape)
+    text = json.dumps(wire)
+    parsed = botocore.parsers.JSONParser().parse(
+        {"body": text.encode(), "headers": {}, "status_code": 200}, shape)
+    assert not parsed.get("Error"), parsed
+    return text
+
+
 class Captured(Exception):
     pass
 
@@ -119,6 +137,7 @@ def main():
                 "url": request.url,
                 "headers": {k: (v.decode() if isinstance(v, bytes) else v) for k, v in sorted(headers.items())},
                 "body": body.decode(),
+                "answer": answer(operation),
             })
 
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire.json")
