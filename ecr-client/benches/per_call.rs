@@ -56,6 +56,9 @@ async fn measure(url: &str, calls: usize, rounds: usize) -> (f64, f64) {
         .build()
         .unwrap();
     let client = Client::new(config).unwrap();
+    // The floor's client: reqwest without a provider of its own needs one
+    // installed (the client's runtime gives its own to each client).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let bare = reqwest::Client::new();
     let body = r#"{"repositoryName":"app","maxResults":100}"#;
 

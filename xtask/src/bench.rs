@@ -48,6 +48,7 @@ fn print_line_counts() -> Result<(), String> {
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         .collect();
     entries.sort();
     let (mut library, mut tests) = (0, 0);
@@ -61,6 +62,12 @@ fn print_line_counts() -> Result<(), String> {
             library += lines;
         }
     }
-    println!("generated: {library} lines of library code, {tests} lines of tests");
+    println!("generated: {library} lines of library code, {tests} lines of tests (the API listing apart)");
+    let listing = std::fs::read_to_string(dir.join(regen::LISTING)).unwrap_or_default();
+    let operations = listing.lines().filter(|l| l.starts_with("operation ")).count();
+    if operations > 0 {
+        let per = (library + tests) as f64 / operations as f64;
+        println!("{operations} operations: {per:.1} generated lines per operation");
+    }
     Ok(())
 }
