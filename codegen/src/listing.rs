@@ -14,8 +14,8 @@
 //! A line is `KIND NAME` or `KIND NAME: VALUE`; the part before `: ` is the
 //! key the diff and the lock go by.
 
-use crate::emit::Names;
-use crate::ir::{Service, ShapeKind};
+use crate::emit::{serde_camel_case, Names};
+use crate::ir::{Member, Service, Shape, ShapeKind};
 use crate::Error;
 use std::collections::BTreeMap;
 
@@ -35,17 +35,21 @@ pub fn render(service: &Service) -> String {
                 for member in members {
                     let inner = rust_type(service, &names, &member.target);
                     let ty_text = if member.optional_in_rust { format!("Option<{inner}>") } else { inner };
-                    let flags: Vec<&str> = [
-                        (member.required, "required"),
-                        (member.sensitive, "sensitive"),
-                        (member.deprecated, "deprecated"),
-                    ]
-                    .into_iter()
-                    .filter_map(|(on, flag)| on.then_some(flag))
-                    .collect();
-                    let flags = if flags.is_empty() { String::new() } else { format!(" ({})", flags.join(", ")) };
                     let field = names.field(&shape.name, &member.name).to_string();
                     let field = field.trim_start_matches("r#");
+                    // The wire name where serde is told it (the lock needs it
+                    // to keep a member the document drops).
+                    let wire = (serde_camel_case(field) != member.name).then(|| format!("wire {}", member.name));
+                    let flags: Vec<String> = [
+                        member.required.then(|| "required".to_owned()),
+                        member.sensitive.then(|| "sensitive".to_owned()),
+                        member.deprecated.then(|| "deprecated".to_owned()),
+                        wire,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    let flags = if flags.is_empty() { String::new() } else { format!(" ({})", flags.join(", ")) };
                     lines.push(format!("member {ty}.{field}: {ty_text}{flags}"));
                 }
             }
@@ -318,6 +322,7 @@ pub fn lock(service: &mut Service, previous: &Listing, accept_breaking: bool) ->
             _ => {}
         }
     }
+    keep_removed_members(service, &names, previous, &current, &mut kept, &mut warnings);
     let mut changes = Changes::between(previous, &Listing::parse(&render(service), "the new listing")?);
     if !changes.breaking.is_empty() {
         return Err(Error::at(
@@ -332,4 +337,91 @@ pub fn lock(service: &mut Service, previous: &Listing, accept_breaking: bool) ->
     changes.kept = kept;
     service.warnings.extend(warnings);
     Ok(changes)
+}
+
+/// What a kept member's docs say.
+const REMOVED_DOC: &str = "The service's document no longer has this member: the service neither sends nor \
+                           takes it. It is kept so that code written against an earlier generation compiles.";
+
+/// Members of the previous listing that the document dropped from a struct
+/// it still has: kept, deprecated and never required, so code that reads or
+/// sets them compiles. One whose type cannot be made again is left to the
+/// breaking-change error.
+fn keep_removed_members(
+    service: &mut Service,
+    names: &Names,
+    previous: &Listing,
+    current: &Listing,
+    kept: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) {
+    let by_type: BTreeMap<String, String> = service
+        .shapes
+        .values()
+        .filter(|s| matches!(s.kind, ShapeKind::Structure { .. } | ShapeKind::Enum { .. }))
+        .map(|s| (names.type_ident(&s.name).to_string(), s.name.clone()))
+        .collect();
+    for (key, value) in &previous.0 {
+        let Some((ty, field)) = key.strip_prefix("member ").and_then(|path| path.split_once('.')) else { continue };
+        let Some(shape) = by_type.get(ty).filter(|_| !current.0.contains_key(key)) else { continue };
+        let (rust, optional) = without_option(member_type(value));
+        let Some(target) = shape_of_type(service, &by_type, rust) else { continue };
+        let flags: Vec<&str> =
+            value.rfind(" (").map(|at| value[at + 2..].trim_end_matches(')').split(", ").collect()).unwrap_or_default();
+        let wire =
+            flags.iter().find_map(|f| f.strip_prefix("wire ")).map_or_else(|| serde_camel_case(field), str::to_owned);
+        let Some(ShapeKind::Structure { members }) = service.shapes.get_mut(shape).map(|s| &mut s.kind) else {
+            continue;
+        };
+        let at = members.partition_point(|m| m.name < wire);
+        members.insert(
+            at,
+            Member {
+                name: wire,
+                target,
+                docs: Some(REMOVED_DOC.into()),
+                required: false,
+                optional_in_rust: optional,
+                sensitive: flags.contains(&"sensitive"),
+                deprecated: true,
+            },
+        );
+        kept.push(key.clone());
+        warnings.push(format!(
+            "`{ty}.{field}` is kept, deprecated, though the document dropped it; `--accept-breaking` removes it"
+        ));
+    }
+}
+
+/// The shape of values of Rust type `rust` as the listing writes it: a
+/// struct or enum of the service's (`by_type`), or one made for it.
+fn shape_of_type(service: &mut Service, by_type: &BTreeMap<String, String>, rust: &str) -> Option<String> {
+    if let Some(shape) = by_type.get(rust) {
+        return Some(shape.clone());
+    }
+    let kind = if let Some(item) = rust.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')) {
+        ShapeKind::List { member: shape_of_type(service, by_type, item)? }
+    } else if let Some(value) = rust.strip_prefix("BTreeMap<String, ").and_then(|t| t.strip_suffix('>')) {
+        ShapeKind::Map { value: shape_of_type(service, by_type, value)? }
+    } else {
+        match rust {
+            "String" => ShapeKind::String,
+            "i32" => ShapeKind::Integer,
+            "i64" => ShapeKind::Long,
+            "f64" => ShapeKind::Double,
+            "bool" => ShapeKind::Boolean,
+            "DateTime" => ShapeKind::Timestamp,
+            "Blob" => ShapeKind::Blob,
+            _ => return None,
+        }
+    };
+    // A name no document shape can have.
+    let name = format!("kept {rust}");
+    service.shapes.entry(name.clone()).or_insert_with(|| Shape {
+        name: name.clone(),
+        docs: None,
+        kind,
+        constraints: Default::default(),
+    });
+    Some(name)
 }

@@ -55,8 +55,8 @@ fn todays_ecr_document_keeps_tag_optional_under_the_listing_of_the_one_before() 
     assert_eq!(
         changes.breaking,
         [
-            "changed: member Tag.key: Option<String> → member Tag.key: String (required)",
-            "changed: member Tag.value: Option<String> → member Tag.value: String (required)",
+            "changed: member Tag.key: Option<String> (wire Key) → member Tag.key: String (required, wire Key)",
+            "changed: member Tag.value: Option<String> (wire Value) → member Tag.value: String (required, wire Value)",
         ]
     );
 }
@@ -84,17 +84,29 @@ fn a_dropped_enum_value_stays_and_what_cannot_be_kept_is_an_error_naming_it() {
     assert!(matches!(&service.shapes["Mode"].kind, codegen::ir::ShapeKind::Enum { values } if values.len() == 2));
     assert!(service.warnings.iter().any(|w| w.contains("keeps the value `SLOW`")));
 
-    // A member dropped, another's type changed: no previous shape to keep.
-    let broken = minimal(&["FAST", "SLOW"], json!({"count": {"type": "string"}}));
+    // A member dropped: kept, deprecated, as it was typed, never required.
+    let dropped_member = minimal(&["FAST", "SLOW"], json!({"count": {"type": "integer"}}));
+    let (service, changes) = codegen::read_locked(&dropped_member, None, Some(&previous), false).unwrap();
+    assert_eq!(changes.kept, ["member EchoResponse.text"]);
+    assert!(changes.breaking.is_empty(), "{:?}", changes.breaking);
+    let text = service.members("EchoResponse").iter().find(|m| m.name == "text").unwrap();
+    assert!(text.deprecated && !text.required && text.optional_in_rust, "{text:?}");
+    assert!(service.warnings.iter().any(|w| w.contains("`EchoResponse.text` is kept, deprecated")));
+    let files = codegen::emit_client(&service, "dropped.json").unwrap();
+    let types = file(&files, "types.rs");
+    let field = types.find("pub text: Option<String>,").expect("the field is kept");
+    assert!(types[..field].rfind("#[deprecated").is_some_and(|at| field - at < 200), "deprecated: {types}");
+
+    // A member's type changed: no previous shape to keep.
+    let broken = minimal(&["FAST", "SLOW"], json!({"text": {"type": "string"}, "count": {"type": "string"}}));
     let error = codegen::read_locked(&broken, None, Some(&previous), false).unwrap_err().to_string();
-    assert!(error.contains("removed: member EchoResponse.text: Option<String>"), "{error}");
     assert!(
         error.contains("changed: member EchoResponse.count: Option<i64> → member EchoResponse.count: Option<String>"),
         "{error}"
     );
     assert!(error.contains("--accept-breaking"), "{error}");
     let (_, changes) = codegen::read_locked(&broken, None, Some(&previous), true).unwrap();
-    assert_eq!(changes.breaking.len(), 2, "{:?}", changes.breaking);
+    assert_eq!(changes.breaking.len(), 1, "{:?}", changes.breaking);
 }
 
 #[test]
@@ -107,6 +119,7 @@ fn a_listing_is_sorted_and_reads_back_and_a_bad_line_is_named() {
     assert_eq!(lines, sorted);
     assert!(lines.contains(&"operation CreateRepository: CreateRepositoryRequest -> CreateRepositoryResponse"));
     assert!(lines.contains(&"member AuthorizationData.authorization_token: Option<String> (sensitive)"));
+    assert!(lines.contains(&"member Tag.key: String (required, wire Key)"), "serde's rename is listed");
     assert!(lines.contains(&"error BatchGetImage LimitExceededException"));
     assert!(lines.iter().any(|l| l.starts_with("waiter ImageScanComplete: DescribeImageScanFindings until")));
     let listing = Listing::parse(&text, "x").unwrap();

@@ -8,6 +8,8 @@ mod serde_tests;
 mod types;
 mod validation;
 
+pub(crate) use types::serde_camel_case;
+
 use crate::docs::to_markdown;
 use crate::ir::{Member, Service, ShapeKind};
 use crate::naming::{field_name, type_name, unique};

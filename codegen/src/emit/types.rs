@@ -286,7 +286,7 @@ fn string_enum(names: &Names, shape: &Shape, values: &[String]) -> TokenStream {
 
 /// The wire name serde's `rename_all = "camelCase"` gives a field: serde's
 /// own rule (`RenameRule::CamelCase`), which differs from heck's.
-fn serde_camel_case(field: &str) -> String {
+pub(crate) fn serde_camel_case(field: &str) -> String {
     let mut pascal = String::with_capacity(field.len());
     let mut capitalize = true;
     for c in field.chars() {
