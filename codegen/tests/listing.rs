@@ -41,7 +41,7 @@ fn todays_ecr_document_keeps_tag_optional_under_the_listing_of_the_one_before() 
     let files = codegen::emit_client(&service, "today.json").unwrap();
     assert!(file(&files, "types.rs").contains("pub key: Option<String>,"));
     assert!(file(&files, "validation.rs").contains("check.present(\"Key\", self.key.is_some())?;"));
-    assert!(file(&files, "mod.rs").contains("'Tag.key' stays 'Option<String>'"), "the warning is in the docs");
+    assert!(file(&files, "mod.rs").contains("`Tag.key` stays `Option<String>`"), "the warning is in the docs");
 
     // The listing written now locks the next regen the same way: nothing changes.
     let written = Listing::parse(&render(&service), "api-listing.txt").unwrap();

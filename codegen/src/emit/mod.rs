@@ -333,8 +333,31 @@ fn warnings_doc(warnings: &[String]) -> TokenStream {
         return TokenStream::new();
     }
     let mut lines = vec![String::new(), " # Generator warnings".to_owned(), String::new()];
-    lines.extend(warnings.iter().map(|w| format!(" - {}", w.replace('`', "'"))));
+    lines.extend(warnings.iter().map(|w| format!(" - {}", markdown_text(w))));
     quote!(#(#![doc = #lines])*)
+}
+
+/// A warning as Markdown: its code spans kept where they pair up (else
+/// plain quotes), and `<`, `>` and `&` outside them as entities, so a Rust
+/// type is never read as an HTML tag.
+fn markdown_text(warning: &str) -> String {
+    let paired = warning.matches('`').count() % 2 == 0;
+    let mut out = String::with_capacity(warning.len());
+    let mut in_code = false;
+    for c in warning.chars() {
+        match c {
+            '`' if paired => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '`' => out.push('\''),
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
+            '&' if !in_code => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `#[deprecated]` for a member the document marks so.

@@ -8,8 +8,8 @@
 //!
 //! # Generator warnings
 //!
-//! - 'Tag.key' stays 'Option<String>', as the previous generation had it, though the document now requires it (an input still refuses to be sent without it); '--accept-breaking' makes it 'String'
-//! - 'Tag.value' stays 'Option<String>', as the previous generation had it, though the document now requires it (an input still refuses to be sent without it); '--accept-breaking' makes it 'String'
+//! - `Tag.key` stays `Option<String>`, as the previous generation had it, though the document now requires it (an input still refuses to be sent without it); `--accept-breaking` makes it `String`
+//! - `Tag.value` stays `Option<String>`, as the previous generation had it, though the document now requires it (an input still refuses to be sent without it); `--accept-breaking` makes it `String`
 
 pub mod errors;
 pub mod operations;

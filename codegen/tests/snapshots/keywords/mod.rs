@@ -7,12 +7,12 @@
 //! - protocol: neither the document nor the hints give the awsJson version; assumed 1.1 (give jsonVersion in the hints)
 //! - blobs: neither the document (format: byte or binary) nor the hints (blobs) name a blob shape; every string shape is taken as a plain string
 //! - endpoints: from the document alone (https://kw.{region}.amazonaws.com); FIPS, dual-stack and partitions it does not list are unknown: give endpointResolver in the hints for the service's endpoint rules
-//! - #/components/schemas/MatchRequest: the members "fooBar", "foo_bar" all become the field 'foo_bar'; the second and later get a numeric suffix
-//! - #/components/schemas/Node: its builder gets a numeric suffix: the document has a type 'NodeBuilder' too
-//! - #/components/schemas/Node/properties/build: its builder's setter is 'build_value': 'build' is the builder's own
-//! - #/components/schemas/Type: the values "a-b", "a_b" all become the variant 'AB'; the second and later get a numeric suffix
-//! - #/components/schemas/Type: the values "self", "Self" all become the variant 'SelfValue'; the second and later get a numeric suffix
-//! - #/components/schemas/Type: the values "(the client's Unknown)", "UNKNOWN" all become the variant 'Unknown'; the second and later get a numeric suffix
+//! - #/components/schemas/MatchRequest: the members "fooBar", "foo_bar" all become the field `foo_bar`; the second and later get a numeric suffix
+//! - #/components/schemas/Node: its builder gets a numeric suffix: the document has a type `NodeBuilder` too
+//! - #/components/schemas/Node/properties/build: its builder's setter is `build_value`: `build` is the builder's own
+//! - #/components/schemas/Type: the values "a-b", "a_b" all become the variant `AB`; the second and later get a numeric suffix
+//! - #/components/schemas/Type: the values "self", "Self" all become the variant `SelfValue`; the second and later get a numeric suffix
+//! - #/components/schemas/Type: the values "(the client's Unknown)", "UNKNOWN" all become the variant `Unknown`; the second and later get a numeric suffix
 
 pub mod errors;
 pub mod operations;
