@@ -341,7 +341,7 @@ fn warnings_doc(warnings: &[String]) -> TokenStream {
 /// plain quotes), and `<`, `>` and `&` outside them as entities, so a Rust
 /// type is never read as an HTML tag.
 fn markdown_text(warning: &str) -> String {
-    let paired = warning.matches('`').count() % 2 == 0;
+    let paired = warning.matches('`').count() & 1 == 0;
     let mut out = String::with_capacity(warning.len());
     let mut in_code = false;
     for c in warning.chars() {
