@@ -1,10 +1,12 @@
 //! The project's commands: `cargo xtask <task>`.
 //!
-//! - `regen [--check] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]`:
-//!   generate the client module from an OpenAPI document (default: every
-//!   service of `regen::SERVICES`: ECR's and ECR Public's documents into
-//!   their client crates and the `ecr` tool's command layers); `--check`
-//!   changes nothing and fails if the checked-in code of any is stale.
+//! - `regen [--check] [--accept-breaking] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]`:
+//!   generate the client module and its API listing from an OpenAPI
+//!   document (default: every service of `regen::SERVICES`: ECR's and ECR
+//!   Public's documents into their client crates and the `ecr` tool's
+//!   command layers), under the lock of the checked-in listing; `--check`
+//!   changes nothing and fails if the checked-in code of any is stale;
+//!   `--accept-breaking` takes a document's breaking changes.
 //! - `bench [--runs N]`: time regen of the ECR document, from reading the
 //!   document to writing the files, and count the generated lines.
 //! - `cli-bench [--runs N]`: wall time of `ecr` beside the AWS CLI, and
@@ -38,12 +40,14 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  regen [--check] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]
-        generate client code from an OpenAPI document (default: every
-        service of the table in xtask/src/regen.rs, today the ECR document
-        in specs/ into ecr-client/src/generated and the ecr tool's commands
-        into ecr-cli/src/generated; with --out only the client); --check
-        writes nothing and fails when the checked-in code of any differs
+  regen [--check] [--accept-breaking] [--spec PATH] [--hints PATH] [--out DIR] [--cli-out DIR]
+        generate client code and its API listing (api-listing.txt) from an
+        OpenAPI document (default: every service of the table in
+        xtask/src/regen.rs: ECR's and ECR Public's documents in specs/ into
+        their client crates and the ecr tool's commands; with --out only
+        the client), keeping what the checked-in listing locks; --check
+        writes nothing and fails when the checked-in code of any differs;
+        --accept-breaking takes a document's breaking changes
   bench [--runs N]
         measure regen of the ECR document (build with --release for figures)
         and count the generated lines
