@@ -242,9 +242,14 @@ fn breaks(key: &str, was: &str, is: &str) -> bool {
 
 /// A member line's Rust type (without its flags).
 fn member_type(value: &str) -> &str {
+    member_parts(value).0
+}
+
+/// A member line's Rust type and its flags (`required`, `wire Key`, …).
+fn member_parts(value: &str) -> (&str, Vec<&str>) {
     match value.rfind(" (") {
-        Some(at) if value.ends_with(')') => &value[..at],
-        _ => value,
+        Some(at) if value.ends_with(')') => (&value[..at], value[at + 2..value.len() - 1].split(", ").collect()),
+        _ => (value, Vec::new()),
     }
 }
 
@@ -364,10 +369,9 @@ fn keep_removed_members(
     for (key, value) in &previous.0 {
         let Some((ty, field)) = key.strip_prefix("member ").and_then(|path| path.split_once('.')) else { continue };
         let Some(shape) = by_type.get(ty).filter(|_| !current.0.contains_key(key)) else { continue };
-        let (rust, optional) = without_option(member_type(value));
+        let (rust, flags) = member_parts(value);
+        let (rust, optional) = without_option(rust);
         let Some(target) = shape_of_type(service, &by_type, rust) else { continue };
-        let flags: Vec<&str> =
-            value.rfind(" (").map(|at| value[at + 2..].trim_end_matches(')').split(", ").collect()).unwrap_or_default();
         let wire =
             flags.iter().find_map(|f| f.strip_prefix("wire ")).map_or_else(|| serde_camel_case(field), str::to_owned);
         let Some(ShapeKind::Structure { members }) = service.shapes.get_mut(shape).map(|s| &mut s.kind) else {

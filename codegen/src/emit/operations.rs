@@ -12,7 +12,8 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
-    let items = service.operations.iter().map(|op| operation(service, names, op));
+    let outputs = service.output_structures();
+    let items = service.operations.iter().map(|op| operation(service, names, op, &outputs));
     let markers = waiter_markers(service);
     let waiters: Vec<_> =
         service.waiters.iter().zip(&markers).map(|(w, marker)| waiter(service, names, w, marker)).collect();
@@ -59,7 +60,9 @@ fn answer_readers(service: &Service, names: &Names) -> TokenStream {
     }
 }
 
-fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
+/// One operation's client method, request builder and `Operation` impl;
+/// `outputs`: the structures an answer can hold.
+fn operation(service: &Service, names: &Names, op: &Operation, outputs: &BTreeSet<&str>) -> TokenStream {
     let builder = ident(&type_name(&op.name));
     let method = ident(&field_name(&op.name));
     let input = names.type_ident(&op.input);
@@ -95,8 +98,7 @@ fn operation(service: &Service, names: &Names, op: &Operation) -> TokenStream {
     )]);
     let paginated = op.paginator.as_ref().map(|p| paginated(service, names, op, p));
     let result = names.result();
-    let in_output = service.output_structures().contains(op.input.as_str());
-    let build = match super::types::build_kind(service, &op.input, in_output) {
+    let build = match super::types::build_kind(service, &op.input, outputs.contains(op.input.as_str())) {
         BuildKind::Fails => quote!(self.input.build().map_err(|e| e.in_operation(#op_name))),
         BuildKind::Lenient if super::types::is_strict_input(service, &op.input) => {
             quote!(self.input.build_for(#op_name))
