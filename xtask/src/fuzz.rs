@@ -205,6 +205,19 @@ fn seed(fuzz: &Path, target: &str) -> Result<(), String> {
     let samples: Vec<Vec<u8>> = match target {
         "spec" => files_ending(&fixtures, false),
         "hints" => files_ending(&fixtures, true),
+        // The listing of the document the target locks, with a member, a
+        // value and a type of another generation.
+        "listing" => vec![
+            codegen::listing::render(
+                &codegen::read(
+                    &std::fs::read_to_string(fixtures.join("collections.json")).map_err(|e| e.to_string())?,
+                    std::fs::read_to_string(fixtures.join("collections.hints.json")).ok().as_deref(),
+                )
+                .map_err(|e| e.to_string())?,
+            )
+            .into_bytes(),
+            b"struct PutThingsRequest\nmember PutThingsRequest.gone: Option<Vec<BTreeMap<String, i64>>> (sensitive, wire Gone)\nenum State PURPLE\nmember PutThingsRequest.deep: i32\n".to_vec(),
+        ],
         "answers" => {
             let mut seeds: Vec<Vec<u8>> = (0u8..41)
                 .map(|op| [vec![op, 0, 0, 0], br#"{"repositories":[{"repositoryName":"a","createdAt":1.7e9}]}"#.to_vec()].concat())
