@@ -1,14 +1,15 @@
 //! The `ecr` command: parse, build a client the way the AWS CLI configures
 //! itself, run, print, and exit with the AWS CLI's codes.
 
-use crate::args::{self, Action, Invocation};
-use crate::commands::Api;
-use crate::globals::{Format, Globals};
-use crate::output::{self, Object};
-use crate::print::{print, print_answer, print_json, print_pages};
+use crate::output::json;
+use crate::output::{print, print_answer, print_json, print_pages};
+use crate::parsing::commands::Api;
+use crate::parsing::globals::{Format, Globals};
+use crate::parsing::{self, Action, Invocation};
+use crate::parsing::{help, input};
 use crate::progress::Progress;
 use crate::session::{client, multi_thread_runtime, return_large_buffers_to_the_system, runtime, ServiceClient};
-use crate::{help, input, Failure};
+use crate::Failure;
 use ecr_client::runtime::Environment;
 use ecr_client::Client;
 use serde_json::Value;
@@ -32,7 +33,7 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
         .into_iter()
         .map(|a| a.into_string().map_err(|a| Failure::usage(format!("argument {a:?} is not UTF-8"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let Invocation { api, globals, action } = args::parse(&args).map_err(Failure::usage)?;
+    let Invocation { api, globals, action } = parsing::parse(&args).map_err(Failure::usage)?;
     // Only what prints an answer reads the configured format (a bad one
     // does not stop `--version` or help).
     let prints_answer = matches!(action, Action::Call { .. } | Action::GetLogin { .. } | Action::Move(_));
@@ -50,7 +51,7 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
         Action::Help(text) => print(&text),
         Action::Completion(shell) => print(&help::completion(&shell)),
         Action::Skeleton(command) => {
-            print(&format!("{}\n", output::pretty(&input::skeleton(command.input, 0).to_string())))
+            print(&format!("{}\n", json::pretty(&input::skeleton(command.input, 0).to_string())))
         }
         // Moving images hashes and encodes blobs: on every core.
         Action::Move(parsed) => {
@@ -72,7 +73,15 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
             let json = match &command.paging {
                 // As the AWS CLI: a token or limit given by hand means one page.
                 Some(paging) if !globals.no_paginate && !explicit_token => {
-                    let paged = crate::paging::all_pages(&client, command, paging, input, &pages).await?;
+                    let paged = crate::output::paging::all_pages(
+                        &client,
+                        command,
+                        paging,
+                        input,
+                        &pages,
+                        globals.timestamp_format,
+                    )
+                    .await?;
                     if globals.format() == Format::Text {
                         return print_pages(&paged, globals.query.as_deref());
                     }
@@ -80,13 +89,7 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                 }
                 _ => {
                     let body = client.send(command.operation, Value::Object(input)).await?;
-                    let text = std::str::from_utf8(&body)
-                        .map_err(|_| Failure::new(Failure::OTHER, "the answer is not UTF-8"))?;
-                    // Checked, so a garbled answer is an error, not output.
-                    let object = Object::parse(text).map_err(|e| {
-                        Failure::new(Failure::OTHER, format!("{}: garbled answer: {e}", command.operation))
-                    })?;
-                    object.to_json()
+                    crate::output::arrived(command, &body, globals.timestamp_format)?.to_json()
                 }
             };
             print_answer(&json, globals, command.operation)

@@ -2,8 +2,8 @@
 //! then as the AWS CLI configures itself, and the async runtime.
 
 use crate::call::OnPoll;
-use crate::commands::Api;
-use crate::globals::Globals;
+use crate::parsing::commands::Api;
+use crate::parsing::globals::Globals;
 use crate::Failure;
 use ecr_client::runtime::Environment;
 use ecr_client::{Client, Config, ConfigBuilder, ConfigError};

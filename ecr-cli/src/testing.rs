@@ -34,8 +34,8 @@ pub fn parses_flags<I: Operation + DeserializeOwned + Serialize>(args: &[&str], 
         .chain(args.iter().copied())
         .map(|a| a.replace("{blob file}", &blob.display().to_string()))
         .collect();
-    let parsed = crate::args::parse(&args).unwrap_or_else(|e| panic!("{e}\n{args:?}"));
-    let crate::args::Action::Call { input, .. } = parsed.action else { panic!("not a call: {:?}", parsed.action) };
+    let parsed = crate::parsing::parse(&args).unwrap_or_else(|e| panic!("{e}\n{args:?}"));
+    let crate::parsing::Action::Call { input, .. } = parsed.action else { panic!("not a call: {:?}", parsed.action) };
     let input = serde_json::Value::Object(input);
     let expected: serde_json::Value = serde_json::from_str(expected).unwrap();
     assert_eq!(input, expected, "{args:?}");

@@ -1,7 +1,7 @@
 //! `ecr push`, `ecr pull` and `ecr copy`: images moved with ECR's API alone
 //! (`ecr_client::image`), a JSON summary on stdout, progress on a terminal.
 
-use crate::globals::Globals;
+use crate::parsing::globals::Globals;
 use crate::Failure;
 use ecr_client::image::{self, ImageError, LocalImage, OciLayout, Platform, PullOptions, Reference, Summary, Transfer};
 use ecr_client::Client;
@@ -182,7 +182,7 @@ pub async fn run(globals: &Globals, parsed: Move) -> Result<(), Failure> {
         Kind::Pull { .. } => "Pull",
         Kind::Copy { .. } => "Copy",
     };
-    crate::print::print_json(&format!("{{{}}}", fields.join(",")), globals, title)
+    crate::output::print_json(&format!("{{{}}}", fields.join(",")), globals, title)
 }
 
 async fn pull(

@@ -1,8 +1,8 @@
 //! The parser against bad input for every flag of every command: an error
 //! of one line, never a panic, never a silent wrong value.
 
-use ecr_cli::args::{parse, Action};
-use ecr_cli::schema::Shape;
+use ecr_cli::parsing::schema::Shape;
+use ecr_cli::parsing::{parse, Action};
 use ecr_cli::COMMANDS;
 
 const BAD_VALUES: &[&str] = &[
@@ -97,7 +97,7 @@ fn global_flags_go_anywhere_and_are_checked() {
     ]))
     .unwrap();
     assert_eq!(parsed.globals.region.as_deref(), Some("eu-west-1"));
-    assert!(parsed.globals.output == Some(ecr_cli::globals::Format::Text) && parsed.globals.no_paginate);
+    assert!(parsed.globals.output == Some(ecr_cli::parsing::globals::Format::Text) && parsed.globals.no_paginate);
     assert_eq!(parsed.globals.read_timeout, Some(std::time::Duration::from_millis(2500)));
     for bad in
         [&["--cli-read-timeout", "-1", "describe-registry"][..], &["--region"], &["--output=xml", "describe-registry"]]

@@ -9,7 +9,7 @@
 #[path = "../../ecr-client/tests/support/mod.rs"]
 mod support;
 
-use ecr_cli::schema::Shape;
+use ecr_cli::parsing::schema::Shape;
 use ecr_cli::COMMANDS;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -25,7 +25,7 @@ fn operations(document: &Path) -> BTreeSet<String> {
 }
 
 /// The flags that set `body`'s members on `command`.
-fn flags(command: &ecr_cli::schema::Command, body: &Value) -> Vec<String> {
+fn flags(command: &ecr_cli::parsing::schema::Command, body: &Value) -> Vec<String> {
     let mut flags = Vec::new();
     for member in command.members() {
         let Some(value) = body.get(member.name) else { continue };

@@ -1,11 +1,11 @@
 //! The command layer of a command-line tool, from the same IR as the client:
 //! a table with a command per operation (kebab-case name, plain-text
-//! documentation, the input's shape with AWS CLI flag names, paging) and per
-//! waiter, and functions that send an operation or run a waiter by name
+//! documentation, the input's shape with AWS CLI flag names, the answer's
+//! shape, paging) and per waiter, and functions that send an operation or run a waiter by name
 //! through the client's typed input. A second file tests that every command
 //! parses every flag of its input into JSON the typed input accepts.
 //!
-//! The emitted code refers to a hand-written `crate::schema` (the table's
+//! The emitted code refers to a hand-written `crate::parsing::schema` (the table's
 //! types), `crate::call` (sending and waiting) and `crate::testing`.
 
 use super::serde_tests::sample;
@@ -35,27 +35,37 @@ pub fn command_name(name: &str) -> String {
     name.to_kebab_case()
 }
 
-/// One named static per structure, list, map and enum an input can reach;
-/// scalars are written in place.
+/// One named static per structure, list, map and enum an input or an answer
+/// can reach; scalars are written in place.
 struct Statics {
     names: BTreeMap<String, proc_macro2::Ident>,
+    /// The shapes an input reaches: only their members' docs are help.
+    in_inputs: BTreeSet<String>,
+}
+
+/// Every shape reachable from `roots`.
+fn reachable<'a>(service: &'a Service, roots: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    let mut reachable = BTreeSet::new();
+    let mut pending: Vec<&str> = roots.collect();
+    while let Some(shape) = pending.pop() {
+        if !reachable.insert(shape) {
+            continue;
+        }
+        match &service.shapes[shape].kind {
+            ShapeKind::Structure { members } => pending.extend(members.iter().map(|m| m.target.as_str())),
+            ShapeKind::List { member } => pending.push(member),
+            ShapeKind::Map { value } => pending.push(value),
+            _ => {}
+        }
+    }
+    reachable
 }
 
 impl Statics {
     fn new(service: &Service) -> Self {
-        let mut reachable = BTreeSet::new();
-        let mut pending: Vec<&str> = service.operations.iter().map(|op| op.input.as_str()).collect();
-        while let Some(shape) = pending.pop() {
-            if !reachable.insert(shape) {
-                continue;
-            }
-            match &service.shapes[shape].kind {
-                ShapeKind::Structure { members } => pending.extend(members.iter().map(|m| m.target.as_str())),
-                ShapeKind::List { member } => pending.push(member),
-                ShapeKind::Map { value } => pending.push(value),
-                _ => {}
-            }
-        }
+        let in_inputs = reachable(service, service.operations.iter().map(|op| op.input.as_str()));
+        let mut reachable = reachable(service, service.operations.iter().map(|op| op.output.as_str()));
+        reachable.extend(&in_inputs);
         // The tables share the module with the statics.
         let mut taken = BTreeSet::from(["COMMANDS".to_owned(), "WAITS".to_owned()]);
         let names = reachable
@@ -71,7 +81,7 @@ impl Statics {
             })
             .map(|shape| (shape.to_owned(), ident(&unique(constant_name(shape), &mut taken))))
             .collect();
-        Self { names }
+        Self { names, in_inputs: in_inputs.into_iter().map(str::to_owned).collect() }
     }
 
     /// A `&'static Shape` expression for `shape`.
@@ -98,7 +108,8 @@ impl Statics {
             .map(|(shape, name)| {
                 let value = match &service.shapes[shape].kind {
                     ShapeKind::Structure { members } => {
-                        let members = members.iter().map(|m| self.member(service, m));
+                        let documented = self.in_inputs.contains(shape);
+                        let members = members.iter().map(|m| self.member(service, m, documented));
                         quote!(Shape::Structure(&[#(#members),*]))
                     }
                     ShapeKind::List { member } => {
@@ -121,9 +132,10 @@ impl Statics {
             .collect()
     }
 
-    fn member(&self, service: &Service, member: &Member) -> TokenStream {
+    /// A member; its docs only where they are a flag's help (`documented`).
+    fn member(&self, service: &Service, member: &Member, documented: bool) -> TokenStream {
         let (name, flag, required) = (&member.name, command_name(&member.name), member.required);
-        let docs = member.docs.as_deref().or(service.shapes[&member.target].docs.as_deref());
+        let docs = member.docs.as_deref().or(service.shapes[&member.target].docs.as_deref()).filter(|_| documented);
         let docs = docs.map(to_plain_text).unwrap_or_default();
         let shape = self.reference(service, &member.target);
         quote!(Member { name: #name, flag: #flag, docs: #docs, required: #required, shape: #shape })
@@ -134,7 +146,7 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
     let commands = service.operations.iter().map(|op| {
         let (name, operation) = (command_name(&op.name), &op.name);
         let docs = op.docs.as_deref().map(to_plain_text).unwrap_or_default();
-        let input = statics.reference(service, &op.input);
+        let (input, output) = (statics.reference(service, &op.input), statics.reference(service, &op.output));
         let paging = match &op.paginator {
             Some(p) => {
                 let (input_token, output_token) = (&p.input_token, &p.output_token);
@@ -147,7 +159,7 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
             }
             None => quote!(None),
         };
-        quote!(Command { name: #name, operation: #operation, docs: #docs, input: #input, paging: #paging })
+        quote!(Command { name: #name, operation: #operation, docs: #docs, input: #input, output: #output, paging: #paging })
     });
     let waits = service.waiters.iter().map(|w| {
         let (name, waiter) = (command_name(&w.name), &w.name);
@@ -192,7 +204,7 @@ fn table(service: &Service, names: &Names, client: &syn::Path, statics: &Statics
     quote! {
         #![doc = #title]
 
-        use crate::schema::{Command, Member, Paging, Shape, Wait};
+        use crate::parsing::schema::{Command, Member, Paging, Shape, Wait};
 
         #[cfg(test)]
         mod flag_tests;

@@ -2,7 +2,7 @@
 
 //! Commands for every operation and waiter of Amazon Elastic Container Registry.
 
-use crate::schema::{Command, Member, Paging, Shape, Wait};
+use crate::parsing::schema::{Command, Member, Paging, Shape, Wait};
 
 #[cfg(test)]
 mod flag_tests;
@@ -14,6 +14,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "BatchCheckLayerAvailability",
         docs: "Checks the availability of one or more image layers in a repository.\n\nWhen an image is pushed to a repository, each image layer is checked to verify if it has been uploaded before. If it has been uploaded, then the image layer is skipped.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &BATCH_CHECK_LAYER_AVAILABILITY_REQUEST,
+        output: &BATCH_CHECK_LAYER_AVAILABILITY_RESPONSE,
         paging: None,
     },
     Command {
@@ -21,6 +22,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "BatchDeleteImage",
         docs: "Deletes a list of specified images within a repository. Images are specified with either an imageTag or imageDigest.\n\nYou can remove a tag from an image by specifying the image's tag in your request. When you remove the last tag from an image, the image is deleted from your repository.\n\nYou can completely delete an image (and all of its tags) by specifying the image's digest in your request.",
         input: &BATCH_DELETE_IMAGE_REQUEST,
+        output: &BATCH_DELETE_IMAGE_RESPONSE,
         paging: None,
     },
     Command {
@@ -28,6 +30,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "BatchGetImage",
         docs: "Gets detailed information for an image. Images are specified with either an imageTag or imageDigest.\n\nWhen an image is pulled, the BatchGetImage API is called once to retrieve the image manifest.",
         input: &BATCH_GET_IMAGE_REQUEST,
+        output: &BATCH_GET_IMAGE_RESPONSE,
         paging: None,
     },
     Command {
@@ -35,6 +38,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "BatchGetRepositoryScanningConfiguration",
         docs: "Gets the scanning configuration for one or more repositories.",
         input: &BATCH_GET_REPOSITORY_SCANNING_CONFIGURATION_REQUEST,
+        output: &BATCH_GET_REPOSITORY_SCANNING_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -42,6 +46,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "CompleteLayerUpload",
         docs: "Informs Amazon ECR that the image layer upload has completed for a specified registry, repository name, and upload ID. You can optionally provide a sha256 digest of the image layer for data validation purposes.\n\nWhen an image is pushed, the CompleteLayerUpload API is called once per each new image layer to verify that the upload has completed.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &COMPLETE_LAYER_UPLOAD_REQUEST,
+        output: &COMPLETE_LAYER_UPLOAD_RESPONSE,
         paging: None,
     },
     Command {
@@ -49,6 +54,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "CreatePullThroughCacheRule",
         docs: "Creates a pull through cache rule. A pull through cache rule provides a way to cache images from an upstream registry source in your Amazon ECR private registry. For more information, see Using pull through cache rules (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &CREATE_PULL_THROUGH_CACHE_RULE_REQUEST,
+        output: &CREATE_PULL_THROUGH_CACHE_RULE_RESPONSE,
         paging: None,
     },
     Command {
@@ -56,6 +62,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "CreateRepository",
         docs: "Creates a repository. For more information, see Amazon ECR repositories (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &CREATE_REPOSITORY_REQUEST,
+        output: &CREATE_REPOSITORY_RESPONSE,
         paging: None,
     },
     Command {
@@ -63,6 +70,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "CreateRepositoryCreationTemplate",
         docs: "Creates a repository creation template. This template is used to define the settings for repositories created by Amazon ECR on your behalf. For example, repositories created through pull through cache actions. For more information, see Private repository creation templates (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-creation-templates.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &CREATE_REPOSITORY_CREATION_TEMPLATE_REQUEST,
+        output: &CREATE_REPOSITORY_CREATION_TEMPLATE_RESPONSE,
         paging: None,
     },
     Command {
@@ -70,6 +78,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteLifecyclePolicy",
         docs: "Deletes the lifecycle policy associated with the specified repository.",
         input: &DELETE_LIFECYCLE_POLICY_REQUEST,
+        output: &DELETE_LIFECYCLE_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -77,6 +86,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeletePullThroughCacheRule",
         docs: "Deletes a pull through cache rule.",
         input: &DELETE_PULL_THROUGH_CACHE_RULE_REQUEST,
+        output: &DELETE_PULL_THROUGH_CACHE_RULE_RESPONSE,
         paging: None,
     },
     Command {
@@ -84,6 +94,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteRegistryPolicy",
         docs: "Deletes the registry permissions policy.",
         input: &DELETE_REGISTRY_POLICY_REQUEST,
+        output: &DELETE_REGISTRY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -91,6 +102,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteRepository",
         docs: "Deletes a repository. If the repository isn't empty, you must either delete the contents of the repository or use the force option to delete the repository and have Amazon ECR delete all of its contents on your behalf.",
         input: &DELETE_REPOSITORY_REQUEST,
+        output: &DELETE_REPOSITORY_RESPONSE,
         paging: None,
     },
     Command {
@@ -98,6 +110,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteRepositoryCreationTemplate",
         docs: "Deletes a repository creation template.",
         input: &DELETE_REPOSITORY_CREATION_TEMPLATE_REQUEST,
+        output: &DELETE_REPOSITORY_CREATION_TEMPLATE_RESPONSE,
         paging: None,
     },
     Command {
@@ -105,6 +118,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteRepositoryPolicy",
         docs: "Deletes the repository policy associated with the specified repository.",
         input: &DELETE_REPOSITORY_POLICY_REQUEST,
+        output: &DELETE_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -112,6 +126,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteSigningConfiguration",
         docs: "Deletes the registry's signing configuration. Images pushed after deletion of the signing configuration will no longer be automatically signed.\n\nFor more information, see Managed signing (https://docs.aws.amazon.com/AmazonECR/latest/userguide/managed-signing.html) in the *Amazon Elastic Container Registry User Guide*.\n\nNote: Deleting the signing configuration does not affect existing image signatures.",
         input: &DELETE_SIGNING_CONFIGURATION_REQUEST,
+        output: &DELETE_SIGNING_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -119,6 +134,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeregisterPullTimeUpdateExclusion",
         docs: "Removes a principal from the pull time update exclusion list for a registry. Once removed, Amazon ECR will resume updating the pull time if the specified principal pulls an image.",
         input: &DEREGISTER_PULL_TIME_UPDATE_EXCLUSION_REQUEST,
+        output: &DEREGISTER_PULL_TIME_UPDATE_EXCLUSION_RESPONSE,
         paging: None,
     },
     Command {
@@ -126,6 +142,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeImageReplicationStatus",
         docs: "Returns the replication status for a specified image.",
         input: &DESCRIBE_IMAGE_REPLICATION_STATUS_REQUEST,
+        output: &DESCRIBE_IMAGE_REPLICATION_STATUS_RESPONSE,
         paging: None,
     },
     Command {
@@ -133,6 +150,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeImageScanFindings",
         docs: "Returns the scan findings for the specified image.",
         input: &DESCRIBE_IMAGE_SCAN_FINDINGS_REQUEST,
+        output: &DESCRIBE_IMAGE_SCAN_FINDINGS_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -148,6 +166,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeImageSigningStatus",
         docs: "Returns the signing status for a specified image. If the image matched signing rules that reference different signing profiles, a status is returned for each profile.\n\nFor more information, see Managed signing (https://docs.aws.amazon.com/AmazonECR/latest/userguide/managed-signing.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &DESCRIBE_IMAGE_SIGNING_STATUS_REQUEST,
+        output: &DESCRIBE_IMAGE_SIGNING_STATUS_RESPONSE,
         paging: None,
     },
     Command {
@@ -155,6 +174,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeImages",
         docs: "Returns metadata about the images in a repository.\n\nNote: Starting with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the docker images command shows the uncompressed image size. Therefore, Docker might return a larger image than the image shown in the Amazon Web Services Management Console.\n\nImportant: The new version of Amazon ECR *Basic Scanning* doesn't use the ImageDetail$imageScanFindingsSummary and ImageDetail$imageScanStatus attributes from the API response to return scan results. Use the DescribeImageScanFindings API instead. For more information about Amazon Web Services native basic scanning, see Scan images for software vulnerabilities in Amazon ECR (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html).",
         input: &DESCRIBE_IMAGES_REQUEST,
+        output: &DESCRIBE_IMAGES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -167,6 +187,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribePullThroughCacheRules",
         docs: "Returns the pull through cache rules for a registry.",
         input: &DESCRIBE_PULL_THROUGH_CACHE_RULES_REQUEST,
+        output: &DESCRIBE_PULL_THROUGH_CACHE_RULES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -179,6 +200,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeRegistry",
         docs: "Describes the settings for a registry. The replication configuration for a repository can be created or updated with the PutReplicationConfiguration API action.",
         input: &DESCRIBE_REGISTRY_REQUEST,
+        output: &DESCRIBE_REGISTRY_RESPONSE,
         paging: None,
     },
     Command {
@@ -186,6 +208,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeReplicationBackfillResults",
         docs: "Returns the status, progress, and per-image results for a replication backfill. The backfill to describe is identified by the replicationBackfillId returned by the StartReplicationBackfill operation.\n\nNote: The per-image results are available only after the replication backfill reaches a terminal status.",
         input: &DESCRIBE_REPLICATION_BACKFILL_RESULTS_REQUEST,
+        output: &DESCRIBE_REPLICATION_BACKFILL_RESULTS_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -198,6 +221,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeRepositories",
         docs: "Describes image repositories in a registry.",
         input: &DESCRIBE_REPOSITORIES_REQUEST,
+        output: &DESCRIBE_REPOSITORIES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -210,6 +234,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeRepositoryCreationTemplates",
         docs: "Returns details about the repository creation templates in a registry. The prefixes request parameter can be used to return the details for a specific repository creation template.",
         input: &DESCRIBE_REPOSITORY_CREATION_TEMPLATES_REQUEST,
+        output: &DESCRIBE_REPOSITORY_CREATION_TEMPLATES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -222,6 +247,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetAccountSetting",
         docs: "Retrieves the account setting value for the specified setting name.",
         input: &GET_ACCOUNT_SETTING_REQUEST,
+        output: &GET_ACCOUNT_SETTING_RESPONSE,
         paging: None,
     },
     Command {
@@ -229,6 +255,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetAuthorizationToken",
         docs: "Retrieves an authorization token. An authorization token represents your IAM authentication credentials and can be used to access any Amazon ECR registry that your IAM principal has access to. The authorization token is valid for 12 hours.\n\nThe authorizationToken returned is a base64 encoded string that can be decoded and used in a docker login command to authenticate to a registry. The CLI offers an get-login-password command that simplifies the login process. For more information, see Registry authentication (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html#registry_auth) in the *Amazon Elastic Container Registry User Guide*.",
         input: &GET_AUTHORIZATION_TOKEN_REQUEST,
+        output: &GET_AUTHORIZATION_TOKEN_RESPONSE,
         paging: None,
     },
     Command {
@@ -236,6 +263,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetDownloadUrlForLayer",
         docs: "Retrieves the pre-signed Amazon S3 download URL corresponding to an image layer. You can only get URLs for image layers that are referenced in an image.\n\nWhen an image is pulled, the GetDownloadUrlForLayer API is called once per image layer that is not already cached.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &GET_DOWNLOAD_URL_FOR_LAYER_REQUEST,
+        output: &GET_DOWNLOAD_URL_FOR_LAYER_RESPONSE,
         paging: None,
     },
     Command {
@@ -243,6 +271,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetLifecyclePolicy",
         docs: "Retrieves the lifecycle policy for the specified repository.",
         input: &GET_LIFECYCLE_POLICY_REQUEST,
+        output: &GET_LIFECYCLE_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -250,6 +279,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetLifecyclePolicyPreview",
         docs: "Retrieves the results of the lifecycle policy preview request for the specified repository.",
         input: &GET_LIFECYCLE_POLICY_PREVIEW_REQUEST,
+        output: &GET_LIFECYCLE_POLICY_PREVIEW_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -262,6 +292,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetRegistryPolicy",
         docs: "Retrieves the permissions policy for a registry.",
         input: &GET_REGISTRY_POLICY_REQUEST,
+        output: &GET_REGISTRY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -269,6 +300,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetRegistryScanningConfiguration",
         docs: "Retrieves the scanning configuration for a registry.",
         input: &GET_REGISTRY_SCANNING_CONFIGURATION_REQUEST,
+        output: &GET_REGISTRY_SCANNING_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -276,6 +308,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetRepositoryPolicy",
         docs: "Retrieves the repository policy for the specified repository.",
         input: &GET_REPOSITORY_POLICY_REQUEST,
+        output: &GET_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -283,6 +316,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetSigningConfiguration",
         docs: "Retrieves the registry's signing configuration, which defines rules for automatically signing images using Amazon Web Services Signer.\n\nFor more information, see Managed signing (https://docs.aws.amazon.com/AmazonECR/latest/userguide/managed-signing.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &GET_SIGNING_CONFIGURATION_REQUEST,
+        output: &GET_SIGNING_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -290,6 +324,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "InitiateLayerUpload",
         docs: "Notifies Amazon ECR that you intend to upload an image layer.\n\nWhen an image is pushed, the InitiateLayerUpload API is called once per image layer that has not already been uploaded. Whether or not an image layer has been uploaded is determined by the BatchCheckLayerAvailability API action.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &INITIATE_LAYER_UPLOAD_REQUEST,
+        output: &INITIATE_LAYER_UPLOAD_RESPONSE,
         paging: None,
     },
     Command {
@@ -297,6 +332,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ListImageReferrers",
         docs: "Lists the artifacts associated with a specified subject image.\n\nNote: The IAM principal invoking this operation must have the ecr:BatchGetImage permission.",
         input: &LIST_IMAGE_REFERRERS_REQUEST,
+        output: &LIST_IMAGE_REFERRERS_RESPONSE,
         paging: None,
     },
     Command {
@@ -304,6 +340,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ListImages",
         docs: "Lists all the image IDs for the specified repository.\n\nYou can filter images based on whether or not they are tagged by using the tagStatus filter and specifying either TAGGED, UNTAGGED or ANY. For example, you can filter your results to return only UNTAGGED images and then pipe that result to a BatchDeleteImage operation to delete them. Or, you can filter your results to return only TAGGED images to list all of the tags in your repository.",
         input: &LIST_IMAGES_REQUEST,
+        output: &LIST_IMAGES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -316,6 +353,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ListPullTimeUpdateExclusions",
         docs: "Lists the IAM principals that are excluded from having their image pull times recorded.",
         input: &LIST_PULL_TIME_UPDATE_EXCLUSIONS_REQUEST,
+        output: &LIST_PULL_TIME_UPDATE_EXCLUSIONS_RESPONSE,
         paging: None,
     },
     Command {
@@ -323,6 +361,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ListReplicationBackfills",
         docs: "Lists the replication backfills for a registry, including their status and progress.\n\nNote: Replication backfills that have reached a terminal status are retained for 90 days after they end, after which they are no longer returned.",
         input: &LIST_REPLICATION_BACKFILLS_REQUEST,
+        output: &LIST_REPLICATION_BACKFILLS_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -335,6 +374,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ListTagsForResource",
         docs: "List the tags for an Amazon ECR resource.",
         input: &LIST_TAGS_FOR_RESOURCE_REQUEST,
+        output: &LIST_TAGS_FOR_RESOURCE_RESPONSE,
         paging: None,
     },
     Command {
@@ -342,6 +382,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutAccountSetting",
         docs: "Allows you to change the basic scan type version or registry policy scope.",
         input: &PUT_ACCOUNT_SETTING_REQUEST,
+        output: &PUT_ACCOUNT_SETTING_RESPONSE,
         paging: None,
     },
     Command {
@@ -349,6 +390,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutImage",
         docs: "Creates or updates the image manifest and tags associated with an image.\n\nWhen an image is pushed and all new image layers have been uploaded, the PutImage API is called once to create or update the image manifest and the tags associated with the image.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &PUT_IMAGE_REQUEST,
+        output: &PUT_IMAGE_RESPONSE,
         paging: None,
     },
     Command {
@@ -356,6 +398,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutImageScanningConfiguration",
         docs: "Important: The PutImageScanningConfiguration API is being deprecated, in favor of specifying the image scanning configuration at the registry level. For more information, see PutRegistryScanningConfiguration.\n\nUpdates the image scanning configuration for the specified repository.",
         input: &PUT_IMAGE_SCANNING_CONFIGURATION_REQUEST,
+        output: &PUT_IMAGE_SCANNING_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -363,6 +406,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutImageTagMutability",
         docs: "Updates the image tag mutability settings for the specified repository. For more information, see Image tag mutability (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &PUT_IMAGE_TAG_MUTABILITY_REQUEST,
+        output: &PUT_IMAGE_TAG_MUTABILITY_RESPONSE,
         paging: None,
     },
     Command {
@@ -370,6 +414,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutLifecyclePolicy",
         docs: "Creates or updates the lifecycle policy for the specified repository. For more information, see Lifecycle policy template (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html).",
         input: &PUT_LIFECYCLE_POLICY_REQUEST,
+        output: &PUT_LIFECYCLE_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -377,6 +422,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutRegistryPolicy",
         docs: "Creates or updates the permissions policy for your registry.\n\nA registry policy is used to specify permissions for another Amazon Web Services account and is used when configuring cross-account replication. For more information, see Registry permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &PUT_REGISTRY_POLICY_REQUEST,
+        output: &PUT_REGISTRY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -384,6 +430,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutRegistryScanningConfiguration",
         docs: "Creates or updates the scanning configuration for your private registry.",
         input: &PUT_REGISTRY_SCANNING_CONFIGURATION_REQUEST,
+        output: &PUT_REGISTRY_SCANNING_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -391,6 +438,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutReplicationConfiguration",
         docs: "Creates or updates the replication configuration for a registry. The existing replication configuration for a repository can be retrieved with the DescribeRegistry API action. The first time the PutReplicationConfiguration API is called, a service-linked IAM role is created in your account for the replication process. For more information, see Using service-linked roles for Amazon ECR (https://docs.aws.amazon.com/AmazonECR/latest/userguide/using-service-linked-roles.html) in the *Amazon Elastic Container Registry User Guide*. For more information on the custom role for replication, see Creating an IAM role for replication (https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication-creation-templates.html#roles-creatingrole-user-console).\n\nNote: When configuring cross-account replication, the destination account must grant the source account permission to replicate. This permission is controlled using a registry permissions policy. For more information, see PutRegistryPolicy.",
         input: &PUT_REPLICATION_CONFIGURATION_REQUEST,
+        output: &PUT_REPLICATION_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -398,6 +446,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutSigningConfiguration",
         docs: "Creates or updates the registry's signing configuration, which defines rules for automatically signing images with Amazon Web Services Signer.\n\nFor more information, see Managed signing (https://docs.aws.amazon.com/AmazonECR/latest/userguide/managed-signing.html) in the *Amazon Elastic Container Registry User Guide*.\n\nNote: To successfully generate a signature, the IAM principal pushing images must have permission to sign payloads with the Amazon Web Services Signer signing profile referenced in the signing configuration.",
         input: &PUT_SIGNING_CONFIGURATION_REQUEST,
+        output: &PUT_SIGNING_CONFIGURATION_RESPONSE,
         paging: None,
     },
     Command {
@@ -405,6 +454,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "RegisterPullTimeUpdateExclusion",
         docs: "Adds an IAM principal to the pull time update exclusion list for a registry. Amazon ECR will not record the pull time if an excluded principal pulls an image.",
         input: &REGISTER_PULL_TIME_UPDATE_EXCLUSION_REQUEST,
+        output: &REGISTER_PULL_TIME_UPDATE_EXCLUSION_RESPONSE,
         paging: None,
     },
     Command {
@@ -412,6 +462,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "SetRepositoryPolicy",
         docs: "Applies a repository policy to the specified repository to control access permissions. For more information, see Amazon ECR Repository policies (https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &SET_REPOSITORY_POLICY_REQUEST,
+        output: &SET_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -419,6 +470,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "StartImageScan",
         docs: "Starts a basic image vulnerability scan.\n\nA basic image scan can only be started once per 24 hours on an individual image. This limit includes if an image was scanned on initial push. You can start up to 100,000 basic scans per 24 hours. This limit includes both scans on initial push and scans initiated by the StartImageScan API. For more information, see Basic scanning (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-basic.html) in the *Amazon Elastic Container Registry User Guide*.",
         input: &START_IMAGE_SCAN_REQUEST,
+        output: &START_IMAGE_SCAN_RESPONSE,
         paging: None,
     },
     Command {
@@ -426,6 +478,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "StartLifecyclePolicyPreview",
         docs: "Starts a preview of a lifecycle policy for the specified repository. This allows you to see the results before associating the lifecycle policy with the repository.",
         input: &START_LIFECYCLE_POLICY_PREVIEW_REQUEST,
+        output: &START_LIFECYCLE_POLICY_PREVIEW_RESPONSE,
         paging: None,
     },
     Command {
@@ -433,6 +486,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "StartReplicationBackfill",
         docs: "Starts a replication backfill for a registry. A replication backfill replicates a registry's existing images that match its replication configuration to the specified destination. Use the DescribeReplicationBackfillResults operation to monitor the progress of a replication backfill, and to retrieve its per-image results after it reaches a terminal status.\n\nNote: The destination must already be configured in the registry's replication configuration.\n\nNote: Only one replication backfill can be in progress for a given destination Region at a time. Starting a replication backfill for a destination Region that already has one in progress fails with a ReplicationBackfillInProgressException. In addition, a registry can have at most 10 replication backfills in progress at once. Starting a replication backfill that would exceed this limit fails with a LimitExceededException.",
         input: &START_REPLICATION_BACKFILL_REQUEST,
+        output: &START_REPLICATION_BACKFILL_RESPONSE,
         paging: None,
     },
     Command {
@@ -440,6 +494,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "StopReplicationBackfill",
         docs: "Stops an in progress replication backfill for a registry. The backfill to stop is identified by the replicationBackfillId returned by the StartReplicationBackfill operation.\n\nNote: Images that have already been replicated are not affected, and replications that are already in progress continue to completion.",
         input: &STOP_REPLICATION_BACKFILL_REQUEST,
+        output: &STOP_REPLICATION_BACKFILL_RESPONSE,
         paging: None,
     },
     Command {
@@ -447,6 +502,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "TagResource",
         docs: "Adds specified tags to a resource with the specified ARN. Existing tags on a resource are not changed if they are not specified in the request parameters.",
         input: &TAG_RESOURCE_REQUEST,
+        output: &TAG_RESOURCE_RESPONSE,
         paging: None,
     },
     Command {
@@ -454,6 +510,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "UntagResource",
         docs: "Deletes specified tags from a resource.",
         input: &UNTAG_RESOURCE_REQUEST,
+        output: &UNTAG_RESOURCE_RESPONSE,
         paging: None,
     },
     Command {
@@ -461,6 +518,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "UpdateImageStorageClass",
         docs: "Transitions an image between storage classes. You can transition images from Amazon ECR standard storage class to Amazon ECR archival storage class for long-term storage, or restore archived images back to Amazon ECR standard.",
         input: &UPDATE_IMAGE_STORAGE_CLASS_REQUEST,
+        output: &UPDATE_IMAGE_STORAGE_CLASS_RESPONSE,
         paging: None,
     },
     Command {
@@ -468,6 +526,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "UpdatePullThroughCacheRule",
         docs: "Updates an existing pull through cache rule.",
         input: &UPDATE_PULL_THROUGH_CACHE_RULE_REQUEST,
+        output: &UPDATE_PULL_THROUGH_CACHE_RULE_RESPONSE,
         paging: None,
     },
     Command {
@@ -475,6 +534,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "UpdateRepositoryCreationTemplate",
         docs: "Updates an existing repository creation template.",
         input: &UPDATE_REPOSITORY_CREATION_TEMPLATE_REQUEST,
+        output: &UPDATE_REPOSITORY_CREATION_TEMPLATE_RESPONSE,
         paging: None,
     },
     Command {
@@ -482,6 +542,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "UploadLayerPart",
         docs: "Uploads an image layer part to Amazon ECR.\n\nWhen an image is pushed, each new image layer is uploaded in parts. The maximum size of each image layer part can be 20971520 bytes (or about 20MB). The UploadLayerPart API is called once per each new image layer part.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &UPLOAD_LAYER_PART_REQUEST,
+        output: &UPLOAD_LAYER_PART_RESPONSE,
         paging: None,
     },
     Command {
@@ -489,6 +550,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ValidatePullThroughCacheRule",
         docs: "Validates an existing pull through cache rule for an upstream registry that requires authentication. This will retrieve the contents of the Amazon Web Services Secrets Manager secret, verify the syntax, and then validate that authentication to the upstream registry is successful.",
         input: &VALIDATE_PULL_THROUGH_CACHE_RULE_REQUEST,
+        output: &VALIDATE_PULL_THROUGH_CACHE_RULE_RESPONSE,
         paging: None,
     },
 ];
@@ -919,6 +981,12 @@ pub async fn wait(
     }
 }
 
+/// `Annotations`.
+static ANNOTATIONS: Shape = Shape::Map(&Shape::String);
+
+/// `ArtifactStatus`.
+static ARTIFACT_STATUS: Shape = Shape::Enum(&["ACTIVE", "ARCHIVED", "ACTIVATING"]);
+
 /// `ArtifactStatusFilter`.
 static ARTIFACT_STATUS_FILTER: Shape = Shape::Enum(
     &["ACTIVE", "ARCHIVED", "ACTIVATING", "ANY"],
@@ -926,6 +994,135 @@ static ARTIFACT_STATUS_FILTER: Shape = Shape::Enum(
 
 /// `ArtifactTypeList`.
 static ARTIFACT_TYPE_LIST: Shape = Shape::List(&Shape::String);
+
+/// `Attribute`.
+static ATTRIBUTE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "key",
+            flag: "key",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "value",
+            flag: "value",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `AttributeList`.
+static ATTRIBUTE_LIST: Shape = Shape::List(&ATTRIBUTE);
+
+/// `AuthorizationData`.
+static AUTHORIZATION_DATA: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "authorizationToken",
+            flag: "authorization-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "expiresAt",
+            flag: "expires-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "proxyEndpoint",
+            flag: "proxy-endpoint",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `AuthorizationDataList`.
+static AUTHORIZATION_DATA_LIST: Shape = Shape::List(&AUTHORIZATION_DATA);
+
+/// `AwsEcrContainerImageDetails`.
+static AWS_ECR_CONTAINER_IMAGE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "architecture",
+            flag: "architecture",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "author",
+            flag: "author",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageHash",
+            flag: "image-hash",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageTags",
+            flag: "image-tags",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAGS_LIST,
+        },
+        Member {
+            name: "inUseCount",
+            flag: "in-use-count",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "lastInUseAt",
+            flag: "last-in-use-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "platform",
+            flag: "platform",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "pushedAt",
+            flag: "pushed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "registry",
+            flag: "registry",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
 
 /// `BatchCheckLayerAvailabilityRequest`.
 static BATCH_CHECK_LAYER_AVAILABILITY_REQUEST: Shape = Shape::Structure(
@@ -954,6 +1151,26 @@ static BATCH_CHECK_LAYER_AVAILABILITY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `BatchCheckLayerAvailabilityResponse`.
+static BATCH_CHECK_LAYER_AVAILABILITY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failures",
+            flag: "failures",
+            docs: "",
+            required: false,
+            shape: &LAYER_FAILURE_LIST,
+        },
+        Member {
+            name: "layers",
+            flag: "layers",
+            docs: "",
+            required: false,
+            shape: &LAYER_LIST,
+        },
+    ],
+);
+
 /// `BatchDeleteImageRequest`.
 static BATCH_DELETE_IMAGE_REQUEST: Shape = Shape::Structure(
     &[
@@ -977,6 +1194,26 @@ static BATCH_DELETE_IMAGE_REQUEST: Shape = Shape::Structure(
             docs: "The repository that contains the image to delete.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `BatchDeleteImageResponse`.
+static BATCH_DELETE_IMAGE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failures",
+            flag: "failures",
+            docs: "",
+            required: false,
+            shape: &IMAGE_FAILURE_LIST,
+        },
+        Member {
+            name: "imageIds",
+            flag: "image-ids",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER_LIST,
         },
     ],
 );
@@ -1015,6 +1252,26 @@ static BATCH_GET_IMAGE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `BatchGetImageResponse`.
+static BATCH_GET_IMAGE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failures",
+            flag: "failures",
+            docs: "",
+            required: false,
+            shape: &IMAGE_FAILURE_LIST,
+        },
+        Member {
+            name: "images",
+            flag: "images",
+            docs: "",
+            required: false,
+            shape: &IMAGE_LIST,
+        },
+    ],
+);
+
 /// `BatchGetRepositoryScanningConfigurationRequest`.
 static BATCH_GET_REPOSITORY_SCANNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(
     &[
@@ -1024,6 +1281,26 @@ static BATCH_GET_REPOSITORY_SCANNING_CONFIGURATION_REQUEST: Shape = Shape::Struc
             docs: "One or more repository names to get the scanning configuration for.",
             required: true,
             shape: &SCANNING_CONFIGURATION_REPOSITORY_NAME_LIST,
+        },
+    ],
+);
+
+/// `BatchGetRepositoryScanningConfigurationResponse`.
+static BATCH_GET_REPOSITORY_SCANNING_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failures",
+            flag: "failures",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_SCANNING_CONFIGURATION_FAILURE_LIST,
+        },
+        Member {
+            name: "scanningConfigurations",
+            flag: "scanning-configurations",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_SCANNING_CONFIGURATION_LIST,
         },
     ],
 );
@@ -1060,6 +1337,40 @@ static COMPLETE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
             flag: "upload-id",
             docs: "The upload ID from a previous InitiateLayerUpload operation to associate with the image layer.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CompleteLayerUploadResponse`.
+static COMPLETE_LAYER_UPLOAD_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "layerDigest",
+            flag: "layer-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "uploadId",
+            flag: "upload-id",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1121,6 +1432,75 @@ static CREATE_PULL_THROUGH_CACHE_RULE_REQUEST: Shape = Shape::Structure(
             name: "upstreamRoleArn",
             flag: "upstream-role-arn",
             docs: "The Amazon Resource Name (ARN) of the IAM role in the aws partition that Amazon ECR assumes through customRoleArn to authenticate to the Amazon ECR Public Premium upstream registry. You can use this parameter only for the Amazon ECR Public Premium upstream registry, and it requires customRoleArn.",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CreatePullThroughCacheRuleResponse`.
+static CREATE_PULL_THROUGH_CACHE_RULE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "credentialArn",
+            flag: "credential-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "customRoleArn",
+            flag: "custom-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "ecrRepositoryPrefix",
+            flag: "ecr-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRegistry",
+            flag: "upstream-registry",
+            docs: "",
+            required: false,
+            shape: &UPSTREAM_REGISTRY,
+        },
+        Member {
+            name: "upstreamRegistryUrl",
+            flag: "upstream-registry-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRepositoryPrefix",
+            flag: "upstream-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRoleArn",
+            flag: "upstream-role-arn",
+            docs: "",
             required: false,
             shape: &Shape::String,
         },
@@ -1203,6 +1583,26 @@ static CREATE_REPOSITORY_CREATION_TEMPLATE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `CreateRepositoryCreationTemplateResponse`.
+static CREATE_REPOSITORY_CREATION_TEMPLATE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryCreationTemplate",
+            flag: "repository-creation-template",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CREATION_TEMPLATE,
+        },
+    ],
+);
+
 /// `CreateRepositoryRequest`.
 static CREATE_REPOSITORY_REQUEST: Shape = Shape::Structure(
     &[
@@ -1258,6 +1658,120 @@ static CREATE_REPOSITORY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `CreateRepositoryResponse`.
+static CREATE_REPOSITORY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "repository",
+            flag: "repository",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY,
+        },
+    ],
+);
+
+/// `CvssScore`.
+static CVSS_SCORE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "baseScore",
+            flag: "base-score",
+            docs: "",
+            required: false,
+            shape: &Shape::Double,
+        },
+        Member {
+            name: "scoringVector",
+            flag: "scoring-vector",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "source",
+            flag: "source",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "version",
+            flag: "version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CvssScoreAdjustment`.
+static CVSS_SCORE_ADJUSTMENT: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "metric",
+            flag: "metric",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "reason",
+            flag: "reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CvssScoreAdjustmentList`.
+static CVSS_SCORE_ADJUSTMENT_LIST: Shape = Shape::List(&CVSS_SCORE_ADJUSTMENT);
+
+/// `CvssScoreDetails`.
+static CVSS_SCORE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "adjustments",
+            flag: "adjustments",
+            docs: "",
+            required: false,
+            shape: &CVSS_SCORE_ADJUSTMENT_LIST,
+        },
+        Member {
+            name: "score",
+            flag: "score",
+            docs: "",
+            required: false,
+            shape: &Shape::Double,
+        },
+        Member {
+            name: "scoreSource",
+            flag: "score-source",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "scoringVector",
+            flag: "scoring-vector",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "version",
+            flag: "version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CvssScoreList`.
+static CVSS_SCORE_LIST: Shape = Shape::List(&CVSS_SCORE);
+
 /// `DeleteLifecyclePolicyRequest`.
 static DELETE_LIFECYCLE_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -1273,6 +1787,40 @@ static DELETE_LIFECYCLE_POLICY_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DeleteLifecyclePolicyResponse`.
+static DELETE_LIFECYCLE_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "lastEvaluatedAt",
+            flag: "last-evaluated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "lifecyclePolicyText",
+            flag: "lifecycle-policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1298,8 +1846,90 @@ static DELETE_PULL_THROUGH_CACHE_RULE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DeletePullThroughCacheRuleResponse`.
+static DELETE_PULL_THROUGH_CACHE_RULE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "credentialArn",
+            flag: "credential-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "customRoleArn",
+            flag: "custom-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "ecrRepositoryPrefix",
+            flag: "ecr-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRegistryUrl",
+            flag: "upstream-registry-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRepositoryPrefix",
+            flag: "upstream-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRoleArn",
+            flag: "upstream-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `DeleteRegistryPolicyRequest`.
 static DELETE_REGISTRY_POLICY_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `DeleteRegistryPolicyResponse`.
+static DELETE_REGISTRY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
 
 /// `DeleteReplication`.
 static DELETE_REPLICATION: Shape = Shape::Structure(
@@ -1327,6 +1957,26 @@ static DELETE_REPOSITORY_CREATION_TEMPLATE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DeleteRepositoryCreationTemplateResponse`.
+static DELETE_REPOSITORY_CREATION_TEMPLATE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryCreationTemplate",
+            flag: "repository-creation-template",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CREATION_TEMPLATE,
+        },
+    ],
+);
+
 /// `DeleteRepositoryPolicyRequest`.
 static DELETE_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -1342,6 +1992,33 @@ static DELETE_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository that is associated with the repository policy to delete.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DeleteRepositoryPolicyResponse`.
+static DELETE_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1374,8 +2051,41 @@ static DELETE_REPOSITORY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DeleteRepositoryResponse`.
+static DELETE_REPOSITORY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "repository",
+            flag: "repository",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY,
+        },
+    ],
+);
+
 /// `DeleteSigningConfigurationRequest`.
 static DELETE_SIGNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `DeleteSigningConfigurationResponse`.
+static DELETE_SIGNING_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "signingConfiguration",
+            flag: "signing-configuration",
+            docs: "",
+            required: false,
+            shape: &SIGNING_CONFIGURATION,
+        },
+    ],
+);
 
 /// `DeregisterPullTimeUpdateExclusionRequest`.
 static DEREGISTER_PULL_TIME_UPDATE_EXCLUSION_REQUEST: Shape = Shape::Structure(
@@ -1385,6 +2095,19 @@ static DEREGISTER_PULL_TIME_UPDATE_EXCLUSION_REQUEST: Shape = Shape::Structure(
             flag: "principal-arn",
             docs: "The ARN of the IAM principal to remove from the pull time update exclusion list.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DeregisterPullTimeUpdateExclusionResponse`.
+static DEREGISTER_PULL_TIME_UPDATE_EXCLUSION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "principalArn",
+            flag: "principal-arn",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1412,6 +2135,33 @@ static DESCRIBE_IMAGE_REPLICATION_STATUS_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository that the image is in.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeImageReplicationStatusResponse`.
+static DESCRIBE_IMAGE_REPLICATION_STATUS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "replicationStatuses",
+            flag: "replication-statuses",
+            docs: "",
+            required: false,
+            shape: &IMAGE_REPLICATION_STATUS_LIST,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1458,6 +2208,54 @@ static DESCRIBE_IMAGE_SCAN_FINDINGS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeImageScanFindingsResponse`.
+static DESCRIBE_IMAGE_SCAN_FINDINGS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "imageScanFindings",
+            flag: "image-scan-findings",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_FINDINGS,
+        },
+        Member {
+            name: "imageScanStatus",
+            flag: "image-scan-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_STATUS,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `DescribeImageSigningStatusRequest`.
 static DESCRIBE_IMAGE_SIGNING_STATUS_REQUEST: Shape = Shape::Structure(
     &[
@@ -1481,6 +2279,40 @@ static DESCRIBE_IMAGE_SIGNING_STATUS_REQUEST: Shape = Shape::Structure(
             docs: "The name of the repository that contains the image.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeImageSigningStatusResponse`.
+static DESCRIBE_IMAGE_SIGNING_STATUS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "signingStatuses",
+            flag: "signing-statuses",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SIGNING_STATUS_LIST,
         },
     ],
 );
@@ -1553,6 +2385,26 @@ static DESCRIBE_IMAGES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeImagesResponse`.
+static DESCRIBE_IMAGES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageDetails",
+            flag: "image-details",
+            docs: "",
+            required: false,
+            shape: &IMAGE_DETAIL_LIST,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `DescribePullThroughCacheRulesRequest`.
 static DESCRIBE_PULL_THROUGH_CACHE_RULES_REQUEST: Shape = Shape::Structure(
     &[
@@ -1587,8 +2439,48 @@ static DESCRIBE_PULL_THROUGH_CACHE_RULES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribePullThroughCacheRulesResponse`.
+static DESCRIBE_PULL_THROUGH_CACHE_RULES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "pullThroughCacheRules",
+            flag: "pull-through-cache-rules",
+            docs: "",
+            required: false,
+            shape: &PULL_THROUGH_CACHE_RULE_LIST,
+        },
+    ],
+);
+
 /// `DescribeRegistryRequest`.
 static DESCRIBE_REGISTRY_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `DescribeRegistryResponse`.
+static DESCRIBE_REGISTRY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "replicationConfiguration",
+            flag: "replication-configuration",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_CONFIGURATION,
+        },
+    ],
+);
 
 /// `DescribeReplicationBackfillResultsRequest`.
 static DESCRIBE_REPLICATION_BACKFILL_RESULTS_REQUEST: Shape = Shape::Structure(
@@ -1631,6 +2523,82 @@ static DESCRIBE_REPLICATION_BACKFILL_RESULTS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeReplicationBackfillResultsResponse`.
+static DESCRIBE_REPLICATION_BACKFILL_RESULTS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "destination",
+            flag: "destination",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_DESTINATION,
+        },
+        Member {
+            name: "endedAt",
+            flag: "ended-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "progress",
+            flag: "progress",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_BACKFILL_PROGRESS,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "replicationBackfillId",
+            flag: "replication-backfill-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "results",
+            flag: "results",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_BACKFILL_RESULT_LIST,
+        },
+        Member {
+            name: "startedAt",
+            flag: "started-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_BACKFILL_STATUS,
+        },
+    ],
+);
+
 /// `DescribeRepositoriesRequest`.
 static DESCRIBE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     &[
@@ -1665,6 +2633,26 @@ static DESCRIBE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeRepositoriesResponse`.
+static DESCRIBE_REPOSITORIES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositories",
+            flag: "repositories",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_LIST,
+        },
+    ],
+);
+
 /// `DescribeRepositoryCreationTemplatesRequest`.
 static DESCRIBE_REPOSITORY_CREATION_TEMPLATES_REQUEST: Shape = Shape::Structure(
     &[
@@ -1688,6 +2676,33 @@ static DESCRIBE_REPOSITORY_CREATION_TEMPLATES_REQUEST: Shape = Shape::Structure(
             docs: "The repository namespace prefixes associated with the repository creation templates to describe. If this value is not specified, all repository creation templates are returned.",
             required: false,
             shape: &PREFIX_LIST,
+        },
+    ],
+);
+
+/// `DescribeRepositoryCreationTemplatesResponse`.
+static DESCRIBE_REPOSITORY_CREATION_TEMPLATES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryCreationTemplates",
+            flag: "repository-creation-templates",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CREATION_TEMPLATE_LIST,
         },
     ],
 );
@@ -1735,6 +2750,144 @@ static ENCRYPTION_CONFIGURATION_FOR_REPOSITORY_CREATION_TEMPLATE: Shape = Shape:
 /// `EncryptionType`.
 static ENCRYPTION_TYPE: Shape = Shape::Enum(&["AES256", "KMS", "KMS_DSSE"]);
 
+/// `EnhancedImageScanFinding`.
+static ENHANCED_IMAGE_SCAN_FINDING: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "awsAccountId",
+            flag: "aws-account-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "exploitAvailable",
+            flag: "exploit-available",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "findingArn",
+            flag: "finding-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "firstObservedAt",
+            flag: "first-observed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "fixAvailable",
+            flag: "fix-available",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "lastObservedAt",
+            flag: "last-observed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "packageVulnerabilityDetails",
+            flag: "package-vulnerability-details",
+            docs: "",
+            required: false,
+            shape: &PACKAGE_VULNERABILITY_DETAILS,
+        },
+        Member {
+            name: "remediation",
+            flag: "remediation",
+            docs: "",
+            required: false,
+            shape: &REMEDIATION,
+        },
+        Member {
+            name: "resources",
+            flag: "resources",
+            docs: "",
+            required: false,
+            shape: &RESOURCE_LIST,
+        },
+        Member {
+            name: "score",
+            flag: "score",
+            docs: "",
+            required: false,
+            shape: &Shape::Double,
+        },
+        Member {
+            name: "scoreDetails",
+            flag: "score-details",
+            docs: "",
+            required: false,
+            shape: &SCORE_DETAILS,
+        },
+        Member {
+            name: "severity",
+            flag: "severity",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "title",
+            flag: "title",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "type",
+            flag: "type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "updatedAt",
+            flag: "updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `EnhancedImageScanFindingList`.
+static ENHANCED_IMAGE_SCAN_FINDING_LIST: Shape = Shape::List(
+    &ENHANCED_IMAGE_SCAN_FINDING,
+);
+
+/// `FindingSeverity`.
+static FINDING_SEVERITY: Shape = Shape::Enum(
+    &["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL", "UNDEFINED"],
+);
+
+/// `FindingSeverityCounts`.
+static FINDING_SEVERITY_COUNTS: Shape = Shape::Map(&Shape::Long);
+
 /// `GetAccountSettingRequest`.
 static GET_ACCOUNT_SETTING_REQUEST: Shape = Shape::Structure(
     &[
@@ -1743,6 +2896,26 @@ static GET_ACCOUNT_SETTING_REQUEST: Shape = Shape::Structure(
             flag: "name",
             docs: "The name of the account setting, such as BASIC_SCAN_TYPE_VERSION, REGISTRY_POLICY_SCOPE, or BLOB_MOUNTING.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `GetAccountSettingResponse`.
+static GET_ACCOUNT_SETTING_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "name",
+            flag: "name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "value",
+            flag: "value",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1760,6 +2933,19 @@ static GET_AUTHORIZATION_TOKEN_REQUEST: Shape = Shape::Structure(
             docs: "A list of Amazon Web Services account IDs that are associated with the registries for which to get AuthorizationData objects. If you do not specify a registry, the default registry is assumed.This field is deprecated. The returned authorization token can be used to access any Amazon ECR registry that the IAM principal has access to, specifying a registry ID doesn't change the permissions scope of the authorization token.",
             required: false,
             shape: &GET_AUTHORIZATION_TOKEN_REGISTRY_ID_LIST,
+        },
+    ],
+);
+
+/// `GetAuthorizationTokenResponse`.
+static GET_AUTHORIZATION_TOKEN_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "authorizationData",
+            flag: "authorization-data",
+            docs: "",
+            required: false,
+            shape: &AUTHORIZATION_DATA_LIST,
         },
     ],
 );
@@ -1786,6 +2972,26 @@ static GET_DOWNLOAD_URL_FOR_LAYER_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository that is associated with the image layer to download.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `GetDownloadUrlForLayerResponse`.
+static GET_DOWNLOAD_URL_FOR_LAYER_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "downloadUrl",
+            flag: "download-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "layerDigest",
+            flag: "layer-digest",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1839,6 +3045,61 @@ static GET_LIFECYCLE_POLICY_PREVIEW_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `GetLifecyclePolicyPreviewResponse`.
+static GET_LIFECYCLE_POLICY_PREVIEW_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "lifecyclePolicyText",
+            flag: "lifecycle-policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "previewResults",
+            flag: "preview-results",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_PREVIEW_RESULT_LIST,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_PREVIEW_STATUS,
+        },
+        Member {
+            name: "summary",
+            flag: "summary",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_PREVIEW_SUMMARY,
+        },
+    ],
+);
+
 /// `GetLifecyclePolicyRequest`.
 static GET_LIFECYCLE_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -1859,11 +3120,85 @@ static GET_LIFECYCLE_POLICY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `GetLifecyclePolicyResponse`.
+static GET_LIFECYCLE_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "lastEvaluatedAt",
+            flag: "last-evaluated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "lifecyclePolicyText",
+            flag: "lifecycle-policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `GetRegistryPolicyRequest`.
 static GET_REGISTRY_POLICY_REQUEST: Shape = Shape::Structure(&[]);
 
+/// `GetRegistryPolicyResponse`.
+static GET_REGISTRY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `GetRegistryScanningConfigurationRequest`.
 static GET_REGISTRY_SCANNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `GetRegistryScanningConfigurationResponse`.
+static GET_REGISTRY_SCANNING_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "scanningConfiguration",
+            flag: "scanning-configuration",
+            docs: "",
+            required: false,
+            shape: &REGISTRY_SCANNING_CONFIGURATION,
+        },
+    ],
+);
 
 /// `GetRepositoryPolicyRequest`.
 static GET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
@@ -1885,8 +3220,260 @@ static GET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `GetRepositoryPolicyResponse`.
+static GET_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `GetSigningConfigurationRequest`.
 static GET_SIGNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `GetSigningConfigurationResponse`.
+static GET_SIGNING_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "signingConfiguration",
+            flag: "signing-configuration",
+            docs: "",
+            required: false,
+            shape: &SIGNING_CONFIGURATION,
+        },
+    ],
+);
+
+/// `Image`.
+static IMAGE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "imageManifest",
+            flag: "image-manifest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageManifestMediaType",
+            flag: "image-manifest-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ImageActionType`.
+static IMAGE_ACTION_TYPE: Shape = Shape::Enum(&["EXPIRE", "TRANSITION"]);
+
+/// `ImageDetail`.
+static IMAGE_DETAIL: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "artifactMediaType",
+            flag: "artifact-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageDigest",
+            flag: "image-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageManifestMediaType",
+            flag: "image-manifest-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imagePushedAt",
+            flag: "image-pushed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "imageScanFindingsSummary",
+            flag: "image-scan-findings-summary",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_FINDINGS_SUMMARY,
+        },
+        Member {
+            name: "imageScanStatus",
+            flag: "image-scan-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_STATUS,
+        },
+        Member {
+            name: "imageSizeInBytes",
+            flag: "image-size-in-bytes",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "imageStatus",
+            flag: "image-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_STATUS,
+        },
+        Member {
+            name: "imageTags",
+            flag: "image-tags",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_LIST,
+        },
+        Member {
+            name: "lastActivatedAt",
+            flag: "last-activated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "lastArchivedAt",
+            flag: "last-archived-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "lastRecordedPullTime",
+            flag: "last-recorded-pull-time",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "subjectManifestDigest",
+            flag: "subject-manifest-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ImageDetailList`.
+static IMAGE_DETAIL_LIST: Shape = Shape::List(&IMAGE_DETAIL);
+
+/// `ImageFailure`.
+static IMAGE_FAILURE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &IMAGE_FAILURE_CODE,
+        },
+        Member {
+            name: "failureReason",
+            flag: "failure-reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+    ],
+);
+
+/// `ImageFailureCode`.
+static IMAGE_FAILURE_CODE: Shape = Shape::Enum(
+    &[
+        "InvalidImageDigest",
+        "InvalidImageTag",
+        "ImageTagDoesNotMatchDigest",
+        "ImageNotFound",
+        "MissingDigestAndTag",
+        "ImageReferencedByManifestList",
+        "KmsError",
+        "UpstreamAccessDenied",
+        "UpstreamTooManyRequests",
+        "UpstreamUnavailable",
+        "ImageInaccessible",
+    ],
+);
+
+/// `ImageFailureList`.
+static IMAGE_FAILURE_LIST: Shape = Shape::List(&IMAGE_FAILURE);
 
 /// `ImageIdentifier`.
 static IMAGE_IDENTIFIER: Shape = Shape::Structure(
@@ -1911,6 +3498,229 @@ static IMAGE_IDENTIFIER: Shape = Shape::Structure(
 /// `ImageIdentifierList`.
 static IMAGE_IDENTIFIER_LIST: Shape = Shape::List(&IMAGE_IDENTIFIER);
 
+/// `ImageList`.
+static IMAGE_LIST: Shape = Shape::List(&IMAGE);
+
+/// `ImageReferrer`.
+static IMAGE_REFERRER: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "annotations",
+            flag: "annotations",
+            docs: "",
+            required: false,
+            shape: &ANNOTATIONS,
+        },
+        Member {
+            name: "artifactStatus",
+            flag: "artifact-status",
+            docs: "",
+            required: false,
+            shape: &ARTIFACT_STATUS,
+        },
+        Member {
+            name: "artifactType",
+            flag: "artifact-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "digest",
+            flag: "digest",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "mediaType",
+            flag: "media-type",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "size",
+            flag: "size",
+            docs: "",
+            required: true,
+            shape: &Shape::Long,
+        },
+    ],
+);
+
+/// `ImageReferrerList`.
+static IMAGE_REFERRER_LIST: Shape = Shape::List(&IMAGE_REFERRER);
+
+/// `ImageReplicationStatus`.
+static IMAGE_REPLICATION_STATUS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "region",
+            flag: "region",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_STATUS,
+        },
+    ],
+);
+
+/// `ImageReplicationStatusList`.
+static IMAGE_REPLICATION_STATUS_LIST: Shape = Shape::List(&IMAGE_REPLICATION_STATUS);
+
+/// `ImageScanFinding`.
+static IMAGE_SCAN_FINDING: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "attributes",
+            flag: "attributes",
+            docs: "",
+            required: false,
+            shape: &ATTRIBUTE_LIST,
+        },
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "name",
+            flag: "name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "severity",
+            flag: "severity",
+            docs: "",
+            required: false,
+            shape: &FINDING_SEVERITY,
+        },
+        Member {
+            name: "uri",
+            flag: "uri",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ImageScanFindingList`.
+static IMAGE_SCAN_FINDING_LIST: Shape = Shape::List(&IMAGE_SCAN_FINDING);
+
+/// `ImageScanFindings`.
+static IMAGE_SCAN_FINDINGS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "enhancedFindings",
+            flag: "enhanced-findings",
+            docs: "",
+            required: false,
+            shape: &ENHANCED_IMAGE_SCAN_FINDING_LIST,
+        },
+        Member {
+            name: "findingSeverityCounts",
+            flag: "finding-severity-counts",
+            docs: "",
+            required: false,
+            shape: &FINDING_SEVERITY_COUNTS,
+        },
+        Member {
+            name: "findings",
+            flag: "findings",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_FINDING_LIST,
+        },
+        Member {
+            name: "imageScanCompletedAt",
+            flag: "image-scan-completed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "vulnerabilitySourceUpdatedAt",
+            flag: "vulnerability-source-updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `ImageScanFindingsSummary`.
+static IMAGE_SCAN_FINDINGS_SUMMARY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "findingSeverityCounts",
+            flag: "finding-severity-counts",
+            docs: "",
+            required: false,
+            shape: &FINDING_SEVERITY_COUNTS,
+        },
+        Member {
+            name: "imageScanCompletedAt",
+            flag: "image-scan-completed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "vulnerabilitySourceUpdatedAt",
+            flag: "vulnerability-source-updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `ImageScanStatus`.
+static IMAGE_SCAN_STATUS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &SCAN_STATUS,
+        },
+    ],
+);
+
 /// `ImageScanningConfiguration`.
 static IMAGE_SCANNING_CONFIGURATION: Shape = Shape::Structure(
     &[
@@ -1924,10 +3734,53 @@ static IMAGE_SCANNING_CONFIGURATION: Shape = Shape::Structure(
     ],
 );
 
+/// `ImageSigningStatus`.
+static IMAGE_SIGNING_STATUS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "failureReason",
+            flag: "failure-reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "signingProfileArn",
+            flag: "signing-profile-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &SIGNING_STATUS,
+        },
+    ],
+);
+
+/// `ImageSigningStatusList`.
+static IMAGE_SIGNING_STATUS_LIST: Shape = Shape::List(&IMAGE_SIGNING_STATUS);
+
+/// `ImageStatus`.
+static IMAGE_STATUS: Shape = Shape::Enum(&["ACTIVE", "ARCHIVED", "ACTIVATING"]);
+
 /// `ImageStatusFilter`.
 static IMAGE_STATUS_FILTER: Shape = Shape::Enum(
     &["ACTIVE", "ARCHIVED", "ACTIVATING", "ANY"],
 );
+
+/// `ImageTagList`.
+static IMAGE_TAG_LIST: Shape = Shape::List(&Shape::String);
 
 /// `ImageTagMutability`.
 static IMAGE_TAG_MUTABILITY: Shape = Shape::Enum(
@@ -1962,6 +3815,9 @@ static IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS: Shape = Shape::List(
     &IMAGE_TAG_MUTABILITY_EXCLUSION_FILTER,
 );
 
+/// `ImageTagsList`.
+static IMAGE_TAGS_LIST: Shape = Shape::List(&Shape::String);
+
 /// `InitiateLayerUploadRequest`.
 static INITIATE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
     &[
@@ -1982,8 +3838,105 @@ static INITIATE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `InitiateLayerUploadResponse`.
+static INITIATE_LAYER_UPLOAD_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "partSize",
+            flag: "part-size",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "uploadId",
+            flag: "upload-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `Layer`.
+static LAYER: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "layerAvailability",
+            flag: "layer-availability",
+            docs: "",
+            required: false,
+            shape: &LAYER_AVAILABILITY,
+        },
+        Member {
+            name: "layerDigest",
+            flag: "layer-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "layerSize",
+            flag: "layer-size",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "mediaType",
+            flag: "media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `LayerAvailability`.
+static LAYER_AVAILABILITY: Shape = Shape::Enum(
+    &["AVAILABLE", "UNAVAILABLE", "ARCHIVED"],
+);
+
 /// `LayerDigestList`.
 static LAYER_DIGEST_LIST: Shape = Shape::List(&Shape::String);
+
+/// `LayerFailure`.
+static LAYER_FAILURE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &LAYER_FAILURE_CODE,
+        },
+        Member {
+            name: "failureReason",
+            flag: "failure-reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "layerDigest",
+            flag: "layer-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `LayerFailureCode`.
+static LAYER_FAILURE_CODE: Shape = Shape::Enum(
+    &["InvalidLayerDigest", "MissingLayerDigest"],
+);
+
+/// `LayerFailureList`.
+static LAYER_FAILURE_LIST: Shape = Shape::List(&LAYER_FAILURE);
+
+/// `LayerList`.
+static LAYER_LIST: Shape = Shape::List(&LAYER);
 
 /// `LifecyclePolicyPreviewFilter`.
 static LIFECYCLE_POLICY_PREVIEW_FILTER: Shape = Shape::Structure(
@@ -1997,6 +3950,110 @@ static LIFECYCLE_POLICY_PREVIEW_FILTER: Shape = Shape::Structure(
         },
     ],
 );
+
+/// `LifecyclePolicyPreviewResult`.
+static LIFECYCLE_POLICY_PREVIEW_RESULT: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "action",
+            flag: "action",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_RULE_ACTION,
+        },
+        Member {
+            name: "appliedRulePriority",
+            flag: "applied-rule-priority",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "imageDigest",
+            flag: "image-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imagePushedAt",
+            flag: "image-pushed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "imageTags",
+            flag: "image-tags",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_LIST,
+        },
+        Member {
+            name: "storageClass",
+            flag: "storage-class",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_STORAGE_CLASS,
+        },
+    ],
+);
+
+/// `LifecyclePolicyPreviewResultList`.
+static LIFECYCLE_POLICY_PREVIEW_RESULT_LIST: Shape = Shape::List(
+    &LIFECYCLE_POLICY_PREVIEW_RESULT,
+);
+
+/// `LifecyclePolicyPreviewStatus`.
+static LIFECYCLE_POLICY_PREVIEW_STATUS: Shape = Shape::Enum(
+    &["IN_PROGRESS", "COMPLETE", "EXPIRED", "FAILED"],
+);
+
+/// `LifecyclePolicyPreviewSummary`.
+static LIFECYCLE_POLICY_PREVIEW_SUMMARY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "expiringImageTotalCount",
+            flag: "expiring-image-total-count",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "transitioningImageTotalCounts",
+            flag: "transitioning-image-total-counts",
+            docs: "",
+            required: false,
+            shape: &TRANSITIONING_IMAGE_TOTAL_COUNTS,
+        },
+    ],
+);
+
+/// `LifecyclePolicyRuleAction`.
+static LIFECYCLE_POLICY_RULE_ACTION: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "targetStorageClass",
+            flag: "target-storage-class",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_TARGET_STORAGE_CLASS,
+        },
+        Member {
+            name: "type",
+            flag: "type",
+            docs: "",
+            required: false,
+            shape: &IMAGE_ACTION_TYPE,
+        },
+    ],
+);
+
+/// `LifecyclePolicyStorageClass`.
+static LIFECYCLE_POLICY_STORAGE_CLASS: Shape = Shape::Enum(&["ARCHIVE", "STANDARD"]);
+
+/// `LifecyclePolicyTargetStorageClass`.
+static LIFECYCLE_POLICY_TARGET_STORAGE_CLASS: Shape = Shape::Enum(&["ARCHIVE"]);
 
 /// `ListImageReferrersFilter`.
 static LIST_IMAGE_REFERRERS_FILTER: Shape = Shape::Structure(
@@ -2066,6 +4123,26 @@ static LIST_IMAGE_REFERRERS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `ListImageReferrersResponse`.
+static LIST_IMAGE_REFERRERS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "referrers",
+            flag: "referrers",
+            docs: "",
+            required: false,
+            shape: &IMAGE_REFERRER_LIST,
+        },
+    ],
+);
+
 /// `ListImagesFilter`.
 static LIST_IMAGES_FILTER: Shape = Shape::Structure(
     &[
@@ -2127,6 +4204,26 @@ static LIST_IMAGES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `ListImagesResponse`.
+static LIST_IMAGES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageIds",
+            flag: "image-ids",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER_LIST,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `ListPullTimeUpdateExclusionsRequest`.
 static LIST_PULL_TIME_UPDATE_EXCLUSIONS_REQUEST: Shape = Shape::Structure(
     &[
@@ -2143,6 +4240,26 @@ static LIST_PULL_TIME_UPDATE_EXCLUSIONS_REQUEST: Shape = Shape::Structure(
             docs: "The nextToken value returned from a previous paginated ListPullTimeUpdateExclusions request where maxResults was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the nextToken value. This value is null when there are no more results to return.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
             required: false,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ListPullTimeUpdateExclusionsResponse`.
+static LIST_PULL_TIME_UPDATE_EXCLUSIONS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "pullTimeUpdateExclusions",
+            flag: "pull-time-update-exclusions",
+            docs: "",
+            required: false,
+            shape: &PULL_TIME_UPDATE_EXCLUSION_LIST,
         },
     ],
 );
@@ -2174,6 +4291,33 @@ static LIST_REPLICATION_BACKFILLS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `ListReplicationBackfillsResponse`.
+static LIST_REPLICATION_BACKFILLS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "backfills",
+            flag: "backfills",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_BACKFILL_SUMMARY_LIST,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `ListTagsForResourceRequest`.
 static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape::Structure(
     &[
@@ -2187,16 +4331,187 @@ static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `ListTagsForResourceResponse`.
+static LIST_TAGS_FOR_RESOURCE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "tags",
+            flag: "tags",
+            docs: "",
+            required: false,
+            shape: &TAG_LIST,
+        },
+    ],
+);
+
 /// `MediaTypeList`.
 static MEDIA_TYPE_LIST: Shape = Shape::List(&Shape::String);
 
+/// `PackageVulnerabilityDetails`.
+static PACKAGE_VULNERABILITY_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "cvss",
+            flag: "cvss",
+            docs: "",
+            required: false,
+            shape: &CVSS_SCORE_LIST,
+        },
+        Member {
+            name: "referenceUrls",
+            flag: "reference-urls",
+            docs: "",
+            required: false,
+            shape: &REFERENCE_URLS_LIST,
+        },
+        Member {
+            name: "relatedVulnerabilities",
+            flag: "related-vulnerabilities",
+            docs: "",
+            required: false,
+            shape: &RELATED_VULNERABILITIES_LIST,
+        },
+        Member {
+            name: "source",
+            flag: "source",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "sourceUrl",
+            flag: "source-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "vendorCreatedAt",
+            flag: "vendor-created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "vendorSeverity",
+            flag: "vendor-severity",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "vendorUpdatedAt",
+            flag: "vendor-updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "vulnerabilityId",
+            flag: "vulnerability-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "vulnerablePackages",
+            flag: "vulnerable-packages",
+            docs: "",
+            required: false,
+            shape: &VULNERABLE_PACKAGES_LIST,
+        },
+    ],
+);
+
 /// `PrefixList`.
 static PREFIX_LIST: Shape = Shape::List(&Shape::String);
+
+/// `PullThroughCacheRule`.
+static PULL_THROUGH_CACHE_RULE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "credentialArn",
+            flag: "credential-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "customRoleArn",
+            flag: "custom-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "ecrRepositoryPrefix",
+            flag: "ecr-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "updatedAt",
+            flag: "updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "upstreamRegistry",
+            flag: "upstream-registry",
+            docs: "",
+            required: false,
+            shape: &UPSTREAM_REGISTRY,
+        },
+        Member {
+            name: "upstreamRegistryUrl",
+            flag: "upstream-registry-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRepositoryPrefix",
+            flag: "upstream-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRoleArn",
+            flag: "upstream-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `PullThroughCacheRuleList`.
+static PULL_THROUGH_CACHE_RULE_LIST: Shape = Shape::List(&PULL_THROUGH_CACHE_RULE);
 
 /// `PullThroughCacheRuleRepositoryPrefixList`.
 static PULL_THROUGH_CACHE_RULE_REPOSITORY_PREFIX_LIST: Shape = Shape::List(
     &Shape::String,
 );
+
+/// `PullTimeUpdateExclusionList`.
+static PULL_TIME_UPDATE_EXCLUSION_LIST: Shape = Shape::List(&Shape::String);
 
 /// `PutAccountSettingRequest`.
 static PUT_ACCOUNT_SETTING_REQUEST: Shape = Shape::Structure(
@@ -2213,6 +4528,26 @@ static PUT_ACCOUNT_SETTING_REQUEST: Shape = Shape::Structure(
             flag: "value",
             docs: "Setting value that is specified. Valid value for basic scan type: AWS_NATIVE. Valid values for registry policy scope: V2. Valid values for blob mounting: ENABLED or DISABLED.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `PutAccountSettingResponse`.
+static PUT_ACCOUNT_SETTING_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "name",
+            flag: "name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "value",
+            flag: "value",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -2266,6 +4601,19 @@ static PUT_IMAGE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutImageResponse`.
+static PUT_IMAGE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "image",
+            flag: "image",
+            docs: "",
+            required: false,
+            shape: &IMAGE,
+        },
+    ],
+);
+
 /// `PutImageScanningConfigurationRequest`.
 static PUT_IMAGE_SCANNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(
     &[
@@ -2288,6 +4636,33 @@ static PUT_IMAGE_SCANNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository in which to update the image scanning configuration setting.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `PutImageScanningConfigurationResponse`.
+static PUT_IMAGE_SCANNING_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageScanningConfiguration",
+            flag: "image-scanning-configuration",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCANNING_CONFIGURATION,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -2327,6 +4702,40 @@ static PUT_IMAGE_TAG_MUTABILITY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutImageTagMutabilityResponse`.
+static PUT_IMAGE_TAG_MUTABILITY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageTagMutability",
+            flag: "image-tag-mutability",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_MUTABILITY,
+        },
+        Member {
+            name: "imageTagMutabilityExclusionFilters",
+            flag: "image-tag-mutability-exclusion-filters",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `PutLifecyclePolicyRequest`.
 static PUT_LIFECYCLE_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -2354,6 +4763,33 @@ static PUT_LIFECYCLE_POLICY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutLifecyclePolicyResponse`.
+static PUT_LIFECYCLE_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "lifecyclePolicyText",
+            flag: "lifecycle-policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `PutRegistryPolicyRequest`.
 static PUT_REGISTRY_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -2362,6 +4798,26 @@ static PUT_REGISTRY_POLICY_REQUEST: Shape = Shape::Structure(
             flag: "policy-text",
             docs: "The JSON policy text to apply to your registry. The policy text follows the same format as IAM policy text. For more information, see Registry permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-permissions.html) in the *Amazon Elastic Container Registry User Guide*.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `PutRegistryPolicyResponse`.
+static PUT_REGISTRY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -2387,6 +4843,19 @@ static PUT_REGISTRY_SCANNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutRegistryScanningConfigurationResponse`.
+static PUT_REGISTRY_SCANNING_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryScanningConfiguration",
+            flag: "registry-scanning-configuration",
+            docs: "",
+            required: false,
+            shape: &REGISTRY_SCANNING_CONFIGURATION,
+        },
+    ],
+);
+
 /// `PutReplicationConfigurationRequest`.
 static PUT_REPLICATION_CONFIGURATION_REQUEST: Shape = Shape::Structure(
     &[
@@ -2395,6 +4864,19 @@ static PUT_REPLICATION_CONFIGURATION_REQUEST: Shape = Shape::Structure(
             flag: "replication-configuration",
             docs: "An object representing the replication configuration for a registry.",
             required: true,
+            shape: &REPLICATION_CONFIGURATION,
+        },
+    ],
+);
+
+/// `PutReplicationConfigurationResponse`.
+static PUT_REPLICATION_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "replicationConfiguration",
+            flag: "replication-configuration",
+            docs: "",
+            required: false,
             shape: &REPLICATION_CONFIGURATION,
         },
     ],
@@ -2413,6 +4895,19 @@ static PUT_SIGNING_CONFIGURATION_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutSigningConfigurationResponse`.
+static PUT_SIGNING_CONFIGURATION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "signingConfiguration",
+            flag: "signing-configuration",
+            docs: "",
+            required: false,
+            shape: &SIGNING_CONFIGURATION,
+        },
+    ],
+);
+
 /// `RCTAppliedFor`.
 static RCT_APPLIED_FOR: Shape = Shape::Enum(
     &["REPLICATION", "PULL_THROUGH_CACHE", "CREATE_ON_PUSH"],
@@ -2420,6 +4915,29 @@ static RCT_APPLIED_FOR: Shape = Shape::Enum(
 
 /// `RCTAppliedForList`.
 static RCT_APPLIED_FOR_LIST: Shape = Shape::List(&RCT_APPLIED_FOR);
+
+/// `Recommendation`.
+static RECOMMENDATION: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "text",
+            flag: "text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "url",
+            flag: "url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ReferenceUrlsList`.
+static REFERENCE_URLS_LIST: Shape = Shape::List(&Shape::String);
 
 /// `RegisterPullTimeUpdateExclusionRequest`.
 static REGISTER_PULL_TIME_UPDATE_EXCLUSION_REQUEST: Shape = Shape::Structure(
@@ -2430,6 +4948,46 @@ static REGISTER_PULL_TIME_UPDATE_EXCLUSION_REQUEST: Shape = Shape::Structure(
             docs: "The ARN of the IAM principal to exclude from having image pull times recorded.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `RegisterPullTimeUpdateExclusionResponse`.
+static REGISTER_PULL_TIME_UPDATE_EXCLUSION_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "principalArn",
+            flag: "principal-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `RegistryScanningConfiguration`.
+static REGISTRY_SCANNING_CONFIGURATION: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "rules",
+            flag: "rules",
+            docs: "",
+            required: false,
+            shape: &REGISTRY_SCANNING_RULE_LIST,
+        },
+        Member {
+            name: "scanType",
+            flag: "scan-type",
+            docs: "",
+            required: false,
+            shape: &SCAN_TYPE,
         },
     ],
 );
@@ -2457,8 +5015,169 @@ static REGISTRY_SCANNING_RULE: Shape = Shape::Structure(
 /// `RegistryScanningRuleList`.
 static REGISTRY_SCANNING_RULE_LIST: Shape = Shape::List(&REGISTRY_SCANNING_RULE);
 
+/// `RelatedVulnerabilitiesList`.
+static RELATED_VULNERABILITIES_LIST: Shape = Shape::List(&Shape::String);
+
+/// `Remediation`.
+static REMEDIATION: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "recommendation",
+            flag: "recommendation",
+            docs: "",
+            required: false,
+            shape: &RECOMMENDATION,
+        },
+    ],
+);
+
+/// `ReplicationBackfillProgress`.
+static REPLICATION_BACKFILL_PROGRESS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "completedReplicationCount",
+            flag: "completed-replication-count",
+            docs: "",
+            required: true,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "failedReplicationCount",
+            flag: "failed-replication-count",
+            docs: "",
+            required: true,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "failureCodes",
+            flag: "failure-codes",
+            docs: "",
+            required: true,
+            shape: &REPLICATION_ERROR_LIST,
+        },
+        Member {
+            name: "totalReplicationCount",
+            flag: "total-replication-count",
+            docs: "",
+            required: true,
+            shape: &Shape::Long,
+        },
+    ],
+);
+
+/// `ReplicationBackfillResult`.
+static REPLICATION_BACKFILL_RESULT: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: true,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: true,
+            shape: &REPLICATION_BACKFILL_RESULT_STATUS,
+        },
+        Member {
+            name: "subImageFailureCodes",
+            flag: "sub-image-failure-codes",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_ERROR_LIST,
+        },
+    ],
+);
+
+/// `ReplicationBackfillResultList`.
+static REPLICATION_BACKFILL_RESULT_LIST: Shape = Shape::List(
+    &REPLICATION_BACKFILL_RESULT,
+);
+
 /// `ReplicationBackfillResultStatus`.
 static REPLICATION_BACKFILL_RESULT_STATUS: Shape = Shape::Enum(&["COMPLETE", "FAILED"]);
+
+/// `ReplicationBackfillStatus`.
+static REPLICATION_BACKFILL_STATUS: Shape = Shape::Enum(
+    &["PREPARING", "IN_PROGRESS", "COMPLETE", "FAILED", "STOPPING", "STOPPED"],
+);
+
+/// `ReplicationBackfillSummary`.
+static REPLICATION_BACKFILL_SUMMARY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "destination",
+            flag: "destination",
+            docs: "",
+            required: true,
+            shape: &REPLICATION_DESTINATION,
+        },
+        Member {
+            name: "endedAt",
+            flag: "ended-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "progress",
+            flag: "progress",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_BACKFILL_PROGRESS,
+        },
+        Member {
+            name: "replicationBackfillId",
+            flag: "replication-backfill-id",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "startedAt",
+            flag: "started-at",
+            docs: "",
+            required: true,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: true,
+            shape: &REPLICATION_BACKFILL_STATUS,
+        },
+    ],
+);
+
+/// `ReplicationBackfillSummaryList`.
+static REPLICATION_BACKFILL_SUMMARY_LIST: Shape = Shape::List(
+    &REPLICATION_BACKFILL_SUMMARY,
+);
 
 /// `ReplicationConfiguration`.
 static REPLICATION_CONFIGURATION: Shape = Shape::Structure(
@@ -2496,6 +5215,9 @@ static REPLICATION_DESTINATION: Shape = Shape::Structure(
 /// `ReplicationDestinationList`.
 static REPLICATION_DESTINATION_LIST: Shape = Shape::List(&REPLICATION_DESTINATION);
 
+/// `ReplicationErrorList`.
+static REPLICATION_ERROR_LIST: Shape = Shape::List(&Shape::String);
+
 /// `ReplicationRule`.
 static REPLICATION_RULE: Shape = Shape::Structure(
     &[
@@ -2526,6 +5248,173 @@ static REPLICATION_RULE: Shape = Shape::Structure(
 /// `ReplicationRuleList`.
 static REPLICATION_RULE_LIST: Shape = Shape::List(&REPLICATION_RULE);
 
+/// `ReplicationStatus`.
+static REPLICATION_STATUS: Shape = Shape::Enum(&["IN_PROGRESS", "COMPLETE", "FAILED"]);
+
+/// `Repository`.
+static REPOSITORY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "encryptionConfiguration",
+            flag: "encryption-configuration",
+            docs: "",
+            required: false,
+            shape: &ENCRYPTION_CONFIGURATION,
+        },
+        Member {
+            name: "imageScanningConfiguration",
+            flag: "image-scanning-configuration",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCANNING_CONFIGURATION,
+        },
+        Member {
+            name: "imageTagMutability",
+            flag: "image-tag-mutability",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_MUTABILITY,
+        },
+        Member {
+            name: "imageTagMutabilityExclusionFilters",
+            flag: "image-tag-mutability-exclusion-filters",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryArn",
+            flag: "repository-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryUri",
+            flag: "repository-uri",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `RepositoryCreationTemplate`.
+static REPOSITORY_CREATION_TEMPLATE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "appliedFor",
+            flag: "applied-for",
+            docs: "",
+            required: false,
+            shape: &RCT_APPLIED_FOR_LIST,
+        },
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "customRoleArn",
+            flag: "custom-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "encryptionConfiguration",
+            flag: "encryption-configuration",
+            docs: "",
+            required: false,
+            shape: &ENCRYPTION_CONFIGURATION_FOR_REPOSITORY_CREATION_TEMPLATE,
+        },
+        Member {
+            name: "imageTagMutability",
+            flag: "image-tag-mutability",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_MUTABILITY,
+        },
+        Member {
+            name: "imageTagMutabilityExclusionFilters",
+            flag: "image-tag-mutability-exclusion-filters",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_MUTABILITY_EXCLUSION_FILTERS,
+        },
+        Member {
+            name: "lifecyclePolicy",
+            flag: "lifecycle-policy",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "prefix",
+            flag: "prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryPolicy",
+            flag: "repository-policy",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "resourceTags",
+            flag: "resource-tags",
+            docs: "",
+            required: false,
+            shape: &TAG_LIST,
+        },
+        Member {
+            name: "updatedAt",
+            flag: "updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `RepositoryCreationTemplateList`.
+static REPOSITORY_CREATION_TEMPLATE_LIST: Shape = Shape::List(
+    &REPOSITORY_CREATION_TEMPLATE,
+);
+
 /// `RepositoryFilter`.
 static REPOSITORY_FILTER: Shape = Shape::Structure(
     &[
@@ -2552,16 +5441,169 @@ static REPOSITORY_FILTER_LIST: Shape = Shape::List(&REPOSITORY_FILTER);
 /// `RepositoryFilterType`.
 static REPOSITORY_FILTER_TYPE: Shape = Shape::Enum(&["PREFIX_MATCH"]);
 
+/// `RepositoryList`.
+static REPOSITORY_LIST: Shape = Shape::List(&REPOSITORY);
+
 /// `RepositoryNameList`.
 static REPOSITORY_NAME_LIST: Shape = Shape::List(&Shape::String);
+
+/// `RepositoryScanningConfiguration`.
+static REPOSITORY_SCANNING_CONFIGURATION: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "appliedScanFilters",
+            flag: "applied-scan-filters",
+            docs: "",
+            required: false,
+            shape: &SCANNING_REPOSITORY_FILTER_LIST,
+        },
+        Member {
+            name: "repositoryArn",
+            flag: "repository-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "scanFrequency",
+            flag: "scan-frequency",
+            docs: "",
+            required: false,
+            shape: &SCAN_FREQUENCY,
+        },
+        Member {
+            name: "scanOnPush",
+            flag: "scan-on-push",
+            docs: "",
+            required: false,
+            shape: &Shape::Boolean,
+        },
+    ],
+);
+
+/// `RepositoryScanningConfigurationFailure`.
+static REPOSITORY_SCANNING_CONFIGURATION_FAILURE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &SCANNING_CONFIGURATION_FAILURE_CODE,
+        },
+        Member {
+            name: "failureReason",
+            flag: "failure-reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `RepositoryScanningConfigurationFailureList`.
+static REPOSITORY_SCANNING_CONFIGURATION_FAILURE_LIST: Shape = Shape::List(
+    &REPOSITORY_SCANNING_CONFIGURATION_FAILURE,
+);
+
+/// `RepositoryScanningConfigurationList`.
+static REPOSITORY_SCANNING_CONFIGURATION_LIST: Shape = Shape::List(
+    &REPOSITORY_SCANNING_CONFIGURATION,
+);
+
+/// `Resource`.
+static RESOURCE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "details",
+            flag: "details",
+            docs: "",
+            required: false,
+            shape: &RESOURCE_DETAILS,
+        },
+        Member {
+            name: "id",
+            flag: "id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "tags",
+            flag: "tags",
+            docs: "",
+            required: false,
+            shape: &TAGS,
+        },
+        Member {
+            name: "type",
+            flag: "type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ResourceDetails`.
+static RESOURCE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "awsEcrContainerImage",
+            flag: "aws-ecr-container-image",
+            docs: "",
+            required: false,
+            shape: &AWS_ECR_CONTAINER_IMAGE_DETAILS,
+        },
+    ],
+);
+
+/// `ResourceList`.
+static RESOURCE_LIST: Shape = Shape::List(&RESOURCE);
 
 /// `ScanFrequency`.
 static SCAN_FREQUENCY: Shape = Shape::Enum(
     &["SCAN_ON_PUSH", "CONTINUOUS_SCAN", "MANUAL"],
 );
 
+/// `ScanStatus`.
+static SCAN_STATUS: Shape = Shape::Enum(
+    &[
+        "IN_PROGRESS",
+        "COMPLETE",
+        "FAILED",
+        "UNSUPPORTED_IMAGE",
+        "ACTIVE",
+        "PENDING",
+        "SCAN_ELIGIBILITY_EXPIRED",
+        "FINDINGS_UNAVAILABLE",
+        "LIMIT_EXCEEDED",
+        "IMAGE_ARCHIVED",
+        "IMAGE_SIZE_EXCEEDED",
+    ],
+);
+
 /// `ScanType`.
 static SCAN_TYPE: Shape = Shape::Enum(&["BASIC", "ENHANCED"]);
+
+/// `ScanningConfigurationFailureCode`.
+static SCANNING_CONFIGURATION_FAILURE_CODE: Shape = Shape::Enum(
+    &["REPOSITORY_NOT_FOUND"],
+);
 
 /// `ScanningConfigurationRepositoryNameList`.
 static SCANNING_CONFIGURATION_REPOSITORY_NAME_LIST: Shape = Shape::List(&Shape::String);
@@ -2592,6 +5634,19 @@ static SCANNING_REPOSITORY_FILTER_LIST: Shape = Shape::List(&SCANNING_REPOSITORY
 /// `ScanningRepositoryFilterType`.
 static SCANNING_REPOSITORY_FILTER_TYPE: Shape = Shape::Enum(&["WILDCARD"]);
 
+/// `ScoreDetails`.
+static SCORE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "cvss",
+            flag: "cvss",
+            docs: "",
+            required: false,
+            shape: &CVSS_SCORE_DETAILS,
+        },
+    ],
+);
+
 /// `SetRepositoryPolicyRequest`.
 static SET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -2621,6 +5676,33 @@ static SET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository to receive the policy.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `SetRepositoryPolicyResponse`.
+static SET_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -2688,6 +5770,9 @@ static SIGNING_RULE: Shape = Shape::Structure(
 /// `SigningRuleList`.
 static SIGNING_RULE_LIST: Shape = Shape::List(&SIGNING_RULE);
 
+/// `SigningStatus`.
+static SIGNING_STATUS: Shape = Shape::Enum(&["IN_PROGRESS", "COMPLETE", "FAILED"]);
+
 /// `StartImageScanRequest`.
 static START_IMAGE_SCAN_REQUEST: Shape = Shape::Structure(
     &[
@@ -2710,6 +5795,40 @@ static START_IMAGE_SCAN_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository that contains the images to scan.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `StartImageScanResponse`.
+static START_IMAGE_SCAN_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "imageScanStatus",
+            flag: "image-scan-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_STATUS,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -2742,6 +5861,40 @@ static START_LIFECYCLE_POLICY_PREVIEW_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `StartLifecyclePolicyPreviewResponse`.
+static START_LIFECYCLE_POLICY_PREVIEW_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "lifecyclePolicyText",
+            flag: "lifecycle-policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_PREVIEW_STATUS,
+        },
+    ],
+);
+
 /// `StartReplicationBackfillRequest`.
 static START_REPLICATION_BACKFILL_REQUEST: Shape = Shape::Structure(
     &[
@@ -2762,6 +5915,47 @@ static START_REPLICATION_BACKFILL_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `StartReplicationBackfillResponse`.
+static START_REPLICATION_BACKFILL_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "destination",
+            flag: "destination",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_DESTINATION,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "replicationBackfillId",
+            flag: "replication-backfill-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "startedAt",
+            flag: "started-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_BACKFILL_STATUS,
+        },
+    ],
+);
+
 /// `StopReplicationBackfillRequest`.
 static STOP_REPLICATION_BACKFILL_REQUEST: Shape = Shape::Structure(
     &[
@@ -2778,6 +5972,47 @@ static STOP_REPLICATION_BACKFILL_REQUEST: Shape = Shape::Structure(
             docs: "The ID of the replication backfill to stop.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `StopReplicationBackfillResponse`.
+static STOP_REPLICATION_BACKFILL_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "destination",
+            flag: "destination",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_DESTINATION,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "replicationBackfillId",
+            flag: "replication-backfill-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "startedAt",
+            flag: "started-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &REPLICATION_BACKFILL_STATUS,
         },
     ],
 );
@@ -2841,11 +6076,42 @@ static TAG_RESOURCE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `TagResourceResponse`.
+static TAG_RESOURCE_RESPONSE: Shape = Shape::Structure(&[]);
+
 /// `TagStatus`.
 static TAG_STATUS: Shape = Shape::Enum(&["TAGGED", "UNTAGGED", "ANY"]);
 
+/// `Tags`.
+static TAGS: Shape = Shape::Map(&Shape::String);
+
 /// `TargetStorageClass`.
 static TARGET_STORAGE_CLASS: Shape = Shape::Enum(&["STANDARD", "ARCHIVE"]);
+
+/// `TransitioningImageTotalCount`.
+static TRANSITIONING_IMAGE_TOTAL_COUNT: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageTotalCount",
+            flag: "image-total-count",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "targetStorageClass",
+            flag: "target-storage-class",
+            docs: "",
+            required: false,
+            shape: &LIFECYCLE_POLICY_TARGET_STORAGE_CLASS,
+        },
+    ],
+);
+
+/// `TransitioningImageTotalCounts`.
+static TRANSITIONING_IMAGE_TOTAL_COUNTS: Shape = Shape::List(
+    &TRANSITIONING_IMAGE_TOTAL_COUNT,
+);
 
 /// `UntagResourceRequest`.
 static UNTAG_RESOURCE_REQUEST: Shape = Shape::Structure(
@@ -2866,6 +6132,9 @@ static UNTAG_RESOURCE_REQUEST: Shape = Shape::Structure(
         },
     ],
 );
+
+/// `UntagResourceResponse`.
+static UNTAG_RESOURCE_RESPONSE: Shape = Shape::Structure(&[]);
 
 /// `UpdateImageStorageClassRequest`.
 static UPDATE_IMAGE_STORAGE_CLASS_REQUEST: Shape = Shape::Structure(
@@ -2897,6 +6166,40 @@ static UPDATE_IMAGE_STORAGE_CLASS_REQUEST: Shape = Shape::Structure(
             docs: "The target storage class for the image.",
             required: true,
             shape: &TARGET_STORAGE_CLASS,
+        },
+    ],
+);
+
+/// `UpdateImageStorageClassResponse`.
+static UPDATE_IMAGE_STORAGE_CLASS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "imageStatus",
+            flag: "image-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_STATUS,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
         },
     ],
 );
@@ -2936,6 +6239,61 @@ static UPDATE_PULL_THROUGH_CACHE_RULE_REQUEST: Shape = Shape::Structure(
             name: "upstreamRoleArn",
             flag: "upstream-role-arn",
             docs: "The Amazon Resource Name (ARN) of the IAM role in the aws partition that Amazon ECR assumes through customRoleArn to authenticate to the Amazon ECR Public Premium upstream registry. You can use this parameter only for the Amazon ECR Public Premium upstream registry, and it requires customRoleArn. If you omit both customRoleArn and upstreamRoleArn, Amazon ECR uses its service-linked role.",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `UpdatePullThroughCacheRuleResponse`.
+static UPDATE_PULL_THROUGH_CACHE_RULE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "credentialArn",
+            flag: "credential-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "customRoleArn",
+            flag: "custom-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "ecrRepositoryPrefix",
+            flag: "ecr-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "updatedAt",
+            flag: "updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "upstreamRepositoryPrefix",
+            flag: "upstream-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRoleArn",
+            flag: "upstream-role-arn",
+            docs: "",
             required: false,
             shape: &Shape::String,
         },
@@ -3018,6 +6376,26 @@ static UPDATE_REPOSITORY_CREATION_TEMPLATE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `UpdateRepositoryCreationTemplateResponse`.
+static UPDATE_REPOSITORY_CREATION_TEMPLATE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryCreationTemplate",
+            flag: "repository-creation-template",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CREATION_TEMPLATE,
+        },
+    ],
+);
+
 /// `UploadLayerPartRequest`.
 static UPLOAD_LAYER_PART_REQUEST: Shape = Shape::Structure(
     &[
@@ -3066,6 +6444,40 @@ static UPLOAD_LAYER_PART_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `UploadLayerPartResponse`.
+static UPLOAD_LAYER_PART_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "lastByteReceived",
+            flag: "last-byte-received",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "uploadId",
+            flag: "upload-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `UpstreamRegistry`.
 static UPSTREAM_REGISTRY: Shape = Shape::Enum(
     &[
@@ -3101,3 +6513,144 @@ static VALIDATE_PULL_THROUGH_CACHE_RULE_REQUEST: Shape = Shape::Structure(
         },
     ],
 );
+
+/// `ValidatePullThroughCacheRuleResponse`.
+static VALIDATE_PULL_THROUGH_CACHE_RULE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "credentialArn",
+            flag: "credential-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "customRoleArn",
+            flag: "custom-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "ecrRepositoryPrefix",
+            flag: "ecr-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "failure",
+            flag: "failure",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "isValid",
+            flag: "is-valid",
+            docs: "",
+            required: false,
+            shape: &Shape::Boolean,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRegistryUrl",
+            flag: "upstream-registry-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRepositoryPrefix",
+            flag: "upstream-repository-prefix",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "upstreamRoleArn",
+            flag: "upstream-role-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `VulnerablePackage`.
+static VULNERABLE_PACKAGE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "arch",
+            flag: "arch",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "epoch",
+            flag: "epoch",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "filePath",
+            flag: "file-path",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "fixedInVersion",
+            flag: "fixed-in-version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "name",
+            flag: "name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "packageManager",
+            flag: "package-manager",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "release",
+            flag: "release",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "sourceLayerHash",
+            flag: "source-layer-hash",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "version",
+            flag: "version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `VulnerablePackagesList`.
+static VULNERABLE_PACKAGES_LIST: Shape = Shape::List(&VULNERABLE_PACKAGE);

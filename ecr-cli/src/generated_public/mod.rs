@@ -2,7 +2,7 @@
 
 //! Commands for every operation and waiter of Amazon Elastic Container Registry Public.
 
-use crate::schema::{Command, Member, Paging, Shape, Wait};
+use crate::parsing::schema::{Command, Member, Paging, Shape, Wait};
 
 #[cfg(test)]
 mod flag_tests;
@@ -14,6 +14,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "AssociateRepositories",
         docs: "Associates a repository with another repository of a different type in the same public registry, so that the Amazon ECR Public Gallery shows them side by side. One repository must be FREE and the other must be PREMIUM. Both repositories must already exist, and each repository can have at most one associated repository.",
         input: &ASSOCIATE_REPOSITORIES_REQUEST,
+        output: &ASSOCIATE_REPOSITORIES_RESPONSE,
         paging: None,
     },
     Command {
@@ -21,6 +22,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "BatchCheckLayerAvailability",
         docs: "Checks the availability of one or more image layers that are within a repository in a public registry. When an image is pushed to a repository, each image layer is checked to verify if it has been uploaded before. If it has been uploaded, then the image layer is skipped.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &BATCH_CHECK_LAYER_AVAILABILITY_REQUEST,
+        output: &BATCH_CHECK_LAYER_AVAILABILITY_RESPONSE,
         paging: None,
     },
     Command {
@@ -28,6 +30,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "BatchDeleteImage",
         docs: "Deletes a list of specified images that are within a repository in a public registry. Images are specified with either an imageTag or imageDigest.\n\nYou can remove a tag from an image by specifying the image's tag in your request. When you remove the last tag from an image, the image is deleted from your repository.\n\nYou can completely delete an image (and all of its tags) by specifying the digest of the image in your request.",
         input: &BATCH_DELETE_IMAGE_REQUEST,
+        output: &BATCH_DELETE_IMAGE_RESPONSE,
         paging: None,
     },
     Command {
@@ -35,6 +38,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "CompleteLayerUpload",
         docs: "Informs Amazon ECR that the image layer upload is complete for a specified public registry, repository name, and upload ID. You can optionally provide a sha256 digest of the image layer for data validation purposes.\n\nWhen an image is pushed, the CompleteLayerUpload API is called once for each new image layer to verify that the upload is complete.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &COMPLETE_LAYER_UPLOAD_REQUEST,
+        output: &COMPLETE_LAYER_UPLOAD_RESPONSE,
         paging: None,
     },
     Command {
@@ -42,6 +46,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "CreatePremiumRepository",
         docs: "Creates a premium repository in a public registry for paid content that's sold through Amazon Web Services Marketplace. Your registry must be verified and have an approved custom registry alias; otherwise, the request fails with ValidationException. The repository starts in the DRAFT state, and you make it available with SetRepositoryState.",
         input: &CREATE_PREMIUM_REPOSITORY_REQUEST,
+        output: &CREATE_PREMIUM_REPOSITORY_RESPONSE,
         paging: None,
     },
     Command {
@@ -49,6 +54,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "CreateRepository",
         docs: "Creates a repository in a public registry. For more information, see Public repositories (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repositories.html) in the *Amazon Elastic Container Registry Public User Guide*.",
         input: &CREATE_REPOSITORY_REQUEST,
+        output: &CREATE_REPOSITORY_RESPONSE,
         paging: None,
     },
     Command {
@@ -56,6 +62,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeletePremiumRepository",
         docs: "Deletes a premium repository in a public registry. The repository must be empty before you can delete it. While the repository is in the DRAFT state, you can remove images with BatchDeleteImage; after it leaves the DRAFT state, deprecate images with SetImageStatus.",
         input: &DELETE_PREMIUM_REPOSITORY_REQUEST,
+        output: &DELETE_PREMIUM_REPOSITORY_RESPONSE,
         paging: None,
     },
     Command {
@@ -63,6 +70,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeletePremiumRepositoryPolicy",
         docs: "Deletes the repository policy that's associated with the specified premium repository.",
         input: &DELETE_PREMIUM_REPOSITORY_POLICY_REQUEST,
+        output: &DELETE_PREMIUM_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -70,6 +78,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteRepository",
         docs: "Deletes a repository in a public registry. If the repository contains images, you must either manually delete all images in the repository or use the force option. This option deletes all images on your behalf before deleting the repository.",
         input: &DELETE_REPOSITORY_REQUEST,
+        output: &DELETE_REPOSITORY_RESPONSE,
         paging: None,
     },
     Command {
@@ -77,6 +86,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DeleteRepositoryPolicy",
         docs: "Deletes the repository policy that's associated with the specified repository.",
         input: &DELETE_REPOSITORY_POLICY_REQUEST,
+        output: &DELETE_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -84,6 +94,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeEntitledImageTags",
         docs: "Returns the image tag details for a premium repository that you're entitled to through an Amazon Web Services Marketplace purchase.",
         input: &DESCRIBE_ENTITLED_IMAGE_TAGS_REQUEST,
+        output: &DESCRIBE_ENTITLED_IMAGE_TAGS_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -96,6 +107,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeEntitledImages",
         docs: "Returns metadata about the images in a premium repository that you're entitled to through an Amazon Web Services Marketplace purchase.",
         input: &DESCRIBE_ENTITLED_IMAGES_REQUEST,
+        output: &DESCRIBE_ENTITLED_IMAGES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -108,6 +120,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeEntitledRepositories",
         docs: "Returns the premium repositories that you're entitled to through your active Amazon Web Services Marketplace purchases. Amazon ECR looks up your purchases by calling the Amazon Web Services Marketplace SearchAgreements operation on your behalf, so you need permission for the aws-marketplace:SearchAgreements action in addition to ecr-public:DescribeEntitledRepositories.",
         input: &DESCRIBE_ENTITLED_REPOSITORIES_REQUEST,
+        output: &DESCRIBE_ENTITLED_REPOSITORIES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -120,6 +133,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeImageScanFindings",
         docs: "Returns the scan status and vulnerability findings for an image in a premium repository. Images in premium repositories are scanned automatically when they're pushed, and are rescanned as new vulnerabilities are published. Image scanning isn't currently supported for free repositories.",
         input: &DESCRIBE_IMAGE_SCAN_FINDINGS_REQUEST,
+        output: &DESCRIBE_IMAGE_SCAN_FINDINGS_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -132,6 +146,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeImageTags",
         docs: "Returns the image tag details for a repository in a public registry.",
         input: &DESCRIBE_IMAGE_TAGS_REQUEST,
+        output: &DESCRIBE_IMAGE_TAGS_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -144,6 +159,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeImages",
         docs: "Returns metadata that's related to the images in a repository in a public registry.\n\nNote: Beginning with Docker version 1.9, the Docker client compresses image layers before pushing them to a V2 Docker registry. The output of the docker images command shows the uncompressed image size. Therefore, it might return a larger image size than the image sizes that are returned by DescribeImages.",
         input: &DESCRIBE_IMAGES_REQUEST,
+        output: &DESCRIBE_IMAGES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -156,6 +172,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribePremiumRepositories",
         docs: "Describes the premium repositories in a public registry, including their Amazon Web Services Marketplace products, associated repositories, and state. Repositories in the DRAFT, AVAILABLE, and HIDDEN states are returned.",
         input: &DESCRIBE_PREMIUM_REPOSITORIES_REQUEST,
+        output: &DESCRIBE_PREMIUM_REPOSITORIES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -168,6 +185,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeRegistries",
         docs: "Returns details for a public registry.",
         input: &DESCRIBE_REGISTRIES_REQUEST,
+        output: &DESCRIBE_REGISTRIES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -180,6 +198,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DescribeRepositories",
         docs: "Describes repositories that are in a public registry.",
         input: &DESCRIBE_REPOSITORIES_REQUEST,
+        output: &DESCRIBE_REPOSITORIES_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -192,6 +211,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "DisassociateRepositories",
         docs: "Removes the association between two repositories in a public registry. One repository must be FREE and the other must be PREMIUM.",
         input: &DISASSOCIATE_REPOSITORIES_REQUEST,
+        output: &DISASSOCIATE_REPOSITORIES_RESPONSE,
         paging: None,
     },
     Command {
@@ -199,6 +219,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetAuthorizationToken",
         docs: "Retrieves an authorization token. An authorization token represents your IAM authentication credentials. You can use it to access any Amazon ECR registry that your IAM principal has access to. The authorization token is valid for 12 hours. This API requires the ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken permissions.",
         input: &GET_AUTHORIZATION_TOKEN_REQUEST,
+        output: &GET_AUTHORIZATION_TOKEN_RESPONSE,
         paging: None,
     },
     Command {
@@ -206,6 +227,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetDownloadUrlForPublisherReport",
         docs: "Returns a URL that you can use to download a publisher report as a compressed CSV file. You can download only reports for your own account. Use ListPublisherReports to get the report IDs.",
         input: &GET_DOWNLOAD_URL_FOR_PUBLISHER_REPORT_REQUEST,
+        output: &GET_DOWNLOAD_URL_FOR_PUBLISHER_REPORT_RESPONSE,
         paging: None,
     },
     Command {
@@ -213,6 +235,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetPremiumRepositoryCatalogData",
         docs: "Retrieves the catalog data that's associated with a premium repository.",
         input: &GET_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST,
+        output: &GET_PREMIUM_REPOSITORY_CATALOG_DATA_RESPONSE,
         paging: None,
     },
     Command {
@@ -220,6 +243,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetPremiumRepositoryPolicy",
         docs: "Retrieves the repository policy for the specified premium repository.",
         input: &GET_PREMIUM_REPOSITORY_POLICY_REQUEST,
+        output: &GET_PREMIUM_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -227,6 +251,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetRegistryCatalogData",
         docs: "Retrieves catalog metadata for a public registry.",
         input: &GET_REGISTRY_CATALOG_DATA_REQUEST,
+        output: &GET_REGISTRY_CATALOG_DATA_RESPONSE,
         paging: None,
     },
     Command {
@@ -234,6 +259,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetRepositoryCatalogData",
         docs: "Retrieve catalog metadata for a repository in a public registry. This metadata is displayed publicly in the Amazon ECR Public Gallery.",
         input: &GET_REPOSITORY_CATALOG_DATA_REQUEST,
+        output: &GET_REPOSITORY_CATALOG_DATA_RESPONSE,
         paging: None,
     },
     Command {
@@ -241,6 +267,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "GetRepositoryPolicy",
         docs: "Retrieves the repository policy for the specified repository.",
         input: &GET_REPOSITORY_POLICY_REQUEST,
+        output: &GET_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -248,6 +275,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "InitiateLayerUpload",
         docs: "Notifies Amazon ECR that you intend to upload an image layer.\n\nWhen an image is pushed, the InitiateLayerUpload API is called once for each image layer that hasn't already been uploaded. Whether an image layer uploads is determined by the BatchCheckLayerAvailability API action.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &INITIATE_LAYER_UPLOAD_REQUEST,
+        output: &INITIATE_LAYER_UPLOAD_RESPONSE,
         paging: None,
     },
     Command {
@@ -255,6 +283,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ListPublisherReports",
         docs: "Lists the publisher reports for your public registry that were created in the last 365 days. Each report is a compressed CSV file. Reports include images in your premium repositories and in free repositories that are associated with a premium repository.",
         input: &LIST_PUBLISHER_REPORTS_REQUEST,
+        output: &LIST_PUBLISHER_REPORTS_RESPONSE,
         paging: Some(Paging {
             input_token: "nextToken",
             output_token: "nextToken",
@@ -267,6 +296,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "ListTagsForResource",
         docs: "List the tags for an Amazon ECR Public resource.",
         input: &LIST_TAGS_FOR_RESOURCE_REQUEST,
+        output: &LIST_TAGS_FOR_RESOURCE_RESPONSE,
         paging: None,
     },
     Command {
@@ -274,6 +304,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutImage",
         docs: "Creates or updates the image manifest and tags that are associated with an image.\n\nWhen an image is pushed and all new image layers have been uploaded, the PutImage API is called once to create or update the image manifest and the tags that are associated with the image.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &PUT_IMAGE_REQUEST,
+        output: &PUT_IMAGE_RESPONSE,
         paging: None,
     },
     Command {
@@ -281,6 +312,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutPremiumRepositoryCatalogData",
         docs: "Updates the catalog data for a premium repository. Fields that you include replace the stored values, and fields that you leave out aren't changed. A premium repository is listed in the Amazon ECR Public Gallery when it's AVAILABLE and at least one of its Amazon Web Services Marketplace products is public.",
         input: &PUT_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST,
+        output: &PUT_PREMIUM_REPOSITORY_CATALOG_DATA_RESPONSE,
         paging: None,
     },
     Command {
@@ -288,6 +320,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutPremiumRepositoryProducts",
         docs: "Replaces the list of Amazon Web Services Marketplace products for a premium repository. You must specify the full list of products, from one to five. To add a product, include it with the existing products.\n\nYou can remove a product only while the repository is in the DRAFT state. After the repository leaves the DRAFT state, you can only add products. A request that leaves out an existing product fails with InvalidParameterException.",
         input: &PUT_PREMIUM_REPOSITORY_PRODUCTS_REQUEST,
+        output: &PUT_PREMIUM_REPOSITORY_PRODUCTS_RESPONSE,
         paging: None,
     },
     Command {
@@ -295,6 +328,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutRegistryCatalogData",
         docs: "Create or update the catalog data for a public registry.",
         input: &PUT_REGISTRY_CATALOG_DATA_REQUEST,
+        output: &PUT_REGISTRY_CATALOG_DATA_RESPONSE,
         paging: None,
     },
     Command {
@@ -302,6 +336,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "PutRepositoryCatalogData",
         docs: "Creates or updates the catalog data for a repository in a public registry.",
         input: &PUT_REPOSITORY_CATALOG_DATA_REQUEST,
+        output: &PUT_REPOSITORY_CATALOG_DATA_RESPONSE,
         paging: None,
     },
     Command {
@@ -309,6 +344,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "SetImageStatus",
         docs: "Sets the status of an image in a premium repository to ACTIVE or DEPRECATED. When you deprecate an image, Amazon ECR deletes it after the deprecation period ends. You can't use this operation while the repository is in the DRAFT state.",
         input: &SET_IMAGE_STATUS_REQUEST,
+        output: &SET_IMAGE_STATUS_RESPONSE,
         paging: None,
     },
     Command {
@@ -316,6 +352,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "SetPremiumRepositoryPolicy",
         docs: "Applies a repository policy to the specified premium repository to control access permissions. For more information, see Amazon ECR repository policies (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.",
         input: &SET_PREMIUM_REPOSITORY_POLICY_REQUEST,
+        output: &SET_PREMIUM_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -323,6 +360,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "SetRepositoryPolicy",
         docs: "Applies a repository policy to the specified public repository to control access permissions. For more information, see Amazon ECR repository policies (https://docs.aws.amazon.com/AmazonECR/latest/public/public-repository-policies.html) in the *Amazon Elastic Container Registry Public User Guide*.",
         input: &SET_REPOSITORY_POLICY_REQUEST,
+        output: &SET_REPOSITORY_POLICY_RESPONSE,
         paging: None,
     },
     Command {
@@ -330,6 +368,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "SetRepositoryState",
         docs: "Sets the state of a premium repository. Use the state to control whether the repository is shown in the Amazon ECR Public Gallery. A premium repository is listed in the Amazon ECR Public Gallery when it's AVAILABLE and at least one of its Amazon Web Services Marketplace products is public.",
         input: &SET_REPOSITORY_STATE_REQUEST,
+        output: &SET_REPOSITORY_STATE_RESPONSE,
         paging: None,
     },
     Command {
@@ -337,6 +376,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "TagResource",
         docs: "Associates the specified tags to a resource with the specified resourceArn. If existing tags on a resource aren't specified in the request parameters, they aren't changed. When a resource is deleted, the tags associated with that resource are also deleted.",
         input: &TAG_RESOURCE_REQUEST,
+        output: &TAG_RESOURCE_RESPONSE,
         paging: None,
     },
     Command {
@@ -344,6 +384,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "UntagResource",
         docs: "Deletes specified tags from a resource.",
         input: &UNTAG_RESOURCE_REQUEST,
+        output: &UNTAG_RESOURCE_RESPONSE,
         paging: None,
     },
     Command {
@@ -351,6 +392,7 @@ pub static COMMANDS: &[Command] = &[
         operation: "UploadLayerPart",
         docs: "Uploads an image layer part to Amazon ECR.\n\nWhen an image is pushed, each new image layer is uploaded in parts. The maximum size of each image layer part can be 20971520 bytes (about 20MB). The UploadLayerPart API is called once for each new image layer part.\n\nNote: This operation is used by the Amazon ECR proxy and is not generally used by customers for pulling and pushing images. In most cases, you should use the docker CLI to pull, tag, and push images.",
         input: &UPLOAD_LAYER_PART_REQUEST,
+        output: &UPLOAD_LAYER_PART_RESPONSE,
         paging: None,
     },
 ];
@@ -677,6 +719,93 @@ static ASSOCIATE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `AssociateRepositoriesResponse`.
+static ASSOCIATE_REPOSITORIES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "associatedRepositoryName",
+            flag: "associated-repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "associatedRepositoryType",
+            flag: "associated-repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
+/// `AssociatedRepository`.
+static ASSOCIATED_REPOSITORY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
+/// `AssociatedRepositoryList`.
+static ASSOCIATED_REPOSITORY_LIST: Shape = Shape::List(&ASSOCIATED_REPOSITORY);
+
+/// `AuthorizationData`.
+static AUTHORIZATION_DATA: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "authorizationToken",
+            flag: "authorization-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "expiresAt",
+            flag: "expires-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `BadgeList`.
+static BADGE_LIST: Shape = Shape::List(&REPOSITORY_BADGE);
+
 /// `BatchCheckLayerAvailabilityRequest`.
 static BATCH_CHECK_LAYER_AVAILABILITY_REQUEST: Shape = Shape::Structure(
     &[
@@ -711,6 +840,26 @@ static BATCH_CHECK_LAYER_AVAILABILITY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `BatchCheckLayerAvailabilityResponse`.
+static BATCH_CHECK_LAYER_AVAILABILITY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failures",
+            flag: "failures",
+            docs: "",
+            required: false,
+            shape: &LAYER_FAILURE_LIST,
+        },
+        Member {
+            name: "layers",
+            flag: "layers",
+            docs: "",
+            required: false,
+            shape: &LAYER_LIST,
+        },
+    ],
+);
+
 /// `BatchDeleteImageRequest`.
 static BATCH_DELETE_IMAGE_REQUEST: Shape = Shape::Structure(
     &[
@@ -741,6 +890,26 @@ static BATCH_DELETE_IMAGE_REQUEST: Shape = Shape::Structure(
             docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
             required: false,
             shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
+/// `BatchDeleteImageResponse`.
+static BATCH_DELETE_IMAGE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failures",
+            flag: "failures",
+            docs: "",
+            required: false,
+            shape: &IMAGE_FAILURE_LIST,
+        },
+        Member {
+            name: "imageIds",
+            flag: "image-ids",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER_LIST,
         },
     ],
 );
@@ -792,6 +961,109 @@ static COMPLETE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `CompleteLayerUploadResponse`.
+static COMPLETE_LAYER_UPLOAD_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "layerDigest",
+            flag: "layer-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "uploadId",
+            flag: "upload-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ContainerImageDetails`.
+static CONTAINER_IMAGE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "architecture",
+            flag: "architecture",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "author",
+            flag: "author",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageHash",
+            flag: "image-hash",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageTags",
+            flag: "image-tags",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAGS_LIST,
+        },
+        Member {
+            name: "platform",
+            flag: "platform",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "pushedAt",
+            flag: "pushed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "registry",
+            flag: "registry",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `CreatePremiumRepositoryRequest`.
 static CREATE_PREMIUM_REPOSITORY_REQUEST: Shape = Shape::Structure(
     &[
@@ -826,6 +1098,26 @@ static CREATE_PREMIUM_REPOSITORY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `CreatePremiumRepositoryResponse`.
+static CREATE_PREMIUM_REPOSITORY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CATALOG_DATA,
+        },
+        Member {
+            name: "premiumRepository",
+            flag: "premium-repository",
+            docs: "",
+            required: false,
+            shape: &PREMIUM_REPOSITORY,
+        },
+    ],
+);
+
 /// `CreateRepositoryRequest`.
 static CREATE_REPOSITORY_REQUEST: Shape = Shape::Structure(
     &[
@@ -853,6 +1145,127 @@ static CREATE_REPOSITORY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `CreateRepositoryResponse`.
+static CREATE_REPOSITORY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CATALOG_DATA,
+        },
+        Member {
+            name: "repository",
+            flag: "repository",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY,
+        },
+    ],
+);
+
+/// `CvssScore`.
+static CVSS_SCORE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "baseScore",
+            flag: "base-score",
+            docs: "",
+            required: false,
+            shape: &Shape::Double,
+        },
+        Member {
+            name: "scoringVector",
+            flag: "scoring-vector",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "source",
+            flag: "source",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "version",
+            flag: "version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CvssScoreAdjustment`.
+static CVSS_SCORE_ADJUSTMENT: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "metric",
+            flag: "metric",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "reason",
+            flag: "reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CvssScoreAdjustmentList`.
+static CVSS_SCORE_ADJUSTMENT_LIST: Shape = Shape::List(&CVSS_SCORE_ADJUSTMENT);
+
+/// `CvssScoreDetails`.
+static CVSS_SCORE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "adjustments",
+            flag: "adjustments",
+            docs: "",
+            required: false,
+            shape: &CVSS_SCORE_ADJUSTMENT_LIST,
+        },
+        Member {
+            name: "score",
+            flag: "score",
+            docs: "",
+            required: false,
+            shape: &Shape::Double,
+        },
+        Member {
+            name: "scoreSource",
+            flag: "score-source",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "scoringVector",
+            flag: "scoring-vector",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "version",
+            flag: "version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `CvssScoreList`.
+static CVSS_SCORE_LIST: Shape = Shape::List(&CVSS_SCORE);
+
 /// `DeletePremiumRepositoryPolicyRequest`.
 static DELETE_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -868,6 +1281,33 @@ static DELETE_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the premium repository that's associated with the repository policy to delete.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DeletePremiumRepositoryPolicyResponse`.
+static DELETE_PREMIUM_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -893,6 +1333,19 @@ static DELETE_PREMIUM_REPOSITORY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DeletePremiumRepositoryResponse`.
+static DELETE_PREMIUM_REPOSITORY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "premiumRepository",
+            flag: "premium-repository",
+            docs: "",
+            required: false,
+            shape: &PREMIUM_REPOSITORY,
+        },
+    ],
+);
+
 /// `DeleteRepositoryPolicyRequest`.
 static DELETE_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -908,6 +1361,33 @@ static DELETE_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository that's associated with the repository policy to delete.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DeleteRepositoryPolicyResponse`.
+static DELETE_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -936,6 +1416,19 @@ static DELETE_REPOSITORY_REQUEST: Shape = Shape::Structure(
             docs: "The name of the repository to delete.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DeleteRepositoryResponse`.
+static DELETE_REPOSITORY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "repository",
+            flag: "repository",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY,
         },
     ],
 );
@@ -969,6 +1462,40 @@ static DESCRIBE_ENTITLED_IMAGE_TAGS_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the premium repository that contains the image tags to describe.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeEntitledImageTagsResponse`.
+static DESCRIBE_ENTITLED_IMAGE_TAGS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageTagDetails",
+            flag: "image-tag-details",
+            docs: "",
+            required: true,
+            shape: &ENTITLED_IMAGE_TAG_DETAIL_LIST,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryAlias",
+            flag: "registry-alias",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1015,6 +1542,40 @@ static DESCRIBE_ENTITLED_IMAGES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeEntitledImagesResponse`.
+static DESCRIBE_ENTITLED_IMAGES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageDetails",
+            flag: "image-details",
+            docs: "",
+            required: true,
+            shape: &ENTITLED_IMAGE_DETAIL_LIST,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryAlias",
+            flag: "registry-alias",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `DescribeEntitledRepositoriesRequest`.
 static DESCRIBE_ENTITLED_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     &[
@@ -1031,6 +1592,26 @@ static DESCRIBE_ENTITLED_REPOSITORIES_REQUEST: Shape = Shape::Structure(
             docs: "The nextToken value that's returned from a previous paginated DescribeEntitledRepositories request. Pagination continues from the end of the previous results. A nextToken is valid only for the account that received it. If the request fails with InvalidParameterException because the token no longer matches, start again without a nextToken.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
             required: false,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeEntitledRepositoriesResponse`.
+static DESCRIBE_ENTITLED_REPOSITORIES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositories",
+            flag: "repositories",
+            docs: "",
+            required: true,
+            shape: &ENTITLED_REPOSITORY_LIST,
         },
     ],
 );
@@ -1083,6 +1664,54 @@ static DESCRIBE_IMAGE_SCAN_FINDINGS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeImageScanFindingsResponse`.
+static DESCRIBE_IMAGE_SCAN_FINDINGS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "imageScanFindings",
+            flag: "image-scan-findings",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_FINDINGS,
+        },
+        Member {
+            name: "imageScanStatus",
+            flag: "image-scan-status",
+            docs: "",
+            required: true,
+            shape: &IMAGE_SCAN_STATUS,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `DescribeImageTagsRequest`.
 static DESCRIBE_IMAGE_TAGS_REQUEST: Shape = Shape::Structure(
     &[
@@ -1120,6 +1749,26 @@ static DESCRIBE_IMAGE_TAGS_REQUEST: Shape = Shape::Structure(
             docs: "The type of the repository. If you don't specify a type, Amazon ECR uses FREE. Valid values:\n\n- FREE: A free repository.\n- PREMIUM: A premium repository that holds paid content.",
             required: false,
             shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
+/// `DescribeImageTagsResponse`.
+static DESCRIBE_IMAGE_TAGS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageTagDetails",
+            flag: "image-tag-details",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_DETAIL_LIST,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
         },
     ],
 );
@@ -1172,6 +1821,26 @@ static DESCRIBE_IMAGES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribeImagesResponse`.
+static DESCRIBE_IMAGES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageDetails",
+            flag: "image-details",
+            docs: "",
+            required: false,
+            shape: &IMAGE_DETAIL_LIST,
+        },
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `DescribePremiumRepositoriesRequest`.
 static DESCRIBE_PREMIUM_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     &[
@@ -1206,6 +1875,26 @@ static DESCRIBE_PREMIUM_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DescribePremiumRepositoriesResponse`.
+static DESCRIBE_PREMIUM_REPOSITORIES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositories",
+            flag: "repositories",
+            docs: "",
+            required: true,
+            shape: &PREMIUM_REPOSITORY_LIST,
+        },
+    ],
+);
+
 /// `DescribeRegistriesRequest`.
 static DESCRIBE_REGISTRIES_REQUEST: Shape = Shape::Structure(
     &[
@@ -1222,6 +1911,26 @@ static DESCRIBE_REGISTRIES_REQUEST: Shape = Shape::Structure(
             docs: "The nextToken value that's returned from a previous paginated DescribeRegistries request where maxResults was used and the results exceeded the value of that parameter. Pagination continues from the end of the previous results that returned the nextToken value. If there are no more results to return, this value is null.\n\nNote: This token should be treated as an opaque identifier that is only used to retrieve the next items in a list and not for other programmatic purposes.",
             required: false,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `DescribeRegistriesResponse`.
+static DESCRIBE_REGISTRIES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registries",
+            flag: "registries",
+            docs: "",
+            required: true,
+            shape: &REGISTRY_LIST,
         },
     ],
 );
@@ -1256,6 +1965,26 @@ static DESCRIBE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
             docs: "A list of repositories to describe. If this parameter is omitted, then all repositories in a registry are described.",
             required: false,
             shape: &REPOSITORY_NAME_LIST,
+        },
+    ],
+);
+
+/// `DescribeRepositoriesResponse`.
+static DESCRIBE_REPOSITORIES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositories",
+            flag: "repositories",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_LIST,
         },
     ],
 );
@@ -1301,8 +2030,225 @@ static DISASSOCIATE_REPOSITORIES_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `DisassociateRepositoriesResponse`.
+static DISASSOCIATE_REPOSITORIES_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "associatedRepositoryName",
+            flag: "associated-repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "associatedRepositoryType",
+            flag: "associated-repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+    ],
+);
+
+/// `EntitledImageDetail`.
+static ENTITLED_IMAGE_DETAIL: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "artifactMediaType",
+            flag: "artifact-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageDigest",
+            flag: "image-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageManifestMediaType",
+            flag: "image-manifest-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imagePushedAt",
+            flag: "image-pushed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "imageSizeInBytes",
+            flag: "image-size-in-bytes",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "imageStatus",
+            flag: "image-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_STATUS,
+        },
+        Member {
+            name: "imageTags",
+            flag: "image-tags",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_LIST,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "scheduledDeletionAt",
+            flag: "scheduled-deletion-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `EntitledImageDetailList`.
+static ENTITLED_IMAGE_DETAIL_LIST: Shape = Shape::List(&ENTITLED_IMAGE_DETAIL);
+
+/// `EntitledImageTagDetail`.
+static ENTITLED_IMAGE_TAG_DETAIL: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "imageDetail",
+            flag: "image-detail",
+            docs: "",
+            required: false,
+            shape: &REFERENCED_IMAGE_DETAIL,
+        },
+        Member {
+            name: "imageTag",
+            flag: "image-tag",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `EntitledImageTagDetailList`.
+static ENTITLED_IMAGE_TAG_DETAIL_LIST: Shape = Shape::List(&ENTITLED_IMAGE_TAG_DETAIL);
+
+/// `EntitledRepository`.
+static ENTITLED_REPOSITORY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "entitledViaProductId",
+            flag: "entitled-via-product-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryAlias",
+            flag: "registry-alias",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryDisplayName",
+            flag: "registry-display-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryArn",
+            flag: "repository-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryUri",
+            flag: "repository-uri",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "state",
+            flag: "state",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_STATE,
+        },
+    ],
+);
+
+/// `EntitledRepositoryList`.
+static ENTITLED_REPOSITORY_LIST: Shape = Shape::List(&ENTITLED_REPOSITORY);
+
+/// `FindingSeverityCounts`.
+static FINDING_SEVERITY_COUNTS: Shape = Shape::Map(&Shape::Long);
+
 /// `GetAuthorizationTokenRequest`.
 static GET_AUTHORIZATION_TOKEN_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `GetAuthorizationTokenResponse`.
+static GET_AUTHORIZATION_TOKEN_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "authorizationData",
+            flag: "authorization-data",
+            docs: "",
+            required: false,
+            shape: &AUTHORIZATION_DATA,
+        },
+    ],
+);
 
 /// `GetDownloadUrlForPublisherReportRequest`.
 static GET_DOWNLOAD_URL_FOR_PUBLISHER_REPORT_REQUEST: Shape = Shape::Structure(
@@ -1311,6 +2257,26 @@ static GET_DOWNLOAD_URL_FOR_PUBLISHER_REPORT_REQUEST: Shape = Shape::Structure(
             name: "reportId",
             flag: "report-id",
             docs: "The ID of the publisher report to download.",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `GetDownloadUrlForPublisherReportResponse`.
+static GET_DOWNLOAD_URL_FOR_PUBLISHER_REPORT_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "downloadUrl",
+            flag: "download-url",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "reportId",
+            flag: "report-id",
+            docs: "",
             required: true,
             shape: &Shape::String,
         },
@@ -1337,6 +2303,33 @@ static GET_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `GetPremiumRepositoryCatalogDataResponse`.
+static GET_PREMIUM_REPOSITORY_CATALOG_DATA_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CATALOG_DATA,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `GetPremiumRepositoryPolicyRequest`.
 static GET_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -1357,8 +2350,48 @@ static GET_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `GetPremiumRepositoryPolicyResponse`.
+static GET_PREMIUM_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `GetRegistryCatalogDataRequest`.
 static GET_REGISTRY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(&[]);
+
+/// `GetRegistryCatalogDataResponse`.
+static GET_REGISTRY_CATALOG_DATA_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryCatalogData",
+            flag: "registry-catalog-data",
+            docs: "",
+            required: true,
+            shape: &REGISTRY_CATALOG_DATA,
+        },
+    ],
+);
 
 /// `GetRepositoryCatalogDataRequest`.
 static GET_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
@@ -1376,6 +2409,19 @@ static GET_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
             docs: "The name of the repository to retrieve the catalog metadata for.",
             required: true,
             shape: &Shape::String,
+        },
+    ],
+);
+
+/// `GetRepositoryCatalogDataResponse`.
+static GET_REPOSITORY_CATALOG_DATA_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CATALOG_DATA,
         },
     ],
 );
@@ -1400,6 +2446,225 @@ static GET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `GetRepositoryPolicyResponse`.
+static GET_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `Image`.
+static IMAGE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "imageManifest",
+            flag: "image-manifest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageManifestMediaType",
+            flag: "image-manifest-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "subjectManifestDigest",
+            flag: "subject-manifest-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ImageDetail`.
+static IMAGE_DETAIL: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "artifactMediaType",
+            flag: "artifact-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageDigest",
+            flag: "image-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageManifestMediaType",
+            flag: "image-manifest-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imagePushedAt",
+            flag: "image-pushed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "imageSizeInBytes",
+            flag: "image-size-in-bytes",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "imageStatus",
+            flag: "image-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_STATUS,
+        },
+        Member {
+            name: "imageTags",
+            flag: "image-tags",
+            docs: "",
+            required: false,
+            shape: &IMAGE_TAG_LIST,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "scheduledDeletionAt",
+            flag: "scheduled-deletion-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "subjectManifestDigest",
+            flag: "subject-manifest-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ImageDetailList`.
+static IMAGE_DETAIL_LIST: Shape = Shape::List(&IMAGE_DETAIL);
+
+/// `ImageFailure`.
+static IMAGE_FAILURE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &IMAGE_FAILURE_CODE,
+        },
+        Member {
+            name: "failureReason",
+            flag: "failure-reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+    ],
+);
+
+/// `ImageFailureCode`.
+static IMAGE_FAILURE_CODE: Shape = Shape::Enum(
+    &[
+        "InvalidImageDigest",
+        "InvalidImageTag",
+        "ImageTagDoesNotMatchDigest",
+        "ImageNotFound",
+        "MissingDigestAndTag",
+        "ImageReferencedByManifestList",
+        "KmsError",
+        "ImageNotEligibleForDeletion",
+    ],
+);
+
+/// `ImageFailureList`.
+static IMAGE_FAILURE_LIST: Shape = Shape::List(&IMAGE_FAILURE);
+
 /// `ImageIdentifier`.
 static IMAGE_IDENTIFIER: Shape = Shape::Structure(
     &[
@@ -1423,8 +2688,226 @@ static IMAGE_IDENTIFIER: Shape = Shape::Structure(
 /// `ImageIdentifierList`.
 static IMAGE_IDENTIFIER_LIST: Shape = Shape::List(&IMAGE_IDENTIFIER);
 
+/// `ImageScanFinding`.
+static IMAGE_SCAN_FINDING: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "awsAccountId",
+            flag: "aws-account-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "exploitAvailable",
+            flag: "exploit-available",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "findingId",
+            flag: "finding-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "firstObservedAt",
+            flag: "first-observed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "fixAvailable",
+            flag: "fix-available",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "lastObservedAt",
+            flag: "last-observed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "packageVulnerabilityDetails",
+            flag: "package-vulnerability-details",
+            docs: "",
+            required: false,
+            shape: &PACKAGE_VULNERABILITY_DETAILS,
+        },
+        Member {
+            name: "remediation",
+            flag: "remediation",
+            docs: "",
+            required: false,
+            shape: &REMEDIATION,
+        },
+        Member {
+            name: "resources",
+            flag: "resources",
+            docs: "",
+            required: false,
+            shape: &RESOURCE_LIST,
+        },
+        Member {
+            name: "score",
+            flag: "score",
+            docs: "",
+            required: false,
+            shape: &Shape::Double,
+        },
+        Member {
+            name: "scoreDetails",
+            flag: "score-details",
+            docs: "",
+            required: false,
+            shape: &SCORE_DETAILS,
+        },
+        Member {
+            name: "severity",
+            flag: "severity",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "title",
+            flag: "title",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "type",
+            flag: "type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "updatedAt",
+            flag: "updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `ImageScanFindingList`.
+static IMAGE_SCAN_FINDING_LIST: Shape = Shape::List(&IMAGE_SCAN_FINDING);
+
+/// `ImageScanFindings`.
+static IMAGE_SCAN_FINDINGS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "findingSeverityCounts",
+            flag: "finding-severity-counts",
+            docs: "",
+            required: false,
+            shape: &FINDING_SEVERITY_COUNTS,
+        },
+        Member {
+            name: "findings",
+            flag: "findings",
+            docs: "",
+            required: false,
+            shape: &IMAGE_SCAN_FINDING_LIST,
+        },
+        Member {
+            name: "imageScanCompletedAt",
+            flag: "image-scan-completed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "vulnerabilitySourceUpdatedAt",
+            flag: "vulnerability-source-updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `ImageScanStatus`.
+static IMAGE_SCAN_STATUS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &SCAN_STATUS,
+        },
+    ],
+);
+
 /// `ImageStatus`.
 static IMAGE_STATUS: Shape = Shape::Enum(&["ACTIVE", "DEPRECATED"]);
+
+/// `ImageTagDetail`.
+static IMAGE_TAG_DETAIL: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "imageDetail",
+            flag: "image-detail",
+            docs: "",
+            required: false,
+            shape: &REFERENCED_IMAGE_DETAIL,
+        },
+        Member {
+            name: "imageTag",
+            flag: "image-tag",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ImageTagDetailList`.
+static IMAGE_TAG_DETAIL_LIST: Shape = Shape::List(&IMAGE_TAG_DETAIL);
+
+/// `ImageTagList`.
+static IMAGE_TAG_LIST: Shape = Shape::List(&Shape::String);
+
+/// `ImageTagsList`.
+static IMAGE_TAGS_LIST: Shape = Shape::List(&Shape::String);
 
 /// `InitiateLayerUploadRequest`.
 static INITIATE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
@@ -1453,8 +2936,103 @@ static INITIATE_LAYER_UPLOAD_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `InitiateLayerUploadResponse`.
+static INITIATE_LAYER_UPLOAD_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "partSize",
+            flag: "part-size",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "uploadId",
+            flag: "upload-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `Layer`.
+static LAYER: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "layerAvailability",
+            flag: "layer-availability",
+            docs: "",
+            required: false,
+            shape: &LAYER_AVAILABILITY,
+        },
+        Member {
+            name: "layerDigest",
+            flag: "layer-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "layerSize",
+            flag: "layer-size",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "mediaType",
+            flag: "media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `LayerAvailability`.
+static LAYER_AVAILABILITY: Shape = Shape::Enum(&["AVAILABLE", "UNAVAILABLE"]);
+
 /// `LayerDigestList`.
 static LAYER_DIGEST_LIST: Shape = Shape::List(&Shape::String);
+
+/// `LayerFailure`.
+static LAYER_FAILURE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "failureCode",
+            flag: "failure-code",
+            docs: "",
+            required: false,
+            shape: &LAYER_FAILURE_CODE,
+        },
+        Member {
+            name: "failureReason",
+            flag: "failure-reason",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "layerDigest",
+            flag: "layer-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `LayerFailureCode`.
+static LAYER_FAILURE_CODE: Shape = Shape::Enum(
+    &["InvalidLayerDigest", "MissingLayerDigest"],
+);
+
+/// `LayerFailureList`.
+static LAYER_FAILURE_LIST: Shape = Shape::List(&LAYER_FAILURE);
+
+/// `LayerList`.
+static LAYER_LIST: Shape = Shape::List(&LAYER);
 
 /// `ListPublisherReportsRequest`.
 static LIST_PUBLISHER_REPORTS_REQUEST: Shape = Shape::Structure(
@@ -1490,6 +3068,26 @@ static LIST_PUBLISHER_REPORTS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `ListPublisherReportsResponse`.
+static LIST_PUBLISHER_REPORTS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "nextToken",
+            flag: "next-token",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "reports",
+            flag: "reports",
+            docs: "",
+            required: true,
+            shape: &PUBLISHER_REPORT_LIST,
+        },
+    ],
+);
+
 /// `ListTagsForResourceRequest`.
 static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape::Structure(
     &[
@@ -1503,14 +3101,239 @@ static LIST_TAGS_FOR_RESOURCE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `ListTagsForResourceResponse`.
+static LIST_TAGS_FOR_RESOURCE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "tags",
+            flag: "tags",
+            docs: "",
+            required: false,
+            shape: &TAG_LIST,
+        },
+    ],
+);
+
 /// `MarketplaceProductIdList`.
 static MARKETPLACE_PRODUCT_ID_LIST: Shape = Shape::List(&Shape::String);
 
 /// `OperatingSystemList`.
 static OPERATING_SYSTEM_LIST: Shape = Shape::List(&Shape::String);
 
+/// `PackageVulnerabilityDetails`.
+static PACKAGE_VULNERABILITY_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "cvss",
+            flag: "cvss",
+            docs: "",
+            required: false,
+            shape: &CVSS_SCORE_LIST,
+        },
+        Member {
+            name: "referenceUrls",
+            flag: "reference-urls",
+            docs: "",
+            required: false,
+            shape: &REFERENCE_URLS_LIST,
+        },
+        Member {
+            name: "relatedVulnerabilities",
+            flag: "related-vulnerabilities",
+            docs: "",
+            required: false,
+            shape: &RELATED_VULNERABILITIES_LIST,
+        },
+        Member {
+            name: "source",
+            flag: "source",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "sourceUrl",
+            flag: "source-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "vendorCreatedAt",
+            flag: "vendor-created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "vendorSeverity",
+            flag: "vendor-severity",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "vendorUpdatedAt",
+            flag: "vendor-updated-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "vulnerabilityId",
+            flag: "vulnerability-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "vulnerablePackages",
+            flag: "vulnerable-packages",
+            docs: "",
+            required: false,
+            shape: &VULNERABLE_PACKAGES_LIST,
+        },
+    ],
+);
+
+/// `PremiumRepository`.
+static PREMIUM_REPOSITORY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "associatedRepositories",
+            flag: "associated-repositories",
+            docs: "",
+            required: false,
+            shape: &ASSOCIATED_REPOSITORY_LIST,
+        },
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "marketplaceProducts",
+            flag: "marketplace-products",
+            docs: "",
+            required: false,
+            shape: &MARKETPLACE_PRODUCT_ID_LIST,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryArn",
+            flag: "repository-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryUri",
+            flag: "repository-uri",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "state",
+            flag: "state",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_STATE,
+        },
+    ],
+);
+
+/// `PremiumRepositoryList`.
+static PREMIUM_REPOSITORY_LIST: Shape = Shape::List(&PREMIUM_REPOSITORY);
+
+/// `PublisherReport`.
+static PUBLISHER_REPORT: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: true,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "granularity",
+            flag: "granularity",
+            docs: "",
+            required: true,
+            shape: &PUBLISHER_REPORT_GRANULARITY,
+        },
+        Member {
+            name: "period",
+            flag: "period",
+            docs: "",
+            required: true,
+            shape: &PUBLISHER_REPORT_PERIOD,
+        },
+        Member {
+            name: "reportId",
+            flag: "report-id",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "reportType",
+            flag: "report-type",
+            docs: "",
+            required: true,
+            shape: &PUBLISHER_REPORT_TYPE,
+        },
+        Member {
+            name: "sizeInBytes",
+            flag: "size-in-bytes",
+            docs: "",
+            required: true,
+            shape: &Shape::Long,
+        },
+    ],
+);
+
 /// `PublisherReportGranularity`.
 static PUBLISHER_REPORT_GRANULARITY: Shape = Shape::Enum(&["WEEKLY", "MONTHLY"]);
+
+/// `PublisherReportList`.
+static PUBLISHER_REPORT_LIST: Shape = Shape::List(&PUBLISHER_REPORT);
+
+/// `PublisherReportPeriod`.
+static PUBLISHER_REPORT_PERIOD: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "endDate",
+            flag: "end-date",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "startDate",
+            flag: "start-date",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
 
 /// `PublisherReportType`.
 static PUBLISHER_REPORT_TYPE: Shape = Shape::Enum(&["SUMMARY", "TRENDS"]);
@@ -1570,6 +3393,19 @@ static PUT_IMAGE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutImageResponse`.
+static PUT_IMAGE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "image",
+            flag: "image",
+            docs: "",
+            required: false,
+            shape: &IMAGE,
+        },
+    ],
+);
+
 /// `PutPremiumRepositoryCatalogDataRequest`.
 static PUT_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
     &[
@@ -1592,6 +3428,33 @@ static PUT_PREMIUM_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the premium repository to create or update the catalog data for.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `PutPremiumRepositoryCatalogDataResponse`.
+static PUT_PREMIUM_REPOSITORY_CATALOG_DATA_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CATALOG_DATA,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1624,6 +3487,33 @@ static PUT_PREMIUM_REPOSITORY_PRODUCTS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutPremiumRepositoryProductsResponse`.
+static PUT_PREMIUM_REPOSITORY_PRODUCTS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "marketplaceProducts",
+            flag: "marketplace-products",
+            docs: "",
+            required: false,
+            shape: &MARKETPLACE_PRODUCT_ID_LIST,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `PutRegistryCatalogDataRequest`.
 static PUT_REGISTRY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
     &[
@@ -1651,6 +3541,19 @@ static PUT_REGISTRY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `PutRegistryCatalogDataResponse`.
+static PUT_REGISTRY_CATALOG_DATA_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryCatalogData",
+            flag: "registry-catalog-data",
+            docs: "",
+            required: true,
+            shape: &REGISTRY_CATALOG_DATA,
+        },
+    ],
+);
+
 /// `PutRepositoryCatalogDataRequest`.
 static PUT_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
     &[
@@ -1673,6 +3576,374 @@ static PUT_REPOSITORY_CATALOG_DATA_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the repository to create or update the catalog data for.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `PutRepositoryCatalogDataResponse`.
+static PUT_REPOSITORY_CATALOG_DATA_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "catalogData",
+            flag: "catalog-data",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_CATALOG_DATA,
+        },
+    ],
+);
+
+/// `Recommendation`.
+static RECOMMENDATION: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "text",
+            flag: "text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "url",
+            flag: "url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ReferenceUrlsList`.
+static REFERENCE_URLS_LIST: Shape = Shape::List(&Shape::String);
+
+/// `ReferencedImageDetail`.
+static REFERENCED_IMAGE_DETAIL: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "artifactMediaType",
+            flag: "artifact-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageDigest",
+            flag: "image-digest",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imageManifestMediaType",
+            flag: "image-manifest-media-type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "imagePushedAt",
+            flag: "image-pushed-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "imageSizeInBytes",
+            flag: "image-size-in-bytes",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "imageStatus",
+            flag: "image-status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_STATUS,
+        },
+        Member {
+            name: "scheduledDeletionAt",
+            flag: "scheduled-deletion-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+    ],
+);
+
+/// `Registry`.
+static REGISTRY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "aliases",
+            flag: "aliases",
+            docs: "",
+            required: true,
+            shape: &REGISTRY_ALIAS_LIST,
+        },
+        Member {
+            name: "premiumRegistryUri",
+            flag: "premium-registry-uri",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "premiumStatus",
+            flag: "premium-status",
+            docs: "",
+            required: false,
+            shape: &REGISTRY_PREMIUM_STATUS,
+        },
+        Member {
+            name: "registryArn",
+            flag: "registry-arn",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryUri",
+            flag: "registry-uri",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "verified",
+            flag: "verified",
+            docs: "",
+            required: true,
+            shape: &Shape::Boolean,
+        },
+    ],
+);
+
+/// `RegistryAlias`.
+static REGISTRY_ALIAS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "defaultRegistryAlias",
+            flag: "default-registry-alias",
+            docs: "",
+            required: true,
+            shape: &Shape::Boolean,
+        },
+        Member {
+            name: "name",
+            flag: "name",
+            docs: "",
+            required: true,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "primaryRegistryAlias",
+            flag: "primary-registry-alias",
+            docs: "",
+            required: true,
+            shape: &Shape::Boolean,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: true,
+            shape: &REGISTRY_ALIAS_STATUS,
+        },
+    ],
+);
+
+/// `RegistryAliasList`.
+static REGISTRY_ALIAS_LIST: Shape = Shape::List(&REGISTRY_ALIAS);
+
+/// `RegistryAliasStatus`.
+static REGISTRY_ALIAS_STATUS: Shape = Shape::Enum(&["ACTIVE", "PENDING", "REJECTED"]);
+
+/// `RegistryCatalogData`.
+static REGISTRY_CATALOG_DATA: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "displayName",
+            flag: "display-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "logoUrl",
+            flag: "logo-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `RegistryList`.
+static REGISTRY_LIST: Shape = Shape::List(&REGISTRY);
+
+/// `RegistryPremiumStatus`.
+static REGISTRY_PREMIUM_STATUS: Shape = Shape::Enum(&["ENABLED", "DISABLED"]);
+
+/// `RelatedVulnerabilitiesList`.
+static RELATED_VULNERABILITIES_LIST: Shape = Shape::List(&Shape::String);
+
+/// `Remediation`.
+static REMEDIATION: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "recommendation",
+            flag: "recommendation",
+            docs: "",
+            required: false,
+            shape: &RECOMMENDATION,
+        },
+    ],
+);
+
+/// `Repository`.
+static REPOSITORY: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "associatedRepositories",
+            flag: "associated-repositories",
+            docs: "",
+            required: false,
+            shape: &ASSOCIATED_REPOSITORY_LIST,
+        },
+        Member {
+            name: "createdAt",
+            flag: "created-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryArn",
+            flag: "repository-arn",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryUri",
+            flag: "repository-uri",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `RepositoryArtifactType`.
+static REPOSITORY_ARTIFACT_TYPE: Shape = Shape::Enum(&["IMAGE", "HELM"]);
+
+/// `RepositoryArtifactTypeList`.
+static REPOSITORY_ARTIFACT_TYPE_LIST: Shape = Shape::List(&REPOSITORY_ARTIFACT_TYPE);
+
+/// `RepositoryBadge`.
+static REPOSITORY_BADGE: Shape = Shape::Enum(&["FIPS", "STIG", "SIGNED", "SBOM", "CIS"]);
+
+/// `RepositoryCatalogData`.
+static REPOSITORY_CATALOG_DATA: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "aboutText",
+            flag: "about-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "architectures",
+            flag: "architectures",
+            docs: "",
+            required: false,
+            shape: &ARCHITECTURE_LIST,
+        },
+        Member {
+            name: "artifactTypes",
+            flag: "artifact-types",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_ARTIFACT_TYPE_LIST,
+        },
+        Member {
+            name: "badges",
+            flag: "badges",
+            docs: "",
+            required: false,
+            shape: &BADGE_LIST,
+        },
+        Member {
+            name: "categories",
+            flag: "categories",
+            docs: "",
+            required: false,
+            shape: &CATEGORY_LIST,
+        },
+        Member {
+            name: "description",
+            flag: "description",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "logoUrl",
+            flag: "logo-url",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "marketplaceCertified",
+            flag: "marketplace-certified",
+            docs: "",
+            required: false,
+            shape: &Shape::Boolean,
+        },
+        Member {
+            name: "operatingSystems",
+            flag: "operating-systems",
+            docs: "",
+            required: false,
+            shape: &OPERATING_SYSTEM_LIST,
+        },
+        Member {
+            name: "usageText",
+            flag: "usage-text",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1750,6 +4021,9 @@ static REPOSITORY_CATEGORY: Shape = Shape::Enum(
     ],
 );
 
+/// `RepositoryList`.
+static REPOSITORY_LIST: Shape = Shape::List(&REPOSITORY);
+
 /// `RepositoryNameList`.
 static REPOSITORY_NAME_LIST: Shape = Shape::List(&Shape::String);
 
@@ -1758,6 +4032,68 @@ static REPOSITORY_STATE: Shape = Shape::Enum(&["DRAFT", "AVAILABLE", "HIDDEN"]);
 
 /// `RepositoryType`.
 static REPOSITORY_TYPE: Shape = Shape::Enum(&["FREE", "PREMIUM"]);
+
+/// `Resource`.
+static RESOURCE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "details",
+            flag: "details",
+            docs: "",
+            required: false,
+            shape: &RESOURCE_DETAILS,
+        },
+        Member {
+            name: "type",
+            flag: "type",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `ResourceDetails`.
+static RESOURCE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "containerImage",
+            flag: "container-image",
+            docs: "",
+            required: false,
+            shape: &CONTAINER_IMAGE_DETAILS,
+        },
+    ],
+);
+
+/// `ResourceList`.
+static RESOURCE_LIST: Shape = Shape::List(&RESOURCE);
+
+/// `ScanStatus`.
+static SCAN_STATUS: Shape = Shape::Enum(
+    &[
+        "FAILED",
+        "UNSUPPORTED_IMAGE",
+        "ACTIVE",
+        "COMPLETE",
+        "PENDING",
+        "SCAN_ELIGIBILITY_EXPIRED",
+        "FINDINGS_UNAVAILABLE",
+    ],
+);
+
+/// `ScoreDetails`.
+static SCORE_DETAILS: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "cvss",
+            flag: "cvss",
+            docs: "",
+            required: false,
+            shape: &CVSS_SCORE_DETAILS,
+        },
+    ],
+);
 
 /// `SetImageStatusRequest`.
 static SET_IMAGE_STATUS_REQUEST: Shape = Shape::Structure(
@@ -1807,6 +4143,47 @@ static SET_IMAGE_STATUS_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `SetImageStatusResponse`.
+static SET_IMAGE_STATUS_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "imageId",
+            flag: "image-id",
+            docs: "",
+            required: false,
+            shape: &IMAGE_IDENTIFIER,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "scheduledDeletionAt",
+            flag: "scheduled-deletion-at",
+            docs: "",
+            required: false,
+            shape: &Shape::Timestamp,
+        },
+        Member {
+            name: "status",
+            flag: "status",
+            docs: "",
+            required: false,
+            shape: &IMAGE_STATUS,
+        },
+    ],
+);
+
 /// `SetPremiumRepositoryPolicyRequest`.
 static SET_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     &[
@@ -1836,6 +4213,33 @@ static SET_PREMIUM_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
             flag: "repository-name",
             docs: "The name of the premium repository to receive the policy.",
             required: true,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `SetPremiumRepositoryPolicyResponse`.
+static SET_PREMIUM_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
             shape: &Shape::String,
         },
     ],
@@ -1875,6 +4279,33 @@ static SET_REPOSITORY_POLICY_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `SetRepositoryPolicyResponse`.
+static SET_REPOSITORY_POLICY_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "policyText",
+            flag: "policy-text",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
 /// `SetRepositoryStateRequest`.
 static SET_REPOSITORY_STATE_REQUEST: Shape = Shape::Structure(
     &[
@@ -1904,6 +4335,40 @@ static SET_REPOSITORY_STATE_REQUEST: Shape = Shape::Structure(
             flag: "state",
             docs: "The state to set on the repository. Valid values:\n\n- AVAILABLE: Entitled buyers can pull from the repository, and it's listed in the Amazon ECR Public Gallery when at least one of its Amazon Web Services Marketplace products is public.\n- HIDDEN: The repository isn't listed in the Amazon ECR Public Gallery. Buyers with an active entitlement can still pull from it.\n\nA repository can move from DRAFT to AVAILABLE, and between AVAILABLE and HIDDEN. It can't return to DRAFT. Other changes fail with InvalidParameterException. If you specify the current state, the request succeeds and nothing changes.",
             required: true,
+            shape: &REPOSITORY_STATE,
+        },
+    ],
+);
+
+/// `SetRepositoryStateResponse`.
+static SET_REPOSITORY_STATE_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "state",
+            flag: "state",
+            docs: "",
+            required: false,
             shape: &REPOSITORY_STATE,
         },
     ],
@@ -1955,6 +4420,9 @@ static TAG_RESOURCE_REQUEST: Shape = Shape::Structure(
     ],
 );
 
+/// `TagResourceResponse`.
+static TAG_RESOURCE_RESPONSE: Shape = Shape::Structure(&[]);
+
 /// `UntagResourceRequest`.
 static UNTAG_RESOURCE_REQUEST: Shape = Shape::Structure(
     &[
@@ -1974,6 +4442,9 @@ static UNTAG_RESOURCE_REQUEST: Shape = Shape::Structure(
         },
     ],
 );
+
+/// `UntagResourceResponse`.
+static UNTAG_RESOURCE_RESPONSE: Shape = Shape::Structure(&[]);
 
 /// `UploadLayerPartRequest`.
 static UPLOAD_LAYER_PART_REQUEST: Shape = Shape::Structure(
@@ -2029,3 +4500,116 @@ static UPLOAD_LAYER_PART_REQUEST: Shape = Shape::Structure(
         },
     ],
 );
+
+/// `UploadLayerPartResponse`.
+static UPLOAD_LAYER_PART_RESPONSE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "lastByteReceived",
+            flag: "last-byte-received",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "registryId",
+            flag: "registry-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryName",
+            flag: "repository-name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "repositoryType",
+            flag: "repository-type",
+            docs: "",
+            required: false,
+            shape: &REPOSITORY_TYPE,
+        },
+        Member {
+            name: "uploadId",
+            flag: "upload-id",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `VulnerablePackage`.
+static VULNERABLE_PACKAGE: Shape = Shape::Structure(
+    &[
+        Member {
+            name: "arch",
+            flag: "arch",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "epoch",
+            flag: "epoch",
+            docs: "",
+            required: false,
+            shape: &Shape::Long,
+        },
+        Member {
+            name: "filePath",
+            flag: "file-path",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "fixedInVersion",
+            flag: "fixed-in-version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "name",
+            flag: "name",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "packageManager",
+            flag: "package-manager",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "release",
+            flag: "release",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "sourceLayerHash",
+            flag: "source-layer-hash",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+        Member {
+            name: "version",
+            flag: "version",
+            docs: "",
+            required: false,
+            shape: &Shape::String,
+        },
+    ],
+);
+
+/// `VulnerablePackagesList`.
+static VULNERABLE_PACKAGES_LIST: Shape = Shape::List(&VULNERABLE_PACKAGE);

@@ -12,6 +12,8 @@ pub struct Command {
     pub docs: &'static str,
     /// The input structure; its members are the command's flags.
     pub input: &'static Shape,
+    /// The answer's structure (its members carry no docs).
+    pub output: &'static Shape,
     /// How answers come in pages, for paginated operations.
     pub paging: Option<Paging>,
 }

@@ -143,5 +143,5 @@ fn is_falsy(value: &Value) -> bool {
 
 /// A cell as Python's `str()` writes the value.
 fn cell(value: &Value) -> String {
-    crate::output::python_str(value)
+    crate::output::text::python_str(value)
 }

@@ -1,21 +1,45 @@
 //! Writing answers to stdout, in the output format asked for.
 
-use crate::globals::{Color, Format, Globals};
-use crate::output;
-use crate::paging::Paged;
-use crate::query::Query;
-use crate::table;
+pub mod json;
+pub mod paging;
+pub mod query;
+pub mod table;
+pub mod text;
+pub mod timestamp;
+
+use crate::parsing::globals::{Color, Format, Globals};
+use crate::parsing::schema::Command;
 use crate::Failure;
+use json::Object;
+use paging::Paged;
+use query::Query;
 use serde_json::Value;
 use std::io::{IsTerminal as _, Write as _};
+use timestamp::TimestampFormat;
+
+/// An answer of `command` as it arrived: checked to be a JSON object (a
+/// garbled answer is an error, not output), its timestamps as `format`
+/// says.
+pub fn arrived(command: &Command, body: &[u8], format: TimestampFormat) -> Result<Object, Failure> {
+    let garbled = |why: String| Failure::new(Failure::OTHER, format!("{}: garbled answer: {why}", command.operation));
+    let text = std::str::from_utf8(body).map_err(|_| garbled("not UTF-8".into()))?;
+    let object = Object::parse(text).map_err(|e| garbled(e.to_string()))?;
+    match format {
+        TimestampFormat::Wire => Ok(object),
+        TimestampFormat::Iso8601 => {
+            let localized = timestamp::localized(&object.to_json(), command.output);
+            localized.and_then(|json| Object::parse(&json)).map_err(|e| garbled(e.to_string()))
+        }
+    }
+}
 
 /// Prints an answer titled `title` (a table's title: the operation's
 /// name, as the AWS CLI titles it); an empty one prints nothing, as there.
 pub fn print_json(json: &str, globals: &Globals, title: &str) -> Result<(), Failure> {
     match globals.format() {
         Format::Json if json == "{}" => Ok(()),
-        Format::Json => print(&format!("{}\n", output::pretty(json))),
-        Format::Text => print(&output::text(&parsed(json)?)),
+        Format::Json => print(&format!("{}\n", json::pretty(json))),
+        Format::Text => print(&text::text(&parsed(json)?)),
         Format::Table => print_table(title, &parsed(json)?, globals.color),
     }
 }
@@ -30,8 +54,8 @@ pub fn print_answer(json: &str, globals: &Globals, title: &str) -> Result<(), Fa
     let (found, ordered) = query.search_json(json)?;
     match (globals.format(), &found) {
         (Format::Json, Value::Object(object)) if object.is_empty() => Ok(()),
-        (Format::Json, _) => print(&format!("{}\n", output::pretty(&ordered))),
-        (Format::Text, found) => print(&output::text(found)),
+        (Format::Json, _) => print(&format!("{}\n", json::pretty(&ordered))),
+        (Format::Text, found) => print(&text::text(found)),
         (Format::Table, found) => print_table(title, found, globals.color),
     }
 }
@@ -42,8 +66,8 @@ pub fn print_answer(json: &str, globals: &Globals, title: &str) -> Result<(), Fa
 pub fn print_pages(paged: &Paged, query: Option<&str>) -> Result<(), Failure> {
     let query = query.map(compiled).transpose()?;
     let shown = |value: &Value| match &query {
-        Some(query) => query.search(value).map(|found| output::text(&found)),
-        None => Ok(output::text(value)),
+        Some(query) => query.search(value).map(|found| text::text(&found)),
+        None => Ok(text::text(value)),
     };
     let mut out = String::new();
     for page in &paged.pages {

@@ -3,7 +3,7 @@
 //! path of the offending value in every error, and `file://` and `fileb://`
 //! values read.
 
-use crate::schema::{Member, Shape};
+use crate::parsing::schema::{Member, Shape};
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 

@@ -3,10 +3,15 @@
 //! per input member. Hand-written rather than an argument-parser crate: the
 //! flags are data from the document, and this is all the grammar there is.
 
-use crate::commands::Api;
-use crate::globals::{Color, Format, Globals, Pages};
-use crate::input;
-use crate::schema::{Command, Shape, Wait};
+pub mod commands;
+pub mod globals;
+pub mod help;
+pub mod input;
+pub mod schema;
+
+use commands::Api;
+use globals::{Color, Format, Globals, Pages};
+use schema::{Command, Shape, Wait};
 use serde_json::{Map, Value};
 use std::time::Duration;
 
@@ -127,7 +132,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             }
             "query" => {
                 let expression = value(name)?;
-                crate::query::Query::parse(&expression)?;
+                crate::output::query::Query::parse(&expression)?;
                 globals.query = Some(expression);
             }
             _ => flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() }),
@@ -143,10 +148,10 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
     let program = api.program();
     let action = match positional.first().map(String::as_str) {
         _ if version && positional.is_empty() && api == Api::Ecr => Action::Version,
-        None if help || flags.is_empty() => Action::Help(crate::help::overview(api)),
+        None if help || flags.is_empty() => Action::Help(crate::parsing::help::overview(api)),
         None => return Err(format!("no command before --{}; see `{program} --help`", flags[0].name)),
-        Some("help") => Action::Help(crate::help::topic(api, positional.get(1).map(String::as_str))?),
-        Some(_) if help => Action::Help(crate::help::topic_of(api, &positional)?),
+        Some("help") => Action::Help(crate::parsing::help::topic(api, positional.get(1).map(String::as_str))?),
+        Some(_) if help => Action::Help(crate::parsing::help::topic_of(api, &positional)?),
         Some("completion") if api == Api::Ecr => match positional.get(1).map(String::as_str) {
             Some(shell @ ("bash" | "zsh" | "fish")) => Action::Completion(shell.to_owned()),
             _ => return Err("usage: ecr completion bash|zsh|fish".into()),

@@ -1,8 +1,8 @@
 //! Help text from the document's documentation, and shell completions from
 //! the command table.
 
-use crate::commands::Api;
-use crate::schema::{Command, Member, Shape, Wait};
+use crate::parsing::commands::Api;
+use crate::parsing::schema::{Command, Member, Shape, Wait};
 use std::fmt::Write as _;
 
 /// Commands written by hand beside the generated ones: name and summary.

@@ -4,10 +4,11 @@
 //! first page whole, later ones their lists only). `--max-items` stops early
 //! and leaves a `NextToken` that `--starting-token` resumes from.
 
-use crate::globals::Pages;
-use crate::output::Object;
+use crate::output::json::Object;
+use crate::output::timestamp::TimestampFormat;
+use crate::parsing::globals::Pages;
+use crate::parsing::schema::{Command, Paging};
 use crate::progress::Progress;
-use crate::schema::{Command, Paging};
 use crate::Failure;
 use base64::Engine as _;
 use ecr_client::runtime::python_json_string;
@@ -42,6 +43,7 @@ pub async fn all_pages(
     paging: &Paging,
     mut input: Map<String, Value>,
     pages: &Pages,
+    timestamps: TimestampFormat,
 ) -> Result<Paged, Failure> {
     if let Some(size) = pages.page_size {
         let member = paging.page_size.ok_or_else(|| Failure::usage(format!("{}: has no page size", command.name)))?;
@@ -63,8 +65,7 @@ pub async fn all_pages(
             None => input.remove(paging.input_token),
         };
         let body = client.send(command.operation, Value::Object(input.clone())).await?;
-        let text = std::str::from_utf8(&body).map_err(|_| Failure::new(Failure::OTHER, "the answer is not UTF-8"))?;
-        let mut page = Object::parse(text).map_err(garbled)?;
+        let mut page = crate::output::arrived(command, &body, timestamps)?;
         fetched += 1;
         let next = match page.remove(paging.output_token) {
             Some(raw) => serde_json::from_str::<Option<String>>(raw.get()).map_err(garbled)?.filter(|t| !t.is_empty()),

@@ -1,7 +1,7 @@
 //! The generated command tables, by service: ECR's commands at the top level
 //! of `ecr`, ECR Public's under `ecr public`; and commands by name.
 
-use crate::schema::{Command, Wait};
+use crate::parsing::schema::{Command, Wait};
 use crate::{generated, generated_public};
 
 /// The service a command line calls.

@@ -1,6 +1,7 @@
 //! The settings every command takes from its flags: where and how to call,
 //! and how much of a paged answer to fetch.
 
+use crate::output::timestamp::TimestampFormat;
 use std::time::Duration;
 
 /// The flags every command takes.
@@ -29,6 +30,8 @@ pub struct Globals {
     pub ca_bundle: Option<String>,
     /// `--query`: a JMESPath expression (checked) the answer goes through.
     pub query: Option<String>,
+    /// The profile's `cli_timestamp_format` (ISO 8601 unless set).
+    pub timestamp_format: TimestampFormat,
 }
 
 /// `--output`: how answers are written.
@@ -62,20 +65,24 @@ impl Globals {
         self.output.unwrap_or_default()
     }
 
-    /// These flags with `output` set from `env` and the profile when
-    /// `--output` is not given; a value that is no format is an error
-    /// naming where it was set.
+    /// These flags with what the profile says of output: `output` from
+    /// `env` and the profile when `--output` is not given, and
+    /// `cli_timestamp_format`. A value that is no format is an error naming
+    /// where it was set.
     pub fn with_configured_output(mut self, env: &ecr_client::runtime::Environment) -> Result<Self, String> {
+        // A profile that cannot be read fails the call itself, naming it.
+        let setting = |name| ecr_client::runtime::profile_setting(env, self.profile.as_deref(), name).ok().flatten();
+        if let Some(value) = setting("cli_timestamp_format") {
+            self.timestamp_format = TimestampFormat::parse(&value).ok_or_else(|| {
+                format!("Unknown cli_timestamp_format value: {value}, valid values are \"wire\" or \"iso8601\"")
+            })?;
+        }
         if self.output.is_some() {
             return Ok(self);
         }
         let (value, source) = match env.var("AWS_DEFAULT_OUTPUT").filter(|v| !v.is_empty()) {
             Some(value) => (Some(value.to_owned()), "AWS_DEFAULT_OUTPUT".to_owned()),
-            // A profile that cannot be read fails the call itself, naming it.
-            None => {
-                let profile = ecr_client::runtime::profile_setting(env, self.profile.as_deref(), "output");
-                (profile.ok().flatten(), "the profile's output setting".to_owned())
-            }
+            None => (setting("output"), "the profile's output setting".to_owned()),
         };
         if let Some(value) = value {
             let format =
