@@ -22,7 +22,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> u8 {
     match run(args) {
         Ok(()) => 0,
         Err(failure) => {
-            let _ = writeln!(std::io::stderr(), "ecr: {failure}");
+            let _ = write!(std::io::stderr(), "{}", failure.rendered("ecr"));
             failure.code
         }
     }
@@ -33,7 +33,7 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
         .into_iter()
         .map(|a| a.into_string().map_err(|a| Failure::usage(format!("argument {a:?} is not UTF-8"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let Invocation { api, globals, action } = parsing::parse(&args).map_err(Failure::usage)?;
+    let Invocation { api, globals, action } = parsing::parse(&args).map_err(Failure::command_line)?;
     // Only what prints an answer reads the configured format (a bad one
     // does not stop `--version` or help).
     let prints_answer = matches!(action, Action::Call { .. } | Action::GetLogin { .. } | Action::Move(_));

@@ -1,5 +1,5 @@
-//! Why a command failed: one line for stderr, and the exit code the AWS CLI
-//! would give.
+//! Why a command failed: the message, written to stderr as AWS CLI v2
+//! writes it, and the exit code it would give.
 
 use ecr_client::runtime::{OperationError, SdkError};
 
@@ -10,6 +10,19 @@ pub struct Failure {
     pub code: u8,
     /// What went wrong, in one line.
     pub message: String,
+    /// Whether stderr shows the usage too, and where.
+    pub usage: Usage,
+}
+
+/// Where the AWS CLI shows its usage lines beside an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    /// Not at all.
+    None,
+    /// After the error: the command line could not be parsed.
+    After,
+    /// Before it: flags that name no option.
+    Before,
 }
 
 impl Failure {
@@ -26,12 +39,36 @@ impl Failure {
     pub fn new(code: u8, message: impl Into<String>) -> Self {
         let message: String = message.into();
         let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-        Self { code, message }
+        Self { code, message, usage: Usage::None }
     }
 
-    /// Bad usage.
+    /// Bad usage: a value the command cannot use.
     pub fn usage(message: impl Into<String>) -> Self {
-        Self::new(Self::USAGE, message)
+        Self::new(Self::USAGE, format!("An error occurred (ParamValidation): {}", message.into()))
+    }
+
+    /// A command line that cannot be parsed, shown with the usage lines.
+    pub fn command_line(message: impl Into<String>) -> Self {
+        let message: String = message.into();
+        match message.strip_prefix(crate::parsing::UNKNOWN_OPTIONS) {
+            Some(_) => Self { usage: Usage::Before, ..Self::new(Self::USAGE, message) },
+            None => Self { usage: Usage::After, ..Self::usage(message) },
+        }
+    }
+
+    /// What stderr shows, as AWS CLI v2 lays it out, for `program`.
+    pub fn rendered(&self, program: &str) -> String {
+        let usage = format!(
+            "usage: {program} [options] <command> <subcommand> [<subcommand> ...] [parameters]\n\
+             To see help text, you can run:\n\n  {program} help\n  {program} <command> help\n  \
+             {program} <command> <subcommand> help\n"
+        );
+        let error = format!("\n{program}: [ERROR]: {}\n", self.message);
+        match self.usage {
+            Usage::None => error,
+            Usage::After => format!("{error}\n{usage}"),
+            Usage::Before => format!("\n{usage}\n{error}"),
+        }
     }
 
     /// A name the command table does not have.
@@ -49,9 +86,7 @@ impl Failure {
                 if let Some(text) = e.message() {
                     message += &format!(": {text}");
                 }
-                if let Some(id) = e.request_id() {
-                    message += &format!(" (request id {id})");
-                }
+                // The request id is in --debug's log, as in the AWS CLI's.
                 Self::new(Self::SERVICE, message)
             }
             SdkError::InvalidInput(e) => Self::usage(e.to_string()),

@@ -102,6 +102,11 @@ fn config_failure(error: ConfigError) -> Failure {
             AWS_DEFAULT_REGION, or configure one with `aws configure set region REGION` (add --profile NAME for a \
             profile)"
             .to_owned(),
+        // Unknown profiles and malformed regions or endpoints: the AWS
+        // CLI's general errors.
+        e @ (ConfigError::Profile(_) | ConfigError::InvalidRegion(_) | ConfigError::InvalidEndpoint(..)) => {
+            return Failure::new(Failure::OTHER, e.to_string())
+        }
         e => e.to_string(),
     };
     Failure::new(Failure::CONFIGURATION, message)

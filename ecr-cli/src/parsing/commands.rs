@@ -46,8 +46,12 @@ impl Api {
         commands.iter().find(|c| c.name == name).ok_or_else(|| {
             let near = commands.iter().find(|c| c.name.starts_with(name) || name.starts_with(c.name));
             match near {
-                Some(c) => format!("unknown command {name:?}; did you mean {:?}? (see `{program} --help`)", c.name),
-                None => format!("unknown command {name:?} (see `{program} --help`)"),
+                // The AWS CLI's words first: scripts match them.
+                Some(c) => format!(
+                    "argument operation: Found invalid choice '{name}' (did you mean {:?}? see `{program} --help`)",
+                    c.name
+                ),
+                None => format!("argument operation: Found invalid choice '{name}' (see `{program} --help`)"),
             }
         })
     }

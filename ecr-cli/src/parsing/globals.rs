@@ -30,6 +30,10 @@ pub struct Globals {
     pub ca_bundle: Option<String>,
     /// `--query`: a JMESPath expression (checked) the answer goes through.
     pub query: Option<String>,
+    /// `--no-cli-pager`: never page output on a terminal.
+    pub no_pager: bool,
+    /// `--cli-binary-format`: what a blob flag's word is.
+    pub binary_format: crate::parsing::input::BinaryFormat,
     /// The profile's `cli_timestamp_format` (ISO 8601 unless set).
     pub timestamp_format: TimestampFormat,
 }

@@ -7,9 +7,31 @@ use crate::parsing::schema::{Member, Shape};
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
+/// `--cli-binary-format`: what a blob flag's word is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BinaryFormat {
+    /// Base64 text, sent as it is (AWS CLI v2's default); `fileb://` gives
+    /// the file's bytes.
+    #[default]
+    Base64,
+    /// The word's own bytes, encoded before sending (AWS CLI v1's way).
+    RawInBase64Out,
+}
+
+impl BinaryFormat {
+    /// `base64` or `raw-in-base64-out`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "base64" => Some(Self::Base64),
+            "raw-in-base64-out" => Some(Self::RawInBase64Out),
+            _ => None,
+        }
+    }
+}
+
 /// The JSON of a flag's value, from the words that followed it. Booleans
 /// take no words (`--force`, `--no-force`): the caller gives `true`/`false`.
-pub fn flag_value(member: &Member, words: &[String]) -> Result<Value, String> {
+pub fn flag_value(member: &Member, words: &[String], binary: BinaryFormat) -> Result<Value, String> {
     let path = format!("--{}", member.flag);
     let one = || match words {
         [word] => Ok(word.as_str()),
@@ -17,7 +39,7 @@ pub fn flag_value(member: &Member, words: &[String]) -> Result<Value, String> {
         _ => Err(format!("{path} takes one value, not {}", words.len())),
     };
     match member.shape {
-        Shape::Blob => blob(one()?, &path),
+        Shape::Blob => blob(one()?, &path, binary),
         Shape::List(element) if element.is_scalar() && !looks_like_json(words) => words
             .iter()
             .enumerate()
@@ -151,13 +173,21 @@ fn scalar(shape: &Shape, text: &str, path: &str) -> Result<Value, String> {
     }
 }
 
-/// A blob: the bytes of a `fileb://` file, else of the word itself.
-fn blob(word: &str, path: &str) -> Result<Value, String> {
-    let bytes = match word.strip_prefix("fileb://") {
-        Some(file) => read_file(file).map_err(|e| unloadable(path, word, e))?,
-        None => read_text(word, path)?.into_bytes(),
+/// A blob: the bytes of a `fileb://` file; else the word (or `file://`
+/// text) as base64, or as raw bytes under `raw-in-base64-out`.
+fn blob(word: &str, path: &str, binary: BinaryFormat) -> Result<Value, String> {
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let bytes = match (word.strip_prefix("fileb://"), binary) {
+        (Some(file), _) => read_file(file).map_err(|e| unloadable(path, word, e))?,
+        (None, BinaryFormat::RawInBase64Out) => read_text(word, path)?.into_bytes(),
+        (None, BinaryFormat::Base64) => {
+            let text = read_text(word, path)?;
+            // As v2 says it: the value must be valid base64.
+            base64.decode(text.trim()).map_err(|_| format!("Invalid base64: {text:?}"))?;
+            return Ok(Value::String(text.trim().to_owned()));
+        }
     };
-    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
+    Ok(Value::String(base64.encode(bytes)))
 }
 
 /// A structure from JSON, or from the shorthand `key=value,key=value` when
@@ -218,6 +248,40 @@ fn unloadable(flag: &str, word: &str, problem: String) -> String {
     format!("{UNLOADABLE} '{flag}': Unable to load paramfile {word}: {problem}")
 }
 
+/// A `file://` path as the AWS CLI reads it (Python's `expandvars(
+/// expanduser(path))`): a leading `~` or `~/` is the home directory, and
+/// `$NAME` or `${NAME}` a set environment variable (an unset one stays).
+fn expanded(path: &str) -> String {
+    let home = std::env::var("HOME").ok().filter(|h| !h.is_empty());
+    let path = match (path.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => format!("{home}{rest}"),
+        _ => path.to_owned(),
+    };
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path.as_str();
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = match after.strip_prefix('{') {
+            Some(braced) => match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        match std::env::var(name).ok().filter(|_| !name.is_empty()) {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[at..at + 1 + len]),
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The most a `file://` or `fileb://` value may hold: above any input ECR
 /// takes (a layer part, an image manifest), below what would hurt.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -226,6 +290,7 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// `file:///dev/zero` is an error, not a hang).
 fn read_file(path: &str) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
+    let path = &expanded(path);
     // As Python words an OSError: `[Errno 2] No such file or directory: '/x'`.
     let os_error = |e: std::io::Error| match e.raw_os_error() {
         Some(errno) => {

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod globals;
 pub mod help;
 pub mod input;
+pub mod prefix;
 pub mod schema;
 
 use commands::Api;
@@ -85,12 +86,18 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             }
             continue;
         };
-        let (name, inline) = match name.split_once('=') {
-            Some((name, value)) => (name, Some(value.to_owned())),
-            None => (name, None),
+        let inline = name.split_once('=').map(|(_, value)| value.to_owned());
+        // The global flags are one parser, matched first wherever they stand.
+        let Some(name) = prefix::expand(name, prefix::GLOBAL_FLAGS.iter().copied())? else {
+            let name = name.split_once('=').map_or(name, |(name, _)| name);
+            flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() });
+            continue;
         };
         let mut value = |flag: &str| -> Result<String, String> {
-            inline.clone().or_else(|| words.next().cloned()).ok_or_else(|| format!("--{flag} needs a value"))
+            inline
+                .clone()
+                .or_else(|| words.next().cloned())
+                .ok_or_else(|| format!("argument --{flag}: expected one argument"))
         };
         match name {
             "region" => globals.region = Some(value(name)?),
@@ -103,14 +110,31 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             "cli-connect-timeout" => globals.connect_timeout = Some(seconds(name, &value(name)?)?),
             "output" => {
                 let text = value(name)?;
-                let format = Format::parse(&text)
-                    .ok_or_else(|| format!("--output must be json, text or table, not {text:?}"))?;
+                let format = Format::parse(&text).ok_or_else(|| {
+                    format!("argument --output: Found invalid choice '{text}'; choose from json, text, table, yaml, yaml-stream")
+                })?;
                 globals.output = Some(format);
             }
             "ca-bundle" => globals.ca_bundle = Some(value(name)?),
             // The AWS CLI's other global flags: served where ecr does what
             // they ask already, refused by name otherwise.
-            "no-cli-pager" => {}
+            "no-cli-pager" => globals.no_pager = true,
+            // ecr never prompts.
+            "no-cli-auto-prompt" => {}
+            "cli-auto-prompt" => {
+                return Err("--cli-auto-prompt is refused: ecr has no interactive prompt; \
+                    `ecr <command> --help` lists a command's flags"
+                    .into())
+            }
+            "cli-error-format" => match value(name)?.as_str() {
+                // Alike for ecr's errors, which carry no details beyond the message.
+                "enhanced" | "legacy" => {}
+                other => {
+                    return Err(format!(
+                        "--cli-error-format {other} is refused: ecr writes errors as `enhanced` (or `legacy`) does"
+                    ))
+                }
+            },
             "color" => {
                 globals.color = match value(name)?.as_str() {
                     "on" => Color::On,
@@ -126,16 +150,17 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             }
             "no-sign-request" => return Err("--no-sign-request is refused: ECR answers signed requests only".into()),
             "cli-binary-format" => {
-                return Err("--cli-binary-format is not needed: ecr takes blobs as fileb://PATH (the bytes) or \
-                    base64 text, as the AWS CLI v1 does"
-                    .into())
+                let text = value(name)?;
+                globals.binary_format = input::BinaryFormat::parse(&text).ok_or_else(|| {
+                    format!("argument --cli-binary-format: Found invalid choice '{text}'; choose from base64, raw-in-base64-out")
+                })?;
             }
             "query" => {
                 let expression = value(name)?;
                 crate::output::query::Query::parse(&expression)?;
                 globals.query = Some(expression);
             }
-            _ => flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() }),
+            _ => unreachable!("every global flag is matched above"),
         }
     }
     let help = flags.iter().any(|f| f.name == "help");
@@ -199,7 +224,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
                 .find(|w| w.name == name)
                 .ok_or_else(|| format!("unknown waiter {name:?}; expected one of: {}", wait_names(api)))?;
             let command = api.command(wait.command)?;
-            let (input, _) = operation_input(command, flags, false)?;
+            let (input, _) = operation_input(command, flags, false, globals.binary_format)?;
             Action::Wait { wait, input }
         }
         Some(name) => {
@@ -211,7 +236,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
                 }
                 return Ok(Invocation { api, globals, action: Action::Skeleton(command) });
             }
-            let (input, pages) = operation_input(command, flags, true)?;
+            let (input, pages) = operation_input(command, flags, true, globals.binary_format)?;
             Action::Call { command, input, pages }
         }
     };
@@ -221,22 +246,37 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
 /// The input of `command` from its flags; paging flags too where it pages.
 fn operation_input(
     command: &'static Command,
-    flags: Vec<Flag>,
+    mut flags: Vec<Flag>,
     paging: bool,
+    binary: input::BinaryFormat,
 ) -> Result<(Map<String, Value>, Pages), String> {
     let name = command.name;
     let mut input = Map::new();
     let mut from_flags = Map::new();
     let mut pages = Pages::default();
     let paginated = paging && command.paging.is_some();
+    // Abbreviations spelled out; what names no flag is refused, all of it.
+    let options = operation_options(command, paginated);
+    let mut unknown = Vec::new();
+    for flag in &mut flags {
+        match prefix::expand(&flag.name, options.iter().map(String::as_str))? {
+            Some(option) => flag.name = option.to_owned(),
+            None => unknown.extend(std::iter::once(format!("--{}", flag.name)).chain(flag.words.iter().cloned())),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(format!("{UNKNOWN_OPTIONS}{}", unknown.join(", ")));
+    }
     for flag in flags {
         let single = |flag: &Flag| match flag.words.as_slice() {
             [word] => Ok(word.clone()),
             _ => Err(format!("{name}: --{} takes one value", flag.name)),
         };
         let count = |flag: &Flag| {
-            single(flag)?
-                .parse::<u64>()
+            let word = single(flag)?;
+            let number =
+                word.parse::<i64>().map_err(|_| format!("argument --{}: invalid int value: '{word}'", flag.name))?;
+            u64::try_from(number)
                 .ok()
                 .filter(|n| *n > 0)
                 .ok_or_else(|| format!("{name}: --{} must be a whole number above 0", flag.name))
@@ -259,7 +299,7 @@ fn operation_input(
                     Shape::Boolean if flag.words.is_empty() => Value::Bool(!negated),
                     Shape::Boolean => return Err(format!("{name}: --{flag_name} takes no value")),
                     // A file that cannot be read: the AWS CLI's message as it is.
-                    _ => input::flag_value(member, &flag.words).map_err(|e| {
+                    _ => input::flag_value(member, &flag.words, binary).map_err(|e| {
                         if e.starts_with(input::UNLOADABLE) {
                             e
                         } else {
@@ -278,10 +318,41 @@ fn operation_input(
         }
     }
     input.extend(from_flags);
-    if let Some(missing) = command.members().iter().find(|m| m.required && !input.contains_key(m.name)) {
-        return Err(format!("{name}: missing required flag --{} ({})", missing.flag, missing.shape.describe()));
+    let missing: Vec<String> = command
+        .members()
+        .iter()
+        .filter(|m| m.required && !input.contains_key(m.name))
+        .map(|m| format!("--{}", m.flag))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("the following arguments are required: {}", missing.join(", ")));
     }
     Ok((input, pages))
+}
+
+/// How an error about flags that name no option begins, as the AWS CLI's.
+pub const UNKNOWN_OPTIONS: &str = "Unknown options: ";
+
+/// An operation's flags in the order the AWS CLI's parser registers them
+/// (the order an ambiguity lists them in): the members (`--no-X` after a
+/// boolean `--X`), then the input files, the paging flags, the skeleton.
+fn operation_options(command: &Command, paginated: bool) -> Vec<String> {
+    let mut options = Vec::new();
+    for member in command.members() {
+        options.push(member.flag.to_owned());
+        if matches!(member.shape, Shape::Boolean) {
+            options.push(format!("no-{}", member.flag));
+        }
+    }
+    let mut more = vec!["cli-input-json", "cli-input-yaml"];
+    if let Some(paging) = command.paging.as_ref().filter(|_| paginated) {
+        more.push("starting-token");
+        more.extend(paging.page_size.map(|_| "page-size"));
+        more.push("max-items");
+    }
+    more.extend(["generate-cli-skeleton", "help"]);
+    options.extend(more.into_iter().map(str::to_owned));
+    options
 }
 
 /// The longest timeout a flag takes: a year (0 means no limit).
