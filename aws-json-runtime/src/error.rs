@@ -359,6 +359,11 @@ impl ResponseError {
         Self { operation, status, problem, body_start: Some(String::new()), attempts: 1 }
     }
 
+    /// The operation the answer is to, e.g. `ListImages`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// The HTTP status of the answer.
     pub fn status(&self) -> u16 {
         self.status

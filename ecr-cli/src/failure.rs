@@ -89,6 +89,22 @@ impl Failure {
                 // The request id is in --debug's log, as in the AWS CLI's.
                 Self::new(Self::SERVICE, message)
             }
+            // An error status the service gave without an error code: the
+            // AWS CLI words it as a service error named by the status.
+            SdkError::Response(e) if e.status() >= 400 => {
+                let retries = match e.attempts() {
+                    1 => String::new(),
+                    n => format!(" (reached max retries: {})", n - 1),
+                };
+                let body = e.body_start().map_or("(withheld)", str::trim);
+                let message = format!(
+                    "An error occurred ({}) when calling the {} operation{retries}: {body}",
+                    e.status(),
+                    e.operation()
+                );
+                // The body's lines kept, as the AWS CLI prints them.
+                Self { code: Self::SERVICE, message, usage: Usage::None }
+            }
             SdkError::InvalidInput(e) => Self::usage(e.to_string()),
             SdkError::Credentials(e) => Self::new(Self::CONFIGURATION, e.to_string()),
             _ => Self::new(Self::OTHER, error.to_string()),

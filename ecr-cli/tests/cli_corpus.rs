@@ -1,17 +1,22 @@
 //! A differential corpus of command lines: every `aws ecr` line of the AWS
-//! CLI's own examples (`awscli/examples/ecr/*.rst` of the installed awscli,
-//! read at test time), plus the `--query` and paging idioms scripts use.
-//! Each runs through `aws ecr` (v1) and `ecr`, in json, text and table,
-//! against one moto whose clock is frozen (`data/frozen_moto.py`). Before
-//! every run moto is reset, reseeded and given the same repositories,
-//! images and policies, so both tools meet the same state and the same ids.
+//! CLI's own examples (`awscli/examples/ecr/*.rst` of the installed awscli
+//! v1, read at test time), plus the `--query` and paging idioms scripts
+//! use. Each runs through `aws ecr` and `ecr` against one moto whose clock
+//! is frozen (`data/frozen_moto.py`). Before every run moto is reset,
+//! reseeded and given the same repositories, images and policies, so both
+//! tools meet the same state and the same ids.
 //!
-//! Compared: stdout byte for byte; the exit code (the AWS CLI v1 exits 255
-//! for a service error, `ecr` 254 as v2 does; for a value that cannot be
-//! used, v1 255 and `ecr` 252 as v2, with the AWS CLI's message); for a
-//! service error, the first line of stderr (`ecr` adds its name before and
-//! the request id after). Where `ecr` differs on purpose, the test says
-//! how and checks it.
+//! - AWS CLI v2 (the reference): json under two time zones (one with a
+//!   half-hour offset), text and table; ISO 8601 timestamps, v2's default.
+//! - AWS CLI v1 (1.46.3): json, text and table, with the profile's
+//!   `cli_timestamp_format = none` (v1's spelling, which `ecr` reads as
+//!   v2's `wire`), where the two agree.
+//!
+//! Compared: stdout byte for byte; the exit code (v1 exits 255 for a
+//! service error and a value that cannot be used, v2 and `ecr` 254 and
+//! 252); for a service error, the first line of stderr with the program's
+//! name set aside. Where `ecr` differs on purpose, the test says how and
+//! checks it.
 
 #[path = "../../ecr-client/tests/support/mod.rs"]
 mod support;
@@ -37,6 +42,16 @@ const IDIOMS: &[&str] = &[
     "get-lifecycle-policy --repository-name hello-world --query lifecyclePolicyText",
     "list-tags-for-resource --resource-arn arn:aws:ecr:us-east-1:123456789012:repository/hello-world",
     "describe-images --repository-name ubuntu --query imageDetails[].imageTags[]",
+    "get-authorization-token --query authorizationData[0].expiresAt",
+    // Abbreviated flags, as both CLIs take them.
+    "describe-repositories --repository-name ubuntu --out text",
+    "describe-images --repository-name ubuntu --image-id imageTag=precise",
+    "put-lifecycle-policy --repository-name ubuntu --lifecycle-policy file://policy.json",
+    "describe-images --repository-name ubuntu --m 1",
+    // A file under the home directory.
+    "set-repository-policy --repository-name ubuntu --policy-text file://~/my-policy.json",
+    // Paged answers rebuilt around the paginator's result keys.
+    "describe-image-scan-findings --repository-name ubuntu --image-id imageTag=precise",
 ];
 
 /// Commands `ecr` answers otherwise on purpose, and why.
@@ -161,14 +176,23 @@ fn examples() -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-fn run(program: &Path, prefix: &[&str], argv: &[String], output: &str, url: &str, dir: &Path) -> Output {
+/// Where and how a line runs: its directory (the examples' files), its
+/// home (the profile's settings) and its time zone.
+struct Setting<'a> {
+    dir: &'a Path,
+    home: &'a Path,
+    zone: &'a str,
+}
+
+fn run(program: &Path, prefix: &[&str], argv: &[String], output: &str, url: &str, at: &Setting) -> Output {
     Command::new(program)
         .args(prefix)
         .args(argv)
         .args(["--output", output, "--endpoint-url", url])
-        .current_dir(dir)
+        .current_dir(at.dir)
         .env_clear()
-        .env("HOME", dir)
+        .env("HOME", at.home)
+        .env("TZ", at.zone)
         .env("AWS_ACCESS_KEY_ID", "AKIDCORPUS")
         .env("AWS_SECRET_ACCESS_KEY", "corpus-secret")
         // The AWS CLI v1 reads only AWS_DEFAULT_REGION; ecr reads both.
@@ -182,14 +206,29 @@ fn first_line(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim().to_owned()
 }
 
+/// The first line of stderr with the program's name set aside.
+fn message(stderr: &[u8]) -> String {
+    let line = first_line(stderr);
+    ["ecr: ", "aws: "].iter().find_map(|p| line.strip_prefix(p)).unwrap_or(&line).to_owned()
+}
+
+/// Which AWS CLI a line is compared with.
+#[derive(Clone, Copy, PartialEq)]
+enum Version {
+    V1,
+    V2,
+}
+
 /// What differs between the two runs of one line, if anything.
-fn difference(ours: &Output, theirs: &Output) -> Option<String> {
+fn difference(ours: &Output, theirs: &Output, version: Version) -> Option<String> {
     let (code, their_code) = (ours.status.code(), theirs.status.code());
-    let service_error = code == Some(254) && their_code == Some(255);
+    let service_error = code == Some(254) && their_code == Some(if version == Version::V1 { 255 } else { 254 });
     // v1 exits 255 for a value it cannot use, v2 and ecr 252; the message
     // must then be the AWS CLI's own.
-    let same_message = first_line(&ours.stderr).strip_prefix("ecr: ") == Some(first_line(&theirs.stderr).as_str());
-    let bad_value = code == Some(252) && their_code == Some(255) && same_message;
+    let v1_message = first_line(&theirs.stderr);
+    let same_message = message(&ours.stderr).strip_prefix("[ERROR]: An error occurred (ParamValidation): ")
+        == Some(v1_message.as_str());
+    let bad_value = version == Version::V1 && code == Some(252) && their_code == Some(255) && same_message;
     if code != their_code && !service_error && !bad_value {
         return Some(format!(
             "exit {code:?} against {their_code:?}\n  ecr: {}\n  aws: {}",
@@ -205,24 +244,21 @@ fn difference(ours: &Output, theirs: &Output) -> Option<String> {
         ));
     }
     if service_error {
-        let (ours, theirs) = (first_line(&ours.stderr), first_line(&theirs.stderr));
-        let stripped = ours.strip_prefix("ecr: ").and_then(|l| l.rsplit_once(" (request id ")).map(|(m, _)| m);
-        if stripped != Some(theirs.as_str()) {
+        let ours = message(&ours.stderr);
+        let theirs = match version {
+            Version::V1 => format!("[ERROR]: {}", first_line(&theirs.stderr)),
+            Version::V2 => message(&theirs.stderr),
+        };
+        if ours != theirs {
             return Some(format!("stderr differs\n  ecr: {ours}\n  aws: {theirs}"));
         }
     }
     None
 }
 
-#[test]
-fn the_aws_clis_examples_and_idioms_print_alike_in_every_format() {
-    let server = Frozen::start();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let dir = support::scratch("cli-corpus");
-    example_files(&dir);
-    let aws = support::aws_cli();
-    let ecr = PathBuf::from(env!("CARGO_BIN_EXE_ecr"));
-
+/// The corpus: the examples' lines (those that are one command) and the
+/// idioms, and the lines skipped.
+fn corpus() -> (Vec<(String, Vec<String>)>, Vec<String>) {
     let mut lines: Vec<(String, Vec<String>)> = Vec::new();
     let mut skipped = Vec::new();
     for (file, argv) in examples() {
@@ -236,36 +272,76 @@ fn the_aws_clis_examples_and_idioms_print_alike_in_every_format() {
     let examples = lines.len();
     lines.extend(IDIOMS.iter().map(|l| ("idiom".to_owned(), l.split(' ').map(str::to_owned).collect())));
     assert!(examples >= 30 && lines.len() >= 40, "{examples} example lines, {} in all", lines.len());
+    (lines, skipped)
+}
+
+/// Runs the corpus through `aws` (`version`) and `ecr` in each of `runs`
+/// (an output format and a time zone), failing with every difference.
+fn compare(aws: &Path, version: Version, profile: &str, runs: &[(&str, &str)]) {
+    let server = Frozen::start();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let dir = support::scratch("cli-corpus");
+    example_files(&dir);
+    let home = dir.join("home");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    example_files(&home);
+    std::fs::write(home.join(".aws/config"), format!("[default]\n{profile}")).unwrap();
+    let ecr = PathBuf::from(env!("CARGO_BIN_EXE_ecr"));
+    let (lines, skipped) = corpus();
 
     let mut failures = Vec::new();
     let mut purposeful = 0;
     for (file, argv) in &lines {
-        for output in ["json", "text", "table"] {
+        for (output, zone) in runs {
+            let at = Setting { dir: &dir, home: &home, zone };
             server.prepare(&runtime);
-            let theirs = run(&aws, &["ecr"], argv, output, &server.url, &dir);
+            let theirs = run(aws, &["ecr"], argv, output, &server.url, &at);
             server.prepare(&runtime);
-            let ours = run(&ecr, &[], argv, output, &server.url, &dir);
-            let Some(difference) = difference(&ours, &theirs) else { continue };
+            let ours = run(&ecr, &[], argv, output, &server.url, &at);
+            let Some(difference) = difference(&ours, &theirs, version) else { continue };
             if let Some((_, why)) = DIFFERENT_ON_PURPOSE.iter().find(|(command, _)| argv[0] == *command) {
                 purposeful += 1;
-                check_purposeful(argv, why, &ours, &theirs);
+                check_purposeful(argv, why, &ours, &theirs, version);
                 continue;
             }
-            failures.push(format!("{file}: ecr {} --output {output}: {difference}", argv.join(" ")));
+            failures.push(format!("{file}: TZ={zone} ecr {} --output {output}: {difference}", argv.join(" ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} runs differ:\n\n{}", failures.len(), lines.len() * 3, failures.join("\n\n"));
+    let all = lines.len() * runs.len();
+    assert!(failures.is_empty(), "{} of {all} runs differ:\n\n{}", failures.len(), failures.join("\n\n"));
     let _ = writeln!(
         std::io::stderr(),
-        "{} lines ({examples} from the examples) compared in 3 formats; {purposeful} runs differ on purpose; \
-         skipped: {skipped:?}",
+        "{} lines compared in {runs:?}; {purposeful} runs differ on purpose; skipped: {skipped:?}",
         lines.len()
     );
 }
 
+#[test]
+fn the_aws_clis_examples_and_idioms_print_as_v2_prints_them() {
+    let Some(aws) = support::aws_cli_v2() else { return };
+    let runs = [
+        ("json", "America/New_York"),
+        ("json", "Asia/Kolkata"),
+        ("text", "America/New_York"),
+        ("table", "Asia/Kolkata"),
+    ];
+    compare(&aws, Version::V2, "", &runs);
+}
+
+#[test]
+fn the_aws_clis_examples_and_idioms_print_as_v1_prints_them_with_wire_timestamps() {
+    let runs = [("json", "UTC"), ("text", "UTC"), ("table", "UTC")];
+    compare(&support::aws_cli(), Version::V1, "cli_timestamp_format = none\n", &runs);
+}
+
 /// A difference the corpus expects, checked to be the one it says.
-fn check_purposeful(argv: &[String], why: &str, ours: &Output, theirs: &Output) {
+fn check_purposeful(argv: &[String], why: &str, ours: &Output, theirs: &Output, version: Version) {
     match why {
+        // v2 dropped get-login; ecr keeps v1's command for old scripts.
+        "prints no password" if version == Version::V2 => {
+            assert!(ours.status.success() && theirs.status.code() == Some(252), "{argv:?}");
+            assert!(message(&theirs.stderr).contains("Found invalid choice 'get-login'"), "{argv:?}");
+        }
         "prints no password" => {
             assert!(ours.status.success() && theirs.status.success(), "{argv:?}");
             let ours = String::from_utf8_lossy(&ours.stdout);

@@ -228,6 +228,24 @@ fn start_moto() -> Server {
     Server { url: format!("http://127.0.0.1:{port}"), _wrapper: Mutex::new((child, stdin)) }
 }
 
+/// The AWS CLI v2, installed by `.ci/run` into `target/awscli2-venv` from
+/// its source (it is not on PyPI); `None`, with a note why, when it is not
+/// there (under `CI` a failure).
+pub fn aws_cli_v2() -> Option<PathBuf> {
+    let aws = workspace_root().join("target/awscli2-venv/bin/aws");
+    if aws.is_file() {
+        return Some(aws);
+    }
+    let why = "comparing ecr with the AWS CLI v2";
+    assert!(std::env::var_os("CI").is_none(), "{} is not installed, and CI must run {why}", aws.display());
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {why} needs {} (.ci/run installs it from ../shared/oracles/awscli-2.36.7-ecr.tar.gz)",
+        aws.display()
+    );
+    None
+}
+
 /// The AWS CLI (v1) in the moto virtualenv, installed on first use
 /// (`.ci/run` installs it up front).
 pub fn aws_cli() -> PathBuf {
