@@ -229,7 +229,9 @@ fn difference(ours: &Output, theirs: &Output, version: Version) -> Option<String
     let same_message = message(&ours.stderr).strip_prefix("[ERROR]: An error occurred (ParamValidation): ")
         == Some(v1_message.as_str());
     let bad_value = version == Version::V1 && code == Some(252) && their_code == Some(255) && same_message;
-    if code != their_code && !service_error && !bad_value {
+    // v1's argparse exits 2 where v2's exits 252.
+    let v1_usage = version == Version::V1 && code == Some(252) && their_code == Some(2);
+    if code != their_code && !service_error && !bad_value && !v1_usage {
         return Some(format!(
             "exit {code:?} against {their_code:?}\n  ecr: {}\n  aws: {}",
             first_line(&ours.stderr),
@@ -280,7 +282,7 @@ fn corpus() -> (Vec<(String, Vec<String>)>, Vec<String>) {
 fn compare(aws: &Path, version: Version, profile: &str, runs: &[(&str, &str)]) {
     let server = Frozen::start();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let dir = support::scratch("cli-corpus");
+    let dir = support::scratch(&format!("cli-corpus-{}", aws.display()).replace('/', "-"));
     example_files(&dir);
     let home = dir.join("home");
     std::fs::create_dir_all(home.join(".aws")).unwrap();

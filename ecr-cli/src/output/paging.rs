@@ -1,13 +1,15 @@
 //! Every page of a paginated operation, as the AWS CLI gives them: for JSON
-//! merged into one answer (the paged lists concatenated, the other members
-//! from the first page, the token dropped); for text page by page (the
-//! first page whole, later ones their lists only). `--max-items` stops early
+//! merged into one answer as botocore's `build_full_result` rebuilds it (the
+//! paged lists concatenated, first, at their paths; then the first page's
+//! other members in the answer's order, `null` where it lacks one; the token
+//! dropped); for text page by page (the first page whole, later ones their
+//! lists only, `null` where a page lacks one). `--max-items` stops early
 //! and leaves a `NextToken` that `--starting-token` resumes from.
 
 use crate::output::json::Object;
 use crate::output::timestamp::TimestampFormat;
 use crate::parsing::globals::Pages;
-use crate::parsing::schema::{Command, Paging};
+use crate::parsing::schema::{Command, Paging, Shape};
 use crate::progress::Progress;
 use crate::Failure;
 use base64::Engine as _;
@@ -101,7 +103,7 @@ pub async fn all_pages(
             on_page = on_page.min(room);
         }
         given += on_page;
-        shown.push(page_as_shown(&page, paging.items, fetched == 1).map_err(garbled)?);
+        shown.push(page_as_shown(&page, paging, command.output, fetched == 1).map_err(garbled)?);
         merged = Some(match merged {
             None => page,
             Some(mut all) => {
@@ -118,6 +120,7 @@ pub async fn all_pages(
             }
             (None, None) => (merged.unwrap_or_default(), None),
         };
+        all = rebuilt(&all, paging, command.output).map_err(garbled)?;
         if let Some(token) = &next_token {
             all.set("NextToken", RawValue::from_string(Value::String(token.clone()).to_string()).map_err(garbled)?);
         }
@@ -125,15 +128,86 @@ pub async fn all_pages(
     }
 }
 
-/// A page as text output shows it: the first whole, later ones only their
-/// paged lists, at their paths.
-fn page_as_shown(page: &Object, items: &[&[&str]], first: bool) -> Result<Value, serde_json::Error> {
-    let whole: Value = serde_json::from_str(&page.to_json())?;
-    if first {
-        return Ok(whole);
+/// The answer's members other than the paged lists and the token: botocore's
+/// non-aggregate part, which in every paginator of ECR's is all of them.
+fn other_members<'a>(paging: &'a Paging, shape: &'a Shape) -> impl Iterator<Item = &'a str> + 'a {
+    let members = match shape {
+        Shape::Structure(members) => *members,
+        _ => &[],
+    };
+    members.iter().map(|m| m.name).filter(|name| *name != paging.output_token && !paging.items.contains(&&[*name][..]))
+}
+
+/// The merged answer in the order `build_full_result` gives it: the paged
+/// lists first at their paths, then the first page's other members (in the
+/// service's order, which is its model's and so botocore's; `null` for
+/// those it lacks), an object already holding a paged list getting the
+/// page's other members after it.
+fn rebuilt(all: &Object, paging: &Paging, shape: &Shape) -> Result<Object, serde_json::Error> {
+    let mut out = Object::default();
+    for path in paging.items {
+        let Some((head, rest)) = path.split_first() else { continue };
+        let mut found = all.get(head).map(|raw| raw.to_owned());
+        for key in rest {
+            found = match found {
+                Some(raw) if raw.get().starts_with('{') => Object::parse(raw.get())?.get(key).map(|r| r.to_owned()),
+                _ => None,
+            };
+        }
+        let Some(found) = found.filter(|raw| raw.get() != "null") else { continue };
+        set_path(&mut out, path, found)?;
     }
+    let others: Vec<&str> = other_members(paging, shape).collect();
+    let in_page = all.0.iter().map(|(key, _)| key.as_str()).filter(|key| others.contains(key));
+    let missing = others.iter().copied().filter(|name| all.get(name).is_none());
+    for name in in_page.chain(missing).collect::<Vec<_>>() {
+        let value = all.get(name).map_or_else(|| RawValue::from_string("null".into()), |raw| Ok(raw.to_owned()))?;
+        let merged = match out.get(name) {
+            Some(existing) if value.get().starts_with('{') => {
+                let mut existing = Object::parse(existing.get())?;
+                for (key, member) in Object::parse(value.get())?.0 {
+                    if existing.get(&key).is_none() {
+                        existing.set(&key, member);
+                    }
+                }
+                RawValue::from_string(existing.to_json())?
+            }
+            _ => value,
+        };
+        out.set(name, merged);
+    }
+    Ok(out)
+}
+
+/// Sets `value` at `path`, making the objects on the way.
+fn set_path(object: &mut Object, path: &[&str], value: Box<RawValue>) -> Result<(), serde_json::Error> {
+    let Some((key, rest)) = path.split_first() else { return Ok(()) };
+    if rest.is_empty() {
+        object.set(key, value);
+        return Ok(());
+    }
+    let mut inner = match object.get(key) {
+        Some(raw) if raw.get().starts_with('{') => Object::parse(raw.get())?,
+        _ => Object::default(),
+    };
+    set_path(&mut inner, rest, value)?;
+    object.set(key, RawValue::from_string(inner.to_json())?);
+    Ok(())
+}
+
+/// A page as text output shows it: the first whole (`null` for the members
+/// it lacks), later ones only their paged lists, at their paths (`null`
+/// where a page lacks one).
+fn page_as_shown(page: &Object, paging: &Paging, shape: &Shape, first: bool) -> Result<Value, serde_json::Error> {
+    let whole: Value = serde_json::from_str(&page.to_json())?;
     let mut shown = Value::Object(Map::new());
-    for path in items {
+    if first {
+        shown = whole.clone();
+        for name in other_members(paging, shape) {
+            shown.as_object_mut().expect("an answer is an object").entry(name).or_insert(Value::Null);
+        }
+    }
+    for path in paging.items {
         let found = path.iter().try_fold(&whole, |at, key| at.get(key)).cloned().unwrap_or(Value::Null);
         let (last, parents) = path.split_last().expect("a paged list has a path");
         let mut at = &mut shown;
