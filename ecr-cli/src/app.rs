@@ -2,7 +2,7 @@
 //! itself, run, print, and exit with the AWS CLI's codes.
 
 use crate::output::json;
-use crate::output::{print, print_answer, print_json, print_pages};
+use crate::output::{print, print_answer, print_json, print_pages, print_yaml_stream};
 use crate::parsing::commands::Api;
 use crate::parsing::globals::{Format, Globals};
 use crate::parsing::{self, Action, Invocation};
@@ -82,8 +82,10 @@ async fn call(api: Api, globals: &Globals, action: Action) -> Result<(), Failure
                         globals.timestamp_format,
                     )
                     .await?;
-                    if globals.format() == Format::Text {
-                        return print_pages(&paged, globals.query.as_deref());
+                    match globals.format() {
+                        Format::Text => return print_pages(&paged, globals.query.as_deref()),
+                        Format::YamlStream => return print_yaml_stream(&paged, globals.query.as_deref()),
+                        _ => {}
                     }
                     paged.merged
                 }

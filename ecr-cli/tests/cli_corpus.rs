@@ -7,7 +7,8 @@
 //! tools meet the same state and the same ids.
 //!
 //! - AWS CLI v2 (the reference): json under two time zones (one with a
-//!   half-hour offset), text and table; ISO 8601 timestamps, v2's default.
+//!   half-hour offset), text, table, yaml and yaml-stream; ISO 8601
+//!   timestamps, v2's default.
 //! - AWS CLI v1 (1.46.3): json, text and table, with the profile's
 //!   `cli_timestamp_format = none` (v1's spelling, which `ecr` reads as
 //!   v2's `wire`), where the two agree.
@@ -133,6 +134,9 @@ async fn set_up(client: &Client) {
             .await
             .unwrap();
     }
+    // Findings to page through (moto's scan finds one).
+    let precise = ecr_client::types::ImageIdentifier::builder().image_tag("precise").build();
+    client.start_image_scan().repository_name("ubuntu").image_id(precise).send().await.unwrap();
     for repository in ["hello-world", "project-a/amazon-ecs-sample"] {
         client.put_lifecycle_policy().repository_name(repository).lifecycle_policy_text(POLICY).send().await.unwrap();
     }
@@ -326,6 +330,8 @@ fn the_aws_clis_examples_and_idioms_print_as_v2_prints_them() {
         ("json", "Asia/Kolkata"),
         ("text", "America/New_York"),
         ("table", "Asia/Kolkata"),
+        ("yaml", "America/New_York"),
+        ("yaml-stream", "Asia/Kolkata"),
     ];
     compare(&aws, Version::V2, "", &runs);
 }

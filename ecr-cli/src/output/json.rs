@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// A JSON object whose members keep their order and their exact text.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Object(pub Vec<(String, Box<RawValue>)>);
 
 impl Object {

@@ -6,6 +6,7 @@ pub mod query;
 pub mod table;
 pub mod text;
 pub mod timestamp;
+pub mod yaml;
 
 use crate::parsing::globals::{Color, Format, Globals};
 use crate::parsing::schema::Command;
@@ -41,6 +42,9 @@ pub fn print_json(json: &str, globals: &Globals, title: &str) -> Result<(), Fail
         Format::Json => print(&format!("{}\n", json::pretty(json))),
         Format::Text => print(&text::text(&parsed(json)?)),
         Format::Table => print_table(title, &parsed(json)?, globals.color),
+        Format::Yaml | Format::YamlStream if json == "{}" => Ok(()),
+        Format::Yaml => print(&yaml::to_yaml(&parsed(json)?)),
+        Format::YamlStream => print(&yaml::to_yaml(&Value::Array(vec![parsed(json)?]))),
     }
 }
 
@@ -57,6 +61,8 @@ pub fn print_answer(json: &str, globals: &Globals, title: &str) -> Result<(), Fa
         (Format::Json, _) => print(&format!("{}\n", json::pretty(&ordered))),
         (Format::Text, found) => print(&text::text(found)),
         (Format::Table, found) => print_table(title, found, globals.color),
+        (Format::Yaml, found) => print(&yaml::to_yaml(found)),
+        (Format::YamlStream, found) => print(&yaml::to_yaml(&Value::Array(vec![found.clone()]))),
     }
 }
 
@@ -75,6 +81,21 @@ pub fn print_pages(paged: &Paged, query: Option<&str>) -> Result<(), Failure> {
     }
     if let Some(token) = &paged.next_token {
         out.push_str(&shown(&serde_json::json!({ "NextToken": { "NextToken": token } }))?);
+    }
+    print(&out)
+}
+
+/// `--output yaml-stream` of a paged answer: each page as it came (its
+/// token included), a list item each, through `--query` when given.
+pub fn print_yaml_stream(paged: &Paged, query: Option<&str>) -> Result<(), Failure> {
+    let query = query.map(compiled).transpose()?;
+    let mut out = String::new();
+    for page in &paged.raw {
+        let page = match &query {
+            Some(query) => query.search(page)?,
+            None => page.clone(),
+        };
+        out.push_str(&yaml::to_yaml(&Value::Array(vec![page])));
     }
     print(&out)
 }

@@ -34,6 +34,8 @@ pub struct Paged {
     /// list or the token, in ECR's paginators), later ones their paged
     /// lists alone (`null` where a page lacks one, as botocore sets it).
     pub pages: Vec<Value>,
+    /// Each page as it came (after `--max-items`), for `yaml-stream`.
+    pub raw: Vec<Value>,
     /// The token to resume from, when `--max-items` stopped early.
     pub next_token: Option<String>,
 }
@@ -56,7 +58,7 @@ pub async fn all_pages(
         None => Resume { token: None, skip: 0 },
     };
     let mut merged: Option<Object> = None;
-    let mut shown = Vec::new();
+    let (mut shown, mut raw) = (Vec::new(), Vec::new());
     let (mut fetched, mut given) = (0usize, 0usize);
     let mut progress = Progress::on_stderr();
     let garbled =
@@ -69,7 +71,8 @@ pub async fn all_pages(
         let body = client.send(command.operation, Value::Object(input.clone())).await?;
         let mut page = crate::output::arrived(command, &body, timestamps)?;
         fetched += 1;
-        let next = match page.remove(paging.output_token) {
+        let token = page.remove(paging.output_token);
+        let next = match &token {
             Some(raw) => serde_json::from_str::<Option<String>>(raw.get()).map_err(garbled)?.filter(|t| !t.is_empty()),
             None => None,
         };
@@ -104,6 +107,11 @@ pub async fn all_pages(
         }
         given += on_page;
         shown.push(page_as_shown(&page, paging, command.output, fetched == 1).map_err(garbled)?);
+        let mut as_sent = page.clone();
+        if let Some(token) = token {
+            as_sent.set(paging.output_token, token);
+        }
+        raw.push(serde_json::from_str(&as_sent.to_json()).map_err(garbled)?);
         merged = Some(match merged {
             None => page,
             Some(mut all) => {
@@ -124,7 +132,7 @@ pub async fn all_pages(
         if let Some(token) = &next_token {
             all.set("NextToken", RawValue::from_string(Value::String(token.clone()).to_string()).map_err(garbled)?);
         }
-        return Ok(Paged { merged: all.to_json(), pages: shown, next_token });
+        return Ok(Paged { merged: all.to_json(), pages: shown, raw, next_token });
     }
 }
 

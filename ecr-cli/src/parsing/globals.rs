@@ -48,15 +48,21 @@ pub enum Format {
     Text,
     /// The AWS CLI's table.
     Table,
+    /// YAML, as AWS CLI v2 writes it.
+    Yaml,
+    /// YAML, a list item per page as it arrives.
+    YamlStream,
 }
 
 impl Format {
-    /// `json`, `text` or `table`.
+    /// `json`, `text`, `table`, `yaml` or `yaml-stream`.
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "json" => Some(Self::Json),
             "text" => Some(Self::Text),
             "table" => Some(Self::Table),
+            "yaml" => Some(Self::Yaml),
+            "yaml-stream" => Some(Self::YamlStream),
             _ => None,
         }
     }
@@ -89,8 +95,8 @@ impl Globals {
             None => (setting("output"), "the profile's output setting".to_owned()),
         };
         if let Some(value) = value {
-            let format =
-                Format::parse(&value).ok_or_else(|| format!("{source} must be json, text or table, not {value:?}"))?;
+            let format = Format::parse(&value)
+                .ok_or_else(|| format!("{source} must be json, text, table, yaml or yaml-stream, not {value:?}"))?;
             self.output = Some(format);
         }
         Ok(self)

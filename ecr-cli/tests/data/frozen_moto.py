@@ -24,6 +24,10 @@ class FrozenDatetime(datetime.datetime):
     def utcnow(cls):
         return FIXED.replace(tzinfo=None)
 
+    @classmethod
+    def today(cls):
+        return FIXED.replace(tzinfo=None)
+
 
 def frozen_utcnow():
     return FIXED.replace(tzinfo=None)
