@@ -2,6 +2,7 @@
 //! sends it with retries and timeouts, and turns the answer into the output
 //! or a typed error.
 
+use super::config::InputChecks;
 use super::config::{Config, ConfigBuilder, ConfigError};
 use super::credentials::Credentials;
 use super::credentials::CredentialsError;
@@ -163,7 +164,11 @@ impl<S: Service> Client<S> {
         I: Operation<Service = S>,
     {
         if self.inner.config.validate_input {
-            input.validate(&mut Check::new(I::NAME))?;
+            let mut check = match self.inner.config.input_checks {
+                InputChecks::All => Check::new(I::NAME),
+                InputChecks::Minimums => Check::minimums(I::NAME),
+            };
+            input.validate(&mut check)?;
         }
         let body = protocol::serialize(I::NAME, &input)?;
         let call = Call { operation: I::NAME, target: I::TARGET, secret_output: I::SECRET_OUTPUT };

@@ -37,7 +37,22 @@ pub struct Config {
     pub(crate) retry: RetryConfig,
     pub(crate) max_response_bytes: u64,
     pub(crate) validate_input: bool,
+    pub(crate) input_checks: InputChecks,
     pub(crate) ca_bundle: Option<PathBuf>,
+}
+
+/// Which of the document's constraints an input is checked against before
+/// sending (when [`ConfigBuilder::validate_input`] is on).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputChecks {
+    /// Required members, lengths, patterns and ranges.
+    #[default]
+    All,
+    /// What the AWS CLI (botocore) checks: required members and minimums
+    /// (length, items, value), reported in its words; maxima and patterns
+    /// are left to the service, so a script sees the service's own error.
+    Minimums,
 }
 
 impl Config {
@@ -84,6 +99,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     max_response_bytes: Option<u64>,
     validate_input: Option<bool>,
+    input_checks: Option<InputChecks>,
     ca_bundle: Option<PathBuf>,
 }
 
@@ -175,6 +191,13 @@ impl ConfigBuilder {
     /// (lengths, patterns, ranges) before sending (default: on).
     pub fn validate_input(mut self, validate: bool) -> Self {
         self.validate_input = Some(validate);
+        self
+    }
+
+    /// Which of the document's constraints are checked before sending
+    /// (default: all of them).
+    pub fn input_checks(mut self, checks: InputChecks) -> Self {
+        self.input_checks = Some(checks);
         self
     }
 
@@ -282,6 +305,7 @@ impl ConfigBuilder {
             retry: self.retry.unwrap_or_default(),
             max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             validate_input: self.validate_input.unwrap_or(true),
+            input_checks: self.input_checks.unwrap_or_default(),
             ca_bundle: self.ca_bundle,
         })
     }

@@ -121,6 +121,7 @@ pub struct ServiceError {
 
 impl ServiceError {
     /// The operation that failed, e.g. `CreateRepository`.
+    /// The operation, e.g. `CreateRepository`.
     pub fn operation(&self) -> &'static str {
         self.operation
     }
@@ -225,6 +226,22 @@ impl InvalidInput {
     pub fn in_operation(mut self, operation: &'static str) -> Self {
         self.operation = operation;
         self
+    }
+
+    /// What is wrong, as one sentence without the operation; a missing
+    /// member in botocore's words (`Missing required parameter in
+    /// imageIds[0]: "imageTag"`), which the AWS CLI prints.
+    pub fn problem(&self) -> String {
+        match &self.problem {
+            Problem::Invalid(problem) => problem.clone(),
+            Problem::Missing => {
+                let (parent, member) = match self.member.rsplit_once('.') {
+                    Some((parent, member)) => (parent, member),
+                    None => ("input", self.member.as_str()),
+                };
+                format!("Missing required parameter in {parent}: \"{member}\"")
+            }
+        }
     }
 
     /// The operation, e.g. `CreateRepository`.

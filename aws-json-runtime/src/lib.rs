@@ -40,7 +40,7 @@ pub mod wire;
 #[cfg(feature = "aws-config")]
 pub use self::aws_config::AwsConfigCredentials;
 pub use client::Client;
-pub use config::{Config, ConfigBuilder, ConfigError};
+pub use config::{Config, ConfigBuilder, ConfigError, InputChecks};
 pub use credentials::{
     Credentials, CredentialsError, CredentialsFuture, DefaultCredentialsChain, MfaPrompt, ProvideCredentials,
     DEFAULT_PROCESS_TIMEOUT,

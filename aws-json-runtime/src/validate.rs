@@ -72,6 +72,8 @@ pub struct Check {
     path: Vec<Segment>,
     /// Inside a sensitive member: messages describe values, never show them.
     hidden: bool,
+    /// Only minimums, in botocore's words ([`Check::minimums`]).
+    minimums: bool,
 }
 
 #[derive(Debug)]
@@ -86,7 +88,21 @@ type Step<'a, T> = &'a dyn Fn(&mut Check, &T) -> Result<(), InvalidInput>;
 impl Check {
     /// Validation of an input of `operation`.
     pub fn new(operation: &'static str) -> Self {
-        Self { operation, path: Vec::new(), hidden: false }
+        Self { operation, path: Vec::new(), hidden: false, minimums: false }
+    }
+
+    /// Validation of an input of `operation` as the AWS CLI's botocore
+    /// does it: required members and minimums only, in its words (`Invalid
+    /// length for parameter repositoryName, value: 0, valid min length: 2`).
+    pub fn minimums(operation: &'static str) -> Self {
+        Self { minimums: true, ..Self::new(operation) }
+    }
+
+    /// botocore's report of a value below its minimum (`what` is `length`
+    /// or `value`).
+    fn below_minimum(&self, what: &str, value: impl fmt::Display, min: impl fmt::Display) -> InvalidInput {
+        let problem = format!("Invalid {what} for parameter {}, value: {value}, valid min {what}: {min}", self.path());
+        InvalidInput::constraint(self.operation, self.path(), problem)
     }
 
     /// Runs the checks of a sensitive member: its values (and map keys)
@@ -118,7 +134,13 @@ impl Check {
         let length = value.chars().count() as u64;
         let shown = || if self.hidden { format!("a sensitive value ({length} characters)") } else { quote(value) };
         if let Some(min) = rule.min.filter(|min| length < *min) {
+            if self.minimums {
+                return Err(self.below_minimum("length", length, min));
+            }
             return Err(self.fail(format!("{} is shorter than {min} characters", shown())));
+        }
+        if self.minimums {
+            return Ok(());
         }
         if let Some(max) = rule.max.filter(|max| length > *max) {
             return Err(self.fail(format!("{} is longer than {max} characters", shown())));
@@ -140,7 +162,9 @@ impl Check {
         max: Option<u64>,
     ) -> Result<(), InvalidInput> {
         let Some(length) = value.map(|v| v.len() as u64) else { return Ok(()) };
+        let max = max.filter(|_| !self.minimums);
         self.within(member, |check| match (min, max) {
+            (Some(min), _) if length < min && check.minimums => Err(check.below_minimum("length", length, min)),
             (Some(min), _) if length < min => {
                 Err(check.fail(format!("{length} bytes is fewer than the minimum {min}")))
             }
@@ -158,7 +182,11 @@ impl Check {
         max: Option<f64>,
     ) -> Result<(), InvalidInput> {
         let Some(value) = value else { return Ok(()) };
+        let max = max.filter(|_| !self.minimums);
         self.within(member, |check| match (min, max) {
+            (Some(min), _) if value < min && check.minimums => {
+                Err(check.below_minimum("value", check.number_shown(value), min))
+            }
             (Some(min), _) if value < min => {
                 Err(check.fail(format!("{} is below the minimum {min}", check.number_shown(value))))
             }
@@ -219,7 +247,9 @@ impl Check {
 
     fn count(&self, count: usize, min: Option<u64>, max: Option<u64>) -> Result<(), InvalidInput> {
         let n = count as u64;
+        let max = max.filter(|_| !self.minimums);
         match (min, max) {
+            (Some(min), _) if n < min && self.minimums => Err(self.below_minimum("length", n, min)),
             (Some(min), _) if n < min => Err(self.fail(format!("{n} items, fewer than the minimum {min}"))),
             (_, Some(max)) if n > max => Err(self.fail(format!("{n} items, more than the maximum {max}"))),
             _ => Ok(()),

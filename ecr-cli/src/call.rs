@@ -15,7 +15,7 @@ where
     I: Operation + DeserializeOwned,
 {
     let input = typed::<I>(input)?;
-    client.send_raw(input).await.map_err(Failure::from_sdk)
+    client.send_raw(input).await.map_err(Failure::from_call)
 }
 
 /// Runs the waiter `R` on `I` with `input` until it succeeds or fails.
@@ -28,7 +28,7 @@ where
     match Waiter::<I, R>::new(client.clone(), Ok(input)).on_poll(progress).wait().await {
         Ok(_) => Ok(()),
         Err(WaitError::Operation(waiter, e)) => {
-            let failure = Failure::from_sdk(e);
+            let failure = Failure::from_call(e);
             Err(Failure::new(failure.code, format!("waiter {waiter}: {}", failure.message)))
         }
         Err(e) => Err(Failure::new(Failure::OTHER, e.to_string())),

@@ -76,6 +76,20 @@ impl Failure {
         Self::usage(format!("unknown operation or waiter {name:?}"))
     }
 
+    /// A failed call of an operation's command, whose client checks inputs
+    /// as the AWS CLI does: an input it refused is reported in its words.
+    pub fn from_call<E: OperationError>(error: SdkError<E>) -> Self {
+        match error {
+            SdkError::InvalidInput(e) => Self {
+                code: Self::USAGE,
+                // On two lines, as botocore's ParamValidationError.
+                message: format!("An error occurred (ParamValidation): Parameter validation failed:\n{}", e.problem()),
+                usage: Usage::None,
+            },
+            other => Self::from_sdk(other),
+        }
+    }
+
     /// A failed call, sorted the way the AWS CLI sorts it.
     pub fn from_sdk<E: OperationError>(error: SdkError<E>) -> Self {
         match &error {

@@ -44,7 +44,10 @@ impl ServiceClient {
 /// A client of `api`, configured from the global flags, then as the AWS
 /// CLI would be.
 pub async fn client(globals: &Globals, api: Api) -> Result<ServiceClient, Failure> {
-    let (builder, env) = (configured(globals, Config::builder()), Environment::from_process());
+    // The command line checks what the AWS CLI checks, in its words; the
+    // service judges the rest, as it does for the AWS CLI.
+    let builder = configured(globals, Config::builder()).input_checks(ecr_client::runtime::InputChecks::Minimums);
+    let env = Environment::from_process();
     Ok(match api {
         Api::Ecr => ServiceClient::Ecr(Client::load_with(builder, &env).await.map_err(config_failure)?),
         Api::Public => {

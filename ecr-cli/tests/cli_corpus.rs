@@ -250,11 +250,14 @@ fn difference(ours: &Output, theirs: &Output, version: Version) -> Option<String
         ));
     }
     if service_error {
-        let ours = message(&ours.stderr);
-        let theirs = match version {
-            Version::V1 => format!("[ERROR]: {}", first_line(&theirs.stderr)),
-            Version::V2 => message(&theirs.stderr),
-        };
+        let (mut ours, mut theirs) = (message(&ours.stderr), message(&theirs.stderr));
+        if version == Version::V1 {
+            // v1 retries as its legacy mode does (4 times), v2 and ecr as
+            // the standard mode (2): the count is set aside.
+            let retries = regex_lite::Regex::new(r" \(reached max retries: \d+\)").unwrap();
+            ours = retries.replace(&ours, "").into_owned();
+            theirs = format!("[ERROR]: {}", retries.replace(&theirs, ""));
+        }
         if ours != theirs {
             return Some(format!("stderr differs\n  ecr: {ours}\n  aws: {theirs}"));
         }
