@@ -1,7 +1,9 @@
 //! `ecr` prints what the AWS CLI prints: the same commands run through both
 //! against the same moto server, stdout compared byte for byte, in JSON, text
-//! and table. The AWS CLI (v1, from PyPI) is installed into the moto
-//! virtualenv on first use; `.ci/run` installs it up front.
+//! and table. The AWS CLI v1 (from PyPI) is installed into the moto
+//! virtualenv on first use; `.ci/run` installs it up front, and v2 beside
+//! it. v1 is given `cli_timestamp_format = iso8601`, which makes its
+//! timestamps v2's and `ecr`'s default.
 
 #[path = "../../ecr-client/tests/support/mod.rs"]
 mod support;
@@ -22,8 +24,17 @@ fn aws_cli() -> PathBuf {
     support::aws_cli()
 }
 
+/// A home whose profile prints timestamps as v2 does, in either CLI.
+fn home(name: &str, profile: &str) -> PathBuf {
+    let home = support::scratch(name);
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".aws/config"), format!("[default]\ncli_timestamp_format = iso8601\n{profile}")).unwrap();
+    home
+}
+
 fn run(program: &mut Command, args: &[&str]) -> Output {
-    let home = support::scratch("parity-home");
+    static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| self::home("parity-home", ""));
     program
         .args(args)
         .args(["--endpoint-url", support::moto_url()])
@@ -104,12 +115,18 @@ fn json_and_text_output_are_the_aws_clis() {
             assert_prints_alike(&args);
         }
     }
-    // Errors: the AWS CLI's message, plus the request id; the AWS CLI v1
-    // exits 255 for every failure, ecr 254 for a service error (as v2).
+    // Errors: the AWS CLI's message laid out as v2 lays it out; the AWS CLI
+    // v1 exits 255 for every failure, ecr 254 for a service error (as v2).
+    // The request id is in --debug's log, as there.
     let (ours, theirs) = both(&["describe-repositories", "--repository-names", "no-such-repo"]);
+    assert_eq!(ours.status.code(), Some(254));
     let (ours, theirs) = (String::from_utf8_lossy(&ours.stderr), String::from_utf8_lossy(&theirs.stderr));
-    let theirs = theirs.trim();
-    assert!(ours.starts_with(&format!("ecr: {theirs} (request id ")), "{ours}\n{theirs}");
+    assert_eq!(ours, format!("\necr: [ERROR]: {}\n", theirs.trim()));
+    let debug = run(
+        &mut Command::new(env!("CARGO_BIN_EXE_ecr")),
+        &["describe-repositories", "--repository-names", "no-such-repo", "--debug"],
+    );
+    assert!(String::from_utf8_lossy(&debug.stderr).contains("request_id=\""), "the request id is logged");
 }
 
 /// A listing of several pages (`--page-size` forces them), some images
@@ -247,14 +264,11 @@ fn query_results_are_the_aws_clis() {
 fn the_format_comes_from_the_environment_and_the_profile_as_in_the_aws_cli() {
     let _shared = creating_repositories();
     let name = support::unique_name("parity-format");
-    let home = support::scratch("parity-format-home");
-    std::fs::create_dir_all(home.join(".aws")).unwrap();
-    std::fs::write(
-        home.join(".aws/config"),
-        "[default]\noutput = table\n[profile texty]\noutput = text\naws_access_key_id = AKIDTEXTY\n\
-         aws_secret_access_key = texty-secret\n",
-    )
-    .unwrap();
+    let home = home(
+        "parity-format-home",
+        "output = table\n[profile texty]\noutput = text\ncli_timestamp_format = iso8601\n\
+         aws_access_key_id = AKIDTEXTY\naws_secret_access_key = texty-secret\n",
+    );
     let run_in_home = |program: &mut Command, args: &[&str], variables: &[(&str, &str)]| {
         program
             .args(args)
@@ -301,8 +315,9 @@ fn the_format_comes_from_the_environment_and_the_profile_as_in_the_aws_cli() {
 /// On a terminal the AWS CLI colours its table (`--color auto`) and, when
 /// the table is wider than the terminal, turns single-row sections
 /// vertical: `ecr` under `script` at two widths, with colour on and off,
-/// prints the same bytes to stdout (the terminal's own CRLFs included;
-/// stderr, where `ecr` shows paging progress on a terminal, is set aside).
+/// prints the same bytes to stdout as v1 and v2 (the terminal's own CRLFs
+/// included; stderr, where `ecr` shows paging progress on a terminal, is
+/// set aside; the pager off, `AWS_PAGER=`, as v2 would page).
 #[test]
 fn tables_on_a_terminal_are_the_aws_clis() {
     if !support::has_program("script", "tables on a terminal") {
@@ -310,7 +325,7 @@ fn tables_on_a_terminal_are_the_aws_clis() {
     }
     let _shared = creating_repositories();
     let name = support::unique_name("parity-terminal");
-    let home = support::scratch("parity-terminal-home");
+    let home = home("parity-terminal-home", "");
     assert!(run(&mut Command::new(env!("CARGO_BIN_EXE_ecr")), &["create-repository", "--repository-name", &name])
         .status
         .success());
@@ -329,20 +344,25 @@ fn tables_on_a_terminal_are_the_aws_clis() {
             .env("AWS_SECRET_ACCESS_KEY", "parity-secret")
             .env("AWS_DEFAULT_REGION", "us-east-1")
             .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_PAGER", "")
             .output()
             .expect("script (util-linux) runs");
         assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stdout));
         output.stdout
     };
-    let aws = format!("{} ecr", aws_cli().display());
-    for columns in [60, 300] {
-        for color in ["auto", "off"] {
-            let theirs = on_terminal(&aws, columns, color);
+    let mut clis = vec![format!("{} ecr", aws_cli().display())];
+    clis.extend(support::aws_cli_v2().map(|v2| format!("{} ecr", v2.display())));
+    for (columns, color, aws) in [60, 300].into_iter().flat_map(|c| {
+        let clis = &clis;
+        ["auto", "off"].into_iter().flat_map(move |color| clis.iter().map(move |aws| (c, color, aws)))
+    }) {
+        {
+            let theirs = on_terminal(aws, columns, color);
             let ours = on_terminal(env!("CARGO_BIN_EXE_ecr"), columns, color);
             assert_eq!(
                 String::from_utf8_lossy(&ours),
                 String::from_utf8_lossy(&theirs),
-                "{columns} columns, --color {color}"
+                "{columns} columns, --color {color}: {aws}"
             );
             let text = String::from_utf8_lossy(&theirs);
             assert_eq!(text.contains("\x1b["), color == "auto", "colour on a terminal with auto: {text}");
