@@ -47,6 +47,12 @@ impl Environment {
         self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
+    /// A variable's value if set, even empty (where an empty value means
+    /// something, as `AWS_PAGER=` turns the AWS CLI's pager off).
+    pub fn var_even_empty(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
     /// A boolean variable (`true`/`false`, any case).
     pub(crate) fn flag(&self, name: &str) -> Option<bool> {
         self.var(name).and_then(parse_bool)

@@ -163,9 +163,10 @@ impl Profile {
 /// A setting of the profile `explicit` names (else the environment's, else
 /// `default`), as the client's configuration would read it: for tools with
 /// settings of their own in the shared files, such as the AWS CLI's
-/// `output`. An error names the profile or file that cannot be used.
+/// `output`. A setting written empty (`cli_pager =`) is `Some("")`. An error
+/// names the profile or file that cannot be used.
 pub fn profile_setting(env: &Environment, explicit: Option<&str>, key: &str) -> Result<Option<String>, String> {
-    Ok(Profile::load(env, explicit)?.get(key).map(str::to_owned))
+    Ok(Profile::load(env, explicit)?.settings.get(key).cloned())
 }
 
 /// A setting of `settings`, if present and not empty.

@@ -44,6 +44,10 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
     if globals.debug {
         crate::debug_log::install();
     }
+    // Answers of the service's operations page on a terminal, as in v2.
+    if matches!(action, Action::Call { .. } | Action::GetLogin { .. }) {
+        crate::output::pager::install(&globals.pager)?;
+    }
     match action {
         Action::Version => {
             print(&format!("ecr {} (ecr-client, Amazon ECR API 2015-09-21)\n", env!("CARGO_PKG_VERSION")))

@@ -105,3 +105,75 @@ fn global_flags_go_anywhere_and_are_checked() {
         assert!(parse(&args(bad)).is_err(), "{bad:?}");
     }
 }
+
+/// Every prefix of every flag of every command (both APIs), parsed as the
+/// AWS CLI's argparse takes it: the global flags' parser first, then the
+/// command's; a prefix of one option is that option (parsed exactly as the
+/// whole name), a prefix of several is refused naming them in the parser's
+/// order. The expectation is computed here from the tables, apart from the
+/// parser; `tests/aws_cli_v2.rs` holds a sample against v2 itself.
+#[test]
+fn every_unambiguous_prefix_is_its_flag_and_every_ambiguous_one_is_refused() {
+    use ecr_cli::parsing::prefix::GLOBAL_FLAGS;
+    use ecr_cli::Api;
+    let mut checked = 0;
+    for api in [Api::Ecr, Api::Public] {
+        let program: &[&str] = if api == Api::Public { &["public"] } else { &[] };
+        for command in api.commands() {
+            // The command's parser, in registration order.
+            let mut options: Vec<String> = Vec::new();
+            for member in command.members() {
+                options.push(member.flag.to_owned());
+                if matches!(member.shape, Shape::Boolean) {
+                    options.push(format!("no-{}", member.flag));
+                }
+            }
+            options.extend(["cli-input-json", "cli-input-yaml"].map(String::from));
+            if let Some(paging) = &command.paging {
+                options.push("starting-token".into());
+                if paging.page_size.is_some() {
+                    options.push("page-size".into());
+                }
+                options.push("max-items".into());
+            }
+            options.extend(["generate-cli-skeleton", "help"].map(String::from));
+            for option in &options {
+                for end in 1..=option.len() {
+                    let prefix = &option[..end];
+                    let among = |names: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+                        let names: Vec<&str> = names.collect();
+                        if names.contains(&prefix) {
+                            return vec![prefix.to_owned()];
+                        }
+                        names.into_iter().filter(|n| n.starts_with(prefix)).map(str::to_owned).collect()
+                    };
+                    let globals = among(&mut GLOBAL_FLAGS.iter().copied());
+                    let matches =
+                        if globals.is_empty() { among(&mut options.iter().map(String::as_str)) } else { globals };
+                    let parsed = |flag: &str| {
+                        let words: Vec<String> =
+                            program.iter().copied().chain([command.name, flag, "1"]).map(str::to_owned).collect();
+                        format!("{:?}", parse(&words))
+                    };
+                    let ours = parsed(&format!("--{prefix}"));
+                    match matches.as_slice() {
+                        // `--help` is read before flags are matched.
+                        [one] if one == "help" => {}
+                        [one] => assert_eq!(ours, parsed(&format!("--{one}")), "{} --{prefix}", command.name),
+                        several => {
+                            let listed = several.iter().map(|o| format!("--{o}")).collect::<Vec<_>>().join(", ");
+                            let expected = format!("ambiguous option: --{prefix} could match {listed}");
+                            assert!(
+                                ours.contains(&expected),
+                                "{} --{prefix}: {ours}\nexpected {expected}",
+                                command.name
+                            );
+                        }
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 5000, "{checked} prefixes");
+}

@@ -1,7 +1,9 @@
 //! `cargo xtask cli-bench`: wall time per invocation of `ecr` beside the
-//! AWS CLI doing the same (`describe-repositories` against moto, with and
-//! without `--query`, and `--version`), and the size of the binaries as
-//! shipped (the `dist` profile: LTO, stripped).
+//! AWS CLI v2 and v1 doing the same (`describe-repositories` against moto,
+//! with and without `--query`, and `--version`), and the size of the
+//! binaries as shipped (the `dist` profile: LTO, stripped). v2 is the one
+//! in `target/awscli2-venv` (`.ci/run` installs it from its source; it is
+//! not on PyPI); without it its column says so.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -64,8 +66,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             return Err("ecr create-repository failed against moto".into());
         }
     }
+    let v2 = root.join("target/awscli2-venv/bin/aws");
+    let v2 = v2.exists().then_some(v2);
     println!("wall time per invocation, median of {runs} (min), against moto on 127.0.0.1:");
-    println!("{:<32} {:>18} {:>18} {:>8}", "", "ecr", "aws ecr (v1)", "ratio");
+    println!("{:<32} {:>18} {:>18} {:>18} {:>9} {:>9}", "", "ecr", "aws ecr (v2)", "aws ecr (v1)", "ecr/v2", "ecr/v1");
     let cases: [(&str, &[&str]); 3] = [
         ("describe-repositories", &describe),
         ("... --query ... --output text", &query),
@@ -73,14 +77,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     ];
     for (label, args) in cases {
         let ours = time(runs, || command(&ecr, &[], args))?;
-        let theirs = time(runs, || command(&aws, &["ecr"], args))?;
+        let v2 = v2.as_ref().map(|v2| time(runs, || command(v2, &["ecr"], args))).transpose()?;
+        let v1 = time(runs, || command(&aws, &["ecr"], args))?;
+        let shown = |(median, least): (f64, f64)| format!("{median:>10.1} ms ({least:>4.1})");
         println!(
-            "{label:<32} {:>10.1} ms ({:>4.1}) {:>10.1} ms ({:>4.1}) {:>8.3}",
-            ours.0,
-            ours.1,
-            theirs.0,
-            theirs.1,
-            ours.0 / theirs.0
+            "{label:<32} {} {:>18} {} {:>9} {:>9.3}",
+            shown(ours),
+            v2.map_or_else(|| "not installed".to_owned(), shown),
+            shown(v1),
+            v2.map_or_else(|| "-".to_owned(), |v2| format!("{:.3}", ours.0 / v2.0)),
+            ours.0 / v1.0
         );
     }
     println!("\nbinaries (profile dist: LTO, opt-level s, stripped):");

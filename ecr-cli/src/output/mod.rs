@@ -1,6 +1,7 @@
 //! Writing answers to stdout, in the output format asked for.
 
 pub mod json;
+pub mod pager;
 pub mod paging;
 pub mod query;
 pub mod table;
@@ -138,6 +139,9 @@ fn compiled(expression: &str) -> Result<Query, Failure> {
 
 /// Writes to stdout; a closed pipe (`ecr ... | head`) is not an error.
 pub fn print(text: &str) -> Result<(), Failure> {
+    if pager::page(text)? {
+        return Ok(());
+    }
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

@@ -32,6 +32,9 @@ pub struct Globals {
     pub query: Option<String>,
     /// `--no-cli-pager`: never page output on a terminal.
     pub no_pager: bool,
+    /// The pager command on a terminal, as configured (empty: none); see
+    /// [`Globals::with_configured_output`].
+    pub pager: String,
     /// `--cli-binary-format`: what a blob flag's word is.
     pub binary_format: crate::parsing::input::BinaryFormat,
     /// The profile's `cli_timestamp_format` (ISO 8601 unless set).
@@ -76,17 +79,28 @@ impl Globals {
     }
 
     /// These flags with what the profile says of output: `output` from
-    /// `env` and the profile when `--output` is not given, and
-    /// `cli_timestamp_format`. A value that is no format is an error naming
+    /// `env` and the profile when `--output` is not given,
+    /// `cli_timestamp_format`, and the pager (`AWS_PAGER`, `cli_pager`,
+    /// `PAGER`). A value that is no format is an error naming
     /// where it was set.
     pub fn with_configured_output(mut self, env: &ecr_client::runtime::Environment) -> Result<Self, String> {
         // A profile that cannot be read fails the call itself, naming it.
-        let setting = |name| ecr_client::runtime::profile_setting(env, self.profile.as_deref(), name).ok().flatten();
+        let setting_even_empty =
+            |name| ecr_client::runtime::profile_setting(env, self.profile.as_deref(), name).ok().flatten();
+        let setting = |name| setting_even_empty(name).filter(|value: &String| !value.is_empty());
         if let Some(value) = setting("cli_timestamp_format") {
             self.timestamp_format = TimestampFormat::parse(&value).ok_or_else(|| {
                 format!("Unknown cli_timestamp_format value: {value}, valid values are \"wire\" or \"iso8601\"")
             })?;
         }
+        // The pager: AWS CLI v2's order, a set but empty one meaning none.
+        self.pager = match (self.no_pager, env.var_even_empty("AWS_PAGER")) {
+            (true, _) => String::new(),
+            (false, Some(pager)) => pager.to_owned(),
+            (false, None) => setting_even_empty("cli_pager")
+                .or_else(|| env.var_even_empty("PAGER").map(str::to_owned))
+                .unwrap_or_else(|| "less".to_owned()),
+        };
         if self.output.is_some() {
             return Ok(self);
         }

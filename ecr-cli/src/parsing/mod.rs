@@ -231,8 +231,20 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
             let command = api.command(name)?;
             no_more(&positional, 1)?;
             if let Some(flag) = flags.iter().find(|f| f.name == "generate-cli-skeleton") {
-                if !matches!(flag.words.as_slice(), [] | [_]) || flag.words.first().is_some_and(|w| w != "input") {
-                    return Err("--generate-cli-skeleton takes no value, or `input`".into());
+                match flag.words.as_slice() {
+                    [] => {}
+                    [kind] if kind == "input" => {}
+                    [kind] if kind == "output" || kind == "yaml-input" => {
+                        return Err(format!(
+                            "--generate-cli-skeleton {kind} is refused: ecr writes the input's JSON skeleton \
+                             (`--generate-cli-skeleton` or `input`), which --cli-input-json reads"
+                        ))
+                    }
+                    _ => {
+                        return Err("argument --generate-cli-skeleton: Found invalid choice; choose from input, \
+                                    yaml-input, output"
+                            .into())
+                    }
                 }
                 return Ok(Invocation { api, globals, action: Action::Skeleton(command) });
             }
@@ -283,6 +295,11 @@ fn operation_input(
         };
         match flag.name.as_str() {
             "cli-input-json" => input = input::cli_input_json(command.input, &single(&flag)?)?,
+            "cli-input-yaml" => {
+                return Err("--cli-input-yaml is refused: ecr reads its input as JSON, \
+                    --cli-input-json (`--generate-cli-skeleton` writes one)"
+                    .into())
+            }
             "max-items" if paginated => pages.max_items = Some(count(&flag)?),
             "page-size" if paginated => pages.page_size = Some(count(&flag)?),
             "starting-token" if paginated => pages.starting_token = Some(single(&flag)?),
