@@ -38,7 +38,7 @@ fn run(args: impl IntoIterator<Item = OsString>) -> Result<(), Failure> {
     // does not stop `--version` or help).
     let prints_answer = matches!(action, Action::Call { .. } | Action::GetLogin { .. } | Action::Move(_));
     let globals = match prints_answer {
-        true => globals.with_configured_output(&Environment::from_process()).map_err(Failure::usage)?,
+        true => globals.with_configured_output(&Environment::from_process())?,
         false => globals,
     };
     if globals.debug {

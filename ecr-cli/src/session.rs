@@ -107,7 +107,16 @@ fn config_failure(error: ConfigError) -> Failure {
             .to_owned(),
         // Unknown profiles and malformed regions or endpoints: the AWS
         // CLI's general errors.
-        e @ (ConfigError::Profile(_) | ConfigError::InvalidRegion(_) | ConfigError::InvalidEndpoint(..)) => {
+        // v2's words first, where it has some.
+        ConfigError::Profile(why) => {
+            // v2's sentence on the first line, where it looked on the next.
+            let message = match why.strip_prefix("the config profile").and_then(|rest| rest.split_once(" in ")) {
+                Some((name, rest)) => format!("The config profile{name}\nLooked in {rest}"),
+                None => why,
+            };
+            return Failure { message, ..Failure::new(Failure::OTHER, "") };
+        }
+        e @ (ConfigError::InvalidRegion(_) | ConfigError::InvalidEndpoint(..)) => {
             return Failure::new(Failure::OTHER, e.to_string())
         }
         e => e.to_string(),

@@ -41,7 +41,7 @@ fn run(program: &[&str], args: &[&str], home: &Path, variables: &[(&str, &str)])
 fn first_line(output: &Output) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let line = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
-    line.replace("aws", "ecr")
+    line.replacen("aws: ", "ecr: ", 1).replacen("usage: aws ", "usage: ecr ", 1)
 }
 
 /// How a shell sees the exit: the code, or 128 + the signal.
@@ -60,7 +60,7 @@ const ECR: &str = env!("CARGO_BIN_EXE_ecr");
 fn every_class_of_failure_exits_as_v2_exits() {
     let Some(aws) = v2() else { return };
     let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
-    let home = home("v2-exits", "");
+    let home = self::home("v2-exits", "");
     let moto = support::moto_url();
     let bad_format = self::home("v2-exits-bad-format", "cli_timestamp_format = epoch\n");
     // (what, arguments, variables, home, the same first line too)
@@ -140,7 +140,7 @@ fn an_interrupted_call_exits_as_v2_exits() {
     // A server that takes connections and never answers.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let home = home("v2-interrupt", "");
+    let home = self::home("v2-interrupt", "");
     let mut exits = Vec::new();
     for program in [vec![aws[0].as_str(), "ecr"], vec![ECR]] {
         let mut child = Command::new(program[0])
@@ -172,32 +172,53 @@ fn an_interrupted_call_exits_as_v2_exits() {
 fn abbreviated_flags_are_taken_as_v2_takes_them() {
     let Some(aws) = v2() else { return };
     let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
-    let home = home("v2-prefixes", "");
+    let home = self::home("v2-prefixes", "");
     let moto = support::moto_url();
+    // Every line's answer is the same whatever else the shared moto holds.
     let lines: &[&[&str]] = &[
-        &["describe-repositories", "--out", "text"],
+        &["describe-repositories", "--repository-names", "nope", "--out", "text"],
         &["describe-repositories", "--repository-name", "nope"],
-        &["describe-repositories", "--max-i", "1"],
+        &["describe-repositories", "--repository-names", "nope", "--max-i", "1"],
         &["describe-repositories", "--ma", "1"],
         &["describe-repositories", "--p", "1"],
         &["describe-repositories", "--pa", "1"],
-        &["describe-repositories", "--page", "1"],
+        &["describe-repositories", "--repository-names", "nope", "--page", "1"],
         &["describe-images", "--repository-name", "nope", "--image-id", "imageTag=x"],
         &["describe-images", "--repository-n", "nope", "--f", "tagStatus=TAGGED"],
         &["describe-images", "--repo", "nope"],
         &["describe-images", "--repository-name=nope", "--max=3"],
-        &["create-repository", "--repository-name", "prefixes-v2", "--image-scanning", "scanOnPush=true"],
-        &["create-repository", "--repository-name", "prefixes-v2", "--image-tag", "MUTABLE"],
+        &[
+            "create-repository",
+            "--repository-name",
+            "prefixes-v2",
+            "--image-scanning",
+            "scanOnPush=true",
+            "--query",
+            "repository.imageScanningConfiguration",
+        ],
+        &[
+            "create-repository",
+            "--repository-name",
+            "prefixes-v2",
+            "--image-tag",
+            "MUTABLE",
+            "--query",
+            "repository.imageTagMutability",
+        ],
         &["put-image-scanning-configuration", "--no", "x"],
-        &["describe-repositories", "--cli-i", "{}"],
-        &["describe-repositories", "--q", "repositories[0].repositoryName", "--no-p"],
-        &["describe-repositories", "--debu", "--query", "length(repositories)", "--no-cli-p"],
+        &["describe-repositories", "--repository-names", "nope", "--cli-i", "{}"],
+        &["describe-repositories", "--q", "length(repositories[?repositoryName=='none'])", "--no-p"],
+        &["describe-repositories", "--debu", "--query", "length(repositories[?repositoryName=='none'])", "--no-cli-p"],
     ];
     let mut failures = Vec::new();
     for line in lines {
         let args: Vec<&str> = line.iter().copied().chain(["--endpoint-url", moto]).collect();
+        // Each meets the same state: what one creates is gone before the other.
+        let delete = ["delete-repository", "--repository-name", "prefixes-v2", "--endpoint-url", moto];
         let theirs = run(&aws, &args, &home, &[]);
+        let _ = run(&[ECR], &delete, &home, &[]);
         let ours = run(&[ECR], &args, &home, &[]);
+        let _ = run(&[ECR], &delete, &home, &[]);
         // --debug logs differ in kind; its acceptance is what counts.
         let same_line = !line.contains(&"--debu") && first_line(&ours) == first_line(&theirs);
         let same = exit(&ours) == exit(&theirs) && ours.stdout == theirs.stdout;
@@ -213,7 +234,6 @@ fn abbreviated_flags_are_taken_as_v2_takes_them() {
             ));
         }
     }
-    let _ = run(&[ECR], &["delete-repository", "--repository-name", "prefixes-v2", "--endpoint-url", moto], &home, &[]);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -223,7 +243,7 @@ fn abbreviated_flags_are_taken_as_v2_takes_them() {
 fn v2s_global_flags_are_served_or_refused_by_name() {
     let Some(aws) = v2() else { return };
     let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
-    let home = home("v2-globals", "");
+    let home = self::home("v2-globals", "");
     let moto = support::moto_url();
     for flags in [
         &["--no-cli-auto-prompt"][..],
@@ -232,10 +252,16 @@ fn v2s_global_flags_are_served_or_refused_by_name() {
         &["--cli-binary-format", "base64"],
         &["--cli-error-format", "legacy"],
     ] {
-        let args: Vec<&str> = ["describe-repositories", "--query", "length(repositories)", "--endpoint-url", moto]
-            .into_iter()
-            .chain(flags.iter().copied())
-            .collect();
+        let args: Vec<&str> = [
+            "describe-repositories",
+            "--query",
+            "length(repositories[?repositoryName=='none'])",
+            "--endpoint-url",
+            moto,
+        ]
+        .into_iter()
+        .chain(flags.iter().copied())
+        .collect();
         let (theirs, ours) = (run(&aws, &args, &home, &[]), run(&[ECR], &args, &home, &[]));
         assert!(theirs.status.success() && ours.status.success(), "{flags:?}: {}", first_line(&ours));
         assert_eq!(ours.stdout, theirs.stdout, "{flags:?}");
@@ -268,10 +294,10 @@ fn answers_page_on_a_terminal_as_in_v2() {
         return;
     }
     let moto = support::moto_url();
-    let profile_pager = home("v2-pager", "cli_pager = sed s/^/PROFILE:/\n");
+    let profile_pager = self::home("v2-pager", "cli_pager = sed s/^/PROFILE:/\n");
     let on_terminal = |program: &str, flags: &str, variables: &[(&str, &str)]| {
         let command = format!(
-            "{program} describe-repositories --query length(repositories) --endpoint-url {moto} {flags} 2>/dev/null"
+            "{program} describe-repositories --query \"length(repositories[?repositoryName=='none'])\" --endpoint-url {moto} {flags} 2>/dev/null"
         );
         let output = Command::new("script")
             .args(["-qec", &command, "/dev/null"])
@@ -300,8 +326,9 @@ fn answers_page_on_a_terminal_as_in_v2() {
         assert_eq!(ours.starts_with(marker) && !marker.is_empty(), !marker.is_empty(), "{ours}");
     }
     // Piped, no pager runs, whatever is set.
-    let home = home("v2-pager-piped", "");
-    let args = ["describe-repositories", "--query", "length(repositories)", "--endpoint-url", moto];
+    let home = self::home("v2-pager-piped", "");
+    let args =
+        ["describe-repositories", "--query", "length(repositories[?repositoryName=='none'])", "--endpoint-url", moto];
     let piped = run(&[ECR], &args, &home, &[("AWS_PAGER", "sed s/^/PAGED:/")]);
     assert!(!String::from_utf8_lossy(&piped.stdout).contains("PAGED"));
 }
@@ -314,7 +341,7 @@ fn cli_timestamp_format_is_read_as_v2_reads_it() {
     let aws: Vec<&str> = aws.iter().map(String::as_str).collect();
     let moto = support::moto_url();
     let name = support::unique_name("v2-timestamps");
-    let home = home("v2-timestamps", "");
+    let home = self::home("v2-timestamps", "");
     let created = run(&[ECR], &["create-repository", "--repository-name", &name, "--endpoint-url", moto], &home, &[]);
     assert!(created.status.success(), "{}", first_line(&created));
     let args = ["describe-repositories", "--repository-names", &name, "--endpoint-url", moto];
@@ -328,8 +355,8 @@ fn cli_timestamp_format_is_read_as_v2_reads_it() {
         }
     }
     // v1's spelling of wire, which v2 refuses: ecr reads it as wire.
-    let none = home("v2-timestamps-none", "cli_timestamp_format = none\n");
-    let wire = home("v2-timestamps-wire", "cli_timestamp_format = wire\n");
+    let none = self::home("v2-timestamps-none", "cli_timestamp_format = none\n");
+    let wire = self::home("v2-timestamps-wire", "cli_timestamp_format = wire\n");
     assert_eq!(run(&[ECR], &args, &none, &[]).stdout, run(&aws, &args, &wire, &[]).stdout);
     let _ = run(&[ECR], &["delete-repository", "--repository-name", &name, "--endpoint-url", moto], &home, &[]);
 }

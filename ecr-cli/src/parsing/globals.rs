@@ -2,6 +2,7 @@
 //! and how much of a paged answer to fetch.
 
 use crate::output::timestamp::TimestampFormat;
+use crate::Failure;
 use std::time::Duration;
 
 /// The flags every command takes.
@@ -83,14 +84,20 @@ impl Globals {
     /// `cli_timestamp_format`, and the pager (`AWS_PAGER`, `cli_pager`,
     /// `PAGER`). A value that is no format is an error naming
     /// where it was set.
-    pub fn with_configured_output(mut self, env: &ecr_client::runtime::Environment) -> Result<Self, String> {
+    pub fn with_configured_output(mut self, env: &ecr_client::runtime::Environment) -> Result<Self, Failure> {
         // A profile that cannot be read fails the call itself, naming it.
         let setting_even_empty =
             |name| ecr_client::runtime::profile_setting(env, self.profile.as_deref(), name).ok().flatten();
         let setting = |name| setting_even_empty(name).filter(|value: &String| !value.is_empty());
         if let Some(value) = setting("cli_timestamp_format") {
             self.timestamp_format = TimestampFormat::parse(&value).ok_or_else(|| {
-                format!("Unknown cli_timestamp_format value: {value}, valid values are \"wire\" or \"iso8601\"")
+                Failure::new(
+                    Failure::CONFIGURATION,
+                    format!(
+                        "An error occurred (Configuration): Unknown cli_timestamp_format value: {value}, valid \
+                         values are \"wire\" or \"iso8601\""
+                    ),
+                )
             })?;
         }
         // The pager: AWS CLI v2's order, a set but empty one meaning none.
@@ -109,8 +116,10 @@ impl Globals {
             None => (setting("output"), "the profile's output setting".to_owned()),
         };
         if let Some(value) = value {
-            let format = Format::parse(&value)
-                .ok_or_else(|| format!("{source} must be json, text, table, yaml or yaml-stream, not {value:?}"))?;
+            let format = Format::parse(&value).ok_or_else(|| {
+                let why = format!("Unknown output type: {value} ({source}: json, text, table, yaml or yaml-stream)");
+                Failure::new(Failure::OTHER, why)
+            })?;
             self.output = Some(format);
         }
         Ok(self)

@@ -68,6 +68,8 @@ pub struct Invocation {
 /// A flag and the words after it up to the next flag.
 struct Flag {
     name: String,
+    /// As typed after `--`, `=value` included (for messages).
+    typed: String,
     words: Vec<String>,
 }
 
@@ -89,8 +91,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
         let inline = name.split_once('=').map(|(_, value)| value.to_owned());
         // The global flags are one parser, matched first wherever they stand.
         let Some(name) = prefix::expand(name, prefix::GLOBAL_FLAGS.iter().copied())? else {
+            let typed = name.to_owned();
             let name = name.split_once('=').map_or(name, |(name, _)| name);
-            flags.push(Flag { name: name.to_owned(), words: inline.into_iter().collect() });
+            flags.push(Flag { name: name.to_owned(), typed, words: inline.into_iter().collect() });
             continue;
         };
         let mut value = |flag: &str| -> Result<String, String> {
@@ -230,6 +233,8 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
         Some(name) => {
             let command = api.command(name)?;
             no_more(&positional, 1)?;
+            let mut flags = flags;
+            spelled_out(command, &mut flags, command.paging.is_some())?;
             if let Some(flag) = flags.iter().find(|f| f.name == "generate-cli-skeleton") {
                 match flag.words.as_slice() {
                     [] => {}
@@ -267,18 +272,7 @@ fn operation_input(
     let mut from_flags = Map::new();
     let mut pages = Pages::default();
     let paginated = paging && command.paging.is_some();
-    // Abbreviations spelled out; what names no flag is refused, all of it.
-    let options = operation_options(command, paginated);
-    let mut unknown = Vec::new();
-    for flag in &mut flags {
-        match prefix::expand(&flag.name, options.iter().map(String::as_str))? {
-            Some(option) => flag.name = option.to_owned(),
-            None => unknown.extend(std::iter::once(format!("--{}", flag.name)).chain(flag.words.iter().cloned())),
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(format!("{UNKNOWN_OPTIONS}{}", unknown.join(", ")));
-    }
+    spelled_out(command, &mut flags, paginated)?;
     for flag in flags {
         let single = |flag: &Flag| match flag.words.as_slice() {
             [word] => Ok(word.clone()),
@@ -345,6 +339,23 @@ fn operation_input(
         return Err(format!("the following arguments are required: {}", missing.join(", ")));
     }
     Ok((input, pages))
+}
+
+/// `flags` with their abbreviations spelled out as `command`'s parser
+/// takes them; flags that name no option are refused, all of them.
+fn spelled_out(command: &Command, flags: &mut [Flag], paginated: bool) -> Result<(), String> {
+    let options = operation_options(command, paginated);
+    let mut unknown = Vec::new();
+    for flag in flags {
+        match prefix::expand(&flag.typed, options.iter().map(String::as_str))? {
+            Some(option) => flag.name = option.to_owned(),
+            None => unknown.extend(std::iter::once(format!("--{}", flag.name)).chain(flag.words.iter().cloned())),
+        }
+    }
+    match unknown.is_empty() {
+        true => Ok(()),
+        false => Err(format!("{UNKNOWN_OPTIONS}{}", unknown.join(", "))),
+    }
 }
 
 /// How an error about flags that name no option begins, as the AWS CLI's.
