@@ -245,8 +245,9 @@ impl fmt::Debug for DateTime {
     }
 }
 
-/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+/// The date (year, month, day) of a day counted from 1970-01-01, in the
+/// proleptic Gregorian calendar (Howard Hinnant's days-to-civil algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -97,15 +97,16 @@ fn the_ca_bundle_comes_from_the_flag_the_environment_or_the_profile() {
 fn the_aws_clis_other_global_flags_are_served_or_refused_by_name() {
     let ecr = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_ecr")).args(args).env_clear().output().unwrap();
     let stderr = |output: &Output| String::from_utf8_lossy(&output.stderr).into_owned();
-    // Served: ecr pages nothing; --color colours tables.
-    for flags in [&["--no-cli-pager"][..], &["--color", "off"]] {
+    // Served: --no-cli-pager, --color, --cli-binary-format (tests/aws_cli_v2.rs
+    // holds them against v2).
+    for flags in [&["--no-cli-pager"][..], &["--color", "off"], &["--cli-binary-format", "raw-in-base64-out"]] {
         let help = ecr(&[&["describe-repositories", "--help"][..], flags].concat());
         assert!(help.status.success(), "{flags:?}: {}", stderr(&help));
     }
     for (flags, reason) in [
         (&["--no-verify-ssl"][..], "ecr always verifies TLS certificates"),
         (&["--no-sign-request"], "ECR answers signed requests only"),
-        (&["--cli-binary-format", "raw-in-base64-out"], "ecr takes blobs as fileb://PATH"),
+        (&["--cli-auto-prompt"], "ecr has no interactive prompt"),
     ] {
         let refused = ecr(&[&["describe-repositories"][..], flags].concat());
         assert_eq!(refused.status.code(), Some(252), "{flags:?}");

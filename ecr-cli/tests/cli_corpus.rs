@@ -328,6 +328,13 @@ fn compare(aws: &Path, version: Version, profile: &str, runs: &[(&str, &str)]) {
 #[test]
 fn the_aws_clis_examples_and_idioms_print_as_v2_prints_them() {
     let Some(aws) = support::aws_cli_v2() else { return };
+    // Without the zone files both would print UTC, and prove nothing of zones.
+    let zones = Path::new("/usr/share/zoneinfo/Asia/Kolkata").exists();
+    assert!(zones || std::env::var_os("CI").is_none(), "CI must have tzdata (.ci/run installs it)");
+    if !zones {
+        let _ = writeln!(std::io::stderr(), "skipped: time zones need tzdata, which is not installed");
+        return;
+    }
     let runs = [
         ("json", "America/New_York"),
         ("json", "Asia/Kolkata"),

@@ -44,13 +44,19 @@ fn assert_success(output: &Output) {
     assert!(output.status.success(), "exit {:?}: {}", output.status.code(), String::from_utf8_lossy(&output.stderr));
 }
 
-/// The one stderr line of a failure, checking the exit code.
+/// The error of a failure, laid out as AWS CLI v2 lays it out (a blank
+/// line, then `ecr: [ERROR]: …`; the usage lines beside a command line that
+/// cannot be parsed), checking the exit code.
 fn failure(output: &Output, code: i32) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(code), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("\n") && stderr.ends_with('\n'), "v2's layout: {stderr:?}");
+    assert_eq!(stderr.matches("ecr: [ERROR]: ").count(), 1, "one error: {stderr}");
     assert!(output.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&output.stdout));
-    stderr
+    // The error, up to the blank line that ends it (botocore's validation
+    // errors take a second line).
+    let error = &stderr[stderr.find("ecr: [ERROR]: ").expect("counted")..];
+    error.split("\n\n").next().unwrap_or_default().trim_end().to_owned()
 }
 
 #[test]
@@ -72,8 +78,9 @@ fn repository_life_cycle_through_every_kind_of_flag() {
     assert_eq!(repository["imageTagMutability"], "IMMUTABLE");
     assert_eq!(repository["imageScanningConfiguration"]["scanOnPush"], true);
     let arn = repository["repositoryArn"].as_str().unwrap().to_owned();
-    // Timestamps come out as the service sent them: epoch seconds.
-    assert!(repository["createdAt"].is_number(), "{repository}");
+    // Timestamps come out as AWS CLI v2 prints them: ISO 8601, local time.
+    let created_at = repository["createdAt"].as_str().unwrap_or_default();
+    assert!(created_at.len() >= 25 && created_at.as_bytes()[10] == b'T', "{repository}");
 
     let described = stdout_json(&ecr(&["describe-repositories", "--repository-names", &name]));
     assert_eq!(described["repositories"][0]["repositoryArn"], arn.as_str());
@@ -213,9 +220,9 @@ fn text_output_matches_the_aws_cli_shape() {
 #[test]
 fn usage_errors_are_one_line_and_exit_252() {
     let cases: &[(&[&str], &str)] = &[
-        (&["describe-repositoriez"], "unknown command"),
-        (&["create-repository"], "missing required flag --repository-name"),
-        (&["create-repository", "--repository-name", "r", "--bogus", "x"], "unknown flag --bogus"),
+        (&["describe-repositoriez"], "argument operation: Found invalid choice 'describe-repositoriez'"),
+        (&["create-repository"], "the following arguments are required: --repository-name"),
+        (&["create-repository", "--repository-name", "r", "--bogus", "x"], "Unknown options: --bogus, x"),
         (&["create-repository", "--repository-name", "r", "--tags", "{not json"], "not valid JSON"),
         (
             &["create-repository", "--repository-name", "r", "--tags", r#"[{"Key": 1}]"#],
@@ -234,11 +241,16 @@ fn usage_errors_are_one_line_and_exit_252() {
             &["put-image", "--repository-name", "r", "--image-manifest", "file:///dev/zero"],
             "Unable to load paramfile file:///dev/zero: it is larger than 64 MiB",
         ),
-        (&["list-images", "--repository-name", "r", "--max-items", "zero"], "--max-items must be a whole number"),
-        (&["create-repository", "--repository-name", "UPPER_CASE"], "repositoryName"),
+        (&["list-images", "--repository-name", "r", "--max-items", "zero"], "argument --max-items: invalid int value"),
+        (&["list-images", "--repository-name", "r", "--max-items", "0"], "--max-items must be a whole number"),
+        // What botocore checks, in its words; patterns are the service's.
+        (
+            &["create-repository", "--repository-name", "r"],
+            "Invalid length for parameter repositoryName, value: 1, valid min length: 2",
+        ),
         (&["delete-repository", "--repository-name", "r", "--force", "yes"], "takes no value"),
         (&["wait", "image-scan-finished"], "unknown waiter"),
-        (&["--output", "yaml", "describe-repositories"], "--output must be json, text or table"),
+        (&["--output", "xml", "describe-repositories"], "argument --output: Found invalid choice 'xml'"),
         (&["completion", "powershell"], "usage: ecr completion"),
         // Once a panic (exit 134 under panic = "abort").
         (&["--cli-read-timeout", "1e20", "describe-repositories"], "--cli-read-timeout must be at most"),
@@ -544,6 +556,8 @@ fn ecr_script(command: &str, endpoint: &str) -> Output {
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ENDPOINT_URL", endpoint)
+        // The answer on the terminal, not in v2's pager.
+        .env("AWS_PAGER", "")
         .output()
         .expect("script (util-linux) runs");
     assert_success(&output);
@@ -566,8 +580,9 @@ fn profile_flag_selects_the_profile() {
     let env = [("HOME", home.as_str()), ("AWS_REGION", ""), ("AWS_ENDPOINT_URL", support::moto_url())];
     let login = stdout_json(&ecr_with(&["get-login", "--profile", "elsewhere"], &env));
     assert!(login["registry"].as_str().unwrap().contains(".eu-west-1."), "{login}");
+    // As v2: an unknown profile is a general error (255).
     let missing = ecr_with(&["get-login", "--profile", "nowhere"], &env);
-    let line = failure(&missing, 253);
+    let line = failure(&missing, 255);
     assert!(line.contains("nowhere"), "{line}");
 }
 

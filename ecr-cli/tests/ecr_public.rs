@@ -289,13 +289,21 @@ fn the_helper_logs_in_to_public_ecr_aws_and_caches_as_the_go_helper() {
 }
 
 /// Runs `program` with `args` against the stand-in, with the key
-/// `AKIDPARITY` and a clean environment.
+/// `AKIDPARITY` and a clean environment; the profile asks v1 for v2's
+/// timestamps (`cli_timestamp_format = iso8601`), `ecr`'s default.
 fn run_cli(server: &PublicServer, program: &mut Command, args: &[&str]) -> Output {
+    static HOME: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| {
+        let home = support::scratch("public-parity-home");
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        std::fs::write(home.join(".aws/config"), "[default]\ncli_timestamp_format = iso8601\n").unwrap();
+        home
+    });
     program
         .args(args)
         .args(["--endpoint-url", &server.url])
         .env_clear()
-        .env("HOME", support::scratch("public-parity-home"))
+        .env("HOME", home)
         .env("AWS_ACCESS_KEY_ID", "AKIDPARITY")
         .env("AWS_SECRET_ACCESS_KEY", "secret-of-AKIDPARITY")
         // The AWS CLI v1 reads only AWS_DEFAULT_REGION; ecr reads both.
@@ -382,8 +390,8 @@ fn ecr_public_prints_what_aws_ecr_public_prints() {
             assert_eq!(text(&ours.stdout), text(&theirs.stdout), "ecr public {args:?}");
         }
     }
-    // Errors: the AWS CLI's message; v1 exits 255 for every failure, ecr
-    // 254 for a service error (as v2 does).
+    // Errors: the AWS CLI's message, laid out as v2 lays it out; v1 exits
+    // 255 for every failure, ecr 254 for a service error (as v2 does).
     for args in [
         &["get-repository-policy", "--repository-name", "by-ecr"][..],
         &["delete-repository", "--repository-name", "by-ecr"],
@@ -391,7 +399,7 @@ fn ecr_public_prints_what_aws_ecr_public_prints() {
         let (ours, theirs) = both(&server, args);
         assert_eq!((ours.status.code(), theirs.status.code()), (Some(254), Some(255)), "{args:?}");
         let theirs = text(&theirs.stderr);
-        assert!(text(&ours.stderr).starts_with(&format!("ecr: {}", theirs.trim())), "{}\n{theirs}", text(&ours.stderr));
+        assert_eq!(text(&ours.stderr), format!("\necr: [ERROR]: {}\n", theirs.trim()));
     }
     // get-login-password: the password of the caller's token.
     let (ours, theirs) = both(&server, &["get-login-password"]);
@@ -414,7 +422,7 @@ fn ecr_public_help_and_usage_errors_name_ecr_public() {
     let unknown = ecr(&["public", "list-images"]);
     assert_eq!(unknown.status.code(), Some(252));
     assert!(
-        text(&unknown.stderr).contains("unknown command \"list-images\" (see `ecr public --help`)"),
+        text(&unknown.stderr).contains("Found invalid choice 'list-images' (see `ecr public --help`)"),
         "{}",
         text(&unknown.stderr)
     );

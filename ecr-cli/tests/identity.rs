@@ -554,7 +554,8 @@ fn an_mfa_code_typed_on_a_terminal_reaches_sts() {
     let case = mfa_role();
     let home = home_for(&case, "terminal");
     let ecr = env!("CARGO_BIN_EXE_ecr");
-    let line = format!("{ecr} describe-repositories --endpoint-url {} --region us-east-1", server.url);
+    // The answer on the terminal, not in a pager (AWS CLI v2's `less`).
+    let line = format!("{ecr} describe-repositories --endpoint-url {} --region us-east-1 --no-cli-pager", server.url);
     let mut child = Command::new("script")
         .args(["-qec", &line, "/dev/null"])
         .env_clear()
