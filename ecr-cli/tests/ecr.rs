@@ -44,19 +44,9 @@ fn assert_success(output: &Output) {
     assert!(output.status.success(), "exit {:?}: {}", output.status.code(), String::from_utf8_lossy(&output.stderr));
 }
 
-/// The error of a failure, laid out as AWS CLI v2 lays it out (a blank
-/// line, then `ecr: [ERROR]: …`; the usage lines beside a command line that
-/// cannot be parsed), checking the exit code.
+/// The error of a failure with exit `code` (v2's layout).
 fn failure(output: &Output, code: i32) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(code), "{stderr}");
-    assert!(stderr.starts_with("\n") && stderr.ends_with('\n'), "v2's layout: {stderr:?}");
-    assert_eq!(stderr.matches("ecr: [ERROR]: ").count(), 1, "one error: {stderr}");
-    assert!(output.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&output.stdout));
-    // The error, up to the blank line that ends it (botocore's validation
-    // errors take a second line).
-    let error = &stderr[stderr.find("ecr: [ERROR]: ").expect("counted")..];
-    error.split("\n\n").next().unwrap_or_default().trim_end().to_owned()
+    support::cli_failure(output, code)
 }
 
 #[test]

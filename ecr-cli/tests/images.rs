@@ -35,13 +35,9 @@ fn json(output: &Output) -> Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)))
 }
 
-/// The one stderr line of a failure with exit `code`.
+/// The error of a failure with exit `code` (v2's layout).
 fn failure(output: &Output, code: i32) -> String {
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(code), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(output.stdout.is_empty());
-    stderr
+    support::cli_failure(output, code)
 }
 
 fn skopeo(args: &[&str]) -> Output {

@@ -22,5 +22,5 @@ fuzz_target!(|data: &[u8]| {
             word.to_owned()
         })
         .collect();
-    let _ = ecr_cli::args::parse(&args);
+    let _ = ecr_cli::parsing::parse(&args);
 });

@@ -244,6 +244,11 @@ fn seed(fuzz: &Path, target: &str) -> Result<(), String> {
             b"put-lifecycle-policy\0--repository-name\0r\0--lifecycle-policy-text\0file://a.json\0--cli-read-timeout\x000.5".to_vec(),
             b"list-images\0--repository-name\0r\0--max-items\x003\0--starting-token\0eyJuZXh0VG9rZW4iOiBudWxsfQ==\0--cli-input-json\0file://a.json".to_vec(),
         ],
+        // A command (its index) and the timestamp format, then an answer.
+        "cli_output" => vec![
+            [&[20u8, 0][..], br#"{"imageDetails":[{"imageTags":["v1","true","2024-01-12"],"imagePushedAt":1700086400.137,"imageSizeInBytes":7,"lastRecordedPullTime":"1.5e9"}],"nextToken":"x: y"}"#].concat(),
+            [&[7u8, 1][..], br#"{"repositories":[{"repositoryName":"a #b","createdAt":-1e300,"imageScanningConfiguration":{"scanOnPush":false}}]}"#].concat(),
+        ],
         "tables" => vec![
             [b"\x50".as_slice(), br#"{"repositories":[{"repositoryName":"app","createdAt":1.7e9,"encryptionConfiguration":{"encryptionType":"AES256"}},{"repositoryName":"\u6f22\u5b57"}]}"#].concat(),
             [b"\x15".as_slice(), br#"[["a","b"],["c"],{"k":[1,{"x":null}]},"s",true,0]"#].concat(),

@@ -309,3 +309,18 @@ fn run(command: &mut Command) -> bool {
         }
     }
 }
+
+/// The error of a failed `ecr`, laid out as AWS CLI v2 lays it out (a blank
+/// line, then `ecr: [ERROR]: …`; the usage lines beside a command line that
+/// cannot be parsed), checking the exit code and that stdout is empty: the
+/// error up to the blank line that ends it (botocore's validation errors
+/// take a second line).
+pub fn cli_failure(output: &std::process::Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert!(stderr.starts_with('\n') && stderr.ends_with('\n'), "v2's layout: {stderr:?}");
+    assert_eq!(stderr.matches("ecr: [ERROR]: ").count(), 1, "one error: {stderr}");
+    assert!(output.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&output.stdout));
+    let error = &stderr[stderr.find("ecr: [ERROR]: ").expect("counted")..];
+    error.split("\n\n").next().unwrap_or_default().trim_end().to_owned()
+}
