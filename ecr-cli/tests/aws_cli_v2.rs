@@ -313,7 +313,9 @@ fn answers_page_on_a_terminal_as_in_v2() {
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
     let aws = format!("{} ecr", aws[0]);
-    let cases: [(&str, &[(&str, &str)], &str); 5] = [
+    // Flags, variables, and what each line of the answer starts with.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 5] = [
         ("", &[("AWS_PAGER", "sed s/^/AWS_PAGER:/"), ("PAGER", "sed s/^/PAGER:/")], "AWS_PAGER:"),
         ("", &[], "PROFILE:"),
         ("", &[("AWS_PAGER", "")], ""),

@@ -120,8 +120,9 @@ pub fn iso8601(seconds: f64) -> String {
     let sign = if offset < 0 { '-' } else { '+' };
     let offset = offset.unsigned_abs();
     out += &format!("{sign}{:02}:{:02}", offset / 3600, offset / 60 % 60);
-    if offset % 60 != 0 {
-        out += &format!(":{:02}", offset % 60);
+    let seconds = offset.rem_euclid(60);
+    if seconds > 0 {
+        out += &format!(":{seconds:02}");
     }
     out
 }
@@ -144,6 +145,8 @@ fn local_offset(seconds: i64) -> i64 {
     if done.is_null() {
         0
     } else {
+        // A c_long: i64 here, i32 on 32-bit targets.
+        #[allow(clippy::useless_conversion)]
         i64::from(tm.tm_gmtoff)
     }
 }
