@@ -57,13 +57,16 @@ const GLOBAL_FLAGS: &[(&str, &str)] = &[
     ("--region REGION", "The region to call (default: AWS_REGION, then the profile's)."),
     ("--profile NAME", "The profile of ~/.aws/config and ~/.aws/credentials to use."),
     ("--endpoint-url URL", "Send requests to this URL instead of the region's endpoint."),
-    ("--output json|text", "Print the answer as JSON (the default) or as the AWS CLI's text."),
+    ("--output FORMAT", "json (the default), text, table, yaml or yaml-stream, as the AWS CLI v2 prints them."),
+    ("--color on|off|auto", "Colour tables (auto: on a terminal)."),
     ("--query EXPRESSION", "A JMESPath expression the answer goes through before it is printed, as the AWS CLI applies it."),
     ("--ca-bundle PATH", "Trust the certificates of this PEM file instead of the system's (default: AWS_CA_BUNDLE, then the profile's ca_bundle)."),
     ("--debug", "Log what the client does to stderr (never secrets)."),
     ("--cli-read-timeout SECONDS", "How long an attempt may wait for its answer (0: no limit)."),
     ("--cli-connect-timeout SECONDS", "How long a connection may take (0: no limit)."),
     ("--no-paginate", "Fetch only the first page of a paginated operation."),
+    ("--no-cli-pager", "Write to the terminal, not through the pager (AWS_PAGER, cli_pager, PAGER, less)."),
+    ("--cli-binary-format base64|raw-in-base64-out", "What a blob flag's text is (default: base64)."),
     ("--version", "Print the version."),
 ];
 
@@ -180,6 +183,8 @@ fn global_flags(out: &mut String) {
     for (flag, text) in GLOBAL_FLAGS {
         let _ = writeln!(out, "  {flag}\n{}", wrap(text, 6));
     }
+    let note = "Any flag may be given by a prefix that names it alone (--out text), as the AWS CLI takes them.";
+    let _ = writeln!(out, "\n{}", wrap(note, 2));
 }
 
 /// The first sentence of documentation, for one-line listings.
