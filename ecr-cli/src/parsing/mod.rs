@@ -227,6 +227,8 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
                 .find(|w| w.name == name)
                 .ok_or_else(|| format!("unknown waiter {name:?}; expected one of: {}", wait_names(api)))?;
             let command = api.command(wait.command)?;
+            let mut flags = flags;
+            spelled_out(command, &mut flags, false)?;
             let (input, _) = operation_input(command, flags, false, globals.binary_format)?;
             Action::Wait { wait, input }
         }
@@ -260,10 +262,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, String> {
     Ok(Invocation { api, globals, action })
 }
 
-/// The input of `command` from its flags; paging flags too where it pages.
+/// The input of `command` from its flags (spelled out); paging flags too
+/// where it pages.
 fn operation_input(
     command: &'static Command,
-    mut flags: Vec<Flag>,
+    flags: Vec<Flag>,
     paging: bool,
     binary: input::BinaryFormat,
 ) -> Result<(Map<String, Value>, Pages), String> {
@@ -272,7 +275,6 @@ fn operation_input(
     let mut from_flags = Map::new();
     let mut pages = Pages::default();
     let paginated = paging && command.paging.is_some();
-    spelled_out(command, &mut flags, paginated)?;
     for flag in flags {
         let single = |flag: &Flag| match flag.words.as_slice() {
             [word] => Ok(word.clone()),
