@@ -8,7 +8,8 @@ use ecr_client::runtime::{OperationError, SdkError};
 pub struct Failure {
     /// The exit code.
     pub code: u8,
-    /// What went wrong, in one line.
+    /// What went wrong: one line, but where the AWS CLI takes more (a
+    /// validation error, an error page's lines).
     pub message: String,
     /// Whether stderr shows the usage too, and where.
     pub usage: Usage,
@@ -110,13 +111,22 @@ impl Failure {
                     1 => String::new(),
                     n => format!(" (reached max retries: {})", n - 1),
                 };
-                let body = e.body_start().map_or("(withheld)", str::trim);
+                // Its lines kept, as the AWS CLI prints them; any other
+                // control character escaped, so no answer drives the terminal.
+                let body: String = e
+                    .body_start()
+                    .map_or("(withheld)", str::trim)
+                    .chars()
+                    .flat_map(|c| match c.is_control() && c != '\n' && c != '\t' {
+                        true => c.escape_default().collect::<Vec<_>>(),
+                        false => vec![c],
+                    })
+                    .collect();
                 let message = format!(
                     "An error occurred ({}) when calling the {} operation{retries}: {body}",
                     e.status(),
                     e.operation()
                 );
-                // The body's lines kept, as the AWS CLI prints them.
                 Self { code: Self::SERVICE, message, usage: Usage::None }
             }
             SdkError::InvalidInput(e) => Self::usage(e.to_string()),

@@ -584,8 +584,11 @@ fn no_paginate_timeouts_and_garbled_answers() {
         let paged = Server::start(vec![Reply::json(200, &first.to_string())]).await;
         let silent = Server::start(vec![Reply::Silence]).await;
         let garbled = Server::start(vec![Reply::json(200, "<html>not json</html>")]).await;
-        let urls = (paged.url.clone(), silent.url.clone(), garbled.url.clone());
-        let (one_page, timed_out, not_json) = tokio::task::spawn_blocking(move || {
+        // An error page without an error code, one that would drive the terminal.
+        let page = "<html>\n<h1>Bad \u{1b}]0;owned\u{7}gateway</h1>\n</html>";
+        let error_page = Server::start(vec![Reply::json(502, page)]).await;
+        let urls = (paged.url.clone(), silent.url.clone(), garbled.url.clone(), error_page.url.clone());
+        let (one_page, timed_out, not_json, bad_gateway) = tokio::task::spawn_blocking(move || {
             let list = ["list-images", "--repository-name", "repo", "--no-paginate"];
             let one_page = ecr_with(&list, &[("AWS_ENDPOINT_URL", &urls.0)]);
             let started = std::time::Instant::now();
@@ -595,7 +598,9 @@ fn no_paginate_timeouts_and_garbled_answers() {
             );
             assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
             let not_json = ecr_with(&["describe-registry"], &[("AWS_ENDPOINT_URL", &urls.2)]);
-            (one_page, timed_out, not_json)
+            let bad_gateway =
+                ecr_with(&["describe-registry"], &[("AWS_ENDPOINT_URL", &urls.3), ("AWS_MAX_ATTEMPTS", "1")]);
+            (one_page, timed_out, not_json, bad_gateway)
         })
         .await
         .unwrap();
@@ -606,5 +611,11 @@ fn no_paginate_timeouts_and_garbled_answers() {
         assert!(line.contains("DescribeRegistry") && line.contains("timeout"), "{line}");
         let line = failure(&not_json, 255);
         assert!(line.contains("DescribeRegistry"), "{line}");
+        // As the AWS CLI: a service error named by its status, the page's
+        // lines kept; its control characters escaped.
+        let error = failure(&bad_gateway, 254);
+        let expected = "ecr: [ERROR]: An error occurred (502) when calling the DescribeRegistry operation: <html>\n\
+                        <h1>Bad \\u{1b}]0;owned\\u{7}gateway</h1>\n</html>";
+        assert_eq!(error, expected);
     });
 }
