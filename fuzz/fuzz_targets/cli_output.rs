@@ -8,7 +8,7 @@ use ecr_cli::output::timestamp::TimestampFormat;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&[which, format], body)) = data.split_first_chunk::<2>().map(|(a, b)| (*a, b)) else { return };
+    let Some((&[which, format], body)) = data.split_first_chunk::<2>() else { return };
     let command = &ecr_cli::COMMANDS[usize::from(which) % ecr_cli::COMMANDS.len()];
     let format = if format % 2 == 0 { TimestampFormat::Iso8601 } else { TimestampFormat::Wire };
     let Ok(answer) = ecr_cli::output::arrived(command, body, format) else { return };
