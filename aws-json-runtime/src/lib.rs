@@ -8,6 +8,8 @@
 //! [`Operation`] impl of its input type. Items marked hidden are for
 //! generated code only and are not part of the API.
 #![warn(missing_docs)]
+// docs.rs: each item marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "aws-config")]
 mod aws_config;
@@ -287,3 +289,9 @@ macro_rules! any_error_from {
 #[cfg(any(test, feature = "testing"))]
 #[doc(hidden)]
 pub mod testing;
+
+/// The README's examples (the crates.io page), compiled as doctests so
+/// they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -13,6 +13,8 @@
 //! - beside them the image commands ([`transfer`]) and the credential
 //!   helper ([`helper`]).
 #![warn(missing_docs)]
+// docs.rs: each item marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod app;
 mod call;

@@ -31,6 +31,8 @@
 //! HTTP status and the request id; match on the operation's error enum in
 //! [`errors`] to handle a specific one.
 #![warn(missing_docs)]
+// docs.rs: each item marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 mod generated;
@@ -51,7 +53,12 @@ pub use generated::{errors, operations, types, Client, Ecr};
 pub use login::{LoginError, RegistryLogin};
 pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, RetryConfig, SdkError};
 
-/// The README's examples, compiled as doctests so they stay true.
+/// The workspace README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
+
+/// The crate README's (its crates.io page), likewise.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeExamples;

@@ -21,6 +21,8 @@
 //! # }
 //! ```
 #![warn(missing_docs)]
+// docs.rs: each item marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[rustfmt::skip]
 mod generated;
@@ -32,3 +34,9 @@ pub use aws_json_runtime as runtime;
 pub use generated::{errors, operations, types, Client, EcrPublic};
 pub use login::{LoginError, RegistryLogin};
 pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, RetryConfig, SdkError};
+
+/// The README's examples (the crates.io page), compiled as doctests so
+/// they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -22,12 +22,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     };
     let root = crate::regen::workspace_root();
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--profile", "dist", "-p", "ecr-cli", "--bins"])
+        .args(["build", "--profile", "dist", "-p", "ecr", "--bins"])
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
-        return Err("cargo build --profile dist -p ecr-cli failed".into());
+        return Err("cargo build --profile dist -p ecr failed".into());
     }
     let venv = python_tools(&root)?;
     let moto = Moto::start(&venv)?;

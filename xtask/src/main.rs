@@ -19,6 +19,9 @@
 //!   client and making one call, beside the official SDK.
 //! - `fuzz [--seconds N] [--jobs J] [TARGET…]`: run the fuzz targets in
 //!   `fuzz/` and print executions and findings per target.
+//! - `deps [msrv|updated|minimal]...`: the declared rust-version against
+//!   the dependencies', and the workspace checked with its dependencies
+//!   updated and at their declared minimal versions, in copies.
 //! - `semver`: generate ECR's client from today's document and from one
 //!   with a member, an enum value, an error and an operation added, and
 //!   check with `cargo semver-checks` that nothing breaks.
@@ -28,6 +31,7 @@ mod bench_program;
 mod build_time;
 mod cli_bench;
 mod corpus;
+mod deps;
 mod fuzz;
 mod generated_crate;
 mod image_bench;
@@ -68,6 +72,11 @@ tasks:
         10 MiB part (and a bare POST of the same body), peak RSS of pushing
         a 100 MiB and a 2 GiB image, pull over 1 and 4 ranged connections
         held to 25 MB/s each
+  deps [msrv|updated|minimal]...
+        msrv: no dependency of a default build declares a newer rust-version
+        than the workspace; updated, minimal: a copy of the workspace with its
+        dependencies `cargo update`d, or at the lowest versions it declares
+        (-Z direct-minimal-versions), checked with warnings denied (default: all)
   semver
         ECR's client from today's document and from one with a member, an
         enum value, an error and an operation added: cargo semver-checks
@@ -100,6 +109,7 @@ fn try_main(args: Vec<String>) -> Result<(), String> {
         "fuzz" => fuzz::run(rest),
         "image-bench" => image_bench::run(rest),
         "semver" => semver::run(rest),
+        "deps" => deps::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

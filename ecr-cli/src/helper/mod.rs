@@ -31,7 +31,7 @@ pub fn run_action(action: &str, input: &str, env: &Environment) -> Result<String
         // asks to pretend (so `docker login` to a registry it serves works).
         "store" | "erase" if env.var("AWS_ECR_IGNORE_CREDS_STORAGE") == Some("true") => Ok(String::new()),
         "store" | "erase" => Err("not implemented".into()),
-        "version" => Ok(format!("docker-credential-ecr-login (ecr-cli) {}\n", env!("CARGO_PKG_VERSION"))),
+        "version" => Ok(format!("docker-credential-ecr-login (ecr) {}\n", env!("CARGO_PKG_VERSION"))),
         other => {
             Err(format!("unknown action {other:?}; usage: docker-credential-ecr-login <store|get|erase|list|version>"))
         }

@@ -1,5 +1,7 @@
-//! The HTTP clients this crate makes: rustls on the `ring` provider, in a
-//! TLS configuration of the client's own (the process-wide default provider
+//! The HTTP clients this crate makes: rustls on the `ring` provider with
+//! X25519MLKEM768 (hybrid post-quantum key exchange, [`post_quantum`])
+//! offered first, as rustls's own default provider prefers it, in a TLS
+//! configuration of the client's own (the process-wide default provider
 //! is never installed or read), with the system's root certificates (or a
 //! CA bundle's, which replace them) loaded when the first TLS handshake
 //! needs them, so a client for an `http://` endpoint never pays for them.
@@ -15,6 +17,8 @@ use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+mod post_quantum;
+
 /// Builds an HTTP client from `builder` with this crate's TLS and redirect
 /// policy; `ca_bundle`, a PEM file, replaces the system's roots.
 pub(crate) fn http_client(
@@ -29,7 +33,7 @@ pub(crate) fn http_client(
 }
 
 fn client_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(provider());
     let roots =
         DeferredRoots { provider: provider.clone(), bundle: ca_bundle.map(Path::to_owned), loaded: OnceLock::new() };
     let config = rustls::ClientConfig::builder_with_provider(provider)
@@ -39,6 +43,23 @@ fn client_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, Strin
         .with_custom_certificate_verifier(Arc::new(roots))
         .with_no_client_auth();
     Ok(config)
+}
+
+/// ring's provider, its key exchange groups led by X25519MLKEM768, then
+/// ring's own (X25519, P-256, P-384) for servers without it.
+fn provider() -> CryptoProvider {
+    // Deprecated since rustls 0.23.48 for lacking post-quantum key
+    // exchange, which the first group below gives it.
+    #[allow(deprecated)]
+    let ring = rustls::crypto::ring::default_provider();
+    static HYBRID: OnceLock<post_quantum::X25519MlKem768> = OnceLock::new();
+    let hybrid = HYBRID.get_or_init(|| post_quantum::X25519MlKem768 {
+        x25519: rustls::crypto::ring::kx_group::X25519,
+        random: ring.secure_random,
+    });
+    let mut kx_groups: Vec<&'static dyn rustls::crypto::SupportedKxGroup> = vec![hybrid];
+    kx_groups.extend(rustls::crypto::ring::DEFAULT_KX_GROUPS);
+    CryptoProvider { kx_groups, ..ring }
 }
 
 /// The certificate verifier, made on first use: the platform's (shared by
