@@ -18,8 +18,9 @@
 
 use crate::regen::workspace_root;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::ops::Bound;
 use std::path::Path;
 use std::process::Command;
 
@@ -54,13 +55,13 @@ fn msrv() -> Result<(), String> {
     };
     let ours = declared("ecr-client", env!("CARGO_PKG_VERSION")).ok_or("ecr-client declares no rust-version")?;
 
-    let tree = |extra: &[&str]| -> Result<BTreeMap<Version, Vec<String>>, String> {
+    let tree = |extra: &[&str]| -> Result<BTreeMap<Version, BTreeSet<String>>, String> {
         let mut args = vec!["tree", "--locked", "--edges", "normal,build", "--prefix", "none", "--format", "{p}"];
         for package in PUBLISHED {
             args.extend(["-p", package]);
         }
         args.extend(extra);
-        let mut needs: BTreeMap<Version, Vec<String>> = BTreeMap::new();
+        let mut needs: BTreeMap<Version, BTreeSet<String>> = BTreeMap::new();
         for line in cargo_output(&root, &args)?.lines() {
             // "name v1.2.3", then "(path)" for a workspace crate (whose
             // rust-version is the one checked against) or "(*)".
@@ -72,24 +73,21 @@ fn msrv() -> Result<(), String> {
                 continue;
             };
             if let Some(rust) = declared(name, version) {
-                let entry = needs.entry(Version::parse(&rust)?).or_default();
-                let package = format!("{name} {version}");
-                if !entry.contains(&package) {
-                    entry.push(package);
-                }
+                needs.entry(Version::parse(&rust)?).or_default().insert(format!("{name} {version}"));
             }
         }
         Ok(needs)
     };
     let default = tree(&[])?;
     let everything = tree(&["--all-features", "--edges", "dev"])?;
-    let newest = |needs: &BTreeMap<Version, Vec<String>>| {
-        needs.last_key_value().map(|(v, who)| format!("{v} ({})", who.join(", "))).unwrap_or_default()
+    let newest = |needs: &BTreeMap<Version, BTreeSet<String>>| {
+        let list = |who: &BTreeSet<String>| who.iter().map(String::as_str).collect::<Vec<_>>().join(", ");
+        needs.last_key_value().map(|(v, who)| format!("{v} ({})", list(who))).unwrap_or_default()
     };
     println!("msrv: the workspace declares {ours}; a default build needs {}", newest(&default));
     println!("msrv: with every feature and the tests: {}", newest(&everything));
     let too_new: Vec<String> = default
-        .range(Version::parse(&ours)?.next()..)
+        .range((Bound::Excluded(Version::parse(&ours)?), Bound::Unbounded))
         .flat_map(|(v, who)| who.iter().map(move |p| format!("{p} needs {v}")))
         .collect();
     if !too_new.is_empty() {
@@ -186,12 +184,6 @@ impl Version {
             *slot = part.parse().map_err(|_| format!("not a rust-version: {text:?}"))?;
         }
         Ok(Version(parts))
-    }
-
-    /// The smallest version above this one.
-    fn next(self) -> Self {
-        let [major, minor, patch] = self.0;
-        Version([major, minor, patch + 1])
     }
 }
 
