@@ -10,6 +10,7 @@ use super::environment::Environment;
 use super::error::{OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
 use super::retry::{self, RetryQuota, Retryable};
 use super::signing::{Destination, Signer};
+use super::transport::{self, HttpClient};
 use super::validate::Check;
 use super::{protocol, wire, Operation, Service};
 use std::marker::PhantomData;
@@ -29,13 +30,13 @@ struct Inner {
     config: Config,
     endpoint: String,
     /// Where every request goes: the endpoint's path exactly as given.
-    url: reqwest::Url,
+    url: http::Uri,
     /// The host and path as the signature covers them.
     destination: Destination,
     /// The region requests are signed for (not the configured one for
     /// legacy pseudo-regions such as `fips-us-east-1`).
     signing_region: String,
-    http: reqwest::Client,
+    http: HttpClient,
     signer: Signer,
     quota: RetryQuota,
 }
@@ -77,16 +78,16 @@ impl<S: Service> Client<S> {
     /// A client for `config`.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         let resolved = super::endpoint::resolve(&S::META, &config)?;
-        let url = reqwest::Url::parse(&resolved.url)
+        let url = transport::parse_url(&resolved.url)
             .map_err(|e| ConfigError::InvalidEndpoint(super::error::without_userinfo(&resolved.url), e.to_string()))?;
         let destination = Destination::of(&url);
         // Attempt and operation timeouts are enforced per attempt in
         // `attempts`, with one timer, so none is set on the HTTP client.
-        let http = super::tls::http_client(
-            reqwest::Client::builder().connect_timeout(config.connect_timeout),
-            config.ca_bundle.as_deref(),
-        )
-        .map_err(ConfigError::Http)?;
+        let http = HttpClient::builder()
+            .connect_timeout(config.connect_timeout)
+            .ca_bundle(config.ca_bundle.clone())
+            .build()
+            .map_err(ConfigError::Http)?;
         let inner = Inner {
             config,
             endpoint: resolved.url.trim_end_matches('/').to_owned(),
@@ -134,7 +135,7 @@ impl<S: Service> Client<S> {
     /// connection pool), for URLs the service's answers point to, such as
     /// presigned download URLs.
     #[doc(hidden)]
-    pub fn http_client(&self) -> &reqwest::Client {
+    pub fn http_client(&self) -> &HttpClient {
         &self.inner.http
     }
 
@@ -307,7 +308,7 @@ impl<S: Service> Client<S> {
         for (name, value) in headers.iter().copied().chain(signed.iter().map(|(n, v)| (*n, v.as_str()))) {
             request = request.header(name, value);
         }
-        let failed = |kind, e: reqwest::Error| Failure::Transport(transport_error(kind, Box::new(e)));
+        let failed = |kind, e: transport::Error| Failure::Transport(transport_error(kind, Box::new(e)));
         let mut response = request.send().await.map_err(|e| failed(classify(&e), e))?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
@@ -352,12 +353,12 @@ fn retry_after(answer: &protocol::Answer) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_millis)
 }
 
-fn classify(error: &reqwest::Error) -> TransportErrorKind {
+fn classify(error: &transport::Error) -> TransportErrorKind {
     if error.is_timeout() {
         TransportErrorKind::Timeout
     } else if error.is_connect() {
         TransportErrorKind::Connect
-    } else if error.is_builder() {
+    } else if error.is_request() {
         TransportErrorKind::Request
     } else {
         TransportErrorKind::Io

@@ -316,20 +316,21 @@ impl ConfigBuilder {
 /// as botocore sends them. Errors never repeat the URL's user info.
 fn check_endpoint_url(url: &str) -> Result<String, ConfigError> {
     let invalid = |why: &str| ConfigError::InvalidEndpoint(without_userinfo(url), why.to_owned());
-    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(invalid("expected an http:// or https:// URL with a host"));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
+    let parsed = crate::transport::parse_url(url).map_err(|e| invalid(&e.to_string()))?;
+    let authority = parsed.authority().map_or("", |a| a.as_str());
+    if authority.contains('@') {
         return Err(invalid(
             "user info (user:password@) is not allowed: it would be sent as a Basic header beside the signature",
         ));
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
+    // http::Uri drops a fragment: looked for in the text.
+    if parsed.query().is_some() || url.contains('#') {
         return Err(invalid("a query string or fragment is not allowed: the signature covers no query"));
     }
-    let shown = parsed.as_str();
-    Ok(if parsed.path() == "/" { shown.trim_end_matches('/') } else { shown }.to_owned())
+    // Scheme and host in lower case, as they are compared and signed.
+    let scheme = parsed.scheme_str().unwrap_or_default().to_ascii_lowercase();
+    let path = if parsed.path() == "/" { "" } else { parsed.path() };
+    Ok(format!("{scheme}://{}{path}", authority.to_ascii_lowercase()))
 }
 
 /// A configuration that cannot work.

@@ -314,7 +314,7 @@ impl TransportError {
     }
 
     /// The underlying error (from the HTTP stack, usually a
-    /// `reqwest::Error`), to downcast. `Display` already includes its
+    /// [`crate::transport::Error`]), to downcast. `Display` already includes its
     /// chain, so `source()` does not return it again.
     pub fn cause(&self) -> &(dyn StdError + Send + Sync + 'static) {
         &*self.source
@@ -333,7 +333,7 @@ impl fmt::Display for TransportError {
             }
             TransportErrorKind::BodyTooLarge(limit) => format!("refused an answer larger than {limit} bytes from"),
         };
-        // reqwest's own message is terse; the cause chain says what happened.
+        // The transport's own message is terse; the cause chain says what happened.
         write!(f, "{} failed: {what} {}: {}", self.operation, self.url, chain(&*self.source))?;
         write_attempts(f, self.attempts)
     }

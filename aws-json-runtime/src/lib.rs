@@ -33,6 +33,7 @@ mod service_client;
 #[doc(hidden)]
 pub mod signing;
 mod tls;
+pub mod transport;
 mod validate;
 mod waiter;
 
@@ -63,7 +64,7 @@ pub use wire::{Blob, DateTime};
 // Named by the macros generated crates expand, so they need not depend on
 // these crates themselves.
 #[doc(hidden)]
-pub use {bytes, reqwest};
+pub use bytes;
 
 /// A value of a string enum that this version of the client does not know:
 /// its text, and nothing to match on. Only parsing makes one, and never from

@@ -90,7 +90,7 @@ macro_rules! service_client {
             /// The HTTP client calls go through, for URLs the service's
             /// answers point to (presigned download URLs).
             #[doc(hidden)]
-            pub fn http_client(&self) -> &$crate::reqwest::Client {
+            pub fn http_client(&self) -> &$crate::transport::HttpClient {
                 self.0.http_client()
             }
         }

@@ -36,11 +36,16 @@ pub struct Destination {
 }
 
 impl Destination {
-    pub fn of(url: &reqwest::Url) -> Self {
-        let host = url.host_str().unwrap_or_default();
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
+    pub fn of(url: &http::Uri) -> Self {
+        let host = url.host().unwrap_or_default().to_owned();
+        let default_port = match url.scheme_str() {
+            Some("https") => Some(443),
+            Some("http") => Some(80),
+            _ => None,
+        };
+        let host = match url.port_u16() {
+            Some(port) if Some(port) != default_port => format!("{host}:{port}"),
+            _ => host,
         };
         Self { host, canonical_uri: canonical_uri(url.path()) }
     }
@@ -271,7 +276,7 @@ mod tests {
                 for offset in [0u64, 1, 86_399, 86_400, 31_000_000] {
                     let time = UNIX_EPOCH + Duration::from_secs(1_705_000_000 + offset + i as u64);
                     let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "Svc.Op")];
-                    let parsed = reqwest::Url::parse(url).unwrap();
+                    let parsed: http::Uri = url.parse().unwrap();
                     let mut ours: Vec<(String, String)> = signer
                         .sign(credentials, "us-east-1", "ecr", &Destination::of(&parsed), &headers, body, time)
                         .into_iter()

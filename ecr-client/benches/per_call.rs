@@ -1,5 +1,5 @@
 //! CPU cost of one call: the client (serialize, sign, send, parse) next to
-//! the floor, a bare reqwest POST of the same body to the same server.
+//! the floor, a bare POST of the same body (the runtime's HTTP client) to the same server.
 //! Both are measured in the same run as process CPU time per call; the
 //! server runs in a child process so its CPU is not counted.
 //!
@@ -44,7 +44,7 @@ fn main() {
 
     println!("per call, median of {rounds} rounds of {calls} calls (process CPU time):");
     println!("  ecr-client list_images (serialize, sign, send, parse): {:.1} µs", client_cpu);
-    println!("  bare reqwest POST of the same body (floor):            {:.1} µs", floor_cpu);
+    println!("  bare POST of the same body (floor):                    {:.1} µs", floor_cpu);
     println!("  ratio: {:.2}x the floor", client_cpu / floor_cpu);
 }
 
@@ -56,11 +56,8 @@ async fn measure(url: &str, calls: usize, rounds: usize) -> (f64, f64) {
         .build()
         .unwrap();
     let client = Client::new(config).unwrap();
-    // The floor's client: reqwest without a provider of its own needs one
-    // installed (the client's runtime gives its own to each client); the
-    // bench speaks plain HTTP, so which one does not matter.
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let bare = reqwest::Client::new();
+    // The floor's client: the HTTP client under ecr-client's, alone.
+    let bare = aws_json_runtime::transport::HttpClient::builder().build().unwrap();
     let body = r#"{"repositoryName":"app","maxResults":100}"#;
 
     let call_client = || async {

@@ -30,6 +30,10 @@
 //! Errors name the operation, the service's error code and message, the
 //! HTTP status and the request id; match on the operation's error enum in
 //! [`errors`] to handle a specific one.
+//!
+//! Features: `image` moves images without Docker (`ecr_client::image`:
+//! push, pull, copy, OCI layouts and tarballs); `public` adds pushes to
+//! `public.ecr.aws`; `aws-config` plugs in the official credentials chain.
 #![warn(missing_docs)]
 // docs.rs: each item marked with the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -38,6 +42,7 @@
 mod generated;
 mod batch;
 pub mod endpoint;
+#[cfg(feature = "image")]
 pub mod image;
 pub mod lifecycle;
 pub mod login;
@@ -53,8 +58,9 @@ pub use generated::{errors, operations, types, Client, Ecr};
 pub use login::{LoginError, RegistryLogin};
 pub use runtime::{Blob, Config, ConfigBuilder, ConfigError, Credentials, DateTime, RetryConfig, SdkError};
 
-/// The workspace README's examples, compiled as doctests so they stay true.
-#[cfg(doctest)]
+/// The workspace README's examples, compiled as doctests so they stay true
+/// (one moves images, so with the `image` feature).
+#[cfg(all(doctest, feature = "image"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
 

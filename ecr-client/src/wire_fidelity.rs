@@ -137,7 +137,7 @@ where
             .with_session_token(data["sessionToken"].as_str().unwrap());
     let time = UNIX_EPOCH + Duration::from_secs(1_705_072_146); // 2024-01-12T15:09:06Z, as wire.py fixes it
     let headers = [("content-type", Ecr::META.content_type), ("x-amz-target", I::TARGET)];
-    let to = signing::Destination::of(&reqwest::Url::parse(&url).unwrap());
+    let to = signing::Destination::of(&url.parse().unwrap());
     let signer = signing::Signer::default();
     let signed = signer.sign(&credentials, "us-east-1", Ecr::META.signing_name, &to, &headers, body.as_bytes(), time);
     for name in ["authorization", "x-amz-date", "x-amz-security-token"] {

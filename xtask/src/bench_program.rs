@@ -18,7 +18,7 @@ pub fn build(name: &str, dependencies: &str, source: &str) -> Result<PathBuf, St
     let client_path = root.join("ecr-client").display().to_string();
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\n\
-         ecr-client = {{ path = {client_path:?} }}\n{dependencies}\n\n[workspace]\n"
+         ecr-client = {{ path = {client_path:?}, features = [\"image\"] }}\n{dependencies}\n\n[workspace]\n"
     );
     fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     fs::write(dir.join("src/main.rs"), source).map_err(|e| e.to_string())?;

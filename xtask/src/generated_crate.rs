@@ -33,6 +33,7 @@ pub fn write(
     lib.push_str(tail);
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\npublish = false\n\n\
+         [lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = [\"cfg(fuzzing)\"] }}\n\n\
          [dependencies]\naws-json-runtime = {{ path = {:?} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
          [workspace]\n",
         root.join("aws-json-runtime").display().to_string()

@@ -9,6 +9,7 @@ use super::file_cache::{format_time, parse_time, python_json_object, python_json
 use super::query::StsCall;
 use super::Credentials;
 use crate::profile::{get, ProfileFiles, Settings};
+use crate::transport::HttpClient;
 use crate::wire::DateTime;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -166,7 +167,7 @@ pub(super) fn plan(files: &ProfileFiles, top: &str) -> Result<Plan, String> {
 
 /// Where and how STS is called.
 pub(super) struct Sts<'a> {
-    pub http: &'a reqwest::Client,
+    pub http: &'a HttpClient,
     pub endpoint: &'a str,
     pub region: &'a str,
     pub cache: Option<&'a FileCache>,

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::environment::Environment;
 use crate::profile::{get, Profile, ProfileFiles, Settings};
+use crate::transport::{HttpClient, HttpClientBuilder};
 use std::fmt;
 use std::time::Duration;
 
@@ -44,10 +45,10 @@ pub struct DefaultCredentialsChain {
     process_timeout: Duration,
     mfa: Option<MfaPrompt>,
     /// For container and instance metadata: never through a proxy.
-    metadata_http: Result<reqwest::Client, String>,
+    metadata_http: Result<HttpClient, String>,
     /// For STS, SSO and SSO-OIDC: through the environment's proxy, as
     /// service calls go.
-    api_http: Result<reqwest::Client, String>,
+    api_http: Result<HttpClient, String>,
     imds_token: ImdsToken,
     /// The source a fetch is waiting on, for [`ProvideCredentials::pending`].
     stage: std::sync::Mutex<Option<String>>,
@@ -70,18 +71,19 @@ impl DefaultCredentialsChain {
     pub fn new(env: Environment) -> Self {
         // Metadata endpoints answer in milliseconds or not at all: off EC2
         // and ECS they must fail fast, not hang.
-        let metadata = reqwest::Client::builder()
+        let metadata = HttpClient::builder()
             .connect_timeout(Duration::from_secs(1))
             .timeout(Duration::from_secs(5))
-            .no_proxy();
+            .no_proxy()
+            .build();
         Self {
             env,
             profile: None,
             region: None,
             process_timeout: DEFAULT_PROCESS_TIMEOUT,
             mfa: None,
-            metadata_http: crate::tls::http_client(metadata, None),
-            api_http: crate::tls::http_client(api_client(), None),
+            metadata_http: metadata,
+            api_http: api_client().build(),
             imds_token: ImdsToken::default(),
             stage: std::sync::Mutex::default(),
         }
@@ -105,7 +107,7 @@ impl DefaultCredentialsChain {
     /// Trusts the certificates of this PEM file instead of the system's for
     /// STS and SSO, as the AWS CLI's `ca_bundle` does.
     pub fn with_ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        self.api_http = crate::tls::http_client(api_client(), Some(&path.into()));
+        self.api_http = api_client().ca_bundle(Some(path.into())).build();
         self
     }
 
@@ -293,7 +295,7 @@ impl DefaultCredentialsChain {
         instance_metadata::credentials(&self.env, client, &self.imds_token, tried).await
     }
 
-    fn api_http(&self, source: &str) -> Result<&reqwest::Client, String> {
+    fn api_http(&self, source: &str) -> Result<&HttpClient, String> {
         http(&self.api_http, source)
     }
 }
@@ -308,13 +310,13 @@ impl ProvideCredentials for DefaultCredentialsChain {
     }
 }
 
-/// An HTTP client, or why `source` has none.
 /// The HTTP client for STS and SSO: quick to connect, bounded in all.
-fn api_client() -> reqwest::ClientBuilder {
-    reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).timeout(Duration::from_secs(30))
+fn api_client() -> HttpClientBuilder {
+    HttpClient::builder().connect_timeout(Duration::from_secs(5)).timeout(Duration::from_secs(30))
 }
 
-fn http<'a>(client: &'a Result<reqwest::Client, String>, source: &str) -> Result<&'a reqwest::Client, String> {
+/// An HTTP client, or why `source` has none.
+fn http<'a>(client: &'a Result<HttpClient, String>, source: &str) -> Result<&'a HttpClient, String> {
     client.as_ref().map_err(|e| format!("{source}: cannot build an HTTP client: {e}"))
 }
 

@@ -5,11 +5,12 @@
 use super::{fetch, parse_credentials_json, Credentials};
 use crate::environment::Environment;
 use crate::error::without_userinfo;
+use crate::transport::HttpClient;
 
 /// ECS and EKS container credentials; `None` when neither variable is set.
 pub(super) async fn credentials(
     env: &Environment,
-    http: &reqwest::Client,
+    http: &HttpClient,
     tried: &mut Vec<String>,
 ) -> Result<Option<Credentials>, String> {
     let url = match (env.var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"), env.var("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
@@ -45,12 +46,12 @@ pub(super) async fn credentials(
 /// link-local addresses, where nothing on the network can read the answer.
 pub(super) fn allowed_container_uri(uri: &str) -> Result<(), String> {
     let shown = without_userinfo(uri);
-    let url = reqwest::Url::parse(uri).map_err(|e| format!("{shown:?} is not a URL: {e}"))?;
-    if !url.username().is_empty() || url.password().is_some() {
+    let url: http::Uri = uri.parse().map_err(|e| format!("{shown:?} is not a URL: {e}"))?;
+    if url.authority().is_some_and(|a| a.as_str().contains('@')) {
         return Err(format!("{shown:?} is refused: it has user info"));
     }
-    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
-    let allowed = match (url.scheme(), host.parse::<std::net::IpAddr>()) {
+    let host = url.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let allowed = match (url.scheme_str().unwrap_or_default(), host.parse::<std::net::IpAddr>()) {
         ("https", _) => !host.is_empty(),
         ("http", Ok(std::net::IpAddr::V4(ip))) => {
             ip.is_loopback() || [[169, 254, 170, 2], [169, 254, 170, 23]].contains(&ip.octets())

@@ -4,6 +4,7 @@
 use super::{fetch, parse_credentials_json, Credentials};
 use crate::environment::Environment;
 use crate::error::without_userinfo;
+use crate::transport::HttpClient;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,7 @@ impl ImdsToken {
 /// EC2 instance metadata, version 2; `None` when disabled or unreachable.
 pub(super) async fn credentials(
     env: &Environment,
-    http: &reqwest::Client,
+    http: &HttpClient,
     session: &ImdsToken,
     tried: &mut Vec<String>,
 ) -> Result<Option<Credentials>, String> {

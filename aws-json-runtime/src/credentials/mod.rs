@@ -18,6 +18,7 @@ mod web_identity;
 pub use chain::{DefaultCredentialsChain, MfaPrompt, DEFAULT_PROCESS_TIMEOUT};
 
 use super::wire::DateTime;
+use crate::transport::RequestBuilder;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -290,7 +291,7 @@ pub(crate) fn parse_credentials_json(text: &str, token_key: &str) -> Result<Cred
 pub(crate) const MAX_CREDENTIALS_ANSWER: usize = 64 * 1024;
 
 /// Sends a request for a small text answer: its body if the status is 2xx.
-pub(crate) async fn fetch(request: reqwest::RequestBuilder) -> Result<String, String> {
+pub(crate) async fn fetch(request: RequestBuilder) -> Result<String, String> {
     let (status, body) = fetch_answer(request).await?;
     if !(200..300).contains(&status) {
         return Err(format!("HTTP {status}"));
@@ -300,7 +301,7 @@ pub(crate) async fn fetch(request: reqwest::RequestBuilder) -> Result<String, St
 
 /// Sends a request for a small text answer: its status and body, refusing
 /// a body over [`MAX_CREDENTIALS_ANSWER`].
-pub(crate) async fn fetch_answer(request: reqwest::RequestBuilder) -> Result<(u16, String), String> {
+pub(crate) async fn fetch_answer(request: RequestBuilder) -> Result<(u16, String), String> {
     let mut response = request.send().await.map_err(|e| super::error::chain(&e))?;
     let status = response.status().as_u16();
     let mut body = Vec::new();

@@ -6,6 +6,7 @@ use super::{fetch_answer, Credentials};
 use crate::environment::Environment;
 use crate::error::without_userinfo;
 use crate::signing::{percent_encode, Destination, Signer};
+use crate::transport::{parse_url, HttpClient, RequestBuilder};
 use crate::wire::DateTime;
 use std::time::{Duration, SystemTime};
 
@@ -34,7 +35,7 @@ pub(super) fn endpoint(
 /// Sends what `build` makes, again after a transient failure (a connection
 /// that failed or was reset, 5xx, throttling, `IDPCommunicationError`),
 /// waiting 0.2 s then 0.4 s (with jitter). Gives the last status and body.
-pub(super) async fn send_with_retries(build: impl Fn() -> reqwest::RequestBuilder) -> Result<(u16, String), String> {
+pub(super) async fn send_with_retries(build: impl Fn() -> RequestBuilder) -> Result<(u16, String), String> {
     let mut attempt = 1;
     loop {
         let result = fetch_answer(build()).await;
@@ -76,7 +77,7 @@ pub(super) struct StsCall<'a> {
 impl StsCall<'_> {
     /// Sends the call, and reads the `Credentials` of its answer. Errors
     /// name the endpoint and what `about` says (the role), never a secret.
-    pub async fn credentials(&self, http: &reqwest::Client, about: &str) -> Result<StsCredentials, String> {
+    pub async fn credentials(&self, http: &HttpClient, about: &str) -> Result<StsCredentials, String> {
         let mut body = format!("Action={}&Version=2011-06-15", self.action);
         for (name, value) in &self.params {
             body.push('&');
@@ -86,7 +87,7 @@ impl StsCall<'_> {
         }
         let url = format!("{}/", self.endpoint);
         let shown = without_userinfo(&url);
-        let parsed = reqwest::Url::parse(&url).map_err(|e| format!("STS endpoint {shown:?} is not a URL: {e}"))?;
+        let parsed = parse_url(&url).map_err(|e| format!("STS endpoint {shown:?} is not a URL: {e}"))?;
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
         let signer = Signer::default();
         let (status, answer) = send_with_retries(|| {

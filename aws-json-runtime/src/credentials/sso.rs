@@ -11,6 +11,7 @@ use crate::environment::Environment;
 use crate::error::without_userinfo;
 use crate::profile::{get, ProfileFiles, Settings};
 use crate::signing::percent_encode;
+use crate::transport::HttpClient;
 use crate::wire::DateTime;
 use std::time::{Duration, SystemTime};
 
@@ -80,7 +81,7 @@ impl SsoProfile {
         &self,
         env: &Environment,
         profile_settings: &Settings,
-        http: &reqwest::Client,
+        http: &HttpClient,
     ) -> Result<Credentials, String> {
         let cache = FileCache::sso(env).ok_or("SSO: no home directory to find ~/.aws/sso/cache in")?;
         let token = self.token(&cache, env, profile_settings, http).await?;
@@ -120,7 +121,7 @@ impl SsoProfile {
         cache: &FileCache,
         env: &Environment,
         profile_settings: &Settings,
-        http: &reqwest::Client,
+        http: &HttpClient,
     ) -> Result<String, String> {
         let key = sha1_hex(self.session.as_deref().unwrap_or(&self.start_url));
         let path = cache.path(&key);
@@ -158,7 +159,7 @@ impl SsoProfile {
         token: &serde_json::Value,
         env: &Environment,
         profile_settings: &Settings,
-        http: &reqwest::Client,
+        http: &HttpClient,
     ) -> Result<Option<(String, String)>, String> {
         let text = |name: &str| text_member(token, name);
         let (Some(refresh), Some(client_id), Some(client_secret), Some(registration)) =

@@ -9,6 +9,7 @@ use super::query::StsCall;
 use super::Credentials;
 use crate::environment::Environment;
 use crate::profile::{get, Settings};
+use crate::transport::HttpClient;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The web identity settings in force; `None` if no token file is named.
@@ -55,7 +56,7 @@ impl WebIdentity {
     /// file, role and endpoint, and never carry the token.
     pub async fn assume_role(
         &self,
-        http: &reqwest::Client,
+        http: &HttpClient,
         sts_endpoint: &str,
         region: &str,
     ) -> Result<Credentials, String> {

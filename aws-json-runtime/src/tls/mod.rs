@@ -1,12 +1,11 @@
-//! The HTTP clients this crate makes: rustls on the `ring` provider with
-//! X25519MLKEM768 (hybrid post-quantum key exchange, [`post_quantum`])
-//! offered first, as rustls's own default provider prefers it, in a TLS
-//! configuration of the client's own (the process-wide default provider
-//! is never installed or read), with the system's root certificates (or a
-//! CA bundle's, which replace them) loaded when the first TLS handshake
-//! needs them, so a client for an `http://` endpoint never pays for them.
-//! Redirects are never followed: a signed request, its session token
-//! included, goes to the host it was signed for or nowhere.
+//! The TLS of the HTTP clients this crate makes ([`crate::transport`]):
+//! rustls on the `ring` provider with X25519MLKEM768 (hybrid post-quantum
+//! key exchange, [`post_quantum`]) offered first, as rustls's own default
+//! provider prefers it, in a TLS configuration of the client's own (the
+//! process-wide default provider is never installed or read), with the
+//! system's root certificates (or a CA bundle's, which replace them) loaded
+//! when the first TLS handshake needs them, so a client for an `http://`
+//! endpoint never pays for them.
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
@@ -19,20 +18,9 @@ use std::sync::{Arc, OnceLock};
 
 mod post_quantum;
 
-/// Builds an HTTP client from `builder` with this crate's TLS and redirect
-/// policy; `ca_bundle`, a PEM file, replaces the system's roots.
-pub(crate) fn http_client(
-    builder: reqwest::ClientBuilder,
-    ca_bundle: Option<&Path>,
-) -> Result<reqwest::Client, String> {
-    builder
-        .tls_backend_preconfigured(client_config(ca_bundle)?)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| super::error::chain(&e))
-}
-
-fn client_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, String> {
+/// The TLS configuration of every client; `ca_bundle`, a PEM file,
+/// replaces the system's roots.
+pub(crate) fn client_config(ca_bundle: Option<&Path>) -> Result<rustls::ClientConfig, String> {
     let provider = Arc::new(provider());
     let roots =
         DeferredRoots { provider: provider.clone(), bundle: ca_bundle.map(Path::to_owned), loaded: OnceLock::new() };

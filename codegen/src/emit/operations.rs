@@ -31,7 +31,8 @@ pub(super) fn emit(service: &Service, names: &Names) -> TokenStream {
 }
 
 /// Every operation's name, and a reader of answers by name: what the fuzz
-/// targets drive the runtime's answer parsing with. Hidden, not API.
+/// targets drive the runtime's answer parsing with. Hidden, not API; the
+/// reader exists in fuzz builds alone, so that others do not compile it.
 fn answer_readers(service: &Service, names: &Names) -> TokenStream {
     let op_names: Vec<&String> = service.operations.iter().map(|op| &op.name).collect();
     let inputs = service.operations.iter().map(|op| names.type_ident(&op.input));
@@ -42,8 +43,10 @@ fn answer_readers(service: &Service, names: &Names) -> TokenStream {
 
         /// Reads an answer to the operation named `operation` as the client
         /// does (see `runtime::fuzz::answer`); `None` for a name no
-        /// operation has.
+        /// operation has. Only in fuzz builds (cargo-fuzz sets `fuzzing`):
+        /// one parser per operation that no other build calls.
         #[doc(hidden)]
+        #[cfg(fuzzing)]
         pub fn read_answer(
             operation: &str,
             status: u16,

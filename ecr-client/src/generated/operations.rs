@@ -5136,8 +5136,10 @@ pub const OPERATION_NAMES: &[&str] = &[
 
 /// Reads an answer to the operation named `operation` as the client
 /// does (see `runtime::fuzz::answer`); `None` for a name no
-/// operation has.
+/// operation has. Only in fuzz builds (cargo-fuzz sets `fuzzing`):
+/// one parser per operation that no other build calls.
 #[doc(hidden)]
+#[cfg(fuzzing)]
 pub fn read_answer(
     operation: &str,
     status: u16,

@@ -4,6 +4,7 @@
 
 use super::remote::Repository;
 use super::{tasks, Descriptor, Digest, ImageError, Progress, Transfer};
+use aws_json_runtime::transport::Response;
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -148,16 +149,12 @@ async fn get_once(
     on_bytes: &(dyn Fn(u64) + Sync),
 ) -> Result<Result<(), String>, ImageError> {
     let (link, generation) = url.get().await?;
-    let request = url
-        .repository
-        .client
-        .http_client()
-        .get(&link)
-        .header(reqwest::header::RANGE, format!("bytes={position}-{}", end - 1));
+    let request =
+        url.repository.client.http_client().get(&link).header("range", format!("bytes={position}-{}", end - 1));
     let mut response = match tokio::time::timeout(STALL, request.send()).await {
         Err(_) => return Ok(Err(format!("no answer within {STALL:?}"))),
-        // Never the URL in a message: it carries a signature.
-        Ok(Err(e)) => return Ok(Err(e.without_url().to_string())),
+        // The transport's errors never hold the URL, which carries a signature.
+        Ok(Err(e)) => return Ok(Err(e.report())),
         Ok(Ok(response)) => response,
     };
     let status = response.status().as_u16();
@@ -180,7 +177,7 @@ async fn get_once(
     while *position < end {
         let bytes = match tokio::time::timeout(STALL, response.chunk()).await {
             Err(_) => return Ok(Err(format!("no byte for {STALL:?}"))),
-            Ok(Err(e)) => return Ok(Err(e.without_url().to_string())),
+            Ok(Err(e)) => return Ok(Err(e.report())),
             Ok(Ok(None)) => return Ok(Err("the answer ended early".into())),
             Ok(Ok(Some(bytes))) => bytes,
         };
@@ -195,8 +192,8 @@ async fn get_once(
 }
 
 /// The first byte of a `Content-Range: bytes FIRST-LAST/SIZE` header.
-fn range_start(response: &reqwest::Response) -> Option<u64> {
-    let value = response.headers().get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+fn range_start(response: &Response) -> Option<u64> {
+    let value = response.headers().get("content-range")?.to_str().ok()?;
     value.strip_prefix("bytes ")?.split('-').next()?.trim().parse().ok()
 }
 
