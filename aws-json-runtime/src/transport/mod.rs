@@ -1,8 +1,8 @@
 //! The HTTP client every request of this crate goes through: hyper's
 //! HTTP/1.1 client and connection pool over rustls ([`crate::tls`]), the
 //! environment's proxies (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
-//! `NO_PROXY`, upper or lower case, read as curl reads them), a connect
-//! timeout and a total one. Redirects are never followed: a signed request,
+//! `NO_PROXY`, upper or lower case, read as curl reads them; `http://` or
+//! `https://` ones), a connect timeout and a total one. Redirects are never followed: a signed request,
 //! its session token included, goes to the host it was signed for or
 //! nowhere.
 //!
@@ -95,7 +95,9 @@ impl HttpClientBuilder {
         http.set_nodelay(true);
         http.set_connect_timeout(self.connect_timeout);
         let proxies = self.proxies.then(|| Arc::new(Matcher::from_env()));
-        let route = connect::Route { http, proxies: proxies.clone() };
+        // TLS to an https:// proxy: the same roots and key exchange.
+        let to_proxy = connect::ProxyConnector { http, tls: Arc::new(tls.clone()).into() };
+        let route = connect::Route { to_proxy, proxies: proxies.clone() };
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
