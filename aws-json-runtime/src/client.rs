@@ -10,13 +10,12 @@ use super::environment::Environment;
 use super::error::{OperationError, ResponseError, SdkError, ServiceError, TransportError, TransportErrorKind};
 use super::retry::{self, RetryQuota, Retryable};
 use super::signing::{Destination, Signer};
-use super::transport::{self, HttpClient};
+use super::transport::{self, deadline_after, HttpClient};
 use super::validate::Check;
 use super::{protocol, wire, Operation, Service};
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-use tokio::time::Instant;
 use tracing::Instrument as _;
 
 /// A client for the service `S`. Cheap to clone: clones share one connection
@@ -363,11 +362,4 @@ fn classify(error: &transport::Error) -> TransportErrorKind {
     } else {
         TransportErrorKind::Io
     }
-}
-
-/// `now + timeout`, saturating: a timeout too long to add (`Duration::MAX`)
-/// means a century, which is no limit at all.
-fn deadline_after(timeout: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(timeout).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }

@@ -390,8 +390,9 @@ pub fn parse_url(url: &str) -> Result<Uri, BoxError> {
     uri.into_uri()
 }
 
-/// `now + timeout`, saturating (`Duration::MAX` means no limit).
-fn deadline_after(timeout: Duration) -> Instant {
+/// `now + timeout`, saturating: a timeout too long to add (`Duration::MAX`)
+/// means a century, which is no limit at all.
+pub(crate) fn deadline_after(timeout: Duration) -> Instant {
     let now = Instant::now();
     now.checked_add(timeout).unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }
