@@ -1,15 +1,15 @@
 //! The HTTP client every request of this crate goes through: hyper's
-//! HTTP/1.1 client and connection pool over rustls ([`crate::tls`]), the
-//! environment's proxies (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
-//! `NO_PROXY`, upper or lower case, read as curl reads them; `http://` or
-//! `https://` ones), a connect timeout and a total one. Redirects are never followed: a signed request,
-//! its session token included, goes to the host it was signed for or
-//! nowhere.
+//! HTTP/1.1 client and connection pool over rustls (the crate's `tls`
+//! module), the environment's proxies (`HTTPS_PROXY`, `HTTP_PROXY`,
+//! `ALL_PROXY`, `NO_PROXY`, upper or lower case, read as curl reads them;
+//! `http://` or `https://` ones), a connect timeout and a total one.
+//! Redirects are never followed: a signed request, its session token
+//! included, goes to the host it was signed for or nowhere.
 //!
 //! It stands in for reqwest, which brought ~30 crates more (url, idna and
-//! ICU's Unicode tables, tower) and about a sixth of a clean release
-//! build's CPU time, for the few things these clients ask of HTTP. URLs
-//! are `http::Uri`s: AWS endpoints and presigned URLs are ASCII.
+//! ICU's Unicode tables, tower) and about a sixth of a clean release build's
+//! CPU time, for the few things these clients ask of HTTP. URLs are
+//! `http::Uri`s: AWS endpoints and presigned URLs are ASCII.
 
 mod connect;
 
