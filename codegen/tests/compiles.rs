@@ -55,7 +55,8 @@ fn compile_check(name: &str, lib: &str, generated: &[(&str, &str)]) -> String {
     let path = |dir: &str| root.join(dir).display().to_string();
     let manifest = format!(
         "[package]\nname = \"compile-check-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [lib]\npath = \"lib.rs\"\n\n[dependencies]\n\
+         [lib]\npath = \"lib.rs\"\n\n\
+         [lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = [\"cfg(fuzzing)\"] }}\n\n[dependencies]\n\
          aws-json-runtime = {{ path = {runtime:?}, features = [\"testing\"] }}\n\
          ecr-client = {{ path = {ecr:?} }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\n[workspace]\n",
