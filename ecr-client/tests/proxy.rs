@@ -87,6 +87,16 @@ async fn serve(client: impl AsyncRead + AsyncWrite + Unpin, log: &Mutex<Vec<Stri
     }
 }
 
+/// The proxy saw one request: a CONNECT to `url`'s host with the
+/// credentials `basic` (lower case).
+fn assert_one_tunnel(proxy: &Proxy, url: &str, basic: &str) {
+    let authority = url.trim_start_matches("https://");
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(heads[0].starts_with(&format!("connect {authority} http/1.1\r\n")), "{heads:?}");
+    assert!(heads[0].contains(&format!("proxy-authorization: {basic}\r\n")), "{heads:?}");
+}
+
 fn set_proxies(https: Option<&str>, http: Option<&str>, no: Option<&str>) {
     for (name, value) in [("HTTPS_PROXY", https), ("HTTP_PROXY", http), ("NO_PROXY", no)] {
         for name in [name.to_owned(), name.to_ascii_lowercase()] {
@@ -116,11 +126,7 @@ async fn calls_go_through_the_environments_proxy() {
     let client = support::local_client(&url, |b| quick(b).ca_bundle(ca));
     client.list_images().repository_name("app").send().await.expect("the call through the tunnel succeeds");
     server.join().unwrap();
-    let authority = url.trim_start_matches("https://");
-    let heads = proxy.heads();
-    assert_eq!(heads.len(), 1, "{heads:?}");
-    assert!(heads[0].starts_with(&format!("connect {authority} http/1.1\r\n")), "{heads:?}");
-    assert!(heads[0].contains(&format!("proxy-authorization: {basic}\r\n")), "{heads:?}");
+    assert_one_tunnel(&proxy, &url, &basic);
 
     // Plain HTTP: the whole URL to the proxy, its credentials in the request.
     set_proxies(None, Some(&with_password), None);
@@ -154,11 +160,7 @@ async fn calls_go_through_the_environments_proxy() {
     let client = support::local_client(&url, |b| quick(b).ca_bundle(both.clone()));
     client.list_images().repository_name("app").send().await.expect("the call through a tunnel inside TLS succeeds");
     server.join().unwrap();
-    let authority = url.trim_start_matches("https://");
-    let heads = tls_proxy.heads();
-    assert_eq!(heads.len(), 1, "{heads:?}");
-    assert!(heads[0].starts_with(&format!("connect {authority} http/1.1\r\n")), "{heads:?}");
-    assert!(heads[0].contains(&format!("proxy-authorization: {basic}\r\n")), "{heads:?}");
+    assert_one_tunnel(&tls_proxy, &url, &basic);
     let client = support::local_client(target, |b| quick(b).ca_bundle(both.clone()));
     client.list_images().repository_name("app").send().await.expect("the TLS proxy answers");
     let heads = tls_proxy.heads();
